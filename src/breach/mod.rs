@@ -1,0 +1,32 @@
+//! Breach corpus lookups (Pwned Passwords): one trait, an online range-API source (and later offline ones).
+
+pub mod online;
+
+/// One hash to look up: SHA-1 of the UTF-8 plaintext, or an NT hash (`mode=ntlm`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Query {
+    Sha1([u8; 20]),
+    Ntlm([u8; 16]),
+}
+
+/// The answer for one query. A lookup that failed is `Error`, never `NotFound`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Lookup {
+    Found(u64),
+    NotFound,
+    /// Why it failed (no secret in it: at most the 5-character prefix).
+    Error(String),
+}
+
+/// A breach corpus.
+pub trait BreachSource: Send + Sync {
+    /// `online` or `offline`.
+    fn mode(&self) -> &'static str;
+    /// A description of the dataset (URL or path, and date when known).
+    fn dataset(&self) -> String;
+    /// Look up every query; the answer has the same length and order as `queries`.
+    /// `progress` is called with the number of queries answered so far.
+    fn lookup(&self, queries: &[Query], progress: &(dyn Fn(usize) + Sync)) -> Vec<Lookup>;
+    /// How many requests / reads the lookups took (for the evidence).
+    fn requests(&self) -> usize;
+}

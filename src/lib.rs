@@ -1,0 +1,13 @@
+//! kensa — audits passwords and credential policies for the MHLW cybersecurity checklist
+//! (令和7年度版 items 2-⑦ password strength and 2-⑧ no reuse).
+//!
+//! Pipeline: [`input`] parses exports → [`recover`] finds plaintexts → [`rules`] decides →
+//! [`breach`] checks Pwned Passwords → [`engine`] assembles the [`model::evidence::Evidence`] →
+//! [`report`] renders it.
+
+pub mod breach;
+pub mod hash;
+pub mod input;
+pub mod model;
+pub mod recover;
+pub mod rules;

@@ -1,0 +1,276 @@
+//! Plain data shared by every stage: systems, accounts, credentials, policies, findings.
+
+pub mod evidence;
+pub mod secret;
+
+pub use secret::Secret;
+
+use serde::{Deserialize, Serialize};
+
+/// A password hash scheme kensa can verify.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Scheme {
+    /// Windows NT hash: MD4 over UTF-16LE, 32 hex digits.
+    Nt,
+    /// Windows LAN Manager hash, 32 hex digits.
+    Lm,
+    /// `$1$` md5crypt.
+    Md5crypt,
+    /// `$apr1$` Apache md5crypt variant.
+    Apr1,
+    /// `$5$` sha256crypt.
+    Sha256crypt,
+    /// `$6$` sha512crypt.
+    Sha512crypt,
+    /// `$2a$`, `$2b$`, `$2y$` bcrypt.
+    Bcrypt,
+    /// `$y$` yescrypt.
+    Yescrypt,
+    /// `$argon2i$`, `$argon2d$`, `$argon2id$`.
+    Argon2,
+    /// PBKDF2 in PHC (`$pbkdf2-sha256$`), passlib (`$pbkdf2-sha256$` ab64) or Django (`pbkdf2_sha256$`) form.
+    Pbkdf2,
+    /// `$scrypt$` (PHC or passlib form).
+    Scrypt,
+    /// LDAP `{SHA}`: unsalted SHA-1, base64.
+    Sha1,
+    /// LDAP `{SSHA}`: salted SHA-1, base64.
+    Ssha,
+    /// A plaintext credential (inventory); not a hash.
+    Plaintext,
+}
+
+impl Scheme {
+    /// The stable name used in evidence JSON.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Scheme::Nt => "nt",
+            Scheme::Lm => "lm",
+            Scheme::Md5crypt => "md5crypt",
+            Scheme::Apr1 => "apr1",
+            Scheme::Sha256crypt => "sha256crypt",
+            Scheme::Sha512crypt => "sha512crypt",
+            Scheme::Bcrypt => "bcrypt",
+            Scheme::Yescrypt => "yescrypt",
+            Scheme::Argon2 => "argon2",
+            Scheme::Pbkdf2 => "pbkdf2",
+            Scheme::Scrypt => "scrypt",
+            Scheme::Sha1 => "sha1",
+            Scheme::Ssha => "ssha",
+            Scheme::Plaintext => "plaintext",
+        }
+    }
+    /// Unsalted schemes: one digest per candidate serves every hash of that scheme.
+    pub fn is_unsalted(self) -> bool {
+        matches!(self, Scheme::Nt | Scheme::Lm | Scheme::Sha1)
+    }
+    /// Schemes too weak to store passwords with (fast unsalted, or md5-based).
+    pub fn is_weak(self) -> bool {
+        matches!(
+            self,
+            Scheme::Lm | Scheme::Sha1 | Scheme::Ssha | Scheme::Md5crypt | Scheme::Apr1
+        )
+    }
+}
+
+/// A stored hash: its scheme and its whole text (a secret: never printed whole).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HashValue {
+    pub scheme: Scheme,
+    pub text: Secret,
+}
+
+/// Why an account is not audited as a person's password.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SkipReason {
+    /// Shadow `!`/`*`/`!!`/`!$6$…`: the account cannot log in with a password.
+    Locked,
+    /// No password credential at all (shadow `*` on a service account, for instance).
+    NoPassword,
+    /// `(status=Disabled)` in a secretsdump line.
+    Disabled,
+    /// A machine account (`name$`): a random secret managed by the domain.
+    Machine,
+    /// A password-history entry (`_history0`): an old password, not a current credential.
+    History,
+    /// krbtgt and similar service secrets, not a person's password.
+    ServiceSecret,
+}
+
+impl SkipReason {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SkipReason::Locked => "locked",
+            SkipReason::NoPassword => "no_password",
+            SkipReason::Disabled => "disabled",
+            SkipReason::Machine => "machine_account",
+            SkipReason::History => "password_history",
+            SkipReason::ServiceSecret => "service_secret",
+        }
+    }
+}
+
+/// One account as read from an input file, before any analysis.
+#[derive(Debug, Clone, Default)]
+pub struct RawAccount {
+    /// System id; `None` means "the system the file belongs to". Inventory rows name their own.
+    pub system: Option<String>,
+    pub name: String,
+    /// `file:line` where the account was read.
+    pub source: String,
+    /// The main stored hash (NT for pwdump), if any.
+    pub hash: Option<HashValue>,
+    /// A stored LM hash (pwdump), if not the empty LM constant.
+    pub lm: Option<HashValue>,
+    /// A known plaintext (inventory).
+    pub plaintext: Option<Secret>,
+    pub skip: Option<SkipReason>,
+    /// Per-account two-factor flag (inventory `mfa` column).
+    pub mfa: Option<bool>,
+    /// Per-account maximum password age in days (shadow field 5); `Some(-1)` = never expires.
+    pub max_age_days: Option<i64>,
+}
+
+/// A recovered plaintext from a hashcat/john pot file.
+#[derive(Debug, Clone)]
+pub struct PotEntry {
+    /// The hash as written in the pot (tag such as `$NT$` stripped), lower-case for hex hashes.
+    pub hash: Secret,
+    pub plain: Secret,
+    pub source: String,
+}
+
+/// Character classes a policy can require.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum CharClass {
+    Letter,
+    Digit,
+    Symbol,
+    Upper,
+    Lower,
+}
+
+/// What one policy source says. Unset fields are `None`; the engine merges the fragments of a system.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PolicyFragment {
+    /// `file` (or `file:line`) of the source.
+    pub source: String,
+    pub min_length: Option<u32>,
+    pub max_length: Option<u32>,
+    /// Classes every password must contain.
+    pub require: Vec<CharClass>,
+    /// Windows `PasswordComplexity = 1`: 3 of 4 categories (no symbol guarantee).
+    pub complexity_3of4: bool,
+    /// pwquality `minclass` (of 4: upper, lower, digit, other).
+    pub min_class: Option<u32>,
+    /// Enforced maximum password age in days; `Some(0)` or negative = never expires.
+    pub max_age_days: Option<i64>,
+    pub mfa: Option<bool>,
+}
+
+/// The result of parsing one input file.
+#[derive(Debug, Default)]
+pub struct ParsedInput {
+    /// How many records (non-comment lines / entries) the file held.
+    pub records: usize,
+    pub accounts: Vec<RawAccount>,
+    pub pot: Vec<PotEntry>,
+    pub policy: Option<PolicyFragment>,
+    pub errors: Vec<InputError>,
+}
+
+/// A malformed record: `file:line` and a reason that never quotes a secret.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct InputError {
+    pub source: String,
+    pub message: String,
+}
+
+/// Finding severity.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Fail,
+    Warn,
+    Info,
+}
+
+/// Stable finding codes (contract §4).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum Code {
+    EmptyPassword,
+    TooShort,
+    NotMixed,
+    Guessable,
+    DefaultPassword,
+    Breached,
+    NoRotation,
+    RotationTooLong,
+    LmHashStored,
+    WeakHashScheme,
+    NonAscii,
+    ReusedAcrossSystems,
+    ReusedWithinSystem,
+    PolicyMinLength,
+    PolicyComposition,
+    PolicyRotationTooLong,
+    PolicyNoRotation,
+    #[serde(rename = "POLICY_MAX_LENGTH_LT64")]
+    PolicyMaxLengthLt64,
+    #[serde(rename = "NIST_SINGLE_FACTOR_LT15")]
+    NistSingleFactorLt15,
+    NistRotationDiscouraged,
+    NistCompositionDiscouraged,
+}
+
+/// A finding: a stable code, a severity and a detail that never quotes a secret.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct Finding {
+    pub code: Code,
+    pub severity: Severity,
+    pub detail: String,
+}
+
+impl Finding {
+    pub fn new(code: Code, severity: Severity, detail: impl Into<String>) -> Self {
+        Finding {
+            code,
+            severity,
+            detail: detail.into(),
+        }
+    }
+    pub fn fail(code: Code, detail: impl Into<String>) -> Self {
+        Self::new(code, Severity::Fail, detail)
+    }
+    pub fn warn(code: Code, detail: impl Into<String>) -> Self {
+        Self::new(code, Severity::Warn, detail)
+    }
+    pub fn info(code: Code, detail: impl Into<String>) -> Self {
+        Self::new(code, Severity::Info, detail)
+    }
+}
+
+/// System kinds of the manifest.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum SystemKind {
+    #[default]
+    Server,
+    TerminalPc,
+    NetworkDevice,
+    Application,
+    ExternalService,
+}
+
+/// Who answers for a system: the facility (医療機関確認用) or its vendor (事業者確認用).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum ManagedBy {
+    #[default]
+    Institution,
+    Vendor,
+}

@@ -1,0 +1,3 @@
+//! Recovery of plaintexts (audit-sized, not a cracker): pot files, wordlists, per-account context.
+
+pub mod wordlists;
