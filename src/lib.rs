@@ -6,8 +6,13 @@
 //! [`report`] renders it.
 
 pub mod breach;
+pub mod cli;
+
+pub mod engine;
 pub mod hash;
 pub mod input;
+pub mod manifest;
 pub mod model;
 pub mod recover;
+pub mod report;
 pub mod rules;

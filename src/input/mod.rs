@@ -3,7 +3,18 @@
 //! Each format lives in a file of its own and exposes `parse(text, label) -> ParsedInput`;
 //! `label` is the file name used in `file:line` sources.
 
-use crate::model::ParsedInput;
+pub mod htpasswd;
+pub mod inventory;
+pub mod ldif;
+pub mod logindefs;
+pub mod policy;
+pub mod potfile;
+pub mod pwdump;
+pub mod pwquality;
+pub mod secedit;
+pub mod shadow;
+
+use crate::model::{InputError, ParsedInput, Scheme};
 
 /// Every input format kensa reads (contract §2).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -92,6 +103,194 @@ pub fn decode(bytes: &[u8]) -> Result<String, String> {
     })
 }
 
+/// Guess the format of a decoded file from its content (the file name is only a tie-breaker).
+///
+/// Every format's `sniff` is tried in a fixed order; when several match, the one the file name
+/// suggests wins, else the first. When none match (e.g. a file of comments only), the file name decides.
+pub fn detect(text: &str, file_name: &str) -> Option<Format> {
+    let hint = name_hint(file_name);
+    let matching: Vec<Format> = SNIFF_ORDER
+        .iter()
+        .copied()
+        .filter(|f| sniff(*f, text))
+        .collect();
+    match (matching.as_slice(), hint) {
+        ([], hint) => hint,
+        (many, Some(h)) if many.contains(&h) => Some(h),
+        (many, _) => many.first().copied(),
+    }
+}
+
+/// Parse `text` as `format`; `label` is the file name used in `file:line` sources.
+pub fn parse(format: Format, text: &str, label: &str) -> ParsedInput {
+    match format {
+        Format::Pwdump => pwdump::parse(text, label),
+        Format::Shadow => shadow::parse(text, label),
+        Format::Htpasswd => htpasswd::parse(text, label),
+        Format::Ldif => ldif::parse(text, label),
+        Format::Inventory => inventory::parse(text, label),
+        Format::Potfile => potfile::parse(text, label),
+        Format::Secedit => secedit::parse(text, label),
+        Format::LoginDefs => logindefs::parse(text, label),
+        Format::Pwquality => pwquality::parse(text, label),
+        Format::Policy => policy::parse(text, label),
+    }
+}
+
+/// The order in which content sniffers are tried: the most distinctive formats first.
+const SNIFF_ORDER: [Format; 10] = [
+    Format::Secedit,
+    Format::Ldif,
+    Format::Pwdump,
+    Format::Shadow,
+    Format::Inventory,
+    Format::Potfile,
+    Format::Htpasswd,
+    Format::LoginDefs,
+    Format::Pwquality,
+    Format::Policy,
+];
+
+fn sniff(format: Format, text: &str) -> bool {
+    match format {
+        Format::Pwdump => pwdump::sniff(text),
+        Format::Shadow => shadow::sniff(text),
+        Format::Htpasswd => htpasswd::sniff(text),
+        Format::Ldif => ldif::sniff(text),
+        Format::Inventory => inventory::sniff(text),
+        Format::Potfile => potfile::sniff(text),
+        Format::Secedit => secedit::sniff(text),
+        Format::LoginDefs => logindefs::sniff(text),
+        Format::Pwquality => pwquality::sniff(text),
+        Format::Policy => policy::sniff(text),
+    }
+}
+
+/// The format a file name suggests, if any (base name only; case-insensitive).
+fn name_hint(file_name: &str) -> Option<Format> {
+    let base = file_name
+        .rsplit(['/', '\\'])
+        .next()
+        .unwrap_or(file_name)
+        .to_ascii_lowercase();
+    let ext = base.rsplit_once('.').map(|(_, e)| e).unwrap_or("");
+    Some(if base == "login.defs" {
+        Format::LoginDefs
+    } else if base.contains("pwquality") {
+        Format::Pwquality
+    } else if ext == "inf" || base.contains("secedit") {
+        Format::Secedit
+    } else if ext == "ldif" {
+        Format::Ldif
+    } else if ext == "pot" || base.contains("potfile") {
+        Format::Potfile
+    } else if base.contains("shadow") {
+        Format::Shadow
+    } else if base.contains("htpasswd") {
+        Format::Htpasswd
+    } else if ext == "csv" {
+        Format::Inventory
+    } else if ext == "toml" {
+        Format::Policy
+    } else if base.contains("ntds") || base.contains("pwdump") || base.contains("secretsdump") {
+        Format::Pwdump
+    } else {
+        return None;
+    })
+}
+
+/// Lines with 1-based numbers: a leading UTF-8 BOM is dropped and `\r\n` endings are accepted.
+pub(crate) fn numbered_lines(text: &str) -> impl Iterator<Item = (usize, &str)> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let text = text.strip_suffix('\n').unwrap_or(text);
+    text.split('\n')
+        .map(|l| l.strip_suffix('\r').unwrap_or(l))
+        .enumerate()
+        .map(|(i, l)| (i + 1, l))
+}
+
+/// `label:line`, the source of a record.
+pub(crate) fn source(label: &str, line: usize) -> String {
+    format!("{label}:{line}")
+}
+
+/// An input error at `label:line`.
+pub(crate) fn error(label: &str, line: usize, message: impl Into<String>) -> InputError {
+    InputError {
+        source: source(label, line),
+        message: message.into(),
+    }
+}
+
+/// Is this line blank or a `#` comment?
+pub(crate) fn is_comment(line: &str) -> bool {
+    let t = line.trim();
+    t.is_empty() || t.starts_with('#')
+}
+
+/// True when at least one of the (first 200) data lines matches and at least half of them do.
+pub(crate) fn mostly(text: &str, skip: impl Fn(&str) -> bool, pred: impl Fn(&str) -> bool) -> bool {
+    let (mut seen, mut hits) = (0usize, 0usize);
+    for (_, line) in numbered_lines(text) {
+        if skip(line) {
+            continue;
+        }
+        seen += 1;
+        if pred(line) {
+            hits += 1;
+        }
+        if seen >= 200 {
+            break;
+        }
+    }
+    hits > 0 && hits * 2 >= seen
+}
+
+/// Identify a stored hash and return its scheme with the text to keep: `{CRYPT}` stripped,
+/// hex hashes (NT) lower-cased. `None` for anything `crate::hash::identify` does not recognise.
+pub(crate) fn identify_hash(hash: &str) -> Option<(Scheme, String)> {
+    let inner = crate::hash::strip_ldap_crypt(hash);
+    let scheme = crate::hash::identify(inner)?;
+    let text = match scheme {
+        Scheme::Nt | Scheme::Lm => inner.to_ascii_lowercase(),
+        _ => inner.to_string(),
+    };
+    Some((scheme, text))
+}
+
+/// A traditional DES crypt(3) hash: 13 characters of the crypt alphabet.
+pub(crate) fn is_des_crypt(hash: &str) -> bool {
+    hash.len() == 13
+        && hash
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'/')
+}
+
+/// A short, non-secret description of an unrecognised hash: its `$id$` or `{TAG}` if short.
+pub(crate) fn unknown_scheme_message(hash: &str) -> String {
+    if is_des_crypt(hash) {
+        return "unsupported hash scheme (DES crypt)".into();
+    }
+    let tag = if let Some(rest) = hash.strip_prefix('$') {
+        rest.split('$').next().filter(|t| rest.len() > t.len())
+    } else if let Some(rest) = hash.strip_prefix('{') {
+        rest.split('}').next().filter(|t| rest.len() > t.len())
+    } else {
+        None
+    };
+    match tag {
+        Some(t)
+            if !t.is_empty()
+                && t.len() <= 8
+                && t.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_') =>
+        {
+            format!("unrecognised hash scheme ({t})")
+        }
+        _ => "unrecognised hash scheme".into(),
+    }
+}
+
 fn utf16(bytes: &[u8], f: fn([u8; 2]) -> u16) -> Result<String, String> {
     if bytes.len() % 2 != 0 {
         return Err("UTF-16 text with an odd number of bytes".into());
@@ -100,14 +299,139 @@ fn utf16(bytes: &[u8], f: fn([u8; 2]) -> u16) -> Result<String, String> {
     String::from_utf16(&units).map_err(|_| "invalid UTF-16 text".into())
 }
 
-/// Guess the format of a decoded file from its content (the file name is only a tie-breaker).
-pub fn detect(text: &str, file_name: &str) -> Option<Format> {
-    let _ = (text, file_name);
-    None
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-/// Parse `text` as `format`; `label` is the file name used in `file:line` sources.
-pub fn parse(format: Format, text: &str, label: &str) -> ParsedInput {
-    let _ = (format, text, label);
-    ParsedInput::default()
+    const NT: &str = "8846f7eaee8fb117ad06bdd830b7586c";
+
+    fn samples() -> Vec<(Format, String)> {
+        vec![
+            (
+                Format::Pwdump,
+                format!("[*] Dumping\nKORO\\a:500:aad3b435b51404eeaad3b435b51404ee:{NT}::: (status=Enabled)\n"),
+            ),
+            (
+                Format::Shadow,
+                "root:$6$salt$abcdef:19700:0:99999:7:::\nbin:*:19700:0:99999:7:::\n".into(),
+            ),
+            (
+                Format::Htpasswd,
+                "admin:$apr1$r31.....$HqJZimcKQFAMYayBlzkrA/\nbob:{SHA}W6ph5Mm5Pz8GgiULbPgzG37mj9g=\n".into(),
+            ),
+            (
+                Format::Ldif,
+                "dn: uid=a,dc=koro\nuid: a\nuserPassword: {SSHA}AAAA\n".into(),
+            ),
+            (
+                Format::Inventory,
+                "system,account,password,mfa\nrouter,admin,x,no\n".into(),
+            ),
+            (Format::Potfile, format!("{NT}:password\n$6$salt$abc:x:y\n")),
+            (
+                Format::Secedit,
+                "[Unicode]\nUnicode=yes\n[System Access]\nMinimumPasswordLength = 8\n".into(),
+            ),
+            (
+                Format::LoginDefs,
+                "# login.defs\nMAIL_DIR /var/mail\nPASS_MAX_DAYS 90\nUMASK 022\n".into(),
+            ),
+            (Format::Pwquality, "# pwquality\nminlen = 12\ndcredit = -1\n".into()),
+            (
+                Format::Policy,
+                "min_length = 13\nrequire = [\"letter\", \"digit\", \"symbol\"]\n".into(),
+            ),
+        ]
+    }
+
+    #[test]
+    fn detect_every_format_from_content() {
+        for (format, text) in samples() {
+            assert_eq!(
+                detect(&text, "input.txt"),
+                Some(format),
+                "{}",
+                format.as_str()
+            );
+            // With CRLF line endings and a BOM too.
+            let crlf = format!("\u{feff}{}", text.replace('\n', "\r\n"));
+            assert_eq!(
+                detect(&crlf, "input"),
+                Some(format),
+                "{} (CRLF)",
+                format.as_str()
+            );
+            // The only sniffer that matches is the format's own.
+            let others: Vec<Format> = Format::ALL
+                .into_iter()
+                .filter(|f| *f != format && sniff(*f, &text))
+                .collect();
+            assert!(
+                others.is_empty(),
+                "{} also sniffed as {others:?}",
+                format.as_str()
+            );
+        }
+    }
+
+    #[test]
+    fn detect_uses_the_file_name_for_ties_and_empty_files() {
+        assert_eq!(
+            detect("# all defaults\n", "/etc/login.defs"),
+            Some(Format::LoginDefs)
+        );
+        assert_eq!(
+            detect("# minlen = 8\n", "/etc/security/pwquality.conf"),
+            Some(Format::Pwquality)
+        );
+        assert_eq!(detect("", "x.inf"), Some(Format::Secedit));
+        assert_eq!(detect("", "C:\\exports\\dump.ldif"), Some(Format::Ldif));
+        assert_eq!(detect("just some words\n", "notes.txt"), None);
+        // Content wins over a misleading name.
+        let pw = format!("a:500:aad3b435b51404eeaad3b435b51404ee:{NT}:::\n");
+        assert_eq!(detect(&pw, "shadow"), Some(Format::Pwdump));
+    }
+
+    #[test]
+    fn detect_utf16le_secedit_after_decode() {
+        let mut bytes = vec![0xFF, 0xFE];
+        for u in "[Unicode]\r\nUnicode=yes\r\n[System Access]\r\nMaximumPasswordAge = -1\r\n"
+            .encode_utf16()
+        {
+            bytes.extend_from_slice(&u.to_le_bytes());
+        }
+        let text = decode(&bytes).unwrap();
+        assert_eq!(detect(&text, "gpo.txt"), Some(Format::Secedit));
+        let parsed = parse(Format::Secedit, &text, "gpo.txt");
+        assert_eq!(parsed.policy.unwrap().max_age_days, Some(-1));
+    }
+
+    #[test]
+    fn parse_dispatches_and_numbers_lines() {
+        let p = parse(Format::Pwdump, &samples()[0].1, "ad.txt");
+        assert_eq!(p.accounts.len(), 1);
+        assert_eq!(p.accounts[0].source, "ad.txt:2");
+        let lines: Vec<(usize, &str)> = numbered_lines("\u{feff}a\r\n\r\nb").collect();
+        assert_eq!(lines, [(1, "a"), (2, ""), (3, "b")]);
+    }
+
+    #[test]
+    fn unknown_scheme_messages_show_no_more_than_a_tag() {
+        assert_eq!(
+            unknown_scheme_message("$md5$rounds=1$abc"),
+            "unrecognised hash scheme (md5)"
+        );
+        assert_eq!(
+            unknown_scheme_message("{SSHA512}AAAAAAAA"),
+            "unrecognised hash scheme (SSHA512)"
+        );
+        assert_eq!(
+            unknown_scheme_message("hunter2hunter2hunter2"),
+            "unrecognised hash scheme"
+        );
+        assert_eq!(
+            unknown_scheme_message("abcdefghij./X"),
+            "unsupported hash scheme (DES crypt)"
+        );
+    }
 }

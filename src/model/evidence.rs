@@ -25,6 +25,7 @@ pub struct Evidence {
     pub advisories: Vec<Advisory>,
     pub input_errors: Vec<super::InputError>,
     pub inputs: Vec<InputSummary>,
+    pub recovery: Recovery,
     pub breach_check: BreachCheck,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub run: Option<Run>,
@@ -157,8 +158,33 @@ pub struct ReuseGroup {
     pub proofs: Vec<String>,
     pub systems: Vec<String>,
     pub members: Vec<Member>,
+    /// How each link between two members was proved (a spanning set of links).
+    pub links: Vec<Link>,
     /// The shared password is a factory default (fails 2-⑧ on its own).
     pub default_password: bool,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Link {
+    pub from: Member,
+    pub to: Member,
+    /// `identical_unsalted_hash` | `verified_plaintext` | `same_plaintext`.
+    pub evidence: String,
+}
+
+/// What recovery did: how plaintexts became known and how much work it took.
+#[derive(Debug, Clone, Serialize, Deserialize, Default)]
+pub struct Recovery {
+    /// Accounts whose plaintext became known, by method (`given`, `potfile`, `wordlist`, …).
+    pub recovered: std::collections::BTreeMap<String, usize>,
+    pub candidates_unsalted: usize,
+    pub salted_hashes: usize,
+    pub salted_budget: u64,
+    pub salted_verifications: u64,
+    pub cross_verifications: u64,
+    pub potfile_lines_matched: usize,
+    /// Pot-file lines whose plaintext did not verify against the hash (not trusted).
+    pub potfile_lines_rejected: usize,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, Default)]

@@ -1,3 +1,8 @@
-//! Verdicts: 2-⑦ per account and per policy, 2-⑧ reuse groups, NIST advisories.
+//! Verdicts: 2-⑦ per account ([`seven`]) and per policy ([`policy`]), 2-⑧ reuse groups ([`reuse`]),
+//! guessability ([`guess`]) and the checklist answers ([`answer`]).
 
+pub mod answer;
 pub mod guess;
+pub mod policy;
+pub mod reuse;
+pub mod seven;

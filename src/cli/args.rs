@@ -1,0 +1,152 @@
+//! Command-line arguments (clap derive). The library never sees these types: `cli::run` turns them
+//! into validated options.
+
+use clap::{Args, Parser, Subcommand};
+use std::path::PathBuf;
+
+/// kensa — evidence for the MHLW cybersecurity checklist items 2-⑦ (password strength) and
+/// 2-⑧ (no password reuse) from exported credential files.
+#[derive(Debug, Parser)]
+#[command(name = "kensa", version, about, long_about = None, propagate_version = true)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Audit exported credentials and policies; write the evidence (the main job).
+    Audit(AuditArgs),
+    /// Read policy files only (secedit INF, login.defs, pwquality.conf, kensa policy TOML) and judge them.
+    Policy(PolicyArgs),
+    /// Check one password read from standard input (never echoed): verdict and reasons.
+    Check(CheckArgs),
+}
+
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Exit codes: 0 evidence complete and nothing selected by --fail-on found; \
+1 a finding selected by --fail-on found; 2 usage error, unreadable or malformed input, or failed breach lookups \
+(the evidence is still written, marked incomplete)."
+)]
+pub struct AuditArgs {
+    /// The audit manifest (TOML): facility, systems and their input files.
+    #[arg(long, short = 'm', value_name = "FILE")]
+    pub manifest: Option<PathBuf>,
+    /// Input files (`PATH` or `FORMAT:PATH`); without a manifest each file is one system named after its stem.
+    #[arg(value_name = "FILE")]
+    pub files: Vec<String>,
+    /// Directory for the evidence files (written atomically, mode 0600).
+    #[arg(long, short = 'o', value_name = "DIR", default_value = "kensa-report")]
+    pub out: PathBuf,
+    /// Report formats, comma-separated: json, md, html, csv.
+    #[arg(
+        long,
+        value_name = "LIST",
+        default_value = "json,md,html,csv",
+        value_delimiter = ','
+    )]
+    pub format: Vec<String>,
+    /// Language of the human reports: ja or en.
+    #[arg(long, value_name = "ja|en", default_value = "ja")]
+    pub lang: String,
+    /// Extra wordlist (one password per line); repeatable.
+    #[arg(long, value_name = "FILE")]
+    pub wordlist: Vec<PathBuf>,
+    /// Do not use the wordlists built into kensa.
+    #[arg(long)]
+    pub no_default_wordlists: bool,
+    /// hashcat/john pot file with recovered plaintexts (re-verified before use); repeatable.
+    #[arg(long, value_name = "FILE")]
+    pub potfile: Vec<PathBuf>,
+    /// Breach check: `online` (Pwned Passwords range API, k-anonymity), `off`, or PATH of an offline corpus; repeatable.
+    #[arg(long, value_name = "online|off|PATH", default_value = "online")]
+    pub hibp: Vec<String>,
+    /// Base URL of the range API (a mirror).
+    #[arg(
+        long,
+        value_name = "URL",
+        default_value = "https://api.pwnedpasswords.com"
+    )]
+    pub hibp_url: String,
+    /// Retries of a failed range request (5xx, 429, network errors), with exponential backoff.
+    #[arg(long, value_name = "N", default_value_t = 4)]
+    pub hibp_retries: u32,
+    /// What makes the exit code 1: any, reuse, weak, breached, policy, none (comma-separated).
+    #[arg(
+        long,
+        value_name = "LIST",
+        default_value = "any",
+        value_delimiter = ','
+    )]
+    pub fail_on: Vec<String>,
+    /// 確認日 (check date), YYYY-MM-DD; default: the manifest's checked_on, else today.
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub check_date: Option<String>,
+    /// 目標日 (target date for いいえ), YYYY-MM-DD; default: 31 March ending the fiscal year.
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub target_date: Option<String>,
+    /// Worker threads (default: all cores).
+    #[arg(long, value_name = "N")]
+    pub threads: Option<usize>,
+    /// Accounts of one system sharing a password fail 2-⑧ too (default: a warning).
+    #[arg(long)]
+    pub strict_reuse: bool,
+    /// Work allowed per salted hash, in units of one NT hash (bcrypt/sha-crypt/yescrypt cost scales it).
+    #[arg(long, value_name = "UNITS", default_value_t = crate::recover::DEFAULT_SALTED_BUDGET)]
+    pub salted_budget: u64,
+    /// Print nothing but errors.
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+    /// No progress display.
+    #[arg(long)]
+    pub no_progress: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct PolicyArgs {
+    /// Policy files (`PATH` or `FORMAT:PATH`), merged as the policy of one system.
+    #[arg(required = true, value_name = "FILE")]
+    pub files: Vec<String>,
+    /// Print JSON instead of a table.
+    #[arg(long)]
+    pub json: bool,
+    /// The system has two-factor authentication.
+    #[arg(long)]
+    pub mfa: bool,
+    /// Enforced maximum password age in days (when no file says it).
+    #[arg(long, value_name = "DAYS")]
+    pub rotation_days: Option<i64>,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// The account name (a password containing it is guessable).
+    #[arg(long, value_name = "NAME", default_value = "")]
+    pub account: String,
+    /// Facility, people or product names that make a password guessable; repeatable.
+    #[arg(long = "context", value_name = "WORD")]
+    pub context: Vec<String>,
+    /// The system has two-factor authentication.
+    #[arg(long)]
+    pub mfa: bool,
+    /// Enforced maximum password age in days.
+    #[arg(long, value_name = "DAYS")]
+    pub rotation_days: Option<i64>,
+    /// Also look the password up in Pwned Passwords: `online` (k-anonymity) or `off`.
+    #[arg(long, value_name = "online|off", default_value = "off")]
+    pub hibp: String,
+    /// Base URL of the range API.
+    #[arg(
+        long,
+        value_name = "URL",
+        default_value = "https://api.pwnedpasswords.com"
+    )]
+    pub hibp_url: String,
+    /// Print JSON.
+    #[arg(long)]
+    pub json: bool,
+    /// Print English details (default: Japanese labels with English details).
+    #[arg(long, value_name = "ja|en", default_value = "ja")]
+    pub lang: String,
+}

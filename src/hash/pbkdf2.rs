@@ -1,0 +1,156 @@
+//! PBKDF2-HMAC hashes in their three stored forms: PHC (`$pbkdf2-sha256$i=..,l=..$salt$hash`),
+//! passlib (`$pbkdf2-sha256$rounds$ab64salt$ab64hash`, `$pbkdf2$` = SHA-1) and Django
+//! (`pbkdf2_sha256$rounds$salt$base64hash`, the salt used as text).
+
+use sha1::Sha1;
+use sha2::{Sha256, Sha512};
+
+/// Iteration counts above this are refused (a single verify would take minutes).
+const MAX_ITERATIONS: u32 = 100_000_000;
+
+/// Verify `plain` against a PBKDF2 hash in any of the three forms. Malformed hashes are false.
+pub fn verify(plain: &str, hash: &str) -> bool {
+    let Some(p) = parse(hash) else {
+        return false;
+    };
+    // The output has the digest's size (or PHC's `l=`), so a truncated hash cannot match by chance.
+    let full = match p.prf {
+        Prf::Sha1 => 20,
+        Prf::Sha256 => 32,
+        Prf::Sha512 => 64,
+    };
+    let len_ok = match p.length {
+        Some(l) => (16..=1024).contains(&l),
+        None => p.expected.len() == full || (p.phc && p.expected.len() == 32),
+    };
+    if !len_ok {
+        return false;
+    }
+    let mut out = vec![0u8; p.expected.len()];
+    let pw = plain.as_bytes();
+    match p.prf {
+        Prf::Sha1 => pbkdf2::pbkdf2_hmac::<Sha1>(pw, &p.salt, p.iterations, &mut out),
+        Prf::Sha256 => pbkdf2::pbkdf2_hmac::<Sha256>(pw, &p.salt, p.iterations, &mut out),
+        Prf::Sha512 => pbkdf2::pbkdf2_hmac::<Sha512>(pw, &p.salt, p.iterations, &mut out),
+    }
+    super::ct_eq(&out, &p.expected)
+}
+
+/// Relative cost of one verify (1 = one NT hash): iterations times the HMAC's cost, and one
+/// more pass per extra output block.
+pub fn cost(hash: &str) -> Option<u64> {
+    let p = parse(hash)?;
+    let (per_iter_x10, block) = match p.prf {
+        Prf::Sha1 => (26u64, 20usize),
+        Prf::Sha256 => (41, 32),
+        Prf::Sha512 => (76, 64),
+    };
+    let blocks = p.expected.len().div_ceil(block).max(1) as u64;
+    Some(u64::from(p.iterations) * per_iter_x10 * blocks / 10)
+}
+
+#[derive(Clone, Copy)]
+enum Prf {
+    Sha1,
+    Sha256,
+    Sha512,
+}
+
+struct Parsed {
+    prf: Prf,
+    /// PHC form (`i=` parameters), whose default output is 32 bytes whatever the digest.
+    phc: bool,
+    /// PHC `l=`, already checked against the stored output's length.
+    length: Option<usize>,
+    iterations: u32,
+    salt: Vec<u8>,
+    expected: Vec<u8>,
+}
+
+fn parse(hash: &str) -> Option<Parsed> {
+    let (prf, rest, django) = if let Some(r) = hash.strip_prefix("pbkdf2_sha256$") {
+        (Prf::Sha256, r, true)
+    } else if let Some(r) = hash.strip_prefix("pbkdf2_sha1$") {
+        (Prf::Sha1, r, true)
+    } else if let Some(r) = hash.strip_prefix("$pbkdf2-sha256$") {
+        (Prf::Sha256, r, false)
+    } else if let Some(r) = hash.strip_prefix("$pbkdf2-sha512$") {
+        (Prf::Sha512, r, false)
+    } else if let Some(r) = hash
+        .strip_prefix("$pbkdf2-sha1$")
+        .or_else(|| hash.strip_prefix("$pbkdf2$"))
+    {
+        (Prf::Sha1, r, false)
+    } else {
+        return None;
+    };
+    let mut fields = rest.split('$');
+    let params = fields.next()?;
+    let salt = fields.next()?;
+    let expected = fields.next()?;
+    if fields.next().is_some() {
+        return None;
+    }
+    let (iterations, length) = if params.contains('=') {
+        let get = |k: &str| params.split(',').find_map(|kv| kv.strip_prefix(k));
+        let length = match get("l=") {
+            Some(l) => Some(l.parse::<usize>().ok()?),
+            None => None,
+        };
+        (get("i=")?.parse().ok()?, length)
+    } else {
+        (params.parse().ok()?, None)
+    };
+    if iterations == 0 || iterations > MAX_ITERATIONS {
+        return None;
+    }
+    let salt = if django {
+        salt.as_bytes().to_vec()
+    } else {
+        super::b64_decode(salt)?
+    };
+    let expected = super::b64_decode(expected)?;
+    if length.is_some_and(|l| l != expected.len()) {
+        return None;
+    }
+    Some(Parsed {
+        prf,
+        phc: params.contains('='),
+        length,
+        iterations,
+        salt,
+        expected,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rfc6070_sha1_vector() {
+        // RFC 6070: P="password", S="salt", c=2, dkLen=20.
+        let dk = "ea6c014dc72d6f8ccd1ed92ace1d41f0d8de8957";
+        let bytes = hex::decode(dk).unwrap();
+        use base64::Engine;
+        let b64 = base64::engine::general_purpose::STANDARD_NO_PAD.encode(&bytes);
+        let salt = base64::engine::general_purpose::STANDARD_NO_PAD.encode(b"salt");
+        let phc = format!("$pbkdf2-sha1$i=2,l=20${salt}${b64}");
+        assert!(verify("password", &phc));
+        assert!(!verify("passwort", &phc));
+        let passlib = format!("$pbkdf2$2${}${}", salt, b64.replace('+', "."));
+        assert!(verify("password", &passlib));
+        assert_eq!(cost(&passlib), Some(5));
+        let django = format!("pbkdf2_sha1$2$salt${}=", b64);
+        assert!(verify("password", &django));
+    }
+
+    #[test]
+    fn malformed_is_false() {
+        assert!(!verify("x", "$pbkdf2-sha256$"));
+        assert!(!verify("x", "$pbkdf2-sha256$0$c2FsdA$AAAA"));
+        assert!(!verify("x", "$pbkdf2-sha256$1000$c2FsdA$"));
+        assert!(!verify("x", "pbkdf2_sha256$abc$salt$AAAA"));
+        assert!(!verify("x", "$pbkdf2-sha256$1000$!!$AAAA"));
+    }
+}

@@ -1,0 +1,172 @@
+//! kensa's own policy TOML, for systems whose password settings cannot be exported.
+
+use super::error;
+use crate::model::{CharClass, InputError, ParsedInput, PolicyFragment};
+
+/// Parse a kensa policy file: `min_length`, `max_length`, `require`, `max_age_days`, `mfa`.
+pub fn parse(text: &str, label: &str) -> ParsedInput {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let mut out = ParsedInput::default();
+    let mut policy = PolicyFragment {
+        source: label.to_string(),
+        ..PolicyFragment::default()
+    };
+    let table = match toml::from_str::<toml::Table>(text) {
+        Ok(t) => t,
+        Err(e) => {
+            let line = e.span().map(|s| line_of(text, s.start)).unwrap_or(1);
+            out.errors.push(error(
+                label,
+                line,
+                format!("invalid TOML: {}", e.message().trim()),
+            ));
+            out.policy = Some(policy);
+            return out;
+        }
+    };
+    for (key, value) in &table {
+        let at = |msg: String| InputError {
+            source: format!("{label}:{}", key_line(text, key)),
+            message: msg,
+        };
+        let result = match key.as_str() {
+            "min_length" => count(value).map(|n| policy.min_length = Some(n)),
+            "max_length" => count(value).map(|n| policy.max_length = Some(n)),
+            "max_age_days" => match value.as_integer() {
+                Some(n) => {
+                    policy.max_age_days = Some(n);
+                    Ok(())
+                }
+                None => Err("expected a whole number of days".into()),
+            },
+            "mfa" => match value.as_bool() {
+                Some(b) => {
+                    policy.mfa = Some(b);
+                    Ok(())
+                }
+                None => Err("expected true or false".into()),
+            },
+            "require" => classes(value).map(|c| policy.require = c),
+            _ => Err(
+                "unknown key (expected min_length, max_length, require, max_age_days, mfa)"
+                    .to_string(),
+            ),
+        };
+        match result {
+            Ok(()) => out.records += 1,
+            Err(msg) => out.errors.push(at(format!("{key}: {msg}"))),
+        }
+    }
+    out.policy = Some(policy);
+    out
+}
+
+/// Content looks like a kensa policy: valid TOML with at least one kensa policy key at top level.
+pub fn sniff(text: &str) -> bool {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    toml::from_str::<toml::Table>(text).is_ok_and(|t| {
+        ["min_length", "max_length", "require", "max_age_days", "mfa"]
+            .iter()
+            .any(|k| t.contains_key(*k))
+    })
+}
+
+fn count(value: &toml::Value) -> Result<u32, String> {
+    value
+        .as_integer()
+        .and_then(|n| u32::try_from(n).ok())
+        .ok_or_else(|| "expected a non-negative whole number".into())
+}
+
+fn classes(value: &toml::Value) -> Result<Vec<CharClass>, String> {
+    let Some(items) = value.as_array() else {
+        return Err("expected a list such as [\"letter\", \"digit\", \"symbol\"]".into());
+    };
+    let mut out = Vec::new();
+    for item in items {
+        let class = match item.as_str().map(str::to_ascii_lowercase).as_deref() {
+            Some("letter") => CharClass::Letter,
+            Some("digit") => CharClass::Digit,
+            Some("symbol") => CharClass::Symbol,
+            Some("upper") => CharClass::Upper,
+            Some("lower") => CharClass::Lower,
+            _ => return Err("unknown class (expected letter, digit, symbol, upper, lower)".into()),
+        };
+        if !out.contains(&class) {
+            out.push(class);
+        }
+    }
+    Ok(out)
+}
+
+/// 1-based line of a byte offset.
+fn line_of(text: &str, offset: usize) -> usize {
+    text.as_bytes()[..offset.min(text.len())]
+        .iter()
+        .filter(|b| **b == b'\n')
+        .count()
+        + 1
+}
+
+/// The line where top-level `key` is assigned (1 if not found).
+fn key_line(text: &str, key: &str) -> usize {
+    super::numbered_lines(text)
+        .find(|(_, l)| {
+            l.trim_start()
+                .strip_prefix(key)
+                .or_else(|| l.trim_start().strip_prefix(&format!("\"{key}\"")))
+                .is_some_and(|rest| rest.trim_start().starts_with('='))
+        })
+        .map(|(n, _)| n)
+        .unwrap_or(1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use CharClass::*;
+
+    #[test]
+    fn reads_every_key() {
+        let text = "\u{feff}# device policy\r\nmin_length = 12\r\nrequire = [\"letter\", \"digit\", \"symbol\"]\r\n\
+            max_age_days = 60\r\nmfa = true\r\nmax_length = 32\r\n";
+        let p = parse(text, "router.toml");
+        assert!(p.errors.is_empty(), "{:?}", p.errors);
+        assert_eq!(p.records, 5);
+        assert_eq!(
+            p.policy.unwrap(),
+            PolicyFragment {
+                source: "router.toml".into(),
+                min_length: Some(12),
+                max_length: Some(32),
+                require: vec![Letter, Digit, Symbol],
+                max_age_days: Some(60),
+                mfa: Some(true),
+                ..PolicyFragment::default()
+            }
+        );
+    }
+
+    #[test]
+    fn unknown_keys_and_bad_values_name_the_key_and_line() {
+        let p = parse(
+            "min_length = 8\nminlen = 9\nrequire = [\"emoji\"]\nmfa = \"yes\"\n",
+            "p.toml",
+        );
+        let errs: Vec<&str> = p.errors.iter().map(|e| e.source.as_str()).collect();
+        assert_eq!(errs, ["p.toml:4", "p.toml:2", "p.toml:3"]);
+        assert!(p.errors[1].message.starts_with("minlen: unknown key"));
+        assert_eq!(p.policy.unwrap().min_length, Some(8));
+        let bad = parse("min_length = \n", "b.toml");
+        assert_eq!(bad.errors.len(), 1);
+        assert!(bad.errors[0].message.starts_with("invalid TOML"));
+        assert_eq!(bad.errors[0].source, "b.toml:1");
+    }
+
+    #[test]
+    fn sniff_recognises_policy() {
+        assert!(sniff("min_length = 13\n"));
+        assert!(!sniff("minlen = 13\n"));
+        assert!(!sniff("PASS_MAX_DAYS 60\n"));
+    }
+}

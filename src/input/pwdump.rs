@@ -1,0 +1,341 @@
+//! pwdump / secretsdump (`user:rid:lmhash:nthash:::`): Windows SAM and NTDS accounts with NT and LM hashes.
+
+use super::{error, numbered_lines, source};
+use crate::model::{HashValue, ParsedInput, RawAccount, Scheme, Secret, SkipReason};
+
+/// Parse a pwdump or impacket-secretsdump text.
+pub fn parse(text: &str, label: &str) -> ParsedInput {
+    let mut out = ParsedInput::default();
+    for (no, line) in data_lines(text) {
+        out.records += 1;
+        match parse_line(line) {
+            Ok(Line::Account(mut acc)) => {
+                acc.source = source(label, no);
+                out.accounts.push(acc);
+            }
+            Ok(Line::Ignored) => {}
+            Err(msg) => out.errors.push(error(label, no, msg)),
+        }
+    }
+    out
+}
+
+/// Content looks like pwdump: most data lines are `user:rid:32hex:32hex:::`.
+pub fn sniff(text: &str) -> bool {
+    let lines: Vec<(usize, &str)> = data_lines(text).take(200).collect();
+    let hits = lines
+        .iter()
+        .filter(|(_, l)| matches!(parse_line(l), Ok(Line::Account(_))))
+        .count();
+    hits > 0 && hits * 2 >= lines.len()
+}
+
+/// The empty LM hash: no LM stored.
+const EMPTY_LM: &str = "aad3b435b51404eeaad3b435b51404ee";
+
+enum Line {
+    Account(RawAccount),
+    /// Kerberos keys and cleartext lines of secretsdump: not NT/LM accounts.
+    Ignored,
+}
+
+/// Numbered lines that may hold accounts: noise and secretsdump sections of other secrets left out.
+fn data_lines(text: &str) -> impl Iterator<Item = (usize, &str)> {
+    let mut in_hashes = true;
+    numbered_lines(text).filter(move |(_, line)| {
+        if let Some(header) = section_header(line) {
+            in_hashes = header.unwrap_or(in_hashes);
+            return false;
+        }
+        in_hashes && !is_noise(line)
+    })
+}
+
+/// For a secretsdump `[*] …` header: `Some(Some(true))` when a section of NT/LM hashes starts,
+/// `Some(Some(false))` for sections of other secrets (LSA secrets, cached logons, Kerberos keys,
+/// cleartext), `Some(None)` for other progress messages; `None` for a line that is no header.
+fn section_header(line: &str) -> Option<Option<bool>> {
+    let rest = line.trim().strip_prefix("[*]")?.to_ascii_lowercase();
+    let hashes = ["local sam hashes", "domain credentials", "dumping ntds"];
+    let others = [
+        "lsa secrets",
+        "cached domain logon",
+        "kerberos keys",
+        "cleartext password",
+        "dpapi",
+        "defaultpassword",
+    ];
+    Some(if hashes.iter().any(|h| rest.contains(h)) {
+        Some(true)
+    } else if others.iter().any(|o| rest.contains(o)) {
+        Some(false)
+    } else {
+        None
+    })
+}
+
+/// Blank lines, `#` comments and secretsdump chatter (`[*] Dumping …`, the Impacket banner).
+fn is_noise(line: &str) -> bool {
+    let t = line.trim();
+    t.is_empty()
+        || t.starts_with('#')
+        || t.starts_with("[*]")
+        || t.starts_with("[-]")
+        || t.starts_with("[+]")
+        || t.starts_with("[!]")
+        || t.starts_with("Impacket v")
+}
+
+fn parse_line(line: &str) -> Result<Line, String> {
+    let (body, disabled) = strip_suffixes(line.trim());
+    let fields: Vec<&str> = body.split(':').collect();
+    if fields.len() == 3 && is_kerberos_key_type(fields[1]) {
+        return Ok(Line::Ignored);
+    }
+    if fields.len() >= 3 && fields[1] == "CLEARTEXT" {
+        return Ok(Line::Ignored);
+    }
+    if !(4..=7).contains(&fields.len()) {
+        return Err(format!(
+            "malformed pwdump line: {} fields, expected user:rid:lmhash:nthash:::",
+            fields.len()
+        ));
+    }
+    let full_name = fields[0];
+    let name = full_name.rsplit('\\').next().unwrap_or(full_name);
+    if name.is_empty() {
+        return Err("malformed pwdump line: empty user name".into());
+    }
+    if fields[1].is_empty() || !fields[1].bytes().all(|b| b.is_ascii_digit()) {
+        return Err("malformed pwdump line: the RID is not a number".into());
+    }
+    let lm = match parse_hash(fields[2]) {
+        Ok(None) => None,
+        Ok(Some(h)) if h == EMPTY_LM => None,
+        Ok(Some(h)) => Some(HashValue {
+            scheme: Scheme::Lm,
+            text: Secret::new(h),
+        }),
+        Err(()) => return Err("malformed pwdump line: LM hash is not 32 hex digits".into()),
+    };
+    let mut acc = RawAccount {
+        name: name.to_string(),
+        lm,
+        ..RawAccount::default()
+    };
+    match parse_hash(fields[3]) {
+        Ok(Some(h)) => {
+            acc.hash = Some(HashValue {
+                scheme: Scheme::Nt,
+                text: Secret::new(h),
+            })
+        }
+        Ok(None) => acc.skip = Some(SkipReason::NoPassword),
+        Err(()) => return Err("malformed pwdump line: NT hash is not 32 hex digits".into()),
+    }
+    let lower = name.to_ascii_lowercase();
+    let reason = if name.ends_with('$') {
+        Some(SkipReason::Machine)
+    } else if lower == "krbtgt" || lower.starts_with("krbtgt_history") {
+        Some(SkipReason::ServiceSecret)
+    } else if is_history(&lower) {
+        Some(SkipReason::History)
+    } else if disabled {
+        Some(SkipReason::Disabled)
+    } else {
+        None
+    };
+    if reason.is_some() {
+        acc.skip = reason;
+    }
+    Ok(Line::Account(acc))
+}
+
+/// Strip secretsdump's trailing ` (status=…)` / ` (pwdLastSet=…)` groups; report `status=Disabled`.
+fn strip_suffixes(mut line: &str) -> (&str, bool) {
+    let mut disabled = false;
+    while line.ends_with(')') {
+        let Some(open) = line.rfind(" (") else { break };
+        let group = &line[open + 2..line.len() - 1];
+        if !group.contains('=') {
+            break;
+        }
+        if let Some(status) = group.strip_prefix("status=") {
+            disabled |= status.trim().eq_ignore_ascii_case("disabled");
+        }
+        line = line[..open].trim_end();
+    }
+    (line, disabled)
+}
+
+/// `Ok(None)` for an absent hash (empty or pwdump's `NO PASSWORD****`), `Ok(Some(lower-hex))`, or `Err`.
+fn parse_hash(field: &str) -> Result<Option<String>, ()> {
+    if field.is_empty() || field.starts_with("NO PASSWORD") {
+        return Ok(None);
+    }
+    if field.len() == 32 && field.bytes().all(|b| b.is_ascii_hexdigit()) {
+        Ok(Some(field.to_ascii_lowercase()))
+    } else {
+        Err(())
+    }
+}
+
+/// impacket's Kerberos key lines: `user:aes256-cts-hmac-sha1-96:hex`, `user:des-cbc-md5:hex`, `user:0x17:hex`.
+fn is_kerberos_key_type(field: &str) -> bool {
+    let f = field.to_ascii_lowercase();
+    f.starts_with("aes") || f.starts_with("des-") || f.starts_with("rc4") || f.starts_with("0x")
+}
+
+/// secretsdump `-history`: `user_history0`, `user_history12`.
+fn is_history(name: &str) -> bool {
+    match name.rfind("_history") {
+        Some(i) => {
+            let digits = &name[i + "_history".len()..];
+            !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit())
+        }
+        None => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const NT: &str = "8846F7EAEE8FB117AD06BDD830B7586C";
+    const LM: &str = "e52cac67419a9a224a3b108f3fa6cb6d";
+
+    fn sample() -> String {
+        format!(
+            "[*] Dumping Domain Credentials (domain\\uid:rid:lmhash:nthash)\r\n\
+             Administrator:500:{EMPTY_LM}:{NT}:::\r\n\
+             KORO\\yoshida:1104:{LM}:{NT}::: (status=Enabled)\r\n\
+             KORO\\old:1105:{EMPTY_LM}:{NT}::: (status=Disabled)\r\n\
+             PC01$:1000:{EMPTY_LM}:{NT}:::\r\n\
+             krbtgt:502:{EMPTY_LM}:{NT}:::\r\n\
+             KORO\\yoshida_history0:1104:{EMPTY_LM}:{NT}:::\r\n\
+             Guest:501:{EMPTY_LM}:31d6cfe0d16ae931b73c59d7e0c089c0:::\r\n\
+             bad:1106:{EMPTY_LM}:{}:::\r\n\
+             short:1107:{EMPTY_LM}\r\n\
+             [*] Reading and decrypting hashes from ntds.dit\r\n\
+             KORO\\yoshida:aes256-cts-hmac-sha1-96:{NT}{NT}\r\n\
+             KORO\\yoshida:des-cbc-md5:0123456789abcdef\r\n\
+             last:1108:{EMPTY_LM}:{NT}:::\r\n",
+            &NT[..31]
+        )
+    }
+
+    #[test]
+    fn parses_secretsdump_output() {
+        let p = parse(&sample(), "ad01.txt");
+        let names: Vec<&str> = p.accounts.iter().map(|a| a.name.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "Administrator",
+                "yoshida",
+                "old",
+                "PC01$",
+                "krbtgt",
+                "yoshida_history0",
+                "Guest",
+                "last"
+            ]
+        );
+        let admin = &p.accounts[0];
+        assert_eq!(admin.source, "ad01.txt:2");
+        assert!(admin.lm.is_none());
+        let h = admin.hash.as_ref().unwrap();
+        assert_eq!(h.scheme, Scheme::Nt);
+        assert_eq!(h.text.expose(), NT.to_ascii_lowercase());
+        assert_eq!(admin.skip, None);
+        let yoshida = &p.accounts[1];
+        assert_eq!(yoshida.lm.as_ref().unwrap().text.expose(), LM);
+        assert_eq!(yoshida.lm.as_ref().unwrap().scheme, Scheme::Lm);
+        assert_eq!(yoshida.skip, None);
+        assert_eq!(p.accounts[2].skip, Some(SkipReason::Disabled));
+        assert_eq!(p.accounts[3].skip, Some(SkipReason::Machine));
+        assert_eq!(p.accounts[4].skip, Some(SkipReason::ServiceSecret));
+        assert_eq!(p.accounts[5].skip, Some(SkipReason::History));
+        assert_eq!(p.accounts[6].skip, None, "empty NT is kept as a hash");
+        assert_eq!(p.accounts[7].source, "ad01.txt:14");
+        // 14 lines minus the two `[*]` headers.
+        assert_eq!(p.records, 12);
+        assert_eq!(p.errors.len(), 2);
+        assert_eq!(p.errors[0].source, "ad01.txt:9");
+        assert!(p.errors[0].message.contains("NT hash"));
+        assert_eq!(p.errors[1].source, "ad01.txt:10");
+        for e in &p.errors {
+            assert!(!e
+                .message
+                .to_ascii_lowercase()
+                .contains(&NT[..12].to_ascii_lowercase()));
+        }
+    }
+
+    #[test]
+    fn skips_secretsdump_sections_of_other_secrets() {
+        let text = format!(
+            "Impacket v0.12.0 - Copyright Fortra, LLC and its affiliated companies\n\
+             [*] Target system bootKey: 0x0123\n\
+             [*] Dumping local SAM hashes (uid:rid:lmhash:nthash)\n\
+             Administrator:500:{EMPTY_LM}:{NT}:::\n\
+             [*] Dumping cached domain logon information (domain/username:hash)\n\
+             KORO.LOCAL/yoshida:$DCC2$10240#yoshida#0123456789abcdef0123456789abcdef: (2024-01-01 00:00:00)\n\
+             [*] Dumping LSA Secrets\n\
+             [*] $MACHINE.ACC \n\
+             KORO\\PC01$:plain_password_hex:0011\n\
+             dpapi_machinekey:0x0123\n\
+             [*] Dumping Domain Credentials (domain\\uid:rid:lmhash:nthash)\n\
+             [*] Using the DRSUAPI method to get NTDS.DIT secrets\n\
+             KORO\\yoshida:1104:{EMPTY_LM}:{NT}::: (pwdLastSet=2024-01-01 10:00) (status=Enabled)\n\
+             [*] Cleaning up...\n"
+        );
+        let p = parse(&text, "dump.txt");
+        assert!(p.errors.is_empty(), "{:?}", p.errors);
+        let names: Vec<(&str, &str)> = p
+            .accounts
+            .iter()
+            .map(|a| (a.name.as_str(), a.source.as_str()))
+            .collect();
+        assert_eq!(
+            names,
+            [("Administrator", "dump.txt:4"), ("yoshida", "dump.txt:13")]
+        );
+        assert_eq!(p.accounts[1].skip, None);
+        assert_eq!(p.records, 2);
+    }
+
+    #[test]
+    fn errors_never_quote_hashes() {
+        let bad_lm = format!(
+            "u:1:{}zz:{NT}:::\nv:2:{EMPTY_LM}:{NT}Z:::\nw:x:{EMPTY_LM}:{NT}:::\n",
+            &LM[..30]
+        );
+        let p = parse(&bad_lm, "f");
+        assert_eq!(p.accounts.len(), 0);
+        assert_eq!(p.errors.len(), 3);
+        for e in &p.errors {
+            assert!(
+                !e.message.contains(&LM[..8]) && !e.message.contains(&NT[..8]),
+                "{e:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn sniff_recognises_pwdump_only() {
+        assert!(sniff(&sample()));
+        assert!(!sniff("root:$6$abc$def:19000:0:99999:7:::\n"));
+        assert!(!sniff("admin:$apr1$abc$def\n"));
+    }
+
+    #[test]
+    fn utf8_bom_is_ignored() {
+        let p = parse(
+            &format!("\u{feff}Administrator:500:{EMPTY_LM}:{NT}:::\n"),
+            "f",
+        );
+        assert_eq!(p.accounts.len(), 1);
+        assert_eq!(p.accounts[0].name, "Administrator");
+    }
+}

@@ -1,0 +1,141 @@
+//! The audit manifest (contract §2): facility, dates, context words, systems and their input files.
+
+use crate::model::{ManagedBy, SystemKind};
+use serde::Deserialize;
+use std::path::{Path, PathBuf};
+
+/// The manifest as written in TOML.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Manifest {
+    #[serde(default)]
+    pub facility: String,
+    #[serde(default)]
+    pub edition: Option<String>,
+    #[serde(default)]
+    pub checked_on: Option<String>,
+    #[serde(default)]
+    pub target_date: Option<String>,
+    #[serde(default)]
+    pub context_words: Vec<String>,
+    /// Files spanning several systems (inventories, pot files).
+    #[serde(default)]
+    pub inputs: Vec<String>,
+    #[serde(default, rename = "system")]
+    pub systems: Vec<SystemDef>,
+}
+
+/// One `[[system]]` entry.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SystemDef {
+    pub id: String,
+    #[serde(default)]
+    pub name: Option<String>,
+    #[serde(default)]
+    pub kind: SystemKind,
+    #[serde(default)]
+    pub managed_by: ManagedBy,
+    #[serde(default)]
+    pub vendor: Option<String>,
+    #[serde(default)]
+    pub mfa: bool,
+    #[serde(default)]
+    pub rotation_days: Option<i64>,
+    /// Passwords on this system are PINs that unlock an IC card or certificate (exempt, rules.md 2-⑦ c).
+    #[serde(default)]
+    pub pin_exempt: bool,
+    #[serde(default)]
+    pub inputs: Vec<String>,
+}
+
+impl Manifest {
+    /// Read and validate a manifest. Errors name the file (and the TOML position when known).
+    pub fn load(path: &Path) -> Result<Manifest, String> {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| format!("{}: cannot read manifest: {e}", path.display()))?;
+        let m: Manifest = toml::from_str(&text).map_err(|e| {
+            let pos = e
+                .span()
+                .map(|s| {
+                    let line = text[..s.start.min(text.len())].matches('\n').count() + 1;
+                    format!(":{line}")
+                })
+                .unwrap_or_default();
+            format!("{}{pos}: invalid manifest: {}", path.display(), e.message())
+        })?;
+        m.validate()
+            .map_err(|e| format!("{}: {e}", path.display()))?;
+        Ok(m)
+    }
+
+    fn validate(&self) -> Result<(), String> {
+        let mut seen = std::collections::BTreeSet::new();
+        for s in &self.systems {
+            if s.id.trim().is_empty() {
+                return Err("a [[system]] has an empty id".into());
+            }
+            if !seen.insert(s.id.as_str()) {
+                return Err(format!("system id `{}` is used twice", s.id));
+            }
+        }
+        for d in [&self.checked_on, &self.target_date].into_iter().flatten() {
+            parse_date(d)?;
+        }
+        Ok(())
+    }
+
+    /// Resolve a manifest-relative path.
+    pub fn resolve(manifest: &Path, input: &str) -> PathBuf {
+        let p = Path::new(input);
+        if p.is_absolute() {
+            p.to_path_buf()
+        } else {
+            manifest.parent().unwrap_or(Path::new(".")).join(p)
+        }
+    }
+}
+
+/// Parse `YYYY-MM-DD`.
+pub fn parse_date(s: &str) -> Result<chrono::NaiveDate, String> {
+    chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d")
+        .map_err(|_| format!("`{s}` is not a date of the form YYYY-MM-DD"))
+}
+
+/// 31 March that ends the Japanese fiscal year (April–March) containing `day`.
+pub fn fiscal_year_end(day: chrono::NaiveDate) -> chrono::NaiveDate {
+    use chrono::Datelike;
+    let year = if day.month() >= 4 {
+        day.year() + 1
+    } else {
+        day.year()
+    };
+    chrono::NaiveDate::from_ymd_opt(year, 3, 31).expect("31 March exists")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fiscal_year_end_is_next_march_from_april() {
+        let d = |s| parse_date(s).unwrap();
+        assert_eq!(fiscal_year_end(d("2026-11-24")), d("2027-03-31"));
+        assert_eq!(fiscal_year_end(d("2027-03-31")), d("2027-03-31"));
+        assert_eq!(fiscal_year_end(d("2027-04-01")), d("2028-03-31"));
+    }
+
+    #[test]
+    fn unknown_keys_and_duplicate_ids_are_errors() {
+        assert!(toml::from_str::<Manifest>("facilty = \"x\"").is_err());
+        let m: Manifest =
+            toml::from_str("[[system]]\nid = \"a\"\n[[system]]\nid = \"a\"\n").unwrap();
+        assert!(m.validate().unwrap_err().contains("twice"));
+        let m: Manifest = toml::from_str(
+            "facility = \"コロ病院\"\n[[system]]\nid = \"ad01\"\nkind = \"network_device\"\nmanaged_by = \"vendor\"\nmfa = true\nrotation_days = 42\ninputs = [\"a.txt\"]\n",
+        )
+        .unwrap();
+        assert_eq!(m.systems[0].kind, SystemKind::NetworkDevice);
+        assert_eq!(m.systems[0].managed_by, ManagedBy::Vendor);
+    }
+}

@@ -1,0 +1,231 @@
+//! evidence.csv: one row per (account, finding) for spreadsheets; UTF-8 with BOM, RFC 4180.
+//!
+//! The CSV is language-neutral (stable codes, like the JSON). Cells that a spreadsheet would run
+//! as a formula are prefixed with a single quote: account names are untrusted input.
+
+use crate::model::evidence::{AccountEvidence, AccountStatus, BreachStatus, Evidence};
+
+/// The header row, in column order.
+pub const COLUMNS: [&str; 11] = [
+    "system",
+    "account",
+    "source",
+    "scheme",
+    "status",
+    "path",
+    "code",
+    "severity",
+    "detail",
+    "breach",
+    "reuse_group",
+];
+
+/// Renders the evidence as CSV: BOM, header, then one CRLF-terminated row per (account, finding);
+/// an account without findings gets one row with empty code, severity and detail.
+pub fn render(ev: &Evidence) -> String {
+    let mut out = String::from("\u{FEFF}");
+    push_row(&mut out, COLUMNS.iter().copied());
+    for a in &ev.accounts {
+        let base = base_cells(a);
+        if a.findings.is_empty() {
+            push_row(&mut out, row(&base, "", "", ""));
+        }
+        for f in &a.findings {
+            let code = serde_name(&f.code);
+            let severity = serde_name(&f.severity);
+            push_row(&mut out, row(&base, &code, &severity, &f.detail));
+        }
+    }
+    out
+}
+
+/// Quotes one cell per RFC 4180 and defuses spreadsheet formulas (`=`, `+`, `-`, `@`, tab, CR).
+pub fn cell(s: &str) -> String {
+    let s = if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{s}")
+    } else {
+        s.to_string()
+    };
+    if s.contains([',', '"', '\r', '\n']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s
+    }
+}
+
+struct Base {
+    system: String,
+    account: String,
+    source: String,
+    scheme: String,
+    status: &'static str,
+    path: String,
+    breach: String,
+    reuse_group: String,
+}
+
+fn base_cells(a: &AccountEvidence) -> Base {
+    let status = match a.status {
+        AccountStatus::Pass => "pass",
+        AccountStatus::Fail => "fail",
+        AccountStatus::Unverified => "unverified",
+        AccountStatus::Skipped => "skipped",
+    };
+    let breach = match (a.breach.status, a.breach.count) {
+        (BreachStatus::Found, Some(n)) => format!("found:{n}"),
+        (s, _) => serde_name(&s),
+    };
+    Base {
+        system: a.system.clone(),
+        account: a.account.clone(),
+        source: a.source.clone(),
+        scheme: a.scheme.clone(),
+        status,
+        path: a.path.clone().unwrap_or_default(),
+        breach,
+        reuse_group: a.reuse_group.clone().unwrap_or_default(),
+    }
+}
+
+fn row<'a>(b: &'a Base, code: &'a str, severity: &'a str, detail: &'a str) -> [&'a str; 11] {
+    [
+        &b.system,
+        &b.account,
+        &b.source,
+        &b.scheme,
+        b.status,
+        &b.path,
+        code,
+        severity,
+        detail,
+        &b.breach,
+        &b.reuse_group,
+    ]
+}
+
+fn push_row<'a>(out: &mut String, cells: impl IntoIterator<Item = &'a str>) {
+    let cells: Vec<String> = cells.into_iter().map(cell).collect();
+    out.push_str(&cells.join(","));
+    out.push_str("\r\n");
+}
+
+/// The serde name of a unit enum value (`TOO_SHORT`, `fail`, `not_found`): the same words as the JSON.
+fn serde_name<T: serde::Serialize>(v: &T) -> String {
+    match serde_json::to_value(v) {
+        Ok(serde_json::Value::String(s)) => s,
+        _ => String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::fixture;
+
+    /// A small RFC 4180 reader for the tests: fields may be quoted, quotes doubled, CRLF rows.
+    fn parse(s: &str) -> Vec<Vec<String>> {
+        let mut rows = vec![];
+        let mut row = vec![];
+        let mut field = String::new();
+        let mut quoted = false;
+        let mut chars = s.chars().peekable();
+        while let Some(c) = chars.next() {
+            match (quoted, c) {
+                (true, '"') if chars.peek() == Some(&'"') => {
+                    chars.next();
+                    field.push('"');
+                }
+                (true, '"') => quoted = false,
+                (true, c) => field.push(c),
+                (false, '"') => quoted = true,
+                (false, ',') => row.push(std::mem::take(&mut field)),
+                (false, '\r') => {
+                    assert_eq!(chars.next(), Some('\n'));
+                    row.push(std::mem::take(&mut field));
+                    rows.push(std::mem::take(&mut row));
+                }
+                (false, c) => field.push(c),
+            }
+        }
+        assert!(
+            field.is_empty() && row.is_empty(),
+            "last row not terminated"
+        );
+        rows
+    }
+
+    #[test]
+    fn bom_header_and_one_row_per_finding() {
+        let ev = fixture::sample(true);
+        let s = render(&ev);
+        let body = s.strip_prefix('\u{FEFF}').expect("BOM");
+        let rows = parse(body);
+        assert_eq!(rows[0], COLUMNS);
+        let expected: usize = ev.accounts.iter().map(|a| a.findings.len().max(1)).sum();
+        assert_eq!(rows.len() - 1, expected);
+        assert!(rows.iter().all(|r| r.len() == COLUMNS.len()));
+        let yoshida: Vec<_> = rows
+            .iter()
+            .filter(|r| r[0] == "ad01" && r[1] == "yoshida")
+            .collect();
+        assert_eq!(yoshida.len(), 4);
+        assert_eq!(
+            yoshida[0],
+            &vec![
+                "ad01",
+                "yoshida",
+                "ad01-ntds.txt:4",
+                "nt",
+                "fail",
+                "",
+                "TOO_SHORT",
+                "fail",
+                "10 < 13 without two-factor or rotation ≤ 60 days",
+                "found:1207",
+                "R1"
+            ]
+        );
+        assert_eq!(yoshida[3][6], "NON_ASCII");
+        assert_eq!(yoshida[3][7], "warn");
+        // An account without findings: one row, empty code.
+        let suzuki = rows.iter().find(|r| r[1] == "suzuki").unwrap();
+        assert_eq!(&suzuki[4..10], ["pass", "13+", "", "", "", "not_found"]);
+        let skipped = rows.iter().find(|r| r[1] == "WS01$").unwrap();
+        assert_eq!(skipped[4], "skipped");
+        let unverified = rows.iter().find(|r| r[1] == "admin").unwrap();
+        assert_eq!(unverified[4], "unverified");
+        assert_eq!(unverified[9], "unchecked");
+        // The hash prefix is not a CSV column at all.
+        assert!(!s.contains("$6$rounds"));
+    }
+
+    #[test]
+    fn hostile_names_are_quoted_and_defused() {
+        let ev = fixture::sample(true);
+        let rows = parse(render(&ev).trim_start_matches('\u{FEFF}'));
+        let evil = rows
+            .iter()
+            .find(|r| r[0] == "pc-01" && r[6] == "EMPTY_PASSWORD")
+            .unwrap();
+        assert_eq!(evil[1], fixture::EVIL_NAME);
+        assert_eq!(evil[9], "error");
+        let formula = rows.iter().find(|r| r[5] == "8+mfa").unwrap();
+        assert_eq!(formula[1], format!("'{}", fixture::FORMULA_NAME));
+    }
+
+    #[test]
+    fn cell_quoting_rules() {
+        assert_eq!(cell("plain"), "plain");
+        assert_eq!(cell("a,b"), "\"a,b\"");
+        assert_eq!(cell("say \"hi\""), "\"say \"\"hi\"\"\"");
+        assert_eq!(cell("two\nlines"), "\"two\nlines\"");
+        assert_eq!(cell("=1+1"), "'=1+1");
+        assert_eq!(cell("+1"), "'+1");
+        assert_eq!(cell("-1"), "'-1");
+        assert_eq!(cell("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(cell("\tx"), "'\tx");
+        assert_eq!(cell("=a,b"), "\"'=a,b\"");
+        assert_eq!(cell(""), "");
+        assert_eq!(cell("a=b"), "a=b");
+    }
+}

@@ -1,0 +1,715 @@
+//! The content of the human reports as plain blocks, built once and rendered as Markdown or HTML.
+//!
+//! Text here is unescaped: every renderer escapes every string it prints (account names, file
+//! names and details are untrusted input).
+
+use super::text::{self, Labels};
+use super::Lang;
+use crate::model::evidence::{
+    AccountEvidence, AccountStatus, Answer, Evidence, Item, HIBP_ATTRIBUTION,
+};
+use crate::model::{Finding, Severity};
+
+/// One block of a report, in reading order.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Block {
+    /// The document title (h1).
+    Title(String),
+    /// A section heading (h2).
+    Heading(String),
+    /// A sub-section heading (h3).
+    Subheading(String),
+    Para(String),
+    /// A prominent warning (incomplete evidence).
+    Warning(String),
+    /// `label: value` lines.
+    Fields(Vec<(String, String)>),
+    Table(Table),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Table {
+    pub head: Vec<String>,
+    pub rows: Vec<Vec<Cell>>,
+}
+
+/// A table cell: one or more lines, and a style hint for HTML (`yes`, `no`, `fail`, …).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub(crate) struct Cell {
+    pub lines: Vec<String>,
+    pub class: Option<&'static str>,
+}
+
+impl Cell {
+    fn text(s: impl Into<String>) -> Cell {
+        Cell {
+            lines: vec![s.into()],
+            class: None,
+        }
+    }
+    fn lines(lines: Vec<String>) -> Cell {
+        Cell { lines, class: None }
+    }
+    fn class(mut self, class: &'static str) -> Cell {
+        self.class = Some(class);
+        self
+    }
+}
+
+/// Builds the report content in the order every human report follows.
+pub(crate) fn build(ev: &Evidence, lang: Lang) -> Vec<Block> {
+    let t = text::labels(lang);
+    let mut out = Vec::new();
+    header(ev, lang, t, &mut out);
+    answers(ev, lang, t, &mut out);
+    checklists(ev, lang, t, &mut out);
+    systems(ev, lang, t, &mut out);
+    failing(ev, lang, t, &mut out);
+    unverified(ev, lang, t, &mut out);
+    passing(ev, lang, t, &mut out);
+    skipped(ev, lang, t, &mut out);
+    reuse(ev, lang, t, &mut out);
+    policies(ev, lang, t, &mut out);
+    advisories(ev, lang, t, &mut out);
+    recovery(ev, lang, t, &mut out);
+    breach_check(ev, lang, t, &mut out);
+    input_errors(ev, t, &mut out);
+    inputs(ev, t, &mut out);
+    if !ev.complete {
+        out.push(Block::Warning(t.incomplete_note.to_string()));
+    }
+    out.push(Block::Para(t.no_secrets_note.to_string()));
+    out
+}
+
+fn header(ev: &Evidence, lang: Lang, t: &Labels, out: &mut Vec<Block>) {
+    let title = if ev.facility.is_empty() {
+        t.doc_title.to_string()
+    } else {
+        format!("{} — {}", t.doc_title, ev.facility)
+    };
+    out.push(Block::Title(title));
+    out.push(Block::Para(t.subtitle.to_string()));
+    let mut fields = vec![
+        (t.facility.to_string(), ev.facility.clone()),
+        (t.checked_on.to_string(), ev.checked_on.clone()),
+        (t.edition.to_string(), text::edition(lang, &ev.edition)),
+        (
+            t.tool.to_string(),
+            format!("{} {}", ev.tool.name, ev.tool.version),
+        ),
+    ];
+    if let Some(run) = &ev.run {
+        fields.push((t.run_started.to_string(), run.started_at.clone()));
+        fields.push((t.run_duration.to_string(), run.duration_ms.to_string()));
+    }
+    let status = if ev.complete {
+        t.complete
+    } else {
+        t.incomplete
+    };
+    fields.push((t.evidence_status.to_string(), status.to_string()));
+    out.push(Block::Fields(fields));
+    if !ev.complete {
+        out.push(Block::Warning(t.incomplete_note.to_string()));
+    }
+}
+
+fn answers(ev: &Evidence, lang: Lang, t: &Labels, out: &mut Vec<Block>) {
+    out.push(Block::Heading(t.h_answers.to_string()));
+    out.push(Block::Table(items_table(&ev.items, lang, t)));
+}
+
+fn checklists(ev: &Evidence, lang: Lang, t: &Labels, out: &mut Vec<Block>) {
+    if ev.checklists.is_empty() {
+        return;
+    }
+    out.push(Block::Heading(t.h_checklists.to_string()));
+    out.push(Block::Para(t.checklists_note.to_string()));
+    for ck in &ev.checklists {
+        out.push(Block::Subheading(
+            text::checklist_title(lang, ck.managed_by).to_string(),
+        ));
+        let systems = if ck.systems.is_empty() {
+            t.none.to_string()
+        } else {
+            ck.systems.join(t.list_sep)
+        };
+        out.push(Block::Fields(vec![(
+            t.checklist_systems.to_string(),
+            systems,
+        )]));
+        out.push(Block::Table(items_table(&ck.items, lang, t)));
+    }
+}
+
+fn items_table(items: &[Item], lang: Lang, t: &Labels) -> Table {
+    let rows = items
+        .iter()
+        .map(|it| {
+            let target = match (it.answer, &it.target_date) {
+                (Answer::No, Some(d)) => d.clone(),
+                _ => String::new(),
+            };
+            let class = match it.answer {
+                Answer::Yes => "yes",
+                Answer::No => "no",
+                Answer::Undetermined => "undetermined",
+            };
+            vec![
+                Cell::text(text::item_label(lang, &it.item, &it.label)),
+                Cell::text(text::question(lang, &it.item).unwrap_or_default()),
+                Cell::text(text::answer(lang, it.answer)).class(class),
+                Cell::text(it.checked_on.clone()),
+                Cell::text(target),
+                Cell::text(it.remarks.clone()),
+                Cell::text(text::counts(
+                    lang,
+                    it.failing,
+                    it.unverified,
+                    it.passing,
+                    it.groups,
+                )),
+            ]
+        })
+        .collect();
+    Table {
+        head: strings(&[
+            t.col_item,
+            t.col_question,
+            t.col_answer,
+            t.checked_on,
+            t.target_date,
+            t.remarks,
+            t.col_counts,
+        ]),
+        rows,
+    }
+}
+
+fn systems(ev: &Evidence, lang: Lang, t: &Labels, out: &mut Vec<Block>) {
+    out.push(Block::Heading(t.h_systems.to_string()));
+    if ev.systems.is_empty() {
+        out.push(Block::Para(t.none.to_string()));
+        return;
+    }
+    let rows = ev
+        .systems
+        .iter()
+        .map(|s| {
+            vec![
+                Cell::text(s.id.clone()),
+                Cell::text(s.name.clone().unwrap_or_default()),
+                Cell::text(text::system_kind(lang, s.kind)),
+                Cell::text(text::managed_by(lang, s.managed_by)),
+                Cell::text(s.vendor.clone().unwrap_or_default()),
+                Cell::text(yes_no(t, s.mfa)),
+                Cell::text(s.accounts.to_string()),
+                count_cell(s.failing, "fail"),
+                count_cell(s.unverified, "undetermined"),
+                Cell::text(s.passing.to_string()),
+                Cell::text(s.skipped.to_string()),
+                Cell::text(text::verdict(lang, &s.policy)).class(verdict_class(&s.policy)),
+            ]
+        })
+        .collect();
+    out.push(Block::Table(Table {
+        head: strings(&[
+            t.col_system,
+            t.col_name,
+            t.col_kind,
+            t.col_managed_by,
+            t.col_vendor,
+            t.col_mfa,
+            t.col_accounts,
+            t.col_failing,
+            t.col_unverified,
+            t.col_passing,
+            t.col_skipped,
+            t.col_policy,
+        ]),
+        rows,
+    }));
+}
+
+fn failing(ev: &Evidence, lang: Lang, t: &Labels, out: &mut Vec<Block>) {
+    out.push(Block::Heading(t.h_failing.to_string()));
+    let accounts = with_status(ev, AccountStatus::Fail);
+    if accounts.is_empty() {
+        out.push(Block::Para(t.none.to_string()));
+        return;
+    }
+    out.push(Block::Para(t.failing_note.to_string()));
+    let rows = accounts
+        .iter()
+        .map(|a| {
+            vec![
+                Cell::text(a.system.clone()),
+                Cell::text(a.account.clone()),
+                Cell::text(a.source.clone()),
+                Cell::text(a.scheme.clone()),
+                Cell::text(a.length.map(|n| n.to_string()).unwrap_or_default()),
+                Cell::lines(findings(lang, t, &a.findings)).class("fail"),
+                Cell::text(text::breach(lang, a.breach.status, a.breach.count)),
+                Cell::text(a.reuse_group.clone().unwrap_or_default()),
+            ]
+        })
+        .collect();
+    out.push(Block::Table(Table {
+        head: strings(&[
+            t.col_system,
+            t.col_account,
+            t.col_source,
+            t.col_scheme,
+            t.col_length,
+            t.col_reasons,
+            t.col_breach,
+            t.col_reuse_group,
+        ]),
+        rows,
+    }));
+}
+
+fn unverified(ev: &Evidence, lang: Lang, t: &Labels, out: &mut Vec<Block>) {
+    out.push(Block::Heading(t.h_unverified.to_string()));
+    let accounts = with_status(ev, AccountStatus::Unverified);
+    if accounts.is_empty() {
+        out.push(Block::Para(t.none.to_string()));
+        return;
+    }
+    out.push(Block::Para(t.unverified_note.to_string()));
+    let rows = accounts
+        .iter()
+        .map(|a| {
+            vec![
+                Cell::text(a.system.clone()),
+                Cell::text(a.account.clone()),
+                Cell::text(a.source.clone()),
+                Cell::text(a.scheme.clone()),
+                Cell::text(hash_prefix(a)),
+                Cell::lines(findings(lang, t, &a.findings)),
+                Cell::text(text::breach(lang, a.breach.status, a.breach.count)),
+                Cell::text(a.reuse_group.clone().unwrap_or_default()),
+            ]
+        })
+        .collect();
+    out.push(Block::Table(Table {
+        head: strings(&[
+            t.col_system,
+            t.col_account,
+            t.col_source,
+            t.col_scheme,
+            t.col_hash_prefix,
+            t.col_findings,
+            t.col_breach,
+            t.col_reuse_group,
+        ]),
+        rows,
+    }));
+}
+
+fn passing(ev: &Evidence, lang: Lang, t: &Labels, out: &mut Vec<Block>) {
+    let accounts = with_status(ev, AccountStatus::Pass);
+    if accounts.is_empty() {
+        return;
+    }
+    out.push(Block::Heading(t.h_passing.to_string()));
+    let rows = accounts
+        .iter()
+        .map(|a| {
+            vec![
+                Cell::text(a.system.clone()),
+                Cell::text(a.account.clone()),
+                Cell::text(a.source.clone()),
+                Cell::text(a.scheme.clone()),
+                Cell::text(
+                    a.path
+                        .as_deref()
+                        .map(|p| text::pass_path(lang, p))
+                        .unwrap_or_default(),
+                ),
+                Cell::text(
+                    a.recovered_by
+                        .as_deref()
+                        .map(|r| text::recovered_by(lang, r))
+                        .unwrap_or_default(),
+                ),
+                Cell::lines(findings(lang, t, &a.findings)),
+                Cell::text(text::breach(lang, a.breach.status, a.breach.count)),
+                Cell::text(a.reuse_group.clone().unwrap_or_default()),
+            ]
+        })
+        .collect();
+    out.push(Block::Table(Table {
+        head: strings(&[
+            t.col_system,
+            t.col_account,
+            t.col_source,
+            t.col_scheme,
+            t.col_path,
+            t.col_recovered_by,
+            t.col_findings,
+            t.col_breach,
+            t.col_reuse_group,
+        ]),
+        rows,
+    }));
+}
+
+fn skipped(ev: &Evidence, lang: Lang, t: &Labels, out: &mut Vec<Block>) {
+    let accounts = with_status(ev, AccountStatus::Skipped);
+    if accounts.is_empty() {
+        return;
+    }
+    out.push(Block::Heading(t.h_skipped.to_string()));
+    let rows = accounts
+        .iter()
+        .map(|a| {
+            vec![
+                Cell::text(a.system.clone()),
+                Cell::text(a.account.clone()),
+                Cell::text(a.source.clone()),
+                Cell::text(
+                    a.skip_reason
+                        .as_deref()
+                        .map(|r| text::skip_reason(lang, r))
+                        .unwrap_or_default(),
+                ),
+            ]
+        })
+        .collect();
+    out.push(Block::Table(Table {
+        head: strings(&[t.col_system, t.col_account, t.col_source, t.col_skip_reason]),
+        rows,
+    }));
+}
+
+fn reuse(ev: &Evidence, lang: Lang, t: &Labels, out: &mut Vec<Block>) {
+    out.push(Block::Heading(t.h_reuse.to_string()));
+    if ev.reuse_groups.is_empty() {
+        out.push(Block::Para(t.none.to_string()));
+        return;
+    }
+    out.push(Block::Para(t.reuse_note.to_string()));
+    let rows = ev
+        .reuse_groups
+        .iter()
+        .map(|g| {
+            let mut proof = vec![text::reuse_proof(lang, &g.evidence)];
+            proof.extend(
+                g.proofs
+                    .iter()
+                    .filter(|p| **p != g.evidence)
+                    .map(|p| text::reuse_proof(lang, p)),
+            );
+            let members = g
+                .members
+                .iter()
+                .map(|m| format!("{} / {}", m.system, m.account))
+                .collect();
+            let links = g
+                .links
+                .iter()
+                .map(|l| {
+                    format!(
+                        "{} / {} ↔ {} / {}: {}",
+                        l.from.system,
+                        l.from.account,
+                        l.to.system,
+                        l.to.account,
+                        text::reuse_proof(lang, &l.evidence)
+                    )
+                })
+                .collect();
+            vec![
+                Cell::text(g.id.clone()),
+                Cell::text(text::reuse_scope(lang, &g.scope)),
+                Cell::text(text::severity_name(lang, &g.severity))
+                    .class(verdict_class(&g.severity)),
+                Cell::lines(proof),
+                Cell::lines(members),
+                Cell::lines(links),
+                Cell::text(if g.default_password { t.yes } else { t.dash }),
+            ]
+        })
+        .collect();
+    out.push(Block::Table(Table {
+        head: strings(&[
+            t.col_group,
+            t.col_scope,
+            t.col_severity,
+            t.col_proof,
+            t.col_members,
+            t.col_links,
+            t.col_default_password,
+        ]),
+        rows,
+    }));
+}
+
+fn policies(ev: &Evidence, lang: Lang, t: &Labels, out: &mut Vec<Block>) {
+    out.push(Block::Heading(t.h_policies.to_string()));
+    if ev.policies.is_empty() {
+        out.push(Block::Para(t.none.to_string()));
+        return;
+    }
+    let rows = ev
+        .policies
+        .iter()
+        .map(|p| {
+            let e = &p.effective;
+            let max_age = match e.max_age_days {
+                None => t.dash.to_string(),
+                Some(d) if d <= 0 => t.never_expires.to_string(),
+                Some(d) => d.to_string(),
+            };
+            let require = if e.require.is_empty() {
+                t.none.to_string()
+            } else {
+                e.require
+                    .iter()
+                    .map(|c| text::char_class(lang, c))
+                    .collect::<Vec<_>>()
+                    .join(t.list_sep)
+            };
+            vec![
+                Cell::text(p.system.clone()),
+                Cell::lines(p.sources.clone()),
+                Cell::text(text::verdict(lang, &p.status)).class(verdict_class(&p.status)),
+                Cell::text(
+                    p.path
+                        .as_deref()
+                        .map(|x| text::pass_path(lang, x))
+                        .unwrap_or_default(),
+                ),
+                Cell::text(opt(t, e.min_length)),
+                Cell::text(require),
+                Cell::text(max_age),
+                Cell::text(yes_no(t, e.mfa)),
+                Cell::text(opt(t, e.max_length)),
+                Cell::lines(findings(lang, t, &p.findings)),
+            ]
+        })
+        .collect();
+    out.push(Block::Table(Table {
+        head: strings(&[
+            t.col_system,
+            t.col_sources,
+            t.col_status,
+            t.col_path,
+            t.col_min_length,
+            t.col_require,
+            t.col_max_age,
+            t.col_mfa,
+            t.col_max_length,
+            t.col_findings,
+        ]),
+        rows,
+    }));
+}
+
+fn advisories(ev: &Evidence, lang: Lang, t: &Labels, out: &mut Vec<Block>) {
+    out.push(Block::Heading(t.h_advisories.to_string()));
+    if ev.advisories.is_empty() {
+        out.push(Block::Para(t.none.to_string()));
+        return;
+    }
+    out.push(Block::Para(t.advisories_note.to_string()));
+    let rows = ev
+        .advisories
+        .iter()
+        .map(|a| {
+            vec![
+                Cell::text(a.system.clone()),
+                Cell::text(a.account.clone().unwrap_or_default()),
+                Cell::text(text::code(lang, a.finding.code)),
+                Cell::text(a.finding.detail.clone()),
+            ]
+        })
+        .collect();
+    out.push(Block::Table(Table {
+        head: strings(&[t.col_system, t.col_account, t.col_finding, t.col_detail]),
+        rows,
+    }));
+}
+
+fn recovery(ev: &Evidence, lang: Lang, t: &Labels, out: &mut Vec<Block>) {
+    let r = &ev.recovery;
+    out.push(Block::Heading(t.h_recovery.to_string()));
+    out.push(Block::Para(t.recovery_note.to_string()));
+    let total: usize = r.recovered.values().sum();
+    let mut fields = vec![(t.recovered_total.to_string(), total.to_string())];
+    for (method, n) in &r.recovered {
+        fields.push((
+            format!("· {}", text::recovered_by(lang, method)),
+            n.to_string(),
+        ));
+    }
+    fields.extend([
+        (
+            t.candidates_unsalted.to_string(),
+            r.candidates_unsalted.to_string(),
+        ),
+        (t.salted_hashes.to_string(), r.salted_hashes.to_string()),
+        (
+            t.salted_verifications.to_string(),
+            format!("{} / {}", r.salted_verifications, r.salted_budget),
+        ),
+        (
+            t.cross_verifications.to_string(),
+            r.cross_verifications.to_string(),
+        ),
+        (
+            t.potfile_matched.to_string(),
+            r.potfile_lines_matched.to_string(),
+        ),
+        (
+            t.potfile_rejected.to_string(),
+            r.potfile_lines_rejected.to_string(),
+        ),
+    ]);
+    out.push(Block::Fields(fields));
+}
+
+fn breach_check(ev: &Evidence, lang: Lang, t: &Labels, out: &mut Vec<Block>) {
+    let b = &ev.breach_check;
+    out.push(Block::Heading(t.h_breach.to_string()));
+    let attribution = if b.attribution.is_empty() {
+        HIBP_ATTRIBUTION.to_string()
+    } else {
+        b.attribution.clone()
+    };
+    let mut fields = vec![
+        (t.breach_mode.to_string(), text::breach_mode(lang, &b.mode)),
+        (
+            t.breach_status.to_string(),
+            text::breach_check_status(lang, &b.status),
+        ),
+        (t.breach_lookups.to_string(), b.lookups.to_string()),
+        (t.breach_found.to_string(), b.found.to_string()),
+        (t.breach_errors.to_string(), b.errors.to_string()),
+    ];
+    if !b.dataset.is_empty() {
+        fields.push((t.breach_dataset.to_string(), b.dataset.clone()));
+    }
+    fields.push((t.breach_attribution.to_string(), attribution));
+    out.push(Block::Fields(fields));
+}
+
+fn input_errors(ev: &Evidence, t: &Labels, out: &mut Vec<Block>) {
+    out.push(Block::Heading(t.h_input_errors.to_string()));
+    if ev.input_errors.is_empty() {
+        out.push(Block::Para(t.none.to_string()));
+        return;
+    }
+    let rows = ev
+        .input_errors
+        .iter()
+        .map(|e| {
+            vec![
+                Cell::text(e.source.clone()),
+                Cell::text(e.message.clone()).class("fail"),
+            ]
+        })
+        .collect();
+    out.push(Block::Table(Table {
+        head: strings(&[t.col_location, t.col_message]),
+        rows,
+    }));
+}
+
+fn inputs(ev: &Evidence, t: &Labels, out: &mut Vec<Block>) {
+    out.push(Block::Heading(t.h_inputs.to_string()));
+    if ev.inputs.is_empty() {
+        out.push(Block::Para(t.none.to_string()));
+        return;
+    }
+    let rows = ev
+        .inputs
+        .iter()
+        .map(|i| {
+            vec![
+                Cell::text(i.path.clone()),
+                Cell::text(i.format.clone()),
+                Cell::text(i.sha256.chars().take(12).collect::<String>()),
+                Cell::text(i.size.to_string()),
+                Cell::text(i.systems.join(t.list_sep)),
+                Cell::text(i.records.to_string()),
+                count_cell(i.errors, "fail"),
+            ]
+        })
+        .collect();
+    out.push(Block::Table(Table {
+        head: strings(&[
+            t.col_file,
+            t.col_format,
+            t.col_sha256,
+            t.col_size,
+            t.col_systems,
+            t.col_records,
+            t.col_errors,
+        ]),
+        rows,
+    }));
+}
+
+/// Each finding in plain words; warnings and notes marked as such.
+fn findings(lang: Lang, t: &Labels, list: &[Finding]) -> Vec<String> {
+    list.iter()
+        .map(|f| {
+            let prefix = match f.severity {
+                Severity::Fail => "",
+                Severity::Warn => t.warning_prefix,
+                Severity::Info => t.info_prefix,
+            };
+            format!("{prefix}{}", text::finding(lang, f.code, &f.detail))
+        })
+        .collect()
+}
+
+fn with_status(ev: &Evidence, status: AccountStatus) -> Vec<&AccountEvidence> {
+    ev.accounts.iter().filter(|a| a.status == status).collect()
+}
+
+/// At most 8 characters of the stored hash, whatever the evidence holds.
+fn hash_prefix(a: &AccountEvidence) -> String {
+    a.hash_prefix
+        .as_deref()
+        .map(|p| p.chars().take(8).collect())
+        .unwrap_or_default()
+}
+
+fn count_cell(n: usize, class: &'static str) -> Cell {
+    let c = Cell::text(n.to_string());
+    if n > 0 {
+        c.class(class)
+    } else {
+        c
+    }
+}
+
+fn verdict_class(v: &str) -> &'static str {
+    match v {
+        "pass" => "yes",
+        "fail" => "no",
+        "warn" => "warn",
+        _ => "undetermined",
+    }
+}
+
+fn yes_no(t: &Labels, b: bool) -> &'static str {
+    if b {
+        t.yes
+    } else {
+        t.no
+    }
+}
+
+fn opt<T: ToString>(t: &Labels, v: Option<T>) -> String {
+    v.map(|v| v.to_string())
+        .unwrap_or_else(|| t.dash.to_string())
+}
+
+fn strings(s: &[&str]) -> Vec<String> {
+    s.iter().map(|s| s.to_string()).collect()
+}

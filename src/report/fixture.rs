@@ -1,0 +1,276 @@
+//! A small hand-built evidence for the report tests: every account status, a reuse group, a policy,
+//! an advisory, an input error and hostile account names.
+
+use crate::model::evidence::*;
+use crate::model::{Code, Finding, InputError, ManagedBy, SystemKind};
+
+pub(crate) const EVIL_NAME: &str = "<script>alert(\"x\")</script>|`tick`\nline2";
+pub(crate) const FORMULA_NAME: &str = "=HYPERLINK(\"http://x\",'a')";
+
+fn item(id: &str, label: &str, answer: Answer, remarks: &str) -> Item {
+    Item {
+        item: id.into(),
+        label: label.into(),
+        answer,
+        checked_on: "2026-11-24".into(),
+        target_date: (answer == Answer::No).then(|| "2027-03-31".into()),
+        remarks: remarks.into(),
+        failing: None,
+        unverified: None,
+        passing: None,
+        groups: None,
+    }
+}
+
+fn account(system: &str, name: &str, status: AccountStatus) -> AccountEvidence {
+    AccountEvidence {
+        system: system.into(),
+        account: name.into(),
+        source: format!("{system}.txt:1"),
+        scheme: "nt".into(),
+        hash_prefix: None,
+        plaintext_known: false,
+        recovered_by: None,
+        length: None,
+        status,
+        path: None,
+        skip_reason: None,
+        findings: vec![],
+        breach: Breach {
+            status: BreachStatus::Unchecked,
+            count: None,
+            via: None,
+        },
+        reuse_group: None,
+    }
+}
+
+/// The sample evidence; `complete` sets `ev.complete`.
+pub(crate) fn sample(complete: bool) -> Evidence {
+    let mut i7 = item("2-7", "令和7年度版 2-⑦", Answer::No, "ad01 に不合格 1 件");
+    i7.failing = Some(2);
+    i7.unverified = Some(1);
+    i7.passing = Some(1);
+    let mut i8 = item("2-8", "令和7年度版 2-⑧", Answer::No, "R1");
+    i8.groups = Some(1);
+    let v7 = item("2-7", "令和7年度版 2-⑦", Answer::Yes, "");
+    let v8 = item(
+        "2-8",
+        "令和7年度版 2-⑧",
+        Answer::Undetermined,
+        "rt01 未検証",
+    );
+
+    let mut pass = account("ad01", "suzuki", AccountStatus::Pass);
+    pass.plaintext_known = true;
+    pass.recovered_by = Some("potfile".into());
+    pass.length = Some(16);
+    pass.path = Some("13+".into());
+    pass.breach = Breach {
+        status: BreachStatus::NotFound,
+        count: None,
+        via: Some("sha1".into()),
+    };
+
+    let mut fail = account("ad01", "yoshida", AccountStatus::Fail);
+    fail.source = "ad01-ntds.txt:4".into();
+    fail.plaintext_known = true;
+    fail.recovered_by = Some("wordlist".into());
+    fail.length = Some(10);
+    fail.findings = vec![
+        Finding::fail(
+            Code::TooShort,
+            "10 < 13 without two-factor or rotation ≤ 60 days",
+        ),
+        Finding::fail(Code::Breached, "seen 1207 times"),
+        Finding::fail(Code::ReusedAcrossSystems, "R1"),
+        Finding::warn(Code::NonAscii, "2 non-ASCII characters"),
+    ];
+    fail.breach = Breach {
+        status: BreachStatus::Found,
+        count: Some(1207),
+        via: Some("ntlm".into()),
+    };
+    fail.reuse_group = Some("R1".into());
+
+    let mut evil = account("pc-01", EVIL_NAME, AccountStatus::Fail);
+    evil.findings = vec![Finding::fail(Code::EmptyPassword, "")];
+    evil.breach.status = BreachStatus::Error;
+
+    let mut formula = account("pc-01", FORMULA_NAME, AccountStatus::Pass);
+    formula.path = Some("8+mfa".into());
+
+    let mut unverified = account("rt01", "admin", AccountStatus::Unverified);
+    unverified.scheme = "sha512crypt".into();
+    unverified.hash_prefix = Some("$6$rounds=5000$abcdef".into());
+    unverified.source = "rt01-shadow:2".into();
+
+    let mut skipped = account("ad01", "WS01$", AccountStatus::Skipped);
+    skipped.skip_reason = Some("machine_account".into());
+
+    let mut reused = account("rt01", "yoshida", AccountStatus::Fail);
+    reused.findings = vec![Finding::fail(Code::ReusedAcrossSystems, "R1")];
+    reused.reuse_group = Some("R1".into());
+
+    Evidence {
+        schema: SCHEMA.into(),
+        tool: Tool {
+            name: "kensa".into(),
+            version: "0.1.0".into(),
+        },
+        edition: "R7".into(),
+        facility: "コロ病院".into(),
+        checked_on: "2026-11-24".into(),
+        complete,
+        items: vec![i7.clone(), i8.clone()],
+        checklists: vec![
+            Checklist {
+                managed_by: ManagedBy::Institution,
+                title: "医療機関確認用".into(),
+                systems: vec!["ad01".into(), "pc-01".into()],
+                items: vec![i7, i8],
+            },
+            Checklist {
+                managed_by: ManagedBy::Vendor,
+                title: "事業者確認用".into(),
+                systems: vec!["rt01".into()],
+                items: vec![v7, v8],
+            },
+        ],
+        systems: vec![
+            SystemSummary {
+                id: "ad01".into(),
+                name: Some("院内ドメイン".into()),
+                kind: SystemKind::Server,
+                managed_by: ManagedBy::Institution,
+                vendor: None,
+                mfa: false,
+                accounts: 3,
+                failing: 1,
+                unverified: 0,
+                passing: 1,
+                skipped: 1,
+                policy: "fail".into(),
+            },
+            SystemSummary {
+                id: "pc-01".into(),
+                name: None,
+                kind: SystemKind::TerminalPc,
+                managed_by: ManagedBy::Institution,
+                vendor: None,
+                mfa: true,
+                accounts: 2,
+                failing: 1,
+                unverified: 0,
+                passing: 1,
+                skipped: 0,
+                policy: "none".into(),
+            },
+            SystemSummary {
+                id: "rt01".into(),
+                name: Some("ルータ".into()),
+                kind: SystemKind::NetworkDevice,
+                managed_by: ManagedBy::Vendor,
+                vendor: Some("MedNet Systems".into()),
+                mfa: false,
+                accounts: 2,
+                failing: 1,
+                unverified: 1,
+                passing: 0,
+                skipped: 0,
+                policy: "none".into(),
+            },
+        ],
+        accounts: vec![pass, skipped, fail, evil, formula, unverified, reused],
+        reuse_groups: vec![ReuseGroup {
+            id: "R1".into(),
+            scope: "cross_system".into(),
+            severity: "fail".into(),
+            evidence: "identical_unsalted_hash".into(),
+            proofs: vec![
+                "identical_unsalted_hash".into(),
+                "verified_plaintext".into(),
+            ],
+            systems: vec!["ad01".into(), "rt01".into()],
+            members: vec![
+                Member {
+                    system: "ad01".into(),
+                    account: "yoshida".into(),
+                },
+                Member {
+                    system: "rt01".into(),
+                    account: "yoshida".into(),
+                },
+            ],
+            links: vec![Link {
+                from: Member {
+                    system: "ad01".into(),
+                    account: "yoshida".into(),
+                },
+                to: Member {
+                    system: "rt01".into(),
+                    account: "yoshida".into(),
+                },
+                evidence: "verified_plaintext".into(),
+            }],
+            default_password: false,
+        }],
+        policies: vec![PolicyEvidence {
+            system: "ad01".into(),
+            sources: vec!["ad01-secedit.inf".into()],
+            status: "fail".into(),
+            path: None,
+            effective: EffectivePolicy {
+                min_length: Some(8),
+                require: vec!["3-of-4".into()],
+                max_age_days: Some(90),
+                mfa: false,
+                max_length: None,
+            },
+            findings: vec![
+                Finding::fail(Code::PolicyRotationTooLong, "90 > 60 days"),
+                Finding::fail(Code::PolicyComposition, "complexity is 3 of 4 categories"),
+            ],
+        }],
+        advisories: vec![Advisory {
+            system: "ad01".into(),
+            account: None,
+            finding: Finding::info(Code::NistRotationDiscouraged, "maximum age 90 days"),
+        }],
+        input_errors: vec![InputError {
+            source: "bad.txt:7".into(),
+            message: "expected 7 fields, found 3".into(),
+        }],
+        inputs: vec![InputSummary {
+            path: "ad01-ntds.txt".into(),
+            format: "pwdump".into(),
+            sha256: "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef".into(),
+            size: 4096,
+            systems: vec!["ad01".into()],
+            records: 12,
+            errors: 1,
+        }],
+        recovery: Recovery {
+            recovered: [("potfile".to_string(), 1), ("wordlist".to_string(), 1)]
+                .into_iter()
+                .collect(),
+            candidates_unsalted: 5000,
+            salted_hashes: 1,
+            salted_budget: 100_000,
+            salted_verifications: 5000,
+            cross_verifications: 3,
+            potfile_lines_matched: 1,
+            potfile_lines_rejected: 0,
+        },
+        breach_check: BreachCheck {
+            mode: "online".into(),
+            status: if complete { "complete" } else { "incomplete" }.into(),
+            lookups: 31,
+            found: 1,
+            errors: if complete { 0 } else { 1 },
+            dataset: "api.pwnedpasswords.com".into(),
+            attribution: HIBP_ATTRIBUTION.into(),
+        },
+        run: None,
+    }
+}

@@ -1,0 +1,58 @@
+//! evidence.json: the machine-readable evidence (contract §3), pretty-printed and deterministic.
+
+use crate::model::evidence::Evidence;
+
+/// Renders the evidence as pretty JSON (keys in struct order) with a trailing newline.
+pub fn render(ev: &Evidence) -> String {
+    // Serialising plain structs of strings and numbers cannot fail.
+    let mut s = serde_json::to_string_pretty(ev).expect("evidence serialises to JSON");
+    s.push('\n');
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::fixture;
+
+    #[test]
+    fn pretty_deterministic_struct_order_with_newline() {
+        let ev = fixture::sample(true);
+        let a = render(&ev);
+        assert_eq!(a, render(&ev.clone()));
+        assert!(a.ends_with("}\n") && !a.ends_with("\n\n"));
+        assert!(a.starts_with("{\n  \"schema\": \"kensa/evidence/1\",\n  \"tool\": {"));
+        let order = [
+            "\"schema\"",
+            "\"facility\"",
+            "\"items\"",
+            "\"checklists\"",
+            "\"accounts\"",
+            "\"breach_check\"",
+        ];
+        let pos: Vec<usize> = order.iter().map(|k| a.find(k).unwrap()).collect();
+        assert!(pos.windows(2).all(|w| w[0] < w[1]), "{pos:?}");
+        assert!(!a.contains("\"run\""));
+        let v: serde_json::Value = serde_json::from_str(&a).unwrap();
+        assert_eq!(v["items"][0]["answer"], "no");
+        assert_eq!(v["accounts"][2]["findings"][0]["code"], "TOO_SHORT");
+        assert_eq!(v["complete"], true);
+    }
+
+    #[test]
+    fn run_is_the_only_varying_part() {
+        let mut ev = fixture::sample(false);
+        let without = render(&ev);
+        ev.run = Some(crate::model::evidence::Run {
+            started_at: "2026-11-24T09:00:00+09:00".into(),
+            duration_ms: 1234,
+        });
+        let with = render(&ev);
+        let v: serde_json::Value = serde_json::from_str(&with).unwrap();
+        assert_eq!(v["run"]["duration_ms"], 1234);
+        // The same document with `run` appended as the last key.
+        let stem = without.strip_suffix("\n}\n").unwrap();
+        assert!(with.starts_with(stem));
+        assert!(with[stem.len()..].starts_with(",\n  \"run\": {"));
+    }
+}

@@ -1,0 +1,1040 @@
+//! Every human-readable string of the reports, in Japanese and English, in one place.
+//!
+//! Renderers never spell out words themselves: they ask here. Lookups of engine strings (paths,
+//! scopes, skip reasons…) fall back to the raw string when the value is unknown, so a new value in
+//! the evidence still shows up instead of disappearing.
+
+use super::Lang;
+use crate::model::evidence::{AccountStatus, Answer, BreachStatus};
+use crate::model::{Code, ManagedBy, Severity, SystemKind};
+
+/// Labels, headings and fixed sentences of the human reports.
+pub struct Labels {
+    pub doc_title: &'static str,
+    pub subtitle: &'static str,
+    pub facility: &'static str,
+    pub checked_on: &'static str,
+    pub target_date: &'static str,
+    pub remarks: &'static str,
+    pub edition: &'static str,
+    pub tool: &'static str,
+    pub run_started: &'static str,
+    pub run_duration: &'static str,
+    pub evidence_status: &'static str,
+    pub complete: &'static str,
+    pub incomplete: &'static str,
+    pub incomplete_note: &'static str,
+    pub no_secrets_note: &'static str,
+
+    pub h_answers: &'static str,
+    pub col_item: &'static str,
+    pub col_question: &'static str,
+    pub col_answer: &'static str,
+    pub col_counts: &'static str,
+    pub count_failing: &'static str,
+    pub count_unverified: &'static str,
+    pub count_passing: &'static str,
+    pub count_groups: &'static str,
+
+    pub h_checklists: &'static str,
+    pub checklists_note: &'static str,
+    pub checklist_systems: &'static str,
+
+    pub h_systems: &'static str,
+    pub col_system: &'static str,
+    pub col_name: &'static str,
+    pub col_kind: &'static str,
+    pub col_managed_by: &'static str,
+    pub col_vendor: &'static str,
+    pub col_mfa: &'static str,
+    pub col_accounts: &'static str,
+    pub col_failing: &'static str,
+    pub col_unverified: &'static str,
+    pub col_passing: &'static str,
+    pub col_skipped: &'static str,
+    pub col_policy: &'static str,
+
+    pub h_failing: &'static str,
+    pub failing_note: &'static str,
+    pub h_unverified: &'static str,
+    pub unverified_note: &'static str,
+    pub h_passing: &'static str,
+    pub h_skipped: &'static str,
+    pub col_account: &'static str,
+    pub col_source: &'static str,
+    pub col_scheme: &'static str,
+    pub col_length: &'static str,
+    pub col_recovered_by: &'static str,
+    pub col_reasons: &'static str,
+    pub col_findings: &'static str,
+    pub col_breach: &'static str,
+    pub col_reuse_group: &'static str,
+    pub col_hash_prefix: &'static str,
+    pub col_path: &'static str,
+    pub col_skip_reason: &'static str,
+    pub warning_prefix: &'static str,
+    pub info_prefix: &'static str,
+
+    pub h_reuse: &'static str,
+    pub reuse_note: &'static str,
+    pub col_group: &'static str,
+    pub col_scope: &'static str,
+    pub col_severity: &'static str,
+    pub col_proof: &'static str,
+    pub col_members: &'static str,
+    pub col_default_password: &'static str,
+    pub col_links: &'static str,
+
+    pub h_recovery: &'static str,
+    pub recovery_note: &'static str,
+    pub recovered_total: &'static str,
+    pub candidates_unsalted: &'static str,
+    pub salted_hashes: &'static str,
+    pub salted_verifications: &'static str,
+    pub cross_verifications: &'static str,
+    pub potfile_matched: &'static str,
+    pub potfile_rejected: &'static str,
+
+    pub h_policies: &'static str,
+    pub col_sources: &'static str,
+    pub col_status: &'static str,
+    pub col_min_length: &'static str,
+    pub col_require: &'static str,
+    pub col_max_age: &'static str,
+    pub col_max_length: &'static str,
+    pub never_expires: &'static str,
+
+    pub h_advisories: &'static str,
+    pub advisories_note: &'static str,
+    pub col_finding: &'static str,
+    pub col_detail: &'static str,
+
+    pub h_breach: &'static str,
+    pub breach_mode: &'static str,
+    pub breach_status: &'static str,
+    pub breach_lookups: &'static str,
+    pub breach_found: &'static str,
+    pub breach_errors: &'static str,
+    pub breach_dataset: &'static str,
+    pub breach_attribution: &'static str,
+
+    pub h_input_errors: &'static str,
+    pub col_location: &'static str,
+    pub col_message: &'static str,
+
+    pub h_inputs: &'static str,
+    pub col_file: &'static str,
+    pub col_format: &'static str,
+    pub col_sha256: &'static str,
+    pub col_size: &'static str,
+    pub col_systems: &'static str,
+    pub col_records: &'static str,
+    pub col_errors: &'static str,
+
+    pub none: &'static str,
+    pub dash: &'static str,
+    pub yes: &'static str,
+    pub no: &'static str,
+    pub list_sep: &'static str,
+}
+
+const JA: Labels = Labels {
+    doc_title: "パスワード監査エビデンス",
+    subtitle: "医療機関等におけるサイバーセキュリティ対策チェックリスト 2-⑦・2-⑧",
+    facility: "医療機関名",
+    checked_on: "確認日",
+    target_date: "目標日",
+    remarks: "備考",
+    edition: "チェックリスト",
+    tool: "ツール",
+    run_started: "実行開始",
+    run_duration: "所要時間（ミリ秒）",
+    evidence_status: "エビデンスの状態",
+    complete: "完全（すべての入力を読み取り、漏えい照会も完了）",
+    incomplete: "不完全",
+    incomplete_note: "注意：このエビデンスは不完全です。読み取れなかった入力、または失敗した漏えい照会があります。回答は確認できた範囲に基づくもので、入力エラーと漏えい照会の結果を確認のうえ再実行してください。",
+    no_secrets_note: "このレポートにはパスワードの平文もハッシュ全体も含まれません（ハッシュは先頭8文字まで）。",
+
+    h_answers: "チェックリストの回答",
+    col_item: "項目",
+    col_question: "確認事項",
+    col_answer: "回答",
+    col_counts: "内訳",
+    count_failing: "不合格",
+    count_unverified: "未検証",
+    count_passing: "合格",
+    count_groups: "使い回しグループ",
+
+    h_checklists: "医療機関確認用・事業者確認用",
+    checklists_note: "同じ回答を、システムを管理する者（医療機関または事業者）ごとに分けたものです。",
+    checklist_systems: "対象システム",
+
+    h_systems: "システム別の結果",
+    col_system: "システム",
+    col_name: "名称",
+    col_kind: "種別",
+    col_managed_by: "確認区分",
+    col_vendor: "事業者",
+    col_mfa: "二要素認証",
+    col_accounts: "アカウント数",
+    col_failing: "不合格",
+    col_unverified: "未検証",
+    col_passing: "合格",
+    col_skipped: "対象外",
+    col_policy: "ポリシー",
+
+    h_failing: "不合格のアカウント（2-⑦）",
+    failing_note: "次のアカウントはパスワードが 2-⑦ の要件を満たしていません。",
+    h_unverified: "未検証のアカウント",
+    unverified_note: "ハッシュのみで平文が判明せず、強制されたポリシーでも要件が保証されないため、判定できなかったアカウントです。",
+    h_passing: "合格のアカウント",
+    h_skipped: "対象外のアカウント",
+    col_account: "アカウント",
+    col_source: "出典",
+    col_scheme: "保存方式",
+    col_length: "文字数",
+    col_recovered_by: "平文の判明方法",
+    col_reasons: "理由",
+    col_findings: "指摘",
+    col_breach: "漏えい照会",
+    col_reuse_group: "使い回し",
+    col_hash_prefix: "ハッシュ先頭",
+    col_path: "合格の根拠",
+    col_skip_reason: "対象外の理由",
+    warning_prefix: "［警告］",
+    info_prefix: "［参考］",
+
+    h_reuse: "パスワードの使い回し（2-⑧）",
+    reuse_note: "同じパスワードが設定されているアカウントのグループです。複数システムにまたがるグループは 2-⑧ の不合格です。",
+    col_group: "グループ",
+    col_scope: "範囲",
+    col_severity: "重大度",
+    col_proof: "同一と判断した根拠",
+    col_members: "メンバー",
+    col_default_password: "初期パスワード",
+    col_links: "各リンクの根拠",
+
+    h_recovery: "平文の判明状況",
+    recovery_note: "ハッシュから平文を確かめた方法と作業量です（平文そのものは記載しません）。",
+    recovered_total: "平文が判明したアカウント",
+    candidates_unsalted: "ソルトなしハッシュに試した候補数",
+    salted_hashes: "ソルト付きハッシュ数",
+    salted_verifications: "ソルト付きハッシュの照合回数（実施／上限）",
+    cross_verifications: "アカウント間の照合回数",
+    potfile_matched: "ポットファイルの一致行",
+    potfile_rejected: "ポットファイルの不一致行（不採用）",
+
+    h_policies: "パスワードポリシー",
+    col_sources: "設定の出典",
+    col_status: "判定",
+    col_min_length: "最小文字数",
+    col_require: "必須の文字種",
+    col_max_age: "有効期間（日）",
+    col_max_length: "最大文字数",
+    never_expires: "無期限",
+
+    h_advisories: "NIST SP 800-63B に基づく参考指摘",
+    advisories_note: "参考情報です。チェックリストの回答には影響しません。",
+    col_finding: "指摘",
+    col_detail: "詳細",
+
+    h_breach: "漏えいパスワード照会",
+    breach_mode: "方式",
+    breach_status: "状態",
+    breach_lookups: "照会数",
+    breach_found: "漏えいあり",
+    breach_errors: "エラー",
+    breach_dataset: "データセット",
+    breach_attribution: "出典",
+
+    h_input_errors: "入力エラー",
+    col_location: "場所",
+    col_message: "内容",
+
+    h_inputs: "入力ファイル",
+    col_file: "ファイル",
+    col_format: "形式",
+    col_sha256: "SHA-256（先頭12桁）",
+    col_size: "サイズ（バイト）",
+    col_systems: "システム",
+    col_records: "レコード数",
+    col_errors: "エラー数",
+
+    none: "なし",
+    dash: "—",
+    yes: "あり",
+    no: "なし",
+    list_sep: "、",
+};
+
+const EN: Labels = Labels {
+    doc_title: "Password audit evidence",
+    subtitle: "MHLW cybersecurity checklist for medical institutions, items 2-⑦ and 2-⑧",
+    facility: "Facility",
+    checked_on: "Checked on",
+    target_date: "Target date",
+    remarks: "Remarks",
+    edition: "Checklist",
+    tool: "Tool",
+    run_started: "Run started",
+    run_duration: "Duration (ms)",
+    evidence_status: "Evidence status",
+    complete: "complete (every input read, every breach lookup done)",
+    incomplete: "incomplete",
+    incomplete_note: "Warning: this evidence is incomplete. Some input could not be read whole or some breach lookups failed. The answers rest on what could be checked; review the input errors and the breach check, then run the audit again.",
+    no_secrets_note: "This report contains no plaintext password and no whole hash (at most the first 8 characters of a hash).",
+
+    h_answers: "Checklist answers",
+    col_item: "Item",
+    col_question: "Question",
+    col_answer: "Answer",
+    col_counts: "Counts",
+    count_failing: "failing",
+    count_unverified: "unverified",
+    count_passing: "passing",
+    count_groups: "reuse groups",
+
+    h_checklists: "For the facility / for the vendor",
+    checklists_note: "The same answers, split by who manages the systems (the facility or its vendor).",
+    checklist_systems: "Systems",
+
+    h_systems: "Results by system",
+    col_system: "System",
+    col_name: "Name",
+    col_kind: "Kind",
+    col_managed_by: "Checked by",
+    col_vendor: "Vendor",
+    col_mfa: "Two-factor",
+    col_accounts: "Accounts",
+    col_failing: "Failing",
+    col_unverified: "Unverified",
+    col_passing: "Passing",
+    col_skipped: "Not audited",
+    col_policy: "Policy",
+
+    h_failing: "Failing accounts (2-⑦)",
+    failing_note: "The passwords of these accounts do not meet item 2-⑦.",
+    h_unverified: "Unverified accounts",
+    unverified_note: "Only a hash is known for these accounts, nothing recovered the password, and no enforced policy guarantees the requirements, so they could not be decided.",
+    h_passing: "Passing accounts",
+    h_skipped: "Accounts not audited",
+    col_account: "Account",
+    col_source: "Source",
+    col_scheme: "Stored as",
+    col_length: "Length",
+    col_recovered_by: "Password known from",
+    col_reasons: "Reasons",
+    col_findings: "Findings",
+    col_breach: "Breach check",
+    col_reuse_group: "Reuse",
+    col_hash_prefix: "Hash prefix",
+    col_path: "Why it passes",
+    col_skip_reason: "Why not audited",
+    warning_prefix: "[warning] ",
+    info_prefix: "[info] ",
+
+    h_reuse: "Password reuse (2-⑧)",
+    reuse_note: "Groups of accounts that share one password. A group spanning several systems fails item 2-⑧.",
+    col_group: "Group",
+    col_scope: "Scope",
+    col_severity: "Severity",
+    col_proof: "Proof of identity",
+    col_members: "Members",
+    col_default_password: "Factory default",
+    col_links: "How each link was proved",
+
+    h_recovery: "Password recovery",
+    recovery_note: "How passwords were established from hashes and how much work it took (the passwords themselves are never shown).",
+    recovered_total: "Accounts with a known password",
+    candidates_unsalted: "Candidates tried on unsalted hashes",
+    salted_hashes: "Salted hashes",
+    salted_verifications: "Salted-hash verifications (done / budget)",
+    cross_verifications: "Cross-account verifications",
+    potfile_matched: "Pot-file lines matched",
+    potfile_rejected: "Pot-file lines rejected (did not verify)",
+
+    h_policies: "Password policies",
+    col_sources: "Sources",
+    col_status: "Verdict",
+    col_min_length: "Minimum length",
+    col_require: "Required character classes",
+    col_max_age: "Maximum age (days)",
+    col_max_length: "Maximum length",
+    never_expires: "never",
+
+    h_advisories: "NIST SP 800-63B advisories",
+    advisories_note: "For information only: these never change a checklist answer.",
+    col_finding: "Finding",
+    col_detail: "Detail",
+
+    h_breach: "Breach check",
+    breach_mode: "Mode",
+    breach_status: "Status",
+    breach_lookups: "Lookups",
+    breach_found: "Found in breaches",
+    breach_errors: "Errors",
+    breach_dataset: "Dataset",
+    breach_attribution: "Attribution",
+
+    h_input_errors: "Input errors",
+    col_location: "Location",
+    col_message: "Message",
+
+    h_inputs: "Inputs",
+    col_file: "File",
+    col_format: "Format",
+    col_sha256: "SHA-256 (first 12)",
+    col_size: "Size (bytes)",
+    col_systems: "Systems",
+    col_records: "Records",
+    col_errors: "Errors",
+
+    none: "None",
+    dash: "—",
+    yes: "yes",
+    no: "no",
+    list_sep: ", ",
+};
+
+/// The labels of `lang`.
+pub fn labels(lang: Lang) -> &'static Labels {
+    match lang {
+        Lang::Ja => &JA,
+        Lang::En => &EN,
+    }
+}
+
+/// はい / いいえ / 判定不能 — Yes / No / Undetermined.
+pub fn answer(lang: Lang, a: Answer) -> &'static str {
+    match a {
+        Answer::Yes => pick(lang, "はい", "Yes"),
+        Answer::No => pick(lang, "いいえ", "No"),
+        Answer::Undetermined => pick(lang, "判定不能", "Undetermined"),
+    }
+}
+
+/// The 2-⑦ verdict of one account.
+pub fn account_status(lang: Lang, s: AccountStatus) -> &'static str {
+    match s {
+        AccountStatus::Pass => pick(lang, "合格", "Pass"),
+        AccountStatus::Fail => pick(lang, "不合格", "Fail"),
+        AccountStatus::Unverified => pick(lang, "未検証", "Unverified"),
+        AccountStatus::Skipped => pick(lang, "対象外", "Not audited"),
+    }
+}
+
+pub fn severity(lang: Lang, s: Severity) -> &'static str {
+    match s {
+        Severity::Fail => pick(lang, "不合格", "fail"),
+        Severity::Warn => pick(lang, "警告", "warning"),
+        Severity::Info => pick(lang, "参考", "info"),
+    }
+}
+
+/// A severity given as a string (reuse groups): `fail` | `warn` | `info`.
+pub fn severity_name(lang: Lang, s: &str) -> String {
+    lookup(
+        lang,
+        s,
+        &[
+            ("fail", "不合格", "fail"),
+            ("warn", "警告", "warning"),
+            ("info", "参考", "info"),
+        ],
+    )
+}
+
+/// What a finding code means, in plain words.
+pub fn code(lang: Lang, c: Code) -> &'static str {
+    match c {
+        Code::EmptyPassword => pick(lang, "パスワードが空（未設定）です", "The password is empty"),
+        Code::TooShort => pick(lang, "パスワードが短すぎます", "The password is too short"),
+        Code::NotMixed => pick(
+            lang,
+            "英字・数字・記号が混在していません",
+            "The password does not mix letters, digits and symbols",
+        ),
+        Code::Guessable => pick(lang, "推定が容易なパスワードです", "The password is easy to guess"),
+        Code::DefaultPassword => pick(
+            lang,
+            "出荷時（初期設定）のパスワードのままです",
+            "The password is a factory default",
+        ),
+        Code::Breached => pick(
+            lang,
+            "過去に漏えいしたことが知られているパスワードです",
+            "The password appears in known data breaches",
+        ),
+        Code::NoRotation => pick(
+            lang,
+            "定期的に変更されていません（13文字未満で二要素認証もない場合は必要）",
+            "The password is never changed (required below 13 characters without two-factor authentication)",
+        ),
+        Code::RotationTooLong => pick(
+            lang,
+            "変更の間隔が長すぎます（最長でも2か月以内）",
+            "The password is changed too rarely (at most every 2 months)",
+        ),
+        Code::LmHashStored => pick(
+            lang,
+            "LM ハッシュが保存されています（パスワードに関係なく解読できる形式です）",
+            "An LM hash is stored (crackable whatever the password)",
+        ),
+        Code::WeakHashScheme => pick(
+            lang,
+            "パスワードが弱い方式で保存されています",
+            "The password is stored with a weak hash scheme",
+        ),
+        Code::NonAscii => pick(
+            lang,
+            "英数字・記号以外の文字（かな・漢字など）を含みます",
+            "The password contains characters other than ASCII letters, digits and symbols",
+        ),
+        Code::ReusedAcrossSystems => pick(
+            lang,
+            "複数のシステムで同じパスワードが使われています",
+            "The same password is used on several systems",
+        ),
+        Code::ReusedWithinSystem => pick(
+            lang,
+            "同じシステムの複数のアカウントで同じパスワードが使われています",
+            "Several accounts of one system share the same password",
+        ),
+        Code::PolicyMinLength => pick(
+            lang,
+            "ポリシーの最小文字数が足りません",
+            "The policy's minimum length is too low",
+        ),
+        Code::PolicyComposition => pick(
+            lang,
+            "ポリシーが英字・数字・記号の混在を必須にしていません",
+            "The policy does not require letters, digits and symbols",
+        ),
+        Code::PolicyRotationTooLong => pick(
+            lang,
+            "ポリシーの有効期間が長すぎます（最長でも2か月以内）",
+            "The policy's maximum password age is too long (at most 2 months)",
+        ),
+        Code::PolicyNoRotation => pick(
+            lang,
+            "ポリシーが定期的な変更（有効期間）を強制していません",
+            "The policy does not enforce periodic changes",
+        ),
+        Code::PolicyMaxLengthLt64 => pick(
+            lang,
+            "ポリシーが64文字未満のパスワードしか許しません",
+            "The policy does not allow passwords of 64 characters",
+        ),
+        Code::NistSingleFactorLt15 => pick(
+            lang,
+            "NIST は単要素認証のパスワードに15文字以上を求めています",
+            "NIST asks for at least 15 characters for single-factor passwords",
+        ),
+        Code::NistRotationDiscouraged => pick(
+            lang,
+            "NIST は定期的な変更の強制を推奨していません",
+            "NIST advises against forced periodic changes",
+        ),
+        Code::NistCompositionDiscouraged => pick(
+            lang,
+            "NIST は文字種の組み合わせ規則を推奨していません",
+            "NIST advises against composition rules",
+        ),
+    }
+}
+
+/// The checklist question of an item id (`2-7`, `2-8`); `None` for an item kensa does not know.
+pub fn question(lang: Lang, item: &str) -> Option<&'static str> {
+    match item {
+        "2-7" => Some(pick(
+            lang,
+            "パスワードは英数字、記号が混在した8文字以上とし、定期的に変更している。※二要素認証、または13文字以上の場合は定期的な変更は不要",
+            "Passwords are at least 8 characters long, mix letters, digits and symbols, and are changed periodically. (No periodic change is needed with two-factor authentication or with 13 or more characters.)",
+        )),
+        "2-8" => Some(pick(
+            lang,
+            "パスワードの使い回しを禁止している（複数の機器や外部サービス等で同一のパスワードを設定していない）。",
+            "Password reuse is prohibited (the same password is not set on several devices or external services).",
+        )),
+        _ => None,
+    }
+}
+
+/// The printed name of an item: `2-7` → `2-⑦`. Japanese keeps the engine's label (`令和7年度版 2-⑦`).
+pub fn item_label(lang: Lang, item: &str, engine_label: &str) -> String {
+    if lang == Lang::Ja && !engine_label.is_empty() {
+        return engine_label.to_string();
+    }
+    circled(item)
+}
+
+/// The checklist edition: `R7` → 令和7年度版 / FY2025 (Reiwa 7) edition.
+pub fn edition(lang: Lang, e: &str) -> String {
+    match e.strip_prefix('R').and_then(|n| n.parse::<u32>().ok()) {
+        Some(n) if n > 0 => match lang {
+            Lang::Ja => format!("令和{n}年度版"),
+            Lang::En => format!("FY{} (Reiwa {n}) edition", 2018 + n),
+        },
+        _ => e.to_string(),
+    }
+}
+
+/// 医療機関確認用 / 事業者確認用 — For the facility / For the vendor.
+pub fn checklist_title(lang: Lang, m: ManagedBy) -> &'static str {
+    match m {
+        ManagedBy::Institution => pick(lang, "医療機関確認用", "For the facility"),
+        ManagedBy::Vendor => pick(lang, "事業者確認用", "For the vendor"),
+    }
+}
+
+/// Who manages a system: 医療機関 / 事業者.
+pub fn managed_by(lang: Lang, m: ManagedBy) -> &'static str {
+    match m {
+        ManagedBy::Institution => pick(lang, "医療機関", "Facility"),
+        ManagedBy::Vendor => pick(lang, "事業者", "Vendor"),
+    }
+}
+
+pub fn system_kind(lang: Lang, k: SystemKind) -> &'static str {
+    match k {
+        SystemKind::Server => pick(lang, "サーバ", "Server"),
+        SystemKind::TerminalPc => pick(lang, "端末PC", "Terminal PC"),
+        SystemKind::NetworkDevice => pick(lang, "ネットワーク機器", "Network device"),
+        SystemKind::Application => pick(lang, "アプリケーション", "Application"),
+        SystemKind::ExternalService => pick(lang, "外部サービス", "External service"),
+    }
+}
+
+/// A system's or policy's verdict string: `pass` | `fail` | `none`.
+pub fn verdict(lang: Lang, v: &str) -> String {
+    lookup(
+        lang,
+        v,
+        &[
+            ("pass", "合格", "Pass"),
+            ("fail", "不合格", "Fail"),
+            ("none", "ポリシー情報なし", "No policy source"),
+            ("unverified", "未検証", "Unverified"),
+            ("undetermined", "判定不能", "Undetermined"),
+        ],
+    )
+}
+
+/// Why an account passes 2-⑦ (`account.path`).
+pub fn pass_path(lang: Lang, p: &str) -> String {
+    lookup(
+        lang,
+        p,
+        &[
+            (
+                "13+",
+                "13文字以上・英数字記号混在・推定困難",
+                "13 or more characters, mixed, hard to guess",
+            ),
+            (
+                "8+mfa",
+                "8文字以上・英数字記号混在・推定困難、かつ二要素認証",
+                "8 or more characters, mixed, hard to guess, with two-factor authentication",
+            ),
+            (
+                "8+rotation",
+                "8文字以上・英数字記号混在・推定困難、かつ2か月以内の定期変更",
+                "8 or more characters, mixed, hard to guess, changed at least every 2 months",
+            ),
+            (
+                "policy",
+                "強制されたパスワードポリシーが要件を保証",
+                "guaranteed by the enforced password policy",
+            ),
+            (
+                "pin_exempt",
+                "ICカード等を解除する PIN（二要素認証の一部として対象外）",
+                "PIN unlocking an IC card or certificate (exempt as part of two-factor authentication)",
+            ),
+        ],
+    )
+}
+
+/// How a plaintext became known (`account.recovered_by`).
+pub fn recovered_by(lang: Lang, r: &str) -> String {
+    lookup(
+        lang,
+        r,
+        &[
+            ("given", "入力に平文で記載", "given in the input"),
+            (
+                "potfile",
+                "解析結果（ポットファイル）",
+                "cracking results (pot file)",
+            ),
+            ("wordlist", "辞書との照合", "wordlist match"),
+            (
+                "context",
+                "施設名・人名などの語との照合",
+                "context words (facility, people, products)",
+            ),
+            (
+                "reuse",
+                "他のアカウントのパスワードと一致",
+                "matched another account's password",
+            ),
+            (
+                "empty_hash",
+                "空のパスワードのハッシュ",
+                "hash of the empty password",
+            ),
+        ],
+    )
+}
+
+/// Why an account is not audited (`account.skip_reason`, see `SkipReason::as_str`).
+pub fn skip_reason(lang: Lang, r: &str) -> String {
+    lookup(
+        lang,
+        r,
+        &[
+            (
+                "locked",
+                "ロックされている（パスワードでログインできない）",
+                "locked (cannot log in with a password)",
+            ),
+            (
+                "no_password",
+                "パスワードが設定されていない",
+                "no password credential",
+            ),
+            ("disabled", "無効化されている", "disabled"),
+            (
+                "machine_account",
+                "コンピューターアカウント（ドメインが管理する乱数）",
+                "machine account (a random secret managed by the domain)",
+            ),
+            (
+                "password_history",
+                "パスワード履歴（過去のパスワード）",
+                "password history entry (an old password)",
+            ),
+            (
+                "service_secret",
+                "サービス用の秘密情報（krbtgt など）",
+                "service secret (krbtgt and the like)",
+            ),
+        ],
+    )
+}
+
+/// A breach lookup result, with the count when found.
+pub fn breach(lang: Lang, status: BreachStatus, count: Option<u64>) -> String {
+    match status {
+        BreachStatus::Found => match (lang, count) {
+            (Lang::Ja, Some(n)) => format!("漏えいあり（{n}件）"),
+            (Lang::En, Some(n)) => format!("found ({n} times)"),
+            _ => pick(lang, "漏えいあり", "found").to_string(),
+        },
+        BreachStatus::NotFound => pick(lang, "該当なし", "not found").to_string(),
+        BreachStatus::Unchecked => pick(lang, "未照会", "not checked").to_string(),
+        BreachStatus::Error => pick(lang, "照会エラー", "lookup failed").to_string(),
+    }
+}
+
+/// The breach check mode: `online` | `offline` | `off`.
+pub fn breach_mode(lang: Lang, m: &str) -> String {
+    lookup(
+        lang,
+        m,
+        &[
+            (
+                "online",
+                "オンライン（Pwned Passwords API）",
+                "online (Pwned Passwords API)",
+            ),
+            (
+                "offline",
+                "オフライン（手元のデータセット）",
+                "offline (local dataset)",
+            ),
+            ("off", "実施せず", "off"),
+        ],
+    )
+}
+
+/// The breach check status: `complete` | `incomplete` | `skipped`.
+pub fn breach_check_status(lang: Lang, s: &str) -> String {
+    lookup(
+        lang,
+        s,
+        &[
+            ("complete", "完了", "complete"),
+            (
+                "incomplete",
+                "未完了（一部の照会が失敗）",
+                "incomplete (some lookups failed)",
+            ),
+            ("skipped", "実施せず", "skipped"),
+        ],
+    )
+}
+
+/// A reuse group's scope: `cross_system` | `same_system`.
+pub fn reuse_scope(lang: Lang, s: &str) -> String {
+    lookup(
+        lang,
+        s,
+        &[
+            ("cross_system", "複数システム間", "across systems"),
+            ("same_system", "同一システム内", "within one system"),
+        ],
+    )
+}
+
+/// A kind of proof that two accounts share a password.
+pub fn reuse_proof(lang: Lang, p: &str) -> String {
+    lookup(
+        lang,
+        p,
+        &[
+            (
+                "identical_unsalted_hash",
+                "ソルトなしハッシュが同一",
+                "identical unsalted hashes",
+            ),
+            (
+                "verified_plaintext",
+                "判明した平文を他方のハッシュで検証",
+                "a known password verified against the other hash",
+            ),
+            ("same_plaintext", "平文が同一", "identical plaintexts"),
+        ],
+    )
+}
+
+/// A required character class of a policy (`letter`, `digit`, `symbol`, `upper`, `lower`, `3-of-4`).
+pub fn char_class(lang: Lang, c: &str) -> String {
+    lookup(
+        lang,
+        c,
+        &[
+            ("letter", "英字", "letter"),
+            ("digit", "数字", "digit"),
+            ("symbol", "記号", "symbol"),
+            ("upper", "英大文字", "upper case"),
+            ("lower", "英小文字", "lower case"),
+            (
+                "3-of-4",
+                "4種のうち3種（記号は保証されない）",
+                "3 of 4 categories (no symbol guaranteed)",
+            ),
+        ],
+    )
+}
+
+/// The answer counts of an item: `不合格 12、未検証 3、合格 9`.
+pub fn counts(
+    lang: Lang,
+    failing: Option<usize>,
+    unverified: Option<usize>,
+    passing: Option<usize>,
+    groups: Option<usize>,
+) -> String {
+    let t = labels(lang);
+    let parts: Vec<String> = [
+        (t.count_failing, failing),
+        (t.count_unverified, unverified),
+        (t.count_passing, passing),
+        (t.count_groups, groups),
+    ]
+    .iter()
+    .filter_map(|(label, n)| n.map(|n| format!("{label} {n}")))
+    .collect();
+    parts.join(t.list_sep)
+}
+
+/// A finding in plain words: the code's meaning, then the engine's detail.
+pub fn finding(lang: Lang, code_: Code, detail: &str) -> String {
+    let meaning = code(lang, code_);
+    if detail.is_empty() {
+        meaning.to_string()
+    } else {
+        match lang {
+            Lang::Ja => format!("{meaning}（{detail}）"),
+            Lang::En => format!("{meaning} ({detail})"),
+        }
+    }
+}
+
+fn pick(lang: Lang, ja: &'static str, en: &'static str) -> &'static str {
+    match lang {
+        Lang::Ja => ja,
+        Lang::En => en,
+    }
+}
+
+/// Looks `key` up in `(key, ja, en)` rows; an unknown key is shown as it is.
+fn lookup(lang: Lang, key: &str, rows: &[(&str, &str, &str)]) -> String {
+    rows.iter()
+        .find(|(k, _, _)| *k == key)
+        .map(|(_, ja, en)| pick_str(lang, ja, en).to_string())
+        .unwrap_or_else(|| key.to_string())
+}
+
+fn pick_str<'a>(lang: Lang, ja: &'a str, en: &'a str) -> &'a str {
+    match lang {
+        Lang::Ja => ja,
+        Lang::En => en,
+    }
+}
+
+/// `2-7` → `2-⑦` (circled numbers 1–20); anything else unchanged.
+fn circled(item: &str) -> String {
+    if let Some((head, n)) = item.rsplit_once('-') {
+        if let Ok(n @ 1..=20) = n.parse::<u32>() {
+            if let Some(c) = char::from_u32(0x2460 + n - 1) {
+                return format!("{head}-{c}");
+            }
+        }
+    }
+    item.to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ALL_CODES: [Code; 21] = [
+        Code::EmptyPassword,
+        Code::TooShort,
+        Code::NotMixed,
+        Code::Guessable,
+        Code::DefaultPassword,
+        Code::Breached,
+        Code::NoRotation,
+        Code::RotationTooLong,
+        Code::LmHashStored,
+        Code::WeakHashScheme,
+        Code::NonAscii,
+        Code::ReusedAcrossSystems,
+        Code::ReusedWithinSystem,
+        Code::PolicyMinLength,
+        Code::PolicyComposition,
+        Code::PolicyRotationTooLong,
+        Code::PolicyNoRotation,
+        Code::PolicyMaxLengthLt64,
+        Code::NistSingleFactorLt15,
+        Code::NistRotationDiscouraged,
+        Code::NistCompositionDiscouraged,
+    ];
+
+    #[test]
+    fn every_code_has_distinct_words_in_both_languages() {
+        for lang in [Lang::Ja, Lang::En] {
+            let mut seen = std::collections::HashSet::new();
+            for c in ALL_CODES {
+                let s = code(lang, c);
+                assert!(!s.is_empty());
+                assert!(seen.insert(s), "duplicate description {s}");
+            }
+        }
+        for c in ALL_CODES {
+            assert_ne!(code(Lang::Ja, c), code(Lang::En, c));
+            assert!(!code(Lang::En, c).contains('の'));
+        }
+    }
+
+    #[test]
+    fn answers_and_titles() {
+        assert_eq!(answer(Lang::Ja, Answer::Yes), "はい");
+        assert_eq!(answer(Lang::Ja, Answer::No), "いいえ");
+        assert_eq!(answer(Lang::Ja, Answer::Undetermined), "判定不能");
+        assert_eq!(answer(Lang::En, Answer::Undetermined), "Undetermined");
+        assert_eq!(
+            checklist_title(Lang::Ja, ManagedBy::Institution),
+            "医療機関確認用"
+        );
+        assert_eq!(checklist_title(Lang::Ja, ManagedBy::Vendor), "事業者確認用");
+        assert_eq!(
+            checklist_title(Lang::En, ManagedBy::Institution),
+            "For the facility"
+        );
+        assert_eq!(
+            checklist_title(Lang::En, ManagedBy::Vendor),
+            "For the vendor"
+        );
+        assert_eq!(labels(Lang::Ja).checked_on, "確認日");
+        assert_eq!(labels(Lang::Ja).target_date, "目標日");
+        assert_eq!(labels(Lang::Ja).remarks, "備考");
+    }
+
+    #[test]
+    fn questions_quote_the_checklist() {
+        assert!(question(Lang::Ja, "2-7")
+            .unwrap()
+            .starts_with("パスワードは英数字、記号が混在した8文字以上とし、定期的に変更している"));
+        assert!(question(Lang::Ja, "2-8")
+            .unwrap()
+            .contains("複数の機器や外部サービス等で同一のパスワードを設定していない"));
+        assert!(question(Lang::En, "2-8").unwrap().contains("same password"));
+        assert_eq!(question(Lang::En, "9-9"), None);
+    }
+
+    #[test]
+    fn item_labels_and_editions() {
+        assert_eq!(item_label(Lang::En, "2-7", "令和7年度版 2-⑦"), "2-⑦");
+        assert_eq!(item_label(Lang::En, "2-8", ""), "2-⑧");
+        assert_eq!(
+            item_label(Lang::Ja, "2-8", "令和7年度版 2-⑧"),
+            "令和7年度版 2-⑧"
+        );
+        assert_eq!(item_label(Lang::Ja, "x", ""), "x");
+        assert_eq!(edition(Lang::Ja, "R7"), "令和7年度版");
+        assert_eq!(edition(Lang::En, "R7"), "FY2025 (Reiwa 7) edition");
+        assert_eq!(edition(Lang::En, "2030"), "2030");
+    }
+
+    #[test]
+    fn string_lookups_translate_and_fall_back() {
+        assert_eq!(
+            skip_reason(Lang::Ja, "machine_account"),
+            "コンピューターアカウント（ドメインが管理する乱数）"
+        );
+        assert_eq!(skip_reason(Lang::En, "disabled"), "disabled");
+        assert_eq!(skip_reason(Lang::En, "something_new"), "something_new");
+        assert_eq!(reuse_scope(Lang::Ja, "cross_system"), "複数システム間");
+        assert_eq!(
+            reuse_proof(Lang::En, "same_plaintext"),
+            "identical plaintexts"
+        );
+        assert_eq!(
+            pass_path(Lang::En, "13+"),
+            "13 or more characters, mixed, hard to guess"
+        );
+        assert_eq!(
+            breach(Lang::Ja, BreachStatus::Found, Some(12)),
+            "漏えいあり（12件）"
+        );
+        assert_eq!(breach(Lang::En, BreachStatus::NotFound, None), "not found");
+        assert_eq!(
+            breach_check_status(Lang::Ja, "incomplete"),
+            "未完了（一部の照会が失敗）"
+        );
+        assert_eq!(
+            char_class(Lang::Ja, "3-of-4"),
+            "4種のうち3種（記号は保証されない）"
+        );
+        assert_eq!(
+            counts(Lang::Ja, Some(2), Some(1), None, None),
+            "不合格 2、未検証 1"
+        );
+        assert_eq!(
+            counts(Lang::En, None, None, None, Some(1)),
+            "reuse groups 1"
+        );
+        assert_eq!(
+            finding(Lang::En, Code::TooShort, "7 < 8"),
+            "The password is too short (7 < 8)"
+        );
+        assert_eq!(
+            finding(Lang::Ja, Code::TooShort, ""),
+            "パスワードが短すぎます"
+        );
+    }
+}

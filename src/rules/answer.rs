@@ -1,0 +1,276 @@
+//! The checklist answers (はい / いいえ / 判定不能) for items 2-⑦ and 2-⑧, over any subset of systems.
+
+use crate::model::evidence::{
+    AccountEvidence, AccountStatus, Answer, Item, PolicyEvidence, ReuseGroup,
+};
+use crate::model::{Code, Severity};
+use std::collections::BTreeSet;
+
+/// Which language the remarks are written in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RemarkLang {
+    Ja,
+    En,
+}
+
+/// Dates and language for the answers.
+#[derive(Debug, Clone)]
+pub struct AnswerContext<'a> {
+    pub edition: &'a str,
+    pub checked_on: &'a str,
+    pub target_date: &'a str,
+    pub lang: RemarkLang,
+}
+
+/// Answer both items over the systems in `scope`.
+pub fn answer_items(
+    scope: &BTreeSet<&str>,
+    accounts: &[AccountEvidence],
+    policies: &[PolicyEvidence],
+    groups: &[ReuseGroup],
+    cx: &AnswerContext<'_>,
+) -> Vec<Item> {
+    let accounts: Vec<&AccountEvidence> = accounts
+        .iter()
+        .filter(|a| scope.contains(a.system.as_str()))
+        .collect();
+    let policies: Vec<&PolicyEvidence> = policies
+        .iter()
+        .filter(|p| scope.contains(p.system.as_str()))
+        .collect();
+    let groups: Vec<&ReuseGroup> = groups
+        .iter()
+        .filter(|g| g.members.iter().any(|m| scope.contains(m.system.as_str())))
+        .collect();
+    vec![
+        item7(&accounts, &policies, cx),
+        item8(&accounts, &groups, cx),
+    ]
+}
+
+fn label(edition: &str, item: &str) -> String {
+    let n = if item == "2-7" { "⑦" } else { "⑧" };
+    let era = match edition {
+        "R7" => "令和7年度版".to_string(),
+        e => format!("{e}版"),
+    };
+    format!("{era} 2-{n}")
+}
+
+fn names(set: &BTreeSet<&str>) -> String {
+    set.iter().copied().collect::<Vec<_>>().join(", ")
+}
+
+fn item7(
+    accounts: &[&AccountEvidence],
+    policies: &[&PolicyEvidence],
+    cx: &AnswerContext<'_>,
+) -> Item {
+    let in_scope: Vec<_> = accounts
+        .iter()
+        .filter(|a| a.status != AccountStatus::Skipped)
+        .collect();
+    let count = |s| in_scope.iter().filter(|a| a.status == s).count();
+    let (failing, unverified, passing) = (
+        count(AccountStatus::Fail),
+        count(AccountStatus::Unverified),
+        count(AccountStatus::Pass),
+    );
+    let failing_policies: BTreeSet<&str> = policies
+        .iter()
+        .filter(|p| p.status == "fail")
+        .map(|p| p.system.as_str())
+        .collect();
+    let failing_systems: BTreeSet<&str> = in_scope
+        .iter()
+        .filter(|a| a.status == AccountStatus::Fail)
+        .map(|a| a.system.as_str())
+        .collect();
+    let unverified_systems: BTreeSet<&str> = in_scope
+        .iter()
+        .filter(|a| a.status == AccountStatus::Unverified)
+        .map(|a| a.system.as_str())
+        .collect();
+    let ja = cx.lang == RemarkLang::Ja;
+    let (answer, remarks) = if in_scope.is_empty() && policies.is_empty() {
+        (
+            Answer::No,
+            if ja {
+                "対象外（監査対象のアカウントなし）".to_string()
+            } else {
+                "not applicable (no account in scope)".to_string()
+            },
+        )
+    } else if failing > 0 || !failing_policies.is_empty() {
+        let mut parts = Vec::new();
+        if failing > 0 {
+            parts.push(if ja {
+                format!(
+                    "基準を満たさないアカウント {failing} 件（{}）",
+                    names(&failing_systems)
+                )
+            } else {
+                format!("{failing} accounts fail ({})", names(&failing_systems))
+            });
+        }
+        if !failing_policies.is_empty() {
+            parts.push(if ja {
+                format!(
+                    "基準を満たさないパスワードポリシー（{}）",
+                    names(&failing_policies)
+                )
+            } else {
+                format!("password policy fails ({})", names(&failing_policies))
+            });
+        }
+        if unverified > 0 {
+            parts.push(if ja {
+                format!("未確認 {unverified} 件（{}）", names(&unverified_systems))
+            } else {
+                format!("{unverified} unverified ({})", names(&unverified_systems))
+            });
+        }
+        (Answer::No, parts.join(if ja { "、" } else { "; " }))
+    } else if unverified > 0 || passing == 0 {
+        (
+            Answer::Undetermined,
+            if ja {
+                format!(
+                    "不合格は見つからないが、パスワードを確認できず準拠ポリシーもないアカウント {unverified} 件（{}）",
+                    names(&unverified_systems)
+                )
+            } else {
+                format!(
+                    "no failure found, but {unverified} accounts could not be verified and no compliant policy covers them ({})",
+                    names(&unverified_systems)
+                )
+            },
+        )
+    } else {
+        (
+            Answer::Yes,
+            if ja {
+                format!("全 {passing} アカウントが基準を満たす")
+            } else {
+                format!("all {passing} accounts meet the requirement")
+            },
+        )
+    };
+    Item {
+        item: "2-7".into(),
+        label: label(cx.edition, "2-7"),
+        answer,
+        checked_on: cx.checked_on.into(),
+        target_date: (answer != Answer::Yes).then(|| cx.target_date.to_string()),
+        remarks,
+        failing: Some(failing),
+        unverified: Some(unverified),
+        passing: Some(passing),
+        groups: None,
+    }
+}
+
+fn item8(accounts: &[&AccountEvidence], groups: &[&ReuseGroup], cx: &AnswerContext<'_>) -> Item {
+    let in_scope: Vec<_> = accounts
+        .iter()
+        .filter(|a| a.status != AccountStatus::Skipped)
+        .collect();
+    let failing_groups: Vec<&&ReuseGroup> =
+        groups.iter().filter(|g| g.severity == "fail").collect();
+    let defaults: Vec<_> = in_scope
+        .iter()
+        .filter(|a| {
+            a.findings
+                .iter()
+                .any(|f| f.code == Code::DefaultPassword && f.severity == Severity::Fail)
+        })
+        .collect();
+    let unknown = in_scope.iter().filter(|a| !a.plaintext_known).count();
+    let ja = cx.lang == RemarkLang::Ja;
+    let (answer, remarks) = if in_scope.is_empty() {
+        (
+            Answer::No,
+            if ja {
+                "対象外（監査対象のアカウントなし）".to_string()
+            } else {
+                "not applicable (no account in scope)".to_string()
+            },
+        )
+    } else if !failing_groups.is_empty() || !defaults.is_empty() {
+        let mut parts = Vec::new();
+        if !failing_groups.is_empty() {
+            let ids: Vec<&str> = failing_groups.iter().map(|g| g.id.as_str()).collect();
+            let systems: BTreeSet<&str> = failing_groups
+                .iter()
+                .flat_map(|g| g.members.iter().map(|m| m.system.as_str()))
+                .collect();
+            parts.push(if ja {
+                format!(
+                    "同一パスワードの使い回し {} 組（{}; {}）",
+                    ids.len(),
+                    ids.join(", "),
+                    names(&systems)
+                )
+            } else {
+                format!(
+                    "{} reuse groups ({}; {})",
+                    ids.len(),
+                    ids.join(", "),
+                    names(&systems)
+                )
+            });
+        }
+        if !defaults.is_empty() {
+            let systems: BTreeSet<&str> = defaults.iter().map(|a| a.system.as_str()).collect();
+            parts.push(if ja {
+                format!(
+                    "初期パスワードのまま {} 件（{}）",
+                    defaults.len(),
+                    names(&systems)
+                )
+            } else {
+                format!(
+                    "{} factory-default passwords ({})",
+                    defaults.len(),
+                    names(&systems)
+                )
+            });
+        }
+        (Answer::No, parts.join(if ja { "、" } else { "; " }))
+    } else {
+        let mut r = if ja {
+            format!("{} アカウントで使い回しなし", in_scope.len())
+        } else {
+            format!("no reuse among {} accounts", in_scope.len())
+        };
+        if unknown > 0 {
+            r.push_str(&if ja {
+                format!("（うち {unknown} 件はパスワード不明のため、ハッシュの一致でのみ確認）")
+            } else {
+                format!(
+                    " ({unknown} with unknown passwords were compared only by identical hashes)"
+                )
+            });
+        }
+        if groups.iter().any(|g| g.severity != "fail") {
+            r.push_str(if ja {
+                "。同一システム内の共有は警告として記載"
+            } else {
+                "; sharing within one system is listed as a warning"
+            });
+        }
+        (Answer::Yes, r)
+    };
+    Item {
+        item: "2-8".into(),
+        label: label(cx.edition, "2-8"),
+        answer,
+        checked_on: cx.checked_on.into(),
+        target_date: (answer != Answer::Yes).then(|| cx.target_date.to_string()),
+        remarks,
+        failing: None,
+        unverified: None,
+        passing: None,
+        groups: Some(failing_groups.len()),
+    }
+}

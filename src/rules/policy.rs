@@ -1,0 +1,275 @@
+//! Item 2-⑦ at policy level: merge a system's policy sources into one effective policy and judge it.
+
+use crate::model::evidence::EffectivePolicy;
+use crate::model::{CharClass, Code, Finding, PolicyFragment};
+
+/// The merged policy of one system.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Effective {
+    pub sources: Vec<String>,
+    pub min_length: Option<u32>,
+    pub max_length: Option<u32>,
+    pub letter: bool,
+    pub digit: bool,
+    pub symbol: bool,
+    pub complexity_3of4: bool,
+    /// Enforced maximum age; `Some(d <= 0)` = never.
+    pub max_age_days: Option<i64>,
+    pub mfa: bool,
+}
+
+/// The policy verdict of one system.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PolicyVerdict {
+    /// `pass` | `fail` | `unknown` (no length or composition setting in any source).
+    pub status: &'static str,
+    pub path: Option<&'static str>,
+    pub findings: Vec<Finding>,
+    /// NIST SP 800-63B advisories (never change an answer).
+    pub advisories: Vec<Finding>,
+}
+
+/// Merge fragments (in precedence order: the first that sets a field wins for scalar fields;
+/// required classes are united). `mfa` and `rotation_days` from the manifest come first.
+pub fn merge(fragments: &[PolicyFragment], mfa: bool, rotation_days: Option<i64>) -> Effective {
+    let mut e = Effective {
+        mfa,
+        max_age_days: rotation_days,
+        ..Default::default()
+    };
+    for f in fragments {
+        if !e.sources.contains(&f.source) {
+            e.sources.push(f.source.clone());
+        }
+        e.min_length = e.min_length.or(f.min_length);
+        e.max_length = e.max_length.or(f.max_length);
+        e.max_age_days = e.max_age_days.or(f.max_age_days);
+        e.mfa |= f.mfa.unwrap_or(false);
+        e.complexity_3of4 |= f.complexity_3of4;
+        for c in &f.require {
+            match c {
+                CharClass::Letter | CharClass::Upper | CharClass::Lower => e.letter = true,
+                CharClass::Digit => e.digit = true,
+                CharClass::Symbol => e.symbol = true,
+            }
+        }
+        if f.min_class.is_some_and(|n| n >= 4) {
+            e.letter = true;
+            e.digit = true;
+            e.symbol = true;
+        }
+    }
+    e
+}
+
+impl Effective {
+    pub fn requires_mixed(&self) -> bool {
+        self.letter && self.digit && self.symbol
+    }
+    pub fn rotation_ok(&self) -> bool {
+        matches!(self.max_age_days, Some(d) if d > 0 && d <= 60)
+    }
+    /// Does this policy guarantee rule 5 for every password it accepts? Returns the path.
+    pub fn guarantees(&self) -> Option<&'static str> {
+        let min = self.min_length?;
+        if !self.requires_mixed() {
+            return None;
+        }
+        if min >= 13 {
+            Some("13+")
+        } else if min >= 8 && self.mfa {
+            Some("8+mfa")
+        } else if min >= 8 && self.rotation_ok() {
+            Some("8+rotation")
+        } else {
+            None
+        }
+    }
+    /// The JSON form.
+    pub fn to_evidence(&self) -> EffectivePolicy {
+        let mut require = Vec::new();
+        if self.requires_mixed() {
+            require = vec!["letter".into(), "digit".into(), "symbol".into()];
+        } else {
+            if self.letter {
+                require.push("letter".into());
+            }
+            if self.digit {
+                require.push("digit".into());
+            }
+            if self.symbol {
+                require.push("symbol".into());
+            }
+            if self.complexity_3of4 {
+                require.push("3-of-4".into());
+            }
+        }
+        EffectivePolicy {
+            min_length: self.min_length,
+            require,
+            max_age_days: self.max_age_days,
+            mfa: self.mfa,
+            max_length: self.max_length,
+        }
+    }
+}
+
+/// Judge an effective policy (rules.md, policy level).
+pub fn judge(e: &Effective) -> PolicyVerdict {
+    let mut findings = Vec::new();
+    let mut advisories = Vec::new();
+    let known = e.min_length.is_some() || e.letter || e.digit || e.symbol || e.complexity_3of4;
+    if let Some(max) = e.max_length {
+        if max < 64 {
+            advisories.push(Finding::info(
+                Code::PolicyMaxLengthLt64,
+                format!("maximum length {max} < 64 (NIST SP 800-63B: allow at least 64)"),
+            ));
+        }
+    }
+    if e.max_age_days.is_some_and(|d| d > 0) {
+        advisories.push(Finding::info(
+            Code::NistRotationDiscouraged,
+            "periodic rotation is enforced; NIST SP 800-63B rev. 4 advises against it (the checklist allows it)",
+        ));
+    }
+    if e.letter || e.digit || e.symbol || e.complexity_3of4 {
+        advisories.push(Finding::info(
+            Code::NistCompositionDiscouraged,
+            "composition rules are enforced; NIST SP 800-63B rev. 4 advises length and blocklists instead",
+        ));
+    }
+    if !e.mfa && e.min_length.is_some_and(|m| m < 15) {
+        advisories.push(Finding::info(
+            Code::NistSingleFactorLt15,
+            "single-factor passwords shorter than 15 are accepted (NIST SP 800-63B rev. 4: 15+)",
+        ));
+    }
+    if !known {
+        return PolicyVerdict {
+            status: "unknown",
+            path: None,
+            findings,
+            advisories,
+        };
+    }
+    let min = e.min_length.unwrap_or(0);
+    if !e.requires_mixed() {
+        let detail = if e.complexity_3of4 && !e.symbol {
+            "PasswordComplexity = 1 requires 3 of 4 categories: it does not guarantee a symbol"
+                .to_string()
+        } else {
+            let mut missing = Vec::new();
+            if !e.letter {
+                missing.push("letter");
+            }
+            if !e.digit {
+                missing.push("digit");
+            }
+            if !e.symbol {
+                missing.push("symbol");
+            }
+            format!("does not require: {}", missing.join(", "))
+        };
+        findings.push(Finding::fail(Code::PolicyComposition, detail));
+    }
+    if min < 8 {
+        findings.push(Finding::fail(
+            Code::PolicyMinLength,
+            format!("minimum length {min} < 8"),
+        ));
+    } else if min < 13 && !e.mfa && !e.rotation_ok() {
+        findings.push(Finding::fail(
+            Code::PolicyMinLength,
+            format!("minimum length {min} < 13 without two-factor or rotation ≤ 60 days"),
+        ));
+        match e.max_age_days {
+            Some(d) if d > 60 => findings.push(Finding::fail(
+                Code::PolicyRotationTooLong,
+                format!("{d} > 60 days"),
+            )),
+            _ => findings.push(Finding::fail(
+                Code::PolicyNoRotation,
+                "no maximum password age is enforced",
+            )),
+        }
+    }
+    findings.sort();
+    let path = e.guarantees();
+    PolicyVerdict {
+        status: if path.is_some() { "pass" } else { "fail" },
+        path,
+        findings,
+        advisories,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn frag(min: Option<u32>, require: &[CharClass], age: Option<i64>, c3: bool) -> PolicyFragment {
+        PolicyFragment {
+            source: "p".into(),
+            min_length: min,
+            require: require.to_vec(),
+            max_age_days: age,
+            complexity_3of4: c3,
+            ..Default::default()
+        }
+    }
+    use CharClass::*;
+
+    #[test]
+    fn windows_complexity_does_not_guarantee_symbols() {
+        let e = merge(&[frag(Some(14), &[], Some(42), true)], false, None);
+        let v = judge(&e);
+        assert_eq!(v.status, "fail");
+        assert_eq!(v.findings.len(), 1);
+        assert_eq!(v.findings[0].code, Code::PolicyComposition);
+        assert!(v.findings[0].detail.contains("3 of 4"));
+    }
+
+    #[test]
+    fn paths() {
+        let all = [Letter, Digit, Symbol];
+        assert_eq!(
+            judge(&merge(&[frag(Some(13), &all, None, false)], false, None)).path,
+            Some("13+")
+        );
+        assert_eq!(
+            judge(&merge(&[frag(Some(8), &all, None, false)], true, None)).path,
+            Some("8+mfa")
+        );
+        assert_eq!(
+            judge(&merge(&[frag(Some(8), &all, Some(60), false)], false, None)).path,
+            Some("8+rotation")
+        );
+        let v = judge(&merge(&[frag(Some(8), &all, Some(90), false)], false, None));
+        assert_eq!(v.status, "fail");
+        let codes: Vec<_> = v.findings.iter().map(|f| f.code).collect();
+        assert_eq!(
+            codes,
+            vec![Code::PolicyMinLength, Code::PolicyRotationTooLong]
+        );
+        let v = judge(&merge(&[frag(Some(8), &all, Some(-1), false)], false, None));
+        assert!(v.findings.iter().any(|f| f.code == Code::PolicyNoRotation));
+        let v = judge(&merge(&[frag(Some(6), &all, Some(30), false)], false, None));
+        assert!(v.findings.iter().any(|f| f.code == Code::PolicyMinLength));
+    }
+
+    #[test]
+    fn merge_login_defs_and_pwquality_and_manifest() {
+        // login.defs gives aging, pwquality gives length and classes, the manifest gives rotation.
+        let login = frag(None, &[], Some(90), false);
+        let pwq = frag(Some(12), &[Digit, Symbol, Lower], None, false);
+        let e = merge(&[pwq.clone(), login.clone()], false, None);
+        assert_eq!(e.max_age_days, Some(90));
+        assert_eq!(e.min_length, Some(12));
+        assert!(e.requires_mixed());
+        assert_eq!(judge(&e).status, "fail");
+        let e = merge(&[pwq, login], false, Some(30));
+        assert_eq!(judge(&e).path, Some("8+rotation"));
+        assert_eq!(judge(&merge(&[], false, Some(30))).status, "unknown");
+    }
+}

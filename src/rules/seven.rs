@@ -1,0 +1,291 @@
+//! Item 2-⑦ for one account: length, character classes, guessability, and the three passing paths.
+
+use super::guess::{self, GuessContext};
+use crate::model::{Code, Finding};
+use unicode_normalization::UnicodeNormalization;
+
+/// What the system around an account guarantees (two-factor, enforced rotation).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct AccountContext {
+    pub mfa: bool,
+    /// Enforced maximum password age in days; `None` or `Some(d <= 0)` = never enforced.
+    pub max_age_days: Option<i64>,
+    /// Passwords on this system are PINs unlocking an IC card or certificate (the other factor).
+    pub pin_exempt: bool,
+    /// A vendor-default password here is a factory default left unchanged (a device, an
+    /// application, or a built-in admin account); elsewhere it is only a guessable password.
+    pub default_applies: bool,
+}
+
+impl AccountContext {
+    /// Rotation at most every 60 days is enforced.
+    pub fn rotation_ok(&self) -> bool {
+        matches!(self.max_age_days, Some(d) if d > 0 && d <= 60)
+    }
+}
+
+/// The facts about one plaintext, computed once.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Assessment {
+    /// Length in code points after NFKC.
+    pub length: usize,
+    pub letter: bool,
+    pub digit: bool,
+    pub symbol: bool,
+    pub non_ascii: bool,
+    pub guess: Vec<guess::GuessReason>,
+    pub default: bool,
+}
+
+impl Assessment {
+    pub fn mixed(&self) -> bool {
+        self.letter && self.digit && self.symbol
+    }
+    pub fn guessable(&self) -> bool {
+        self.default || self.guess.iter().any(|r| r.fail)
+    }
+}
+
+/// The 2-⑦ verdict for one account with a known plaintext.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Verdict {
+    /// `13+`, `8+mfa`, `8+rotation`, `pin_exempt`; `None` when it fails.
+    pub path: Option<&'static str>,
+    pub findings: Vec<Finding>,
+}
+
+impl Verdict {
+    pub fn passes(&self) -> bool {
+        self.path.is_some()
+    }
+}
+
+/// Is `c` one of the 32 printable ASCII punctuation characters (a "symbol")?
+pub fn is_symbol(c: char) -> bool {
+    c.is_ascii_punctuation()
+}
+
+/// Measure a plaintext (rules.md 2-⑦ steps 1–4).
+pub fn assess(plain: &str, ctx: &GuessContext<'_>) -> Assessment {
+    let norm: String = plain.nfkc().collect();
+    let mut a = Assessment {
+        length: norm.chars().count(),
+        letter: norm.chars().any(|c| c.is_ascii_alphabetic()),
+        digit: norm.chars().any(|c| c.is_ascii_digit()),
+        symbol: norm.chars().any(is_symbol),
+        non_ascii: !norm.is_ascii(),
+        guess: Vec::new(),
+        default: false,
+    };
+    if !norm.is_empty() {
+        a.guess = guess::assess(&norm, ctx);
+        a.default = guess::is_default(&norm, ctx.lists);
+    }
+    a
+}
+
+/// Decide 2-⑦ for an assessed plaintext in its context (rules.md step 5).
+pub fn decide(a: &Assessment, ctx: &AccountContext) -> Verdict {
+    let mut f = Vec::new();
+    if a.length == 0 {
+        f.push(Finding::fail(Code::EmptyPassword, "the password is empty"));
+        return Verdict {
+            path: None,
+            findings: f,
+        };
+    }
+    let is_default = a.default && ctx.default_applies;
+    if is_default {
+        f.push(Finding::fail(
+            Code::DefaultPassword,
+            "a factory-default password of a device or system",
+        ));
+    }
+    let guess_fail: Vec<&str> = a
+        .guess
+        .iter()
+        .filter(|r| r.fail)
+        .map(|r| r.detail.as_str())
+        .collect();
+    if !guess_fail.is_empty() {
+        f.push(Finding::fail(Code::Guessable, guess_fail.join("; ")));
+    } else if let Some(r) = a.guess.iter().find(|r| !r.fail) {
+        f.push(Finding::warn(Code::Guessable, r.detail.clone()));
+    }
+    if a.non_ascii {
+        f.push(Finding::warn(
+            Code::NonAscii,
+            "contains non-ASCII characters (counted toward length, in no character class)",
+        ));
+    }
+    if ctx.pin_exempt {
+        // A PIN that unlocks an IC card or certificate used as the other factor is exempt from
+        // length, classes and guessability; only a factory default still fails.
+        f.retain(|x| x.code != Code::Guessable);
+        return Verdict {
+            path: (!is_default).then_some("pin_exempt"),
+            findings: f,
+        };
+    }
+    if !a.mixed() {
+        let mut missing = Vec::new();
+        if !a.letter {
+            missing.push("letter");
+        }
+        if !a.digit {
+            missing.push("digit");
+        }
+        if !a.symbol {
+            missing.push("symbol");
+        }
+        f.push(Finding::fail(
+            Code::NotMixed,
+            format!(
+                "no {} (letters, digits and symbols must be mixed)",
+                missing.join(", no ")
+            ),
+        ));
+    }
+    let len = a.length;
+    if len < 8 {
+        f.push(Finding::fail(
+            Code::TooShort,
+            format!("{len} < 8 characters"),
+        ));
+    } else if len < 13 && !ctx.mfa && !ctx.rotation_ok() {
+        f.push(Finding::fail(
+            Code::TooShort,
+            format!("{len} < 13 without two-factor or rotation ≤ 60 days"),
+        ));
+        match ctx.max_age_days {
+            Some(d) if d > 60 => f.push(Finding::fail(
+                Code::RotationTooLong,
+                format!("{d} > 60 days"),
+            )),
+            _ => f.push(Finding::fail(
+                Code::NoRotation,
+                "no enforced maximum password age",
+            )),
+        }
+    }
+    let fails = f.iter().any(|x| x.severity == crate::model::Severity::Fail);
+    let path = if fails {
+        None
+    } else if len >= 13 {
+        Some("13+")
+    } else if ctx.mfa {
+        Some("8+mfa")
+    } else {
+        Some("8+rotation")
+    };
+    f.sort();
+    Verdict { path, findings: f }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::recover::wordlists::Wordlists;
+
+    fn verdict(pw: &str, account: &str, words: &[&str], ctx: AccountContext) -> Verdict {
+        let lists = Wordlists::builtin();
+        let words: Vec<String> = words.iter().map(|s| s.to_string()).collect();
+        let g = GuessContext {
+            account,
+            context_words: &words,
+            lists: &lists,
+        };
+        decide(&assess(pw, &g), &ctx)
+    }
+
+    fn codes(v: &Verdict) -> Vec<Code> {
+        v.findings.iter().map(|f| f.code).collect()
+    }
+
+    #[test]
+    fn mhlw_public_vectors_all_fail() {
+        for pw in [
+            "Administrator",
+            "12345678",
+            "pa$$w0rd",
+            "i234567&9",
+            "qwerty",
+            "7410",
+            "KoroHospital",
+            "KoroTaro",
+        ] {
+            let v = verdict(pw, "taro", &["koro"], AccountContext::default());
+            assert!(!v.passes(), "{pw} must fail 2-⑦, got {:?}", v.path);
+            assert!(
+                v.findings
+                    .iter()
+                    .any(|f| f.severity == crate::model::Severity::Fail),
+                "{pw}"
+            );
+        }
+    }
+
+    #[test]
+    fn three_paths() {
+        let long = verdict("Vq7#tLm2$eRw9!", "u", &[], AccountContext::default());
+        assert_eq!(long.path, Some("13+"), "{:?}", long.findings);
+        let mfa = AccountContext {
+            mfa: true,
+            ..Default::default()
+        };
+        assert_eq!(verdict("x9%Gh2&kLp", "u", &[], mfa).path, Some("8+mfa"));
+        let rot = AccountContext {
+            max_age_days: Some(42),
+            ..Default::default()
+        };
+        assert_eq!(
+            verdict("x9%Gh2&kLp", "u", &[], rot).path,
+            Some("8+rotation")
+        );
+        let slow = AccountContext {
+            max_age_days: Some(90),
+            ..Default::default()
+        };
+        let v = verdict("x9%Gh2&kLp", "u", &[], slow);
+        assert_eq!(v.path, None);
+        assert_eq!(codes(&v), vec![Code::TooShort, Code::RotationTooLong]);
+        let v = verdict("x9%Gh2&kLp", "u", &[], AccountContext::default());
+        assert_eq!(codes(&v), vec![Code::TooShort, Code::NoRotation]);
+    }
+
+    #[test]
+    fn classes_and_length_rules() {
+        let v = verdict("", "u", &[], AccountContext::default());
+        assert_eq!(codes(&v), vec![Code::EmptyPassword]);
+        let v = verdict("Vq7tLm2eRw9Kz", "u", &[], AccountContext::default());
+        assert_eq!(codes(&v), vec![Code::NotMixed]);
+        assert!(v.findings[0].detail.contains("symbol"));
+        // Space counts toward length but is not a symbol.
+        let v = verdict("Vq7 tLm2 eRw9", "u", &[], AccountContext::default());
+        assert!(codes(&v).contains(&Code::NotMixed));
+        // Full-width characters are NFKC-normalised to ASCII before counting.
+        let a = assess(
+            "Ｖｑ７＃ｔＬｍ２＄ｅＲｗ９！",
+            &GuessContext {
+                account: "u",
+                context_words: &[],
+                lists: &Wordlists::empty(),
+            },
+        );
+        assert!(a.mixed() && !a.non_ascii && a.length == 14);
+        // Kana count toward length with no class, and warn.
+        let v = verdict("さくら7#Qzx!Lp9Wm", "u", &[], AccountContext::default());
+        assert!(codes(&v).contains(&Code::NonAscii));
+        assert_eq!(v.path, Some("13+"));
+    }
+
+    #[test]
+    fn pin_exempt_passes_short_pins_but_not_empty() {
+        let pin = AccountContext {
+            pin_exempt: true,
+            ..Default::default()
+        };
+        assert_eq!(verdict("8461", "u", &[], pin).path, Some("pin_exempt"));
+        assert_eq!(verdict("", "u", &[], pin).path, None);
+    }
+}

@@ -1,0 +1,718 @@
+//! End-to-end tests: the real `kensa` binary on fixture facilities made by independent tools
+//! (tests/fixtures/facility-gen/generate.py), with a real range server on 127.0.0.1.
+
+#[allow(dead_code)]
+#[path = "support/range_server.rs"]
+mod range_server;
+
+use serde_json::Value;
+use std::collections::BTreeSet;
+use std::fs;
+use std::path::PathBuf;
+use std::process::{Command, Output, Stdio};
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn example() -> PathBuf {
+    root().join("examples/koro-hospital/audit.toml")
+}
+
+fn kensa(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_kensa"))
+        .args(args)
+        .stdin(Stdio::null())
+        .output()
+        .expect("run kensa")
+}
+
+fn kensa_stdin(args: &[&str], input: &str) -> Output {
+    use std::io::Write;
+    let mut c = Command::new(env!("CARGO_BIN_EXE_kensa"))
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn kensa");
+    c.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
+    c.wait_with_output().unwrap()
+}
+
+/// Run an audit into a fresh directory; returns (output, evidence, dir).
+fn audit(args: &[&str]) -> (Output, Value, tempfile::TempDir) {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("report");
+    let mut a: Vec<&str> = vec!["audit", "--out", out.to_str().unwrap(), "--no-progress"];
+    a.extend_from_slice(args);
+    let o = kensa(&a);
+    let text = fs::read_to_string(out.join("evidence.json")).unwrap_or_else(|_| {
+        panic!(
+            "no evidence.json; stderr: {}",
+            String::from_utf8_lossy(&o.stderr)
+        )
+    });
+    let v: Value = serde_json::from_str(&text).expect("evidence.json parses");
+    (o, v, dir)
+}
+
+/// A small recovery budget for tests whose assertions do not depend on deep salted recovery.
+const QUICK: [&str; 2] = ["--salted-budget", "1000000"];
+
+fn code(o: &Output) -> i32 {
+    o.status.code().expect("exit code")
+}
+
+/// The account whose system is `sys` and whose name (without a `DOMAIN\` prefix) is `name`.
+fn account<'a>(ev: &'a Value, sys: &str, name: &str) -> &'a Value {
+    ev["accounts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| {
+            a["system"] == sys
+                && a["account"].as_str().unwrap().rsplit('\\').next().unwrap() == name
+        })
+        .unwrap_or_else(|| panic!("no account {sys}/{name}"))
+}
+
+fn codes(a: &Value) -> BTreeSet<String> {
+    a["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["code"].as_str().unwrap().to_string())
+        .collect()
+}
+
+fn item<'a>(ev: &'a Value, id: &str) -> &'a Value {
+    ev["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["item"] == id)
+        .unwrap()
+}
+
+fn group_of<'a>(ev: &'a Value, a: &Value) -> &'a Value {
+    let id = a["reuse_group"].as_str().expect("in a reuse group");
+    ev["reuse_groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|g| g["id"] == id)
+        .unwrap()
+}
+
+/// Every plaintext and whole hash of the fixtures (hex-encoded in secrets.txt).
+fn secrets() -> Vec<String> {
+    let text = fs::read_to_string(root().join("tests/fixtures/secrets.txt")).unwrap();
+    text.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .map(|l| String::from_utf8(hex::decode(l).expect("hex line")).unwrap())
+        .filter(|s| s.len() >= 4)
+        .collect()
+}
+
+fn assert_no_secrets(label: &str, text: &str) {
+    let lower = text.to_lowercase();
+    for s in secrets() {
+        // Short dictionary words (e.g. "admin") also occur as account names; check those as whole tokens.
+        let hit = if s.len() < 8 {
+            text.split(|c: char| c.is_whitespace() || "\"',;|<>()[]{}".contains(c))
+                .any(|tok| tok == s)
+        } else {
+            text.contains(&s)
+                || (s.chars().all(|c| c.is_ascii_hexdigit()) && lower.contains(&s.to_lowercase()))
+        };
+        assert!(
+            !hit,
+            "{label} contains a fixture secret ({} chars)",
+            s.len()
+        );
+    }
+}
+
+#[test]
+fn example_facility_answers_findings_and_reuse() {
+    let (o, ev, _d) = audit(&["--manifest", example().to_str().unwrap(), "--hibp", "off"]);
+    assert_eq!(
+        code(&o),
+        1,
+        "stderr: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert_eq!(ev["schema"], "kensa/evidence/1");
+    assert_eq!(ev["complete"], true);
+    assert_eq!(ev["facility"], "コロ病院");
+    assert_eq!(ev["checked_on"], "2026-11-24");
+    for id in ["2-7", "2-8"] {
+        let it = item(&ev, id);
+        assert_eq!(it["answer"], "no", "{id}: {it}");
+        assert_eq!(it["target_date"], "2027-03-31");
+    }
+    assert_eq!(item(&ev, "2-7")["label"], "令和7年度版 2-⑦");
+
+    // Identical NT hashes on two PCs, the same password behind sha512crypt, bcrypt and in the inventory.
+    let a1 = account(&ev, "pc-01", "Administrator");
+    assert_eq!(a1["status"], "fail");
+    assert!(codes(a1).contains("GUESSABLE") && codes(a1).contains("REUSED_ACROSS_SYSTEMS"));
+    let g = group_of(&ev, a1);
+    assert_eq!(g["scope"], "cross_system");
+    assert_eq!(g["severity"], "fail");
+    let members: BTreeSet<(String, String)> = g["members"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| {
+            (
+                m["system"].as_str().unwrap().to_string(),
+                m["account"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    for (s, a) in [
+        ("pc-01", "Administrator"),
+        ("pc-02", "Administrator"),
+        ("linux01", "root"),
+        ("web01", "reception"),
+        ("net", "rtx1210-admin"),
+    ] {
+        assert!(
+            members.contains(&(s.to_string(), a.to_string())),
+            "{s}/{a} not in {members:?}"
+        );
+    }
+    let proofs: BTreeSet<&str> = g["links"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["evidence"].as_str().unwrap())
+        .collect();
+    assert!(proofs.contains("identical_unsalted_hash") && proofs.contains("verified_plaintext"));
+    // A strong password known only from the NT pot line, found again behind sha512crypt.
+    let ly = account(&ev, "linux01", "yamada");
+    assert_eq!(ly["recovered_by"], "reuse");
+    assert_eq!(ly["scheme"], "sha512crypt");
+    let gy = group_of(&ev, ly);
+    assert_eq!(gy["scope"], "cross_system");
+    assert_eq!(gy["evidence"], "verified_plaintext");
+    assert_eq!(gy["members"].as_array().unwrap().len(), 2);
+
+    // Same plaintext twice in one system: a warning, not a failure.
+    let ap = account(&ev, "net", "ap01");
+    let g2 = group_of(&ev, ap);
+    assert_eq!(g2["scope"], "same_system");
+    assert_eq!(g2["severity"], "warn");
+    assert_eq!(g2["evidence"], "same_plaintext");
+    assert!(codes(ap).contains("REUSED_WITHIN_SYSTEM"));
+    assert_eq!(ap["status"], "pass");
+    assert_eq!(ap["path"], "13+");
+
+    // Recovered only through the pot file: strong, passes 13+.
+    let y = account(&ev, "ad01", "yamada");
+    assert_eq!(y["status"], "pass", "{y}");
+    assert!(codes(y).contains("REUSED_ACROSS_SYSTEMS"));
+    assert_eq!(y["path"], "13+");
+    assert_eq!(y["recovered_by"], "potfile");
+    // A wrong pot line is rejected by re-verification.
+    assert!(ev["recovery"]["potfile_lines_rejected"].as_u64().unwrap() >= 1);
+    let s = account(&ev, "ad01", "suzuki");
+    assert_eq!(s["status"], "unverified");
+    assert_eq!(s["plaintext_known"], false);
+    assert!(codes(account(&ev, "ad01", "tanaka")).contains("LM_HASH_STORED"));
+    assert!(codes(account(&ev, "ad01", "taro")).contains("GUESSABLE"));
+    for (sys, name, reason) in [
+        ("ad01", "oldpc", "disabled"),
+        ("ad01", "krbtgt", "service_secret"),
+        ("ad01", "PC01$", "machine_account"),
+        ("linux01", "daemon", "locked"),
+        ("linux01", "nobody", "locked"),
+        ("linux01", "olduser", "locked"),
+    ] {
+        let a = account(&ev, sys, name);
+        assert_eq!(a["status"], "skipped", "{sys}/{name}");
+        assert!(
+            a["skip_reason"].as_str().unwrap().contains(reason) || reason == "locked",
+            "{a}"
+        );
+    }
+    assert_eq!(account(&ev, "pc-02", "clerk")["status"], "unverified");
+    let guest = account(&ev, "pc-01", "Guest");
+    assert!(codes(guest).contains("EMPTY_PASSWORD"));
+    let nurse = account(&ev, "pc-01", "nurse01");
+    assert!(codes(nurse).contains("TOO_SHORT") && codes(nurse).contains("NOT_MIXED"));
+    let ope = account(&ev, "linux01", "ope");
+    assert_eq!(ope["scheme"], "yescrypt");
+    assert_eq!(ope["status"], "fail");
+    assert!(codes(ope).contains("GUESSABLE"));
+    let admin = account(&ev, "web01", "admin");
+    assert!(codes(admin).contains("DEFAULT_PASSWORD") && codes(admin).contains("WEAK_HASH_SCHEME"));
+    assert_eq!(account(&ev, "web01", "audit")["status"], "fail");
+    assert_eq!(account(&ev, "ldap01", "kango")["status"], "fail");
+    assert_eq!(account(&ev, "ldap01", "pacs")["scheme"], "ssha");
+
+    // Policies: Windows complexity does not guarantee a symbol; Linux rotates every 90 days.
+    let pol = |sys: &str| {
+        ev["policies"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["system"] == sys)
+            .unwrap_or_else(|| panic!("no policy for {sys}"))
+            .clone()
+    };
+    let ad = pol("ad01");
+    assert_eq!(ad["status"], "fail");
+    assert_eq!(ad["effective"]["min_length"], 14);
+    assert_eq!(ad["effective"]["max_age_days"], 42);
+    assert!(codes(&ad).contains("POLICY_COMPOSITION"));
+    let lx = pol("linux01");
+    assert_eq!(lx["status"], "fail");
+    assert_eq!(lx["effective"]["min_length"], 12);
+    assert!(codes(&lx).contains("POLICY_ROTATION_TOO_LONG"));
+
+    // Split by who answers.
+    let titles: Vec<&str> = ev["checklists"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["title"].as_str().unwrap())
+        .collect();
+    assert_eq!(titles, vec!["医療機関確認用", "事業者確認用"]);
+    assert_eq!(ev["breach_check"]["mode"], "off");
+    assert_eq!(
+        account(&ev, "ad01", "yamada")["breach"]["status"],
+        "unchecked"
+    );
+}
+
+#[test]
+fn evidence_is_byte_identical_across_runs_and_files_are_private() {
+    let (_, a, d1) = audit(&["--manifest", example().to_str().unwrap(), "--hibp", "off"]);
+    let (_, b, d2) = audit(&["--manifest", example().to_str().unwrap(), "--hibp", "off"]);
+    let strip = |v: &Value| {
+        let mut v = v.clone();
+        v.as_object_mut().unwrap().remove("run");
+        serde_json::to_string(&v).unwrap()
+    };
+    assert_eq!(strip(&a), strip(&b));
+    let raw = |d: &tempfile::TempDir| {
+        let t = fs::read_to_string(d.path().join("report/evidence.json")).unwrap();
+        t.lines()
+            .filter(|l| !l.contains("started_at") && !l.contains("duration_ms"))
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    assert_eq!(raw(&d1), raw(&d2));
+    use std::os::unix::fs::PermissionsExt;
+    for f in [
+        "evidence.json",
+        "evidence.md",
+        "evidence.html",
+        "evidence.csv",
+    ] {
+        let m = fs::metadata(d1.path().join("report").join(f)).unwrap();
+        assert_eq!(m.permissions().mode() & 0o777, 0o600, "{f}");
+    }
+}
+
+#[test]
+fn no_output_contains_a_plaintext_or_whole_hash() {
+    let server = start_server();
+    for lang in ["ja", "en"] {
+        let (o, _, d) = audit(&[
+            "--manifest",
+            example().to_str().unwrap(),
+            "--hibp",
+            "online",
+            "--hibp-url",
+            &server.url,
+            "--lang",
+            lang,
+        ]);
+        assert_no_secrets("stdout", &String::from_utf8_lossy(&o.stdout));
+        assert_no_secrets("stderr", &String::from_utf8_lossy(&o.stderr));
+        for e in fs::read_dir(d.path().join("report")).unwrap() {
+            let p = e.unwrap().path();
+            let text = fs::read_to_string(&p).unwrap();
+            assert_no_secrets(&p.display().to_string(), &text);
+        }
+    }
+    let (o, _, d) = audit(&[
+        "--manifest",
+        root()
+            .join("tests/fixtures/compliant/audit.toml")
+            .to_str()
+            .unwrap(),
+        "--hibp",
+        "off",
+    ]);
+    assert_no_secrets("stdout", &String::from_utf8_lossy(&o.stdout));
+    for f in [
+        "evidence.json",
+        "evidence.md",
+        "evidence.html",
+        "evidence.csv",
+    ] {
+        assert_no_secrets(
+            f,
+            &fs::read_to_string(d.path().join("report").join(f)).unwrap(),
+        );
+    }
+}
+
+fn breach_rows(mode: &str) -> Vec<(String, u64)> {
+    fs::read_to_string(root().join("tests/fixtures/breach.tsv"))
+        .unwrap()
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+        .filter_map(|l| {
+            let f: Vec<&str> = l.split('\t').collect();
+            (f[0] == mode).then(|| (f[1].to_string(), f[2].trim().parse().unwrap()))
+        })
+        .collect()
+}
+
+/// A range server on 127.0.0.1 serving tests/fixtures/breach.tsv.
+fn start_server() -> range_server::RangeServer {
+    let sha1 = breach_rows("sha1");
+    let ntlm = breach_rows("ntlm");
+    let s: Vec<(&str, u64)> = sha1.iter().map(|(h, c)| (h.as_str(), *c)).collect();
+    let n: Vec<(&str, u64)> = ntlm.iter().map(|(h, c)| (h.as_str(), *c)).collect();
+    range_server::RangeServer::start(&s, &n)
+}
+
+#[test]
+fn breach_hits_in_sha1_and_ntlm_mode_through_a_real_range_server() {
+    let server = start_server();
+    let (o, ev, _d) = audit(&[
+        "--manifest",
+        example().to_str().unwrap(),
+        "--hibp-url",
+        &server.url,
+    ]);
+    assert_eq!(code(&o), 1, "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(ev["complete"], true);
+    assert_eq!(ev["breach_check"]["mode"], "online");
+    assert_eq!(ev["breach_check"]["status"], "complete");
+    assert!(ev["breach_check"]["attribution"]
+        .as_str()
+        .unwrap()
+        .contains("CC BY 4.0"));
+    // SHA-1 of a recovered plaintext.
+    let ope = account(&ev, "linux01", "ope");
+    assert_eq!(ope["breach"]["status"], "found");
+    assert_eq!(ope["breach"]["count"], 2413945);
+    assert!(codes(ope).contains("BREACHED"));
+    // NT hash with no plaintext: mode=ntlm, and the account fails.
+    let s = account(&ev, "ad01", "suzuki");
+    assert_eq!(s["plaintext_known"], false);
+    assert_eq!(s["breach"]["status"], "found");
+    assert_eq!(s["breach"]["via"], "ntlm");
+    assert_eq!(s["status"], "fail");
+    assert!(codes(s).contains("BREACHED"));
+    // Not in the corpus.
+    assert_eq!(
+        account(&ev, "ad01", "yamada")["breach"]["status"],
+        "not_found"
+    );
+    // Only 5-character prefixes were sent, one request per distinct prefix.
+    let reqs = server.requests();
+    assert!(!reqs.is_empty());
+    for r in &reqs {
+        let tail = r.trim_start_matches("/range/");
+        let prefix = tail.split('?').next().unwrap();
+        assert_eq!(prefix.len(), 5, "{r}");
+    }
+    let distinct: BTreeSet<&String> = reqs.iter().collect();
+    assert_eq!(distinct.len(), reqs.len(), "a prefix was requested twice");
+}
+
+#[test]
+fn failed_breach_lookups_are_errors_and_exit_2() {
+    let server = start_server();
+    server.fail_all(500);
+    let (o, ev, _d) = audit(&[
+        "--manifest",
+        example().to_str().unwrap(),
+        "--hibp-url",
+        &server.url,
+        "--hibp-retries",
+        "1",
+        QUICK[0],
+        QUICK[1],
+    ]);
+    assert_eq!(code(&o), 2);
+    assert_eq!(ev["complete"], false);
+    assert_eq!(ev["breach_check"]["status"], "incomplete");
+    let statuses: BTreeSet<&str> = ev["accounts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["breach"]["status"].as_str().unwrap())
+        .collect();
+    assert!(statuses.contains("error"));
+    assert!(!statuses.contains("not_found"), "{statuses:?}");
+}
+
+#[test]
+fn fail_on_selects_what_makes_exit_1() {
+    let m = example();
+    let m = m.to_str().unwrap();
+    let run =
+        |fail_on: &str| code(&audit(&["--manifest", m, "--hibp", "off", "--fail-on", fail_on]).0);
+    assert_eq!(run("reuse"), 1);
+    assert_eq!(run("weak"), 1);
+    assert_eq!(run("policy"), 1);
+    assert_eq!(run("none"), 0);
+    assert_eq!(run("breached"), 0); // breach check is off: nothing breached is known
+    let dir = tempfile::tempdir().unwrap();
+    let o = kensa(&[
+        "audit",
+        "--manifest",
+        m,
+        "--hibp",
+        "off",
+        "--fail-on",
+        "bogus",
+        "--out",
+        dir.path().to_str().unwrap(),
+    ]);
+    assert_eq!(code(&o), 2);
+}
+
+#[test]
+fn compliant_facility_answers_yes_yes_and_exits_0() {
+    let server = start_server();
+    let (o, ev, _d) = audit(&[
+        "--manifest",
+        root()
+            .join("tests/fixtures/compliant/audit.toml")
+            .to_str()
+            .unwrap(),
+        "--hibp-url",
+        &server.url,
+    ]);
+    assert_eq!(
+        code(&o),
+        0,
+        "{}\n{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert_eq!(item(&ev, "2-7")["answer"], "yes");
+    assert_eq!(item(&ev, "2-8")["answer"], "yes");
+    assert!(item(&ev, "2-7")["target_date"].is_null());
+    assert!(ev["reuse_groups"].as_array().unwrap().is_empty());
+    for a in ev["accounts"].as_array().unwrap() {
+        assert!(a["status"] == "pass" || a["status"] == "skipped", "{a}");
+    }
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    assert!(stdout.contains("はい"));
+}
+
+/// Copy the example facility to a temporary directory.
+fn copy_example() -> tempfile::TempDir {
+    let d = tempfile::tempdir().unwrap();
+    for e in fs::read_dir(root().join("examples/koro-hospital")).unwrap() {
+        let p = e.unwrap().path();
+        fs::copy(&p, d.path().join(p.file_name().unwrap())).unwrap();
+    }
+    d
+}
+
+#[test]
+fn malformed_lines_are_reported_with_file_and_line_and_the_rest_is_audited() {
+    let d = copy_example();
+    let sam = d.path().join("pc-02-sam.txt");
+    let mut text = fs::read_to_string(&sam).unwrap();
+    let lines_before = text.lines().count();
+    text.push_str("broken-line-without-fields\nbob:1001:zz:nothex:::\n");
+    fs::write(&sam, text).unwrap();
+    let m = d.path().join("audit.toml");
+    let (o, ev, _r) = audit(&[
+        "--manifest",
+        m.to_str().unwrap(),
+        "--hibp",
+        "off",
+        QUICK[0],
+        QUICK[1],
+    ]);
+    assert_eq!(code(&o), 2);
+    assert_eq!(ev["complete"], false);
+    let errs = ev["input_errors"].as_array().unwrap();
+    let sources: Vec<&str> = errs.iter().map(|e| e["source"].as_str().unwrap()).collect();
+    assert!(
+        sources.contains(&format!("pc-02-sam.txt:{}", lines_before + 1).as_str()),
+        "{sources:?}"
+    );
+    assert!(
+        sources.contains(&format!("pc-02-sam.txt:{}", lines_before + 2).as_str()),
+        "{sources:?}"
+    );
+    // The rest of the file and the facility are still audited.
+    assert_eq!(account(&ev, "pc-02", "Administrator")["status"], "fail");
+    assert_eq!(item(&ev, "2-8")["answer"], "no");
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(stderr.contains("pc-02-sam.txt:"), "{stderr}");
+}
+
+#[test]
+fn unreadable_input_and_usage_errors_exit_2() {
+    let d = tempfile::tempdir().unwrap();
+    let out = d.path().join("r");
+    let o = kensa(&[
+        "audit",
+        "--hibp",
+        "off",
+        "--out",
+        out.to_str().unwrap(),
+        "/nonexistent/file.txt",
+    ]);
+    assert_eq!(code(&o), 2);
+    let o = kensa(&["audit", "--hibp", "off", "--out", out.to_str().unwrap()]);
+    assert_eq!(code(&o), 2);
+    assert!(String::from_utf8_lossy(&o.stderr).contains("nothing to audit"));
+    let o = kensa(&["audit", "--nonsense"]);
+    assert_eq!(code(&o), 2);
+    let o = kensa(&[
+        "audit",
+        "--hibp",
+        "off",
+        "--out",
+        out.to_str().unwrap(),
+        "nosuchformat:x.txt",
+    ]);
+    assert_eq!(code(&o), 2);
+}
+
+#[test]
+fn bare_files_are_systems_named_after_their_stems() {
+    let ex = root().join("examples/koro-hospital");
+    let (o, ev, _d) = audit(&[
+        "--hibp",
+        "off",
+        ex.join("pc-01-sam.txt").to_str().unwrap(),
+        ex.join("pc-02-sam.txt").to_str().unwrap(),
+        "--fail-on",
+        "reuse",
+    ]);
+    assert_eq!(code(&o), 1);
+    let a = account(&ev, "pc-01-sam", "Administrator");
+    let g = group_of(&ev, a);
+    assert_eq!(g["scope"], "cross_system");
+    assert_eq!(g["evidence"], "identical_unsalted_hash");
+    let inputs = ev["inputs"].as_array().unwrap();
+    assert!(inputs
+        .iter()
+        .all(|i| i["format"] == "pwdump" && i["sha256"].as_str().unwrap().len() == 64));
+}
+
+#[test]
+fn check_reads_stdin_and_never_echoes() {
+    let o = kensa_stdin(
+        &["check", "--account", "taro", "--context", "koro"],
+        "pa$$w0rd\n",
+    );
+    assert_eq!(code(&o), 1);
+    let all = format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(!all.contains("pa$$w0rd"));
+    assert!(all.contains("GUESSABLE"), "{all}");
+    let o = kensa_stdin(&["check", "--json"], "Vq7#tLm2$eRw9!\n");
+    assert_eq!(code(&o), 0);
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["status"], "pass");
+    assert_eq!(v["path"], "13+");
+    let o = kensa_stdin(&["check", "--mfa", "--json"], "x9%Gh2&kLp\n");
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["path"], "8+mfa");
+}
+
+#[test]
+fn policy_command_judges_secedit_utf16() {
+    let inf = root().join("examples/koro-hospital/ad01-secedit.inf");
+    assert_eq!(
+        &fs::read(&inf).unwrap()[..2],
+        &[0xFF, 0xFE],
+        "fixture is UTF-16LE with BOM"
+    );
+    let o = kensa(&["policy", inf.to_str().unwrap()]);
+    assert_eq!(code(&o), 1);
+    let s = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        s.contains("POLICY_COMPOSITION") && s.contains("3 of 4"),
+        "{s}"
+    );
+    let o = kensa(&["policy", "--json", inf.to_str().unwrap()]);
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["effective"]["min_length"], 14);
+}
+
+#[test]
+fn every_finding_code_is_produced_somewhere() {
+    // A small facility for the codes the example does not exercise.
+    let d = tempfile::tempdir().unwrap();
+    fs::write(
+        d.path().join("inv.csv"),
+        "system,account,password,mfa\n\
+         kiosk,jp,さくらSakura#2931x,false\n\
+         kiosk,short,Zx9#kLq2vW,false\n\
+         kiosk2,short2,Lm4$pQ8zR1,false\n",
+    )
+    .unwrap();
+    fs::write(d.path().join("kiosk.toml"), "min_length = 10\nrequire = [\"letter\",\"digit\",\"symbol\"]\nmax_age_days = 90\nmax_length = 32\n").unwrap();
+    fs::write(
+        d.path().join("kiosk2.toml"),
+        "min_length = 8\nrequire = [\"letter\",\"digit\",\"symbol\"]\n",
+    )
+    .unwrap();
+    fs::write(
+        d.path().join("audit.toml"),
+        "facility = \"t\"\ninputs = [\"inv.csv\"]\n[[system]]\nid = \"kiosk\"\ninputs = [\"policy:kiosk.toml\"]\n[[system]]\nid = \"kiosk2\"\ninputs = [\"kiosk2.toml\"]\n",
+    )
+    .unwrap();
+    let server = start_server();
+    let (_, extra, _r) = audit(&[
+        "--manifest",
+        d.path().join("audit.toml").to_str().unwrap(),
+        "--hibp",
+        "off",
+    ]);
+    let (_, ex, _r2) = audit(&[
+        "--manifest",
+        example().to_str().unwrap(),
+        "--hibp-url",
+        &server.url,
+        QUICK[0],
+        QUICK[1],
+    ]);
+    let mut seen = BTreeSet::new();
+    for ev in [&extra, &ex] {
+        for a in ev["accounts"].as_array().unwrap() {
+            seen.extend(codes(a));
+        }
+        for p in ev["policies"].as_array().unwrap() {
+            seen.extend(codes(p));
+        }
+        for a in ev["advisories"].as_array().unwrap() {
+            seen.insert(a["finding"]["code"].as_str().unwrap().to_string());
+        }
+    }
+    let all = "EMPTY_PASSWORD TOO_SHORT NOT_MIXED GUESSABLE DEFAULT_PASSWORD BREACHED NO_ROTATION \
+               ROTATION_TOO_LONG LM_HASH_STORED WEAK_HASH_SCHEME NON_ASCII REUSED_ACROSS_SYSTEMS \
+               REUSED_WITHIN_SYSTEM POLICY_MIN_LENGTH POLICY_COMPOSITION POLICY_ROTATION_TOO_LONG \
+               POLICY_NO_ROTATION POLICY_MAX_LENGTH_LT64 NIST_SINGLE_FACTOR_LT15 \
+               NIST_ROTATION_DISCOURAGED NIST_COMPOSITION_DISCOURAGED";
+    let missing: Vec<&str> = all
+        .split_whitespace()
+        .filter(|c| !seen.contains(*c))
+        .collect();
+    assert!(missing.is_empty(), "never produced: {missing:?}");
+}

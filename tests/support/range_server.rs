@@ -1,0 +1,429 @@
+//! A real HTTP/1.1 stand-in for the Pwned Passwords range API, on 127.0.0.1, for the tests.
+//!
+//! Self-contained (std only) so any test file can include it with
+//! `#[path = "support/range_server.rs"] mod range_server;`. It answers `/range/XXXXX` and
+//! `/range/XXXXX?mode=ntlm` like the real API (uppercase suffixes, CRLF, `SUFFIX:0` padding when the
+//! request says `Add-Padding: true`, 403 without a User-Agent), records every request, and can be
+//! told to fail (`fail_prefix`, `fail_all`) or to serve a raw body (`set_body`).
+#![allow(unused)]
+
+use std::collections::HashMap;
+use std::io::{Read, Write};
+use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::thread::JoinHandle;
+use std::time::Duration;
+
+/// `times` value for [`RangeServer::fail_prefix`] that never stops failing.
+pub const FOREVER: usize = usize::MAX;
+
+/// One request as the server saw it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Recorded {
+    /// Request target, e.g. `/range/5BAA6` or `/range/8846F?mode=ntlm`.
+    pub path: String,
+    pub user_agent: Option<String>,
+    pub add_padding: bool,
+}
+
+/// The running server; stops (and joins its threads) on drop.
+pub struct RangeServer {
+    /// `http://127.0.0.1:PORT` (no trailing slash).
+    pub url: String,
+    addr: SocketAddr,
+    state: Arc<State>,
+    accept: Option<JoinHandle<()>>,
+}
+
+impl RangeServer {
+    /// Serves the given SHA-1 (40 hex) and NT (32 hex) hashes with their counts.
+    /// Panics on a malformed hash (test input).
+    pub fn start(sha1: &[(&str, u64)], ntlm: &[(&str, u64)]) -> RangeServer {
+        let state = Arc::new(State {
+            sha1: index(sha1, 40),
+            ntlm: index(ntlm, 32),
+            log: Mutex::new(Vec::new()),
+            failures: Mutex::new(HashMap::new()),
+            fail_all: Mutex::new(None),
+            bodies: Mutex::new(HashMap::new()),
+            retry_after: Mutex::new(None),
+            delay: Mutex::new(Duration::ZERO),
+            in_flight: Mutex::new((0, 0)),
+            stop: AtomicBool::new(false),
+            conns: Mutex::new(Vec::new()),
+        });
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1:0");
+        let addr = listener.local_addr().expect("local addr");
+        let st = Arc::clone(&state);
+        let accept = std::thread::spawn(move || {
+            for stream in listener.incoming() {
+                if st.stop.load(Ordering::SeqCst) {
+                    break;
+                }
+                let Ok(stream) = stream else { continue };
+                let st2 = Arc::clone(&st);
+                let h = std::thread::spawn(move || serve(stream, &st2));
+                st.conns.lock().unwrap().push(h);
+            }
+        });
+        RangeServer {
+            url: format!("http://{addr}"),
+            addr,
+            state,
+            accept: Some(accept),
+        }
+    }
+
+    /// Every request target received so far, in arrival order.
+    pub fn requests(&self) -> Vec<String> {
+        self.log().into_iter().map(|r| r.path).collect()
+    }
+
+    /// Every request with the headers that matter.
+    pub fn log(&self) -> Vec<Recorded> {
+        self.state.log.lock().unwrap().clone()
+    }
+
+    /// Forgets the recorded requests.
+    pub fn clear_requests(&self) {
+        self.state.log.lock().unwrap().clear();
+    }
+
+    /// Answers `status` to the next `times` requests for `prefix` (either mode), then normally.
+    /// `times = FOREVER` never recovers.
+    pub fn fail_prefix(&self, prefix: &str, status: u16, times: usize) {
+        self.state
+            .failures
+            .lock()
+            .unwrap()
+            .insert(prefix.to_ascii_uppercase(), (status, times));
+    }
+
+    /// Answers `status` to every request from now on.
+    pub fn fail_all(&self, status: u16) {
+        *self.state.fail_all.lock().unwrap() = Some(status);
+    }
+
+    /// Removes every injected failure.
+    pub fn clear_failures(&self) {
+        self.state.failures.lock().unwrap().clear();
+        *self.state.fail_all.lock().unwrap() = None;
+    }
+
+    /// Serves `body` verbatim (200) for `prefix` (either mode), e.g. a malformed one.
+    pub fn set_body(&self, prefix: &str, body: &str) {
+        self.state
+            .bodies
+            .lock()
+            .unwrap()
+            .insert(prefix.to_ascii_uppercase(), body.to_string());
+    }
+
+    /// Waits `delay` before answering each request (to observe concurrency).
+    pub fn set_delay(&self, delay: Duration) {
+        *self.state.delay.lock().unwrap() = delay;
+    }
+
+    /// The most requests that were being answered at the same moment.
+    pub fn max_in_flight(&self) -> usize {
+        self.state.in_flight.lock().unwrap().1
+    }
+
+    /// Adds `Retry-After: secs` to injected 429/503 answers.
+    pub fn set_retry_after(&self, secs: Option<u64>) {
+        *self.state.retry_after.lock().unwrap() = secs;
+    }
+}
+
+impl Drop for RangeServer {
+    fn drop(&mut self) {
+        self.state.stop.store(true, Ordering::SeqCst);
+        // Wake the accept loop.
+        let _ = TcpStream::connect_timeout(&self.addr, Duration::from_secs(1));
+        if let Some(h) = self.accept.take() {
+            let _ = h.join();
+        }
+        let conns: Vec<JoinHandle<()>> = std::mem::take(&mut *self.state.conns.lock().unwrap());
+        for h in conns {
+            let _ = h.join();
+        }
+    }
+}
+
+struct State {
+    /// prefix (5 uppercase hex) -> (suffix uppercase, count), sorted by suffix.
+    sha1: HashMap<String, Vec<(String, u64)>>,
+    ntlm: HashMap<String, Vec<(String, u64)>>,
+    log: Mutex<Vec<Recorded>>,
+    failures: Mutex<HashMap<String, (u16, usize)>>,
+    fail_all: Mutex<Option<u16>>,
+    bodies: Mutex<HashMap<String, String>>,
+    retry_after: Mutex<Option<u64>>,
+    delay: Mutex<Duration>,
+    /// (now, maximum) requests being answered.
+    in_flight: Mutex<(usize, usize)>,
+    stop: AtomicBool,
+    conns: Mutex<Vec<JoinHandle<()>>>,
+}
+
+fn index(hashes: &[(&str, u64)], len: usize) -> HashMap<String, Vec<(String, u64)>> {
+    let mut m: HashMap<String, Vec<(String, u64)>> = HashMap::new();
+    for (h, n) in hashes {
+        assert!(
+            h.len() == len && h.bytes().all(|b| b.is_ascii_hexdigit()),
+            "RangeServer: expected {len} hex characters"
+        );
+        let h = h.to_ascii_uppercase();
+        m.entry(h[..5].to_string())
+            .or_default()
+            .push((h[5..].to_string(), *n));
+    }
+    for v in m.values_mut() {
+        v.sort();
+    }
+    m
+}
+
+/// One connection: HTTP/1.1 keep-alive until the client closes or the server stops.
+fn serve(mut stream: TcpStream, st: &State) {
+    let _ = stream.set_read_timeout(Some(Duration::from_millis(50)));
+    let _ = stream.set_nodelay(true);
+    let mut buf: Vec<u8> = Vec::new();
+    loop {
+        let end = loop {
+            if let Some(p) = find(&buf, b"\r\n\r\n") {
+                break p + 4;
+            }
+            if st.stop.load(Ordering::SeqCst) || buf.len() > 64 * 1024 {
+                return;
+            }
+            let mut chunk = [0u8; 4096];
+            match stream.read(&mut chunk) {
+                Ok(0) => return,
+                Ok(n) => buf.extend_from_slice(&chunk[..n]),
+                Err(e)
+                    if e.kind() == std::io::ErrorKind::WouldBlock
+                        || e.kind() == std::io::ErrorKind::TimedOut =>
+                {
+                    continue
+                }
+                Err(_) => return,
+            }
+        };
+        let head: Vec<u8> = buf.drain(..end).collect();
+        let head = String::from_utf8_lossy(&head).into_owned();
+        let mut lines = head.split("\r\n");
+        let request_line = lines.next().unwrap_or("");
+        let mut parts = request_line.split(' ');
+        let method = parts.next().unwrap_or("").to_string();
+        let target = parts.next().unwrap_or("").to_string();
+        let version = parts.next().unwrap_or("").to_string();
+        let mut headers: HashMap<String, String> = HashMap::new();
+        for l in lines {
+            if let Some((k, v)) = l.split_once(':') {
+                headers.insert(k.trim().to_ascii_lowercase(), v.trim().to_string());
+            }
+        }
+        // A GET has no body, but skip one if it was sent.
+        let body_len: usize = headers
+            .get("content-length")
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0);
+        while buf.len() < body_len {
+            let mut chunk = [0u8; 4096];
+            match stream.read(&mut chunk) {
+                Ok(0) => return,
+                Ok(n) => buf.extend_from_slice(&chunk[..n]),
+                Err(e)
+                    if e.kind() == std::io::ErrorKind::WouldBlock
+                        || e.kind() == std::io::ErrorKind::TimedOut =>
+                {
+                    if st.stop.load(Ordering::SeqCst) {
+                        return;
+                    }
+                }
+                Err(_) => return,
+            }
+        }
+        buf.drain(..body_len);
+
+        let close = match headers.get("connection").map(|v| v.to_ascii_lowercase()) {
+            Some(v) if v == "close" => true,
+            Some(v) if v == "keep-alive" => false,
+            _ => version != "HTTP/1.1",
+        };
+        {
+            let mut f = st.in_flight.lock().unwrap();
+            f.0 += 1;
+            f.1 = f.1.max(f.0);
+        }
+        let delay = *st.delay.lock().unwrap();
+        if !delay.is_zero() {
+            std::thread::sleep(delay);
+        }
+        let (status, extra, body) = respond(st, &method, &target, &headers);
+        st.in_flight.lock().unwrap().0 -= 1;
+        let mut out = format!(
+            "HTTP/1.1 {status} {}\r\nContent-Type: text/plain\r\nContent-Length: {}\r\n",
+            reason(status),
+            body.len()
+        );
+        for (k, v) in extra {
+            out.push_str(&format!("{k}: {v}\r\n"));
+        }
+        out.push_str(if close {
+            "Connection: close\r\n\r\n"
+        } else {
+            "Connection: keep-alive\r\n\r\n"
+        });
+        out.push_str(&body);
+        if stream.write_all(out.as_bytes()).is_err() || stream.flush().is_err() || close {
+            return;
+        }
+    }
+}
+
+/// Decides the answer to one request: (status, extra headers, body).
+fn respond(
+    st: &State,
+    method: &str,
+    target: &str,
+    headers: &HashMap<String, String>,
+) -> (u16, Vec<(String, String)>, String) {
+    let user_agent = headers.get("user-agent").cloned();
+    let add_padding = headers
+        .get("add-padding")
+        .is_some_and(|v| v.eq_ignore_ascii_case("true"));
+    st.log.lock().unwrap().push(Recorded {
+        path: target.to_string(),
+        user_agent: user_agent.clone(),
+        add_padding,
+    });
+    if method != "GET" {
+        return (405, vec![], "Method not allowed".into());
+    }
+    if user_agent.as_deref().is_none_or(|u| u.trim().is_empty()) {
+        return (403, vec![], "A User-Agent is required".into());
+    }
+    let (path, query) = target.split_once('?').unwrap_or((target, ""));
+    let Some(prefix) = path.strip_prefix("/range/") else {
+        return (404, vec![], "Not found".into());
+    };
+    if prefix.len() != 5 || !prefix.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return (
+            400,
+            vec![],
+            "The hash prefix was not in a valid format".into(),
+        );
+    }
+    let prefix = prefix.to_ascii_uppercase();
+    let mut ntlm = false;
+    for pair in query.split('&').filter(|p| !p.is_empty()) {
+        match pair.split_once('=') {
+            Some(("mode", "ntlm")) => ntlm = true,
+            Some(("mode", "sha1")) => ntlm = false,
+            Some(("mode", _)) => return (400, vec![], "Unknown mode".into()),
+            _ => {}
+        }
+    }
+
+    if let Some(status) = *st.fail_all.lock().unwrap() {
+        return failure(st, status);
+    }
+    {
+        let mut f = st.failures.lock().unwrap();
+        if let Some((status, times)) = f.get_mut(&prefix) {
+            if *times > 0 {
+                if *times != FOREVER {
+                    *times -= 1;
+                }
+                let status = *status;
+                drop(f);
+                return failure(st, status);
+            }
+        }
+    }
+    if let Some(body) = st.bodies.lock().unwrap().get(&prefix) {
+        return (200, vec![], body.clone());
+    }
+
+    let (table, suffix_len) = if ntlm { (&st.ntlm, 27) } else { (&st.sha1, 35) };
+    let mut entries: Vec<(String, u64)> = table.get(&prefix).cloned().unwrap_or_default();
+    if add_padding {
+        let mut seed = fnv(&prefix) ^ if ntlm { 0x9E37_79B9_7F4A_7C15 } else { 0 };
+        let pad = 8 + (seed % 17) as usize;
+        for _ in 0..pad {
+            let mut s = String::with_capacity(suffix_len);
+            while s.len() < suffix_len {
+                seed = xorshift(seed);
+                s.push(hex_digit((seed & 0xF) as u8));
+            }
+            if !entries.iter().any(|(e, _)| *e == s) {
+                entries.push((s, 0));
+            }
+        }
+        entries.sort();
+    }
+    let body = entries
+        .iter()
+        .map(|(s, n)| format!("{s}:{n}"))
+        .collect::<Vec<_>>()
+        .join("\r\n");
+    (200, vec![], body)
+}
+
+fn failure(st: &State, status: u16) -> (u16, Vec<(String, String)>, String) {
+    let mut extra = Vec::new();
+    if status == 429 || status == 503 {
+        if let Some(s) = *st.retry_after.lock().unwrap() {
+            extra.push(("Retry-After".to_string(), s.to_string()));
+        }
+    }
+    (status, extra, format!("error {status}"))
+}
+
+fn reason(status: u16) -> &'static str {
+    match status {
+        200 => "OK",
+        400 => "Bad Request",
+        403 => "Forbidden",
+        404 => "Not Found",
+        405 => "Method Not Allowed",
+        429 => "Too Many Requests",
+        500 => "Internal Server Error",
+        502 => "Bad Gateway",
+        503 => "Service Unavailable",
+        504 => "Gateway Timeout",
+        _ => "Status",
+    }
+}
+
+fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    hay.windows(needle.len()).position(|w| w == needle)
+}
+
+fn hex_digit(n: u8) -> char {
+    b"0123456789ABCDEF"[(n & 0xF) as usize] as char
+}
+
+/// Uppercase hex, by hand (std only).
+pub fn to_hex(bytes: &[u8]) -> String {
+    bytes
+        .iter()
+        .flat_map(|b| [hex_digit(b >> 4), hex_digit(b & 0xF)])
+        .collect()
+}
+
+fn fnv(s: &str) -> u64 {
+    s.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    }) | 1
+}
+
+fn xorshift(mut x: u64) -> u64 {
+    x ^= x << 13;
+    x ^= x >> 7;
+    x ^= x << 17;
+    x
+}
