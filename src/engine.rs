@@ -282,6 +282,7 @@ pub fn audit(
         found: 0,
         errors: 0,
         dataset: String::new(),
+        date: None,
         attribution: HIBP_ATTRIBUTION.into(),
     };
     if let Some(src) = breach {
@@ -289,6 +290,7 @@ pub fn audit(
         let answers = src.lookup(&qs, &|n| progress("breach", n, qs.len()));
         breach_check.mode = src.mode().into();
         breach_check.dataset = src.dataset();
+        breach_check.date = src.date();
         breach_check.lookups = qs.len();
         for (q, ans) in qs.iter().zip(answers) {
             let via = match q {
@@ -673,6 +675,21 @@ pub fn audit(
         breach_check,
         run: None,
     })
+}
+
+/// The files [`audit`] reads, in the order of `Evidence::inputs`: (the path as recorded there, the
+/// path opened). Lets the command line record where each input was, for `kensa verify`.
+pub fn input_files(opts: &AuditOptions) -> Result<Vec<(String, PathBuf)>, AuditError> {
+    let (_, specs) = plan(opts)?;
+    Ok(specs
+        .into_iter()
+        .map(|s| (s.display, s.path))
+        .chain(
+            opts.potfiles
+                .iter()
+                .map(|p| (p.display().to_string(), p.clone())),
+        )
+        .collect())
 }
 
 /// Combine two answers for one account: found wins (largest count), then error, then not found.

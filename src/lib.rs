@@ -5,6 +5,7 @@
 //! [`breach`] checks Pwned Passwords → [`engine`] assembles the [`model::evidence::Evidence`] →
 //! [`report`] renders it.
 
+pub mod baseline;
 pub mod breach;
 pub mod cli;
 

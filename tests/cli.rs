@@ -716,3 +716,241 @@ fn every_finding_code_is_produced_somewhere() {
         .collect();
     assert!(missing.is_empty(), "never produced: {missing:?}");
 }
+
+/// The breach fixture as the official downloader's files sorted by full hash, with filler
+/// hashes around the real entries (CRLF, like the downloader).
+fn sorted_corpora(dir: &std::path::Path) -> (PathBuf, PathBuf) {
+    let mut paths = Vec::new();
+    for (mode, width) in [("sha1", 40), ("ntlm", 32)] {
+        let mut rows: Vec<(String, u64)> = breach_rows(mode);
+        for i in 0..2000u64 {
+            // Deterministic filler: spread over the whole key space.
+            let x = i.wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ 0x5555;
+            let h = format!("{x:016X}{:016X}{x:016X}", !x);
+            rows.push((h[..width].to_string(), i + 1));
+        }
+        rows.sort();
+        rows.dedup_by(|a, b| a.0 == b.0);
+        let body: String = rows.iter().map(|(h, c)| format!("{h}:{c}\r\n")).collect();
+        let p = dir.join(format!("pwned-passwords-{mode}-ordered-by-hash.txt"));
+        fs::write(&p, body).unwrap();
+        paths.push(p);
+    }
+    (paths[0].clone(), paths[1].clone())
+}
+
+/// (system, account) → breach status and count, for comparing two runs.
+fn breach_map(ev: &Value) -> Vec<(String, String, String, Value)> {
+    ev["accounts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| {
+            (
+                a["system"].as_str().unwrap().to_string(),
+                a["account"].as_str().unwrap().to_string(),
+                a["breach"]["status"].as_str().unwrap().to_string(),
+                a["breach"]["count"].clone(),
+            )
+        })
+        .collect()
+}
+
+/// The example audited online against a fresh range server (quick recovery budget).
+fn online_example() -> (range_server::RangeServer, Value, tempfile::TempDir) {
+    let server = start_server();
+    let (_, ev, d) = audit(&[
+        "--manifest",
+        example().to_str().unwrap(),
+        "--hibp-url",
+        &server.url,
+        QUICK[0],
+        QUICK[1],
+    ]);
+    (server, ev, d)
+}
+
+#[test]
+fn offline_sorted_files_and_index_give_the_same_hits_as_online() {
+    let (_server, online, _d0) = online_example();
+    let m = example();
+    let m = m.to_str().unwrap();
+    let d = tempfile::tempdir().unwrap();
+    let (sha1, ntlm) = sorted_corpora(d.path());
+    let (o, offline, _d1) = audit(&[
+        "--manifest",
+        m,
+        "--hibp",
+        sha1.to_str().unwrap(),
+        "--hibp",
+        ntlm.to_str().unwrap(),
+        QUICK[0],
+        QUICK[1],
+    ]);
+    assert_eq!(code(&o), 1, "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(offline["breach_check"]["mode"], "offline");
+    assert_eq!(offline["breach_check"]["status"], "complete");
+    assert!(offline["breach_check"]["dataset"]
+        .as_str()
+        .unwrap()
+        .contains("ordered-by-hash"));
+    assert!(offline["breach_check"]["date"].is_string());
+    assert_eq!(breach_map(&online), breach_map(&offline));
+    assert_eq!(
+        online["breach_check"]["found"],
+        offline["breach_check"]["found"]
+    );
+    assert!(offline["breach_check"]["found"].as_u64().unwrap() >= 3);
+
+    // The same through kensa indexes.
+    let (si, ni) = (d.path().join("sha1.idx"), d.path().join("ntlm.idx"));
+    for (src, idx) in [(&sha1, &si), (&ntlm, &ni)] {
+        let o = kensa(&[
+            "hibp",
+            "index",
+            src.to_str().unwrap(),
+            "-o",
+            idx.to_str().unwrap(),
+        ]);
+        assert_eq!(code(&o), 0, "{}", String::from_utf8_lossy(&o.stderr));
+    }
+    let o = kensa(&["hibp", "info", "--json", si.to_str().unwrap()]);
+    assert_eq!(code(&o), 0);
+    let info: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(info["mode"], "sha1");
+    assert!(info["sources"][0]["path"]
+        .as_str()
+        .unwrap()
+        .contains("ordered-by-hash"));
+    let (_, indexed, _d2) = audit(&[
+        "--manifest",
+        m,
+        "--hibp",
+        si.to_str().unwrap(),
+        "--hibp",
+        ni.to_str().unwrap(),
+        QUICK[0],
+        QUICK[1],
+    ]);
+    assert_eq!(breach_map(&online), breach_map(&indexed));
+
+    // A corpus of one mode only: lookups of the other mode are errors, never not_found.
+    let (o, half, _d3) = audit(&[
+        "--manifest",
+        m,
+        "--hibp",
+        sha1.to_str().unwrap(),
+        QUICK[0],
+        QUICK[1],
+    ]);
+    assert_eq!(code(&o), 2);
+    assert_eq!(
+        account(&half, "ad01", "suzuki")["breach"]["status"],
+        "error"
+    );
+}
+
+#[test]
+fn malformed_offline_corpus_is_an_error_naming_the_file() {
+    let d = tempfile::tempdir().unwrap();
+    let p = d.path().join("sha1.txt");
+    fs::write(&p, "0000000000000000000000000000000000000001:3\r\nFFFF:12\r\n0000000000000000000000000000000000000002:1\r\n").unwrap();
+    let o = kensa(&[
+        "hibp",
+        "index",
+        p.to_str().unwrap(),
+        "-o",
+        d.path().join("x.idx").to_str().unwrap(),
+    ]);
+    assert_eq!(code(&o), 2);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("sha1.txt:2"), "{err}");
+}
+
+#[test]
+fn downloaded_prefix_directory_works_as_a_corpus_and_the_cache_saves_requests() {
+    let (server, online, _d0) = online_example();
+    let m = example();
+    let m = m.to_str().unwrap();
+    // The prefixes the audit asked for, per mode.
+    let prefixes = |ntlm: bool| -> BTreeSet<String> {
+        server
+            .requests()
+            .iter()
+            .filter(|r| r.contains("mode=ntlm") == ntlm)
+            .map(|r| {
+                r.trim_start_matches("/range/")
+                    .split('?')
+                    .next()
+                    .unwrap()
+                    .to_string()
+            })
+            .collect()
+    };
+    let (sha1_prefixes, ntlm_prefixes) = (prefixes(false), prefixes(true));
+    let d = tempfile::tempdir().unwrap();
+    // Download just the prefixes the audit needs, mode by mode, into two directories.
+    for (mode, flag, prefixes) in [
+        ("sha1", None, &sha1_prefixes),
+        ("ntlm", Some("--ntlm"), &ntlm_prefixes),
+    ] {
+        let dir = d.path().join(mode);
+        for p in prefixes {
+            let mut args = vec![
+                "hibp",
+                "download",
+                "-o",
+                dir.to_str().unwrap(),
+                "--hibp-url",
+                &server.url,
+            ];
+            let range = format!("{p}-{p}");
+            args.extend(["--range", range.as_str()]);
+            if let Some(f) = flag {
+                args.push(f);
+            }
+            let o = kensa(&args);
+            assert_eq!(code(&o), 0, "{}", String::from_utf8_lossy(&o.stderr));
+        }
+    }
+    let (o, dirs, _d1) = audit(&[
+        "--manifest",
+        m,
+        "--hibp",
+        d.path().join("sha1").to_str().unwrap(),
+        "--hibp",
+        d.path().join("ntlm").to_str().unwrap(),
+        QUICK[0],
+        QUICK[1],
+    ]);
+    assert_eq!(code(&o), 1, "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(breach_map(&online), breach_map(&dirs));
+
+    // Online with a cache: the second run is answered from disk.
+    let cache = d.path().join("cache");
+    let c = cache.to_str().unwrap();
+    let (_, first, _d2) = audit(&[
+        "--manifest",
+        m,
+        "--hibp-url",
+        &server.url,
+        "--hibp-cache",
+        c,
+        QUICK[0],
+        QUICK[1],
+    ]);
+    let (_, second, _d3) = audit(&[
+        "--manifest",
+        m,
+        "--hibp-url",
+        &server.url,
+        "--hibp-cache",
+        c,
+        QUICK[0],
+        QUICK[1],
+    ]);
+    assert!(first["run"]["breach_requests"].as_u64().unwrap() > 0);
+    assert_eq!(second["run"]["breach_requests"], 0);
+    assert!(second["run"]["breach_cache_hits"].as_u64().unwrap() > 0);
+    assert_eq!(breach_map(&online), breach_map(&second));
+}

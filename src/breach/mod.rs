@@ -1,5 +1,7 @@
 //! Breach corpus lookups (Pwned Passwords): one trait, an online range-API source (and later offline ones).
 
+pub mod download;
+pub mod offline;
 pub mod online;
 
 /// One hash to look up: SHA-1 of the UTF-8 plaintext, or an NT hash (`mode=ntlm`).
@@ -29,4 +31,13 @@ pub trait BreachSource: Send + Sync {
     fn lookup(&self, queries: &[Query], progress: &(dyn Fn(usize) + Sync)) -> Vec<Lookup>;
     /// How many requests / reads the lookups took (for the evidence).
     fn requests(&self) -> usize;
+    /// The date of the dataset (`YYYY-MM-DD`) when known: the newest Last-Modified seen online,
+    /// the build date recorded in an index, or the corpus file's modification date.
+    fn date(&self) -> Option<String> {
+        None
+    }
+    /// Range bodies answered from the on-disk cache instead of the network.
+    fn cache_hits(&self) -> usize {
+        0
+    }
 }

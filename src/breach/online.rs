@@ -3,12 +3,16 @@
 //! One request per distinct (mode, prefix) over a whole batch, answered by a small pool of worker
 //! threads sharing one blocking `reqwest` client. Padding (`SUFFIX:0`) is dropped, a malformed body
 //! or a request that still fails after the retries turns every query of that prefix into
-//! [`Lookup::Error`] — never into [`Lookup::NotFound`].
+//! [`Lookup::Error`] — never into [`Lookup::NotFound`]. An optional on-disk cache
+//! (`DIR/sha1/PREFIX.txt`, `DIR/ntlm/PREFIX.txt`, the per-prefix corpus layout) answers ranges
+//! younger than a maximum age without touching the network.
 
 use std::collections::{BTreeMap, HashMap};
+use std::io::Write;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 
 use super::{BreachSource, Lookup, Query};
 
@@ -25,6 +29,8 @@ pub struct OnlineOptions {
     pub retries: u32,
     /// First backoff delay; doubles each retry.
     pub backoff: std::time::Duration,
+    /// On-disk cache of range bodies; `None` (the default) caches nothing.
+    pub cache: Option<CacheOptions>,
 }
 
 impl Default for OnlineOptions {
@@ -35,8 +41,23 @@ impl Default for OnlineOptions {
             timeout: std::time::Duration::from_secs(20),
             retries: 4,
             backoff: std::time::Duration::from_millis(500),
+            cache: None,
         }
     }
+}
+
+/// Where range bodies are cached and for how long they stay valid.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CacheOptions {
+    /// Holds `sha1/PREFIX.txt` and `ntlm/PREFIX.txt` (created 0700; files 0600).
+    pub dir: PathBuf,
+    /// A cached body older than this (by modification time) is fetched again.
+    pub max_age: Duration,
+}
+
+impl CacheOptions {
+    /// A sensible maximum age when none is given: 30 days.
+    pub const DEFAULT_MAX_AGE: Duration = Duration::from_secs(30 * 24 * 3600);
 }
 
 /// The User-Agent sent with every request (the API answers 403 without one).
@@ -54,37 +75,44 @@ pub struct OnlineSource {
     opts: OnlineOptions,
     client: reqwest::blocking::Client,
     requests: AtomicUsize,
+    cache_hits: AtomicUsize,
+    cache_write_errors: AtomicUsize,
+    /// The newest `Last-Modified` seen.
+    newest: Mutex<Option<chrono::DateTime<chrono::FixedOffset>>>,
 }
 
 impl OnlineSource {
-    /// Builds the HTTP client once (must not be called from inside an async runtime).
+    /// Builds the HTTP client once (must not be called from inside an async runtime) and creates
+    /// the cache directories when a cache is configured.
     pub fn new(mut opts: OnlineOptions) -> Result<Self, String> {
-        let base = opts.base_url.trim().trim_end_matches('/').to_string();
-        if !(base.starts_with("https://") || base.starts_with("http://")) {
-            return Err(format!(
-                "breach API URL `{base}` must start with https:// or http://"
-            ));
-        }
-        opts.base_url = base;
+        opts.base_url = check_base_url(&opts.base_url)?;
         opts.concurrency = opts.concurrency.max(1);
-        let client = reqwest::blocking::Client::builder()
-            .user_agent(USER_AGENT)
-            .timeout(opts.timeout)
-            .connect_timeout(opts.timeout.min(Duration::from_secs(10)))
-            // Our own retry loop counts and paces every attempt.
-            .retry(reqwest::retry::never())
-            .build()
-            .map_err(|e| format!("cannot build the HTTP client: {e}"))?;
+        let client = client(opts.timeout)?;
+        if let Some(c) = &opts.cache {
+            for sub in ["sha1", "ntlm"] {
+                create_private_dir(&c.dir.join(sub)).map_err(|e| {
+                    format!("cannot create the breach cache {}: {e}", c.dir.display())
+                })?;
+            }
+        }
         Ok(OnlineSource {
             opts,
             client,
             requests: AtomicUsize::new(0),
+            cache_hits: AtomicUsize::new(0),
+            cache_write_errors: AtomicUsize::new(0),
+            newest: Mutex::new(None),
         })
     }
 
     /// The base URL in use (trailing slash removed).
     pub fn base_url(&self) -> &str {
         &self.opts.base_url
+    }
+
+    /// Range bodies that could not be written to the cache (the lookups themselves succeeded).
+    pub fn cache_write_errors(&self) -> usize {
+        self.cache_write_errors.load(Ordering::Relaxed)
     }
 }
 
@@ -158,126 +186,312 @@ impl BreachSource for OnlineSource {
     fn requests(&self) -> usize {
         self.requests.load(Ordering::Relaxed)
     }
+
+    fn date(&self) -> Option<String> {
+        let newest = self.newest.lock().unwrap_or_else(|p| p.into_inner());
+        newest.map(|d| d.with_timezone(&chrono::Utc).format("%Y-%m-%d").to_string())
+    }
+
+    fn cache_hits(&self) -> usize {
+        self.cache_hits.load(Ordering::Relaxed)
+    }
 }
 
+/// The two range-API modes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-enum Mode {
+pub(super) enum Mode {
     Sha1,
     Ntlm,
 }
 
 impl Mode {
-    fn suffix_len(self) -> usize {
+    /// Hex characters after the 5-character prefix.
+    pub(super) fn suffix_len(self) -> usize {
         match self {
             Mode::Sha1 => 35,
             Mode::Ntlm => 27,
         }
     }
-    fn label(self) -> &'static str {
+    pub(super) fn label(self) -> &'static str {
         match self {
             Mode::Sha1 => "SHA-1",
             Mode::Ntlm => "NTLM",
         }
     }
+    /// The directory / manifest name of the mode: `sha1` or `ntlm`.
+    pub(super) fn name(self) -> &'static str {
+        match self {
+            Mode::Sha1 => "sha1",
+            Mode::Ntlm => "ntlm",
+        }
+    }
 }
 
 /// One failed attempt: whether it is worth retrying, the server's `Retry-After`, and why.
-struct Failure {
-    retry: bool,
-    retry_after: Option<Duration>,
-    why: String,
+pub(super) struct Failure {
+    pub(super) retry: bool,
+    pub(super) retry_after: Option<Duration>,
+    pub(super) why: String,
+}
+
+/// One accepted HTTP answer: 200 with its body, or 304 (empty body).
+pub(super) struct Answer {
+    pub(super) not_modified: bool,
+    pub(super) body: String,
+    pub(super) etag: Option<String>,
+    pub(super) last_modified: Option<String>,
+}
+
+/// Validates and normalises a base URL (scheme required, trailing slash removed).
+pub(super) fn check_base_url(url: &str) -> Result<String, String> {
+    let base = url.trim().trim_end_matches('/').to_string();
+    if !(base.starts_with("https://") || base.starts_with("http://")) {
+        return Err(format!(
+            "breach API URL `{base}` must start with https:// or http://"
+        ));
+    }
+    Ok(base)
+}
+
+/// The blocking client every range request goes through.
+pub(super) fn client(timeout: Duration) -> Result<reqwest::blocking::Client, String> {
+    reqwest::blocking::Client::builder()
+        .user_agent(USER_AGENT)
+        .timeout(timeout)
+        .connect_timeout(timeout.min(Duration::from_secs(10)))
+        // Our own retry loop counts and paces every attempt.
+        .retry(reqwest::retry::never())
+        .build()
+        .map_err(|e| format!("cannot build the HTTP client: {e}"))
+}
+
+/// `BASE/range/PREFIX`, with `?mode=ntlm` for NT hashes.
+pub(super) fn range_url(base: &str, mode: Mode, prefix: &str) -> String {
+    match mode {
+        Mode::Sha1 => format!("{base}/range/{prefix}"),
+        Mode::Ntlm => format!("{base}/range/{prefix}?mode=ntlm"),
+    }
+}
+
+/// One GET of a range. Non-2xx answers (other than 304 to a conditional request) are failures,
+/// retryable for 5xx and 429.
+pub(super) fn get_range(
+    client: &reqwest::blocking::Client,
+    url: &str,
+    padding: bool,
+    if_none_match: Option<&str>,
+) -> Result<Answer, Failure> {
+    let mut req = client.get(url);
+    if padding {
+        req = req.header("Add-Padding", "true");
+    }
+    if let Some(tag) = if_none_match {
+        req = req.header(reqwest::header::IF_NONE_MATCH, tag);
+    }
+    let resp = req.send().map_err(|e| transport(&e))?;
+    let status = resp.status();
+    let header = |name: reqwest::header::HeaderName| {
+        resp.headers()
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(|v| v.trim().to_string())
+            .filter(|v| !v.is_empty())
+    };
+    let etag = header(reqwest::header::ETAG);
+    let last_modified = header(reqwest::header::LAST_MODIFIED);
+    if status.as_u16() == 304 && if_none_match.is_some() {
+        return Ok(Answer {
+            not_modified: true,
+            body: String::new(),
+            etag,
+            last_modified,
+        });
+    }
+    if !status.is_success() {
+        let retry = status.is_server_error() || status.as_u16() == 429;
+        let retry_after = header(reqwest::header::RETRY_AFTER)
+            .and_then(|v| v.parse::<u64>().ok())
+            .map(Duration::from_secs);
+        return Err(Failure {
+            retry,
+            retry_after,
+            why: format!("HTTP {status}"),
+        });
+    }
+    let body = resp.text().map_err(|e| transport(&e))?;
+    Ok(Answer {
+        not_modified: false,
+        body,
+        etag,
+        last_modified,
+    })
+}
+
+/// Runs `attempt` until it succeeds, fails for good, or the retries run out, sleeping with
+/// exponential backoff (at least `Retry-After`, at most [`MAX_RETRY_DELAY`]) in between.
+/// `streak` counts ranges in a row that failed after every retry: from [`GIVE_UP_AFTER`] on,
+/// the API is taken to be down and each range gets one attempt. `Err` names the prefix only.
+pub(super) fn retrying<T>(
+    retries: u32,
+    backoff: Duration,
+    streak: &AtomicUsize,
+    mode: Mode,
+    prefix: &str,
+    mut attempt: impl FnMut() -> Result<T, Failure>,
+) -> Result<T, String> {
+    let down = streak.load(Ordering::Relaxed) >= GIVE_UP_AFTER;
+    let attempts = if down { 1 } else { retries.saturating_add(1) };
+    let mut last = String::new();
+    for n in 0..attempts {
+        let f = match attempt() {
+            Ok(v) => {
+                streak.store(0, Ordering::Relaxed);
+                return Ok(v);
+            }
+            Err(f) => f,
+        };
+        if !f.retry {
+            return Err(format!(
+                "Pwned Passwords range {prefix} ({}): {}",
+                mode.label(),
+                f.why
+            ));
+        }
+        last = f.why;
+        if n + 1 < attempts {
+            let delay = backoff
+                .checked_mul(1u32.checked_shl(n).unwrap_or(u32::MAX))
+                .unwrap_or(MAX_RETRY_DELAY);
+            let wait = f.retry_after.map_or(delay, |ra| ra.max(delay));
+            std::thread::sleep(wait.min(MAX_RETRY_DELAY));
+        }
+    }
+    streak.fetch_add(1, Ordering::Relaxed);
+    let tail = if down {
+        "not retried: earlier ranges kept failing".to_string()
+    } else {
+        format!("after {attempts} attempts")
+    };
+    Err(format!(
+        "Pwned Passwords range {prefix} ({}): {last} ({tail})",
+        mode.label()
+    ))
+}
+
+/// Creates `dir` and its missing parents with mode 0700 (existing directories are left as they are).
+pub(super) fn create_private_dir(dir: &Path) -> std::io::Result<()> {
+    let mut b = std::fs::DirBuilder::new();
+    b.recursive(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt;
+        b.mode(0o700);
+    }
+    b.create(dir)
+}
+
+/// Writes `data` to `path` atomically: a 0600 temporary file in the same directory, synced,
+/// then renamed over `path`.
+pub(super) fn write_atomic(path: &Path, data: &[u8]) -> std::io::Result<()> {
+    let dir = path.parent().unwrap_or_else(|| Path::new("."));
+    // tempfile creates the file with mode 0600 on Unix.
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".kensa-tmp-")
+        .tempfile_in(dir)?;
+    tmp.write_all(data)?;
+    tmp.as_file().sync_all()?;
+    tmp.persist(path).map_err(|e| e.error)?;
+    Ok(())
 }
 
 impl OnlineSource {
-    /// Fetches one range with retries; `Err` names the status and the prefix only.
-    /// `streak` counts ranges in a row of this batch that failed after every retry: from
-    /// [`GIVE_UP_AFTER`] on, the API is taken to be down and each range gets one attempt.
+    /// Answers one range from the cache or the network; `Err` names the status and the prefix only.
     fn fetch(
         &self,
         mode: Mode,
         prefix: &str,
         streak: &AtomicUsize,
     ) -> Result<HashMap<String, u64>, String> {
-        let url = match mode {
-            Mode::Sha1 => format!("{}/range/{prefix}", self.opts.base_url),
-            Mode::Ntlm => format!("{}/range/{prefix}?mode=ntlm", self.opts.base_url),
-        };
-        let down = streak.load(Ordering::Relaxed) >= GIVE_UP_AFTER;
-        let attempts = if down {
-            1
-        } else {
-            self.opts.retries.saturating_add(1)
-        };
-        let mut last = String::new();
-        for attempt in 0..attempts {
-            let f = match self.attempt(&url, mode) {
-                Ok(map) => {
-                    streak.store(0, Ordering::Relaxed);
-                    return Ok(map);
-                }
-                Err(f) => f,
-            };
-            if !f.retry {
-                return Err(format!(
-                    "Pwned Passwords range {prefix} ({}): {}",
-                    mode.label(),
-                    f.why
-                ));
-            }
-            last = f.why;
-            if attempt + 1 < attempts {
-                let backoff = self
-                    .opts
-                    .backoff
-                    .checked_mul(1u32.checked_shl(attempt).unwrap_or(u32::MAX))
-                    .unwrap_or(MAX_RETRY_DELAY);
-                let wait = f.retry_after.map_or(backoff, |ra| ra.max(backoff));
-                std::thread::sleep(wait.min(MAX_RETRY_DELAY));
+        let cached = self
+            .opts
+            .cache
+            .as_ref()
+            .map(|c| cache_path(c, mode, prefix));
+        if let (Some(c), Some(path)) = (&self.opts.cache, &cached) {
+            if let Some(map) = read_cache(path, c.max_age, mode) {
+                self.cache_hits.fetch_add(1, Ordering::Relaxed);
+                return Ok(map);
             }
         }
-        streak.fetch_add(1, Ordering::Relaxed);
-        let tail = if down {
-            "not retried: earlier ranges kept failing".to_string()
-        } else {
-            format!("after {attempts} attempts")
-        };
-        Err(format!(
-            "Pwned Passwords range {prefix} ({}): {last} ({tail})",
-            mode.label()
-        ))
+        let url = range_url(&self.opts.base_url, mode, prefix);
+        let map = retrying(
+            self.opts.retries,
+            self.opts.backoff,
+            streak,
+            mode,
+            prefix,
+            || self.attempt(&url, mode),
+        )?;
+        if let Some(path) = &cached {
+            if write_atomic(path, render(&map).as_bytes()).is_err() {
+                self.cache_write_errors.fetch_add(1, Ordering::Relaxed);
+            }
+        }
+        Ok(map)
     }
 
-    /// One HTTP request.
+    /// One HTTP request, its body parsed.
     fn attempt(&self, url: &str, mode: Mode) -> Result<HashMap<String, u64>, Failure> {
         self.requests.fetch_add(1, Ordering::Relaxed);
-        let resp = self
-            .client
-            .get(url)
-            .header("Add-Padding", "true")
-            .send()
-            .map_err(|e| transport(&e))?;
-        let status = resp.status();
-        if !status.is_success() {
-            let retry = status.is_server_error() || status.as_u16() == 429;
-            let retry_after = resp
-                .headers()
-                .get(reqwest::header::RETRY_AFTER)
-                .and_then(|v| v.to_str().ok())
-                .and_then(|v| v.trim().parse::<u64>().ok())
-                .map(Duration::from_secs);
-            return Err(Failure {
-                retry,
-                retry_after,
-                why: format!("HTTP {status}"),
-            });
+        let answer = get_range(&self.client, url, true, None)?;
+        if let Some(d) = answer
+            .last_modified
+            .as_deref()
+            .and_then(|v| chrono::DateTime::parse_from_rfc2822(v).ok())
+        {
+            let mut newest = self.newest.lock().unwrap_or_else(|p| p.into_inner());
+            if newest.is_none_or(|n| d > n) {
+                *newest = Some(d);
+            }
         }
-        let body = resp.text().map_err(|e| transport(&e))?;
-        parse_range(&body, mode.suffix_len()).map_err(|why| Failure {
+        parse_range(&answer.body, mode.suffix_len()).map_err(|why| Failure {
             retry: false,
             retry_after: None,
             why,
         })
     }
+}
+
+/// `DIR/sha1/PREFIX.txt` or `DIR/ntlm/PREFIX.txt`.
+fn cache_path(c: &CacheOptions, mode: Mode, prefix: &str) -> PathBuf {
+    c.dir.join(mode.name()).join(format!("{prefix}.txt"))
+}
+
+/// A cached range if the file is younger than `max_age` and well-formed. A range whose live
+/// body held padding only is cached as an empty file, which is valid here.
+fn read_cache(path: &Path, max_age: Duration, mode: Mode) -> Option<HashMap<String, u64>> {
+    let meta = std::fs::metadata(path).ok()?;
+    let age = SystemTime::now()
+        .duration_since(meta.modified().ok()?)
+        .ok()?;
+    if age > max_age || !meta.is_file() {
+        return None;
+    }
+    let body = std::fs::read_to_string(path).ok()?;
+    if body.is_empty() {
+        return Some(HashMap::new());
+    }
+    parse_range(&body, mode.suffix_len()).ok()
+}
+
+/// A parsed range as a body again: `SUFFIX:COUNT` lines sorted by suffix, CRLF-separated.
+fn render(map: &HashMap<String, u64>) -> String {
+    let sorted: BTreeMap<&String, &u64> = map.iter().collect();
+    sorted
+        .into_iter()
+        .map(|(s, n)| format!("{s}:{n}"))
+        .collect::<Vec<_>>()
+        .join("\r\n")
 }
 
 /// Describes a transport error without the URL (it only holds the prefix, but stay terse).

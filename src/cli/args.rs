@@ -16,11 +16,124 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Audit exported credentials and policies; write the evidence (the main job).
-    Audit(AuditArgs),
+    Audit(Box<AuditArgs>),
     /// Read policy files only (secedit INF, login.defs, pwquality.conf, kensa policy TOML) and judge them.
     Policy(PolicyArgs),
     /// Check one password read from standard input (never echoed): verdict and reasons.
     Check(CheckArgs),
+    /// The Pwned Passwords corpus offline: build an index, download the corpus, inspect an index.
+    #[command(subcommand)]
+    Hibp(HibpCommand),
+    /// Re-check the inputs an evidence.json records (SHA-256 and size) and the evidence files' mode.
+    Verify(VerifyArgs),
+    /// Write a commented audit manifest from a folder of exports (formats detected from content).
+    Init(InitArgs),
+    /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
+    Completions(CompletionsArgs),
+    /// Print the manual page (roff) to standard output.
+    Man,
+}
+
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Exit codes: 0 every recorded input is unchanged; 1 an input changed or is missing; \
+2 the evidence cannot be read."
+)]
+pub struct VerifyArgs {
+    /// The evidence directory (holding evidence.json), or the evidence.json file itself.
+    #[arg(value_name = "DIR")]
+    pub dir: PathBuf,
+    /// Print JSON instead of a table.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// The folder of exported files to scan (not recursive).
+    #[arg(value_name = "DIR")]
+    pub dir: PathBuf,
+    /// The manifest to write (default: DIR/audit.toml).
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// Overwrite an existing manifest.
+    #[arg(long)]
+    pub force: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell.
+    #[arg(value_name = "SHELL")]
+    pub shell: clap_complete::Shell,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum HibpCommand {
+    /// Build a compact binary index from the downloader's sorted file or a per-prefix directory.
+    Index(HibpIndexArgs),
+    /// Download the whole range space through the range API (resumable), optionally then index it.
+    Download(HibpDownloadArgs),
+    /// Show what an index records (sources, sizes, dates, records) and verify its checksum.
+    Info(HibpInfoArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct HibpIndexArgs {
+    /// Corpus: the downloader's single file sorted by hash (`HASH:COUNT`), or a per-prefix directory.
+    #[arg(required = true, value_name = "CORPUS")]
+    pub corpus: Vec<PathBuf>,
+    /// The index file to write.
+    #[arg(long, short = 'o', value_name = "INDEX")]
+    pub out: PathBuf,
+    /// No progress bar.
+    #[arg(long)]
+    pub no_progress: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct HibpDownloadArgs {
+    /// Directory for the per-prefix files (00000.txt … FFFFF.txt) and the download manifest.
+    #[arg(long, short = 'o', value_name = "DIR")]
+    pub out: PathBuf,
+    /// Download NTLM hashes (`mode=ntlm`) instead of SHA-1.
+    #[arg(long)]
+    pub ntlm: bool,
+    /// Only this range of prefixes, e.g. `00000-0FFFF` (inclusive).
+    #[arg(long, value_name = "FIRST-LAST")]
+    pub range: Option<String>,
+    /// Re-check files already downloaded (conditional requests with the recorded ETag).
+    #[arg(long)]
+    pub refresh: bool,
+    /// Build an index from the directory afterwards.
+    #[arg(long, value_name = "INDEX")]
+    pub index: Option<PathBuf>,
+    /// Base URL of the range API (a mirror).
+    #[arg(
+        long,
+        value_name = "URL",
+        default_value = "https://api.pwnedpasswords.com"
+    )]
+    pub hibp_url: String,
+    /// Requests in flight at once.
+    #[arg(long, value_name = "N", default_value_t = 16)]
+    pub concurrency: usize,
+    /// Retries of a failed request, with exponential backoff.
+    #[arg(long, value_name = "N", default_value_t = 4)]
+    pub retries: u32,
+    /// No progress bar.
+    #[arg(long)]
+    pub no_progress: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct HibpInfoArgs {
+    /// A kensa index file.
+    #[arg(value_name = "INDEX")]
+    pub index: PathBuf,
+    /// Print JSON.
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Args)]
@@ -69,10 +182,20 @@ pub struct AuditArgs {
         default_value = "https://api.pwnedpasswords.com"
     )]
     pub hibp_url: String,
+    /// Keep range bodies in this directory and reuse them while younger than --hibp-cache-max-age.
+    #[arg(long, value_name = "DIR")]
+    pub hibp_cache: Option<PathBuf>,
+    /// Maximum age of a cached range body, in days.
+    #[arg(long, value_name = "DAYS", default_value_t = 7)]
+    pub hibp_cache_max_age: u64,
     /// Retries of a failed range request (5xx, 429, network errors), with exponential backoff.
     #[arg(long, value_name = "N", default_value_t = 4)]
     pub hibp_retries: u32,
-    /// What makes the exit code 1: any, reuse, weak, breached, policy, none (comma-separated).
+    /// An earlier evidence.json: mark findings new / unchanged / resolved (matched by names, never secrets).
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// What makes the exit code 1: any, reuse, weak, breached, policy, new, new-reuse, none
+    /// (comma-separated; new and new-reuse compare with --baseline, and without it act as any and reuse).
     #[arg(
         long,
         value_name = "LIST",

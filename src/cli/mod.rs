@@ -2,12 +2,17 @@
 //! summary, and maps the outcome to the exit codes of contract §5.
 
 pub mod args;
+mod hibp;
+mod init;
+mod verify;
 
-use crate::breach::online::{OnlineOptions, OnlineSource};
+use crate::breach::online::{CacheOptions, OnlineOptions, OnlineSource};
 use crate::breach::{BreachSource, Lookup, Query};
 use crate::engine::{self, AuditError, AuditOptions};
 use crate::input::{self, Format};
-use crate::model::evidence::{AccountStatus, Answer, Evidence};
+use crate::model::evidence::{
+    AccountStatus, Answer, BaselineReport, Evidence, EvidenceFile, FileRef,
+};
 use crate::model::{Code, Severity};
 use crate::recover::wordlists::Wordlists;
 use crate::report::{self, Lang, ReportFormat};
@@ -15,6 +20,7 @@ use crate::rules::answer::RemarkLang;
 use crate::rules::guess::GuessContext;
 use crate::rules::{policy, seven};
 use args::{AuditArgs, CheckArgs, Cli, Command, PolicyArgs};
+use clap::CommandFactory;
 use std::io::{IsTerminal, Write};
 
 /// The outcome of a command, mapped to an exit code in one place (contract §5).
@@ -41,9 +47,28 @@ impl Outcome {
 /// Run a parsed command line.
 pub fn run(cli: Cli) -> Outcome {
     let r = match cli.command {
-        Command::Audit(a) => audit(a),
+        Command::Audit(a) => audit(*a),
         Command::Policy(p) => policy_cmd(p),
         Command::Check(c) => check(c),
+        Command::Hibp(h) => hibp::run(h),
+        Command::Verify(v) => verify::run(v),
+        Command::Init(i) => init::run(i),
+        Command::Completions(c) => {
+            let mut buf = Vec::new();
+            clap_complete::generate(c.shell, &mut args::Cli::command(), "kensa", &mut buf);
+            out(&String::from_utf8_lossy(&buf));
+            Ok(Outcome::Clean)
+        }
+        Command::Man => {
+            let mut buf = Vec::new();
+            clap_mangen::Man::new(args::Cli::command())
+                .render(&mut buf)
+                .map_err(|e| format!("cannot render the manual page: {e}"))
+                .map(|_| {
+                    out(&String::from_utf8_lossy(&buf));
+                    Outcome::Clean
+                })
+        }
     };
     match r {
         Ok(o) => o,
@@ -67,6 +92,10 @@ struct FailOn {
     weak: bool,
     breached: bool,
     policy: bool,
+    /// Any new failing finding relative to --baseline.
+    new: bool,
+    /// A new cross-system reuse group relative to --baseline.
+    new_reuse: bool,
 }
 
 fn parse_fail_on(list: &[String]) -> Result<FailOn, String> {
@@ -79,16 +108,19 @@ fn parse_fail_on(list: &[String]) -> Result<FailOn, String> {
                     weak: true,
                     breached: true,
                     policy: true,
+                    ..f
                 }
             }
             "reuse" => f.reuse = true,
             "weak" => f.weak = true,
             "breached" => f.breached = true,
             "policy" => f.policy = true,
+            "new" => f.new = true,
+            "new-reuse" | "new_reuse" => f.new_reuse = true,
             "none" => {}
             other => {
                 return Err(format!(
-                    "--fail-on: `{other}` is not one of any, reuse, weak, breached, policy, none"
+                    "--fail-on: `{other}` is not one of any, reuse, weak, breached, policy, new, new-reuse, none"
                 ))
             }
         }
@@ -96,8 +128,28 @@ fn parse_fail_on(list: &[String]) -> Result<FailOn, String> {
     Ok(f)
 }
 
-/// Is a finding selected by `--fail-on` present in the evidence?
-fn selected(ev: &Evidence, f: FailOn) -> bool {
+/// Is a finding selected by `--fail-on` present in the evidence (and new relative to the baseline
+/// for `new` / `new-reuse`; without a baseline these act as `any` / `reuse`)?
+fn selected(ev: &Evidence, f: FailOn, baseline: Option<&BaselineReport>) -> bool {
+    let f = match baseline {
+        Some(b) => {
+            if (f.new && b.counts.new_failing > 0)
+                || (f.new_reuse && b.counts.new_cross_system_reuse > 0)
+            {
+                return true;
+            }
+            f
+        }
+        None if f.new => FailOn {
+            reuse: true,
+            weak: true,
+            breached: true,
+            policy: true,
+            ..f
+        },
+        None if f.new_reuse => FailOn { reuse: true, ..f },
+        None => f,
+    };
     let reuse = ev.reuse_groups.iter().any(|g| g.severity == "fail")
         || ev.accounts.iter().any(|a| {
             a.status != AccountStatus::Skipped
@@ -124,36 +176,40 @@ fn lang_of(s: &str) -> Result<Lang, String> {
     Lang::from_name(s).ok_or_else(|| format!("--lang: `{s}` is not ja or en"))
 }
 
-fn breach_source(
-    modes: &[String],
-    url: &str,
-    retries: u32,
-) -> Result<Option<Box<dyn BreachSource>>, String> {
+fn breach_source(a: &AuditArgs) -> Result<Option<Box<dyn BreachSource>>, String> {
     let mut online = false;
     let mut off = false;
     let mut paths = Vec::new();
-    for m in modes {
+    for m in &a.hibp {
         match m.as_str() {
             "online" => online = true,
             "off" => off = true,
-            p => paths.push(p.to_string()),
+            p => paths.push(std::path::PathBuf::from(p)),
         }
     }
     if off {
-        if online && modes.len() > 1 || !paths.is_empty() {
+        if a.hibp.len() > 1 {
             return Err("--hibp off cannot be combined with other --hibp values".into());
         }
         return Ok(None);
     }
     if !paths.is_empty() {
-        return Err(format!(
-            "--hibp {}: offline breach corpora are not supported by this version yet; use --hibp online or --hibp off",
-            paths[0]
-        ));
+        if online {
+            return Err(
+                "--hibp online and an offline corpus cannot be combined: choose one".into(),
+            );
+        }
+        let src = crate::breach::offline::OfflineSource::open(&paths)?;
+        return Ok(Some(Box::new(src)));
     }
+    let cache = a.hibp_cache.as_ref().map(|dir| CacheOptions {
+        dir: dir.clone(),
+        max_age: std::time::Duration::from_secs(a.hibp_cache_max_age.saturating_mul(86_400)),
+    });
     let src = OnlineSource::new(OnlineOptions {
-        base_url: url.to_string(),
-        retries,
+        base_url: a.hibp_url.clone(),
+        retries: a.hibp_retries,
+        cache,
         ..Default::default()
     })?;
     Ok(Some(Box::new(src)))
@@ -175,7 +231,11 @@ fn audit(a: AuditArgs) -> Result<Outcome, String> {
             .build_global()
             .map_err(|e| format!("--threads: {e}"))?;
     }
-    let breach = breach_source(&a.hibp, &a.hibp_url, a.hibp_retries)?;
+    let baseline = match &a.baseline {
+        Some(p) => Some(crate::baseline::load(p)?),
+        None => None,
+    };
+    let breach = breach_source(&a)?;
     let opts = AuditOptions {
         manifest: a.manifest.clone(),
         files: a.files.clone(),
@@ -205,11 +265,43 @@ fn audit(a: AuditArgs) -> Result<Outcome, String> {
     ev.run = Some(crate::model::evidence::Run {
         started_at,
         duration_ms: started.elapsed().as_millis() as u64,
+        breach_requests: breach.as_ref().map_or(0, |b| b.requests()),
+        breach_cache_hits: breach.as_ref().map_or(0, |b| b.cache_hits()),
     });
+    let mut file = EvidenceFile::new(ev.clone());
+    file.manifest = a.manifest.as_deref().map(manifest_ref);
+    file.input_paths = engine::input_files(&opts)
+        .map_err(|AuditError::Usage(m)| m)?
+        .into_iter()
+        .map(|(path, p)| FileRef {
+            path,
+            absolute: absolute(&p),
+            sha256: None,
+            size: None,
+        })
+        .collect();
+    if let (Some(old), Some(p)) = (&baseline, &a.baseline) {
+        let now = crate::baseline::Snapshot::of(&ev);
+        file.baseline = Some(crate::baseline::compare(
+            old,
+            &p.display().to_string(),
+            &now,
+        ));
+    }
     let written = report::write_reports(&ev, &a.out, &formats, lang)
         .map_err(|e| format!("{}: cannot write the evidence: {e}", a.out.display()))?;
+    if formats.contains(&ReportFormat::Json) {
+        // evidence.json also records the rules, where the inputs were and the baseline comparison.
+        let mut text = serde_json::to_string_pretty(&file)
+            .map_err(|e| format!("cannot serialise the evidence: {e}"))?;
+        text.push('\n');
+        let path = a.out.join(ReportFormat::Json.file_name());
+        report::write::write_atomic(&path, text.as_bytes())
+            .map_err(|e| format!("{}: cannot write the evidence: {e}", path.display()))?;
+    }
     if !a.quiet {
-        out(&summary(&ev, &written, lang));
+        let color = std::io::stdout().is_terminal() && color_allowed();
+        out(&summary(&ev, file.baseline.as_ref(), &written, lang, color));
     }
     for e in &ev.input_errors {
         if !a.quiet {
@@ -224,7 +316,7 @@ fn audit(a: AuditArgs) -> Result<Outcome, String> {
             );
         }
         Outcome::Incomplete
-    } else if selected(&ev, fail_on) {
+    } else if selected(&ev, fail_on, file.baseline.as_ref()) {
         Outcome::Findings
     } else {
         Outcome::Clean
@@ -242,8 +334,62 @@ fn answer_word(a: Answer, lang: Lang) -> &'static str {
     }
 }
 
+/// `NO_COLOR` (any non-empty value) turns colors off (https://no-color.org).
+fn color_allowed() -> bool {
+    std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+}
+
+/// An answer word padded to `width` columns, in green / red / yellow when `color`.
+fn answer_cell(a: Answer, lang: Lang, width: usize, color: bool) -> String {
+    let w = answer_word(a, lang);
+    let pad = " ".repeat(width.saturating_sub(display_width(w)));
+    if !color {
+        return format!("{w}{pad}");
+    }
+    let c = match a {
+        Answer::Yes => "32",
+        Answer::No => "31",
+        Answer::Undetermined => "33",
+    };
+    format!("\x1b[1;{c}m{w}\x1b[0m{pad}")
+}
+
+/// Terminal columns of a short string (CJK characters take two).
+fn display_width(s: &str) -> usize {
+    s.chars()
+        .map(|c| if (c as u32) >= 0x1100 { 2 } else { 1 })
+        .sum()
+}
+
+/// The manifest as given, absolute, with its SHA-256 and size (for `kensa verify`).
+fn manifest_ref(p: &std::path::Path) -> FileRef {
+    let bytes = std::fs::read(p).ok();
+    FileRef {
+        path: p.display().to_string(),
+        absolute: absolute(p),
+        sha256: bytes.as_ref().map(|b| {
+            use sha2::Digest;
+            hex::encode(sha2::Sha256::digest(b))
+        }),
+        size: bytes.as_ref().map(|b| b.len() as u64),
+    }
+}
+
+fn absolute(p: &std::path::Path) -> String {
+    std::path::absolute(p)
+        .unwrap_or_else(|_| p.to_path_buf())
+        .display()
+        .to_string()
+}
+
 /// The short terminal summary.
-fn summary(ev: &Evidence, written: &[std::path::PathBuf], lang: Lang) -> String {
+fn summary(
+    ev: &Evidence,
+    baseline: Option<&BaselineReport>,
+    written: &[std::path::PathBuf],
+    lang: Lang,
+    color: bool,
+) -> String {
     let mut s = String::new();
     let fac = if ev.facility.is_empty() {
         "-"
@@ -261,9 +407,9 @@ fn summary(ev: &Evidence, written: &[std::path::PathBuf], lang: Lang) -> String 
             .map(|t| format!("  目標日 {t}"))
             .unwrap_or_default();
         s.push_str(&format!(
-            "  {:<16} {:<6}{}  {}\n",
+            "  {:<16} {}{}  {}\n",
             it.label,
-            answer_word(it.answer, lang),
+            answer_cell(it.answer, lang, 8, color),
             target,
             it.remarks
         ));
@@ -279,41 +425,74 @@ fn summary(ev: &Evidence, written: &[std::path::PathBuf], lang: Lang) -> String 
         ev.breach_check.status,
         ev.breach_check.found,
     ));
+    if let Some(b) = baseline {
+        let new = if color && b.counts.new > 0 {
+            format!("\x1b[1;31m{} new\x1b[0m", b.counts.new)
+        } else {
+            format!("{} new", b.counts.new)
+        };
+        s.push_str(&format!(
+            "  baseline {} ({}): {new} ({} new cross-system reuse groups), {} unchanged, {} resolved\n",
+            b.path, b.checked_on, b.counts.new_cross_system_reuse, b.counts.unchanged, b.counts.resolved
+        ));
+    }
     for p in written {
         s.push_str(&format!("  wrote {}\n", p.display()));
     }
     s
 }
 
-/// A throttled one-line progress display on stderr.
-struct Progress {
-    on: bool,
-    last: std::sync::Mutex<(std::time::Instant, String)>,
+/// A progress bar on stderr (hidden when stderr is not a terminal, or with --quiet/--no-progress).
+pub(crate) struct Progress {
+    bar: indicatif::ProgressBar,
+    phase: std::sync::Mutex<String>,
 }
 
 impl Progress {
-    fn new(on: bool) -> Self {
+    pub(crate) fn new(on: bool) -> Self {
+        let bar = if on {
+            indicatif::ProgressBar::new(0)
+        } else {
+            indicatif::ProgressBar::hidden()
+        };
+        bar.set_style(
+            indicatif::ProgressStyle::with_template("{msg:>12} [{bar:40}] {pos}/{len} ({eta})")
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+                .progress_chars("=> "),
+        );
         Progress {
-            on,
-            last: std::sync::Mutex::new((std::time::Instant::now(), String::new())),
+            bar,
+            phase: std::sync::Mutex::new(String::new()),
         }
     }
-    fn tick(&self, phase: &str, done: usize, total: usize) {
-        if !self.on {
-            return;
-        }
-        let mut last = self.last.lock().unwrap_or_else(|e| e.into_inner());
-        let now = std::time::Instant::now();
-        if last.1 == phase && now.duration_since(last.0).as_millis() < 100 && done < total {
-            return;
-        }
-        *last = (now, phase.to_string());
-        eprint!("\r\x1b[2K{phase}: {done}/{total}");
+    /// A progress bar for byte counts.
+    pub(crate) fn bytes(on: bool, msg: &str) -> Self {
+        let p = Progress::new(on);
+        p.bar.set_style(
+            indicatif::ProgressStyle::with_template(
+                "{msg:>12} [{bar:40}] {bytes}/{total_bytes} ({bytes_per_sec}, {eta})",
+            )
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+            .progress_chars("=> "),
+        );
+        p.bar.set_message(msg.to_string());
+        p
     }
-    fn clear(&self) {
-        if self.on {
-            eprint!("\r\x1b[2K");
+    pub(crate) fn tick(&self, phase: &str, done: usize, total: usize) {
+        self.set(phase, done as u64, total as u64);
+    }
+    pub(crate) fn set(&self, phase: &str, done: u64, total: u64) {
+        let mut p = self.phase.lock().unwrap_or_else(|e| e.into_inner());
+        if *p != phase {
+            *p = phase.to_string();
+            self.bar.reset();
+            self.bar.set_message(phase.to_string());
         }
+        self.bar.set_length(total);
+        self.bar.set_position(done);
+    }
+    pub(crate) fn clear(&self) {
+        self.bar.finish_and_clear();
     }
 }
 
@@ -523,4 +702,32 @@ fn check(c: CheckArgs) -> Result<Outcome, String> {
     } else {
         Outcome::Findings
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn answers_are_colored_only_when_asked() {
+        assert_eq!(
+            answer_cell(Answer::Yes, Lang::Ja, 8, true),
+            "\x1b[1;32mはい\x1b[0m    "
+        );
+        assert!(answer_cell(Answer::No, Lang::Ja, 8, true).starts_with("\x1b[1;31mいいえ"));
+        assert!(
+            answer_cell(Answer::Undetermined, Lang::Ja, 8, true).starts_with("\x1b[1;33m判定不能")
+        );
+        assert_eq!(answer_cell(Answer::No, Lang::Ja, 8, false), "いいえ  ");
+        assert_eq!(answer_cell(Answer::Yes, Lang::En, 8, false), "yes     ");
+    }
+
+    #[test]
+    fn fail_on_new_without_baseline_acts_as_any() {
+        let f = parse_fail_on(&["new-reuse".into(), "new".into()]).unwrap();
+        assert!(f.new && f.new_reuse && !f.reuse);
+        let any = parse_fail_on(&["any".into()]).unwrap();
+        assert!(any.reuse && any.weak && any.breached && any.policy && !any.new);
+        assert!(parse_fail_on(&["newish".into()]).is_err());
+    }
 }

@@ -236,6 +236,8 @@ pub struct BreachCheck {
     pub found: usize,
     pub errors: usize,
     pub dataset: String,
+    /// The dataset's date (`YYYY-MM-DD`) when known: Last-Modified online, the corpus date offline.
+    pub date: Option<String>,
     pub attribution: String,
 }
 
@@ -243,4 +245,113 @@ pub struct BreachCheck {
 pub struct Run {
     pub started_at: String,
     pub duration_ms: u64,
+    /// Network requests (online) or reads (offline) the breach lookups took, retries included.
+    pub breach_requests: usize,
+    /// Range bodies answered from the on-disk cache.
+    pub breach_cache_hits: usize,
+}
+
+/// The rules `kensa audit` applies, recorded in evidence.json as `rules`.
+pub const RULES: &str = "MHLW R7 2-7/2-8, kensa rules 1";
+
+/// evidence.json as `kensa audit` writes it: the engine's [`Evidence`] followed by what the command
+/// line adds (the rules identifier, where the manifest and inputs were, the baseline comparison),
+/// with `run` still last. Reading an evidence.json without these keys gives their defaults.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct EvidenceFile {
+    #[serde(flatten)]
+    pub evidence: Evidence,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub rules: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub manifest: Option<FileRef>,
+    /// Where each of `inputs` was read from, in the same order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub input_paths: Vec<FileRef>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub baseline: Option<BaselineReport>,
+    /// Kept last, as in [`Evidence`] (the evidence's own `run` is moved here).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub run: Option<Run>,
+}
+
+impl EvidenceFile {
+    /// Wrap the engine's evidence, moving its `run` to the end.
+    pub fn new(mut evidence: Evidence) -> Self {
+        let run = evidence.run.take();
+        EvidenceFile {
+            evidence,
+            rules: RULES.into(),
+            manifest: None,
+            input_paths: Vec::new(),
+            baseline: None,
+            run,
+        }
+    }
+}
+
+/// A file the audit read: the path as given and the absolute path (`kensa verify` re-reads it).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct FileRef {
+    pub path: String,
+    pub absolute: String,
+    /// Only for the manifest (inputs carry theirs in `inputs`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sha256: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub size: Option<u64>,
+}
+
+/// The comparison with an earlier evidence.json (`--baseline`), matched by names, never by secrets.
+#[derive(Debug, Clone, Serialize, Deserialize, Default)]
+pub struct BaselineReport {
+    /// The earlier evidence.json as given.
+    pub path: String,
+    pub checked_on: String,
+    pub counts: BaselineCounts,
+    pub new: Vec<BaselineEntry>,
+    pub unchanged: Vec<BaselineEntry>,
+    pub resolved: Vec<BaselineEntry>,
+}
+
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, Default, PartialEq, Eq)]
+pub struct BaselineCounts {
+    pub new: usize,
+    pub unchanged: usize,
+    pub resolved: usize,
+    /// New cross-system reuse groups (what `--fail-on new-reuse` looks at).
+    pub new_cross_system_reuse: usize,
+    /// New findings of severity `fail` (what `--fail-on new` looks at).
+    pub new_failing: usize,
+}
+
+/// One finding in the comparison: an account finding `(system, account, code)`, a policy finding
+/// `(system, code)`, or a reuse group (its members).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, PartialOrd, Ord)]
+pub struct BaselineEntry {
+    /// `account` | `policy` | `reuse`.
+    pub kind: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub system: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub account: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+    /// Reuse groups: the group's id in the evidence it comes from (the new one, or the old one if resolved).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub group: Option<String>,
+    /// Reuse groups: `cross_system` | `same_system`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scope: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub members: Vec<MemberKey>,
+    /// `fail` | `warn` | `info`.
+    pub severity: String,
+}
+
+/// A reuse group member as a sortable key.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct MemberKey {
+    pub system: String,
+    pub account: String,
 }

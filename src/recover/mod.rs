@@ -17,6 +17,9 @@ use wordlists::Wordlists;
 /// Default budget per salted hash, in NT-hash units (about one to two seconds of one core).
 pub const DEFAULT_SALTED_BUDGET: u64 = 20_000_000;
 
+/// Wordlist candidates per parallel work unit (unsalted schemes).
+const CHUNK: usize = 4096;
+
 /// How many of the first wordlist candidates get leet variants (unsalted schemes).
 const LEET_TOP: usize = 2_000;
 
@@ -170,62 +173,74 @@ pub fn recover(
     account_words.sort();
     account_words.dedup();
     if !unsalted_schemes.is_empty() {
-        let mut cands: Vec<(String, Method)> = Vec::new();
-        let mut seen_u: HashSet<String> = HashSet::new();
-        let mut push = |c: String, m: Method, cands: &mut Vec<(String, Method)>| {
-            if seen_u.insert(c.clone()) {
-                cands.push((c, m));
-            }
-        };
-        for c in &context_cands {
-            push(c.clone(), Method::Context, &mut cands);
-        }
-        for a in &account_words {
-            for c in mangle::full(a) {
-                push(c, Method::Context, &mut cands);
-            }
-        }
-        for w in &lists.candidates {
-            push(w.clone(), Method::Wordlist, &mut cands);
-        }
-        for w in lists.candidates.iter().filter(|w| w.chars().count() >= 4) {
-            for c in mangle::light(w) {
-                push(c, Method::Wordlist, &mut cands);
-            }
-        }
-        for w in lists.candidates.iter().take(LEET_TOP) {
-            for c in mangle::leet_variants(&w.to_lowercase()) {
-                push(mangle::capitalise(&c), Method::Wordlist, &mut cands);
-                push(c, Method::Wordlist, &mut cands);
-            }
-        }
-        stats.candidates_unsalted = cands.len();
-        progress("unsalted", 0, cands.len());
-        let hits: Vec<(usize, usize)> = cands
+        // Candidates are generated per base word in parallel and joined at once, never all held
+        // in memory. Each carries an order key (tier, word, variant): the smallest key wins, so
+        // the recovered plaintext and its method do not depend on thread timing.
+        let light_words: Vec<&String> = lists
+            .candidates
+            .iter()
+            .filter(|w| w.chars().count() >= 4)
+            .collect();
+        let units: Vec<(u8, usize)> = (0..context_cands.len().min(1))
+            .map(|_| (0u8, 0usize))
+            .chain((0..account_words.len()).map(|i| (1, i)))
+            .chain((0..lists.candidates.len().div_ceil(CHUNK)).map(|i| (2, i)))
+            .chain((0..light_words.len()).map(|i| (3, i)))
+            .chain((0..lists.candidates.len().min(LEET_TOP)).map(|i| (4, i)))
+            .collect();
+        let total = units.len();
+        let done = std::sync::atomic::AtomicUsize::new(0);
+        let tried = std::sync::atomic::AtomicUsize::new(0);
+        progress("unsalted", 0, total);
+        type Hit = ((u8, usize, usize), usize, String);
+        let hits: Vec<Hit> = units
             .par_iter()
-            .enumerate()
-            .flat_map_iter(|(ci, (c, _))| {
+            .flat_map_iter(|&(tier, i)| {
+                let words: Vec<String> = match tier {
+                    0 => context_cands.clone(),
+                    1 => mangle::full(account_words[i]),
+                    2 => lists.candidates[i * CHUNK..((i + 1) * CHUNK).min(lists.candidates.len())]
+                        .to_vec(),
+                    3 => mangle::light(light_words[i]),
+                    _ => mangle::leet_variants(&lists.candidates[i].to_lowercase())
+                        .into_iter()
+                        .flat_map(|c| [mangle::capitalise(&c), c])
+                        .collect(),
+                };
+                tried.fetch_add(words.len(), std::sync::atomic::Ordering::Relaxed);
                 let mut out = Vec::new();
-                for s in &unsalted_schemes {
-                    if let Some(d) = hash::digest(*s, c) {
-                        if let Some(v) = by_digest.get(&(*s, d)) {
-                            out.extend(v.iter().map(|&t| (t, ci)));
+                for (vi, c) in words.into_iter().enumerate() {
+                    for s in &unsalted_schemes {
+                        if let Some(d) = hash::digest(*s, &c) {
+                            if let Some(v) = by_digest.get(&(*s, d)) {
+                                out.extend(v.iter().map(|&t| ((tier, i, vi), t, c.clone())));
+                            }
                         }
                     }
                 }
+                let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+                progress("unsalted", n, total);
                 out.into_iter()
             })
             .collect();
-        progress("unsalted", cands.len(), cands.len());
-        // Earliest candidate wins, so the method is deterministic.
-        let mut best: HashMap<usize, usize> = HashMap::new();
-        for (t, ci) in hits {
-            let e = best.entry(t).or_insert(ci);
-            *e = (*e).min(ci);
+        stats.candidates_unsalted = tried.into_inner();
+        let mut best: HashMap<usize, ((u8, usize, usize), String)> = HashMap::new();
+        for (key, t, c) in hits {
+            match best.get(&t) {
+                Some((k, _)) if *k <= key => {}
+                _ => {
+                    best.insert(t, (key, c));
+                }
+            }
         }
-        for (t, ci) in best {
+        for (t, (key, c)) in best {
             if known[t].is_none() {
-                known[t] = Some((Secret::new(cands[ci].0.clone()), cands[ci].1));
+                let m = if key.0 <= 1 {
+                    Method::Context
+                } else {
+                    Method::Wordlist
+                };
+                known[t] = Some((Secret::new(c), m));
             }
         }
     }

@@ -592,6 +592,9 @@ fn breach_check(ev: &Evidence, lang: Lang, t: &Labels, out: &mut Vec<Block>) {
     if !b.dataset.is_empty() {
         fields.push((t.breach_dataset.to_string(), b.dataset.clone()));
     }
+    if let Some(d) = &b.date {
+        fields.push((t.breach_date.to_string(), d.clone()));
+    }
     fields.push((t.breach_attribution.to_string(), attribution));
     out.push(Block::Fields(fields));
 }

@@ -269,6 +269,7 @@ pub(crate) fn sample(complete: bool) -> Evidence {
             found: 1,
             errors: if complete { 0 } else { 1 },
             dataset: "api.pwnedpasswords.com".into(),
+            date: Some("2026-11-01".into()),
             attribution: HIBP_ATTRIBUTION.into(),
         },
         run: None,

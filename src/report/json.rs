@@ -46,6 +46,8 @@ mod tests {
         ev.run = Some(crate::model::evidence::Run {
             started_at: "2026-11-24T09:00:00+09:00".into(),
             duration_ms: 1234,
+            breach_requests: 3,
+            breach_cache_hits: 1,
         });
         let with = render(&ev);
         let v: serde_json::Value = serde_json::from_str(&with).unwrap();

@@ -116,6 +116,7 @@ pub struct Labels {
     pub breach_found: &'static str,
     pub breach_errors: &'static str,
     pub breach_dataset: &'static str,
+    pub breach_date: &'static str,
     pub breach_attribution: &'static str,
 
     pub h_input_errors: &'static str,
@@ -245,6 +246,7 @@ const JA: Labels = Labels {
     breach_found: "漏えいあり",
     breach_errors: "エラー",
     breach_dataset: "データセット",
+    breach_date: "データセットの日付",
     breach_attribution: "出典",
 
     h_input_errors: "入力エラー",
@@ -374,6 +376,7 @@ const EN: Labels = Labels {
     breach_found: "Found in breaches",
     breach_errors: "Errors",
     breach_dataset: "Dataset",
+    breach_date: "Dataset date",
     breach_attribution: "Attribution",
 
     h_input_errors: "Input errors",

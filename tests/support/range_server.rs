@@ -4,7 +4,9 @@
 //! `#[path = "support/range_server.rs"] mod range_server;`. It answers `/range/XXXXX` and
 //! `/range/XXXXX?mode=ntlm` like the real API (uppercase suffixes, CRLF, `SUFFIX:0` padding when the
 //! request says `Add-Padding: true`, 403 without a User-Agent), records every request, and can be
-//! told to fail (`fail_prefix`, `fail_all`) or to serve a raw body (`set_body`).
+//! told to fail (`fail_prefix`, `fail_all`) or to serve a raw body (`set_body`). Every 200 carries
+//! an `ETag` (a hash of the unpadded body and the mode) and a `Last-Modified` (`set_last_modified`);
+//! a matching `If-None-Match` is answered `304 Not Modified`.
 #![allow(unused)]
 
 use std::collections::HashMap;
@@ -25,7 +27,12 @@ pub struct Recorded {
     pub path: String,
     pub user_agent: Option<String>,
     pub add_padding: bool,
+    /// The `If-None-Match` header, if sent.
+    pub if_none_match: Option<String>,
 }
+
+/// The `Last-Modified` sent until [`RangeServer::set_last_modified`] says otherwise.
+pub const DEFAULT_LAST_MODIFIED: &str = "Mon, 03 Mar 2025 10:00:00 GMT";
 
 /// The running server; stops (and joins its threads) on drop.
 pub struct RangeServer {
@@ -49,6 +56,8 @@ impl RangeServer {
             bodies: Mutex::new(HashMap::new()),
             retry_after: Mutex::new(None),
             delay: Mutex::new(Duration::ZERO),
+            last_modified: Mutex::new(Some(DEFAULT_LAST_MODIFIED.to_string())),
+            statuses: Mutex::new(Vec::new()),
             in_flight: Mutex::new((0, 0)),
             stop: AtomicBool::new(false),
             conns: Mutex::new(Vec::new()),
@@ -85,9 +94,10 @@ impl RangeServer {
         self.state.log.lock().unwrap().clone()
     }
 
-    /// Forgets the recorded requests.
+    /// Forgets the recorded requests (and the statuses counted by [`RangeServer::status_count`]).
     pub fn clear_requests(&self) {
         self.state.log.lock().unwrap().clear();
+        self.state.statuses.lock().unwrap().clear();
     }
 
     /// Answers `status` to the next `times` requests for `prefix` (either mode), then normally.
@@ -130,6 +140,22 @@ impl RangeServer {
         self.state.in_flight.lock().unwrap().1
     }
 
+    /// The `Last-Modified` header of 200 and 304 answers (`None`: no header).
+    pub fn set_last_modified(&self, http_date: Option<&str>) {
+        *self.state.last_modified.lock().unwrap() = http_date.map(str::to_string);
+    }
+
+    /// How many answers had status `status` (e.g. 304) since the start or `clear_requests`.
+    pub fn status_count(&self, status: u16) -> usize {
+        self.state
+            .statuses
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|s| **s == status)
+            .count()
+    }
+
     /// Adds `Retry-After: secs` to injected 429/503 answers.
     pub fn set_retry_after(&self, secs: Option<u64>) {
         *self.state.retry_after.lock().unwrap() = secs;
@@ -161,6 +187,9 @@ struct State {
     bodies: Mutex<HashMap<String, String>>,
     retry_after: Mutex<Option<u64>>,
     delay: Mutex<Duration>,
+    last_modified: Mutex<Option<String>>,
+    /// Status of every answer, in order.
+    statuses: Mutex<Vec<u16>>,
     /// (now, maximum) requests being answered.
     in_flight: Mutex<(usize, usize)>,
     stop: AtomicBool,
@@ -263,6 +292,7 @@ fn serve(mut stream: TcpStream, st: &State) {
             std::thread::sleep(delay);
         }
         let (status, extra, body) = respond(st, &method, &target, &headers);
+        st.statuses.lock().unwrap().push(status);
         st.in_flight.lock().unwrap().0 -= 1;
         let mut out = format!(
             "HTTP/1.1 {status} {}\r\nContent-Type: text/plain\r\nContent-Length: {}\r\n",
@@ -295,10 +325,12 @@ fn respond(
     let add_padding = headers
         .get("add-padding")
         .is_some_and(|v| v.eq_ignore_ascii_case("true"));
+    let if_none_match = headers.get("if-none-match").cloned();
     st.log.lock().unwrap().push(Recorded {
         path: target.to_string(),
         user_agent: user_agent.clone(),
         add_padding,
+        if_none_match: if_none_match.clone(),
     });
     if method != "GET" {
         return (405, vec![], "Method not allowed".into());
@@ -344,12 +376,13 @@ fn respond(
             }
         }
     }
-    if let Some(body) = st.bodies.lock().unwrap().get(&prefix) {
-        return (200, vec![], body.clone());
+    if let Some(body) = st.bodies.lock().unwrap().get(&prefix).cloned() {
+        return conditional(st, ntlm, body, if_none_match.as_deref());
     }
 
     let (table, suffix_len) = if ntlm { (&st.ntlm, 27) } else { (&st.sha1, 35) };
     let mut entries: Vec<(String, u64)> = table.get(&prefix).cloned().unwrap_or_default();
+    let tag = etag(ntlm, &join(&entries));
     if add_padding {
         let mut seed = fnv(&prefix) ^ if ntlm { 0x9E37_79B9_7F4A_7C15 } else { 0 };
         let pad = 8 + (seed % 17) as usize;
@@ -365,12 +398,50 @@ fn respond(
         }
         entries.sort();
     }
-    let body = entries
+    answer(st, tag, join(&entries), if_none_match.as_deref())
+}
+
+/// `SUFFIX:COUNT` lines joined by CRLF.
+fn join(entries: &[(String, u64)]) -> String {
+    entries
         .iter()
         .map(|(s, n)| format!("{s}:{n}"))
         .collect::<Vec<_>>()
-        .join("\r\n");
-    (200, vec![], body)
+        .join("\r\n")
+}
+
+/// The quoted ETag of a range's (unpadded) body.
+fn etag(ntlm: bool, body: &str) -> String {
+    format!("\"{:016x}{}\"", fnv(body), if ntlm { "n" } else { "s" })
+}
+
+/// A verbatim body, with its own ETag.
+fn conditional(
+    st: &State,
+    ntlm: bool,
+    body: String,
+    if_none_match: Option<&str>,
+) -> (u16, Vec<(String, String)>, String) {
+    answer(st, etag(ntlm, &body), body, if_none_match)
+}
+
+/// 200 with `body`, or 304 when `If-None-Match` names `tag`; both with ETag and Last-Modified.
+fn answer(
+    st: &State,
+    tag: String,
+    body: String,
+    if_none_match: Option<&str>,
+) -> (u16, Vec<(String, String)>, String) {
+    let mut extra = vec![("ETag".to_string(), tag.clone())];
+    if let Some(lm) = st.last_modified.lock().unwrap().clone() {
+        extra.push(("Last-Modified".to_string(), lm));
+    }
+    let matches =
+        if_none_match.is_some_and(|v| v.split(',').any(|t| t.trim() == tag || t.trim() == "*"));
+    if matches {
+        return (304, extra, String::new());
+    }
+    (200, extra, body)
 }
 
 fn failure(st: &State, status: u16) -> (u16, Vec<(String, String)>, String) {
@@ -386,6 +457,7 @@ fn failure(st: &State, status: u16) -> (u16, Vec<(String, String)>, String) {
 fn reason(status: u16) -> &'static str {
     match status {
         200 => "OK",
+        304 => "Not Modified",
         400 => "Bad Request",
         403 => "Forbidden",
         404 => "Not Found",

@@ -1,0 +1,182 @@
+#!/usr/bin/env bash
+# Offline breach corpus benchmark (issue 3, "Performance"); figures go to BENCHMARKS.md.
+#
+#   benches/hibp/run.sh [SCRATCH_DIR]          # from the repository root; default /work/hibp-bench
+#   LINES=1e7 QUERIES=1e6 BSEARCH=1e5 KEEP=1 benches/hibp/run.sh /work/hibp-bench
+#   (NO_BUILD=1 skips `cargo build` and uses target/release/kensa and the newest hibp_lookup)
+#
+# In SCRATCH_DIR (outside the repository; needs about 1.1 * 60 bytes per line free, ~6.5 GB for
+# 1e8 lines) it makes, with the bench target `hibp_lookup` (benches/hibp_lookup.rs):
+#   corpus.txt  LINES synthetic NT hashes, uniform, sorted, `HASH:COUNT\r\n`, uppercase hex
+#               (as the Pwned Passwords downloader writes them), default 1e8 (~4 GB);
+#   audit.pwdump QUERIES pwdump lines (default 1e6), half of them hashes of the corpus;
+# then measures, in one run, each step from a cold page cache (`sync; echo 3 >
+# /proc/sys/vm/drop_caches`, needs root; when that is refused every figure is warm and the table
+# says so) and again warm:
+#   (a) cat corpus.txt > /dev/null
+#   (b) kensa hibp index corpus.txt -o corpus.idx        (wall time, peak RSS via /usr/bin/time -v)
+#   (c) batched lookup of the QUERIES hashes through the index (OfflineSource::lookup, timed in
+#       process, peak RSS = VmHWM) vs cat corpus.idx > /dev/null
+#   (d) the same batched lookup on corpus.txt directly
+#   (e) baseline: one binary search per query with pread on corpus.txt (DSInternals' approach),
+#       for BSEARCH queries (default 1e5), extrapolated linearly to QUERIES
+# and prints a table (also written to SCRATCH_DIR/results.txt, kept). The corpus, audit and index
+# are deleted at the end unless KEEP=1. About 10 minutes for 1e8 lines on 2 cores.
+set -euo pipefail
+
+DIR=${1:-/work/hibp-bench}
+LINES=${LINES:-1e8}
+QUERIES=${QUERIES:-1e6}
+BSEARCH=${BSEARCH:-1e5}
+KEEP=${KEEP:-0}
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+
+case "$(realpath -m "$DIR")/" in
+"$ROOT"/*) echo "run.sh: the scratch directory must be outside the repository" >&2; exit 2 ;;
+esac
+mkdir -p "$DIR"
+DIR=$(realpath "$DIR")
+lines_n=$(python3 -c "print(int(float('$LINES')))")
+need_kb=$((lines_n * 66 / 1000))
+free_kb=$(df -Pk "$DIR" | awk 'NR==2 {print $4}')
+if [ "$free_kb" -lt "$need_kb" ]; then
+	echo "run.sh: $DIR has $((free_kb / 1048576)) GiB free, needs about $((need_kb / 1048576)) GiB" >&2
+	exit 2
+fi
+
+if [ "${NO_BUILD:-0}" = 1 ]; then # use the binaries already built
+	BENCH=$(ls -t "$ROOT"/target/release/deps/hibp_lookup-* | grep -v '\.d$' | head -1)
+else
+	echo "== building (release)" >&2
+	(cd "$ROOT" && cargo build --release --bin kensa -q)
+	BENCH=$(cd "$ROOT" && cargo bench --bench hibp_lookup --no-run 2>&1 |
+		sed -n 's/.*Executable .*(\(.*hibp_lookup-[0-9a-f]*\)).*/\1/p' | tail -1)
+	BENCH="$ROOT/$BENCH"
+fi
+KENSA="$ROOT/target/release/kensa"
+[ -x "$BENCH" ] && [ -x "$KENSA" ] || { echo "run.sh: build failed" >&2; exit 1; }
+
+CORPUS="$DIR/corpus.txt"
+AUDIT="$DIR/audit.pwdump"
+IDX="$DIR/corpus.idx"
+OUT="$DIR/results.txt"
+
+now() { date +%s.%N; }
+secs() { python3 -c "print(f'{$2 - $1:.3f}')"; }
+field() { sed -n "s/.*\b$1=\([^ ]*\).*/\1/p"; }
+CACHE=cold
+drop() {
+	sync
+	if [ "$CACHE" = cold ] && ! { echo 3 >/proc/sys/vm/drop_caches; } 2>/dev/null; then
+		CACHE=warm
+		echo "run.sh: cannot drop the page cache (not root?): all figures are warm" >&2
+	fi
+}
+timed_cat() { # prints seconds
+	local t0 t1
+	t0=$(now)
+	cat "$1" >/dev/null
+	t1=$(now)
+	secs "$t0" "$t1"
+}
+
+echo "== generating $LINES lines, $QUERIES queries in $DIR" >&2
+rm -f "$CORPUS" "$AUDIT" "$IDX"
+t0=$(now)
+GEN=$("$BENCH" gen "$CORPUS" "$AUDIT" "$LINES" "$QUERIES")
+t1=$(now)
+sync
+t2=$(now)
+echo "$GEN" >&2
+gen_secs=$(secs "$t0" "$t2")
+corpus_bytes=$(stat -c %s "$CORPUS")
+
+echo "== (a) cat corpus" >&2
+drop
+cat_corpus_cold=$(timed_cat "$CORPUS")
+cat_corpus_warm=$(timed_cat "$CORPUS")
+
+echo "== (b) kensa hibp index" >&2
+drop
+t0=$(now)
+/usr/bin/time -v "$KENSA" hibp index "$CORPUS" -o "$IDX" --no-progress 2>"$DIR/index.time" >&2
+t1=$(now)
+index_secs=$(secs "$t0" "$t1")
+index_rss_kib=$(sed -n 's/.*Maximum resident set size (kbytes): //p' "$DIR/index.time")
+idx_bytes=$(stat -c %s "$IDX")
+
+echo "== (c) lookup through the index" >&2
+drop
+cat_idx_cold=$(timed_cat "$IDX")
+drop
+L_IDX_COLD=$("$BENCH" lookup "$IDX" "$AUDIT")
+echo "$L_IDX_COLD" >&2
+cat_idx_warm=$(timed_cat "$IDX")
+L_IDX_WARM=$("$BENCH" lookup "$IDX" "$AUDIT")
+echo "$L_IDX_WARM" >&2
+
+echo "== (d) lookup on the sorted text" >&2
+drop
+L_TXT_COLD=$("$BENCH" lookup "$CORPUS" "$AUDIT")
+echo "$L_TXT_COLD" >&2
+cat "$CORPUS" >/dev/null
+L_TXT_WARM=$("$BENCH" lookup "$CORPUS" "$AUDIT")
+echo "$L_TXT_WARM" >&2
+
+echo "== (e) one binary search per query (pread), $BSEARCH queries" >&2
+drop
+B_COLD=$("$BENCH" bsearch "$CORPUS" "$AUDIT" "$BSEARCH")
+echo "$B_COLD" >&2
+cat "$CORPUS" >/dev/null
+B_WARM=$("$BENCH" bsearch "$CORPUS" "$AUDIT" "$BSEARCH")
+echo "$B_WARM" >&2
+
+python3 - "$OUT" <<EOF
+import sys
+def kv(s):
+    return dict(p.split('=', 1) for p in s.split()[1:])
+lic, liw = kv("""$L_IDX_COLD"""), kv("""$L_IDX_WARM""")
+ltc, ltw = kv("""$L_TXT_COLD"""), kv("""$L_TXT_WARM""")
+bc, bw = kv("""$B_COLD"""), kv("""$B_WARM""")
+g = kv("""$GEN""")
+q = int(lic['queries'])
+cache = "$CACHE"
+def ratio(a, b): return float(a) / max(float(b), 0.001)
+rows = []
+def row(step, cold, warm, note=''):
+    rows.append((step, cold, warm, note))
+cc, cw = float("$cat_corpus_cold"), float("$cat_corpus_warm")
+ic, iw = float("$cat_idx_cold"), float("$cat_idx_warm")
+row('(a) cat corpus.txt (%.2f GB)' % ($corpus_bytes / 1e9), f'{cc:.2f} s', f'{cw:.2f} s',
+    f'{$corpus_bytes / 1e6 / cc:.0f} MB/s cold')
+ix = float("$index_secs")
+row('(b) kensa hibp index', f'{ix:.2f} s', '-',
+    f'{ix / cc:.2f}x cat (cold); peak RSS {int("$index_rss_kib") / 1024:.0f} MiB; index {$idx_bytes / 1e9:.2f} GB')
+row('    cat corpus.idx', f'{ic:.2f} s', f'{iw:.2f} s', '')
+for name, c, w, base_c, base_w in [
+    ('(c) batched lookup, index', lic, liw, ic, iw),
+    ('(d) batched lookup, sorted text', ltc, ltw, cc, cw),
+]:
+    row(f'{name}, {q} queries', f"{float(c['secs']):.2f} s", f"{float(w['secs']):.2f} s",
+        f"{ratio(c['secs'], base_c):.2f}x / {ratio(w['secs'], base_w):.2f}x cat of the same file (cold / warm); "
+        f"found {c['found']}, errors {c['errors']}; key sort alone {float(w.get('sort_secs', 0)):.2f} s; peak RSS {int(c['hwm_kib']) / 1024:.0f} / {int(w['hwm_kib']) / 1024:.0f} MiB")
+nb = int(bc['queries'])
+ext_c, ext_w = float(bc['secs']) * q / nb, float(bw['secs']) * q / nb
+row(f'(e) binary search per query, {nb} queries', f"{float(bc['secs']):.2f} s", f"{float(bw['secs']):.2f} s",
+    f"{bc['reads_per_query']} preads/query; found {bc['found']}")
+row(f'    (e) extrapolated to {q} queries (x{q // nb})', f'{ext_c:.1f} s', f'{ext_w:.1f} s', '')
+row('speed-up (c) over (e)', f"{ext_c / float(lic['secs']):.0f}x", f"{ext_w / float(liw['secs']):.0f}x", 'target >= 10x')
+row('speed-up (d) over (e)', f"{ext_c / float(ltc['secs']):.0f}x", f"{ext_w / float(ltw['secs']):.0f}x", '')
+cold = 'cold (page cache dropped before the step)' if cache == 'cold' else 'WARM (could not drop the page cache)'
+lines = [f"corpus: {g['lines']} lines, {$corpus_bytes} bytes, generated in $gen_secs s; audit: {g['queries']} NT hashes, {g['present']} present",
+         '', f'| step | {cold} | warm | notes |', '|---|---|---|---|']
+lines += [f'| {a} | {b} | {c} | {d} |' for a, b, c, d in rows]
+text = '\n'.join(lines) + '\n'
+print(text)
+open(sys.argv[1], 'w').write(text)
+EOF
+
+if [ "$KEEP" != 1 ]; then
+	rm -f "$CORPUS" "$AUDIT" "$IDX"
+	echo "(scratch files deleted; results kept in $OUT; KEEP=1 keeps them)" >&2
+fi

@@ -1,0 +1,292 @@
+//! `--baseline`: compares this audit's findings with an earlier evidence.json and marks each one
+//! new, unchanged or resolved. Findings are matched by names only — (system, account, code) for
+//! accounts, (system, code) for policies, the set of (system, account) members for reuse groups —
+//! never by a password, a hash or a hash prefix.
+
+use crate::model::evidence::{BaselineCounts, BaselineEntry, BaselineReport, Evidence, MemberKey};
+use serde::Deserialize;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+/// The parts of an evidence.json a comparison needs (read leniently, so evidence written by an
+/// older kensa still compares).
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct Snapshot {
+    #[serde(default)]
+    pub schema: String,
+    #[serde(default)]
+    pub checked_on: String,
+    #[serde(default)]
+    accounts: Vec<SnapAccount>,
+    #[serde(default)]
+    policies: Vec<SnapPolicy>,
+    #[serde(default)]
+    reuse_groups: Vec<SnapGroup>,
+}
+
+/// Read an earlier evidence.json. Errors (unreadable, not JSON, not kensa evidence) are usage errors.
+pub fn load(path: &Path) -> Result<Snapshot, String> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| format!("{}: cannot read the baseline: {e}", path.display()))?;
+    let v: serde_json::Value = serde_json::from_str(&text)
+        .map_err(|e| format!("{}: the baseline is not JSON: {e}", path.display()))?;
+    let schema = v.get("schema").and_then(|s| s.as_str()).unwrap_or("");
+    if !schema.starts_with("kensa/evidence/") {
+        return Err(format!(
+            "{}: not a kensa evidence.json (schema `{}`)",
+            path.display(),
+            schema.chars().take(40).collect::<String>()
+        ));
+    }
+    serde_json::from_value(v)
+        .map_err(|e| format!("{}: malformed kensa evidence: {e}", path.display()))
+}
+
+impl Snapshot {
+    /// The comparable parts of freshly made evidence.
+    pub fn of(ev: &Evidence) -> Snapshot {
+        serde_json::to_value(ev)
+            .ok()
+            .and_then(|v| serde_json::from_value(v).ok())
+            .unwrap_or_default()
+    }
+}
+
+/// Compare `new` with `old` (read from `old_path`).
+pub fn compare(old: &Snapshot, old_path: &str, new: &Snapshot) -> BaselineReport {
+    let old_keys = entries(old);
+    let new_keys = entries(new);
+    let mut r = BaselineReport {
+        path: old_path.to_string(),
+        checked_on: old.checked_on.clone(),
+        ..Default::default()
+    };
+    for (k, e) in &new_keys {
+        if old_keys.contains_key(k) {
+            r.unchanged.push(e.clone());
+        } else {
+            r.new.push(e.clone());
+        }
+    }
+    for (k, e) in &old_keys {
+        if !new_keys.contains_key(k) {
+            r.resolved.push(e.clone());
+        }
+    }
+    r.counts = BaselineCounts {
+        new: r.new.len(),
+        unchanged: r.unchanged.len(),
+        resolved: r.resolved.len(),
+        new_cross_system_reuse: r
+            .new
+            .iter()
+            .filter(|e| e.kind == "reuse" && e.scope.as_deref() == Some("cross_system"))
+            .count(),
+        new_failing: r.new.iter().filter(|e| e.severity == "fail").count(),
+    };
+    r
+}
+
+#[derive(Debug, Clone, Deserialize)]
+struct SnapFinding {
+    code: String,
+    #[serde(default)]
+    severity: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+struct SnapAccount {
+    system: String,
+    account: String,
+    #[serde(default)]
+    findings: Vec<SnapFinding>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+struct SnapPolicy {
+    system: String,
+    #[serde(default)]
+    findings: Vec<SnapFinding>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+struct SnapGroup {
+    #[serde(default)]
+    id: String,
+    #[serde(default)]
+    scope: String,
+    #[serde(default)]
+    severity: String,
+    #[serde(default)]
+    members: Vec<MemberKey>,
+}
+
+/// What identifies an entry across runs.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+enum Key {
+    Account(String, String, String),
+    Policy(String, String),
+    Reuse(BTreeSet<MemberKey>),
+}
+
+/// Every finding of a snapshot by key (the strongest severity when a key repeats), in a stable order.
+fn entries(s: &Snapshot) -> BTreeMap<Key, BaselineEntry> {
+    let mut m: BTreeMap<Key, BaselineEntry> = BTreeMap::new();
+    let mut put = |k: Key, e: BaselineEntry| {
+        m.entry(k)
+            .and_modify(|old| {
+                if rank(&e.severity) > rank(&old.severity) {
+                    old.severity = e.severity.clone();
+                }
+            })
+            .or_insert(e);
+    };
+    for a in &s.accounts {
+        for f in &a.findings {
+            put(
+                Key::Account(a.system.clone(), a.account.clone(), f.code.clone()),
+                BaselineEntry {
+                    kind: "account".into(),
+                    system: Some(a.system.clone()),
+                    account: Some(a.account.clone()),
+                    code: Some(f.code.clone()),
+                    group: None,
+                    scope: None,
+                    members: Vec::new(),
+                    severity: f.severity.clone(),
+                },
+            );
+        }
+    }
+    for p in &s.policies {
+        for f in &p.findings {
+            put(
+                Key::Policy(p.system.clone(), f.code.clone()),
+                BaselineEntry {
+                    kind: "policy".into(),
+                    system: Some(p.system.clone()),
+                    account: None,
+                    code: Some(f.code.clone()),
+                    group: None,
+                    scope: None,
+                    members: Vec::new(),
+                    severity: f.severity.clone(),
+                },
+            );
+        }
+    }
+    for g in &s.reuse_groups {
+        let members: BTreeSet<MemberKey> = g.members.iter().cloned().collect();
+        put(
+            Key::Reuse(members.clone()),
+            BaselineEntry {
+                kind: "reuse".into(),
+                system: None,
+                account: None,
+                code: None,
+                group: Some(g.id.clone()),
+                scope: Some(g.scope.clone()),
+                members: members.into_iter().collect(),
+                severity: g.severity.clone(),
+            },
+        );
+    }
+    m
+}
+
+fn rank(severity: &str) -> u8 {
+    match severity {
+        "fail" => 3,
+        "warn" => 2,
+        "info" => 1,
+        _ => 0,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn snap(v: serde_json::Value) -> Snapshot {
+        serde_json::from_value(v).unwrap()
+    }
+
+    fn sample() -> serde_json::Value {
+        serde_json::json!({
+            "schema": "kensa/evidence/1",
+            "checked_on": "2026-11-24",
+            "accounts": [
+                {"system": "ad01", "account": "yoshida", "hash_prefix": "aabbccdd",
+                 "findings": [{"code": "TOO_SHORT", "severity": "fail", "detail": "x"}]},
+                {"system": "pc-01", "account": "Administrator",
+                 "findings": [{"code": "REUSED_ACROSS_SYSTEMS", "severity": "fail", "detail": "R1"}]}
+            ],
+            "policies": [{"system": "ad01", "findings": [{"code": "POLICY_NO_ROTATION", "severity": "fail"}]}],
+            "reuse_groups": [{"id": "R1", "scope": "cross_system", "severity": "fail",
+                "members": [{"system": "pc-01", "account": "Administrator"},
+                            {"system": "pc-02", "account": "Administrator"}]}]
+        })
+    }
+
+    #[test]
+    fn same_evidence_has_nothing_new() {
+        let s = snap(sample());
+        let r = compare(&s, "old.json", &s);
+        assert_eq!(r.counts.new, 0);
+        assert_eq!(r.counts.resolved, 0);
+        assert_eq!(r.counts.unchanged, 4);
+        assert_eq!(r.checked_on, "2026-11-24");
+    }
+
+    #[test]
+    fn new_and_resolved_by_names_not_hashes() {
+        let old = snap(sample());
+        let mut v = sample();
+        // Same finding, different hash prefix and detail: unchanged.
+        v["accounts"][0]["hash_prefix"] = "11223344".into();
+        v["accounts"][0]["findings"][0]["detail"] = "y".into();
+        // The reuse group gains a member: a different group (new), the old one resolved.
+        v["reuse_groups"][0]["members"]
+            .as_array_mut()
+            .unwrap()
+            .push(serde_json::json!({"system": "ad01", "account": "Administrator"}));
+        v["reuse_groups"][0]["id"] = "R7".into();
+        // The policy finding is gone.
+        v["policies"][0]["findings"] = serde_json::json!([]);
+        let r = compare(&old, "old.json", &snap(v));
+        assert_eq!(r.counts.new, 1);
+        assert_eq!(r.new[0].kind, "reuse");
+        assert_eq!(r.new[0].group.as_deref(), Some("R7"));
+        assert_eq!(r.counts.new_cross_system_reuse, 1);
+        assert_eq!(r.counts.new_failing, 1);
+        let resolved: Vec<&str> = r.resolved.iter().map(|e| e.kind.as_str()).collect();
+        assert_eq!(resolved, ["policy", "reuse"]);
+        assert_eq!(r.resolved[1].group.as_deref(), Some("R1"));
+        assert_eq!(r.counts.unchanged, 2);
+    }
+
+    #[test]
+    fn reuse_groups_match_whatever_the_member_order() {
+        let old = snap(sample());
+        let mut v = sample();
+        v["reuse_groups"][0]["members"]
+            .as_array_mut()
+            .unwrap()
+            .reverse();
+        v["reuse_groups"][0]["id"] = "R2".into();
+        assert_eq!(compare(&old, "o", &snap(v)).counts.new, 0);
+    }
+
+    #[test]
+    fn load_rejects_non_kensa_json() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("x.json");
+        std::fs::write(&p, r#"{"schema": "other/1"}"#).unwrap();
+        assert!(load(&p).unwrap_err().contains("not a kensa evidence"));
+        std::fs::write(&p, "not json").unwrap();
+        assert!(load(&p).unwrap_err().contains("not JSON"));
+        assert!(load(&dir.path().join("missing.json")).is_err());
+        std::fs::write(&p, sample().to_string()).unwrap();
+        assert_eq!(load(&p).unwrap().checked_on, "2026-11-24");
+    }
+}

@@ -1,0 +1,719 @@
+//! The kensa breach index: a compact binary form of one Pwned Passwords corpus, built
+//! streaming, looked up through a prefix table and a short binary search.
+//!
+//! Layout (all integers little-endian):
+//! - header, 64 bytes: magic `KENSAIDX`, format version (u32 = 1), mode (u8: 1 = SHA-1,
+//!   2 = NTLM), key bytes per record (u8: 18 / 14), record size (u8: 22 / 18), a zero byte,
+//!   record count (u64), table offset, records offset, trailer offset, trailer length (u64 each),
+//!   checksum (u64);
+//! - prefix table: 2^20 + 1 u64 record indexes; the records whose hash starts with the 20-bit
+//!   prefix `p` are `table[p] .. table[p + 1]`;
+//! - records, sorted by hash: the hash bytes after the first two, then the count as a u32
+//!   (saturated; lines with count 0 are dropped);
+//! - trailer: the [`IndexInfo`] as JSON.
+//!
+//! The checksum is xxh3-64 (crate `xxhash-rust`) over the record bytes followed by the prefix
+//! table bytes; [`verify`] recomputes it and re-checks the order. The build keeps only the prefix
+//! table (8 MiB) and two 8 MiB buffers in memory whatever the corpus size: records go
+//! sequentially to `OUT.tmp`, then the table, trailer and header; then fsync and rename.
+
+use std::io::{Read, Seek, SeekFrom, Write};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use serde::{Deserialize, Serialize};
+use xxhash_rust::xxh3::Xxh3Default;
+
+use super::dir::{dir_mode, parse_prefix_file, prefix_of, prefix_path, PREFIXES};
+use super::{mtime_date, parse_line, release, Mode, PageCounter};
+
+/// What an index records about itself (its JSON trailer).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IndexInfo {
+    /// Format version (1).
+    pub format: u32,
+    /// `sha1` or `ntlm`.
+    pub mode: String,
+    /// Number of records (distinct hashes with a non-zero count).
+    pub records: u64,
+    /// `xxh3-64:` and 16 hex digits, over the records then the prefix table.
+    pub checksum: String,
+    /// When the index was built (RFC 3339, UTC).
+    pub built_at: String,
+    /// The corpus date: the newest modification date among the sources (`YYYY-MM-DD`).
+    pub corpus_date: Option<String>,
+    /// The corpora the index was built from, in order.
+    pub sources: Vec<SourceInfo>,
+    /// Lines with a count of 0 (range padding) that were dropped.
+    pub dropped_zero: u64,
+}
+
+/// One corpus an index was built from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SourceInfo {
+    /// The path as given.
+    pub path: String,
+    /// `sorted-text` or `prefix-dir`.
+    pub kind: String,
+    /// Bytes (the sum over the prefix files for a directory).
+    pub size: u64,
+    /// Files read (1 for a text file).
+    pub files: u64,
+    /// Modification date (`YYYY-MM-DD`; the newest prefix file for a directory).
+    pub modified: Option<String>,
+}
+
+/// Builds an index at `out` from one sorted text file or one per-prefix directory (several
+/// corpora are read one after the other and must together be sorted; all of one mode).
+/// `progress(bytes_read, total_bytes)` is called as the input is read.
+pub fn build_index(
+    corpora: &[PathBuf],
+    out: &Path,
+    progress: &(dyn Fn(u64, u64) + Sync),
+) -> Result<IndexInfo, String> {
+    if corpora.is_empty() {
+        return Err("no corpus to index".into());
+    }
+    // Survey: kinds, modes, sizes, dates (and missing prefix files) before writing anything.
+    let mut plan: Vec<(Kind, SourceInfo)> = Vec::new();
+    let mut mode: Option<Mode> = None;
+    for c in corpora {
+        let (kind, m, info) = survey(c)?;
+        if let Some(prev) = mode {
+            if prev != m {
+                return Err(format!(
+                    "{}: a {} corpus cannot go in the same index as a {} corpus",
+                    c.display(),
+                    m.label(),
+                    prev.label()
+                ));
+            }
+        }
+        mode = Some(m);
+        plan.push((kind, info));
+    }
+    let mode = mode.ok_or("no corpus to index")?;
+    let total: u64 = plan.iter().map(|(_, i)| i.size).sum();
+
+    let tmp = tmp_path(out);
+    let r = (|| {
+        let file = std::fs::File::create(&tmp)
+            .map_err(|e| format!("cannot create {}: {e}", tmp.display()))?;
+        let mut sink = Sink::new(file, mode, &tmp)?;
+        let mut read = 0u64;
+        for (c, (kind, _)) in corpora.iter().zip(&plan) {
+            match kind {
+                Kind::Text => stream_text(c, mode, &mut sink, &mut read, total, progress)?,
+                Kind::Dir => stream_dir(c, mode, &mut sink, &mut read, total, progress)?,
+            }
+        }
+        progress(total, total);
+        let sources = plan.iter().map(|(_, i)| i.clone()).collect();
+        sink.finish(sources)
+    })();
+    match r {
+        Ok(info) => {
+            std::fs::rename(&tmp, out).map_err(|e| {
+                let _ = std::fs::remove_file(&tmp);
+                format!("cannot rename {} to {}: {e}", tmp.display(), out.display())
+            })?;
+            if let Some(dir) = out.parent().filter(|d| !d.as_os_str().is_empty()) {
+                if let Ok(d) = std::fs::File::open(dir) {
+                    let _ = d.sync_all();
+                }
+            }
+            Ok(info)
+        }
+        Err(e) => {
+            let _ = std::fs::remove_file(&tmp);
+            Err(e)
+        }
+    }
+}
+
+/// Reads an index's header and trailer (cheap: no record is read).
+pub fn read_info(index: &Path) -> Result<IndexInfo, String> {
+    let mut f = std::fs::File::open(index)
+        .map_err(|e| format!("cannot open index {}: {e}", index.display()))?;
+    let len = f
+        .metadata()
+        .map_err(|e| format!("cannot read index {}: {e}", index.display()))?
+        .len();
+    let mut hb = [0u8; HEADER];
+    f.read_exact(&mut hb)
+        .map_err(|_| format!("{}: not a kensa index (too short)", index.display()))?;
+    let h = Header::parse(&hb, len, index)?;
+    let mut trailer = vec![0u8; h.trailer_len as usize];
+    f.seek(SeekFrom::Start(h.trailer_off))
+        .and_then(|_| f.read_exact(&mut trailer))
+        .map_err(|e| format!("cannot read index {}: {e}", index.display()))?;
+    h.trailer(&trailer, index)
+}
+
+/// Reads the whole index: recomputes the checksum and re-checks the record order and the
+/// prefix table. Returns the recorded information when everything matches.
+pub fn verify(index: &Path) -> Result<IndexInfo, String> {
+    let c = IndexCorpus::open(index)?;
+    let h = &c.header;
+    let m = &c.map[..];
+    let recs = &m[h.records_off as usize..h.trailer_off as usize];
+    let table = &m[h.table_off as usize..h.records_off as usize];
+    let mut x = Xxh3Default::new();
+    x.update(recs);
+    x.update(table);
+    if x.digest() != h.checksum {
+        return Err(format!(
+            "index {}: checksum mismatch: the file is damaged; rebuild it with `kensa hibp index`",
+            index.display()
+        ));
+    }
+    let rs = h.rec_size;
+    let kb = h.key_bytes;
+    for p in 0..PREFIXES as usize {
+        let (a, b) = (c.table(p), c.table(p + 1));
+        for i in a..b {
+            let r = &recs[i as usize * rs..i as usize * rs + kb];
+            if (r[0] >> 4) as usize != p & 0xF
+                || (i > a && recs[(i as usize - 1) * rs..(i as usize - 1) * rs + kb] >= *r)
+            {
+                return Err(format!(
+                    "index {}: record {i} is out of order: rebuild it with `kensa hibp index`",
+                    index.display()
+                ));
+            }
+        }
+    }
+    Ok(c.info.clone())
+}
+
+/// True when the file starts with the index magic.
+pub(crate) fn is_index(p: &Path) -> Result<bool, String> {
+    let mut f = std::fs::File::open(p)
+        .map_err(|e| format!("cannot open offline corpus {}: {e}", p.display()))?;
+    let mut m = [0u8; 8];
+    let mut got = 0;
+    while got < 8 {
+        match f.read(&mut m[got..]) {
+            Ok(0) => break,
+            Ok(n) => got += n,
+            Err(e) => return Err(format!("cannot read offline corpus {}: {e}", p.display())),
+        }
+    }
+    Ok(got == 8 && &m == MAGIC)
+}
+
+/// An opened, memory-mapped index.
+pub(crate) struct IndexCorpus {
+    pub(crate) path: PathBuf,
+    pub(crate) mode: Mode,
+    pub(crate) info: IndexInfo,
+    header: Header,
+    map: memmap2::Mmap,
+}
+
+impl IndexCorpus {
+    /// Maps the index and checks its header, trailer and prefix table (not the records).
+    pub(crate) fn open(p: &Path) -> Result<IndexCorpus, String> {
+        let file = std::fs::File::open(p)
+            .map_err(|e| format!("cannot open index {}: {e}", p.display()))?;
+        // SAFETY: read-only map; see the text corpus.
+        let map = unsafe { memmap2::Mmap::map(&file) }
+            .map_err(|e| format!("cannot map index {}: {e}", p.display()))?;
+        if map.len() < HEADER {
+            return Err(format!("{}: not a kensa index (too short)", p.display()));
+        }
+        let header = Header::parse(&map[..HEADER], map.len() as u64, p)?;
+        let info = header.trailer(
+            &map[header.trailer_off as usize..(header.trailer_off + header.trailer_len) as usize],
+            p,
+        )?;
+        let c = IndexCorpus {
+            path: p.to_path_buf(),
+            mode: header.mode,
+            info,
+            header,
+            map,
+        };
+        let mut prev = 0u64;
+        for i in 0..=PREFIXES as usize {
+            let t = c.table(i);
+            if t < prev || t > c.header.count || (i == 0 && t != 0) {
+                return Err(format!("index {}: damaged prefix table", p.display()));
+            }
+            prev = t;
+        }
+        if prev != c.header.count {
+            return Err(format!("index {}: damaged prefix table", p.display()));
+        }
+        Ok(c)
+    }
+
+    fn table(&self, i: usize) -> u64 {
+        let o = self.header.table_off as usize + i * 8;
+        u64::from_le_bytes(self.map[o..o + 8].try_into().unwrap_or([0; 8]))
+    }
+
+    fn record(&self, i: u64) -> &[u8] {
+        let o = self.header.records_off as usize + i as usize * self.header.rec_size;
+        &self.map[o..o + self.header.rec_size]
+    }
+
+    /// Looks up sorted distinct keys: prefix table, then a binary search in the prefix's range.
+    pub(crate) fn lookup_chunk(
+        &self,
+        keys: &[[u8; 20]],
+        requests: &AtomicUsize,
+    ) -> Result<Vec<Option<u64>>, String> {
+        let n = self.mode.bytes();
+        let kb = self.header.key_bytes;
+        let rs = self.header.rec_size as u64;
+        let base = self.header.records_off;
+        let mut pages = PageCounter::new();
+        let mut out = Vec::with_capacity(keys.len());
+        let mut released = usize::MAX;
+        for (qi, k) in keys.iter().enumerate() {
+            let p = prefix_of(k) as usize;
+            pages.touch(self.header.table_off as usize + p * 8);
+            let (mut lo, mut hi) = (self.table(p), self.table(p + 1));
+            let want = &k[2..n];
+            let mut found = None;
+            while lo < hi {
+                let mid = lo + (hi - lo) / 2;
+                pages.touch((base + mid * rs) as usize);
+                let r = self.record(mid);
+                match r[..kb].cmp(want) {
+                    std::cmp::Ordering::Less => lo = mid + 1,
+                    std::cmp::Ordering::Greater => hi = mid,
+                    std::cmp::Ordering::Equal => {
+                        let c = u32::from_le_bytes([r[kb], r[kb + 1], r[kb + 2], r[kb + 3]]);
+                        found = Some(u64::from(c));
+                        break;
+                    }
+                }
+            }
+            out.push(found);
+            if qi % 4096 == 4095 {
+                let at = (base + lo * rs) as usize;
+                if released != usize::MAX {
+                    release(&self.map, released, at);
+                }
+                released = at;
+            }
+        }
+        requests.fetch_add(pages.count, Ordering::Relaxed);
+        Ok(out)
+    }
+}
+
+const MAGIC: &[u8; 8] = b"KENSAIDX";
+const VERSION: u32 = 1;
+const HEADER: usize = 64;
+const TABLE_LEN: usize = (PREFIXES as usize + 1) * 8;
+/// Size of the read and write buffers of the build.
+const BUF: usize = 8 << 20;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Text,
+    Dir,
+}
+
+/// The fixed header.
+struct Header {
+    mode: Mode,
+    key_bytes: usize,
+    rec_size: usize,
+    count: u64,
+    table_off: u64,
+    records_off: u64,
+    trailer_off: u64,
+    trailer_len: u64,
+    checksum: u64,
+}
+
+impl Header {
+    fn for_mode(mode: Mode) -> Header {
+        let key_bytes = mode.bytes() - 2;
+        Header {
+            mode,
+            key_bytes,
+            rec_size: key_bytes + 4,
+            count: 0,
+            table_off: HEADER as u64,
+            records_off: (HEADER + TABLE_LEN) as u64,
+            trailer_off: 0,
+            trailer_len: 0,
+            checksum: 0,
+        }
+    }
+
+    fn encode(&self) -> [u8; HEADER] {
+        let mut b = [0u8; HEADER];
+        b[..8].copy_from_slice(MAGIC);
+        b[8..12].copy_from_slice(&VERSION.to_le_bytes());
+        b[12] = match self.mode {
+            Mode::Sha1 => 1,
+            Mode::Ntlm => 2,
+        };
+        b[13] = self.key_bytes as u8;
+        b[14] = self.rec_size as u8;
+        for (i, v) in [
+            self.count,
+            self.table_off,
+            self.records_off,
+            self.trailer_off,
+            self.trailer_len,
+            self.checksum,
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            b[16 + i * 8..24 + i * 8].copy_from_slice(&v.to_le_bytes());
+        }
+        b
+    }
+
+    fn parse(b: &[u8], file_len: u64, p: &Path) -> Result<Header, String> {
+        let bad = |why: &str| format!("index {}: {why}", p.display());
+        if b.len() < HEADER || &b[..8] != MAGIC {
+            return Err(bad("not a kensa index (wrong magic)"));
+        }
+        let version = u32::from_le_bytes([b[8], b[9], b[10], b[11]]);
+        if version != VERSION {
+            return Err(bad(&format!(
+                "format version {version}, this kensa reads {VERSION}: rebuild it"
+            )));
+        }
+        let mode = match b[12] {
+            1 => Mode::Sha1,
+            2 => Mode::Ntlm,
+            _ => return Err(bad("unknown hash mode")),
+        };
+        let u = |i: usize| {
+            let mut x = [0u8; 8];
+            x.copy_from_slice(&b[16 + i * 8..24 + i * 8]);
+            u64::from_le_bytes(x)
+        };
+        let mut h = Header::for_mode(mode);
+        if b[13] as usize != h.key_bytes || b[14] as usize != h.rec_size {
+            return Err(bad("record size does not match the mode"));
+        }
+        h.count = u(0);
+        h.trailer_off = u(3);
+        h.trailer_len = u(4);
+        h.checksum = u(5);
+        let ok = u(1) == h.table_off
+            && u(2) == h.records_off
+            && h.count
+                .checked_mul(h.rec_size as u64)
+                .and_then(|r| r.checked_add(h.records_off))
+                == Some(h.trailer_off)
+            && h.trailer_off.checked_add(h.trailer_len) == Some(file_len);
+        if !ok {
+            return Err(bad(
+                "sizes in the header do not match the file (truncated or damaged)",
+            ));
+        }
+        Ok(h)
+    }
+
+    fn trailer(&self, t: &[u8], p: &Path) -> Result<IndexInfo, String> {
+        let info: IndexInfo = serde_json::from_slice(t)
+            .map_err(|e| format!("index {}: damaged metadata: {e}", p.display()))?;
+        if info.records != self.count
+            || info.mode != self.mode.name()
+            || info.checksum != checksum_text(self.checksum)
+        {
+            return Err(format!(
+                "index {}: metadata does not match the header (damaged)",
+                p.display()
+            ));
+        }
+        Ok(info)
+    }
+}
+
+fn checksum_text(c: u64) -> String {
+    format!("xxh3-64:{c:016x}")
+}
+
+fn tmp_path(out: &Path) -> PathBuf {
+    let mut s = out.as_os_str().to_owned();
+    s.push(".tmp");
+    PathBuf::from(s)
+}
+
+/// Kind, mode and description of one corpus; a missing prefix file is an error here.
+fn survey(c: &Path) -> Result<(Kind, Mode, SourceInfo), String> {
+    let meta =
+        std::fs::metadata(c).map_err(|e| format!("cannot read corpus {}: {e}", c.display()))?;
+    if meta.is_dir() {
+        let mode = dir_mode(c)?;
+        let mut size = 0u64;
+        let mut newest: Option<std::time::SystemTime> = None;
+        for p in 0..PREFIXES {
+            let f = prefix_path(c, p);
+            let m = std::fs::metadata(&f).map_err(|_| {
+                format!(
+                    "corpus directory {}: prefix file {} is missing (the directory must hold \
+                     00000.txt … FFFFF.txt)",
+                    c.display(),
+                    f.display()
+                )
+            })?;
+            size += m.len();
+            if let Ok(t) = m.modified() {
+                newest = Some(newest.map_or(t, |n| n.max(t)));
+            }
+        }
+        let modified = newest.map(|t| {
+            chrono::DateTime::<chrono::Utc>::from(t)
+                .format("%Y-%m-%d")
+                .to_string()
+        });
+        let info = SourceInfo {
+            path: c.display().to_string(),
+            kind: "prefix-dir".into(),
+            size,
+            files: u64::from(PREFIXES),
+            modified,
+        };
+        return Ok((Kind::Dir, mode, info));
+    }
+    if is_index(c)? {
+        return Err(format!(
+            "{} is already a kensa index: give the text corpus",
+            c.display()
+        ));
+    }
+    let mut f = std::fs::File::open(c).map_err(|e| format!("cannot open {}: {e}", c.display()))?;
+    let mut head = [0u8; 80];
+    let mut got = 0;
+    while got < head.len() {
+        match f.read(&mut head[got..]) {
+            Ok(0) => break,
+            Ok(k) => got += k,
+            Err(e) => return Err(format!("cannot read {}: {e}", c.display())),
+        }
+    }
+    let mode = head[..got]
+        .iter()
+        .position(|&b| b == b':')
+        .and_then(Mode::from_hex_len)
+        .ok_or_else(|| {
+            format!(
+                "{}:1: not `HASH:COUNT` with a 40-character SHA-1 or 32-character NTLM hash",
+                c.display()
+            )
+        })?;
+    let info = SourceInfo {
+        path: c.display().to_string(),
+        kind: "sorted-text".into(),
+        size: meta.len(),
+        files: 1,
+        modified: mtime_date(&meta),
+    };
+    Ok((Kind::Text, mode, info))
+}
+
+/// Receives the records in order, checks the order and writes them.
+struct Sink<'a> {
+    file: std::fs::File,
+    tmp: &'a Path,
+    header: Header,
+    table: Vec<u64>,
+    /// Prefixes below this have their table entry set.
+    next_prefix: usize,
+    prev: [u8; 20],
+    have_prev: bool,
+    buf: Vec<u8>,
+    hasher: Xxh3Default,
+    dropped_zero: u64,
+}
+
+impl<'a> Sink<'a> {
+    fn new(mut file: std::fs::File, mode: Mode, tmp: &'a Path) -> Result<Sink<'a>, String> {
+        let header = Header::for_mode(mode);
+        file.seek(SeekFrom::Start(header.records_off))
+            .map_err(|e| format!("cannot write {}: {e}", tmp.display()))?;
+        Ok(Sink {
+            file,
+            tmp,
+            header,
+            table: vec![0u64; PREFIXES as usize + 1],
+            next_prefix: 0,
+            prev: [0; 20],
+            have_prev: false,
+            buf: Vec::with_capacity(BUF),
+            hasher: Xxh3Default::new(),
+            dropped_zero: 0,
+        })
+    }
+
+    /// One hash in input order (`where_` names `file:line` for errors).
+    #[inline]
+    fn push(
+        &mut self,
+        h: &[u8; 20],
+        count: u64,
+        where_: &dyn Fn() -> String,
+    ) -> Result<(), String> {
+        let n = self.header.mode.bytes();
+        if self.have_prev && self.prev[..n] >= h[..n] {
+            return Err(format!(
+                "{}: {}",
+                where_(),
+                if self.prev[..n] == h[..n] {
+                    "duplicate hash"
+                } else {
+                    "hash out of order (the corpus must be sorted by hash)"
+                }
+            ));
+        }
+        self.prev = *h;
+        self.have_prev = true;
+        if count == 0 {
+            self.dropped_zero += 1;
+            return Ok(());
+        }
+        let p = prefix_of(h) as usize;
+        while self.next_prefix <= p {
+            self.table[self.next_prefix] = self.header.count;
+            self.next_prefix += 1;
+        }
+        self.buf.extend_from_slice(&h[2..n]);
+        let c = u32::try_from(count).unwrap_or(u32::MAX);
+        self.buf.extend_from_slice(&c.to_le_bytes());
+        self.header.count += 1;
+        if self.buf.len() + 64 > BUF {
+            self.flush()?;
+        }
+        Ok(())
+    }
+
+    fn flush(&mut self) -> Result<(), String> {
+        self.hasher.update(&self.buf);
+        self.file
+            .write_all(&self.buf)
+            .map_err(|e| format!("cannot write {}: {e}", self.tmp.display()))?;
+        self.buf.clear();
+        Ok(())
+    }
+
+    fn finish(mut self, sources: Vec<SourceInfo>) -> Result<IndexInfo, String> {
+        self.flush()?;
+        while self.next_prefix <= PREFIXES as usize {
+            self.table[self.next_prefix] = self.header.count;
+            self.next_prefix += 1;
+        }
+        let mut tb = Vec::with_capacity(TABLE_LEN);
+        for t in &self.table {
+            tb.extend_from_slice(&t.to_le_bytes());
+        }
+        self.hasher.update(&tb);
+        self.header.checksum = self.hasher.digest();
+        let corpus_date = sources.iter().filter_map(|s| s.modified.clone()).max();
+        let info = IndexInfo {
+            format: VERSION,
+            mode: self.header.mode.name().into(),
+            records: self.header.count,
+            checksum: checksum_text(self.header.checksum),
+            built_at: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+            corpus_date,
+            sources,
+            dropped_zero: self.dropped_zero,
+        };
+        let trailer = serde_json::to_vec_pretty(&info)
+            .map_err(|e| format!("cannot encode index metadata: {e}"))?;
+        self.header.trailer_off =
+            self.header.records_off + self.header.count * self.header.rec_size as u64;
+        self.header.trailer_len = trailer.len() as u64;
+        let io = |e: std::io::Error| format!("cannot write {}: {e}", self.tmp.display());
+        self.file.write_all(&trailer).map_err(io)?;
+        self.file.seek(SeekFrom::Start(0)).map_err(io)?;
+        self.file.write_all(&self.header.encode()).map_err(io)?;
+        self.file.write_all(&tb).map_err(io)?;
+        self.file.sync_all().map_err(io)?;
+        Ok(info)
+    }
+}
+
+/// Streams one sorted text file into the sink, 8 MiB at a time.
+fn stream_text(
+    path: &Path,
+    mode: Mode,
+    sink: &mut Sink,
+    read: &mut u64,
+    total: u64,
+    progress: &(dyn Fn(u64, u64) + Sync),
+) -> Result<(), String> {
+    let mut f =
+        std::fs::File::open(path).map_err(|e| format!("cannot open {}: {e}", path.display()))?;
+    let hex_len = mode.hex_len();
+    let mut buf = vec![0u8; BUF];
+    let mut filled = 0usize;
+    let mut line_no = 0u64;
+    let mut h = [0u8; 20];
+    let mut eof = false;
+    while !eof {
+        let k = f
+            .read(&mut buf[filled..])
+            .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        if k == 0 {
+            eof = true;
+        }
+        filled += k;
+        *read += k as u64;
+        let mut start = 0usize;
+        loop {
+            let rest = &buf[start..filled];
+            let (line, next) = match rest.iter().position(|&c| c == b'\n') {
+                Some(i) => (&rest[..i], start + i + 1),
+                None if eof && !rest.is_empty() => (rest, filled),
+                None => break,
+            };
+            line_no += 1;
+            let ln = line_no;
+            let where_ = || format!("{}:{ln}", path.display());
+            let count = parse_line(line, hex_len, &mut h)
+                .map_err(|why| format!("{}: {why} (a {} corpus)", where_(), mode.label()))?;
+            sink.push(&h, count, &where_)?;
+            start = next;
+        }
+        if start == 0 && filled == buf.len() {
+            return Err(format!("{}:{}: line too long", path.display(), line_no + 1));
+        }
+        buf.copy_within(start..filled, 0);
+        filled -= start;
+        progress(*read, total);
+    }
+    Ok(())
+}
+
+/// Streams the prefix files of a directory, 00000 to FFFFF, into the sink.
+fn stream_dir(
+    dir: &Path,
+    mode: Mode,
+    sink: &mut Sink,
+    read: &mut u64,
+    total: u64,
+    progress: &(dyn Fn(u64, u64) + Sync),
+) -> Result<(), String> {
+    let mut data = Vec::with_capacity(1 << 16);
+    for p in 0..PREFIXES {
+        let file = prefix_path(dir, p);
+        data.clear();
+        std::fs::File::open(&file)
+            .and_then(|mut f| f.read_to_end(&mut data))
+            .map_err(|e| format!("cannot read prefix file {}: {e}", file.display()))?;
+        *read += data.len() as u64;
+        let dropped = parse_prefix_file(&file, p, mode, &data, &mut |h, c, ln| {
+            sink.push(h, c, &|| format!("{}:{ln}", file.display()))
+        })?;
+        sink.dropped_zero += dropped;
+        if p % 1024 == 1023 {
+            progress(*read, total);
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,462 @@
+//! Offline Pwned Passwords corpora: the downloader's sorted text file, its per-prefix directory,
+//! or a kensa index — memory-mapped and walked once per batch of sorted queries.
+//!
+//! [`OfflineSource::open`] takes up to one corpus per hash mode (SHA-1 and NTLM) and tells each
+//! path's kind apart by content:
+//! - a kensa index (starts with the magic `KENSAIDX`, see [`index`]);
+//! - a directory of per-prefix range bodies `00000.txt` … `FFFFF.txt` (`SUFFIX:COUNT`, the mode
+//!   told by the suffix length: 35 = SHA-1, 27 = NTLM; `:0` padding lines are dropped);
+//! - the downloader's single text file sorted by full hash (`HASH:COUNT`, 40 hex = SHA-1,
+//!   32 hex = NTLM), searched in place by interpolation (hashes are uniform), so that one query
+//!   touches about one or two pages.
+//!
+//! Every line the lookups touch is validated (shape, hex, count, order against its neighbours);
+//! any malformed line makes every query of that mode a [`Lookup::Error`] naming the file and the
+//! byte offset (and the line number when it is known). A mode without a corpus answers
+//! `Lookup::Error`, never `NotFound`.
+//!
+//! [`BreachSource::requests`] counts the 4 KiB pages of the text files and indexes touched by
+//! the lookups (a page shared by consecutive queries counts once) plus the per-prefix files read.
+
+pub mod index;
+
+mod dir;
+mod text;
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
+
+use rayon::prelude::*;
+
+use super::{BreachSource, Lookup, Query};
+
+pub use index::{build_index, read_info, verify, IndexInfo, SourceInfo};
+
+/// An offline breach source: at most one corpus per mode.
+pub struct OfflineSource {
+    sha1: Option<Corpus>,
+    ntlm: Option<Corpus>,
+    requests: AtomicUsize,
+}
+
+impl OfflineSource {
+    /// Opens each path (index, per-prefix directory or sorted text file, told apart by content).
+    /// Two corpora of one mode, an unreadable path or an unrecognised format are errors.
+    pub fn open(paths: &[PathBuf]) -> Result<OfflineSource, String> {
+        let mut src = OfflineSource {
+            sha1: None,
+            ntlm: None,
+            requests: AtomicUsize::new(0),
+        };
+        if paths.is_empty() {
+            return Err("no offline breach corpus given".into());
+        }
+        for p in paths {
+            let corpus = Corpus::open(p)?;
+            let slot = match corpus.mode() {
+                Mode::Sha1 => &mut src.sha1,
+                Mode::Ntlm => &mut src.ntlm,
+            };
+            if let Some(prev) = slot {
+                return Err(format!(
+                    "two offline {} corpora given ({} and {}): give at most one per mode",
+                    corpus.mode().label(),
+                    prev.path().display(),
+                    p.display()
+                ));
+            }
+            *slot = Some(corpus);
+        }
+        Ok(src)
+    }
+}
+
+impl BreachSource for OfflineSource {
+    fn mode(&self) -> &'static str {
+        "offline"
+    }
+
+    fn dataset(&self) -> String {
+        let parts: Vec<String> = [&self.sha1, &self.ntlm]
+            .into_iter()
+            .flatten()
+            .map(|c| c.describe())
+            .collect();
+        format!("Pwned Passwords offline corpus: {}", parts.join("; "))
+    }
+
+    fn lookup(&self, queries: &[Query], progress: &(dyn Fn(usize) + Sync)) -> Vec<Lookup> {
+        let mut out: Vec<Option<Lookup>> = vec![None; queries.len()];
+        let done = Mutex::new(0usize);
+        for mode in [Mode::Sha1, Mode::Ntlm] {
+            // Distinct keys of this mode, sorted, with the positions asking for each.
+            let mut keyed: Vec<([u8; 20], usize)> = queries
+                .iter()
+                .enumerate()
+                .filter_map(|(i, q)| key_of(q, mode).map(|k| (k, i)))
+                .collect();
+            if keyed.is_empty() {
+                continue;
+            }
+            keyed.sort_unstable();
+            let mut keys: Vec<[u8; 20]> = Vec::with_capacity(keyed.len());
+            for (k, _) in &keyed {
+                if keys.last() != Some(k) {
+                    keys.push(*k);
+                }
+            }
+            let corpus = match mode {
+                Mode::Sha1 => self.sha1.as_ref(),
+                Mode::Ntlm => self.ntlm.as_ref(),
+            };
+            let answers: Result<Vec<Option<u64>>, String> = match corpus {
+                None => Err(format!("no offline {} corpus given", mode.label())),
+                Some(c) => {
+                    let tick = |n: usize| {
+                        let mut d = done.lock().unwrap_or_else(|p| p.into_inner());
+                        *d += n;
+                        progress((*d).min(queries.len()));
+                    };
+                    c.lookup_sorted(&keys, &self.requests, &tick)
+                }
+            };
+            let mut ki = 0usize;
+            for (k, i) in &keyed {
+                while keys[ki] != *k {
+                    ki += 1;
+                }
+                out[*i] = Some(match &answers {
+                    Ok(a) => match a[ki] {
+                        Some(n) => Lookup::Found(n),
+                        None => Lookup::NotFound,
+                    },
+                    Err(e) => Lookup::Error(e.clone()),
+                });
+            }
+        }
+        progress(queries.len());
+        out.into_iter()
+            .map(|a| a.unwrap_or_else(|| Lookup::Error("lookup was not performed".into())))
+            .collect()
+    }
+
+    fn requests(&self) -> usize {
+        self.requests.load(Ordering::Relaxed)
+    }
+
+    /// The oldest corpus date among the corpora given (an index's recorded corpus date, a text
+    /// file's or a directory's modification date): the evidence never overstates freshness.
+    fn date(&self) -> Option<String> {
+        [&self.sha1, &self.ntlm]
+            .into_iter()
+            .flatten()
+            .filter_map(|c| c.date())
+            .min()
+    }
+}
+
+/// The hash mode of a corpus.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) enum Mode {
+    Sha1,
+    Ntlm,
+}
+
+impl Mode {
+    /// Bytes in a hash.
+    pub(crate) fn bytes(self) -> usize {
+        match self {
+            Mode::Sha1 => 20,
+            Mode::Ntlm => 16,
+        }
+    }
+    /// Hex characters in a full hash.
+    pub(crate) fn hex_len(self) -> usize {
+        self.bytes() * 2
+    }
+    pub(crate) fn label(self) -> &'static str {
+        match self {
+            Mode::Sha1 => "SHA-1",
+            Mode::Ntlm => "NTLM",
+        }
+    }
+    /// The name used in [`IndexInfo::mode`].
+    pub(crate) fn name(self) -> &'static str {
+        match self {
+            Mode::Sha1 => "sha1",
+            Mode::Ntlm => "ntlm",
+        }
+    }
+    /// The mode whose full hashes have `n` hex characters.
+    pub(crate) fn from_hex_len(n: usize) -> Option<Mode> {
+        match n {
+            40 => Some(Mode::Sha1),
+            32 => Some(Mode::Ntlm),
+            _ => None,
+        }
+    }
+    /// Longest acceptable line: hash, `:`, 20 count digits, CR.
+    pub(crate) fn max_line(self) -> usize {
+        self.hex_len() + 22
+    }
+}
+
+/// An opened corpus of one mode.
+enum Corpus {
+    Index(index::IndexCorpus),
+    Text(text::TextCorpus),
+    Dir(dir::DirCorpus),
+}
+
+impl Corpus {
+    fn open(p: &Path) -> Result<Corpus, String> {
+        let meta = std::fs::metadata(p)
+            .map_err(|e| format!("cannot read offline corpus {}: {e}", p.display()))?;
+        if meta.is_dir() {
+            return Ok(Corpus::Dir(dir::DirCorpus::open(p)?));
+        }
+        if index::is_index(p)? {
+            return Ok(Corpus::Index(index::IndexCorpus::open(p)?));
+        }
+        Ok(Corpus::Text(text::TextCorpus::open(p)?))
+    }
+    fn mode(&self) -> Mode {
+        match self {
+            Corpus::Index(c) => c.mode,
+            Corpus::Text(c) => c.mode,
+            Corpus::Dir(c) => c.mode,
+        }
+    }
+    fn path(&self) -> &Path {
+        match self {
+            Corpus::Index(c) => &c.path,
+            Corpus::Text(c) => &c.path,
+            Corpus::Dir(c) => &c.path,
+        }
+    }
+    fn date(&self) -> Option<String> {
+        match self {
+            Corpus::Index(c) => c.info.corpus_date.clone(),
+            Corpus::Text(c) => c.date.clone(),
+            Corpus::Dir(c) => c.date.clone(),
+        }
+    }
+    fn describe(&self) -> String {
+        let date = self.date().map(|d| format!(", {d}")).unwrap_or_default();
+        let (kind, extra) = match self {
+            Corpus::Index(c) => ("kensa index", format!(", {} records", c.info.records)),
+            Corpus::Text(_) => ("sorted text", String::new()),
+            Corpus::Dir(_) => ("per-prefix directory", String::new()),
+        };
+        format!(
+            "{} {kind} {}{extra}{date}",
+            self.mode().label(),
+            self.path().display()
+        )
+    }
+    /// Answers sorted, distinct keys; `Err` when the corpus is malformed (all of them fail).
+    fn lookup_sorted(
+        &self,
+        keys: &[[u8; 20]],
+        requests: &AtomicUsize,
+        tick: &(dyn Fn(usize) + Sync),
+    ) -> Result<Vec<Option<u64>>, String> {
+        if let Corpus::Dir(c) = self {
+            return c.lookup_sorted(keys, requests, tick);
+        }
+        // Independent chunks of the sorted keys, each walking its own part of the file.
+        let threads = rayon::current_num_threads().max(1);
+        let chunk = keys.len().div_ceil(threads * 4).max(1024);
+        let parts: Vec<Result<Vec<Option<u64>>, String>> = keys
+            .par_chunks(chunk)
+            .map(|ks| {
+                let r = match self {
+                    Corpus::Index(c) => c.lookup_chunk(ks, requests),
+                    Corpus::Text(c) => c.lookup_chunk(ks, requests),
+                    Corpus::Dir(_) => unreachable!("handled above"),
+                };
+                tick(ks.len());
+                r
+            })
+            .collect();
+        let mut all = Vec::with_capacity(keys.len());
+        for p in parts {
+            all.extend(p?);
+        }
+        Ok(all)
+    }
+}
+
+/// The query's hash in a 20-byte buffer when it is of `mode`.
+fn key_of(q: &Query, mode: Mode) -> Option<[u8; 20]> {
+    let mut k = [0u8; 20];
+    match (q, mode) {
+        (Query::Sha1(h), Mode::Sha1) => k.copy_from_slice(h),
+        (Query::Ntlm(h), Mode::Ntlm) => k[..16].copy_from_slice(h),
+        _ => return None,
+    }
+    Some(k)
+}
+
+/// Hex digit values, 0xFF for anything else.
+const NIBBLE: [u8; 256] = {
+    let mut t = [0xFFu8; 256];
+    let mut i = 0;
+    while i < 10 {
+        t[b'0' as usize + i] = i as u8;
+        i += 1;
+    }
+    let mut i = 0;
+    while i < 6 {
+        t[b'A' as usize + i] = 10 + i as u8;
+        t[b'a' as usize + i] = 10 + i as u8;
+        i += 1;
+    }
+    t
+};
+
+/// Decodes `2 * out.len()` hex characters into `out`; false when one is not a hex digit.
+pub(crate) fn decode_hex(src: &[u8], out: &mut [u8]) -> bool {
+    let mut bad = 0u8;
+    for (o, pair) in out.iter_mut().zip(src.chunks_exact(2)) {
+        let hi = NIBBLE[pair[0] as usize];
+        let lo = NIBBLE[pair[1] as usize];
+        bad |= hi | lo;
+        *o = (hi << 4) | (lo & 0x0F);
+    }
+    bad & 0xF0 == 0
+}
+
+/// Parses a decimal count of 1–20 digits that fits a u64.
+pub(crate) fn parse_count(s: &[u8]) -> Option<u64> {
+    if s.is_empty() || s.len() > 20 {
+        return None;
+    }
+    let mut n: u64 = 0;
+    for &c in s {
+        let d = c.wrapping_sub(b'0');
+        if d > 9 {
+            return None;
+        }
+        n = n.checked_mul(10)?.checked_add(d as u64)?;
+    }
+    Some(n)
+}
+
+/// Parses one `HASH:COUNT` line (without its `\n`; a trailing `\r` is allowed) whose hash has
+/// `hex_len` characters, into `out` (`hex_len / 2` bytes). `Err` says what is wrong.
+pub(crate) fn parse_line(line: &[u8], hex_len: usize, out: &mut [u8]) -> Result<u64, String> {
+    let line = line.strip_suffix(b"\r").unwrap_or(line);
+    let colon = line
+        .iter()
+        .position(|&c| c == b':')
+        .ok_or_else(|| "no `:COUNT` after the hash".to_string())?;
+    if colon != hex_len {
+        return Err(format!(
+            "hash of {colon} characters where {hex_len} are expected"
+        ));
+    }
+    if !decode_hex(&line[..hex_len], &mut out[..hex_len / 2]) {
+        return Err("hash is not hexadecimal".into());
+    }
+    parse_count(&line[hex_len + 1..]).ok_or_else(|| "count is not a decimal number".to_string())
+}
+
+/// A file's modification date as `YYYY-MM-DD` (UTC).
+pub(crate) fn mtime_date(meta: &std::fs::Metadata) -> Option<String> {
+    let t = meta.modified().ok()?;
+    Some(
+        chrono::DateTime::<chrono::Utc>::from(t)
+            .format("%Y-%m-%d")
+            .to_string(),
+    )
+}
+
+/// The first 8 bytes of a hash as a big-endian number (for interpolation).
+pub(crate) fn key64(h: &[u8]) -> u64 {
+    let mut b = [0u8; 8];
+    b.copy_from_slice(&h[..8]);
+    u64::from_be_bytes(b)
+}
+
+/// Size of the pages counted by [`BreachSource::requests`].
+pub(crate) const PAGE: usize = 4096;
+
+/// Counts the distinct pages a chunk walk touches (consecutive repeats count once).
+pub(crate) struct PageCounter {
+    last: usize,
+    pub(crate) count: usize,
+}
+
+impl PageCounter {
+    pub(crate) fn new() -> Self {
+        PageCounter {
+            last: usize::MAX,
+            count: 0,
+        }
+    }
+    pub(crate) fn touch(&mut self, off: usize) {
+        let p = off / PAGE;
+        if p != self.last {
+            self.last = p;
+            self.count += 1;
+        }
+    }
+}
+
+/// Tells the kernel the walked part `[from, to)` of a map is no longer needed, so the
+/// resident set of a long batched walk stays small (the pages remain in the page cache).
+pub(crate) fn release(map: &memmap2::Mmap, from: usize, to: usize) {
+    let to = to.min(map.len());
+    if to > from + 16 * PAGE {
+        // SAFETY: the map is read-only and file-backed: a dropped page is read again from
+        // the file on the next access, so no data the program relies on is lost.
+        #[cfg(unix)]
+        unsafe {
+            let _ = map.unchecked_advise_range(memmap2::UncheckedAdvice::DontNeed, from, to - from);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hex_and_counts_parse_without_allocation() {
+        let mut out = [0u8; 2];
+        assert!(decode_hex(b"0aFf", &mut out));
+        assert_eq!(out, [0x0A, 0xFF]);
+        assert!(!decode_hex(b"0g00", &mut out));
+        assert_eq!(parse_count(b"18446744073709551615"), Some(u64::MAX));
+        assert_eq!(parse_count(b"18446744073709551616"), None);
+        assert_eq!(parse_count(b""), None);
+        assert_eq!(parse_count(b"1 "), None);
+    }
+
+    #[test]
+    fn lines_are_checked_for_length_hex_and_count() {
+        let mut h = [0u8; 20];
+        let ok = b"31D6CFE0D16AE931B73C59D7E0C089C0:42\r";
+        assert_eq!(parse_line(ok, 32, &mut h), Ok(42));
+        assert_eq!(h[0], 0x31);
+        assert!(parse_line(ok, 40, &mut h)
+            .unwrap_err()
+            .contains("32 characters"));
+        assert!(parse_line(b"31D6CFE0D16AE931B73C59D7E0C089CZ:1", 32, &mut h).is_err());
+        assert!(parse_line(b"31D6CFE0D16AE931B73C59D7E0C089C0:", 32, &mut h).is_err());
+        assert!(parse_line(b"31D6CFE0D16AE931B73C59D7E0C089C0", 32, &mut h).is_err());
+    }
+
+    #[test]
+    fn pages_count_once_per_run() {
+        let mut p = PageCounter::new();
+        for off in [0, 10, 4095, 4096, 4100, 0] {
+            p.touch(off);
+        }
+        assert_eq!(p.count, 3);
+        assert_eq!(dir::prefix_of(&[0xAB, 0xCD, 0xEF]), 0xABCDE);
+        assert_eq!(key64(&[1, 0, 0, 0, 0, 0, 0, 2, 9]), (1 << 56) | 2);
+    }
+}

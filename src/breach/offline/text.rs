@@ -1,0 +1,261 @@
+//! The downloader's single text file sorted by full hash, searched in place: memory-mapped,
+//! interpolation search from the hash value, every touched line validated.
+
+use std::cmp::Ordering as Cmp;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use super::{key64, mtime_date, parse_line, release, Mode, PageCounter};
+
+/// A sorted `HASH:COUNT` text file.
+pub(crate) struct TextCorpus {
+    pub(crate) path: PathBuf,
+    pub(crate) mode: Mode,
+    pub(crate) date: Option<String>,
+    map: memmap2::Mmap,
+}
+
+/// Below this many bytes left between the bounds, lines are scanned one by one.
+const SCAN: usize = 8192;
+
+impl TextCorpus {
+    /// Maps the file and tells the mode from its first line.
+    pub(crate) fn open(p: &Path) -> Result<TextCorpus, String> {
+        let file = std::fs::File::open(p)
+            .map_err(|e| format!("cannot open offline corpus {}: {e}", p.display()))?;
+        let meta = file
+            .metadata()
+            .map_err(|e| format!("cannot read offline corpus {}: {e}", p.display()))?;
+        if meta.len() == 0 {
+            return Err(format!("offline corpus {} is empty", p.display()));
+        }
+        // SAFETY: the map is only read; a corpus truncated by another program while we read
+        // it is outside what kensa can defend against (as for any mapped input).
+        let map = unsafe { memmap2::Mmap::map(&file) }
+            .map_err(|e| format!("cannot map offline corpus {}: {e}", p.display()))?;
+        let first = &map[..map.len().min(80)];
+        let colon = first.iter().position(|&c| c == b':');
+        let mode = colon.and_then(Mode::from_hex_len).ok_or_else(|| {
+            format!(
+                "offline corpus {}: line 1 is not `HASH:COUNT` with a 40-character SHA-1 or \
+                 32-character NTLM hash (not a Pwned Passwords file, a per-prefix directory or a \
+                 kensa index)",
+                p.display()
+            )
+        })?;
+        let corpus = TextCorpus {
+            path: p.to_path_buf(),
+            mode,
+            date: mtime_date(&meta),
+            map,
+        };
+        // The first line must parse (catches binary files that happen to hold a colon).
+        let mut h = [0u8; 20];
+        corpus.line_at(0, &mut h, &mut PageCounter::new())?;
+        Ok(corpus)
+    }
+
+    fn data(&self) -> &[u8] {
+        &self.map
+    }
+
+    /// Looks up sorted distinct keys, walking forward through the file.
+    pub(crate) fn lookup_chunk(
+        &self,
+        keys: &[[u8; 20]],
+        requests: &AtomicUsize,
+    ) -> Result<Vec<Option<u64>>, String> {
+        let n = self.mode.bytes();
+        let mut pages = PageCounter::new();
+        let mut out = Vec::with_capacity(keys.len());
+        // Lines before `lo` all hold hashes below the current key; `lo_hash` is the last of them.
+        let mut lo = 0usize;
+        let mut lo_hash: Option<[u8; 20]> = None;
+        let mut released = usize::MAX;
+        let r = (|| {
+            for (i, k) in keys.iter().enumerate() {
+                out.push(self.find(&k[..n], &mut lo, &mut lo_hash, &mut pages)?);
+                if i % 4096 == 4095 {
+                    if released != usize::MAX {
+                        release(&self.map, released, lo);
+                    }
+                    released = lo;
+                }
+            }
+            Ok(())
+        })();
+        requests.fetch_add(pages.count, Ordering::Relaxed);
+        r.map(|()| out)
+    }
+
+    /// Finds one key at or after line start `lo`; on return `lo` and `lo_hash` are advanced so
+    /// that they hold for any larger key.
+    fn find(
+        &self,
+        h: &[u8],
+        lo: &mut usize,
+        lo_hash: &mut Option<[u8; 20]>,
+        pages: &mut PageCounter,
+    ) -> Result<Option<u64>, String> {
+        let data = self.data();
+        let n = self.mode.bytes();
+        let mut hi = data.len();
+        let mut hi_hash: Option<[u8; 20]> = None;
+        let k = key64(h) as u128;
+        let mut buf = [0u8; 20];
+        let mut steps = 0u32;
+        loop {
+            if hi - *lo <= SCAN {
+                return self.scan(h, lo, lo_hash, hi, hi_hash.as_ref(), pages);
+            }
+            // Estimate the byte offset from the hash value between the bounds' keys; after a
+            // few rounds (non-uniform data) fall back to bisection.
+            let lk = lo_hash.as_ref().map_or(0, |x| key64(&x[..n]) as u128);
+            let hk = hi_hash
+                .as_ref()
+                .map_or(1u128 << 64, |x| key64(&x[..n]) as u128);
+            let span = (hi - *lo) as u128;
+            let pos = if steps < 4 && hk > lk {
+                *lo + ((k.saturating_sub(lk)) * span / (hk - lk)) as usize
+            } else {
+                *lo + (hi - *lo) / 2
+            };
+            steps += 1;
+            let pos = pos.clamp(*lo, hi - 1);
+            let ls = self.line_start(pos, *lo)?;
+            let (count, next) = self.line_at(ls, &mut buf, pages)?;
+            self.check_between(ls, &buf[..n], lo_hash.as_ref(), hi_hash.as_ref())?;
+            match buf[..n].cmp(h) {
+                Cmp::Equal => {
+                    self.check_next(next, &buf[..n], pages)?;
+                    *lo = next;
+                    *lo_hash = Some(buf);
+                    return Ok((count > 0).then_some(count));
+                }
+                Cmp::Less => {
+                    *lo = next;
+                    *lo_hash = Some(buf);
+                }
+                Cmp::Greater => {
+                    self.check_next(next, &buf[..n], pages)?;
+                    hi = ls;
+                    hi_hash = Some(buf);
+                }
+            }
+        }
+    }
+
+    /// Scans the lines in `[lo, hi)` one by one.
+    fn scan(
+        &self,
+        h: &[u8],
+        lo: &mut usize,
+        lo_hash: &mut Option<[u8; 20]>,
+        hi: usize,
+        hi_hash: Option<&[u8; 20]>,
+        pages: &mut PageCounter,
+    ) -> Result<Option<u64>, String> {
+        let n = self.mode.bytes();
+        let mut buf = [0u8; 20];
+        while *lo < hi {
+            let (count, next) = self.line_at(*lo, &mut buf, pages)?;
+            self.check_between(*lo, &buf[..n], lo_hash.as_ref(), hi_hash)?;
+            match buf[..n].cmp(h) {
+                Cmp::Less => {
+                    *lo = next;
+                    *lo_hash = Some(buf);
+                }
+                Cmp::Equal => {
+                    self.check_next(next, &buf[..n], pages)?;
+                    *lo = next;
+                    *lo_hash = Some(buf);
+                    return Ok((count > 0).then_some(count));
+                }
+                Cmp::Greater => {
+                    self.check_next(next, &buf[..n], pages)?;
+                    return Ok(None);
+                }
+            }
+        }
+        Ok(None)
+    }
+
+    /// Checks that the line at `next` (when there is one) sorts after `h`: the answer of a
+    /// query is validated against both neighbours.
+    fn check_next(&self, next: usize, h: &[u8], pages: &mut PageCounter) -> Result<(), String> {
+        if next >= self.data().len() {
+            return Ok(());
+        }
+        let mut buf = [0u8; 20];
+        self.line_at(next, &mut buf, pages)?;
+        if buf[..h.len()] <= *h {
+            return Err(self.bad(
+                next,
+                "lines out of order or duplicated (the file must be sorted)",
+            ));
+        }
+        Ok(())
+    }
+
+    /// The start of the line holding byte `pos` (no earlier than `floor`, itself a line start).
+    fn line_start(&self, pos: usize, floor: usize) -> Result<usize, String> {
+        let data = self.data();
+        let from = floor.max(pos.saturating_sub(self.mode.max_line()));
+        match data[from..pos].iter().rposition(|&c| c == b'\n') {
+            Some(i) => Ok(from + i + 1),
+            None if from == floor => Ok(floor),
+            None => Err(self.bad(from, "line too long")),
+        }
+    }
+
+    /// Parses the line starting at `off` into `out`; returns its count and the next line start.
+    fn line_at(
+        &self,
+        off: usize,
+        out: &mut [u8; 20],
+        pages: &mut PageCounter,
+    ) -> Result<(u64, usize), String> {
+        let data = self.data();
+        pages.touch(off);
+        let end = data.len().min(off + self.mode.max_line() + 1);
+        let (line, next) = match data[off..end].iter().position(|&c| c == b'\n') {
+            Some(i) => (&data[off..off + i], off + i + 1),
+            None if end == data.len() => (&data[off..end], end),
+            None => return Err(self.bad(off, "line too long")),
+        };
+        pages.touch(next.saturating_sub(1));
+        let count = parse_line(line, self.mode.hex_len(), out).map_err(|why| {
+            self.bad(off, &format!("{why} (a {} corpus line)", self.mode.label()))
+        })?;
+        Ok((count, next))
+    }
+
+    /// Checks that the hash read at `off` lies strictly between its known neighbours.
+    fn check_between(
+        &self,
+        off: usize,
+        h: &[u8],
+        below: Option<&[u8; 20]>,
+        above: Option<&[u8; 20]>,
+    ) -> Result<(), String> {
+        let n = h.len();
+        if below.is_some_and(|b| &b[..n] >= h) || above.is_some_and(|a| &a[..n] <= h) {
+            return Err(self.bad(
+                off,
+                "lines out of order or duplicated (the file must be sorted)",
+            ));
+        }
+        Ok(())
+    }
+
+    /// An error naming the file and the line. Only on this error path are the newlines before
+    /// `off` counted (one sequential read up to the bad line), so lookups stay random-access.
+    fn bad(&self, off: usize, why: &str) -> String {
+        let end = off.min(self.map.len());
+        let line = self.map[..end].iter().filter(|&&c| c == b'\n').count() + 1;
+        format!(
+            "{}:{line}: {why} (byte offset {off}); `kensa hibp index` validates every line of a corpus",
+            self.path.display()
+        )
+    }
+}
