@@ -954,3 +954,53 @@ fn downloaded_prefix_directory_works_as_a_corpus_and_the_cache_saves_requests() 
     assert!(second["run"]["breach_cache_hits"].as_u64().unwrap() > 0);
     assert_eq!(breach_map(&online), breach_map(&second));
 }
+
+#[test]
+fn all_formats_are_written_consistent_and_free_of_secrets() {
+    let (o, ev, d) = audit(&[
+        "--manifest",
+        example().to_str().unwrap(),
+        "--hibp",
+        "off",
+        "--format",
+        "all",
+        QUICK[0],
+        QUICK[1],
+    ]);
+    assert_eq!(code(&o), 1);
+    let dir = d.path().join("report");
+    for f in [
+        "evidence.json",
+        "evidence.md",
+        "evidence.html",
+        "evidence.csv",
+        "evidence.xlsx",
+    ] {
+        assert!(dir.join(f).is_file(), "{f} missing");
+    }
+    // The workbook: a zip whose XML parts carry the answers and no secret.
+    let file = fs::File::open(dir.join("evidence.xlsx")).unwrap();
+    let mut zip = zip::ZipArchive::new(file).expect("evidence.xlsx is a zip");
+    let mut xml = String::new();
+    for i in 0..zip.len() {
+        let mut part = zip.by_index(i).unwrap();
+        let mut text = String::new();
+        if std::io::Read::read_to_string(&mut part, &mut text).is_ok() {
+            assert_no_secrets(&format!("evidence.xlsx:{}", part.name()), &text);
+            xml.push_str(&text);
+        }
+    }
+    assert!(xml.contains("医療機関確認用") && xml.contains("事業者確認用"));
+    assert!(xml.contains("いいえ"));
+    // CSV: BOM, and one row per account at least.
+    let csv = fs::read(dir.join("evidence.csv")).unwrap();
+    assert_eq!(&csv[..3], b"\xEF\xBB\xBF");
+    let csv = String::from_utf8(csv).unwrap();
+    for a in ev["accounts"].as_array().unwrap() {
+        assert!(csv.contains(a["account"].as_str().unwrap()));
+    }
+    // HTML: self-contained, with the answers and charts.
+    let html = fs::read_to_string(dir.join("evidence.html")).unwrap();
+    assert!(!html.contains("<script") && html.contains("<svg"));
+    assert!(html.contains("いいえ"));
+}

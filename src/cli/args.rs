@@ -152,7 +152,7 @@ pub struct AuditArgs {
     /// Directory for the evidence files (written atomically, mode 0600).
     #[arg(long, short = 'o', value_name = "DIR", default_value = "kensa-report")]
     pub out: PathBuf,
-    /// Report formats, comma-separated: json, md, html, csv.
+    /// Report formats, comma-separated: json, md, html, csv, xlsx, or all.
     #[arg(
         long,
         value_name = "LIST",

@@ -219,10 +219,13 @@ fn audit(a: AuditArgs) -> Result<Outcome, String> {
     let lang = lang_of(&a.lang)?;
     let mut formats = Vec::new();
     for f in &a.format {
-        formats.push(
-            ReportFormat::from_name(f)
-                .ok_or_else(|| format!("--format: `{f}` is not one of json, md, html, csv"))?,
-        );
+        if f.trim().eq_ignore_ascii_case("all") {
+            formats.extend(ReportFormat::ALL);
+            continue;
+        }
+        formats.push(ReportFormat::from_name(f).ok_or_else(|| {
+            format!("--format: `{f}` is not one of json, md, html, csv, xlsx, all")
+        })?);
     }
     let fail_on = parse_fail_on(&a.fail_on)?;
     if let Some(n) = a.threads {

@@ -6,9 +6,10 @@
 use super::text::{self, Labels};
 use super::Lang;
 use crate::model::evidence::{
-    AccountEvidence, AccountStatus, Answer, Evidence, Item, HIBP_ATTRIBUTION,
+    AccountEvidence, AccountStatus, Answer, Evidence, Item, SystemSummary, HIBP_ATTRIBUTION,
 };
-use crate::model::{Finding, Severity};
+use crate::model::{Code, Finding, ManagedBy, Severity};
+use std::collections::{BTreeMap, BTreeSet};
 
 /// One block of a report, in reading order.
 #[derive(Debug, Clone, PartialEq)]
@@ -59,11 +60,27 @@ impl Cell {
 /// Builds the report content in the order every human report follows.
 pub(crate) fn build(ev: &Evidence, lang: Lang) -> Vec<Block> {
     let t = text::labels(lang);
-    let mut out = Vec::new();
-    header(ev, lang, t, &mut out);
+    let mut out = head(ev, lang);
     answers(ev, lang, t, &mut out);
     checklists(ev, lang, t, &mut out);
+    out.extend(body(ev, lang));
+    out
+}
+
+/// The title and the facts of the run (and the incomplete warning): what comes before the answers.
+pub(crate) fn head(ev: &Evidence, lang: Lang) -> Vec<Block> {
+    let mut out = Vec::new();
+    header(ev, lang, text::labels(lang), &mut out);
+    out
+}
+
+/// Everything after the answers and the split checklists: systems, vendors, accounts, reuse,
+/// policies, advisories, recovery, breach check, inputs and the closing notes.
+pub(crate) fn body(ev: &Evidence, lang: Lang) -> Vec<Block> {
+    let t = text::labels(lang);
+    let mut out = Vec::new();
     systems(ev, lang, t, &mut out);
+    vendors(ev, lang, t, &mut out);
     failing(ev, lang, t, &mut out);
     unverified(ev, lang, t, &mut out);
     passing(ev, lang, t, &mut out);
@@ -80,6 +97,114 @@ pub(crate) fn build(ev: &Evidence, lang: Lang) -> Vec<Block> {
     }
     out.push(Block::Para(t.no_secrets_note.to_string()));
     out
+}
+
+/// One checklist answer as printed: the item, its question, the answer and its dates.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct AnswerView {
+    pub item: String,
+    pub question: String,
+    pub answer: Answer,
+    /// はい / いいえ / 判定不能 (or the English words).
+    pub answer_text: &'static str,
+    /// `yes` | `no` | `undetermined`: the style hint of the answer.
+    pub class: &'static str,
+    pub checked_on: String,
+    /// Only for a `No` answer.
+    pub target_date: String,
+    pub remarks: String,
+    pub counts: String,
+}
+
+/// The answers of `items` as printed.
+pub(crate) fn answer_views(items: &[Item], lang: Lang) -> Vec<AnswerView> {
+    items
+        .iter()
+        .map(|it| AnswerView {
+            item: text::item_label(lang, &it.item, &it.label),
+            question: text::question(lang, &it.item)
+                .unwrap_or_default()
+                .to_string(),
+            answer: it.answer,
+            answer_text: text::answer(lang, it.answer),
+            class: answer_class(it.answer),
+            checked_on: it.checked_on.clone(),
+            target_date: match (it.answer, &it.target_date) {
+                (Answer::No, Some(d)) => d.clone(),
+                _ => String::new(),
+            },
+            remarks: it.remarks.clone(),
+            counts: text::counts(lang, it.failing, it.unverified, it.passing, it.groups),
+        })
+        .collect()
+}
+
+/// One of the split checklists (医療機関確認用 / 事業者確認用) as printed.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct ChecklistView {
+    pub title: String,
+    /// The systems it covers, joined (or なし).
+    pub systems: String,
+    pub answers: Vec<AnswerView>,
+}
+
+/// The split checklists as printed, in the evidence's order.
+pub(crate) fn checklist_views(ev: &Evidence, lang: Lang) -> Vec<ChecklistView> {
+    let t = text::labels(lang);
+    ev.checklists
+        .iter()
+        .map(|ck| ChecklistView {
+            title: text::checklist_title(lang, ck.managed_by).to_string(),
+            systems: if ck.systems.is_empty() {
+                t.none.to_string()
+            } else {
+                ck.systems.join(t.list_sep)
+            },
+            answers: answer_views(&ck.items, lang),
+        })
+        .collect()
+}
+
+/// Failing accounts per finding code: how many failing accounts carry each code with severity
+/// `fail` (an account counts once per code), most frequent first.
+pub(crate) fn failure_reasons(ev: &Evidence) -> Vec<(Code, usize)> {
+    let mut counts: BTreeMap<Code, usize> = BTreeMap::new();
+    for a in with_status(ev, AccountStatus::Fail) {
+        let codes: BTreeSet<Code> = a
+            .findings
+            .iter()
+            .filter(|f| f.severity == Severity::Fail)
+            .map(|f| f.code)
+            .collect();
+        for c in codes {
+            *counts.entry(c).or_default() += 1;
+        }
+    }
+    let mut out: Vec<(Code, usize)> = counts.into_iter().collect();
+    out.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    out
+}
+
+/// The lengths of the passwords that became known (never the passwords), in account order.
+pub(crate) fn recovered_lengths(ev: &Evidence) -> Vec<usize> {
+    ev.accounts
+        .iter()
+        .filter(|a| a.plaintext_known)
+        .filter_map(|a| a.length)
+        .collect()
+}
+
+/// Per system, in the systems table's order: `[pass, fail, unverified, skipped]` account counts.
+pub(crate) fn system_verdicts(ev: &Evidence) -> Vec<(String, [usize; 4])> {
+    grouped_systems(ev)
+        .into_iter()
+        .map(|s| {
+            (
+                s.id.clone(),
+                [s.passing, s.failing, s.unverified, s.skipped],
+            )
+        })
+        .collect()
 }
 
 fn header(ev: &Evidence, lang: Lang, t: &Labels, out: &mut Vec<Block>) {
@@ -126,50 +251,32 @@ fn checklists(ev: &Evidence, lang: Lang, t: &Labels, out: &mut Vec<Block>) {
     }
     out.push(Block::Heading(t.h_checklists.to_string()));
     out.push(Block::Para(t.checklists_note.to_string()));
-    for ck in &ev.checklists {
-        out.push(Block::Subheading(
-            text::checklist_title(lang, ck.managed_by).to_string(),
-        ));
-        let systems = if ck.systems.is_empty() {
-            t.none.to_string()
-        } else {
-            ck.systems.join(t.list_sep)
-        };
+    for ck in checklist_views(ev, lang) {
+        out.push(Block::Subheading(ck.title));
         out.push(Block::Fields(vec![(
             t.checklist_systems.to_string(),
-            systems,
+            ck.systems,
         )]));
-        out.push(Block::Table(items_table(&ck.items, lang, t)));
+        out.push(Block::Table(answers_table(ck.answers, t)));
     }
 }
 
 fn items_table(items: &[Item], lang: Lang, t: &Labels) -> Table {
-    let rows = items
-        .iter()
-        .map(|it| {
-            let target = match (it.answer, &it.target_date) {
-                (Answer::No, Some(d)) => d.clone(),
-                _ => String::new(),
-            };
-            let class = match it.answer {
-                Answer::Yes => "yes",
-                Answer::No => "no",
-                Answer::Undetermined => "undetermined",
-            };
+    answers_table(answer_views(items, lang), t)
+}
+
+fn answers_table(views: Vec<AnswerView>, t: &Labels) -> Table {
+    let rows = views
+        .into_iter()
+        .map(|v| {
             vec![
-                Cell::text(text::item_label(lang, &it.item, &it.label)),
-                Cell::text(text::question(lang, &it.item).unwrap_or_default()),
-                Cell::text(text::answer(lang, it.answer)).class(class),
-                Cell::text(it.checked_on.clone()),
-                Cell::text(target),
-                Cell::text(it.remarks.clone()),
-                Cell::text(text::counts(
-                    lang,
-                    it.failing,
-                    it.unverified,
-                    it.passing,
-                    it.groups,
-                )),
+                Cell::text(v.item),
+                Cell::text(v.question),
+                Cell::text(v.answer_text).class(v.class),
+                Cell::text(v.checked_on),
+                Cell::text(v.target_date),
+                Cell::text(v.remarks),
+                Cell::text(v.counts),
             ]
         })
         .collect();
@@ -193,9 +300,8 @@ fn systems(ev: &Evidence, lang: Lang, t: &Labels, out: &mut Vec<Block>) {
         out.push(Block::Para(t.none.to_string()));
         return;
     }
-    let rows = ev
-        .systems
-        .iter()
+    let rows = grouped_systems(ev)
+        .into_iter()
         .map(|s| {
             vec![
                 Cell::text(s.id.clone()),
@@ -230,6 +336,91 @@ fn systems(ev: &Evidence, lang: Lang, t: &Labels, out: &mut Vec<Block>) {
         ]),
         rows,
     }));
+}
+
+/// The systems grouped by who manages them: the facility's own first, then each vendor.
+fn vendors(ev: &Evidence, lang: Lang, t: &Labels, out: &mut Vec<Block>) {
+    if ev.systems.is_empty() {
+        return;
+    }
+    out.push(Block::Heading(t.h_vendors.to_string()));
+    out.push(Block::Para(t.vendors_note.to_string()));
+    let mut groups: Vec<((ManagedBy, String), Vec<&SystemSummary>)> = Vec::new();
+    for s in grouped_systems(ev) {
+        let key = group_key(s);
+        match groups.iter_mut().find(|(k, _)| *k == key) {
+            Some((_, list)) => list.push(s),
+            None => groups.push((key, vec![s])),
+        }
+    }
+    let rows = groups
+        .into_iter()
+        .map(|((managed_by, vendor), list)| {
+            let ids: BTreeSet<&str> = list.iter().map(|s| s.id.as_str()).collect();
+            let sum = |f: fn(&SystemSummary) -> usize| list.iter().map(|s| f(s)).sum::<usize>();
+            let policy_failing = ev
+                .policies
+                .iter()
+                .filter(|p| p.status == "fail" && ids.contains(p.system.as_str()))
+                .count();
+            let reuse_groups = ev
+                .reuse_groups
+                .iter()
+                .filter(|g| g.members.iter().any(|m| ids.contains(m.system.as_str())))
+                .count();
+            let who = match (managed_by, vendor.is_empty()) {
+                (ManagedBy::Institution, true) => t.facility_managed.to_string(),
+                (_, true) => t.dash.to_string(),
+                (_, false) => vendor,
+            };
+            vec![
+                Cell::text(text::managed_by(lang, managed_by)),
+                Cell::text(who),
+                Cell::lines(list.iter().map(|s| system_name(s)).collect()),
+                Cell::text(sum(|s| s.accounts).to_string()),
+                count_cell(sum(|s| s.failing), "fail"),
+                count_cell(sum(|s| s.unverified), "undetermined"),
+                Cell::text(sum(|s| s.passing).to_string()),
+                Cell::text(sum(|s| s.skipped).to_string()),
+                count_cell(policy_failing, "fail"),
+                count_cell(reuse_groups, "fail"),
+            ]
+        })
+        .collect();
+    out.push(Block::Table(Table {
+        head: strings(&[
+            t.col_managed_by,
+            t.col_vendor,
+            t.col_systems,
+            t.col_accounts,
+            t.col_failing,
+            t.col_unverified,
+            t.col_passing,
+            t.col_skipped,
+            t.col_policy_failing,
+            t.col_reuse_groups,
+        ]),
+        rows,
+    }));
+}
+
+/// The systems ordered by who manages them (facility first, then vendors by name), stable inside.
+fn grouped_systems(ev: &Evidence) -> Vec<&SystemSummary> {
+    let mut list: Vec<&SystemSummary> = ev.systems.iter().collect();
+    list.sort_by_key(|s| group_key(s));
+    list
+}
+
+fn group_key(s: &SystemSummary) -> (ManagedBy, String) {
+    (s.managed_by, s.vendor.clone().unwrap_or_default())
+}
+
+/// `id (name)`, or the id alone.
+fn system_name(s: &SystemSummary) -> String {
+    match s.name.as_deref() {
+        Some(n) if !n.is_empty() && n != s.id => format!("{} ({n})", s.id),
+        _ => s.id.clone(),
+    }
 }
 
 fn failing(ev: &Evidence, lang: Lang, t: &Labels, out: &mut Vec<Block>) {
@@ -691,6 +882,14 @@ fn count_cell(n: usize, class: &'static str) -> Cell {
     }
 }
 
+fn answer_class(a: Answer) -> &'static str {
+    match a {
+        Answer::Yes => "yes",
+        Answer::No => "no",
+        Answer::Undetermined => "undetermined",
+    }
+}
+
 fn verdict_class(v: &str) -> &'static str {
     match v {
         "pass" => "yes",
@@ -715,4 +914,57 @@ fn opt<T: ToString>(t: &Labels, v: Option<T>) -> String {
 
 fn strings(s: &[&str]) -> Vec<String> {
     s.iter().map(|s| s.to_string()).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::fixture;
+
+    #[test]
+    fn failure_reasons_count_failing_accounts_once_per_code() {
+        let mut ev = fixture::sample(true);
+        // A duplicate finding on one account still counts that account once.
+        let y = ev
+            .accounts
+            .iter_mut()
+            .find(|a| a.account == "yoshida" && a.system == "ad01")
+            .unwrap();
+        y.findings.push(Finding::fail(Code::TooShort, "again"));
+        let reasons = failure_reasons(&ev);
+        assert_eq!(reasons[0], (Code::ReusedAcrossSystems, 2));
+        assert!(reasons.contains(&(Code::TooShort, 1)));
+        assert!(reasons.contains(&(Code::EmptyPassword, 1)));
+        // Warnings are not failure reasons.
+        assert!(!reasons.iter().any(|(c, _)| *c == Code::NonAscii));
+        assert_eq!(recovered_lengths(&ev), vec![16, 10]);
+    }
+
+    #[test]
+    fn systems_are_grouped_by_who_manages_them() {
+        let ev = fixture::sample(true);
+        let ids: Vec<String> = system_verdicts(&ev).into_iter().map(|(id, _)| id).collect();
+        let rt = ids.iter().position(|i| i == "rt01").unwrap();
+        assert_eq!(
+            rt,
+            ids.len() - 1,
+            "the vendor's system comes after the facility's"
+        );
+        let blocks = build(&ev, Lang::Ja);
+        let at = blocks
+            .iter()
+            .position(|b| *b == Block::Heading("事業者別の結果".into()))
+            .unwrap();
+        let Block::Table(t) = &blocks[at + 2] else {
+            panic!("no vendor table")
+        };
+        assert_eq!(t.rows.len(), 2);
+        assert_eq!(t.rows[0][1].lines, ["医療機関（自院管理）"]);
+        assert_eq!(t.rows[1][0].lines, ["事業者"]);
+        assert_eq!(t.rows[1][1].lines, ["MedNet Systems"]);
+        assert!(t.rows[1][2].lines[0].starts_with("rt01"));
+        // R1 spans ad01 and rt01: both groups see it.
+        assert_eq!(t.rows[0][9].lines, ["1"]);
+        assert_eq!(t.rows[1][9].lines, ["1"]);
+    }
 }

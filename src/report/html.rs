@@ -1,19 +1,23 @@
 //! evidence.html: one self-contained, printable page (inline CSS, no scripts, no external assets).
 
 use super::doc::{self, Block, Table};
-use super::{text, Lang};
-use crate::model::evidence::Evidence;
+use super::svg::{self, Bar, StackRow, Tone};
+use super::text::{self, Labels};
+use super::Lang;
+use crate::model::evidence::{AccountStatus, Evidence};
 
-/// Renders the evidence as a complete HTML document in `lang`.
+/// Renders the evidence as a complete HTML document in `lang`: the facts of the run, the two
+/// answers as prominent cards, the split checklists, three inline SVG charts, then every table.
 pub fn render(ev: &Evidence, lang: Lang) -> String {
-    let blocks = doc::build(ev, lang);
-    let title = blocks
+    let t = text::labels(lang);
+    let head = doc::head(ev, lang);
+    let title = head
         .iter()
         .find_map(|b| match b {
             Block::Title(s) => Some(s.clone()),
             _ => None,
         })
-        .unwrap_or_else(|| text::labels(lang).doc_title.to_string());
+        .unwrap_or_else(|| t.doc_title.to_string());
     let mut out = String::new();
     out.push_str("<!DOCTYPE html>\n");
     out.push_str(&format!("<html lang=\"{}\">\n<head>\n", lang.tag()));
@@ -22,23 +26,16 @@ pub fn render(ev: &Evidence, lang: Lang) -> String {
     out.push_str(&format!("<title>{}</title>\n", escape(&title)));
     out.push_str("<style>\n");
     out.push_str(CSS);
-    out.push_str("</style>\n</head>\n<body>\n<main>\n");
-    for block in &blocks {
-        match block {
-            Block::Title(s) => out.push_str(&format!("<h1>{}</h1>\n", escape(s))),
-            Block::Heading(s) => out.push_str(&format!("<h2>{}</h2>\n", escape(s))),
-            Block::Subheading(s) => out.push_str(&format!("<h3>{}</h3>\n", escape(s))),
-            Block::Para(s) => out.push_str(&format!("<p>{}</p>\n", escape(s))),
-            Block::Warning(s) => out.push_str(&format!("<p class=\"warning\">{}</p>\n", escape(s))),
-            Block::Fields(fields) => {
-                out.push_str("<dl>\n");
-                for (k, v) in fields {
-                    out.push_str(&format!("<dt>{}</dt><dd>{}</dd>\n", escape(k), escape(v)));
-                }
-                out.push_str("</dl>\n");
-            }
-            Block::Table(t) => table(t, &mut out),
-        }
+    out.push_str("</style>\n</head>\n<body>\n<main>\n<header class=\"doc-head\">\n");
+    for b in &head {
+        block(b, &mut out);
+    }
+    out.push_str("</header>\n");
+    answers(ev, lang, t, &mut out);
+    checklists(ev, lang, t, &mut out);
+    charts(ev, lang, t, &mut out);
+    for b in &doc::body(ev, lang) {
+        block(b, &mut out);
     }
     out.push_str("</main>\n</body>\n</html>\n");
     out
@@ -61,38 +58,282 @@ pub fn escape(s: &str) -> String {
 }
 
 const CSS: &str = r#"
-:root { color-scheme: light; }
-body { font-family: "Hiragino Sans", "Noto Sans CJK JP", "Yu Gothic", Meiryo, system-ui, sans-serif;
-       font-size: 14px; line-height: 1.5; color: #1a1a1a; background: #fff; margin: 0; }
-main { max-width: 1200px; margin: 0 auto; padding: 24px; }
-h1 { font-size: 1.6em; margin: 0 0 0.3em; border-bottom: 3px solid #1f4e79; padding-bottom: 0.2em; }
-h2 { font-size: 1.25em; margin: 1.6em 0 0.5em; color: #1f4e79; border-bottom: 1px solid #c8d3df; }
-h3 { font-size: 1.05em; margin: 1.2em 0 0.4em; }
-dl { display: grid; grid-template-columns: max-content auto; gap: 2px 16px; margin: 0.5em 0; }
-dt { font-weight: bold; }
-dd { margin: 0; }
-table { border-collapse: collapse; width: 100%; margin: 0.5em 0 1em; font-size: 0.92em; }
-th, td { border: 1px solid #b7c3d0; padding: 4px 6px; text-align: left; vertical-align: top;
+:root { color-scheme: light; --ink: #1a1a1a; --blue: #1f4e79; --line: #b7c3d0;
+        --yes: #2e7d32; --no: #c62828; --und: #b26a00; }
+* { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+body { font-family: "Noto Sans CJK JP", "Hiragino Sans", "Hiragino Kaku Gothic ProN", "Yu Gothic",
+       YuGothic, Meiryo, "Noto Sans JP", sans-serif;
+       font-size: 14px; line-height: 1.55; color: var(--ink); background: #fff; margin: 0; }
+main { max-width: 1120px; margin: 0 auto; padding: 24px 32px; }
+h1 { font-size: 1.7em; margin: 0 0 0.2em; color: var(--blue); border-bottom: 3px solid var(--blue);
+     padding-bottom: 0.2em; }
+h1 + p { margin: 0 0 0.6em; color: #4a5866; }
+h2 { font-size: 1.25em; margin: 1.6em 0 0.5em; color: var(--blue); border-bottom: 1px solid #c8d3df;
+     padding-bottom: 0.1em; }
+h3 { font-size: 1.05em; margin: 1.1em 0 0.3em; }
+dl { display: grid; grid-template-columns: max-content auto; gap: 1px 16px; margin: 0.4em 0; }
+dt { font-weight: bold; color: #3a4654; }
+dd { margin: 0; overflow-wrap: anywhere; }
+.doc-head dl { grid-template-columns: max-content auto max-content auto; font-size: 0.92em; }
+table { border-collapse: collapse; width: 100%; margin: 0.4em 0 1em; font-size: 0.86em; }
+th, td { border: 1px solid var(--line); padding: 3px 6px; text-align: left; vertical-align: top;
          overflow-wrap: anywhere; }
-th { background: #e8eef5; }
-tr:nth-child(even) td { background: #f7f9fb; }
+th { background: #e3eaf2; font-weight: bold; }
+tr:nth-child(even) td { background: #f6f8fa; }
 td.yes { background: #e3f4e1 !important; color: #1b5e20; font-weight: bold; }
 td.no, td.fail { background: #fde8e8 !important; color: #8b1a1a; }
 td.no { font-weight: bold; }
 td.undetermined, td.warn { background: #fff5d6 !important; color: #6b4e00; }
+table.answers td:nth-child(1), table.answers td:nth-child(3), table.answers td:nth-child(4), table.answers td:nth-child(5),
+table.answers th:nth-child(4), table.answers th:nth-child(5) { white-space: nowrap; }
+table.answers td.yes, table.answers td.no, table.answers td.undetermined { background: none !important; }
+.badge { display: inline-block; padding: 0.1em 0.8em; border-radius: 999px; color: #fff; font-weight: bold;
+         white-space: nowrap; }
+.badge.yes { background: var(--yes); }
+.badge.no { background: var(--no); }
+.badge.undetermined { background: var(--und); }
+.cards { display: grid; grid-template-columns: repeat(auto-fit, minmax(300px, 1fr)); gap: 14px; }
+.card { border: 2px solid var(--line); border-left-width: 10px; border-radius: 6px; padding: 10px 14px;
+        break-inside: avoid; page-break-inside: avoid; }
+.card.yes { border-color: var(--yes); background: #f3faf2; }
+.card.no { border-color: var(--no); background: #fdf3f3; }
+.card.undetermined { border-color: var(--und); background: #fff9ea; }
+.card-head { display: flex; justify-content: space-between; align-items: center; gap: 12px; }
+.card .item { font-size: 1.3em; font-weight: bold; }
+.card .badge { font-size: 1.5em; padding: 0.05em 0.9em; }
+.card .question { margin: 0.5em 0; font-size: 0.92em; color: #333; }
+.card dl.meta { grid-template-columns: max-content auto; font-size: 0.95em; }
+.chart-grid { display: grid; grid-template-columns: repeat(auto-fit, minmax(440px, 1fr)); gap: 10px 24px; }
+figure { margin: 0; break-inside: avoid; page-break-inside: avoid; }
+svg.chart { width: 100%; height: auto; max-width: 640px; display: block; font-family: inherit; }
+svg.chart text { font-size: 12px; fill: #1a1a1a; }
+svg.chart .ttl { font-size: 14px; font-weight: bold; fill: var(--blue); }
+svg.chart .val { font-weight: bold; }
+svg.chart .seg { fill: #fff; font-weight: bold; font-size: 11px; }
+svg.chart .tick { font-size: 11px; }
+svg.chart .nodata { fill: #666; font-style: italic; }
+svg.chart .axis { stroke: #555; stroke-width: 1; }
 .warning { border: 2px solid #c62828; background: #fdecea; color: #8b1a1a; padding: 8px 12px;
            font-weight: bold; }
-@page { size: A4 landscape; margin: 12mm; }
+@page { size: A4; margin: 14mm 12mm; }
 @media print {
-  body { font-size: 10pt; }
+  body { font-size: 9.5pt; line-height: 1.45; }
   main { max-width: none; padding: 0; }
+  h1 { font-size: 16pt; }
+  h2 { font-size: 12pt; }
+  h3 { font-size: 10.5pt; }
+  table { font-size: 8pt; }
+  th, td { padding: 2px 4px; }
   thead { display: table-header-group; }
   tr, td, th { page-break-inside: avoid; break-inside: avoid; }
   h2, h3 { page-break-after: avoid; break-after: avoid; }
-  td.yes, td.no, td.fail, td.undetermined, td.warn, th, .warning {
-    -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+  .cards { grid-template-columns: 1fr 1fr; }
+  .chart-grid { grid-template-columns: 1fr; }
+  svg.chart { max-width: 150mm; }
 }
 "#;
+
+fn block(b: &Block, out: &mut String) {
+    match b {
+        Block::Title(s) => out.push_str(&format!("<h1>{}</h1>\n", escape(s))),
+        Block::Heading(s) => out.push_str(&format!("<h2>{}</h2>\n", escape(s))),
+        Block::Subheading(s) => out.push_str(&format!("<h3>{}</h3>\n", escape(s))),
+        Block::Para(s) => out.push_str(&format!("<p>{}</p>\n", escape(s))),
+        Block::Warning(s) => out.push_str(&format!("<p class=\"warning\">{}</p>\n", escape(s))),
+        Block::Fields(fields) => {
+            out.push_str("<dl>\n");
+            for (k, v) in fields {
+                out.push_str(&format!("<dt>{}</dt><dd>{}</dd>\n", escape(k), escape(v)));
+            }
+            out.push_str("</dl>\n");
+        }
+        Block::Table(t) => table(t, out),
+    }
+}
+
+/// The overall answers as cards: item, a large はい/いいえ/判定不能 badge, the question, 確認日,
+/// 目標日, 備考 and the counts.
+fn answers(ev: &Evidence, lang: Lang, t: &Labels, out: &mut String) {
+    out.push_str("<section class=\"answers\">\n");
+    out.push_str(&format!(
+        "<h2>{}</h2>\n<div class=\"cards\">\n",
+        escape(t.h_answers)
+    ));
+    for a in doc::answer_views(&ev.items, lang) {
+        out.push_str(&format!(
+            "<article class=\"card {c}\">\n<div class=\"card-head\"><span class=\"item\">{}</span>{}</div>\n<p class=\"question\">{}</p>\n<dl class=\"meta\">",
+            escape(&a.item),
+            badge(a.class, a.answer_text),
+            escape(&a.question),
+            c = a.class,
+        ));
+        let dash = |s: &str| {
+            if s.is_empty() {
+                t.dash.to_string()
+            } else {
+                s.to_string()
+            }
+        };
+        for (k, v) in [
+            (t.checked_on, dash(&a.checked_on)),
+            (t.target_date, dash(&a.target_date)),
+            (t.remarks, dash(&a.remarks)),
+            (t.col_counts, dash(&a.counts)),
+        ] {
+            out.push_str(&format!("<dt>{}</dt><dd>{}</dd>", escape(k), escape(&v)));
+        }
+        out.push_str("</dl>\n</article>\n");
+    }
+    out.push_str("</div>\n</section>\n");
+}
+
+/// 医療機関確認用 / 事業者確認用: the same answers per who manages the systems, as compact tables.
+fn checklists(ev: &Evidence, lang: Lang, t: &Labels, out: &mut String) {
+    let views = doc::checklist_views(ev, lang);
+    if views.is_empty() {
+        return;
+    }
+    out.push_str(&format!(
+        "<section class=\"checklists\">\n<h2>{}</h2>\n<p>{}</p>\n",
+        escape(t.h_checklists),
+        escape(t.checklists_note)
+    ));
+    for ck in views {
+        out.push_str(&format!(
+            "<h3>{}</h3>\n<dl>\n<dt>{}</dt><dd>{}</dd>\n</dl>\n",
+            escape(&ck.title),
+            escape(t.checklist_systems),
+            escape(&ck.systems)
+        ));
+        out.push_str("<table class=\"answers\">\n<thead><tr>");
+        for h in [
+            t.col_item,
+            t.col_question,
+            t.col_answer,
+            t.checked_on,
+            t.target_date,
+            t.remarks,
+            t.col_counts,
+        ] {
+            out.push_str(&format!("<th>{}</th>", escape(h)));
+        }
+        out.push_str("</tr></thead>\n<tbody>\n");
+        for a in ck.answers {
+            out.push_str(&format!(
+                "<tr><td>{}</td><td>{}</td><td class=\"{}\">{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n",
+                escape(&a.item),
+                escape(&a.question),
+                a.class,
+                badge(a.class, a.answer_text),
+                escape(&a.checked_on),
+                escape(&a.target_date),
+                escape(&a.remarks),
+                escape(&a.counts)
+            ));
+        }
+        out.push_str("</tbody>\n</table>\n");
+    }
+    out.push_str("</section>\n");
+}
+
+/// The three charts: failures by reason, lengths of the recovered passwords, systems by verdict.
+fn charts(ev: &Evidence, lang: Lang, t: &Labels, out: &mut String) {
+    let reasons: Vec<Bar> = doc::failure_reasons(ev)
+        .into_iter()
+        .map(|(code, n)| Bar {
+            label: text::code_short(lang, code).to_string(),
+            value: n,
+            tone: Tone::Fail,
+        })
+        .collect();
+    let legend = [
+        (t.len_short.to_string(), Tone::Fail),
+        (t.len_mid.to_string(), Tone::Warn),
+        (t.len_long.to_string(), Tone::Pass),
+    ];
+    let series = [
+        (
+            text::account_status(lang, AccountStatus::Pass).to_string(),
+            Tone::Pass,
+        ),
+        (
+            text::account_status(lang, AccountStatus::Fail).to_string(),
+            Tone::Fail,
+        ),
+        (
+            text::account_status(lang, AccountStatus::Unverified).to_string(),
+            Tone::Warn,
+        ),
+        (
+            text::account_status(lang, AccountStatus::Skipped).to_string(),
+            Tone::Muted,
+        ),
+    ];
+    let systems: Vec<StackRow> = doc::system_verdicts(ev)
+        .into_iter()
+        .map(|(label, v)| StackRow {
+            label,
+            values: v.to_vec(),
+        })
+        .collect();
+    let figures = [
+        svg::hbar_chart(t.chart_reasons, &reasons, t.chart_no_data),
+        svg::column_chart(
+            t.chart_lengths,
+            &length_columns(&doc::recovered_lengths(ev)),
+            t.chart_length_axis,
+            &legend,
+            t.chart_no_data,
+        ),
+        svg::stacked_bars(t.chart_systems, &series, &systems, t.chart_no_data),
+    ];
+    out.push_str(&format!(
+        "<section class=\"charts\">\n<h2>{}</h2>\n<div class=\"chart-grid\">\n",
+        escape(t.h_charts)
+    ));
+    for f in figures {
+        out.push_str(&format!("<figure>{f}</figure>\n"));
+    }
+    out.push_str("</div>\n</section>\n");
+}
+
+/// Histogram columns of password lengths: one per length from min(shortest, 8) to
+/// max(longest, 13), capped at 24 (the last column then counts 24 and more); coloured by band.
+fn length_columns(lengths: &[usize]) -> Vec<Bar> {
+    const CAP: usize = 24;
+    let (Some(&lo), Some(&hi)) = (lengths.iter().min(), lengths.iter().max()) else {
+        return Vec::new();
+    };
+    let first = lo.min(8);
+    let last = hi.clamp(13, CAP);
+    (first..=last)
+        .map(|n| {
+            let value = lengths
+                .iter()
+                .filter(|&&l| l == n || (n == CAP && l > CAP))
+                .count();
+            let tone = match n {
+                0..=7 => Tone::Fail,
+                8..=12 => Tone::Warn,
+                _ => Tone::Pass,
+            };
+            let label = if n == CAP && hi > CAP {
+                format!("{CAP}+")
+            } else {
+                n.to_string()
+            };
+            Bar { label, value, tone }
+        })
+        .collect()
+}
+
+fn badge(class: &str, text: &str) -> String {
+    format!(
+        "<span class=\"badge {}\">{}</span>",
+        escape(class),
+        escape(text)
+    )
+}
 
 fn table(t: &Table, out: &mut String) {
     out.push_str("<table>\n<thead><tr>");
@@ -119,7 +360,14 @@ fn table(t: &Table, out: &mut String) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::report::fixture;
+    use crate::report::fixture::{self, EVIL_NAME};
+
+    fn pos(hay: &str, needle: &str) -> usize {
+        hay.find(needle)
+            .unwrap_or_else(|| panic!("missing {needle:?}"))
+    }
+
+    const EVIL_ESCAPED: &str = "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;|`tick`\nline2";
 
     #[test]
     fn escape_script_and_quotes() {
@@ -134,25 +382,228 @@ mod tests {
 
     #[test]
     fn self_contained_and_escaped() {
-        let html = render(&fixture::sample(true), Lang::Ja);
-        assert!(html.starts_with("<!DOCTYPE html>\n<html lang=\"ja\">"));
-        assert!(html.ends_with("</html>\n"));
-        assert!(html.contains("<meta charset=\"utf-8\">"));
-        assert!(html.contains("<style>"));
-        for banned in ["<script", "<link", "src=", "href=", "@import", "url("] {
-            assert!(!html.contains(banned), "{banned}");
+        for lang in [Lang::Ja, Lang::En] {
+            let html = render(&fixture::sample(true), lang);
+            assert!(html.ends_with("</html>\n"));
+            assert!(html.contains("<meta charset=\"utf-8\">"));
+            assert!(html.contains("<style>"));
+            let lower = html.to_ascii_lowercase();
+            for banned in [
+                "<script",
+                "<link",
+                "<img",
+                "<iframe",
+                "<object",
+                "<embed",
+                "<base",
+                "<meta http",
+                "@import",
+                "url(",
+                "javascript:",
+            ] {
+                assert!(!lower.contains(banned), "{banned}");
+            }
+            // No tag refers to anything outside the file (account names may quote URLs as
+            // text, escaped): no src/href, no URL and no event handler in any tag.
+            for tag in lower
+                .split('<')
+                .skip(1)
+                .map(|r| r.split('>').next().unwrap())
+            {
+                for banned in ["src=", "href=", "http:", "https:", "//", "xmlns"] {
+                    assert!(!tag.contains(banned), "{banned} in <{tag}>");
+                }
+                assert!(
+                    !tag.split_whitespace().skip(1).any(|a| a.starts_with("on")),
+                    "event handler in <{tag}>"
+                );
+            }
+            assert!(html.contains(EVIL_ESCAPED));
+            assert_eq!(
+                html.matches("<table").count(),
+                html.matches("</table>").count()
+            );
+            assert_eq!(html.matches("<tr>").count(), html.matches("</tr>").count());
+            assert_eq!(
+                html.matches("<svg ").count(),
+                html.matches("</svg>").count()
+            );
+            assert_eq!(
+                html.matches("<section").count(),
+                html.matches("</section>").count()
+            );
         }
-        assert!(html.contains("&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;|`tick`\nline2"));
-        assert!(html.contains("<title>パスワード監査エビデンス — コロ病院</title>"));
-        assert_eq!(
-            html.matches("<table>").count(),
-            html.matches("</table>").count()
-        );
-        assert_eq!(html.matches("<tr>").count(), html.matches("</tr>").count());
+        let ja = render(&fixture::sample(true), Lang::Ja);
+        assert!(ja.starts_with("<!DOCTYPE html>\n<html lang=\"ja\">"));
+        assert!(ja.contains("<title>パスワード監査エビデンス — コロ病院</title>"));
+        assert!(ja.contains("@page { size: A4;"));
+        assert!(ja.contains("\"Noto Sans CJK JP\", \"Hiragino Sans\""));
+        assert!(ja.contains("thead { display: table-header-group; }"));
     }
 
     #[test]
-    fn same_content_order_as_markdown() {
+    fn answers_come_before_everything_else() {
+        for lang in [Lang::Ja, Lang::En] {
+            let t = text::labels(lang);
+            let html = render(&fixture::sample(false), lang);
+            let first_h2 = pos(&html, "<h2>");
+            assert_eq!(first_h2, pos(&html, &format!("<h2>{}</h2>", t.h_answers)));
+            let answers = pos(&html, "<section class=\"answers\">");
+            assert!(answers < first_h2 + 1 || answers < first_h2);
+            // Both answers, with their badges, before any table, chart or other section.
+            let cards_end = pos(&html, "</section>");
+            assert_eq!(
+                html[answers..cards_end]
+                    .matches("<article class=\"card")
+                    .count(),
+                2
+            );
+            for later in [
+                "<table",
+                "<svg ",
+                &format!("<h2>{}</h2>", t.h_checklists),
+                &format!("<h2>{}</h2>", t.h_charts),
+                &format!("<h2>{}</h2>", t.h_systems),
+                &format!("<h2>{}</h2>", t.h_vendors),
+                &format!("<h2>{}</h2>", t.h_failing),
+            ] {
+                assert!(cards_end < pos(&html, later), "{later}");
+            }
+            // Only the title, the facts of the run and the incomplete warning precede them.
+            let before = &html[pos(&html, "<main>")..answers];
+            assert!(before.contains("<h1>") && before.contains("class=\"warning\""));
+            assert!(!before.contains("<h2>") && !before.contains("<table"));
+        }
+    }
+
+    #[test]
+    fn answer_cards_show_badges_dates_and_remarks() {
+        let ja = render(&fixture::sample(false), Lang::Ja);
+        let cards = &ja[pos(&ja, "<section class=\"answers\">")..];
+        let cards = &cards[..pos(cards, "</section>")];
+        assert!(cards.contains(
+            "<article class=\"card no\">\n<div class=\"card-head\"><span class=\"item\">令和7年度版 2-⑦</span><span class=\"badge no\">いいえ</span></div>"
+        ));
+        assert!(cards.contains("パスワードの使い回しを禁止している"));
+        assert!(cards.contains("<dt>確認日</dt><dd>2026-11-24</dd><dt>目標日</dt><dd>2027-03-31</dd><dt>備考</dt><dd>ad01 に不合格 1 件</dd>"));
+        assert!(cards.contains("<dt>内訳</dt><dd>不合格 2、未検証 1、合格 1</dd>"));
+        // The vendor checklist: はい and 判定不能 badges, no 目標日 for はい.
+        let vendor = &ja[pos(&ja, "<h3>事業者確認用</h3>")..];
+        assert!(vendor.contains(
+            "<td class=\"yes\"><span class=\"badge yes\">はい</span></td><td>2026-11-24</td><td></td>"
+        ));
+        assert!(vendor.contains("<span class=\"badge undetermined\">判定不能</span></td><td>2026-11-24</td><td></td><td>rt01 未検証</td>"));
+        assert!(pos(&ja, "<h3>医療機関確認用</h3>") < pos(&ja, "<h3>事業者確認用</h3>"));
+        assert!(ja.contains("<p class=\"warning\">注意：このエビデンスは不完全です。"));
+        assert!(ja.contains("<dd>Pwned Passwords by haveibeenpwned.com, CC BY 4.0</dd>"));
+
+        let en = render(&fixture::sample(true), Lang::En);
+        assert!(en.starts_with("<!DOCTYPE html>\n<html lang=\"en\">"));
+        assert!(en.contains("<span class=\"badge no\">No</span>"));
+        assert!(en.contains("<span class=\"badge undetermined\">Undetermined</span>"));
+        assert!(en.contains("<h3>For the facility</h3>"));
+        assert!(en.contains("The password is empty"));
+        assert!(!en.contains("class=\"warning\""));
+        assert!(!en.contains("はい"));
+    }
+
+    #[test]
+    fn three_charts_with_titles_and_data() {
+        let ja = render(&fixture::sample(true), Lang::Ja);
+        let charts = &ja[pos(&ja, "<section class=\"charts\">")..];
+        let charts = &charts[..pos(charts, "</section>")];
+        assert_eq!(charts.matches("<svg ").count(), 3);
+        assert_eq!(ja.matches("<svg ").count(), 3);
+        let t = text::labels(Lang::Ja);
+        for title in [t.chart_reasons, t.chart_lengths, t.chart_systems] {
+            assert!(
+                charts.contains(&format!("<title>{title}</title>")),
+                "{title}"
+            );
+            assert!(
+                charts.contains(&format!("aria-label=\"{title}\"")),
+                "{title}"
+            );
+        }
+        // Failing accounts of the sample: yoshida@ad01 (too short, breached, reused), the
+        // hostile pc-01 account (empty), yoshida@rt01 (reused): reuse counts 2.
+        assert!(charts.contains("<title>システム間の使い回し: 2</title>"));
+        assert!(charts.contains("<title>空のパスワード: 1</title>"));
+        assert!(
+            !charts.contains("英数記号以外の文字"),
+            "warnings are not failures"
+        );
+        // Recovered lengths 10 and 16; systems with their verdict segments.
+        assert!(charts.contains("<title>10: 1</title>") && charts.contains("<title>16: 1</title>"));
+        assert!(charts.contains("<title>ad01 — 合格: 1</title>"));
+        assert!(charts.contains(">13文字以上</text>"));
+        assert!(!charts.contains("データなし"));
+    }
+
+    #[test]
+    fn hostile_names_are_escaped_in_tables_and_charts() {
+        let mut ev = fixture::sample(true);
+        let evil = format!("{EVIL_NAME}&'");
+        for s in &mut ev.systems {
+            if s.id == "pc-01" {
+                s.id = evil.clone();
+            }
+        }
+        for a in &mut ev.accounts {
+            if a.system == "pc-01" {
+                a.system = evil.clone();
+            }
+        }
+        let html = render(&ev, Lang::Ja);
+        assert!(!html.to_ascii_lowercase().contains("<script"));
+        let escaped = format!("{EVIL_ESCAPED}&amp;&#39;");
+        let charts = &html[pos(&html, "<section class=\"charts\">")..];
+        let (charts, tables) = charts.split_at(pos(charts, "</section>"));
+        assert!(
+            charts.contains(&format!(">{escaped}</text>")),
+            "chart label"
+        );
+        assert!(charts.contains(&format!("<title>{escaped} — 不合格: 1</title>")));
+        assert!(
+            tables.contains(&format!("<td>{escaped}</td>")),
+            "systems table"
+        );
+        // The hostile account name itself, in the failing accounts table.
+        assert!(tables.contains(&format!("<td>{EVIL_ESCAPED}</td>")));
+    }
+
+    #[test]
+    fn empty_evidence_charts_say_no_data() {
+        let mut ev = fixture::sample(true);
+        ev.accounts.clear();
+        ev.systems.clear();
+        let html = render(&ev, Lang::En);
+        assert_eq!(html.matches("<svg ").count(), 3);
+        assert_eq!(html.matches(">No data</text>").count(), 3);
+        assert!(!html.contains("NaN") && !html.contains("inf\""));
+    }
+
+    #[test]
+    fn length_columns_bins_and_bands() {
+        assert!(length_columns(&[]).is_empty());
+        let cols = length_columns(&[10, 10, 16]);
+        let labels: Vec<&str> = cols.iter().map(|c| c.label.as_str()).collect();
+        assert_eq!(labels.first(), Some(&"8"));
+        assert_eq!(labels.last(), Some(&"16"));
+        assert_eq!(cols.iter().map(|c| c.value).sum::<usize>(), 3);
+        assert_eq!(cols.iter().find(|c| c.label == "10").unwrap().value, 2);
+        assert_eq!(cols[0].tone, Tone::Warn);
+        assert_eq!(cols.last().unwrap().tone, Tone::Pass);
+        let cols = length_columns(&[0, 5, 40, 30]);
+        assert_eq!(cols[0].label, "0");
+        assert_eq!(cols[0].tone, Tone::Fail);
+        let last = cols.last().unwrap();
+        assert_eq!((last.label.as_str(), last.value), ("24+", 2));
+        assert_eq!(cols.len(), 25);
+    }
+
+    #[test]
+    fn same_sections_as_markdown_plus_charts() {
         for lang in [Lang::Ja, Lang::En] {
             let ev = fixture::sample(false);
             let html = render(&ev, lang);
@@ -163,34 +614,14 @@ mod tests {
                     .map(|x| x.split(close).next().unwrap().to_string())
                     .collect()
             };
-            let html_heads = h2(&html, "<h2>", "</h2>");
+            let charts = escape(text::labels(lang).h_charts);
+            let html_heads: Vec<String> = h2(&html, "<h2>", "</h2>")
+                .into_iter()
+                .filter(|h| *h != charts)
+                .collect();
             let md_heads: Vec<String> = h2(&md, "\n## ", "\n");
             assert_eq!(html_heads, md_heads);
-            assert!(html_heads.len() >= 14);
+            assert!(html_heads.len() >= 15);
         }
-    }
-
-    #[test]
-    fn japanese_and_english_content() {
-        let ja = render(&fixture::sample(false), Lang::Ja);
-        assert!(ja.contains("<h3>医療機関確認用</h3>"));
-        assert!(ja.contains("<h3>事業者確認用</h3>"));
-        assert!(ja.contains("<td class=\"no\">いいえ</td><td>2026-11-24</td><td>2027-03-31</td>"));
-        assert!(ja.contains("<td class=\"yes\">はい</td>"));
-        assert!(ja.contains("<td class=\"undetermined\">判定不能</td>"));
-        assert!(ja.contains("<p class=\"warning\">注意：このエビデンスは不完全です。"));
-        assert!(ja.contains("<dt>確認日</dt><dd>2026-11-24</dd>"));
-        assert!(ja.contains("パスワードの使い回しを禁止している"));
-        assert!(ja.contains("<dd>Pwned Passwords by haveibeenpwned.com, CC BY 4.0</dd>"));
-
-        let en = render(&fixture::sample(true), Lang::En);
-        assert!(en.starts_with("<!DOCTYPE html>\n<html lang=\"en\">"));
-        assert!(en.contains("<h3>For the facility</h3>"));
-        assert!(en.contains("<h3>For the vendor</h3>"));
-        assert!(en.contains("<td class=\"no\">No</td>"));
-        assert!(en.contains("<td class=\"undetermined\">Undetermined</td>"));
-        assert!(en.contains("The password is empty"));
-        assert!(!en.contains("class=\"warning\""));
-        assert!(!en.contains("はい"));
     }
 }

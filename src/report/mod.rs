@@ -1,11 +1,14 @@
-//! Renders the [`Evidence`] into the report files (json, md, html, csv) in Japanese or English.
+//! Renders the [`Evidence`] into the report files (json, md, html, csv, xlsx) in Japanese or
+//! English.
 
 pub mod csv;
 pub mod html;
 pub mod json;
 pub mod markdown;
+pub mod svg;
 pub mod text;
 pub mod write;
+pub mod xlsx;
 
 mod doc;
 #[cfg(test)]
@@ -23,24 +26,28 @@ pub enum ReportFormat {
     Md,
     Html,
     Csv,
+    Xlsx,
 }
 
 impl ReportFormat {
-    /// Every format, in the order reports are written by default.
-    pub const ALL: [ReportFormat; 4] = [
+    /// Every format, in a stable order (text reports first, then the xlsx workbook).
+    pub const ALL: [ReportFormat; 5] = [
         ReportFormat::Json,
         ReportFormat::Md,
         ReportFormat::Html,
         ReportFormat::Csv,
+        ReportFormat::Xlsx,
     ];
 
-    /// Parses a `--format` name (case-insensitive): `json`, `md`/`markdown`, `html`/`htm`, `csv`.
+    /// Parses a `--format` name (case-insensitive): `json`, `md`/`markdown`, `html`/`htm`, `csv`,
+    /// `xlsx`/`excel`.
     pub fn from_name(name: &str) -> Option<ReportFormat> {
         match name.trim().to_ascii_lowercase().as_str() {
             "json" => Some(ReportFormat::Json),
             "md" | "markdown" => Some(ReportFormat::Md),
             "html" | "htm" => Some(ReportFormat::Html),
             "csv" => Some(ReportFormat::Csv),
+            "xlsx" | "excel" => Some(ReportFormat::Xlsx),
             _ => None,
         }
     }
@@ -52,17 +59,25 @@ impl ReportFormat {
             ReportFormat::Md => "md",
             ReportFormat::Html => "html",
             ReportFormat::Csv => "csv",
+            ReportFormat::Xlsx => "xlsx",
         }
     }
 
-    /// The file written for this format: `evidence.json`, `evidence.md`, `evidence.html`, `evidence.csv`.
+    /// The file written for this format: `evidence.json`, `evidence.md`, `evidence.html`,
+    /// `evidence.csv`, `evidence.xlsx`.
     pub fn file_name(self) -> &'static str {
         match self {
             ReportFormat::Json => "evidence.json",
             ReportFormat::Md => "evidence.md",
             ReportFormat::Html => "evidence.html",
             ReportFormat::Csv => "evidence.csv",
+            ReportFormat::Xlsx => "evidence.xlsx",
         }
+    }
+
+    /// Whether the report is UTF-8 text (everything but xlsx), i.e. whether [`render`] applies.
+    pub fn is_text(self) -> bool {
+        self != ReportFormat::Xlsx
     }
 }
 
@@ -92,13 +107,23 @@ impl Lang {
     }
 }
 
-/// Renders one report to a string.
+/// Renders one text report to a string. The xlsx workbook is binary: for
+/// [`ReportFormat::Xlsx`] this returns an empty string; use [`render_bytes`] for it.
 pub fn render(ev: &Evidence, format: ReportFormat, lang: Lang) -> String {
     match format {
         ReportFormat::Json => json::render(ev),
         ReportFormat::Md => markdown::render(ev, lang),
         ReportFormat::Html => html::render(ev, lang),
         ReportFormat::Csv => csv::render(ev),
+        ReportFormat::Xlsx => String::new(),
+    }
+}
+
+/// Renders one report to the bytes of its file: the xlsx workbook, or the UTF-8 of a text report.
+pub fn render_bytes(ev: &Evidence, format: ReportFormat, lang: Lang) -> Vec<u8> {
+    match format {
+        ReportFormat::Xlsx => xlsx::render(ev, lang),
+        _ => render(ev, format, lang).into_bytes(),
     }
 }
 
@@ -117,7 +142,12 @@ pub fn write_reports(
             continue;
         }
         let path = dir.join(format.file_name());
-        write::write_atomic(&path, render(ev, format, lang).as_bytes())?;
+        let bytes = match format {
+            ReportFormat::Xlsx => xlsx::try_render(ev, lang)
+                .map_err(|e| io::Error::other(format!("evidence.xlsx: {e}")))?,
+            _ => render_bytes(ev, format, lang),
+        };
+        write::write_atomic(&path, &bytes)?;
         written.push(path);
     }
     Ok(written)
@@ -151,7 +181,8 @@ mod tests {
         assert_eq!(ReportFormat::from_name("markdown"), Some(ReportFormat::Md));
         assert_eq!(ReportFormat::from_name(" html "), Some(ReportFormat::Html));
         assert_eq!(ReportFormat::from_name("csv"), Some(ReportFormat::Csv));
-        assert_eq!(ReportFormat::from_name("xlsx"), None);
+        assert_eq!(ReportFormat::from_name("XLSX"), Some(ReportFormat::Xlsx));
+        assert_eq!(ReportFormat::from_name("xls"), None);
         for f in ReportFormat::ALL {
             assert_eq!(ReportFormat::from_name(f.name()), Some(f));
             assert_eq!(f.file_name(), format!("evidence.{}", f.name()));
@@ -171,6 +202,7 @@ mod tests {
             ReportFormat::Md,
             ReportFormat::Html,
             ReportFormat::Csv,
+            ReportFormat::Xlsx,
             ReportFormat::Md,
         ];
         let paths = write_reports(&ev, &dir, &formats, Lang::Ja).unwrap();
@@ -184,7 +216,8 @@ mod tests {
                 "evidence.json",
                 "evidence.md",
                 "evidence.html",
-                "evidence.csv"
+                "evidence.csv",
+                "evidence.xlsx"
             ]
         );
         assert_eq!(mode(&dir), 0o700);
@@ -192,9 +225,18 @@ mod tests {
             assert_eq!(p.parent().unwrap(), dir);
             assert_eq!(mode(p), 0o600, "{}", p.display());
         }
-        assert_eq!(fs::read_dir(&dir).unwrap().count(), 4);
+        assert_eq!(fs::read_dir(&dir).unwrap().count(), 5);
         let md = fs::read_to_string(dir.join("evidence.md")).unwrap();
         assert_eq!(md, render(&ev, ReportFormat::Md, Lang::Ja));
+        let xlsx = fs::read(dir.join("evidence.xlsx")).unwrap();
+        assert_eq!(xlsx, xlsx::render(&ev, Lang::Ja));
+        assert_eq!(xlsx, render_bytes(&ev, ReportFormat::Xlsx, Lang::Ja));
+        assert_eq!(
+            render_bytes(&ev, ReportFormat::Csv, Lang::Ja),
+            render(&ev, ReportFormat::Csv, Lang::Ja).into_bytes()
+        );
+        assert!(!ReportFormat::Xlsx.is_text() && ReportFormat::Html.is_text());
+        assert_eq!(render(&ev, ReportFormat::Xlsx, Lang::Ja), "");
     }
 
     #[test]

@@ -132,6 +132,22 @@ pub struct Labels {
     pub col_records: &'static str,
     pub col_errors: &'static str,
 
+    pub h_vendors: &'static str,
+    pub vendors_note: &'static str,
+    pub facility_managed: &'static str,
+    pub col_policy_failing: &'static str,
+    pub col_reuse_groups: &'static str,
+
+    pub h_charts: &'static str,
+    pub chart_reasons: &'static str,
+    pub chart_lengths: &'static str,
+    pub chart_length_axis: &'static str,
+    pub chart_systems: &'static str,
+    pub chart_no_data: &'static str,
+    pub len_short: &'static str,
+    pub len_mid: &'static str,
+    pub len_long: &'static str,
+
     pub none: &'static str,
     pub dash: &'static str,
     pub yes: &'static str,
@@ -262,6 +278,22 @@ const JA: Labels = Labels {
     col_records: "レコード数",
     col_errors: "エラー数",
 
+    h_vendors: "事業者別の結果",
+    vendors_note: "システムを管理する者（医療機関または事業者）ごとにまとめたものです。",
+    facility_managed: "医療機関（自院管理）",
+    col_policy_failing: "ポリシー不合格",
+    col_reuse_groups: "使い回しグループ",
+
+    h_charts: "グラフで見る結果",
+    chart_reasons: "不合格の理由（該当アカウント数）",
+    chart_lengths: "判明したパスワードの文字数の分布",
+    chart_length_axis: "文字数",
+    chart_systems: "システム別の判定（アカウント数）",
+    chart_no_data: "データなし",
+    len_short: "8文字未満",
+    len_mid: "8〜12文字",
+    len_long: "13文字以上",
+
     none: "なし",
     dash: "—",
     yes: "あり",
@@ -391,6 +423,22 @@ const EN: Labels = Labels {
     col_systems: "Systems",
     col_records: "Records",
     col_errors: "Errors",
+
+    h_vendors: "Results by vendor",
+    vendors_note: "The systems grouped by who manages them (the facility or a vendor).",
+    facility_managed: "Facility (managed in house)",
+    col_policy_failing: "Failing policies",
+    col_reuse_groups: "Reuse groups",
+
+    h_charts: "Results at a glance",
+    chart_reasons: "Why accounts fail (number of accounts)",
+    chart_lengths: "Length of the recovered passwords",
+    chart_length_axis: "characters",
+    chart_systems: "Verdicts by system (number of accounts)",
+    chart_no_data: "No data",
+    len_short: "under 8",
+    len_mid: "8 to 12",
+    len_long: "13 or more",
 
     none: "None",
     dash: "—",
@@ -543,6 +591,33 @@ pub fn code(lang: Lang, c: Code) -> &'static str {
             "NIST は文字種の組み合わせ規則を推奨していません",
             "NIST advises against composition rules",
         ),
+    }
+}
+
+/// A short name of a finding code, for chart labels.
+pub fn code_short(lang: Lang, c: Code) -> &'static str {
+    match c {
+        Code::EmptyPassword => pick(lang, "空のパスワード", "empty"),
+        Code::TooShort => pick(lang, "文字数不足", "too short"),
+        Code::NotMixed => pick(lang, "文字種の混在なし", "not mixed"),
+        Code::Guessable => pick(lang, "推定が容易", "guessable"),
+        Code::DefaultPassword => pick(lang, "初期パスワード", "factory default"),
+        Code::Breached => pick(lang, "漏えい済み", "breached"),
+        Code::NoRotation => pick(lang, "定期変更なし", "never changed"),
+        Code::RotationTooLong => pick(lang, "変更間隔が長い", "changed too rarely"),
+        Code::LmHashStored => pick(lang, "LM ハッシュ保存", "LM hash stored"),
+        Code::WeakHashScheme => pick(lang, "弱い保存方式", "weak hash scheme"),
+        Code::NonAscii => pick(lang, "英数記号以外の文字", "non-ASCII"),
+        Code::ReusedAcrossSystems => pick(lang, "システム間の使い回し", "reused across systems"),
+        Code::ReusedWithinSystem => pick(lang, "システム内の使い回し", "reused within a system"),
+        Code::PolicyMinLength => pick(lang, "ポリシー：最小文字数", "policy: minimum length"),
+        Code::PolicyComposition => pick(lang, "ポリシー：文字種", "policy: composition"),
+        Code::PolicyRotationTooLong => pick(lang, "ポリシー：有効期間", "policy: maximum age"),
+        Code::PolicyNoRotation => pick(lang, "ポリシー：変更強制なし", "policy: no rotation"),
+        Code::PolicyMaxLengthLt64 => pick(lang, "ポリシー：最大文字数", "policy: maximum length"),
+        Code::NistSingleFactorLt15 => pick(lang, "NIST：15文字未満", "NIST: under 15"),
+        Code::NistRotationDiscouraged => pick(lang, "NIST：定期変更", "NIST: rotation"),
+        Code::NistCompositionDiscouraged => pick(lang, "NIST：文字種規則", "NIST: composition"),
     }
 }
 
@@ -941,6 +1016,19 @@ mod tests {
             assert_ne!(code(Lang::Ja, c), code(Lang::En, c));
             assert!(!code(Lang::En, c).contains('の'));
         }
+    }
+
+    #[test]
+    fn every_code_has_a_distinct_short_name() {
+        for lang in [Lang::Ja, Lang::En] {
+            let mut seen = std::collections::HashSet::new();
+            for c in ALL_CODES {
+                let s = code_short(lang, c);
+                assert!(!s.is_empty() && s.chars().count() <= 24, "{s}");
+                assert!(seen.insert(s), "duplicate short name {s}");
+            }
+        }
+        assert_eq!(code_short(Lang::Ja, Code::TooShort), "文字数不足");
     }
 
     #[test]

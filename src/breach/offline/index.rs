@@ -517,8 +517,69 @@ fn survey(c: &Path) -> Result<(Kind, Mode, SourceInfo), String> {
 }
 
 /// Receives the records in order, checks the order and writes them.
+/// Writes and checksums filled record buffers on a thread of its own, so parsing the corpus and
+/// writing the index overlap; emptied buffers come back for reuse.
+struct Writer {
+    tx: Option<std::sync::mpsc::SyncSender<Vec<u8>>>,
+    back: std::sync::mpsc::Receiver<Vec<u8>>,
+    handle: Option<std::thread::JoinHandle<Result<(std::fs::File, Xxh3Default), String>>>,
+}
+
+impl Writer {
+    fn new(mut file: std::fs::File, tmp: &Path) -> Writer {
+        let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<u8>>(2);
+        let (back_tx, back) = std::sync::mpsc::channel::<Vec<u8>>();
+        let name = tmp.display().to_string();
+        let handle = std::thread::spawn(move || {
+            let mut hasher = Xxh3Default::new();
+            for mut buf in rx {
+                hasher.update(&buf);
+                file.write_all(&buf)
+                    .map_err(|e| format!("cannot write {name}: {e}"))?;
+                buf.clear();
+                let _ = back_tx.send(buf);
+            }
+            Ok((file, hasher))
+        });
+        Writer {
+            tx: Some(tx),
+            back,
+            handle: Some(handle),
+        }
+    }
+
+    /// Hand a filled buffer over; returns an empty one to fill next.
+    fn send(&mut self, buf: Vec<u8>) -> Result<Vec<u8>, String> {
+        let sent = self
+            .tx
+            .as_ref()
+            .map(|tx| tx.send(buf).is_ok())
+            .unwrap_or(false);
+        if !sent {
+            // The writer stopped: its error is the one to report.
+            return Err(self
+                .join()
+                .err()
+                .unwrap_or_else(|| "index writer stopped".into()));
+        }
+        Ok(self
+            .back
+            .try_recv()
+            .unwrap_or_else(|_| Vec::with_capacity(BUF)))
+    }
+
+    /// Wait for every buffer to be written; returns the file and the checksum state.
+    fn join(&mut self) -> Result<(std::fs::File, Xxh3Default), String> {
+        self.tx = None;
+        match self.handle.take() {
+            Some(h) => h.join().map_err(|_| "index writer panicked".to_string())?,
+            None => Err("index writer already finished".into()),
+        }
+    }
+}
+
 struct Sink<'a> {
-    file: std::fs::File,
+    writer: Writer,
     tmp: &'a Path,
     header: Header,
     table: Vec<u64>,
@@ -527,7 +588,6 @@ struct Sink<'a> {
     prev: [u8; 20],
     have_prev: bool,
     buf: Vec<u8>,
-    hasher: Xxh3Default,
     dropped_zero: u64,
 }
 
@@ -537,7 +597,7 @@ impl<'a> Sink<'a> {
         file.seek(SeekFrom::Start(header.records_off))
             .map_err(|e| format!("cannot write {}: {e}", tmp.display()))?;
         Ok(Sink {
-            file,
+            writer: Writer::new(file, tmp),
             tmp,
             header,
             table: vec![0u64; PREFIXES as usize + 1],
@@ -545,7 +605,6 @@ impl<'a> Sink<'a> {
             prev: [0; 20],
             have_prev: false,
             buf: Vec::with_capacity(BUF),
-            hasher: Xxh3Default::new(),
             dropped_zero: 0,
         })
     }
@@ -592,16 +651,16 @@ impl<'a> Sink<'a> {
     }
 
     fn flush(&mut self) -> Result<(), String> {
-        self.hasher.update(&self.buf);
-        self.file
-            .write_all(&self.buf)
-            .map_err(|e| format!("cannot write {}: {e}", self.tmp.display()))?;
-        self.buf.clear();
+        if !self.buf.is_empty() {
+            let full = std::mem::take(&mut self.buf);
+            self.buf = self.writer.send(full)?;
+        }
         Ok(())
     }
 
     fn finish(mut self, sources: Vec<SourceInfo>) -> Result<IndexInfo, String> {
         self.flush()?;
+        let (mut file, mut hasher) = self.writer.join()?;
         while self.next_prefix <= PREFIXES as usize {
             self.table[self.next_prefix] = self.header.count;
             self.next_prefix += 1;
@@ -610,8 +669,8 @@ impl<'a> Sink<'a> {
         for t in &self.table {
             tb.extend_from_slice(&t.to_le_bytes());
         }
-        self.hasher.update(&tb);
-        self.header.checksum = self.hasher.digest();
+        hasher.update(&tb);
+        self.header.checksum = hasher.digest();
         let corpus_date = sources.iter().filter_map(|s| s.modified.clone()).max();
         let info = IndexInfo {
             format: VERSION,
@@ -629,11 +688,11 @@ impl<'a> Sink<'a> {
             self.header.records_off + self.header.count * self.header.rec_size as u64;
         self.header.trailer_len = trailer.len() as u64;
         let io = |e: std::io::Error| format!("cannot write {}: {e}", self.tmp.display());
-        self.file.write_all(&trailer).map_err(io)?;
-        self.file.seek(SeekFrom::Start(0)).map_err(io)?;
-        self.file.write_all(&self.header.encode()).map_err(io)?;
-        self.file.write_all(&tb).map_err(io)?;
-        self.file.sync_all().map_err(io)?;
+        file.write_all(&trailer).map_err(io)?;
+        file.seek(SeekFrom::Start(0)).map_err(io)?;
+        file.write_all(&self.header.encode()).map_err(io)?;
+        file.write_all(&tb).map_err(io)?;
+        file.sync_all().map_err(io)?;
         Ok(info)
     }
 }
@@ -667,7 +726,7 @@ fn stream_text(
         let mut start = 0usize;
         loop {
             let rest = &buf[start..filled];
-            let (line, next) = match rest.iter().position(|&c| c == b'\n') {
+            let (line, next) = match memchr::memchr(b'\n', rest) {
                 Some(i) => (&rest[..i], start + i + 1),
                 None if eof && !rest.is_empty() => (rest, filled),
                 None => break,

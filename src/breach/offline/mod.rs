@@ -99,7 +99,8 @@ impl BreachSource for OfflineSource {
             if keyed.is_empty() {
                 continue;
             }
-            keyed.sort_unstable();
+            // Numeric keys sort in the same order as the bytes, without a memcmp per comparison.
+            keyed.sort_unstable_by_key(|(k, i)| (num_key(k), *i));
             let mut keys: Vec<[u8; 20]> = Vec::with_capacity(keyed.len());
             for (k, _) in &keyed {
                 if keys.last() != Some(k) {
@@ -348,10 +349,12 @@ pub(crate) fn parse_count(s: &[u8]) -> Option<u64> {
 /// `hex_len` characters, into `out` (`hex_len / 2` bytes). `Err` says what is wrong.
 pub(crate) fn parse_line(line: &[u8], hex_len: usize, out: &mut [u8]) -> Result<u64, String> {
     let line = line.strip_suffix(b"\r").unwrap_or(line);
-    let colon = line
-        .iter()
-        .position(|&c| c == b':')
-        .ok_or_else(|| "no `:COUNT` after the hash".to_string())?;
+    // Fast path: the colon where it belongs; otherwise find it to say what is wrong.
+    let colon = if line.get(hex_len) == Some(&b':') {
+        hex_len
+    } else {
+        memchr::memchr(b':', line).ok_or_else(|| "no `:COUNT` after the hash".to_string())?
+    };
     if colon != hex_len {
         return Err(format!(
             "hash of {colon} characters where {hex_len} are expected"
@@ -371,6 +374,15 @@ pub(crate) fn mtime_date(meta: &std::fs::Metadata) -> Option<String> {
             .format("%Y-%m-%d")
             .to_string(),
     )
+}
+
+/// A 20-byte hash as numbers that order like its bytes.
+fn num_key(k: &[u8; 20]) -> (u128, u32) {
+    let mut hi = [0u8; 16];
+    hi.copy_from_slice(&k[..16]);
+    let mut lo = [0u8; 4];
+    lo.copy_from_slice(&k[16..]);
+    (u128::from_be_bytes(hi), u32::from_be_bytes(lo))
 }
 
 /// The first 8 bytes of a hash as a big-endian number (for interpolation).

@@ -1,0 +1,111 @@
+#!/usr/bin/env python3
+"""Checks a kensa evidence.xlsx with an independent reader (openpyxl).
+
+Usage:
+    python3 -m venv /tmp/xl && /tmp/xl/bin/pip install openpyxl
+    /tmp/xl/bin/python scripts/check-xlsx.py OUT/evidence.xlsx [OUT/evidence.json]
+
+Checks that the workbook opens, has the six sheets (Japanese or English names), that no cell is a
+formula (account names are untrusted), and that the checklist sheets show an answer for every item.
+With evidence.json (written by the same run, any --lang), also checks that the answers on both
+checklist sheets and the account names equal those of the JSON. Exits 1 on the first failure.
+"""
+
+import json
+import sys
+
+import openpyxl
+
+SHEETS = {
+    "ja": ["医療機関確認用", "事業者確認用", "アカウント", "使い回し", "ポリシー", "入力"],
+    "en": ["For the facility", "For the vendor", "Accounts", "Reuse groups", "Policies", "Inputs"],
+}
+ANSWERS = {
+    "ja": {"yes": "はい", "no": "いいえ", "undetermined": "判定不能"},
+    "en": {"yes": "Yes", "no": "No", "undetermined": "Undetermined"},
+}
+ANSWER_HEADER = {"ja": "はい・いいえ", "en": "Yes / No"}
+NO_SYSTEMS = {"ja": "対象システムなし", "en": "No systems"}
+
+
+def fail(msg):
+    print(f"check-xlsx: FAIL: {msg}", file=sys.stderr)
+    sys.exit(1)
+
+
+def checklist_answers(ws, lang):
+    """The (item cell, answer) rows of a checklist sheet, or None when it says no systems."""
+    rows = list(ws.iter_rows(values_only=True))
+    header = next((i for i, r in enumerate(rows) if ANSWER_HEADER[lang] in r), None)
+    if header is None:
+        if not any(NO_SYSTEMS[lang] in (c or "") for r in rows for c in r if isinstance(c, str)):
+            fail(f"sheet {ws.title}: neither an answer table nor {NO_SYSTEMS[lang]}")
+        return None
+    col = rows[header].index(ANSWER_HEADER[lang])
+    out = []
+    for r in rows[header + 1:]:
+        if r[0] is None:
+            break
+        out.append((r[0], r[col]))
+    return out
+
+
+def main():
+    if len(sys.argv) not in (2, 3):
+        print(__doc__, file=sys.stderr)
+        sys.exit(2)
+    wb = openpyxl.load_workbook(sys.argv[1])
+    names = wb.sheetnames
+    lang = next((k for k, v in SHEETS.items() if v == names), None)
+    if lang is None:
+        fail(f"unexpected sheets {names}")
+    print(f"sheets ({lang}): {', '.join(names)}")
+
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for c in row:
+                if c.data_type == "f":
+                    fail(f"formula in {ws.title}!{c.coordinate}: {c.value!r}")
+        if ws.title in SHEETS[lang][2:] and ws.freeze_panes is None:
+            fail(f"sheet {ws.title} has no frozen header")
+        if ws.title in SHEETS[lang][2:] and not ws.auto_filter.ref:
+            fail(f"sheet {ws.title} has no autofilter")
+
+    answers = {}
+    for title in SHEETS[lang][:2]:
+        rows = checklist_answers(wb[title], lang)
+        answers[title] = rows
+        if rows is not None:
+            for item, ans in rows:
+                if ans not in ANSWERS[lang].values():
+                    fail(f"{title}: item {item!r} has answer {ans!r}")
+        print(f"{title}: {rows if rows is not None else NO_SYSTEMS[lang]}")
+
+    if len(sys.argv) == 3:
+        with open(sys.argv[2], encoding="utf-8") as f:
+            ev = json.load(f)
+        by = {c["managed_by"]: c for c in ev.get("checklists", [])}
+        for title, key in zip(SHEETS[lang][:2], ["institution", "vendor"]):
+            want = by.get(key)
+            got = answers[title]
+            if want is None or (not want["systems"] and not want["items"]):
+                if got is not None:
+                    fail(f"{title}: JSON has no such checklist but the sheet has answers")
+                continue
+            if got is None:
+                fail(f"{title}: JSON has a checklist but the sheet says no systems")
+            want_answers = [ANSWERS[lang][i["answer"]] for i in want["items"]]
+            if [a for _, a in got] != want_answers:
+                fail(f"{title}: answers {got} differ from the JSON's {want_answers}")
+        accounts = wb[SHEETS[lang][2]]
+        rows = list(accounts.iter_rows(min_row=2, values_only=True))
+        got = [(r[0], r[1]) for r in rows if r[0] is not None]
+        want = [(a["system"], a["account"]) for a in ev["accounts"]]
+        if got != want:
+            fail(f"accounts differ from the JSON: {len(got)} rows vs {len(want)} accounts")
+        print(f"consistent with {sys.argv[2]}: answers and {len(want)} accounts")
+    print("check-xlsx: OK")
+
+
+if __name__ == "__main__":
+    main()

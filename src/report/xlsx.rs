@@ -1,0 +1,1114 @@
+//! evidence.xlsx: the two checklist sheets (医療機関確認用・事業者確認用) laid out like the MHLW
+//! checklist, then accounts, reuse groups, policies and inputs, for people who work in Excel.
+//!
+//! Every cell is written as a string or a number, never a formula: account names are untrusted
+//! input and a name like `=cmd|…` must stay text. The output is deterministic: the document's
+//! creation time is the evidence's `checked_on`, so the same evidence gives the same bytes.
+
+use super::text::{self, Labels};
+use super::Lang;
+use crate::model::evidence::{AccountStatus, Answer, Checklist, Evidence};
+use crate::model::{Finding, ManagedBy, Severity};
+use rust_xlsxwriter::{
+    Color, DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, Workbook, Worksheet,
+    XlsxError,
+};
+
+/// Renders the evidence as an xlsx workbook (the bytes of `evidence.xlsx`).
+///
+/// Strings longer than Excel's cell limit are cut and tables longer than a sheet are cut with a
+/// note, so this only fails on an internal error of the writer, which panics (no secret is in the
+/// message). Use [`try_render`] to get that error instead.
+pub fn render(ev: &Evidence, lang: Lang) -> Vec<u8> {
+    match try_render(ev, lang) {
+        Ok(bytes) => bytes,
+        Err(e) => panic!("evidence.xlsx could not be built: {e}"),
+    }
+}
+
+/// Renders the evidence as an xlsx workbook, returning the writer's error if any.
+pub fn try_render(ev: &Evidence, lang: Lang) -> Result<Vec<u8>, XlsxError> {
+    let t = text::labels(lang);
+    let x = xlabels(lang);
+    let f = Formats::new();
+    let mut wb = Workbook::new();
+    wb.set_properties(&properties(ev, t));
+
+    for managed_by in [ManagedBy::Institution, ManagedBy::Vendor] {
+        let ws = wb.add_worksheet();
+        ws.set_name(text::checklist_title(lang, managed_by))?;
+        let checklist = ev.checklists.iter().find(|c| c.managed_by == managed_by);
+        checklist_sheet(ws, ev, managed_by, checklist, lang, t, x, &f)?;
+    }
+    let ws = wb.add_worksheet();
+    ws.set_name(x.sheet_accounts)?;
+    accounts_sheet(ws, ev, lang, t, x, &f)?;
+    let ws = wb.add_worksheet();
+    ws.set_name(x.sheet_reuse)?;
+    reuse_sheet(ws, ev, lang, t, x, &f)?;
+    let ws = wb.add_worksheet();
+    ws.set_name(x.sheet_policies)?;
+    policies_sheet(ws, ev, lang, t, x, &f)?;
+    let ws = wb.add_worksheet();
+    ws.set_name(x.sheet_inputs)?;
+    inputs_sheet(ws, ev, lang, t, x, &f)?;
+
+    wb.save_to_buffer()
+}
+
+/// The sheet names of the workbook in `lang`, in order.
+pub fn sheet_names(lang: Lang) -> [&'static str; 6] {
+    let x = xlabels(lang);
+    [
+        text::checklist_title(lang, ManagedBy::Institution),
+        text::checklist_title(lang, ManagedBy::Vendor),
+        x.sheet_accounts,
+        x.sheet_reuse,
+        x.sheet_policies,
+        x.sheet_inputs,
+    ]
+}
+
+/// Labels only the workbook needs (the rest come from [`text`]).
+struct XLabels {
+    sheet_accounts: &'static str,
+    sheet_reuse: &'static str,
+    sheet_policies: &'static str,
+    sheet_inputs: &'static str,
+    col_answer: &'static str,
+    no_systems: &'static str,
+    col_codes: &'static str,
+    col_all_proofs: &'static str,
+    col_member_count: &'static str,
+    more_rows: &'static str,
+    tool_version: &'static str,
+}
+
+const XJA: XLabels = XLabels {
+    sheet_accounts: "アカウント",
+    sheet_reuse: "使い回し",
+    sheet_policies: "ポリシー",
+    sheet_inputs: "入力",
+    col_answer: "はい・いいえ",
+    no_systems: "対象システムなし",
+    col_codes: "指摘コード",
+    col_all_proofs: "すべての根拠",
+    col_member_count: "メンバー数",
+    more_rows: "行はシートに収まらないため省略しました（evidence.json を参照）",
+    tool_version: "ツールのバージョン",
+};
+
+const XEN: XLabels = XLabels {
+    sheet_accounts: "Accounts",
+    sheet_reuse: "Reuse groups",
+    sheet_policies: "Policies",
+    sheet_inputs: "Inputs",
+    col_answer: "Yes / No",
+    no_systems: "No systems",
+    col_codes: "Finding codes",
+    col_all_proofs: "All proofs",
+    col_member_count: "Members (count)",
+    more_rows: "rows did not fit in the sheet and were left out (see evidence.json)",
+    tool_version: "Tool version",
+};
+
+fn xlabels(lang: Lang) -> &'static XLabels {
+    match lang {
+        Lang::Ja => &XJA,
+        Lang::En => &XEN,
+    }
+}
+
+/// Excel's limit on the characters of one cell.
+const MAX_CELL_CHARS: usize = 32_767;
+/// Excel's last row index.
+const MAX_ROW: u32 = 1_048_575;
+
+/// The fill of a cell: plain, or green / red / amber like the answers.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Fill {
+    Plain,
+    Good,
+    Bad,
+    Amber,
+}
+
+enum Cell {
+    Text(String, Fill),
+    Num(f64),
+}
+
+fn txt(s: impl Into<String>) -> Cell {
+    Cell::Text(s.into(), Fill::Plain)
+}
+
+fn filled(s: impl Into<String>, fill: Fill) -> Cell {
+    Cell::Text(s.into(), fill)
+}
+
+fn num<N: Into<f64>>(n: N) -> Cell {
+    Cell::Num(n.into())
+}
+
+/// Counts and sizes as numbers (exact up to 2^53, far beyond any count here).
+fn count(n: impl TryInto<u32> + Copy + ToString) -> Cell {
+    match n.try_into() {
+        Ok(v) => Cell::Num(f64::from(v)),
+        Err(_) => txt(n.to_string()),
+    }
+}
+
+struct Formats {
+    title: Format,
+    key: Format,
+    header: Format,
+    amber: Format,
+    /// Body cells by [`Fill`] (plain, green, red, amber).
+    fills: [Format; 4],
+    /// The same with Excel's quote prefix, for text that looks like a formula.
+    quoted: [Format; 4],
+}
+
+impl Formats {
+    fn new() -> Formats {
+        let body = Format::new()
+            .set_border(FormatBorder::Thin)
+            .set_align(FormatAlign::Top)
+            .set_text_wrap();
+        let colored = |bg: u32, fg: u32| {
+            body.clone()
+                .set_background_color(Color::RGB(bg))
+                .set_font_color(Color::RGB(fg))
+        };
+        let fills = [
+            body.clone(),
+            colored(0xC6EFCE, 0x006100),
+            colored(0xFFC7CE, 0x9C0006),
+            colored(0xFFEB9C, 0x9C5700),
+        ];
+        Formats {
+            title: Format::new().set_bold().set_font_size(14),
+            key: Format::new().set_bold().set_align(FormatAlign::Top),
+            header: body
+                .clone()
+                .set_bold()
+                .set_background_color(Color::RGB(0xD9D9D9)),
+            amber: fills[3].clone(),
+            quoted: fills.clone().map(|f| f.set_quote_prefix()),
+            fills,
+        }
+    }
+
+    fn body(&self) -> &Format {
+        &self.fills[0]
+    }
+
+    /// The body format with `fill`; quoted (Excel keeps it text even when edited) if `formula_like`.
+    fn fill(&self, fill: Fill, formula_like: bool) -> &Format {
+        let i = match fill {
+            Fill::Plain => 0,
+            Fill::Good => 1,
+            Fill::Bad => 2,
+            Fill::Amber => 3,
+        };
+        if formula_like {
+            &self.quoted[i]
+        } else {
+            &self.fills[i]
+        }
+    }
+}
+
+/// Title, author and a creation time fixed to the evidence's date (the bytes stay reproducible).
+fn properties(ev: &Evidence, t: &Labels) -> DocProperties {
+    let created = ExcelDateTime::parse_from_str(&ev.checked_on)
+        .ok()
+        .filter(|d| d.to_excel() >= 1.0)
+        .or_else(|| ExcelDateTime::from_ymd(2000, 1, 1).ok());
+    let props = DocProperties::new()
+        .set_title(t.doc_title)
+        .set_subject(t.subtitle)
+        .set_author(format!("{} {}", ev.tool.name, ev.tool.version))
+        .set_company(cut(&ev.facility));
+    match created {
+        Some(d) => props.set_creation_datetime(&d),
+        None => props,
+    }
+}
+
+/// A checklist sheet: title, the header block, then one row per item (or 対象システムなし).
+#[allow(clippy::too_many_arguments)]
+fn checklist_sheet(
+    ws: &mut Worksheet,
+    ev: &Evidence,
+    managed_by: ManagedBy,
+    checklist: Option<&Checklist>,
+    lang: Lang,
+    t: &Labels,
+    x: &XLabels,
+    f: &Formats,
+) -> Result<(), XlsxError> {
+    print_setup(ws);
+    let title = text::checklist_title(lang, managed_by);
+    ws.write_string_with_format(0, 0, format!("{} — {title}", t.doc_title), &f.title)?;
+    ws.write_string(1, 0, t.subtitle)?;
+
+    let systems = match checklist {
+        Some(c) if !c.systems.is_empty() => c.systems.join(t.list_sep),
+        _ => x.no_systems.to_string(),
+    };
+    let status = if ev.complete {
+        filled(t.complete, Fill::Good)
+    } else {
+        filled(t.incomplete, Fill::Amber)
+    };
+    let block = [
+        (t.facility, txt(&ev.facility)),
+        (t.checked_on, txt(&ev.checked_on)),
+        (t.edition, txt(text::edition(lang, &ev.edition))),
+        (
+            x.tool_version,
+            txt(format!("{} {}", ev.tool.name, ev.tool.version)),
+        ),
+        (t.evidence_status, status),
+        (t.checklist_systems, txt(systems)),
+    ];
+    let mut row = 3;
+    for (key, value) in block {
+        ws.write_string_with_format(row, 0, key, &f.key)?;
+        write_cell(ws, row, 1, &value, f)?;
+        row += 1;
+    }
+    if !ev.complete {
+        ws.write_string_with_format(row, 1, t.incomplete_note, &f.amber)?;
+        row += 1;
+    }
+    row += 1;
+
+    let widths = [16.0, 60.0, 12.0, 12.0, 12.0, 40.0, 26.0];
+    for (col, w) in (0u16..).zip(widths) {
+        ws.set_column_width(col, w)?;
+    }
+    let Some(checklist) = checklist.filter(|c| !c.systems.is_empty() || !c.items.is_empty()) else {
+        ws.write_string_with_format(row, 0, x.no_systems, &f.amber)?;
+        return Ok(());
+    };
+    let headers = [
+        t.col_item,
+        t.col_question,
+        x.col_answer,
+        t.checked_on,
+        t.target_date,
+        t.remarks,
+        t.col_counts,
+    ];
+    let rows = checklist.items.iter().map(|i| {
+        let fill = match i.answer {
+            Answer::Yes => Fill::Good,
+            Answer::No => Fill::Bad,
+            Answer::Undetermined => Fill::Amber,
+        };
+        vec![
+            txt(text::item_label(lang, &i.item, &i.label)),
+            txt(text::question(lang, &i.item).unwrap_or(&i.label)),
+            filled(text::answer(lang, i.answer), fill),
+            txt(&i.checked_on),
+            txt(i.target_date.as_deref().unwrap_or("")),
+            txt(&i.remarks),
+            txt(text::counts(
+                lang,
+                i.failing,
+                i.unverified,
+                i.passing,
+                i.groups,
+            )),
+        ]
+    });
+    table(ws, row, &headers, &[], rows, x, f)?;
+    Ok(())
+}
+
+/// One row per account, with its verdict, reasons, breach result and reuse group.
+fn accounts_sheet(
+    ws: &mut Worksheet,
+    ev: &Evidence,
+    lang: Lang,
+    t: &Labels,
+    x: &XLabels,
+    f: &Formats,
+) -> Result<(), XlsxError> {
+    print_setup(ws);
+    let headers = [
+        t.col_system,
+        t.col_account,
+        t.col_source,
+        t.col_scheme,
+        t.col_status,
+        t.col_path,
+        x.col_codes,
+        t.col_reasons,
+        t.col_breach,
+        t.col_reuse_group,
+        t.col_length,
+        t.col_recovered_by,
+        t.col_skip_reason,
+    ];
+    let widths = [
+        14.0, 22.0, 22.0, 12.0, 10.0, 30.0, 24.0, 50.0, 18.0, 10.0, 8.0, 16.0, 24.0,
+    ];
+    let rows = ev.accounts.iter().map(|a| {
+        let fill = match a.status {
+            AccountStatus::Pass => Fill::Good,
+            AccountStatus::Fail => Fill::Bad,
+            AccountStatus::Unverified => Fill::Amber,
+            AccountStatus::Skipped => Fill::Plain,
+        };
+        let breach_fill = match a.breach.status {
+            crate::model::evidence::BreachStatus::Found => Fill::Bad,
+            crate::model::evidence::BreachStatus::Error => Fill::Amber,
+            _ => Fill::Plain,
+        };
+        vec![
+            txt(&a.system),
+            txt(&a.account),
+            txt(&a.source),
+            txt(&a.scheme),
+            filled(text::account_status(lang, a.status), fill),
+            txt(a
+                .path
+                .as_deref()
+                .map(|p| text::pass_path(lang, p))
+                .unwrap_or_default()),
+            txt(codes(&a.findings)),
+            txt(reasons(lang, t, &a.findings)),
+            filled(
+                text::breach(lang, a.breach.status, a.breach.count),
+                breach_fill,
+            ),
+            txt(a.reuse_group.as_deref().unwrap_or("")),
+            a.length.map(count).unwrap_or_else(|| txt("")),
+            txt(a
+                .recovered_by
+                .as_deref()
+                .map(|r| text::recovered_by(lang, r))
+                .unwrap_or_default()),
+            txt(a
+                .skip_reason
+                .as_deref()
+                .map(|r| text::skip_reason(lang, r))
+                .unwrap_or_default()),
+        ]
+    });
+    table(ws, 0, &headers, &widths, rows, x, f)?;
+    ws.set_freeze_panes(1, 2)?;
+    Ok(())
+}
+
+/// One row per reuse group: scope, severity, proofs and members (one per line).
+fn reuse_sheet(
+    ws: &mut Worksheet,
+    ev: &Evidence,
+    lang: Lang,
+    t: &Labels,
+    x: &XLabels,
+    f: &Formats,
+) -> Result<(), XlsxError> {
+    print_setup(ws);
+    let headers = [
+        t.col_group,
+        t.col_scope,
+        t.col_severity,
+        t.col_proof,
+        x.col_all_proofs,
+        t.col_systems,
+        x.col_member_count,
+        t.col_members,
+        t.col_links,
+        t.col_default_password,
+    ];
+    let widths = [10.0, 16.0, 10.0, 28.0, 36.0, 20.0, 10.0, 36.0, 50.0, 12.0];
+    let rows = ev.reuse_groups.iter().map(|g| {
+        let fill = match g.severity.as_str() {
+            "fail" => Fill::Bad,
+            "warn" => Fill::Amber,
+            _ => Fill::Plain,
+        };
+        let members: Vec<String> = g
+            .members
+            .iter()
+            .map(|m| format!("{} / {}", m.system, m.account))
+            .collect();
+        let links: Vec<String> = g
+            .links
+            .iter()
+            .map(|l| {
+                format!(
+                    "{} / {} — {} / {}: {}",
+                    l.from.system,
+                    l.from.account,
+                    l.to.system,
+                    l.to.account,
+                    text::reuse_proof(lang, &l.evidence)
+                )
+            })
+            .collect();
+        let proofs: Vec<String> = g
+            .proofs
+            .iter()
+            .map(|p| text::reuse_proof(lang, p))
+            .collect();
+        vec![
+            txt(&g.id),
+            txt(text::reuse_scope(lang, &g.scope)),
+            filled(text::severity_name(lang, &g.severity), fill),
+            txt(text::reuse_proof(lang, &g.evidence)),
+            txt(proofs.join("\n")),
+            txt(g.systems.join(t.list_sep)),
+            count(g.members.len()),
+            txt(members.join("\n")),
+            txt(links.join("\n")),
+            txt(if g.default_password { t.yes } else { t.no }),
+        ]
+    });
+    table(ws, 0, &headers, &widths, rows, x, f)?;
+    ws.set_freeze_panes(1, 1)?;
+    Ok(())
+}
+
+/// One row per system's effective policy, with its verdict and findings.
+fn policies_sheet(
+    ws: &mut Worksheet,
+    ev: &Evidence,
+    lang: Lang,
+    t: &Labels,
+    x: &XLabels,
+    f: &Formats,
+) -> Result<(), XlsxError> {
+    print_setup(ws);
+    let headers = [
+        t.col_system,
+        t.col_sources,
+        t.col_status,
+        t.col_min_length,
+        t.col_require,
+        t.col_max_age,
+        t.col_mfa,
+        t.col_max_length,
+        x.col_codes,
+        t.col_findings,
+    ];
+    let widths = [14.0, 28.0, 14.0, 10.0, 28.0, 12.0, 10.0, 10.0, 24.0, 50.0];
+    let rows = ev.policies.iter().map(|p| {
+        let e = &p.effective;
+        let fill = match p.status.as_str() {
+            "pass" => Fill::Good,
+            "fail" => Fill::Bad,
+            "unverified" | "undetermined" => Fill::Amber,
+            _ => Fill::Plain,
+        };
+        let max_age = match e.max_age_days {
+            None => txt(t.dash),
+            Some(d) if d <= 0 => txt(t.never_expires),
+            Some(d) => i32::try_from(d)
+                .map(num)
+                .unwrap_or_else(|_| txt(d.to_string())),
+        };
+        let require = if e.require.is_empty() {
+            t.none.to_string()
+        } else {
+            e.require
+                .iter()
+                .map(|c| text::char_class(lang, c))
+                .collect::<Vec<_>>()
+                .join(t.list_sep)
+        };
+        vec![
+            txt(&p.system),
+            txt(p.sources.join("\n")),
+            filled(text::verdict(lang, &p.status), fill),
+            e.min_length.map(num).unwrap_or_else(|| txt(t.dash)),
+            txt(require),
+            max_age,
+            txt(if e.mfa { t.yes } else { t.no }),
+            e.max_length.map(num).unwrap_or_else(|| txt(t.dash)),
+            txt(codes(&p.findings)),
+            txt(reasons(lang, t, &p.findings)),
+        ]
+    });
+    table(ws, 0, &headers, &widths, rows, x, f)?;
+    ws.set_freeze_panes(1, 1)?;
+    Ok(())
+}
+
+/// The inputs with their SHA-256 and size, then input errors and the breach check below.
+fn inputs_sheet(
+    ws: &mut Worksheet,
+    ev: &Evidence,
+    lang: Lang,
+    t: &Labels,
+    x: &XLabels,
+    f: &Formats,
+) -> Result<(), XlsxError> {
+    print_setup(ws);
+    let headers = [
+        t.col_file,
+        t.col_format,
+        "SHA-256",
+        t.col_size,
+        t.col_systems,
+        t.col_records,
+        t.col_errors,
+    ];
+    let widths = [30.0, 14.0, 68.0, 14.0, 20.0, 12.0, 12.0];
+    let rows = ev.inputs.iter().map(|i| {
+        vec![
+            txt(&i.path),
+            txt(&i.format),
+            txt(&i.sha256),
+            count(i.size),
+            txt(i.systems.join(t.list_sep)),
+            count(i.records),
+            if i.errors > 0 {
+                match count(i.errors) {
+                    Cell::Num(n) => Cell::Num(n),
+                    Cell::Text(s, _) => filled(s, Fill::Amber),
+                }
+            } else {
+                count(i.errors)
+            },
+        ]
+    });
+    let mut row = table(ws, 0, &headers, &widths, rows, x, f)?;
+    ws.set_freeze_panes(1, 1)?;
+
+    if !ev.input_errors.is_empty() && row < MAX_ROW - 2 {
+        row += 2;
+        ws.write_string_with_format(row, 0, t.h_input_errors, &f.key)?;
+        row += 1;
+        for (col, h) in (0u16..).zip([t.col_location, t.col_message]) {
+            ws.write_string_with_format(row, col, h, &f.header)?;
+        }
+        for e in &ev.input_errors {
+            if row >= MAX_ROW - 12 {
+                break;
+            }
+            row += 1;
+            ws.write_string_with_format(row, 0, cut(&e.source), f.body())?;
+            ws.write_string_with_format(row, 1, cut(&e.message), &f.amber)?;
+        }
+    }
+
+    let b = &ev.breach_check;
+    let block = [
+        (t.breach_mode, text::breach_mode(lang, &b.mode)),
+        (t.breach_status, text::breach_check_status(lang, &b.status)),
+        (t.breach_lookups, b.lookups.to_string()),
+        (t.breach_found, b.found.to_string()),
+        (t.breach_errors, b.errors.to_string()),
+        (t.breach_dataset, b.dataset.clone()),
+        (
+            t.breach_date,
+            b.date.clone().unwrap_or_else(|| t.dash.to_string()),
+        ),
+        (t.breach_attribution, b.attribution.clone()),
+    ];
+    if row < MAX_ROW - 10 {
+        row += 2;
+        ws.write_string_with_format(row, 0, t.h_breach, &f.key)?;
+        for (key, value) in block {
+            row += 1;
+            ws.write_string_with_format(row, 0, key, &f.key)?;
+            ws.write_string(row, 1, cut(&value))?;
+        }
+    }
+    Ok(())
+}
+
+/// Writes a bold header row at `start`, then the rows; sets widths, autofilter and frozen header.
+/// Rows that do not fit in the sheet are left out with a note. Returns the last row written.
+fn table(
+    ws: &mut Worksheet,
+    start: u32,
+    headers: &[&str],
+    widths: &[f64],
+    rows: impl Iterator<Item = Vec<Cell>>,
+    x: &XLabels,
+    f: &Formats,
+) -> Result<u32, XlsxError> {
+    for (col, w) in (0u16..).zip(widths) {
+        ws.set_column_width(col, *w)?;
+    }
+    for (col, h) in (0u16..).zip(headers) {
+        ws.write_string_with_format(start, col, *h, &f.header)?;
+    }
+    let last_col = u16::try_from(headers.len().saturating_sub(1)).unwrap_or(0);
+    let mut row = start;
+    let mut left_out = 0usize;
+    for cells in rows {
+        if row >= MAX_ROW - 1 {
+            left_out += 1;
+            continue;
+        }
+        row += 1;
+        for (col, cell) in (0u16..).zip(&cells) {
+            write_cell(ws, row, col, cell, f)?;
+        }
+    }
+    ws.autofilter(start, 0, row, last_col)?;
+    ws.set_freeze_panes(start + 1, 0)?;
+    ws.set_repeat_rows(start, start)?;
+    if left_out > 0 {
+        row += 1;
+        ws.write_string_with_format(row, 0, format!("{left_out} {}", x.more_rows), &f.amber)?;
+    }
+    Ok(row)
+}
+
+/// Writes one cell: text always as a string (never a formula), numbers as numbers.
+fn write_cell(
+    ws: &mut Worksheet,
+    row: u32,
+    col: u16,
+    cell: &Cell,
+    f: &Formats,
+) -> Result<(), XlsxError> {
+    match cell {
+        Cell::Text(s, fill) => {
+            let formula_like = s.starts_with(['=', '+', '-', '@', '\t', '\r']);
+            ws.write_string_with_format(row, col, cut(s), f.fill(*fill, formula_like))?
+        }
+        Cell::Num(n) => ws.write_number_with_format(row, col, *n, f.body())?,
+    };
+    Ok(())
+}
+
+/// Landscape A4, one page wide.
+fn print_setup(ws: &mut Worksheet) {
+    ws.set_landscape();
+    ws.set_paper_size(9);
+    ws.set_print_fit_to_pages(1, 0);
+}
+
+/// The finding codes as in the JSON (`TOO_SHORT, BREACHED`).
+fn codes(findings: &[Finding]) -> String {
+    findings
+        .iter()
+        .map(|f| serde_name(&f.code))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The findings in plain words, one per line; warnings and advisories marked.
+fn reasons(lang: Lang, t: &Labels, findings: &[Finding]) -> String {
+    findings
+        .iter()
+        .map(|f| {
+            let prefix = match f.severity {
+                Severity::Fail => "",
+                Severity::Warn => t.warning_prefix,
+                Severity::Info => t.info_prefix,
+            };
+            format!("{prefix}{}", text::finding(lang, f.code, &f.detail))
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// The serde name of a unit enum value (`TOO_SHORT`): the same words as the JSON.
+fn serde_name<T: serde::Serialize>(v: &T) -> String {
+    match serde_json::to_value(v) {
+        Ok(serde_json::Value::String(s)) => s,
+        _ => String::new(),
+    }
+}
+
+/// Cuts a string to Excel's cell limit (on a character boundary).
+fn cut(s: &str) -> String {
+    match s.char_indices().nth(MAX_CELL_CHARS) {
+        Some((i, _)) => s[..i].to_string(),
+        None => s.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::evidence::AccountEvidence;
+    use crate::report::fixture;
+    use std::collections::BTreeMap;
+    use std::io::{Cursor, Read};
+
+    const CMD_NAME: &str = "=cmd|' /C calc'!A0";
+
+    /// The workbook's parts by name.
+    fn parts(bytes: &[u8]) -> BTreeMap<String, String> {
+        let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).expect("a zip archive");
+        let mut out = BTreeMap::new();
+        for i in 0..zip.len() {
+            let mut f = zip.by_index(i).unwrap();
+            let mut s = String::new();
+            f.read_to_string(&mut s).unwrap();
+            out.insert(f.name().to_string(), s);
+        }
+        out
+    }
+
+    fn unescape(s: &str) -> String {
+        s.replace("&lt;", "<")
+            .replace("&gt;", ">")
+            .replace("&quot;", "\"")
+            .replace("&apos;", "'")
+            .replace("&amp;", "&")
+    }
+
+    /// The text between `<t…>` and `</t>` of every shared string, in index order.
+    fn shared_strings(xml: &str) -> Vec<String> {
+        xml.split("<si>")
+            .skip(1)
+            .map(|si| {
+                let start = si.find("<t").unwrap();
+                let body = &si[start..];
+                let open_end = body.find('>').unwrap() + 1;
+                let close = body.find("</t>").unwrap();
+                unescape(&body[open_end..close])
+            })
+            .collect()
+    }
+
+    /// The cells of one sheet: reference (`C12`) → shown value; `F` marks a formula cell.
+    fn cells(parts: &BTreeMap<String, String>, sheet: usize) -> BTreeMap<String, String> {
+        let strings = shared_strings(&parts["xl/sharedStrings.xml"]);
+        let xml = &parts[&format!("xl/worksheets/sheet{sheet}.xml")];
+        let mut out = BTreeMap::new();
+        for c in xml.split("<c r=\"").skip(1) {
+            let reference = &c[..c.find('"').unwrap()];
+            let end = c.find("</c>").unwrap_or(c.len());
+            let body = &c[..end];
+            let value = body
+                .find("<v>")
+                .map(|i| &body[i + 3..body.find("</v>").unwrap()]);
+            let shown = if body.contains("<f>") {
+                "F".to_string()
+            } else if body.contains("t=\"s\"") {
+                strings[value.unwrap().parse::<usize>().unwrap()].clone()
+            } else {
+                value.unwrap_or("").to_string()
+            };
+            out.insert(reference.to_string(), shown);
+        }
+        out
+    }
+
+    /// The row number of the first cell in column `col` showing `value`.
+    fn row_of(cells: &BTreeMap<String, String>, col: char, value: &str) -> String {
+        cells
+            .iter()
+            .find(|(r, v)| r.starts_with(col) && r[1..].parse::<u32>().is_ok() && *v == value)
+            .map(|(r, _)| r[1..].to_string())
+            .unwrap_or_else(|| panic!("no {value:?} in column {col}"))
+    }
+
+    fn with_cmd_account(mut ev: Evidence) -> Evidence {
+        let mut a: AccountEvidence = ev.accounts[0].clone();
+        a.account = CMD_NAME.into();
+        a.source = "+SUM(1,2)".into();
+        ev.accounts.push(a);
+        ev
+    }
+
+    #[test]
+    fn a_zip_with_every_sheet_in_both_languages() {
+        let ev = fixture::sample(true);
+        assert_eq!(
+            sheet_names(Lang::Ja),
+            [
+                "医療機関確認用",
+                "事業者確認用",
+                "アカウント",
+                "使い回し",
+                "ポリシー",
+                "入力"
+            ]
+        );
+        for lang in [Lang::Ja, Lang::En] {
+            let bytes = render(&ev, lang);
+            assert_eq!(&bytes[..4], b"PK\x03\x04");
+            let p = parts(&bytes);
+            let wb = &p["xl/workbook.xml"];
+            let names: Vec<&str> = wb
+                .split("<sheet name=\"")
+                .skip(1)
+                .map(|s| &s[..s.find('"').unwrap()])
+                .collect();
+            assert_eq!(names, sheet_names(lang));
+            for i in 1..=6 {
+                assert!(p.contains_key(&format!("xl/worksheets/sheet{i}.xml")));
+            }
+        }
+        assert_eq!(sheet_names(Lang::En)[0], "For the facility");
+        assert_eq!(sheet_names(Lang::En)[2], "Accounts");
+    }
+
+    #[test]
+    fn checklist_sheets_carry_the_answers_and_the_header_block() {
+        let ev = fixture::sample(true);
+        let p = parts(&render(&ev, Lang::Ja));
+        let inst = cells(&p, 1);
+        assert_eq!(inst["A1"], "パスワード監査エビデンス — 医療機関確認用");
+        assert_eq!(
+            inst[&format!("B{}", row_of(&inst, 'A', "医療機関名"))],
+            "コロ病院"
+        );
+        assert_eq!(
+            inst[&format!("B{}", row_of(&inst, 'A', "チェックリスト"))],
+            "令和7年度版"
+        );
+        assert_eq!(
+            inst[&format!("B{}", row_of(&inst, 'A', "ツールのバージョン"))],
+            "kensa 0.1.0"
+        );
+        assert_eq!(
+            inst[&format!("B{}", row_of(&inst, 'A', "対象システム"))],
+            "ad01、pc-01"
+        );
+        let header = row_of(&inst, 'A', "項目");
+        for (col, h) in [
+            ('B', "確認事項"),
+            ('C', "はい・いいえ"),
+            ('D', "確認日"),
+            ('E', "目標日"),
+            ('F', "備考"),
+        ] {
+            assert_eq!(inst[&format!("{col}{header}")], h);
+        }
+        let r7 = row_of(&inst, 'A', "令和7年度版 2-⑦");
+        assert_eq!(
+            inst[&format!("B{r7}")],
+            text::question(Lang::Ja, "2-7").unwrap()
+        );
+        assert_eq!(inst[&format!("C{r7}")], "いいえ");
+        assert_eq!(inst[&format!("D{r7}")], "2026-11-24");
+        assert_eq!(inst[&format!("E{r7}")], "2027-03-31");
+        assert_eq!(inst[&format!("F{r7}")], "ad01 に不合格 1 件");
+        assert_eq!(inst[&format!("G{r7}")], "不合格 2、未検証 1、合格 1");
+        let r8 = row_of(&inst, 'A', "令和7年度版 2-⑧");
+        assert_eq!(r8.parse::<u32>().unwrap(), r7.parse::<u32>().unwrap() + 1);
+
+        let vendor = cells(&p, 2);
+        assert_eq!(
+            vendor[&format!("C{}", row_of(&vendor, 'A', "令和7年度版 2-⑦"))],
+            "はい"
+        );
+        assert_eq!(
+            vendor[&format!("C{}", row_of(&vendor, 'A', "令和7年度版 2-⑧"))],
+            "判定不能"
+        );
+
+        let en = parts(&render(&ev, Lang::En));
+        let en1 = cells(&en, 1);
+        let r7 = row_of(&en1, 'A', "2-⑦");
+        assert_eq!(en1[&format!("C{r7}")], "No");
+        assert_eq!(en1[&format!("C{}", row_of(&en1, 'A', "Item"))], "Yes / No");
+    }
+
+    #[test]
+    fn answers_are_filled_green_red_amber() {
+        let ev = fixture::sample(true);
+        let p = parts(&render(&ev, Lang::Ja));
+        let styles = &p["xl/styles.xml"];
+        for rgb in ["FFC6EFCE", "FFFFC7CE", "FFFFEB9C"] {
+            assert!(styles.contains(rgb), "missing fill {rgb}");
+        }
+        // The No and Undetermined answers use different styles (red vs amber).
+        let style_of = |sheet: &str, cell: &str| {
+            let i = sheet.find(&format!("<c r=\"{cell}\"")).unwrap();
+            let c = &sheet[i..];
+            let s = &c[c.find("s=\"").unwrap() + 3..];
+            s[..s.find('"').unwrap()].to_string()
+        };
+        let inst = cells(&p, 1);
+        let vendor = cells(&p, 2);
+        let no = style_of(
+            &p["xl/worksheets/sheet1.xml"],
+            &format!("C{}", row_of(&inst, 'A', "令和7年度版 2-⑦")),
+        );
+        let yes = style_of(
+            &p["xl/worksheets/sheet2.xml"],
+            &format!("C{}", row_of(&vendor, 'A', "令和7年度版 2-⑦")),
+        );
+        let undetermined = style_of(
+            &p["xl/worksheets/sheet2.xml"],
+            &format!("C{}", row_of(&vendor, 'A', "令和7年度版 2-⑧")),
+        );
+        assert_ne!(no, yes);
+        assert_ne!(no, undetermined);
+        assert_ne!(yes, undetermined);
+    }
+
+    #[test]
+    fn data_sheets_have_frozen_filtered_bold_headers() {
+        let ev = fixture::sample(true);
+        let p = parts(&render(&ev, Lang::Ja));
+        for i in 3..=6 {
+            let xml = &p[&format!("xl/worksheets/sheet{i}.xml")];
+            assert!(xml.contains("<autoFilter ref=\"A1:"), "sheet{i}");
+            assert!(xml.contains("state=\"frozen\""), "sheet{i}");
+            assert!(xml.contains("<cols>"), "sheet{i}");
+        }
+        assert!(p["xl/styles.xml"].contains("<b/>"));
+        let accounts = cells(&p, 3);
+        assert_eq!(accounts["A1"], "システム");
+        assert_eq!(accounts["B1"], "アカウント");
+        // One row per account, header included.
+        assert!(accounts.contains_key(&format!("A{}", ev.accounts.len() + 1)));
+        assert!(!accounts.contains_key(&format!("A{}", ev.accounts.len() + 2)));
+        let r = row_of(
+            &accounts,
+            'G',
+            "TOO_SHORT, BREACHED, REUSED_ACROSS_SYSTEMS, NON_ASCII",
+        );
+        assert_eq!(accounts[&format!("A{r}")], "ad01");
+        assert_eq!(accounts[&format!("B{r}")], "yoshida");
+        assert_eq!(accounts[&format!("E{r}")], "不合格");
+        assert_eq!(accounts[&format!("I{r}")], "漏えいあり（1207件）");
+        assert_eq!(accounts[&format!("J{r}")], "R1");
+        assert_eq!(accounts[&format!("K{r}")], "10");
+        assert!(accounts[&format!("H{r}")].contains("パスワードが短すぎます"));
+        assert!(accounts[&format!("H{r}")].contains("［警告］"));
+        let evil = row_of(&accounts, 'B', fixture::EVIL_NAME);
+        assert_eq!(accounts[&format!("A{evil}")], "pc-01");
+
+        let reuse = cells(&p, 4);
+        assert_eq!(reuse["A2"], "R1");
+        assert_eq!(reuse["G2"], "2");
+        assert_eq!(reuse["H2"], "ad01 / yoshida\nrt01 / yoshida");
+        assert!(reuse["E2"].contains("ソルトなしハッシュが同一"));
+
+        let policies = cells(&p, 5);
+        assert_eq!(policies["A2"], "ad01");
+        assert_eq!(policies["C2"], "不合格");
+        assert_eq!(policies["D2"], "8");
+        assert_eq!(policies["F2"], "90");
+        assert_eq!(
+            policies["I2"],
+            "POLICY_ROTATION_TOO_LONG, POLICY_COMPOSITION"
+        );
+
+        let inputs = cells(&p, 6);
+        assert_eq!(inputs["A2"], "ad01-ntds.txt");
+        assert_eq!(inputs["C2"], ev.inputs[0].sha256);
+        assert_eq!(inputs["D2"], "4096");
+        assert_eq!(
+            inputs[&format!("B{}", row_of(&inputs, 'A', "bad.txt:7"))],
+            "expected 7 fields, found 3"
+        );
+        assert_eq!(
+            inputs[&format!("B{}", row_of(&inputs, 'A', "データセットの日付"))],
+            "2026-11-01"
+        );
+    }
+
+    #[test]
+    fn hostile_names_stay_strings_never_formulas() {
+        let ev = with_cmd_account(fixture::sample(true));
+        let p = parts(&render(&ev, Lang::En));
+        for (name, xml) in &p {
+            assert!(!xml.contains("<f>"), "a formula in {name}");
+        }
+        let accounts = cells(&p, 3);
+        let r = row_of(&accounts, 'B', CMD_NAME);
+        assert_eq!(accounts[&format!("C{r}")], "+SUM(1,2)");
+        row_of(&accounts, 'B', fixture::FORMULA_NAME);
+        // Formula-like text carries Excel's quote prefix, so editing the cell keeps it text.
+        assert!(p["xl/styles.xml"].contains("quotePrefix=\"1\""));
+        let sheet = &p["xl/worksheets/sheet3.xml"];
+        let style = |cell: &str| {
+            let c = &sheet[sheet.find(&format!("<c r=\"{cell}\"")).unwrap()..];
+            let s = &c[c.find("s=\"").unwrap() + 3..];
+            s[..s.find('"').unwrap()].to_string()
+        };
+        assert_ne!(style(&format!("B{r}")), style(&format!("A{r}")));
+        assert!(shared_strings(&p["xl/sharedStrings.xml"]).contains(&CMD_NAME.to_string()));
+    }
+
+    #[test]
+    fn no_hash_prefix_beyond_what_the_csv_shows() {
+        let ev = fixture::sample(true);
+        let p = parts(&render(&ev, Lang::Ja));
+        for xml in p.values() {
+            assert!(!xml.contains("$6$rounds"));
+        }
+    }
+
+    #[test]
+    fn same_evidence_same_bytes_with_a_fixed_creation_date() {
+        let ev = fixture::sample(true);
+        let a = render(&ev, Lang::Ja);
+        std::thread::sleep(std::time::Duration::from_millis(1100));
+        let b = render(&ev, Lang::Ja);
+        assert!(a == b, "two renders differ");
+        let core = &parts(&a)["docProps/core.xml"];
+        assert!(core.contains("2026-11-24T00:00:00Z"), "{core}");
+        assert!(core.contains("kensa 0.1.0"));
+        // An unparsable date still gives a fixed, valid time.
+        let mut odd = ev.clone();
+        odd.checked_on = "someday".into();
+        assert_eq!(render(&odd, Lang::En), render(&odd, Lang::En));
+        assert!(
+            parts(&render(&odd, Lang::En))["docProps/core.xml"].contains("2000-01-01T00:00:00Z")
+        );
+    }
+
+    #[test]
+    fn an_absent_checklist_says_no_systems_and_incomplete_is_flagged() {
+        let mut ev = fixture::sample(false);
+        ev.checklists
+            .retain(|c| c.managed_by == ManagedBy::Institution);
+        let p = parts(&render(&ev, Lang::Ja));
+        let vendor = cells(&p, 2);
+        assert_eq!(vendor["A1"], "パスワード監査エビデンス — 事業者確認用");
+        assert_eq!(
+            vendor[&format!("B{}", row_of(&vendor, 'A', "対象システム"))],
+            "対象システムなし"
+        );
+        assert!(vendor.values().filter(|v| *v == "対象システムなし").count() >= 2);
+        assert!(!vendor.values().any(|v| v == "項目"));
+        let inst = cells(&p, 1);
+        assert_eq!(
+            inst[&format!("B{}", row_of(&inst, 'A', "エビデンスの状態"))],
+            "不完全"
+        );
+        assert!(inst
+            .values()
+            .any(|v| v.starts_with("注意：このエビデンスは不完全です")));
+    }
+
+    #[test]
+    fn empty_evidence_still_gives_every_sheet_with_headers() {
+        let mut ev = fixture::sample(true);
+        ev.checklists.clear();
+        ev.accounts.clear();
+        ev.reuse_groups.clear();
+        ev.policies.clear();
+        ev.inputs.clear();
+        ev.input_errors.clear();
+        let p = parts(&try_render(&ev, Lang::En).unwrap());
+        assert_eq!(cells(&p, 1)["B9"], "No systems");
+        assert_eq!(cells(&p, 2)["B9"], "No systems");
+        assert_eq!(cells(&p, 3)["B1"], "Account");
+        assert!(!cells(&p, 3).contains_key("A2"));
+        assert_eq!(cells(&p, 4)["A1"], "Group");
+        assert_eq!(cells(&p, 5)["A1"], "System");
+        assert_eq!(cells(&p, 6)["C1"], "SHA-256");
+    }
+
+    #[test]
+    fn overlong_cells_are_cut_to_the_excel_limit() {
+        let mut ev = fixture::sample(true);
+        ev.accounts[0].account = "あ".repeat(MAX_CELL_CHARS + 10);
+        let p = parts(&try_render(&ev, Lang::Ja).unwrap());
+        let accounts = cells(&p, 3);
+        assert_eq!(accounts["B2"].chars().count(), MAX_CELL_CHARS);
+        assert_eq!(cut("abc"), "abc");
+    }
+}
