@@ -71,19 +71,21 @@ impl TextCorpus {
         // Lines before `lo` all hold hashes below the current key; `lo_hash` is the last of them.
         let mut lo = 0usize;
         let mut lo_hash: Option<[u8; 20]> = None;
-        let mut released = usize::MAX;
+        // Pages behind the walk are released every 4096 keys, from the start of the file (the
+        // first stretch and the first probes included), and all of them at the end of the chunk:
+        // a released page of a read-only file map is read again from the page cache if needed.
+        let mut released = 0usize;
         let r = (|| {
             for (i, k) in keys.iter().enumerate() {
                 out.push(self.find(&k[..n], &mut lo, &mut lo_hash, &mut pages)?);
                 if i % 4096 == 4095 {
-                    if released != usize::MAX {
-                        release(&self.map, released, lo);
-                    }
+                    release(&self.map, released, lo);
                     released = lo;
                 }
             }
             Ok(())
         })();
+        release(&self.map, 0, self.map.len().min(lo.saturating_add(1 << 20)));
         requests.fetch_add(pages.count, Ordering::Relaxed);
         r.map(|()| out)
     }
