@@ -767,20 +767,7 @@ fn spec_for(
     manifest: Option<&PathBuf>,
     system: Option<String>,
 ) -> Result<InputSpec, AuditError> {
-    let (forced, rest) = match arg.split_once(':') {
-        Some((f, rest)) if !rest.is_empty() && !Path::new(arg).exists() => {
-            match Format::from_name(f) {
-                Some(fmt) => (Some(fmt), rest),
-                None => {
-                    return Err(AuditError::Usage(format!(
-                        "`{f}` is not a known input format (in `{arg}`); known: {}",
-                        Format::ALL.map(|f| f.as_str()).join(", ")
-                    )))
-                }
-            }
-        }
-        _ => (None, arg),
-    };
+    let (forced, rest) = input::split_format(arg).map_err(AuditError::Usage)?;
     let path = match manifest {
         Some(mp) => Manifest::resolve(mp, rest),
         None => PathBuf::from(rest),

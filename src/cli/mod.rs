@@ -9,7 +9,7 @@ mod verify;
 use crate::breach::online::{CacheOptions, OnlineOptions, OnlineSource};
 use crate::breach::{BreachSource, Lookup, Query};
 use crate::engine::{self, AuditError, AuditOptions};
-use crate::input::{self, Format};
+use crate::input;
 use crate::model::evidence::{
     AccountStatus, Answer, BaselineReport, Evidence, EvidenceFile, FileRef,
 };
@@ -503,13 +503,7 @@ fn policy_cmd(p: PolicyArgs) -> Result<Outcome, String> {
     let mut fragments = Vec::new();
     let mut problems = 0;
     for arg in &p.files {
-        let (forced, path) = match arg.split_once(':') {
-            Some((f, rest)) if !std::path::Path::new(arg).exists() => (
-                Some(Format::from_name(f).ok_or_else(|| format!("`{f}` is not a known format"))?),
-                rest,
-            ),
-            _ => (None, arg.as_str()),
-        };
+        let (forced, path) = input::split_format(arg)?;
         let bytes = std::fs::read(path).map_err(|e| format!("{path}: cannot read: {e}"))?;
         let text = input::decode(&bytes).map_err(|e| format!("{path}: {e}"))?;
         let name = std::path::Path::new(path)

@@ -85,6 +85,23 @@ impl Format {
     }
 }
 
+/// Split a `FORMAT:PATH` argument. A plain path (or an existing file whose name has a colon)
+/// has no forced format; an unknown format name is an error listing the known ones.
+pub fn split_format(arg: &str) -> Result<(Option<Format>, &str), String> {
+    match arg.split_once(':') {
+        Some((f, rest)) if !rest.is_empty() && !std::path::Path::new(arg).exists() => {
+            match Format::from_name(f) {
+                Some(fmt) => Ok((Some(fmt), rest)),
+                None => Err(format!(
+                    "`{f}` is not a known input format (in `{arg}`); known: {}",
+                    Format::ALL.map(|f| f.as_str()).join(", ")
+                )),
+            }
+        }
+        _ => Ok((None, arg)),
+    }
+}
+
 /// Decode raw file bytes: UTF-16LE/BE with BOM, UTF-8 with or without BOM.
 /// Errors name the reason only (the caller adds the path).
 pub fn decode(bytes: &[u8]) -> Result<String, String> {
@@ -301,6 +318,17 @@ fn utf16(bytes: &[u8], f: fn([u8; 2]) -> u16) -> Result<String, String> {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn split_format_forces_known_formats_only() {
+        assert_eq!(
+            split_format("pwdump:a.txt").unwrap(),
+            (Some(Format::Pwdump), "a.txt")
+        );
+        assert_eq!(split_format("a.txt").unwrap(), (None, "a.txt"));
+        assert!(split_format("nosuch:a.txt").unwrap_err().contains("known:"));
+    }
+
     use super::*;
 
     const NT: &str = "8846f7eaee8fb117ad06bdd830b7586c";

@@ -654,15 +654,7 @@ fn policies(ev: &Evidence, lang: Lang, t: &Labels, out: &mut Vec<Block>) {
                 Some(d) if d <= 0 => t.never_expires.to_string(),
                 Some(d) => d.to_string(),
             };
-            let require = if e.require.is_empty() {
-                t.none.to_string()
-            } else {
-                e.require
-                    .iter()
-                    .map(|c| text::char_class(lang, c))
-                    .collect::<Vec<_>>()
-                    .join(t.list_sep)
-            };
+            let require = text::required_classes(lang, &e.require);
             vec![
                 Cell::text(p.system.clone()),
                 Cell::lines(p.sources.clone()),

@@ -887,6 +887,19 @@ pub fn reuse_proof(lang: Lang, p: &str) -> String {
 }
 
 /// A required character class of a policy (`letter`, `digit`, `symbol`, `upper`, `lower`, `3-of-4`).
+/// A policy's required character classes as one phrase (`none` when it requires none).
+pub fn required_classes(lang: Lang, require: &[String]) -> String {
+    let t = labels(lang);
+    if require.is_empty() {
+        return t.none.to_string();
+    }
+    require
+        .iter()
+        .map(|c| char_class(lang, c))
+        .collect::<Vec<_>>()
+        .join(t.list_sep)
+}
+
 pub fn char_class(lang: Lang, c: &str) -> String {
     lookup(
         lang,

@@ -513,15 +513,7 @@ fn policies_sheet(
                 .map(num)
                 .unwrap_or_else(|_| txt(d.to_string())),
         };
-        let require = if e.require.is_empty() {
-            t.none.to_string()
-        } else {
-            e.require
-                .iter()
-                .map(|c| text::char_class(lang, c))
-                .collect::<Vec<_>>()
-                .join(t.list_sep)
-        };
+        let require = text::required_classes(lang, &e.require);
         vec![
             txt(&p.system),
             txt(p.sources.join("\n")),
