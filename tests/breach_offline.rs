@@ -209,6 +209,66 @@ fn all_three_kinds_match_the_reference_in_both_modes() {
     }
 }
 
+/// Hashes far from uniform: most of them packed into a few narrow ranges (one prefix bucket
+/// with thousands of records, long runs sharing their first bytes), the rest spread out.
+fn skewed(seed: u64, bytes: usize, n: usize) -> Corpus {
+    let mut r = Rng(seed);
+    let mut c = corpus(seed, bytes, n / 10);
+    while c.len() < n {
+        let mut h = r.hash(bytes);
+        match r.next() % 3 {
+            0 => h[..2].copy_from_slice(&[0x00, 0x00]),
+            1 => h[..5].copy_from_slice(&[0x7F, 0xFF, 0xF0, 0x00, 0x00]),
+            _ => {
+                h[0] = 0xC0;
+                h[2] &= 0x0F;
+            }
+        }
+        c.insert(h, 1 + r.next() % 1000);
+    }
+    c
+}
+
+#[test]
+fn skewed_and_large_corpora_match_the_reference_and_count_distinct_pages() {
+    let t = tempfile::tempdir().unwrap();
+    for (bytes, seed) in [(16usize, 11u64), (20, 12)] {
+        let c = skewed(seed, bytes, 60_000);
+        let mut q = queries(&c, seed + 100);
+        // Neighbours inside the dense ranges, where a search from an estimate lands far off.
+        let mut r = Rng(seed + 200);
+        for _ in 0..2000 {
+            let mut h = r.hash(bytes);
+            h[..2].copy_from_slice(&[0x00, 0x00]);
+            q.push(h);
+        }
+        let want = reference(&c, &q);
+        assert!(
+            want.iter()
+                .filter(|l| matches!(l, Lookup::Found(_)))
+                .count()
+                > 7_000
+        );
+
+        let text = t.path().join(format!("skewed-{seed}.txt"));
+        write_text(&text, &c, true);
+        let src = OfflineSource::open(std::slice::from_ref(&text)).unwrap();
+        assert_eq!(ask(&src, &q), want, "sorted text, {bytes} bytes");
+        let pages = std::fs::metadata(&text).unwrap().len().div_ceil(4096) as usize;
+        // Each page counts once: never more than the file has, and the sample of every 7th
+        // hash reads most of them.
+        assert!(src.requests() <= pages, "{} > {pages}", src.requests());
+        assert!(src.requests() > pages / 2, "{} of {pages}", src.requests());
+
+        let idx = t.path().join(format!("skewed-{seed}.kidx"));
+        build_index(std::slice::from_ref(&text), &idx, &no_progress).unwrap();
+        let src = OfflineSource::open(std::slice::from_ref(&idx)).unwrap();
+        assert_eq!(ask(&src, &q), saturate(want), "index, {bytes} bytes");
+        let pages = std::fs::metadata(&idx).unwrap().len().div_ceil(4096) as usize;
+        assert!(src.requests() <= pages, "{} > {pages}", src.requests());
+    }
+}
+
 #[test]
 fn both_modes_at_once_and_a_mode_without_corpus_is_an_error() {
     let t = tempfile::tempdir().unwrap();

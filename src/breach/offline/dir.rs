@@ -30,13 +30,14 @@ impl DirCorpus {
         })
     }
 
-    /// Reads the prefix file of each group of sorted keys (in parallel) and answers them.
+    /// Reads the prefix file of each group of sorted keys (in parallel) and answers them with
+    /// their counts (0: not in the corpus).
     pub(crate) fn lookup_sorted(
         &self,
         keys: &[[u8; 20]],
         requests: &AtomicUsize,
         tick: &(dyn Fn(usize) + Sync),
-    ) -> Result<Vec<Option<u64>>, String> {
+    ) -> Result<Vec<u64>, String> {
         let n = self.mode.bytes();
         let mut groups: Vec<(u32, &[[u8; 20]])> = Vec::new();
         let mut start = 0;
@@ -46,7 +47,7 @@ impl DirCorpus {
                 start = i;
             }
         }
-        let parts: Vec<Result<Vec<Option<u64>>, String>> = groups
+        let parts: Vec<Result<Vec<u64>, String>> = groups
             .par_iter()
             .map(|(prefix, ks)| {
                 let file = prefix_path(&self.path, *prefix);
@@ -67,8 +68,7 @@ impl DirCorpus {
                     .iter()
                     .map(|k| {
                         recs.binary_search_by(|(h, _)| h[..n].cmp(&k[..n]))
-                            .ok()
-                            .map(|i| recs[i].1)
+                            .map_or(0, |i| recs[i].1)
                     })
                     .collect();
                 tick(ks.len());

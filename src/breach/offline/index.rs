@@ -19,13 +19,12 @@
 
 use std::io::{Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 use serde::{Deserialize, Serialize};
 use xxhash_rust::xxh3::Xxh3Default;
 
 use super::dir::{dir_mode, parse_prefix_file, prefix_of, prefix_path, PREFIXES};
-use super::{mtime_date, parse_line, release, Mode, PageCounter};
+use super::{mtime_date, parse_line, release, Mode, PageCounter, PageSet, PAGE};
 
 /// What an index records about itself (its JSON trailer).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -253,69 +252,172 @@ impl IndexCorpus {
         u64::from_le_bytes(self.map[o..o + 8].try_into().unwrap_or([0; 8]))
     }
 
-    fn record(&self, i: u64) -> &[u8] {
-        let o = self.header.records_off as usize + i as usize * self.header.rec_size;
-        &self.map[o..o + self.header.rec_size]
+    /// Bytes in the file.
+    pub(crate) fn len(&self) -> usize {
+        self.map.len()
     }
 
-    /// Looks up sorted distinct keys: prefix table, then a binary search in the prefix's range.
+    /// Looks up sorted distinct keys and writes each one's count (0: absent) to `out`: the
+    /// prefix table gives the key's records; an interpolation from the key's next bits (the
+    /// hashes are uniform) lands within a few records of it, and a short walk from there
+    /// finds it or the place it would be. So a key reads one table entry and one or two cache
+    /// lines of records, and a batch reads the index front to back once at most.
     pub(crate) fn lookup_chunk(
         &self,
         keys: &[[u8; 20]],
-        requests: &AtomicUsize,
-    ) -> Result<Vec<Option<u64>>, String> {
-        let n = self.mode.bytes();
-        let kb = self.header.key_bytes;
-        let rs = self.header.rec_size as u64;
-        let base = self.header.records_off;
-        let mut pages = PageCounter::new();
-        let mut out = Vec::with_capacity(keys.len());
+        out: &mut [u64],
+        pages: &PageSet,
+    ) -> Result<(), String> {
+        let mut pages = PageCounter::new(pages);
+        let rs = self.header.rec_size;
+        let recs = &self.map[self.header.records_off as usize..self.header.trailer_off as usize];
+        let base = self.header.records_off as usize;
+        let sha1 = self.mode == Mode::Sha1;
+        let table = |p: usize| self.header.table_off as usize + p * 8;
         let mut released = usize::MAX;
-        for (qi, k) in keys.iter().enumerate() {
+        let mut first = usize::MAX;
+        let mut at = 0usize;
+        // Where the interpolation puts a key: its prefix's records and the estimate in them.
+        let estimate = |k: &[u8; 20]| {
             let p = prefix_of(k) as usize;
-            pages.touch(self.header.table_off as usize + p * 8);
-            let (mut lo, mut hi) = (self.table(p), self.table(p + 1));
-            let want = num_key(&k[2..n]);
-            let mut found = None;
-            while lo < hi {
-                let mid = lo + (hi - lo) / 2;
-                pages.touch((base + mid * rs) as usize);
-                let r = self.record(mid);
-                match num_key(&r[..kb]).cmp(&want) {
-                    std::cmp::Ordering::Less => lo = mid + 1,
-                    std::cmp::Ordering::Greater => hi = mid,
-                    std::cmp::Ordering::Equal => {
-                        let c = u32::from_le_bytes([r[kb], r[kb + 1], r[kb + 2], r[kb + 3]]);
-                        found = Some(u64::from(c));
-                        break;
-                    }
+            let (lo, hi) = (self.table(p) as usize, self.table(p + 1) as usize);
+            // The bits after the 20-bit prefix, as a fraction of the prefix's range.
+            let frac = (RecKey::of_hash(k, sha1).0 << 4) >> 64;
+            (p, lo, hi, lo + ((frac * (hi - lo) as u128) >> 64) as usize)
+        };
+        for (n, (k, o)) in keys.iter().zip(out.iter_mut()).enumerate() {
+            // Ask the memory for the record a later key will read, so the loads of several
+            // keys overlap instead of waiting one after the other (a hint: no fault, no
+            // effect on a page not mapped yet).
+            if let Some(ahead) = keys.get(n + PREFETCH) {
+                let (_, lo, hi, est) = estimate(ahead);
+                if lo < hi {
+                    prefetch(&recs[est * rs..]);
                 }
             }
-            out.push(found);
-            if qi % 4096 == 4095 {
-                let at = (base + lo * rs) as usize;
-                if released != usize::MAX {
-                    release(&self.map, released, at);
+            let (p, lo, hi, est) = estimate(k);
+            pages.touch(table(p));
+            let want = RecKey::of_hash(k, sha1);
+            *o = 0;
+            if lo < hi {
+                let rec = |i: usize| &recs[i * rs..(i + 1) * rs];
+                let key = |i: usize| RecKey::of_record(rec(i), sha1);
+                pages.touch(base + est * rs);
+                // `i`: the first record of the prefix whose key is not below `want`. A few
+                // steps from the estimate find it on uniform data; a binary search finishes
+                // the job on skewed data.
+                let (mut a, mut b) = if key(est) < want {
+                    (est + 1, hi)
+                } else {
+                    (lo, est)
+                };
+                let mut steps = 0;
+                if b == hi {
+                    while a < b && steps < WALK && key(a) < want {
+                        (a, steps) = (a + 1, steps + 1);
+                    }
+                    if steps < WALK {
+                        b = a;
+                    }
+                } else {
+                    while a < b && steps < WALK && key(b - 1) >= want {
+                        (b, steps) = (b - 1, steps + 1);
+                    }
+                    if steps < WALK {
+                        a = b;
+                    }
                 }
+                while a < b {
+                    let m = a + (b - a) / 2;
+                    pages.touch(base + m * rs);
+                    if key(m) < want {
+                        a = m + 1;
+                    } else {
+                        b = m;
+                    }
+                }
+                let i = a.min(hi - 1);
+                pages.touch(base + i * rs);
+                if a < hi && key(a) == want {
+                    let c = &rec(a)[rs - 4..];
+                    *o = u64::from(u32::from_le_bytes([c[0], c[1], c[2], c[3]]));
+                }
+                at = base + i * rs;
+            }
+            if released == usize::MAX {
+                (released, first) = (at, at);
+            } else if at >= released + RELEASE {
+                release(&self.map, released, at);
                 released = at;
             }
         }
-        requests.fetch_add(pages.count, Ordering::Relaxed);
-        Ok(out)
+        // This walk's part of the records and of the table (other walks own the rest).
+        if first != usize::MAX {
+            release(&self.map, first, at + PAGE);
+        }
+        if let (Some(a), Some(b)) = (keys.first(), keys.last()) {
+            release(
+                &self.map,
+                table(prefix_of(a) as usize),
+                table(prefix_of(b) as usize + 2),
+            );
+        }
+        Ok(())
     }
 }
 
-/// A record key (at most 18 bytes) as numbers that order like its bytes, so the search
-/// compares two integers instead of calling `memcmp`.
-#[inline]
-fn num_key(b: &[u8]) -> (u128, u16) {
-    let mut hi = [0u8; 16];
-    let h = b.len().min(16);
-    hi[..h].copy_from_slice(&b[..h]);
-    let mut lo = [0u8; 2];
-    let rest = &b[h..];
-    lo[..rest.len().min(2)].copy_from_slice(&rest[..rest.len().min(2)]);
-    (u128::from_be_bytes(hi), u16::from_be_bytes(lo))
+/// A record key (the hash after its first two bytes: 14 bytes for NTLM, 18 for SHA-1) as two
+/// numbers that order like its bytes, loaded at fixed widths: comparing two keys is two
+/// integer comparisons, no `memcmp`.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+struct RecKey(u128, u16);
+
+impl RecKey {
+    /// From a record (key then a 4-byte count; at least 18 bytes).
+    #[inline]
+    fn of_record(r: &[u8], sha1: bool) -> RecKey {
+        let mut b = [0u8; 16];
+        b.copy_from_slice(&r[..16]);
+        let hi = u128::from_be_bytes(b);
+        if sha1 {
+            RecKey(hi, u16::from_be_bytes([r[16], r[17]]))
+        } else {
+            // Bytes 14 and 15 are the start of the count.
+            RecKey(hi & !0xFFFF, 0)
+        }
+    }
+    /// From a whole hash (20-byte buffer; NTLM hashes are followed by zeros).
+    #[inline]
+    fn of_hash(h: &[u8; 20], sha1: bool) -> RecKey {
+        let mut b = [0u8; 16];
+        b.copy_from_slice(&h[2..18]);
+        let hi = u128::from_be_bytes(b);
+        if sha1 {
+            RecKey(hi, u16::from_be_bytes([h[18], h[19]]))
+        } else {
+            RecKey(hi & !0xFFFF, 0)
+        }
+    }
+}
+
+/// The walk releases the record pages behind it each time it has moved this many bytes.
+const RELEASE: usize = 4 << 20;
+/// Records stepped over one by one from the interpolated estimate before bisecting.
+const WALK: usize = 16;
+/// How many keys ahead the walk asks for the record a key will need.
+const PREFETCH: usize = 16;
+
+/// A prefetch hint for the cache line at the start of `b` (nothing on other targets).
+#[inline(always)]
+fn prefetch(b: &[u8]) {
+    #[cfg(target_arch = "x86_64")]
+    // SAFETY: a prefetch only hints the cache; it reads nothing the program sees and does not
+    // fault, and the pointer comes from a live slice.
+    unsafe {
+        std::arch::x86_64::_mm_prefetch::<{ std::arch::x86_64::_MM_HINT_T0 }>(b.as_ptr().cast());
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = b;
 }
 
 const MAGIC: &[u8; 8] = b"KENSAIDX";

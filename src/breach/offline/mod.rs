@@ -15,8 +15,9 @@
 //! byte offset (and the line number when it is known). A mode without a corpus answers
 //! `Lookup::Error`, never `NotFound`.
 //!
-//! [`BreachSource::requests`] counts the 4 KiB pages of the text files and indexes touched by
-//! the lookups (a page shared by consecutive queries counts once) plus the per-prefix files read.
+//! [`BreachSource::requests`] counts the distinct 4 KiB pages of the text files and indexes
+//! touched by each batch of lookups (a page counts once however many queries read it) plus the
+//! per-prefix files read.
 
 pub mod index;
 
@@ -24,7 +25,7 @@ mod dir;
 mod text;
 
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::Mutex;
 
 use rayon::prelude::*;
@@ -90,20 +91,23 @@ impl BreachSource for OfflineSource {
         let mut out: Vec<Option<Lookup>> = vec![None; queries.len()];
         let done = Mutex::new(0usize);
         for mode in [Mode::Sha1, Mode::Ntlm] {
-            // Distinct keys of this mode, sorted, with the positions asking for each.
-            let mut keyed: Vec<([u8; 20], usize)> = queries
-                .iter()
-                .enumerate()
-                .filter_map(|(i, q)| key_of(q, mode).map(|k| (k, i)))
-                .collect();
+            // Distinct keys of this mode, sorted, with the positions asking for each (24 bytes
+            // a query: the batch of a million queries stays small next to the corpus).
+            let mut keyed: Vec<([u8; 20], u32)> = Vec::with_capacity(queries.len());
+            keyed.extend(
+                queries
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(i, q)| key_of(q, mode).map(|k| (k, i as u32))),
+            );
             if keyed.is_empty() {
                 continue;
             }
             // Numeric keys sort in the same order as the bytes, without a memcmp per comparison.
-            keyed.sort_unstable_by_key(|(k, i)| (num_key(k), *i));
+            keyed.par_sort_unstable_by_key(|(k, i)| (num_key(k), *i));
             let mut keys: Vec<[u8; 20]> = Vec::with_capacity(keyed.len());
             for (k, _) in &keyed {
-                if keys.last() != Some(k) {
+                if keys.last().is_none_or(|l| num_key(l) != num_key(k)) {
                     keys.push(*k);
                 }
             }
@@ -111,7 +115,7 @@ impl BreachSource for OfflineSource {
                 Mode::Sha1 => self.sha1.as_ref(),
                 Mode::Ntlm => self.ntlm.as_ref(),
             };
-            let answers: Result<Vec<Option<u64>>, String> = match corpus {
+            let answers: Result<Vec<u64>, String> = match corpus {
                 None => Err(format!("no offline {} corpus given", mode.label())),
                 Some(c) => {
                     let tick = |n: usize| {
@@ -122,16 +126,18 @@ impl BreachSource for OfflineSource {
                     c.lookup_sorted(&keys, &self.requests, &tick)
                 }
             };
+            drop(keys);
             let mut ki = 0usize;
+            let mut prev: Option<(u128, u32)> = None;
             for (k, i) in &keyed {
-                while keys[ki] != *k {
+                let nk = num_key(k);
+                if prev.is_some_and(|p| p != nk) {
                     ki += 1;
                 }
-                out[*i] = Some(match &answers {
-                    Ok(a) => match a[ki] {
-                        Some(n) => Lookup::Found(n),
-                        None => Lookup::NotFound,
-                    },
+                prev = Some(nk);
+                out[*i as usize] = Some(match &answers {
+                    Ok(a) if a[ki] > 0 => Lookup::Found(a[ki]),
+                    Ok(_) => Lookup::NotFound,
                     Err(e) => Lookup::Error(e.clone()),
                 });
             }
@@ -256,35 +262,41 @@ impl Corpus {
             self.path().display()
         )
     }
-    /// Answers sorted, distinct keys; `Err` when the corpus is malformed (all of them fail).
+    /// Answers sorted, distinct keys with their counts (0: not in the corpus); `Err` when the
+    /// corpus is malformed (all of them fail).
     fn lookup_sorted(
         &self,
         keys: &[[u8; 20]],
         requests: &AtomicUsize,
         tick: &(dyn Fn(usize) + Sync),
-    ) -> Result<Vec<Option<u64>>, String> {
-        if let Corpus::Dir(c) = self {
-            return c.lookup_sorted(keys, requests, tick);
-        }
-        // Independent chunks of the sorted keys, each walking its own part of the file.
+    ) -> Result<Vec<u64>, String> {
+        let len = match self {
+            Corpus::Dir(c) => return c.lookup_sorted(keys, requests, tick),
+            Corpus::Index(c) => c.len(),
+            Corpus::Text(c) => c.len(),
+        };
+        // Independent chunks of the sorted keys, each walking its own part of the file and
+        // writing its answers in place.
+        let pages = PageSet::new(len);
         let threads = rayon::current_num_threads().max(1);
         let chunk = keys.len().div_ceil(threads * 4).max(1024);
-        let parts: Vec<Result<Vec<Option<u64>>, String>> = keys
+        let mut all = vec![0u64; keys.len()];
+        let results: Vec<Result<(), String>> = keys
             .par_chunks(chunk)
-            .map(|ks| {
+            .zip(all.par_chunks_mut(chunk))
+            .map(|(ks, out)| {
                 let r = match self {
-                    Corpus::Index(c) => c.lookup_chunk(ks, requests),
-                    Corpus::Text(c) => c.lookup_chunk(ks, requests),
+                    Corpus::Index(c) => c.lookup_chunk(ks, out, &pages),
+                    Corpus::Text(c) => c.lookup_chunk(ks, out, &pages),
                     Corpus::Dir(_) => unreachable!("handled above"),
                 };
                 tick(ks.len());
                 r
             })
             .collect();
-        let mut all = Vec::with_capacity(keys.len());
-        for p in parts {
-            all.extend(p?);
-        }
+        requests.fetch_add(pages.count(), Ordering::Relaxed);
+        // The first error in key order, so the message does not depend on thread timing.
+        results.into_iter().collect::<Result<(), String>>()?;
         Ok(all)
     }
 }
@@ -377,6 +389,7 @@ pub(crate) fn mtime_date(meta: &std::fs::Metadata) -> Option<String> {
 }
 
 /// A 20-byte hash as numbers that order like its bytes.
+#[inline]
 fn num_key(k: &[u8; 20]) -> (u128, u32) {
     let mut hi = [0u8; 16];
     hi.copy_from_slice(&k[..16]);
@@ -395,24 +408,68 @@ pub(crate) fn key64(h: &[u8]) -> u64 {
 /// Size of the pages counted by [`BreachSource::requests`].
 pub(crate) const PAGE: usize = 4096;
 
-/// Counts the distinct pages a chunk walk touches (consecutive repeats count once).
-pub(crate) struct PageCounter {
-    last: usize,
-    pub(crate) count: usize,
+/// The distinct 4 KiB pages of one file a batch touches: a bit a page, shared by the threads
+/// of the batch, so each page counts once however often and by whichever thread it is read
+/// (1 MiB of bits for a 32 GiB file).
+pub(crate) struct PageSet {
+    bits: Vec<AtomicU64>,
 }
 
-impl PageCounter {
-    pub(crate) fn new() -> Self {
-        PageCounter {
-            last: usize::MAX,
-            count: 0,
+impl PageSet {
+    pub(crate) fn new(len: usize) -> PageSet {
+        PageSet {
+            bits: (0..len.div_ceil(PAGE).div_ceil(64))
+                .map(|_| AtomicU64::new(0))
+                .collect(),
         }
     }
+    fn set(&self, page: usize) {
+        if let Some(w) = self.bits.get(page / 64) {
+            w.fetch_or(1 << (page % 64), Ordering::Relaxed);
+        }
+    }
+    /// Pages touched so far.
+    pub(crate) fn count(&self) -> usize {
+        self.bits
+            .iter()
+            .map(|w| w.load(Ordering::Relaxed).count_ones() as usize)
+            .sum()
+    }
+}
+
+/// One thread's view of a [`PageSet`]; repeats of the page it touched last cost nothing.
+pub(crate) struct PageCounter<'a> {
+    set: Option<&'a PageSet>,
+    last: usize,
+    /// The lowest byte offset touched (`usize::MAX` before the first touch).
+    pub(crate) lowest: usize,
+}
+
+impl<'a> PageCounter<'a> {
+    pub(crate) fn new(set: &'a PageSet) -> Self {
+        PageCounter {
+            set: Some(set),
+            last: usize::MAX,
+            lowest: usize::MAX,
+        }
+    }
+    /// A counter that counts nothing (reads outside a batch, such as opening a corpus).
+    pub(crate) fn none() -> Self {
+        PageCounter {
+            set: None,
+            last: usize::MAX,
+            lowest: usize::MAX,
+        }
+    }
+    #[inline]
     pub(crate) fn touch(&mut self, off: usize) {
+        self.lowest = self.lowest.min(off);
         let p = off / PAGE;
         if p != self.last {
             self.last = p;
-            self.count += 1;
+            if let Some(s) = self.set {
+                s.set(p);
+            }
         }
     }
 }
@@ -462,12 +519,19 @@ mod tests {
     }
 
     #[test]
-    fn pages_count_once_per_run() {
-        let mut p = PageCounter::new();
-        for off in [0, 10, 4095, 4096, 4100, 0] {
-            p.touch(off);
+    fn pages_count_once_however_often_touched() {
+        let set = PageSet::new(3 * PAGE + 1);
+        let mut a = PageCounter::new(&set);
+        let mut b = PageCounter::new(&set);
+        for off in [0, 10, 4095, 4096, 4100, 0, 4096, 3 * PAGE] {
+            a.touch(off);
+            b.touch(off);
         }
-        assert_eq!(p.count, 3);
+        // Out of range (past the end): ignored rather than counted or panicking.
+        a.touch(100 * PAGE);
+        assert_eq!(set.count(), 3);
+        PageCounter::none().touch(2 * PAGE);
+        assert_eq!(set.count(), 3);
         assert_eq!(dir::prefix_of(&[0xAB, 0xCD, 0xEF]), 0xABCDE);
         assert_eq!(key64(&[1, 0, 0, 0, 0, 0, 0, 2, 9]), (1 << 56) | 2);
     }

@@ -3,9 +3,8 @@
 
 use std::cmp::Ordering as Cmp;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
 
-use super::{key64, mtime_date, parse_line, release, Mode, PageCounter};
+use super::{key64, mtime_date, parse_line, release, Mode, PageCounter, PageSet};
 
 /// A sorted `HASH:COUNT` text file.
 pub(crate) struct TextCorpus {
@@ -16,7 +15,13 @@ pub(crate) struct TextCorpus {
 }
 
 /// Below this many bytes left between the bounds, lines are scanned one by one.
-const SCAN: usize = 8192;
+const SCAN: usize = 1024;
+/// First step (bytes) of the gallop away from the interpolation probe: a few lines.
+const GALLOP: usize = 256;
+/// Largest gallop step; beyond it (skewed data) the search bisects what is left.
+const GALLOP_MAX: usize = 1 << 20;
+/// The walk releases the pages behind it each time it has moved this many bytes.
+const RELEASE: usize = 4 << 20;
 
 impl TextCorpus {
     /// Maps the file and tells the mode from its first line.
@@ -51,7 +56,7 @@ impl TextCorpus {
         };
         // The first line must parse (catches binary files that happen to hold a colon).
         let mut h = [0u8; 20];
-        corpus.line_at(0, &mut h, &mut PageCounter::new())?;
+        corpus.line_at(0, &mut h, &mut PageCounter::none())?;
         Ok(corpus)
     }
 
@@ -59,70 +64,97 @@ impl TextCorpus {
         &self.map
     }
 
-    /// Looks up sorted distinct keys, walking forward through the file.
+    /// Bytes in the file.
+    pub(crate) fn len(&self) -> usize {
+        self.map.len()
+    }
+
+    /// Looks up sorted distinct keys, walking forward through the file; writes each key's
+    /// count (0: absent) to `out`.
     pub(crate) fn lookup_chunk(
         &self,
         keys: &[[u8; 20]],
-        requests: &AtomicUsize,
-    ) -> Result<Vec<Option<u64>>, String> {
+        out: &mut [u64],
+        pages: &PageSet,
+    ) -> Result<(), String> {
         let n = self.mode.bytes();
-        let mut pages = PageCounter::new();
-        let mut out = Vec::with_capacity(keys.len());
+        let mut pages = PageCounter::new(pages);
         // Lines before `lo` all hold hashes below the current key; `lo_hash` is the last of them.
         let mut lo = 0usize;
         let mut lo_hash: Option<[u8; 20]> = None;
-        // Pages behind the walk are released every 4096 keys, from the start of the file (the
-        // first stretch and the first probes included), and all of them at the end of the chunk:
-        // a released page of a read-only file map is read again from the page cache if needed.
-        let mut released = 0usize;
+        // Every probe of a key lies at or after the previous key's `lo`, so the pages behind it
+        // are done with: they are released every few MiB (from the first line this walk read)
+        // and all at the end, so the resident set stays a few MiB a thread whatever the file.
+        let mut released = usize::MAX;
         let r = (|| {
-            for (i, k) in keys.iter().enumerate() {
-                out.push(self.find(&k[..n], &mut lo, &mut lo_hash, &mut pages)?);
-                if i % 4096 == 4095 {
+            for (k, o) in keys.iter().zip(out.iter_mut()) {
+                *o = self.find(&k[..n], &mut lo, &mut lo_hash, &mut pages)?;
+                if released == usize::MAX {
+                    released = pages.lowest.min(lo);
+                }
+                if lo - released >= RELEASE {
                     release(&self.map, released, lo);
                     released = lo;
                 }
             }
             Ok(())
         })();
-        release(&self.map, 0, self.map.len().min(lo.saturating_add(1 << 20)));
-        requests.fetch_add(pages.count, Ordering::Relaxed);
-        r.map(|()| out)
+        if pages.lowest < self.map.len() {
+            let end = self.map.len().min(lo.saturating_add(2 * GALLOP_MAX));
+            release(&self.map, pages.lowest, end);
+        }
+        r
     }
 
     /// Finds one key at or after line start `lo`; on return `lo` and `lo_hash` are advanced so
-    /// that they hold for any larger key.
+    /// that they hold for any larger key. Returns the key's count (0: absent).
+    ///
+    /// One interpolation probe from the hash values (the hashes are uniform, so it lands within
+    /// a few lines of the key), then probes galloping away from it (doubling steps) until the
+    /// key is bracketed, then bisection down to [`SCAN`] bytes and a line-by-line scan: a key
+    /// costs a handful of probes, all near it, whatever the data.
     fn find(
         &self,
         h: &[u8],
         lo: &mut usize,
         lo_hash: &mut Option<[u8; 20]>,
         pages: &mut PageCounter,
-    ) -> Result<Option<u64>, String> {
+    ) -> Result<u64, String> {
+        #[derive(Clone, Copy)]
+        enum Step {
+            Interpolate,
+            Up(usize),
+            Down(usize),
+            Bisect,
+        }
         let data = self.data();
         let n = self.mode.bytes();
         let mut hi = data.len();
         let mut hi_hash: Option<[u8; 20]> = None;
         let k = key64(h) as u128;
         let mut buf = [0u8; 20];
-        let mut steps = 0u32;
+        let mut step = Step::Interpolate;
         loop {
             if hi - *lo <= SCAN {
                 return self.scan(h, lo, lo_hash, hi, hi_hash.as_ref(), pages);
             }
-            // Estimate the byte offset from the hash value between the bounds' keys; after a
-            // few rounds (non-uniform data) fall back to bisection.
-            let lk = lo_hash.as_ref().map_or(0, |x| key64(&x[..n]) as u128);
-            let hk = hi_hash
-                .as_ref()
-                .map_or(1u128 << 64, |x| key64(&x[..n]) as u128);
-            let span = (hi - *lo) as u128;
-            let pos = if steps < 4 && hk > lk {
-                *lo + ((k.saturating_sub(lk)) * span / (hk - lk)) as usize
-            } else {
-                *lo + (hi - *lo) / 2
+            let span = hi - *lo;
+            let pos = match step {
+                Step::Interpolate => {
+                    let lk = lo_hash.as_ref().map_or(0, |x| key64(&x[..n]) as u128);
+                    let hk = hi_hash
+                        .as_ref()
+                        .map_or(1u128 << 64, |x| key64(&x[..n]) as u128);
+                    if hk > lk {
+                        *lo + ((k.saturating_sub(lk)) * span as u128 / (hk - lk)) as usize
+                    } else {
+                        *lo + span / 2
+                    }
+                }
+                Step::Up(d) => *lo + d.min(span),
+                Step::Down(d) => hi - d.min(span),
+                Step::Bisect => *lo + span / 2,
             };
-            steps += 1;
             let pos = pos.clamp(*lo, hi - 1);
             let ls = self.line_start(pos, *lo)?;
             let (count, next) = self.line_at(ls, &mut buf, pages)?;
@@ -132,16 +164,26 @@ impl TextCorpus {
                     self.check_next(next, &buf[..n], pages)?;
                     *lo = next;
                     *lo_hash = Some(buf);
-                    return Ok((count > 0).then_some(count));
+                    return Ok(count);
                 }
                 Cmp::Less => {
                     *lo = next;
                     *lo_hash = Some(buf);
+                    step = match step {
+                        Step::Interpolate => Step::Up(GALLOP),
+                        Step::Up(d) if d < GALLOP_MAX => Step::Up(d * 2),
+                        _ => Step::Bisect,
+                    };
                 }
                 Cmp::Greater => {
                     self.check_next(next, &buf[..n], pages)?;
                     hi = ls;
                     hi_hash = Some(buf);
+                    step = match step {
+                        Step::Interpolate => Step::Down(GALLOP),
+                        Step::Down(d) if d < GALLOP_MAX => Step::Down(d * 2),
+                        _ => Step::Bisect,
+                    };
                 }
             }
         }
@@ -156,7 +198,7 @@ impl TextCorpus {
         hi: usize,
         hi_hash: Option<&[u8; 20]>,
         pages: &mut PageCounter,
-    ) -> Result<Option<u64>, String> {
+    ) -> Result<u64, String> {
         let n = self.mode.bytes();
         let mut buf = [0u8; 20];
         while *lo < hi {
@@ -171,15 +213,15 @@ impl TextCorpus {
                     self.check_next(next, &buf[..n], pages)?;
                     *lo = next;
                     *lo_hash = Some(buf);
-                    return Ok((count > 0).then_some(count));
+                    return Ok(count);
                 }
                 Cmp::Greater => {
                     self.check_next(next, &buf[..n], pages)?;
-                    return Ok(None);
+                    return Ok(0);
                 }
             }
         }
-        Ok(None)
+        Ok(0)
     }
 
     /// Checks that the line at `next` (when there is one) sorts after `h`: the answer of a
