@@ -392,6 +392,95 @@ fn index_build_errors_name_file_and_line() {
     }
 }
 
+/// The index build reads a text corpus in blocks of 8 MiB parsed in parallel: a corpus of
+/// several blocks gives the same index whether it comes in one file or two, and the order
+/// checks and line numbers hold across block boundaries exactly as within a block.
+#[test]
+fn index_build_over_several_blocks_checks_order_and_lines_across_their_boundaries() {
+    const BLOCK: usize = 8 << 20;
+    let t = tempfile::tempdir().unwrap();
+    // Fixed-width lines (32 hex, `:`, 6 digits, CRLF = 41 bytes), so edits keep the layout.
+    let mut r = Rng(31);
+    let mut c = Corpus::new();
+    while c.len() < 2 * BLOCK / 41 + 20_000 {
+        c.insert(r.hash(16), 100_000 + r.next() % 900_000);
+    }
+    let good = t.path().join("big.txt");
+    write_text(&good, &c, true);
+    let size = std::fs::metadata(&good).unwrap().len() as usize;
+    assert!(size > 2 * BLOCK && size % 41 == 0);
+    let idx = t.path().join("big.idx");
+    let info = build_index(std::slice::from_ref(&good), &idx, &no_progress).unwrap();
+    assert_eq!(info.records, c.len() as u64);
+    // The same lines split over two files (read one after the other): the same records.
+    let text = std::fs::read(&good).unwrap();
+    let cut = 41 * (c.len() / 3);
+    let (a, b) = (t.path().join("part-a.txt"), t.path().join("part-b.txt"));
+    std::fs::write(&a, &text[..cut]).unwrap();
+    std::fs::write(&b, &text[cut..]).unwrap();
+    let parts = t.path().join("parts.idx");
+    let pinfo = build_index(&[a, b], &parts, &no_progress).unwrap();
+    assert_eq!(pinfo.checksum, info.checksum);
+    let q = queries(&c, 77);
+    let src = OfflineSource::open(std::slice::from_ref(&idx)).unwrap();
+    assert_eq!(ask(&src, &q), saturate(reference(&c, &q)));
+
+    // The first line of the second block: the last one that starts before 8 MiB, plus one.
+    let first_of_second = BLOCK / 41 + 1; // 1-based line number
+    let text = String::from_utf8(text).unwrap();
+    let lines: Vec<&str> = text.split_inclusive('\n').collect();
+    let out = t.path().join("out.idx");
+    let cases: Vec<(&str, usize, Edit, &str)> = vec![
+        (
+            "swap across the boundary",
+            first_of_second,
+            Box::new(move |l: &mut Vec<String>| l.swap(first_of_second - 2, first_of_second - 1)),
+            "out of order",
+        ),
+        (
+            "duplicate across the boundary",
+            first_of_second,
+            Box::new(move |l: &mut Vec<String>| {
+                l[first_of_second - 1] = l[first_of_second - 2].clone()
+            }),
+            "duplicate",
+        ),
+        (
+            "bad hex at the start of the third block",
+            2 * (BLOCK / 41) + 1,
+            Box::new(|l: &mut Vec<String>| {
+                let i = 2 * (BLOCK / 41);
+                l[i] = format!("Z{}", &l[i][1..]);
+            }),
+            "hexadecimal",
+        ),
+        (
+            "bad count late in the third block",
+            lines.len() - 5,
+            Box::new(|l: &mut Vec<String>| {
+                let i = l.len() - 6;
+                l[i] = l[i].replace(':', ":-");
+            }),
+            "count",
+        ),
+    ];
+    for (name, line, edit, what) in cases {
+        let mut l: Vec<String> = lines.iter().map(|s| s.to_string()).collect();
+        edit(&mut l);
+        let p = t.path().join("edited.txt");
+        std::fs::write(&p, l.concat()).unwrap();
+        let e = build_index(std::slice::from_ref(&p), &out, &no_progress)
+            .err()
+            .unwrap_or_else(|| panic!("{name} accepted"));
+        assert!(
+            e.contains(&format!("{}:{line}:", p.display())),
+            "{name}: {e}"
+        );
+        assert!(e.contains(what), "{name}: {e}");
+        assert!(!out.exists());
+    }
+}
+
 #[test]
 fn in_place_text_errors_name_file_line_and_offset_and_fail_the_whole_mode() {
     let t = tempfile::tempdir().unwrap();
@@ -483,14 +572,23 @@ fn index_is_deterministic_checksummed_and_equal_from_directory_and_text() {
     assert_eq!(ba[..body], bb[..body]);
     assert_eq!(&ba[..8], b"KENSAIDX");
 
-    // A flipped byte in the records is caught by verify.
-    let mut bad = ba.clone();
-    let at = 64 + (((1 << 20) + 1) * 8) + 100;
-    bad[at] ^= 0x01;
+    // A flipped byte anywhere (the table, the padding that aligns the records to 4 KiB, the
+    // records) is caught by verify.
+    let table_end: usize = 64 + (((1 << 20) + 1) * 8);
+    let records = table_end.div_ceil(4096) * 4096;
+    for (at, what) in [
+        (64 + 8, "damaged"),
+        (table_end + 100, "padding"),
+        (records + 100, "checksum"),
+    ] {
+        let mut bad = ba.clone();
+        bad[at] ^= 0x01;
+        let f = t.path().join("flipped.idx");
+        std::fs::write(&f, &bad).unwrap();
+        let e = verify(&f).err().unwrap();
+        assert!(e.contains(what), "{at}: {e}");
+    }
     let f = t.path().join("flipped.idx");
-    std::fs::write(&f, &bad).unwrap();
-    let e = verify(&f).err().unwrap();
-    assert!(e.contains("checksum"), "{e}");
     // A truncated index does not open.
     std::fs::write(&f, &ba[..ba.len() - 3]).unwrap();
     assert!(OfflineSource::open(&[f]).is_err());

@@ -1,21 +1,27 @@
 //! The kensa breach index: a compact binary form of one Pwned Passwords corpus, built
-//! streaming, looked up through a prefix table and a short binary search.
+//! streaming, looked up through a prefix table and an interpolation inside the prefix.
 //!
 //! Layout (all integers little-endian):
-//! - header, 64 bytes: magic `KENSAIDX`, format version (u32 = 1), mode (u8: 1 = SHA-1,
+//! - header, 64 bytes: magic `KENSAIDX`, format version (u32 = 2), mode (u8: 1 = SHA-1,
 //!   2 = NTLM), key bytes per record (u8: 18 / 14), record size (u8: 22 / 18), a zero byte,
 //!   record count (u64), table offset, records offset, trailer offset, trailer length (u64 each),
 //!   checksum (u64);
 //! - prefix table: 2^20 + 1 u64 record indexes; the records whose hash starts with the 20-bit
 //!   prefix `p` are `table[p] .. table[p + 1]`;
+//! - zero bytes up to the next 4 KiB boundary (format 2; format 1, also read, has none);
 //! - records, sorted by hash: the hash bytes after the first two, then the count as a u32
 //!   (saturated; lines with count 0 are dropped);
 //! - trailer: the [`IndexInfo`] as JSON.
 //!
 //! The checksum is xxh3-64 (crate `xxhash-rust`) over the record bytes followed by the prefix
-//! table bytes; [`verify`] recomputes it and re-checks the order. The build keeps only the prefix
-//! table (8 MiB) and two 8 MiB buffers in memory whatever the corpus size: records go
-//! sequentially to `OUT.tmp`, then the table, trailer and header; then fsync and rename.
+//! table bytes; [`verify`] recomputes it, checks the padding and re-checks the order.
+//!
+//! The build streams: a text corpus is read in 8 MiB blocks by a reader thread, batches of
+//! blocks are parsed in parallel and appended in order (each block's first hash checked against
+//! the last one before it), and a writer thread checksums the records and writes them to
+//! `OUT.tmp` (whole 4 KiB blocks with `O_DIRECT` where allowed), then the table, trailer and
+//! header; then fsync and rename. Memory stays bounded whatever the corpus size: the table
+//! (8 MiB) and a few dozen 8 MiB buffers (about 200 MiB peak).
 
 use std::io::{Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
@@ -24,7 +30,9 @@ use serde::{Deserialize, Serialize};
 use xxhash_rust::xxh3::Xxh3Default;
 
 use super::dir::{dir_mode, parse_prefix_file, prefix_of, prefix_path, PREFIXES};
-use super::{mtime_date, parse_line, release, Mode, PageCounter, PageSet, PAGE};
+use super::{
+    mtime_date, num_key, parse_line, parse_next, release, Mode, PageCounter, PageSet, PAGE,
+};
 
 /// What an index records about itself (its JSON trailer).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -156,7 +164,16 @@ pub fn verify(index: &Path) -> Result<IndexInfo, String> {
     let h = &c.header;
     let m = &c.map[..];
     let recs = &m[h.records_off as usize..h.trailer_off as usize];
-    let table = &m[h.table_off as usize..h.records_off as usize];
+    let table = &m[h.table_off as usize..h.table_off as usize + TABLE_LEN];
+    if m[h.table_off as usize + TABLE_LEN..h.records_off as usize]
+        .iter()
+        .any(|&b| b != 0)
+    {
+        return Err(format!(
+            "index {}: the padding before the records is damaged; rebuild it with `kensa hibp index`",
+            index.display()
+        ));
+    }
     let mut x = Xxh3Default::new();
     x.update(recs);
     x.update(table);
@@ -421,7 +438,21 @@ fn prefetch(b: &[u8]) {
 }
 
 const MAGIC: &[u8; 8] = b"KENSAIDX";
-const VERSION: u32 = 1;
+/// Format version written. Version 2 starts the records at a 4 KiB boundary (so they can be
+/// written around the page cache); version 1 right after the table. Both are read.
+const VERSION: u32 = 2;
+/// Alignment of the records and of the direct writes.
+const ALIGN: usize = 4096;
+
+/// Where the records start in an index of format `version`.
+fn records_off(version: u32) -> u64 {
+    let packed = HEADER + TABLE_LEN;
+    if version >= 2 {
+        packed.div_ceil(ALIGN) as u64 * ALIGN as u64
+    } else {
+        packed as u64
+    }
+}
 const HEADER: usize = 64;
 const TABLE_LEN: usize = (PREFIXES as usize + 1) * 8;
 /// Size of the read and write buffers of the build.
@@ -455,7 +486,7 @@ impl Header {
             rec_size: key_bytes + 4,
             count: 0,
             table_off: HEADER as u64,
-            records_off: (HEADER + TABLE_LEN) as u64,
+            records_off: records_off(VERSION),
             trailer_off: 0,
             trailer_len: 0,
             checksum: 0,
@@ -494,9 +525,9 @@ impl Header {
             return Err(bad("not a kensa index (wrong magic)"));
         }
         let version = u32::from_le_bytes([b[8], b[9], b[10], b[11]]);
-        if version != VERSION {
+        if !(1..=VERSION).contains(&version) {
             return Err(bad(&format!(
-                "format version {version}, this kensa reads {VERSION}: rebuild it"
+                "format version {version}, this kensa reads 1 to {VERSION}: rebuild it"
             )));
         }
         let mode = match b[12] {
@@ -510,6 +541,7 @@ impl Header {
             u64::from_le_bytes(x)
         };
         let mut h = Header::for_mode(mode);
+        h.records_off = records_off(version);
         if b[13] as usize != h.key_bytes || b[14] as usize != h.rec_size {
             return Err(bad("record size does not match the mode"));
         }
@@ -634,24 +666,70 @@ fn survey(c: &Path) -> Result<(Kind, Mode, SourceInfo), String> {
 /// Receives the records in order, checks the order and writes them.
 /// Writes and checksums filled record buffers on a thread of its own, so parsing the corpus and
 /// writing the index overlap; emptied buffers come back for reuse.
+/// A buffer whose bytes start at a 4 KiB boundary in memory, as direct I/O needs.
+struct AlignedBuf {
+    v: Vec<u8>,
+    start: usize,
+    len: usize,
+}
+
+impl AlignedBuf {
+    fn new() -> AlignedBuf {
+        let v = vec![0u8; BUF + ALIGN];
+        let start = v.as_ptr().align_offset(ALIGN).min(ALIGN);
+        AlignedBuf { v, start, len: 0 }
+    }
+    #[inline]
+    fn extend(&mut self, b: &[u8]) {
+        let at = self.start + self.len;
+        self.v[at..at + b.len()].copy_from_slice(b);
+        self.len += b.len();
+    }
+    fn bytes(&self) -> &[u8] {
+        &self.v[self.start..self.start + self.len]
+    }
+}
+
+/// The thread that checksums and writes the records while the parse goes on. Whole 4 KiB
+/// blocks go through a second handle opened with `O_DIRECT` where the system allows it:
+/// the records are written once and read later, so copying them into the page cache first
+/// would only cost time (it is the slowest part of a buffered build). The tail, the table,
+/// trailer and header go through the ordinary handle.
 struct Writer {
-    tx: Option<std::sync::mpsc::SyncSender<Vec<u8>>>,
-    back: std::sync::mpsc::Receiver<Vec<u8>>,
+    tx: Option<std::sync::mpsc::SyncSender<(AlignedBuf, bool)>>,
+    back: std::sync::mpsc::Receiver<AlignedBuf>,
     handle: Option<std::thread::JoinHandle<Result<(std::fs::File, Xxh3Default), String>>>,
 }
 
 impl Writer {
-    fn new(mut file: std::fs::File, tmp: &Path) -> Writer {
-        let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<u8>>(2);
-        let (back_tx, back) = std::sync::mpsc::channel::<Vec<u8>>();
+    /// `file` is the open temporary file; records are written from byte `at` (aligned).
+    fn new(file: std::fs::File, tmp: &Path, at: u64) -> Writer {
+        let (tx, rx) = std::sync::mpsc::sync_channel::<(AlignedBuf, bool)>(2);
+        let (back_tx, back) = std::sync::mpsc::channel::<AlignedBuf>();
         let name = tmp.display().to_string();
+        let mut direct = open_direct(tmp);
         let handle = std::thread::spawn(move || {
+            use std::os::unix::fs::FileExt;
             let mut hasher = Xxh3Default::new();
-            for mut buf in rx {
-                hasher.update(&buf);
-                file.write_all(&buf)
-                    .map_err(|e| format!("cannot write {name}: {e}"))?;
-                buf.clear();
+            let mut pos = at;
+            for (mut buf, tail) in rx {
+                let bytes = buf.bytes();
+                hasher.update(bytes);
+                let mut done = false;
+                if let (Some(d), false) = (&direct, tail) {
+                    match d.write_all_at(bytes, pos) {
+                        Ok(()) => done = true,
+                        // Refused (alignment, file system): go on without direct I/O.
+                        Err(e) if e.kind() == std::io::ErrorKind::InvalidInput => direct = None,
+                        Err(e) => return Err(format!("cannot write {name}: {e}")),
+                    }
+                }
+                if !done {
+                    file.write_all_at(bytes, pos)
+                        .map_err(|e| format!("cannot write {name}: {e}"))?;
+                }
+                pos += bytes.len() as u64;
+                buf.len = 0;
                 let _ = back_tx.send(buf);
             }
             Ok((file, hasher))
@@ -663,12 +741,13 @@ impl Writer {
         }
     }
 
-    /// Hand a filled buffer over; returns an empty one to fill next.
-    fn send(&mut self, buf: Vec<u8>) -> Result<Vec<u8>, String> {
+    /// Hand a filled buffer over (`tail`: the last one, of any length); returns an empty one
+    /// to fill next.
+    fn send(&mut self, buf: AlignedBuf, tail: bool) -> Result<AlignedBuf, String> {
         let sent = self
             .tx
             .as_ref()
-            .map(|tx| tx.send(buf).is_ok())
+            .map(|tx| tx.send((buf, tail)).is_ok())
             .unwrap_or(false);
         if !sent {
             // The writer stopped: its error is the one to report.
@@ -677,10 +756,7 @@ impl Writer {
                 .err()
                 .unwrap_or_else(|| "index writer stopped".into()));
         }
-        Ok(self
-            .back
-            .try_recv()
-            .unwrap_or_else(|_| Vec::with_capacity(BUF)))
+        Ok(self.back.try_recv().unwrap_or_else(|_| AlignedBuf::new()))
     }
 
     /// Wait for every buffer to be written; returns the file and the checksum state.
@@ -693,6 +769,23 @@ impl Writer {
     }
 }
 
+/// A second handle on the temporary file that bypasses the page cache, when the system and
+/// the file system allow it.
+#[cfg(target_os = "linux")]
+fn open_direct(p: &Path) -> Option<std::fs::File> {
+    use std::os::unix::fs::OpenOptionsExt;
+    std::fs::OpenOptions::new()
+        .write(true)
+        .custom_flags(libc::O_DIRECT)
+        .open(p)
+        .ok()
+}
+
+#[cfg(not(target_os = "linux"))]
+fn open_direct(_: &Path) -> Option<std::fs::File> {
+    None
+}
+
 struct Sink<'a> {
     writer: Writer,
     tmp: &'a Path,
@@ -700,26 +793,24 @@ struct Sink<'a> {
     table: Vec<u64>,
     /// Prefixes below this have their table entry set.
     next_prefix: usize,
-    prev: [u8; 20],
+    prev: (u128, u32),
     have_prev: bool,
-    buf: Vec<u8>,
+    buf: AlignedBuf,
     dropped_zero: u64,
 }
 
 impl<'a> Sink<'a> {
-    fn new(mut file: std::fs::File, mode: Mode, tmp: &'a Path) -> Result<Sink<'a>, String> {
+    fn new(file: std::fs::File, mode: Mode, tmp: &'a Path) -> Result<Sink<'a>, String> {
         let header = Header::for_mode(mode);
-        file.seek(SeekFrom::Start(header.records_off))
-            .map_err(|e| format!("cannot write {}: {e}", tmp.display()))?;
         Ok(Sink {
-            writer: Writer::new(file, tmp),
+            writer: Writer::new(file, tmp, header.records_off),
             tmp,
             header,
             table: vec![0u64; PREFIXES as usize + 1],
             next_prefix: 0,
-            prev: [0; 20],
+            prev: (0, 0),
             have_prev: false,
-            buf: Vec::with_capacity(BUF),
+            buf: AlignedBuf::new(),
             dropped_zero: 0,
         })
     }
@@ -732,49 +823,133 @@ impl<'a> Sink<'a> {
         count: u64,
         where_: &dyn Fn() -> String,
     ) -> Result<(), String> {
-        let n = self.header.mode.bytes();
-        if self.have_prev && self.prev[..n] >= h[..n] {
+        // Hashes shorter than 20 bytes are followed by zeros, so whole buffers compare alike.
+        self.push_key(num_key(h), count, where_)
+    }
+
+    /// One hash as the numbers [`num_key`] makes of it (what the text parse produces directly,
+    /// without going through bytes).
+    #[inline]
+    fn push_key(
+        &mut self,
+        key: (u128, u32),
+        count: u64,
+        where_: &dyn Fn() -> String,
+    ) -> Result<(), String> {
+        if self.have_prev && self.prev >= key {
             return Err(format!(
                 "{}: {}",
                 where_(),
-                if self.prev[..n] == h[..n] {
+                if self.prev == key {
                     "duplicate hash"
                 } else {
                     "hash out of order (the corpus must be sorted by hash)"
                 }
             ));
         }
-        self.prev = *h;
+        self.prev = key;
         self.have_prev = true;
         if count == 0 {
             self.dropped_zero += 1;
             return Ok(());
         }
-        let p = prefix_of(h) as usize;
+        let p = (key.0 >> 108) as usize;
         while self.next_prefix <= p {
             self.table[self.next_prefix] = self.header.count;
             self.next_prefix += 1;
         }
-        self.buf.extend_from_slice(&h[2..n]);
-        let c = u32::try_from(count).unwrap_or(u32::MAX);
-        self.buf.extend_from_slice(&c.to_le_bytes());
+        // The record: the hash after its first two bytes, then the count; written with
+        // fixed-width stores (the buffer always has room for 24 more bytes).
+        let c = u32::try_from(count).unwrap_or(u32::MAX).to_le_bytes();
+        let at = self.buf.start + self.buf.len;
+        let dst = &mut self.buf.v[at..at + 24];
+        dst[..16].copy_from_slice(&((key.0 << 16) | u128::from(key.1 >> 16)).to_be_bytes());
+        if self.header.mode == Mode::Sha1 {
+            dst[16..18].copy_from_slice(&(key.1 as u16).to_be_bytes());
+            dst[18..22].copy_from_slice(&c);
+        } else {
+            dst[14..18].copy_from_slice(&c);
+        }
+        self.buf.len += self.header.rec_size;
         self.header.count += 1;
-        if self.buf.len() + 64 > BUF {
-            self.flush()?;
+        if self.buf.len + 64 > BUF {
+            self.flush(false)?;
         }
         Ok(())
     }
 
-    fn flush(&mut self) -> Result<(), String> {
-        if !self.buf.is_empty() {
-            let full = std::mem::take(&mut self.buf);
-            self.buf = self.writer.send(full)?;
+    /// Appends a block parsed by [`parse_block`]: its first hash checked against the last one
+    /// before it, its errors reported with the line numbers `where_(line in block)` gives.
+    fn append(&mut self, p: &Parsed, where_: &dyn Fn(u64) -> String) -> Result<(), String> {
+        // A line that does not parse comes before its order check.
+        if let Some((1, why)) = &p.err {
+            return Err(format!("{}: {why}", where_(1)));
         }
+        if let (true, Some(first)) = (self.have_prev, p.first) {
+            if self.prev >= first {
+                return Err(format!(
+                    "{}: {}",
+                    where_(1),
+                    order_error(self.prev == first)
+                ));
+            }
+        }
+        if let Some((line, why)) = &p.err {
+            return Err(format!("{}: {why}", where_(*line)));
+        }
+        if let Some(last) = p.last {
+            self.prev = last;
+            self.have_prev = true;
+        }
+        self.dropped_zero += p.dropped_zero;
+        for &(prefix, at) in &p.starts {
+            while self.next_prefix <= prefix as usize {
+                self.table[self.next_prefix] = self.header.count + at;
+                self.next_prefix += 1;
+            }
+        }
+        self.header.count += (p.recs.len() / self.header.rec_size) as u64;
+        let mut rest = &p.recs[..];
+        while !rest.is_empty() {
+            let room = BUF - self.buf.len;
+            let k = room.min(rest.len());
+            self.buf.extend(&rest[..k]);
+            rest = &rest[k..];
+            if self.buf.len + 64 > BUF {
+                self.flush(false)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Sends the whole 4 KiB blocks of the buffer to the writer (all of it when `tail`); the
+    /// rest starts the next buffer.
+    fn flush(&mut self, tail: bool) -> Result<(), String> {
+        let whole = if tail {
+            self.buf.len
+        } else {
+            self.buf.len / ALIGN * ALIGN
+        };
+        if whole == 0 && !tail {
+            return Ok(());
+        }
+        let rest = self.buf.bytes()[whole..].to_vec();
+        self.buf.len = whole;
+        let full = std::mem::replace(
+            &mut self.buf,
+            AlignedBuf {
+                v: Vec::new(),
+                start: 0,
+                len: 0,
+            },
+        );
+        self.buf = self.writer.send(full, tail)?;
+        self.buf.extend(&rest);
         Ok(())
     }
 
     fn finish(mut self, sources: Vec<SourceInfo>) -> Result<IndexInfo, String> {
-        self.flush()?;
+        self.flush(true)?;
         let (mut file, mut hasher) = self.writer.join()?;
         while self.next_prefix <= PREFIXES as usize {
             self.table[self.next_prefix] = self.header.count;
@@ -803,6 +978,8 @@ impl<'a> Sink<'a> {
             self.header.records_off + self.header.count * self.header.rec_size as u64;
         self.header.trailer_len = trailer.len() as u64;
         let io = |e: std::io::Error| format!("cannot write {}: {e}", self.tmp.display());
+        file.seek(SeekFrom::Start(self.header.trailer_off))
+            .map_err(io)?;
         file.write_all(&trailer).map_err(io)?;
         file.seek(SeekFrom::Start(0)).map_err(io)?;
         file.write_all(&self.header.encode()).map_err(io)?;
@@ -812,7 +989,246 @@ impl<'a> Sink<'a> {
     }
 }
 
-/// Streams one sorted text file into the sink, 8 MiB at a time.
+/// Text read and parsed per block.
+const BLOCK: usize = 8 << 20;
+
+/// One block of a sorted text file: `buf[start..end]` holds whole lines (the last one may
+/// lack its newline at the end of the file); `too_long` when a whole block had no newline.
+struct Block {
+    buf: Vec<u8>,
+    start: usize,
+    end: usize,
+    too_long: bool,
+}
+
+impl Block {
+    fn text(&self) -> &[u8] {
+        &self.buf[self.start..self.end]
+    }
+}
+
+/// Room kept before the read target of a block for the start of a line cut by the previous
+/// read (a longer line is an error anyway).
+const HEAD: usize = 64 << 10;
+
+/// Reads the text corpus front to back in [`BLOCK`]s (ordinary reads: the kernel's read-ahead
+/// keeps the disk busy while the blocks before are parsed).
+struct TextReader {
+    path: PathBuf,
+    file: std::fs::File,
+    pos: u64,
+}
+
+impl TextReader {
+    fn open(path: &Path) -> Result<TextReader, String> {
+        let file = std::fs::File::open(path)
+            .map_err(|e| format!("cannot open {}: {e}", path.display()))?;
+        Ok(TextReader {
+            path: path.to_path_buf(),
+            file,
+            pos: 0,
+        })
+    }
+
+    /// Fills `target` from the current position; fewer bytes only at the end of the file.
+    fn read_full(&mut self, target: &mut [u8]) -> Result<usize, String> {
+        use std::os::unix::fs::FileExt;
+        let mut filled = 0usize;
+        while filled < target.len() {
+            match self
+                .file
+                .read_at(&mut target[filled..], self.pos + filled as u64)
+            {
+                Ok(0) => break,
+                Ok(k) => filled += k,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(format!("cannot read {}: {e}", self.path.display())),
+            }
+        }
+        self.pos += filled as u64;
+        Ok(filled)
+    }
+}
+
+/// A block parsed on its own, to be checked against its neighbours and appended in order.
+#[derive(Default)]
+struct Parsed {
+    /// The records, [`Header::rec_size`] bytes each.
+    recs: Vec<u8>,
+    /// `(prefix, record)` for each record whose prefix differs from the record before it in
+    /// the block (the first record included).
+    starts: Vec<(u32, u64)>,
+    /// The first and last hashes of the block (zero counts included: they are ordered too).
+    first: Option<(u128, u32)>,
+    last: Option<(u128, u32)>,
+    lines: u64,
+    dropped_zero: u64,
+    /// The first malformed or misordered line: its number in the block and what is wrong.
+    err: Option<(u64, String)>,
+}
+
+/// Parses one block: every line checked (shape, hex, count, order within the block). The
+/// records go to `recs` (emptied first; a buffer of an earlier block, to reuse its memory).
+fn parse_block(text: &[u8], mode: Mode, mut recs: Vec<u8>) -> Parsed {
+    let hex_len = mode.hex_len();
+    let n = mode.bytes();
+    let rs = n + 2;
+    recs.clear();
+    recs.reserve(text.len() / (hex_len + 3) * rs + rs);
+    let mut out = Parsed {
+        recs,
+        ..Parsed::default()
+    };
+    let mut prev: Option<(u128, u32)> = None;
+    let mut prev_prefix = u32::MAX;
+    let mut count_recs = 0u64;
+    let mut pos = 0usize;
+    let mut h = [0u8; 20];
+    while pos < text.len() {
+        out.lines += 1;
+        let (key, count) = match parse_next(text, pos, hex_len) {
+            Some((key, count, next)) => {
+                pos = next;
+                (key, count)
+            }
+            None => {
+                // The slow path: find the line, then parse it again to say what is wrong.
+                let rest = &text[pos..];
+                let (line, next) = match memchr::memchr(b'\n', rest) {
+                    Some(i) => (&rest[..i], pos + i + 1),
+                    None => (rest, text.len()),
+                };
+                pos = next;
+                match parse_line(line, hex_len, &mut h) {
+                    Ok(count) => (num_key(&h), count),
+                    Err(why) => {
+                        out.err = Some((out.lines, format!("{why} (a {} corpus)", mode.label())));
+                        return out;
+                    }
+                }
+            }
+        };
+        if let Some(p) = prev {
+            if p >= key {
+                out.err = Some((out.lines, order_error(p == key).into()));
+                return out;
+            }
+        } else {
+            out.first = Some(key);
+        }
+        prev = Some(key);
+        if count == 0 {
+            out.dropped_zero += 1;
+            continue;
+        }
+        let prefix = (key.0 >> 108) as u32;
+        if prefix != prev_prefix {
+            out.starts.push((prefix, count_recs));
+            prev_prefix = prefix;
+        }
+        push_record(&mut out.recs, key, count, mode);
+        count_recs += 1;
+    }
+    out.last = prev;
+    out
+}
+
+/// Appends one record: the hash after its first two bytes, then the count (u32, saturated).
+#[inline]
+fn push_record(recs: &mut Vec<u8>, key: (u128, u32), count: u64, mode: Mode) {
+    let c = u32::try_from(count).unwrap_or(u32::MAX).to_le_bytes();
+    let mut r = [0u8; 24];
+    r[..16].copy_from_slice(&((key.0 << 16) | u128::from(key.1 >> 16)).to_be_bytes());
+    if mode == Mode::Sha1 {
+        r[16..18].copy_from_slice(&(key.1 as u16).to_be_bytes());
+        r[18..22].copy_from_slice(&c);
+        recs.extend_from_slice(&r[..22]);
+    } else {
+        r[14..18].copy_from_slice(&c);
+        recs.extend_from_slice(&r[..18]);
+    }
+}
+
+/// Why two consecutive hashes cannot follow each other.
+fn order_error(equal: bool) -> &'static str {
+    if equal {
+        "duplicate hash"
+    } else {
+        "hash out of order (the corpus must be sorted by hash)"
+    }
+}
+
+/// Reads up to `count` blocks of whole lines; `carry` holds the start of a line cut by the
+/// previous read, `spare` buffers of earlier blocks to reuse. An empty result means the end of
+/// the file.
+fn read_blocks(
+    r: &mut TextReader,
+    carry: &mut Vec<u8>,
+    spare: &mut Vec<Vec<u8>>,
+    count: usize,
+    read: &mut u64,
+) -> Result<Vec<Block>, String> {
+    let mut blocks = Vec::with_capacity(count);
+    while blocks.len() < count {
+        if carry.len() > HEAD {
+            blocks.push(Block {
+                buf: Vec::new(),
+                start: 0,
+                end: 0,
+                too_long: true,
+            });
+            break;
+        }
+        let mut buf = spare
+            .pop()
+            .filter(|b| b.len() == HEAD + BLOCK)
+            .unwrap_or_else(|| vec![0u8; HEAD + BLOCK]);
+        let t = HEAD;
+        let start = t - carry.len();
+        buf[start..t].copy_from_slice(carry);
+        carry.clear();
+        let got = r.read_full(&mut buf[t..t + BLOCK])?;
+        *read += got as u64;
+        let end = t + got;
+        if end == start {
+            break;
+        }
+        if got < BLOCK {
+            blocks.push(Block {
+                buf,
+                start,
+                end,
+                too_long: false,
+            });
+            break;
+        }
+        match memchr::memrchr(b'\n', &buf[start..end]) {
+            Some(i) => {
+                carry.extend_from_slice(&buf[start + i + 1..end]);
+                blocks.push(Block {
+                    buf,
+                    start,
+                    end: start + i + 1,
+                    too_long: false,
+                });
+            }
+            None => {
+                blocks.push(Block {
+                    buf: Vec::new(),
+                    start: 0,
+                    end: 0,
+                    too_long: true,
+                });
+                break;
+            }
+        }
+    }
+    Ok(blocks)
+}
+
+/// Streams one sorted text file into the sink. A reader thread keeps the disk busy, block
+/// after block; batches of blocks are parsed in parallel, then checked against each other and
+/// appended in order, so errors name the same first bad line as a line-by-line read would.
 fn stream_text(
     path: &Path,
     mode: Mode,
@@ -821,47 +1237,72 @@ fn stream_text(
     total: u64,
     progress: &(dyn Fn(u64, u64) + Sync),
 ) -> Result<(), String> {
-    let mut f =
-        std::fs::File::open(path).map_err(|e| format!("cannot open {}: {e}", path.display()))?;
-    let hex_len = mode.hex_len();
-    let mut buf = vec![0u8; BUF];
-    let mut filled = 0usize;
-    let mut line_no = 0u64;
-    let mut h = [0u8; 20];
-    let mut eof = false;
-    while !eof {
-        let k = f
-            .read(&mut buf[filled..])
-            .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-        if k == 0 {
-            eof = true;
-        }
-        filled += k;
-        *read += k as u64;
-        let mut start = 0usize;
+    use rayon::prelude::*;
+    use std::sync::mpsc;
+    let mut reader = TextReader::open(path)?;
+    let batch = 2 * rayon::current_num_threads().max(1);
+    std::thread::scope(|scope| {
+        // Blocks read ahead (with the bytes read for each), and emptied buffers coming back.
+        let (tx, rx) = mpsc::sync_channel::<Result<(Block, u64), String>>(2 * batch);
+        let (back_tx, back_rx) = mpsc::channel::<Vec<u8>>();
+        scope.spawn(move || {
+            let (mut carry, mut spare) = (Vec::new(), Vec::new());
+            loop {
+                spare.extend(back_rx.try_iter());
+                let mut n = 0u64;
+                let r = read_blocks(&mut reader, &mut carry, &mut spare, 1, &mut n);
+                let (last, msg) = match r {
+                    Ok(mut bs) => match bs.pop() {
+                        Some(b) => (b.too_long, Ok((b, n))),
+                        None => break,
+                    },
+                    Err(e) => (true, Err(e)),
+                };
+                // A closed channel: the parse stopped on an error.
+                if tx.send(msg).is_err() || last {
+                    break;
+                }
+            }
+        });
+        let mut spare_recs: Vec<Vec<u8>> = Vec::new();
+        let mut lines = 0u64;
         loop {
-            let rest = &buf[start..filled];
-            let (line, next) = match memchr::memchr(b'\n', rest) {
-                Some(i) => (&rest[..i], start + i + 1),
-                None if eof && !rest.is_empty() => (rest, filled),
-                None => break,
-            };
-            line_no += 1;
-            let ln = line_no;
-            let where_ = || format!("{}:{ln}", path.display());
-            let count = parse_line(line, hex_len, &mut h)
-                .map_err(|why| format!("{}: {why} (a {} corpus)", where_(), mode.label()))?;
-            sink.push(&h, count, &where_)?;
-            start = next;
+            let mut blocks = Vec::with_capacity(batch);
+            while blocks.len() < batch {
+                match rx.recv() {
+                    Ok(Ok((b, n))) => {
+                        *read += n;
+                        blocks.push(b);
+                    }
+                    Ok(Err(e)) => return Err(e),
+                    Err(_) => break,
+                }
+            }
+            if blocks.is_empty() {
+                return Ok(());
+            }
+            let recs: Vec<Vec<u8>> = (0..blocks.len())
+                .map(|_| spare_recs.pop().unwrap_or_default())
+                .collect();
+            let parsed: Vec<Parsed> = blocks
+                .par_iter()
+                .zip(recs.into_par_iter())
+                .map(|(b, r)| parse_block(b.text(), mode, r))
+                .collect();
+            for (b, p) in blocks.iter().zip(&parsed) {
+                if b.too_long {
+                    return Err(format!("{}:{}: line too long", path.display(), lines + 1));
+                }
+                sink.append(p, &|l| format!("{}:{}", path.display(), lines + l))?;
+                lines += p.lines;
+            }
+            spare_recs.extend(parsed.into_iter().map(|p| p.recs));
+            for b in blocks.into_iter().filter(|b| !b.buf.is_empty()) {
+                let _ = back_tx.send(b.buf);
+            }
+            progress(*read, total);
         }
-        if start == 0 && filled == buf.len() {
-            return Err(format!("{}:{}: line too long", path.display(), line_no + 1));
-        }
-        buf.copy_within(start..filled, 0);
-        filled -= start;
-        progress(*read, total);
-    }
-    Ok(())
+    })
 }
 
 /// Streams the prefix files of a directory, 00000 to FFFFF, into the sink.

@@ -378,6 +378,119 @@ pub(crate) fn parse_line(line: &[u8], hex_len: usize, out: &mut [u8]) -> Result<
     parse_count(&line[hex_len + 1..]).ok_or_else(|| "count is not a decimal number".to_string())
 }
 
+/// The fast path of the line-by-line parse of a text corpus: the well-formed line starting at
+/// `pos` of `text` (`HASH:COUNT`, then `\r\n`, `\n` or the end of `text`) as its key, its
+/// count and the start of the next line, found without searching for the newline first.
+/// `None` for anything else; the caller then takes the slow path, which says what is wrong.
+#[inline]
+pub(crate) fn parse_next(
+    text: &[u8],
+    pos: usize,
+    hex_len: usize,
+) -> Option<((u128, u32), u64, usize)> {
+    let colon = pos + hex_len;
+    if text.get(colon) != Some(&b':') {
+        return None;
+    }
+    let key = parse_hex_key(&text[pos..colon])?;
+    let (count, end) = parse_digits(text, colon + 1)?;
+    let next = match text.get(end) {
+        None => end,
+        Some(b'\n') => end + 1,
+        Some(b'\r') if text.get(end + 1) == Some(&b'\n') => end + 2,
+        Some(b'\r') if end + 1 == text.len() => end + 1,
+        Some(_) => return None,
+    };
+    Some((key, count, next))
+}
+
+/// Up to 40 hex digits as the numbers [`num_key`] makes of their bytes.
+#[inline]
+fn parse_hex_key(hex: &[u8]) -> Option<(u128, u32)> {
+    let hex_len = hex.len();
+    if hex_len > 40 {
+        return None;
+    }
+    let mut bad = 0u8;
+    let mut hi: u128 = 0;
+    for &c in &hex[..hex_len.min(32)] {
+        let v = NIBBLE[c as usize];
+        bad |= v;
+        hi = (hi << 4) | u128::from(v & 0x0F);
+    }
+    let mut lo: u32 = 0;
+    for &c in &hex[hex_len.min(32)..] {
+        let v = NIBBLE[c as usize];
+        bad |= v;
+        lo = (lo << 4) | u32::from(v & 0x0F);
+    }
+    if bad & 0xF0 != 0 {
+        return None;
+    }
+    // Left-aligned like the bytes of a 20-byte buffer (shorter hashes followed by zeros).
+    hi <<= 4 * (32 - hex_len.min(32));
+    if hex_len > 32 {
+        lo <<= 4 * (40 - hex_len);
+    }
+    Some((hi, lo))
+}
+
+/// The decimal count starting at `at` (1 to 19 digits; 20 are left to [`parse_count`]) and
+/// the offset just after it. Eight digits at a time, without a branch per digit.
+#[inline]
+fn parse_digits(text: &[u8], at: usize) -> Option<(u64, usize)> {
+    let mut value = 0u64;
+    let mut p = at;
+    loop {
+        let Some(chunk) = text.get(p..p + 8) else {
+            // Near the end of the text: one digit at a time.
+            let mut q = p;
+            while let Some(d) = text
+                .get(q)
+                .map(|c| c.wrapping_sub(b'0'))
+                .filter(|d| *d < 10)
+            {
+                value = value.checked_mul(10)?.checked_add(u64::from(d))?;
+                q += 1;
+            }
+            return (q > at && q - at < 20).then_some((value, q));
+        };
+        let x = u64::from_le_bytes(chunk.try_into().ok()?);
+        let sub = x.wrapping_sub(0x3030_3030_3030_3030);
+        // The high bit of each byte that is not a digit (a borrow or a carry only reaches the
+        // bytes after the first non-digit, which do not matter).
+        let flags = (sub.wrapping_add(0x7676_7676_7676_7676) | sub) & 0x8080_8080_8080_8080;
+        let d = (flags.trailing_zeros() / 8) as usize;
+        if d > 0 {
+            // The `d` digits, first one most significant, right-aligned in 8 lanes of a byte.
+            let mut v = sub << (8 * (8 - d));
+            v = ((v & 0x0F0F_0F0F_0F0F_0F0F).wrapping_mul(2561)) >> 8;
+            v = ((v & 0x00FF_00FF_00FF_00FF).wrapping_mul(6_553_601)) >> 16;
+            v = ((v & 0x0000_FFFF_0000_FFFF).wrapping_mul(42_949_672_960_001)) >> 32;
+            const POW10: [u64; 9] = [
+                1,
+                10,
+                100,
+                1_000,
+                10_000,
+                100_000,
+                1_000_000,
+                10_000_000,
+                100_000_000,
+            ];
+            value = if p == at {
+                v
+            } else {
+                value.checked_mul(POW10[d])?.checked_add(v)?
+            };
+        }
+        p += d;
+        if d < 8 {
+            return (p > at && p - at < 20).then_some((value, p));
+        }
+    }
+}
+
 /// A file's modification date as `YYYY-MM-DD` (UTC).
 pub(crate) fn mtime_date(meta: &std::fs::Metadata) -> Option<String> {
     let t = meta.modified().ok()?;
@@ -390,7 +503,7 @@ pub(crate) fn mtime_date(meta: &std::fs::Metadata) -> Option<String> {
 
 /// A 20-byte hash as numbers that order like its bytes.
 #[inline]
-fn num_key(k: &[u8; 20]) -> (u128, u32) {
+pub(crate) fn num_key(k: &[u8; 20]) -> (u128, u32) {
     let mut hi = [0u8; 16];
     hi.copy_from_slice(&k[..16]);
     let mut lo = [0u8; 4];
@@ -502,6 +615,96 @@ mod tests {
         assert_eq!(parse_count(b"18446744073709551616"), None);
         assert_eq!(parse_count(b""), None);
         assert_eq!(parse_count(b"1 "), None);
+    }
+
+    #[test]
+    fn the_fast_parse_agrees_with_the_checked_one() {
+        // Twenty digits are left to the slow path.
+        let max = b"ffffffffffffffffffffffffffffffff:18446744073709551615";
+        assert_eq!(parse_next(max, 0, 32), None);
+        assert_eq!(parse_line(max, 32, &mut [0u8; 20]), Ok(u64::MAX));
+        for (line, hex_len) in [
+            (&b"31D6CFE0D16AE931B73C59D7E0C089C0:42\r"[..], 32),
+            (b"00000000000000000000000000000001:1", 32),
+            (b"ffffffffffffffffffffffffffffffff:1844674407370955161", 32),
+            (b"7C4A8D09CA3762AF61E59520943DC26494F8941B:24230577", 40),
+            (b"000000000000000000000000000000000000000A:3\r", 40),
+            (b"FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF0001:9", 40),
+        ] {
+            let mut h = [0u8; 20];
+            let count = parse_line(line, hex_len, &mut h).unwrap();
+            assert_eq!(
+                parse_next(line, 0, hex_len),
+                Some((num_key(&h), count, line.len())),
+                "{line:?}"
+            );
+        }
+        for (line, hex_len) in [
+            (&b"31D6CFE0D16AE931B73C59D7E0C089CZ:1"[..], 32),
+            (b"31D6CFE0D16AE931B73C59D7E0C089C0:", 32),
+            (b"31D6CFE0D16AE931B73C59D7E0C089C0", 32),
+            (b"31D6CFE0D16AE931B73C59D7E0C089C:1", 32),
+            (b"31D6CFE0D16AE931B73C59D7E0C089C0:1x", 32),
+            (b"31D6CFE0D16AE931B73C59D7E0C089C0:1", 40),
+        ] {
+            assert_eq!(parse_next(line, 0, hex_len), None, "{line:?}");
+            assert!(parse_line(line, hex_len, &mut [0u8; 20]).is_err());
+        }
+    }
+
+    #[test]
+    fn the_fused_parse_agrees_with_the_line_parse() {
+        let mut r = 0x1234_5678_9ABC_DEF0u64;
+        let mut next = || {
+            r ^= r << 13;
+            r ^= r >> 7;
+            r ^= r << 17;
+            r
+        };
+        let alphabet = b"0123456789abcdefABCDEF:\r\n xG";
+        for round in 0..20_000 {
+            let hex_len = if round % 2 == 0 { 32 } else { 40 };
+            let mut text: Vec<u8> = (0..hex_len)
+                .map(|_| b"0123456789ABCDEFabcdef"[(next() % 22) as usize])
+                .collect();
+            text.push(b':');
+            let digits = 1 + next() % 21;
+            for _ in 0..digits {
+                text.push(b'0' + (next() % 10) as u8);
+            }
+            match next() % 4 {
+                0 => text.extend_from_slice(b"\r\n"),
+                1 => text.push(b'\n'),
+                2 => {}
+                _ => text.push(b'\r'),
+            }
+            // Sometimes damage one byte; sometimes add a following line.
+            if next() % 3 == 0 {
+                let at = (next() as usize) % text.len();
+                text[at] = alphabet[(next() % alphabet.len() as u64) as usize];
+            }
+            if next() % 2 == 0 {
+                text.extend_from_slice(b"FFFF");
+            }
+            let fused = parse_next(&text, 0, hex_len);
+            let end = memchr::memchr(b'\n', &text).map_or(text.len(), |i| i);
+            let mut h = [0u8; 20];
+            let slow = parse_line(&text[..end], hex_len, &mut h).ok();
+            match fused {
+                Some((key, count, next_at)) => {
+                    assert_eq!(slow, Some(count), "{:?}", String::from_utf8_lossy(&text));
+                    assert_eq!(key, num_key(&h));
+                    assert_eq!(next_at, (end + 1).min(text.len()));
+                }
+                // The fast path may only give up on lines the slow path rejects, or on
+                // 20-digit counts and a `\r` that does not end the line.
+                None => assert!(
+                    slow.is_none() || end - hex_len > 20 || text[..end].ends_with(b"\r"),
+                    "{:?}",
+                    String::from_utf8_lossy(&text)
+                ),
+            }
+        }
     }
 
     #[test]
