@@ -481,6 +481,62 @@ fn index_build_over_several_blocks_checks_order_and_lines_across_their_boundarie
     }
 }
 
+/// What the downloader may write and the build must take: lowercase hex, `:0` lines (also
+/// the first line), a count of 20 digits (saturated in the index), no newline after the last
+/// line; and what it must refuse: a line longer than a parse block.
+#[test]
+fn index_build_takes_every_valid_line_shape_and_refuses_an_endless_line() {
+    let t = tempfile::tempdir().unwrap();
+    let c = corpus(41, 16, 3000);
+    let mut text = String::new();
+    let mut zero = Vec::new();
+    for (i, (h, n)) in c.iter().enumerate() {
+        let hex = if i % 2 == 0 {
+            hex::encode(h)
+        } else {
+            hex::encode_upper(h)
+        };
+        let n = match i {
+            0 | 7 | 1500 => {
+                zero.push(h.clone());
+                "0".to_string()
+            }
+            9 => "18446744073709551615".to_string(),
+            _ => n.to_string(),
+        };
+        text.push_str(&format!("{hex}:{n}\r\n"));
+    }
+    text.truncate(text.len() - 2);
+    let p = t.path().join("shapes.txt");
+    std::fs::write(&p, &text).unwrap();
+    let idx = t.path().join("shapes.idx");
+    let info = build_index(std::slice::from_ref(&p), &idx, &no_progress).unwrap();
+    assert_eq!(info.dropped_zero, 3);
+    assert_eq!(info.records, c.len() as u64 - 3);
+    let mut want: Corpus = c.clone();
+    for h in &zero {
+        want.remove(h);
+    }
+    *want.get_mut(c.keys().nth(9).unwrap()).unwrap() = u64::MAX;
+    let q: Vec<Vec<u8>> = c.keys().cloned().collect();
+    let src = OfflineSource::open(std::slice::from_ref(&idx)).unwrap();
+    assert_eq!(ask(&src, &q), saturate(reference(&want, &q)));
+
+    // Two good lines, then 9 MiB without a newline.
+    let mut long = text.lines().take(2).collect::<Vec<_>>().join("\n");
+    long.push('\n');
+    long.push_str(&"A".repeat(9 << 20));
+    let p = t.path().join("endless.txt");
+    std::fs::write(&p, long).unwrap();
+    let e = build_index(std::slice::from_ref(&p), &idx, &no_progress)
+        .err()
+        .unwrap();
+    assert!(
+        e.contains(&format!("{}:3: line too long", p.display())),
+        "{e}"
+    );
+}
+
 #[test]
 fn in_place_text_errors_name_file_line_and_offset_and_fail_the_whole_mode() {
     let t = tempfile::tempdir().unwrap();
@@ -577,7 +633,8 @@ fn index_is_deterministic_checksummed_and_equal_from_directory_and_text() {
     let table_end: usize = 64 + (((1 << 20) + 1) * 8);
     let records = table_end.div_ceil(4096) * 4096;
     for (at, what) in [
-        (64 + 8, "damaged"),
+        // The top byte of table[1]: far beyond the record count.
+        (64 + 8 + 7, "prefix table"),
         (table_end + 100, "padding"),
         (records + 100, "checksum"),
     ] {

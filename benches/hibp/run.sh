@@ -2,7 +2,7 @@
 # Offline breach corpus benchmark (issue 3, "Performance"); figures go to BENCHMARKS.md.
 #
 #   benches/hibp/run.sh [SCRATCH_DIR]          # from the repository root; default /work/hibp-bench
-#   LINES=1e7 QUERIES=1e6 BSEARCH=1e5 KEEP=1 benches/hibp/run.sh /work/hibp-bench
+#   LINES=1e7 QUERIES=1e6 BSEARCH=1e5 REPEAT=3 KEEP=1 benches/hibp/run.sh /work/hibp-bench
 #   (NO_BUILD=1 skips `cargo build` and uses target/release/kensa and the newest hibp_lookup)
 #
 # In SCRATCH_DIR (outside the repository; needs about 1.1 * 60 bytes per line free, ~6.5 GB for
@@ -20,8 +20,9 @@
 #   (d) the same batched lookup on corpus.txt directly
 #   (e) baseline: one binary search per query with pread on corpus.txt (DSInternals' approach),
 #       for BSEARCH queries (default 1e5), extrapolated linearly to QUERIES
-# and prints a table (also written to SCRATCH_DIR/results.txt, kept). The corpus, audit and index
-# are deleted at the end unless KEEP=1. About 10 minutes for 1e8 lines on 2 cores.
+# Steps (a)-(c) are measured REPEAT times (default 3) as back-to-back pairs, see below.
+# It prints a table (also written to SCRATCH_DIR/results.txt, kept). The corpus, audit and index
+# are deleted at the end unless KEEP=1. About 5 minutes for 1e8 lines on 2 cores.
 set -euo pipefail
 
 DIR=${1:-/work/hibp-bench}
@@ -29,6 +30,7 @@ LINES=${LINES:-1e8}
 QUERIES=${QUERIES:-1e6}
 BSEARCH=${BSEARCH:-1e5}
 KEEP=${KEEP:-0}
+REPEAT=${REPEAT:-3}
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 
 case "$(realpath -m "$DIR")/" in
@@ -91,26 +93,41 @@ echo "$GEN" >&2
 gen_secs=$(secs "$t0" "$t2")
 corpus_bytes=$(stat -c %s "$CORPUS")
 
-echo "== (a) cat corpus" >&2
-drop
-cat_corpus_cold=$(timed_cat "$CORPUS")
+# Steps (a)-(c) run REPEAT times, each a pair measured back to back from a cold cache (cat,
+# then the kensa step), because on a virtual machine the cost of a cold read varies several
+# fold from one minute to the next; the table gives medians, ranges and per-pair ratios.
+CAT_C=""
+IDX_S=""
+index_rss_kib=0
+for i in $(seq 1 "$REPEAT"); do
+	echo "== (a) cat corpus, (b) kensa hibp index: pair $i of $REPEAT" >&2
+	drop
+	CAT_C="$CAT_C $(timed_cat "$CORPUS")"
+	rm -f "$IDX"
+	drop
+	t0=$(now)
+	/usr/bin/time -v "$KENSA" hibp index "$CORPUS" -o "$IDX" --no-progress 2>"$DIR/index.time" >&2
+	t1=$(now)
+	IDX_S="$IDX_S $(secs "$t0" "$t1")"
+	rss=$(sed -n 's/.*Maximum resident set size (kbytes): //p' "$DIR/index.time")
+	[ "$rss" -gt "$index_rss_kib" ] && index_rss_kib=$rss
+done
+cat "$CORPUS" >/dev/null
 cat_corpus_warm=$(timed_cat "$CORPUS")
-
-echo "== (b) kensa hibp index" >&2
-drop
-t0=$(now)
-/usr/bin/time -v "$KENSA" hibp index "$CORPUS" -o "$IDX" --no-progress 2>"$DIR/index.time" >&2
-t1=$(now)
-index_secs=$(secs "$t0" "$t1")
-index_rss_kib=$(sed -n 's/.*Maximum resident set size (kbytes): //p' "$DIR/index.time")
 idx_bytes=$(stat -c %s "$IDX")
 
-echo "== (c) lookup through the index" >&2
-drop
-cat_idx_cold=$(timed_cat "$IDX")
-drop
-L_IDX_COLD=$("$BENCH" lookup "$IDX" "$AUDIT")
-echo "$L_IDX_COLD" >&2
+CATIDX_C=""
+L_IDX_COLD=""
+for i in $(seq 1 "$REPEAT"); do
+	echo "== (c) cat index, lookup through the index: pair $i of $REPEAT" >&2
+	drop
+	CATIDX_C="$CATIDX_C $(timed_cat "$IDX")"
+	drop
+	l=$("$BENCH" lookup "$IDX" "$AUDIT")
+	echo "$l" >&2
+	L_IDX_COLD="$L_IDX_COLD$l|"
+done
+cat "$IDX" >/dev/null
 cat_idx_warm=$(timed_cat "$IDX")
 L_IDX_WARM=$("$BENCH" lookup "$IDX" "$AUDIT")
 echo "$L_IDX_WARM" >&2
@@ -132,42 +149,50 @@ B_WARM=$("$BENCH" bsearch "$CORPUS" "$AUDIT" "$BSEARCH")
 echo "$B_WARM" >&2
 
 python3 - "$OUT" <<EOF
-import sys
+import statistics, sys
 def kv(s):
     return dict(p.split('=', 1) for p in s.split()[1:])
-lic, liw = kv("""$L_IDX_COLD"""), kv("""$L_IDX_WARM""")
+def nums(s):
+    return [float(x) for x in s.split()]
+def med(v):
+    return statistics.median(v)
+def rng(v, unit=' s'):
+    m = f'{med(v):.2f}{unit}'
+    return m if len(v) == 1 else f'{m} ({min(v):.2f}-{max(v):.2f})'
+lics = [kv(x) for x in """$L_IDX_COLD""".split('|') if x.strip()]
+liw = kv("""$L_IDX_WARM""")
 ltc, ltw = kv("""$L_TXT_COLD"""), kv("""$L_TXT_WARM""")
 bc, bw = kv("""$B_COLD"""), kv("""$B_WARM""")
 g = kv("""$GEN""")
-q = int(lic['queries'])
+q = int(liw['queries'])
 cache = "$CACHE"
-def ratio(a, b): return float(a) / max(float(b), 0.001)
 rows = []
 def row(step, cold, warm, note=''):
     rows.append((step, cold, warm, note))
-cc, cw = float("$cat_corpus_cold"), float("$cat_corpus_warm")
-ic, iw = float("$cat_idx_cold"), float("$cat_idx_warm")
-row('(a) cat corpus.txt (%.2f GB)' % ($corpus_bytes / 1e9), f'{cc:.2f} s', f'{cw:.2f} s',
-    f'{$corpus_bytes / 1e6 / cc:.0f} MB/s cold')
-ix = float("$index_secs")
-row('(b) kensa hibp index', f'{ix:.2f} s', '-',
-    f'{ix / cc:.2f}x cat (cold); peak RSS {int("$index_rss_kib") / 1024:.0f} MiB; index {$idx_bytes / 1e9:.2f} GB')
-row('    cat corpus.idx', f'{ic:.2f} s', f'{iw:.2f} s', '')
-for name, c, w, base_c, base_w in [
-    ('(c) batched lookup, index', lic, liw, ic, iw),
-    ('(d) batched lookup, sorted text', ltc, ltw, cc, cw),
-]:
-    row(f'{name}, {q} queries', f"{float(c['secs']):.2f} s", f"{float(w['secs']):.2f} s",
-        f"{ratio(c['secs'], base_c):.2f}x / {ratio(w['secs'], base_w):.2f}x cat of the same file (cold / warm); "
-        f"found {c['found']}, errors {c['errors']}; key sort alone {float(w.get('sort_secs', 0)):.2f} s; peak RSS {int(c['hwm_kib']) / 1024:.0f} / {int(w['hwm_kib']) / 1024:.0f} MiB")
+cat_c, idx_s, catidx_c = nums("$CAT_C"), nums("$IDX_S"), nums("$CATIDX_C")
+li_c = [float(x['secs']) for x in lics]
+cw, iw = float("$cat_corpus_warm"), float("$cat_idx_warm")
+n = len(cat_c)
+row(f'(a) cat corpus.txt ({$corpus_bytes / 1e9:.2f} GB)', rng(cat_c), f'{cw:.2f} s',
+    f'{$corpus_bytes / 1e6 / med(cat_c):.0f} MB/s cold (median of {n})')
+row('(b) kensa hibp index', rng(idx_s), '-',
+    f"{rng([b / a for a, b in zip(cat_c, idx_s)], 'x')} cat (cold, per pair); peak RSS {int('$index_rss_kib') / 1024:.0f} MiB; index {$idx_bytes / 1e9:.2f} GB")
+row('    cat corpus.idx', rng(catidx_c), f'{iw:.2f} s', '')
+row(f'(c) batched lookup, index, {q} queries', rng(li_c), f"{float(liw['secs']):.2f} s",
+    f"{rng([b / a for a, b in zip(catidx_c, li_c)], 'x')} cold (per pair) / {float(liw['secs']) / max(iw, 0.001):.2f}x warm cat of the index; "
+    f"found {liw['found']}, errors {max(int(x['errors']) for x in lics + [liw])}; pages read {liw['pages']}; "
+    f"key sort alone {float(liw.get('sort_secs', 0)):.2f} s; peak RSS {max(int(x['hwm_kib']) for x in lics) / 1024:.0f} / {int(liw['hwm_kib']) / 1024:.0f} MiB")
+row(f'(d) batched lookup, sorted text, {q} queries', f"{float(ltc['secs']):.2f} s", f"{float(ltw['secs']):.2f} s",
+    f"{float(ltc['secs']) / med(cat_c):.2f}x / {float(ltw['secs']) / max(cw, 0.001):.2f}x cat of the text (cold median / warm); "
+    f"found {ltc['found']}, errors {ltc['errors']}; pages read {ltw['pages']}; peak RSS {int(ltc['hwm_kib']) / 1024:.0f} / {int(ltw['hwm_kib']) / 1024:.0f} MiB")
 nb = int(bc['queries'])
 ext_c, ext_w = float(bc['secs']) * q / nb, float(bw['secs']) * q / nb
 row(f'(e) binary search per query, {nb} queries', f"{float(bc['secs']):.2f} s", f"{float(bw['secs']):.2f} s",
     f"{bc['reads_per_query']} preads/query; found {bc['found']}")
 row(f'    (e) extrapolated to {q} queries (x{q // nb})', f'{ext_c:.1f} s', f'{ext_w:.1f} s', '')
-row('speed-up (c) over (e)', f"{ext_c / float(lic['secs']):.0f}x", f"{ext_w / float(liw['secs']):.0f}x", 'target >= 10x')
+row('speed-up (c) over (e)', f"{ext_c / med(li_c):.0f}x", f"{ext_w / float(liw['secs']):.0f}x", 'target >= 10x')
 row('speed-up (d) over (e)', f"{ext_c / float(ltc['secs']):.0f}x", f"{ext_w / float(ltw['secs']):.0f}x", '')
-cold = 'cold (page cache dropped before the step)' if cache == 'cold' else 'WARM (could not drop the page cache)'
+cold = f'cold (page cache dropped before each step; median (min-max) of {n} pairs)' if cache == 'cold' else 'WARM (could not drop the page cache)'
 lines = [f"corpus: {g['lines']} lines, {$corpus_bytes} bytes, generated in $gen_secs s; audit: {g['queries']} NT hashes, {g['present']} present",
          '', f'| step | {cold} | warm | notes |', '|---|---|---|---|']
 lines += [f'| {a} | {b} | {c} | {d} |' for a, b, c, d in rows]

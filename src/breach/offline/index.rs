@@ -16,12 +16,14 @@
 //! The checksum is xxh3-64 (crate `xxhash-rust`) over the record bytes followed by the prefix
 //! table bytes; [`verify`] recomputes it, checks the padding and re-checks the order.
 //!
-//! The build streams: a text corpus is read in 8 MiB blocks by a reader thread, batches of
-//! blocks are parsed in parallel and appended in order (each block's first hash checked against
-//! the last one before it), and a writer thread checksums the records and writes them to
-//! `OUT.tmp` (whole 4 KiB blocks with `O_DIRECT` where allowed), then the table, trailer and
-//! header; then fsync and rename. Memory stays bounded whatever the corpus size: the table
-//! (8 MiB) and a few dozen 8 MiB buffers (about 200 MiB peak).
+//! The build streams: a text corpus is memory-mapped and cut into blocks of about 8 MiB of
+//! whole lines; batches of blocks are parsed in parallel straight from the page cache while the
+//! kernel reads the next ones, and appended in order (each block's first hash checked against
+//! the last one before it); a writer thread checksums the records and writes them to `OUT.tmp`
+//! (whole 4 KiB blocks with `O_DIRECT` where allowed), then the table, trailer and header; then
+//! fsync and rename. Memory stays bounded whatever the corpus size: the table (8 MiB), the
+//! mapped pages of a batch and of the read-ahead (at most 16 blocks and 64 MiB, released
+//! behind the parse) and the records of a batch (about 100 MiB peak on two cores).
 
 use std::io::{Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
@@ -31,13 +33,14 @@ use xxhash_rust::xxh3::Xxh3Default;
 
 use super::dir::{dir_mode, parse_prefix_file, prefix_of, prefix_path, PREFIXES};
 use super::{
-    mtime_date, num_key, parse_line, parse_next, release, Mode, PageCounter, PageSet, PAGE,
+    mtime_date, num_key, parse_line, parse_next, read_ahead, release, Mode, PageCounter, PageSet,
+    PAGE,
 };
 
 /// What an index records about itself (its JSON trailer).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct IndexInfo {
-    /// Format version (1).
+    /// Format version (1 or 2; see the module documentation).
     pub format: u32,
     /// `sha1` or `ntlm`.
     pub mode: String,
@@ -294,6 +297,18 @@ impl IndexCorpus {
         let mut released = usize::MAX;
         let mut first = usize::MAX;
         let mut at = 0usize;
+        // When the keys are dense (on average a key every few pages of the records they span),
+        // the kernel is asked to read the span ahead of the walk, so the disk streams instead of
+        // waiting for each fault; sparse keys only read the pages they touch.
+        let (span_lo, span_hi) = match (keys.first(), keys.last()) {
+            (Some(a), Some(b)) => (
+                base + self.table(prefix_of(a) as usize) as usize * rs,
+                base + self.table(prefix_of(b) as usize + 1) as usize * rs,
+            ),
+            _ => (0, 0),
+        };
+        let dense = span_hi - span_lo < keys.len().saturating_mul(DENSE);
+        let mut asked = span_lo;
         // Where the interpolation puts a key: its prefix's records and the estimate in them.
         let estimate = |k: &[u8; 20]| {
             let p = prefix_of(k) as usize;
@@ -332,6 +347,7 @@ impl IndexCorpus {
                 if b == hi {
                     while a < b && steps < WALK && key(a) < want {
                         (a, steps) = (a + 1, steps + 1);
+                        pages.touch(base + a * rs);
                     }
                     if steps < WALK {
                         b = a;
@@ -339,6 +355,7 @@ impl IndexCorpus {
                 } else {
                     while a < b && steps < WALK && key(b - 1) >= want {
                         (b, steps) = (b - 1, steps + 1);
+                        pages.touch(base + b.saturating_sub(1) * rs);
                     }
                     if steps < WALK {
                         a = b;
@@ -360,12 +377,18 @@ impl IndexCorpus {
                     *o = u64::from(u32::from_le_bytes([c[0], c[1], c[2], c[3]]));
                 }
                 at = base + i * rs;
-            }
-            if released == usize::MAX {
-                (released, first) = (at, at);
-            } else if at >= released + RELEASE {
-                release(&self.map, released, at);
-                released = at;
+                if dense && asked < span_hi && at + LOOKAHEAD / 2 >= asked {
+                    let from = asked.max(at);
+                    let to = span_hi.min(from + LOOKAHEAD);
+                    read_ahead(&self.map, from, to);
+                    asked = to;
+                }
+                if released == usize::MAX {
+                    (released, first) = (at, at);
+                } else if at >= released + RELEASE {
+                    release(&self.map, released, at);
+                    released = at;
+                }
             }
         }
         // This walk's part of the records and of the table (other walks own the rest).
@@ -423,6 +446,10 @@ const RELEASE: usize = 4 << 20;
 const WALK: usize = 16;
 /// How many keys ahead the walk asks for the record a key will need.
 const PREFETCH: usize = 16;
+/// Keys closer than this many bytes of records apart on average make a dense walk.
+const DENSE: usize = 16 * PAGE;
+/// How far ahead of a dense walk the kernel is asked to read.
+const LOOKAHEAD: usize = 16 << 20;
 
 /// A prefetch hint for the cache line at the start of `b` (nothing on other targets).
 #[inline(always)]
@@ -720,7 +747,14 @@ impl Writer {
                     match d.write_all_at(bytes, pos) {
                         Ok(()) => done = true,
                         // Refused (alignment, file system): go on without direct I/O.
-                        Err(e) if e.kind() == std::io::ErrorKind::InvalidInput => direct = None,
+                        Err(e)
+                            if matches!(
+                                e.kind(),
+                                std::io::ErrorKind::InvalidInput | std::io::ErrorKind::Unsupported
+                            ) =>
+                        {
+                            direct = None
+                        }
                         Err(e) => return Err(format!("cannot write {name}: {e}")),
                     }
                 }
@@ -765,6 +799,16 @@ impl Writer {
         match self.handle.take() {
             Some(h) => h.join().map_err(|_| "index writer panicked".to_string())?,
             None => Err("index writer already finished".into()),
+        }
+    }
+}
+
+impl Drop for Writer {
+    /// A build that stops on an error waits for the writer, so nothing is written to the
+    /// temporary file after it has been removed.
+    fn drop(&mut self) {
+        if self.handle.is_some() {
+            let _ = self.join();
         }
     }
 }
@@ -858,19 +902,8 @@ impl<'a> Sink<'a> {
             self.table[self.next_prefix] = self.header.count;
             self.next_prefix += 1;
         }
-        // The record: the hash after its first two bytes, then the count; written with
-        // fixed-width stores (the buffer always has room for 24 more bytes).
-        let c = u32::try_from(count).unwrap_or(u32::MAX).to_le_bytes();
-        let at = self.buf.start + self.buf.len;
-        let dst = &mut self.buf.v[at..at + 24];
-        dst[..16].copy_from_slice(&((key.0 << 16) | u128::from(key.1 >> 16)).to_be_bytes());
-        if self.header.mode == Mode::Sha1 {
-            dst[16..18].copy_from_slice(&(key.1 as u16).to_be_bytes());
-            dst[18..22].copy_from_slice(&c);
-        } else {
-            dst[14..18].copy_from_slice(&c);
-        }
-        self.buf.len += self.header.rec_size;
+        let (rec, rs) = encode_record(key, count, self.header.mode);
+        self.buf.extend(&rec[..rs]);
         self.header.count += 1;
         if self.buf.len + 64 > BUF {
             self.flush(false)?;
@@ -989,66 +1022,10 @@ impl<'a> Sink<'a> {
     }
 }
 
-/// Text read and parsed per block.
+/// Text parsed per block (one task of the parallel parse).
 const BLOCK: usize = 8 << 20;
-
-/// One block of a sorted text file: `buf[start..end]` holds whole lines (the last one may
-/// lack its newline at the end of the file); `too_long` when a whole block had no newline.
-struct Block {
-    buf: Vec<u8>,
-    start: usize,
-    end: usize,
-    too_long: bool,
-}
-
-impl Block {
-    fn text(&self) -> &[u8] {
-        &self.buf[self.start..self.end]
-    }
-}
-
-/// Room kept before the read target of a block for the start of a line cut by the previous
-/// read (a longer line is an error anyway).
-const HEAD: usize = 64 << 10;
-
-/// Reads the text corpus front to back in [`BLOCK`]s (ordinary reads: the kernel's read-ahead
-/// keeps the disk busy while the blocks before are parsed).
-struct TextReader {
-    path: PathBuf,
-    file: std::fs::File,
-    pos: u64,
-}
-
-impl TextReader {
-    fn open(path: &Path) -> Result<TextReader, String> {
-        let file = std::fs::File::open(path)
-            .map_err(|e| format!("cannot open {}: {e}", path.display()))?;
-        Ok(TextReader {
-            path: path.to_path_buf(),
-            file,
-            pos: 0,
-        })
-    }
-
-    /// Fills `target` from the current position; fewer bytes only at the end of the file.
-    fn read_full(&mut self, target: &mut [u8]) -> Result<usize, String> {
-        use std::os::unix::fs::FileExt;
-        let mut filled = 0usize;
-        while filled < target.len() {
-            match self
-                .file
-                .read_at(&mut target[filled..], self.pos + filled as u64)
-            {
-                Ok(0) => break,
-                Ok(k) => filled += k,
-                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-                Err(e) => return Err(format!("cannot read {}: {e}", self.path.display())),
-            }
-        }
-        self.pos += filled as u64;
-        Ok(filled)
-    }
-}
+/// How far ahead of the parse the kernel is asked to read the text.
+const AHEAD: usize = 64 << 20;
 
 /// A block parsed on its own, to be checked against its neighbours and appended in order.
 #[derive(Default)]
@@ -1133,19 +1110,32 @@ fn parse_block(text: &[u8], mode: Mode, mut recs: Vec<u8>) -> Parsed {
     out
 }
 
-/// Appends one record: the hash after its first two bytes, then the count (u32, saturated).
+/// Appends one record to `recs`.
 #[inline]
 fn push_record(recs: &mut Vec<u8>, key: (u128, u32), count: u64, mode: Mode) {
+    let (r, _) = encode_record(key, count, mode);
+    // Fixed lengths: copies the compiler can inline (this runs once a line).
+    if mode == Mode::Sha1 {
+        recs.extend_from_slice(&r[..22]);
+    } else {
+        recs.extend_from_slice(&r[..18]);
+    }
+}
+
+/// One record: the hash (as [`num_key`] numbers) after its first two bytes, then the count as
+/// a little-endian u32 (saturated); the bytes and their number (18 for NTLM, 22 for SHA-1).
+#[inline]
+fn encode_record(key: (u128, u32), count: u64, mode: Mode) -> ([u8; 24], usize) {
     let c = u32::try_from(count).unwrap_or(u32::MAX).to_le_bytes();
     let mut r = [0u8; 24];
     r[..16].copy_from_slice(&((key.0 << 16) | u128::from(key.1 >> 16)).to_be_bytes());
     if mode == Mode::Sha1 {
         r[16..18].copy_from_slice(&(key.1 as u16).to_be_bytes());
         r[18..22].copy_from_slice(&c);
-        recs.extend_from_slice(&r[..22]);
+        (r, 22)
     } else {
         r[14..18].copy_from_slice(&c);
-        recs.extend_from_slice(&r[..18]);
+        (r, 18)
     }
 }
 
@@ -1158,77 +1148,12 @@ fn order_error(equal: bool) -> &'static str {
     }
 }
 
-/// Reads up to `count` blocks of whole lines; `carry` holds the start of a line cut by the
-/// previous read, `spare` buffers of earlier blocks to reuse. An empty result means the end of
-/// the file.
-fn read_blocks(
-    r: &mut TextReader,
-    carry: &mut Vec<u8>,
-    spare: &mut Vec<Vec<u8>>,
-    count: usize,
-    read: &mut u64,
-) -> Result<Vec<Block>, String> {
-    let mut blocks = Vec::with_capacity(count);
-    while blocks.len() < count {
-        if carry.len() > HEAD {
-            blocks.push(Block {
-                buf: Vec::new(),
-                start: 0,
-                end: 0,
-                too_long: true,
-            });
-            break;
-        }
-        let mut buf = spare
-            .pop()
-            .filter(|b| b.len() == HEAD + BLOCK)
-            .unwrap_or_else(|| vec![0u8; HEAD + BLOCK]);
-        let t = HEAD;
-        let start = t - carry.len();
-        buf[start..t].copy_from_slice(carry);
-        carry.clear();
-        let got = r.read_full(&mut buf[t..t + BLOCK])?;
-        *read += got as u64;
-        let end = t + got;
-        if end == start {
-            break;
-        }
-        if got < BLOCK {
-            blocks.push(Block {
-                buf,
-                start,
-                end,
-                too_long: false,
-            });
-            break;
-        }
-        match memchr::memrchr(b'\n', &buf[start..end]) {
-            Some(i) => {
-                carry.extend_from_slice(&buf[start + i + 1..end]);
-                blocks.push(Block {
-                    buf,
-                    start,
-                    end: start + i + 1,
-                    too_long: false,
-                });
-            }
-            None => {
-                blocks.push(Block {
-                    buf: Vec::new(),
-                    start: 0,
-                    end: 0,
-                    too_long: true,
-                });
-                break;
-            }
-        }
-    }
-    Ok(blocks)
-}
-
-/// Streams one sorted text file into the sink. A reader thread keeps the disk busy, block
-/// after block; batches of blocks are parsed in parallel, then checked against each other and
-/// appended in order, so errors name the same first bad line as a line-by-line read would.
+/// Streams one sorted text file into the sink. The file is memory-mapped and cut into blocks
+/// of whole lines; batches of blocks are parsed in parallel straight from the page cache (no
+/// copy), then checked against each other and appended in order, so errors name the same first
+/// bad line as a line-by-line read would. The kernel is asked to read the next batches ahead
+/// while one is parsed, and the pages behind are released, so the resident set stays at a few
+/// batches whatever the file.
 fn stream_text(
     path: &Path,
     mode: Mode,
@@ -1238,71 +1163,73 @@ fn stream_text(
     progress: &(dyn Fn(u64, u64) + Sync),
 ) -> Result<(), String> {
     use rayon::prelude::*;
-    use std::sync::mpsc;
-    let mut reader = TextReader::open(path)?;
-    let batch = 2 * rayon::current_num_threads().max(1);
-    std::thread::scope(|scope| {
-        // Blocks read ahead (with the bytes read for each), and emptied buffers coming back.
-        let (tx, rx) = mpsc::sync_channel::<Result<(Block, u64), String>>(2 * batch);
-        let (back_tx, back_rx) = mpsc::channel::<Vec<u8>>();
-        scope.spawn(move || {
-            let (mut carry, mut spare) = (Vec::new(), Vec::new());
-            loop {
-                spare.extend(back_rx.try_iter());
-                let mut n = 0u64;
-                let r = read_blocks(&mut reader, &mut carry, &mut spare, 1, &mut n);
-                let (last, msg) = match r {
-                    Ok(mut bs) => match bs.pop() {
-                        Some(b) => (b.too_long, Ok((b, n))),
-                        None => break,
-                    },
-                    Err(e) => (true, Err(e)),
-                };
-                // A closed channel: the parse stopped on an error.
-                if tx.send(msg).is_err() || last {
-                    break;
-                }
-            }
-        });
-        let mut spare_recs: Vec<Vec<u8>> = Vec::new();
-        let mut lines = 0u64;
-        loop {
-            let mut blocks = Vec::with_capacity(batch);
-            while blocks.len() < batch {
-                match rx.recv() {
-                    Ok(Ok((b, n))) => {
-                        *read += n;
-                        blocks.push(b);
+    let file =
+        std::fs::File::open(path).map_err(|e| format!("cannot open {}: {e}", path.display()))?;
+    let len = file
+        .metadata()
+        .map_err(|e| format!("cannot read {}: {e}", path.display()))?
+        .len() as usize;
+    if len == 0 {
+        return Ok(());
+    }
+    // SAFETY: a read-only map of a file this build only reads; a corpus truncated by another
+    // program while it is read is outside what kensa can defend against (as for any mapped
+    // input: see the text corpus lookup).
+    let map = unsafe { memmap2::Mmap::map(&file) }
+        .map_err(|e| format!("cannot map {}: {e}", path.display()))?;
+    #[cfg(unix)]
+    let _ = map.advise(memmap2::Advice::Sequential);
+    // Two blocks a thread, at most 16 (a batch is parsed while the kernel reads the next).
+    let batch = (2 * rayon::current_num_threads()).clamp(2, 16);
+    let ahead = |from: usize| read_ahead(&map, from, from + AHEAD);
+    ahead(0);
+    let mut spare_recs: Vec<Vec<u8>> = Vec::new();
+    let (mut pos, mut lines, mut asked) = (0usize, 0u64, AHEAD);
+    while pos < len {
+        // The next batch: blocks of about BLOCK bytes, each cut after its last newline.
+        let start = pos;
+        let mut blocks: Vec<(usize, usize)> = Vec::with_capacity(batch);
+        while blocks.len() < batch && pos < len {
+            let end = if len - pos <= BLOCK {
+                len
+            } else {
+                match memchr::memrchr(b'\n', &map[pos..pos + BLOCK]) {
+                    Some(i) => pos + i + 1,
+                    None => {
+                        // Not a line of a corpus: report it after the blocks before it.
+                        blocks.push((pos, pos));
+                        break;
                     }
-                    Ok(Err(e)) => return Err(e),
-                    Err(_) => break,
                 }
-            }
-            if blocks.is_empty() {
-                return Ok(());
-            }
-            let recs: Vec<Vec<u8>> = (0..blocks.len())
-                .map(|_| spare_recs.pop().unwrap_or_default())
-                .collect();
-            let parsed: Vec<Parsed> = blocks
-                .par_iter()
-                .zip(recs.into_par_iter())
-                .map(|(b, r)| parse_block(b.text(), mode, r))
-                .collect();
-            for (b, p) in blocks.iter().zip(&parsed) {
-                if b.too_long {
-                    return Err(format!("{}:{}: line too long", path.display(), lines + 1));
-                }
-                sink.append(p, &|l| format!("{}:{}", path.display(), lines + l))?;
-                lines += p.lines;
-            }
-            spare_recs.extend(parsed.into_iter().map(|p| p.recs));
-            for b in blocks.into_iter().filter(|b| !b.buf.is_empty()) {
-                let _ = back_tx.send(b.buf);
-            }
-            progress(*read, total);
+            };
+            blocks.push((pos, end));
+            pos = end;
         }
-    })
+        if pos + AHEAD / 2 > asked {
+            ahead(asked);
+            asked += AHEAD;
+        }
+        let recs: Vec<Vec<u8>> = (0..blocks.len())
+            .map(|_| spare_recs.pop().unwrap_or_default())
+            .collect();
+        let parsed: Vec<Parsed> = blocks
+            .par_iter()
+            .zip(recs.into_par_iter())
+            .map(|(&(a, b), r)| parse_block(&map[a..b], mode, r))
+            .collect();
+        for (&(a, b), p) in blocks.iter().zip(&parsed) {
+            if a == b {
+                return Err(format!("{}:{}: line too long", path.display(), lines + 1));
+            }
+            sink.append(p, &|l| format!("{}:{}", path.display(), lines + l))?;
+            lines += p.lines;
+        }
+        spare_recs.extend(parsed.into_iter().map(|p| p.recs));
+        release(&map, start, pos);
+        *read += (pos - start) as u64;
+        progress(*read, total);
+    }
+    Ok(())
 }
 
 /// Streams the prefix files of a directory, 00000 to FFFFF, into the sink.
@@ -1331,4 +1258,32 @@ fn stream_dir(
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The one record encoding serves the text parse and the per-prefix directory alike.
+    #[test]
+    fn records_hold_the_hash_after_two_bytes_then_the_saturated_count() {
+        let sha1: Vec<u8> = (1..=20).collect();
+        let mut h = [0u8; 20];
+        h.copy_from_slice(&sha1);
+        let (r, n) = encode_record(num_key(&h), 0x1_0000_0005, Mode::Sha1);
+        assert_eq!(n, 22);
+        assert_eq!(&r[..18], &sha1[2..]);
+        assert_eq!(&r[18..22], &u32::MAX.to_le_bytes());
+        let mut h = [0u8; 20];
+        h[..16].copy_from_slice(&sha1[..16]);
+        let (r, n) = encode_record(num_key(&h), 7, Mode::Ntlm);
+        assert_eq!(n, 18);
+        assert_eq!(&r[..14], &sha1[2..16]);
+        assert_eq!(&r[14..18], &7u32.to_le_bytes());
+        let mut recs = Vec::new();
+        push_record(&mut recs, num_key(&h), 7, Mode::Ntlm);
+        assert_eq!(recs, &r[..18]);
+        // And the lookup key of the same hash compares equal to the record's.
+        assert!(RecKey::of_record(&r[..18], false) == RecKey::of_hash(&h, false));
+    }
 }

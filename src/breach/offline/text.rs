@@ -18,8 +18,6 @@ pub(crate) struct TextCorpus {
 const SCAN: usize = 1024;
 /// First step (bytes) of the gallop away from the interpolation probe: a few lines.
 const GALLOP: usize = 256;
-/// Largest gallop step; beyond it (skewed data) the search bisects what is left.
-const GALLOP_MAX: usize = 1 << 20;
 /// The walk releases the pages behind it each time it has moved this many bytes.
 const RELEASE: usize = 4 << 20;
 
@@ -100,8 +98,7 @@ impl TextCorpus {
             Ok(())
         })();
         if pages.lowest < self.map.len() {
-            let end = self.map.len().min(lo.saturating_add(2 * GALLOP_MAX));
-            release(&self.map, pages.lowest, end);
+            release(&self.map, pages.lowest, pages.highest);
         }
         r
     }
@@ -171,7 +168,7 @@ impl TextCorpus {
                     *lo_hash = Some(buf);
                     step = match step {
                         Step::Interpolate => Step::Up(GALLOP),
-                        Step::Up(d) if d < GALLOP_MAX => Step::Up(d * 2),
+                        Step::Up(d) => Step::Up(d * 2),
                         _ => Step::Bisect,
                     };
                 }
@@ -181,7 +178,7 @@ impl TextCorpus {
                     hi_hash = Some(buf);
                     step = match step {
                         Step::Interpolate => Step::Down(GALLOP),
-                        Step::Down(d) if d < GALLOP_MAX => Step::Down(d * 2),
+                        Step::Down(d) => Step::Down(d * 2),
                         _ => Step::Bisect,
                     };
                 }
@@ -244,7 +241,7 @@ impl TextCorpus {
     /// The start of the line holding byte `pos` (no earlier than `floor`, itself a line start).
     fn line_start(&self, pos: usize, floor: usize) -> Result<usize, String> {
         let data = self.data();
-        let from = floor.max(pos.saturating_sub(self.mode.max_line()));
+        let from = floor.max(pos.saturating_sub(self.mode.max_line() + 1));
         match data[from..pos].iter().rposition(|&c| c == b'\n') {
             Some(i) => Ok(from + i + 1),
             None if from == floor => Ok(floor),
