@@ -82,6 +82,12 @@ timed_cat() { # prints seconds
 	secs "$t0" "$t1"
 }
 
+# What the figures depend on: cores, kernel, disk read-ahead, and whether a DAMON scheme pages
+# out cold memory (it makes the cost of a cold read vary from minute to minute).
+dev=$(df -P "$DIR" | awk 'NR==2 {print $1}' | sed 's#/dev/##; s/[0-9]*$//')
+damon=$(cat /sys/kernel/mm/damon/admin/kdamonds/0/contexts/0/schemes/0/action 2>/dev/null || echo none)
+MACHINE="$(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, Linux $(uname -r), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), read_ahead_kb=$(cat /sys/block/"$dev"/queue/read_ahead_kb 2>/dev/null || echo ?), DAMON scheme: $damon"
+echo "== machine: $MACHINE" >&2
 echo "== generating $LINES lines, $QUERIES queries in $DIR" >&2
 rm -f "$CORPUS" "$AUDIT" "$IDX"
 t0=$(now)
@@ -193,7 +199,7 @@ row(f'    (e) extrapolated to {q} queries (x{q // nb})', f'{ext_c:.1f} s', f'{ex
 row('speed-up (c) over (e)', f"{ext_c / med(li_c):.0f}x", f"{ext_w / float(liw['secs']):.0f}x", 'target >= 10x')
 row('speed-up (d) over (e)', f"{ext_c / float(ltc['secs']):.0f}x", f"{ext_w / float(ltw['secs']):.0f}x", '')
 cold = f'cold (page cache dropped before each step; median (min-max) of {n} pairs)' if cache == 'cold' else 'WARM (could not drop the page cache)'
-lines = [f"corpus: {g['lines']} lines, {$corpus_bytes} bytes, generated in $gen_secs s; audit: {g['queries']} NT hashes, {g['present']} present",
+lines = ["machine: $MACHINE", f"corpus: {g['lines']} lines, {$corpus_bytes} bytes, generated in $gen_secs s; audit: {g['queries']} NT hashes, {g['present']} present",
          '', f'| step | {cold} | warm | notes |', '|---|---|---|---|']
 lines += [f'| {a} | {b} | {c} | {d} |' for a, b, c, d in rows]
 text = '\n'.join(lines) + '\n'

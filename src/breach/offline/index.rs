@@ -449,7 +449,7 @@ const PREFETCH: usize = 16;
 /// Keys closer than this many bytes of records apart on average make a dense walk.
 const DENSE: usize = 16 * PAGE;
 /// How far ahead of a dense walk the kernel is asked to read.
-const LOOKAHEAD: usize = 16 << 20;
+const LOOKAHEAD: usize = 64 << 20;
 
 /// A prefetch hint for the cache line at the start of `b` (nothing on other targets).
 #[inline(always)]
