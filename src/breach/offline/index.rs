@@ -34,7 +34,7 @@ use xxhash_rust::xxh3::Xxh3Default;
 use super::dir::{dir_mode, parse_prefix_file, prefix_of, prefix_path, PREFIXES};
 use super::{
     mtime_date, num_key, parse_line, parse_next, read_ahead, release, Mode, PageCounter, PageSet,
-    PAGE,
+    DENSE, PAGE,
 };
 
 /// What an index records about itself (its JSON trailer).
@@ -272,9 +272,9 @@ impl IndexCorpus {
         u64::from_le_bytes(self.map[o..o + 8].try_into().unwrap_or([0; 8]))
     }
 
-    /// Bytes in the file.
-    pub(crate) fn len(&self) -> usize {
-        self.map.len()
+    /// The mapped file.
+    pub(crate) fn map(&self) -> &memmap2::Mmap {
+        &self.map
     }
 
     /// Looks up sorted distinct keys and writes each one's count (0: absent) to `out`: the
@@ -446,8 +446,6 @@ const RELEASE: usize = 4 << 20;
 const WALK: usize = 16;
 /// How many keys ahead the walk asks for the record a key will need.
 const PREFETCH: usize = 16;
-/// Keys closer than this many bytes of records apart on average make a dense walk.
-const DENSE: usize = 16 * PAGE;
 /// How far ahead of a dense walk the kernel is asked to read.
 const LOOKAHEAD: usize = 64 << 20;
 

@@ -270,11 +270,21 @@ impl Corpus {
         requests: &AtomicUsize,
         tick: &(dyn Fn(usize) + Sync),
     ) -> Result<Vec<u64>, String> {
-        let len = match self {
+        let map = match self {
             Corpus::Dir(c) => return c.lookup_sorted(keys, requests, tick),
-            Corpus::Index(c) => c.len(),
-            Corpus::Text(c) => c.len(),
+            Corpus::Index(c) => c.map(),
+            Corpus::Text(c) => c.map(),
         };
+        let len = map.len();
+        // A batch with a key every few pages reads most of the file: the kernel's read-ahead
+        // helps. A sparser one reads pages here and there: each fault then reads only its page
+        // (otherwise every fault of a cold file reads a whole read-ahead window around it).
+        #[cfg(unix)]
+        let _ = map.advise(if keys.len().saturating_mul(DENSE) >= len {
+            memmap2::Advice::Normal
+        } else {
+            memmap2::Advice::Random
+        });
         // Independent chunks of the sorted keys, each walking its own part of the file and
         // writing its answers in place.
         let pages = PageSet::new(len);
@@ -554,6 +564,9 @@ pub(crate) fn key64(h: &[u8]) -> u64 {
 
 /// Size of the pages counted by [`BreachSource::requests`].
 pub(crate) const PAGE: usize = 4096;
+/// Keys closer than this many bytes apart on average make a dense walk, which reads most of the
+/// file it walks (a key every 16 pages).
+pub(crate) const DENSE: usize = 16 * PAGE;
 
 /// The distinct 4 KiB pages of one file a batch touches: a bit a page, shared by the threads
 /// of the batch, so each page counts once however often and by whichever thread it is read

@@ -62,9 +62,9 @@ impl TextCorpus {
         &self.map
     }
 
-    /// Bytes in the file.
-    pub(crate) fn len(&self) -> usize {
-        self.map.len()
+    /// The mapped file.
+    pub(crate) fn map(&self) -> &memmap2::Mmap {
+        &self.map
     }
 
     /// Looks up sorted distinct keys, walking forward through the file; writes each key's
