@@ -245,7 +245,8 @@ pub struct BreachCheck {
 pub struct Run {
     pub started_at: String,
     pub duration_ms: u64,
-    /// Network requests (online) or reads (offline) the breach lookups took, retries included.
+    /// Network requests (online, retries included) or distinct 4 KiB pages and prefix files
+    /// read (offline) that the breach lookups took.
     pub breach_requests: usize,
     /// Range bodies answered from the on-disk cache.
     pub breach_cache_hits: usize,
