@@ -309,27 +309,29 @@ impl IndexCorpus {
         };
         let dense = span_hi - span_lo < keys.len().saturating_mul(DENSE);
         let mut asked = span_lo;
-        // Where the interpolation puts a key: its prefix's records and the estimate in them.
+        // Where the interpolation puts a key: its prefix, the prefix's records, the estimate
+        // in them, and the key as records hold it.
         let estimate = |k: &[u8; 20]| {
             let p = prefix_of(k) as usize;
             let (lo, hi) = (self.table(p) as usize, self.table(p + 1) as usize);
+            let want = RecKey::of_hash(k, sha1);
             // The bits after the 20-bit prefix, as a fraction of the prefix's range.
-            let frac = (RecKey::of_hash(k, sha1).0 << 4) >> 64;
-            (p, lo, hi, lo + ((frac * (hi - lo) as u128) >> 64) as usize)
+            let frac = (want.0 << 4) >> 64;
+            let est = lo + ((frac * (hi - lo) as u128) >> 64) as usize;
+            (p, lo, hi, est, want)
         };
         for (n, (k, o)) in keys.iter().zip(out.iter_mut()).enumerate() {
             // Ask the memory for the record a later key will read, so the loads of several
             // keys overlap instead of waiting one after the other (a hint: no fault, no
             // effect on a page not mapped yet).
             if let Some(ahead) = keys.get(n + PREFETCH) {
-                let (_, lo, hi, est) = estimate(ahead);
+                let (_, lo, hi, est, _) = estimate(ahead);
                 if lo < hi {
                     prefetch(&recs[est * rs..]);
                 }
             }
-            let (p, lo, hi, est) = estimate(k);
+            let (p, lo, hi, est, want) = estimate(k);
             pages.touch(table(p));
-            let want = RecKey::of_hash(k, sha1);
             *o = 0;
             if lo < hi {
                 let rec = |i: usize| &recs[i * rs..(i + 1) * rs];
