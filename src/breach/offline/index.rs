@@ -34,8 +34,8 @@ use xxhash_rust::xxh3::Xxh3Default;
 
 use super::dir::{dir_mode, parse_prefix_file, prefix_of, prefix_path, PREFIXES};
 use super::{
-    mtime_date, num_key, parse_line, parse_next, read_ahead, release, Mode, PageCounter, PageSet,
-    DENSE, PAGE,
+    mtime_date, num_key, parse_line, parse_next, release, with_read_ahead, Mode, PageCounter,
+    PageSet, PAGE,
 };
 
 /// What an index records about itself (its JSON trailer).
@@ -278,6 +278,12 @@ impl IndexCorpus {
         &self.map
     }
 
+    /// Where the records of `k`'s prefix start in the file.
+    pub(crate) fn offset_of(&self, k: &[u8; 20]) -> usize {
+        self.header.records_off as usize
+            + self.table(prefix_of(k) as usize) as usize * self.header.rec_size
+    }
+
     /// Looks up sorted distinct keys and writes each one's count (0: absent) to `out`: the
     /// prefix table gives the key's records; an interpolation from the key's next bits (the
     /// hashes are uniform) lands within a few records of it, and a short walk from there
@@ -298,18 +304,6 @@ impl IndexCorpus {
         let mut released = usize::MAX;
         let mut first = usize::MAX;
         let mut at = 0usize;
-        // When the keys are dense (on average a key every few pages of the records they span),
-        // the kernel is asked to read the span ahead of the walk, so the disk streams instead of
-        // waiting for each fault; sparse keys only read the pages they touch.
-        let (span_lo, span_hi) = match (keys.first(), keys.last()) {
-            (Some(a), Some(b)) => (
-                base + self.table(prefix_of(a) as usize) as usize * rs,
-                base + self.table(prefix_of(b) as usize + 1) as usize * rs,
-            ),
-            _ => (0, 0),
-        };
-        let dense = span_hi - span_lo < keys.len().saturating_mul(DENSE);
-        let mut asked = span_lo;
         // Where the interpolation puts a key: its prefix, the prefix's records, the estimate
         // in them, and the key as records hold it.
         let estimate = |k: &[u8; 20]| {
@@ -380,12 +374,6 @@ impl IndexCorpus {
                     *o = u64::from(u32::from_le_bytes([c[0], c[1], c[2], c[3]]));
                 }
                 at = base + i * rs;
-                if dense && asked < span_hi && at + LOOKAHEAD / 2 >= asked {
-                    let from = asked.max(at);
-                    let to = span_hi.min(from + LOOKAHEAD);
-                    read_ahead(&self.map, from, to);
-                    asked = to;
-                }
                 if released == usize::MAX {
                     (released, first) = (at, at);
                 } else if at >= released + RELEASE {
@@ -449,8 +437,6 @@ const RELEASE: usize = 4 << 20;
 const WALK: usize = 16;
 /// How many keys ahead the walk asks for the record a key will need.
 const PREFETCH: usize = 16;
-/// How far ahead of a dense walk the kernel is asked to read.
-const LOOKAHEAD: usize = 64 << 20;
 
 /// A prefetch hint for the cache line at the start of `b` (nothing on other targets).
 #[inline(always)]
@@ -1153,9 +1139,9 @@ fn order_error(equal: bool) -> &'static str {
 /// Streams one sorted text file into the sink. The file is memory-mapped and cut into blocks
 /// of whole lines; batches of blocks are parsed in parallel straight from the page cache (no
 /// copy), then checked against each other and appended in order, so errors name the same first
-/// bad line as a line-by-line read would. The kernel is asked to read the next batches ahead
-/// while one is parsed, and the pages behind are released, so the resident set stays at a few
-/// batches whatever the file.
+/// bad line as a line-by-line read would. A thread reads up to [`AHEAD`] bytes ahead of the
+/// parse ([`with_read_ahead`]) and the pages behind are released, so the resident set stays
+/// at a few batches whatever the file.
 fn stream_text(
     path: &Path,
     mode: Mode,
@@ -1180,47 +1166,8 @@ fn stream_text(
         .map_err(|e| format!("cannot map {}: {e}", path.display()))?;
     // Two blocks a thread, at most 16.
     let batch = (2 * rayon::current_num_threads()).clamp(2, 16);
-    // A thread runs ahead of the parse reading one byte a page, so the disk reads (through the
-    // kernel's read-around of each fault) while the blocks before are parsed, and the parse
-    // finds its pages in memory. It stays at most AHEAD bytes ahead of the parse, whose pages
-    // are released behind it, so the resident set stays small.
-    let parsed = std::sync::atomic::AtomicUsize::new(0);
-    let stop = std::sync::atomic::AtomicBool::new(false);
-    std::thread::scope(|scope| {
-        let toucher = scope.spawn(|| {
-            let mut at = 0usize;
-            while at < len && !stop.load(std::sync::atomic::Ordering::Relaxed) {
-                // Never behind the parse: pages there are released, or about to be.
-                let done = parsed.load(std::sync::atomic::Ordering::Relaxed);
-                at = at.max(done.next_multiple_of(PAGE));
-                if at >= done + AHEAD {
-                    std::thread::park();
-                    continue;
-                }
-                if at >= len {
-                    break;
-                }
-                std::hint::black_box(map[at]);
-                at += PAGE;
-            }
-        });
-        let r = parse_mapped(
-            &map,
-            path,
-            mode,
-            batch,
-            sink,
-            read,
-            total,
-            progress,
-            &|pos| {
-                parsed.store(pos, std::sync::atomic::Ordering::Relaxed);
-                toucher.thread().unpark();
-            },
-        );
-        stop.store(true, std::sync::atomic::Ordering::Relaxed);
-        toucher.thread().unpark();
-        r
+    with_read_ahead(&map, 0, AHEAD, |parsed| {
+        parse_mapped(&map, path, mode, batch, sink, read, total, progress, parsed)
     })
 }
 

@@ -67,6 +67,12 @@ impl TextCorpus {
         &self.map
     }
 
+    /// Where a key lies in the file, estimated from its value (the hashes are uniform; the
+    /// estimate only guides reading ahead).
+    pub(crate) fn offset_of(&self, k: &[u8; 20]) -> usize {
+        ((u128::from(key64(k)) * self.map.len() as u128) >> 64) as usize
+    }
+
     /// Looks up sorted distinct keys, walking forward through the file; writes each key's
     /// count (0: absent) to `out`.
     pub(crate) fn lookup_chunk(
