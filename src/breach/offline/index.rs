@@ -35,7 +35,7 @@ use xxhash_rust::xxh3::Xxh3Default;
 use super::dir::{dir_mode, parse_prefix_file, prefix_of, prefix_path, PREFIXES};
 use super::{
     mtime_date, num_key, parse_line, parse_next, release, with_read_ahead, Mode, PageCounter,
-    PageSet, PAGE,
+    PageSet, Walk, PAGE,
 };
 
 /// What an index records about itself (its JSON trailer).
@@ -272,14 +272,16 @@ impl IndexCorpus {
         let o = self.header.table_off as usize + i * 8;
         u64::from_le_bytes(self.map[o..o + 8].try_into().unwrap_or([0; 8]))
     }
+}
 
+impl Walk for IndexCorpus {
     /// The mapped file.
-    pub(crate) fn map(&self) -> &memmap2::Mmap {
+    fn map(&self) -> &memmap2::Mmap {
         &self.map
     }
 
     /// Where the records of `k`'s prefix start in the file.
-    pub(crate) fn offset_of(&self, k: &[u8; 20]) -> usize {
+    fn offset_of(&self, k: &[u8; 20]) -> usize {
         self.header.records_off as usize
             + self.table(prefix_of(k) as usize) as usize * self.header.rec_size
     }
@@ -289,7 +291,7 @@ impl IndexCorpus {
     /// hashes are uniform) lands within a few records of it, and a short walk from there
     /// finds it or the place it would be. So a key reads one table entry and one or two cache
     /// lines of records, and a batch reads the index front to back once at most.
-    pub(crate) fn lookup_chunk(
+    fn lookup_chunk(
         &self,
         keys: &[[u8; 20]],
         out: &mut [u64],

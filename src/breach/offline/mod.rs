@@ -270,11 +270,12 @@ impl Corpus {
         requests: &AtomicUsize,
         tick: &(dyn Fn(usize) + Sync),
     ) -> Result<Vec<u64>, String> {
-        let map = match self {
+        let c: &dyn Walk = match self {
             Corpus::Dir(c) => return c.lookup_sorted(keys, requests, tick),
-            Corpus::Index(c) => c.map(),
-            Corpus::Text(c) => c.map(),
+            Corpus::Index(c) => c,
+            Corpus::Text(c) => c,
         };
+        let map = c.map();
         let len = map.len();
         // A batch with a key every few pages reads most of the file: the kernel's read-ahead
         // helps. A sparser one reads pages here and there: each fault then reads only its page
@@ -297,29 +298,21 @@ impl Corpus {
             ks.par_chunks(chunk)
                 .zip(out.par_chunks_mut(chunk))
                 .map(|(ks, out)| {
-                    let r = match self {
-                        Corpus::Index(c) => c.lookup_chunk(ks, out, &pages),
-                        Corpus::Text(c) => c.lookup_chunk(ks, out, &pages),
-                        Corpus::Dir(_) => unreachable!("handled above"),
-                    };
+                    let r = c.lookup_chunk(ks, out, &pages);
                     tick(ks.len());
                     r
                 })
                 .collect()
         };
         let results = if dense {
-            let offset = |k: &[u8; 20]| match self {
-                Corpus::Index(c) => c.offset_of(k),
-                Corpus::Text(c) => c.offset_of(k),
-                Corpus::Dir(_) => unreachable!("handled above"),
-            };
             let round = keys.len().div_ceil(len.div_ceil(ROUND)).max(threads);
-            with_read_ahead(map, offset(&keys[0]), LOOKUP_AHEAD, |walked| {
+            let start = c.offset_of(&keys[0]);
+            with_read_ahead(map, start, LOOKUP_AHEAD, |walked| {
                 let mut results = Vec::new();
-                let mut prev = offset(&keys[0]);
+                let mut prev = start;
                 for (ks, out) in keys.chunks(round).zip(all.chunks_mut(round)) {
                     // Everything before this round is done with (walked, or read ahead).
-                    let at = offset(&ks[0]).max(prev);
+                    let at = c.offset_of(&ks[0]).max(prev);
                     release(map, prev, at);
                     prev = at;
                     walked(at);
@@ -336,6 +329,21 @@ impl Corpus {
         results.into_iter().collect::<Result<(), String>>()?;
         Ok(all)
     }
+}
+
+/// A memory-mapped corpus walked in chunks of sorted keys (an index or a sorted text file).
+pub(crate) trait Walk: Sync {
+    /// The mapped file.
+    fn map(&self) -> &memmap2::Mmap;
+    /// Where `k` lies in the file (exactly or estimated: it only guides reading ahead).
+    fn offset_of(&self, k: &[u8; 20]) -> usize;
+    /// Looks up sorted distinct keys, writing each one's count (0: absent) to `out`.
+    fn lookup_chunk(
+        &self,
+        keys: &[[u8; 20]],
+        out: &mut [u64],
+        pages: &PageSet,
+    ) -> Result<(), String>;
 }
 
 /// The query's hash in a 20-byte buffer when it is of `mode`.

@@ -4,7 +4,7 @@
 use std::cmp::Ordering as Cmp;
 use std::path::{Path, PathBuf};
 
-use super::{key64, mtime_date, parse_line, release, Mode, PageCounter, PageSet};
+use super::{key64, mtime_date, parse_line, release, Mode, PageCounter, PageSet, Walk};
 
 /// A sorted `HASH:COUNT` text file.
 pub(crate) struct TextCorpus {
@@ -61,21 +61,23 @@ impl TextCorpus {
     fn data(&self) -> &[u8] {
         &self.map
     }
+}
 
+impl Walk for TextCorpus {
     /// The mapped file.
-    pub(crate) fn map(&self) -> &memmap2::Mmap {
+    fn map(&self) -> &memmap2::Mmap {
         &self.map
     }
 
     /// Where a key lies in the file, estimated from its value (the hashes are uniform; the
     /// estimate only guides reading ahead).
-    pub(crate) fn offset_of(&self, k: &[u8; 20]) -> usize {
+    fn offset_of(&self, k: &[u8; 20]) -> usize {
         ((u128::from(key64(k)) * self.map.len() as u128) >> 64) as usize
     }
 
     /// Looks up sorted distinct keys, walking forward through the file; writes each key's
     /// count (0: absent) to `out`.
-    pub(crate) fn lookup_chunk(
+    fn lookup_chunk(
         &self,
         keys: &[[u8; 20]],
         out: &mut [u64],
@@ -108,7 +110,9 @@ impl TextCorpus {
         }
         r
     }
+}
 
+impl TextCorpus {
     /// Finds one key at or after line start `lo`; on return `lo` and `lo_hash` are advanced so
     /// that they hold for any larger key. Returns the key's count (0: absent).
     ///
