@@ -18,7 +18,7 @@
 //!
 //! The build streams: a text corpus is memory-mapped and cut into blocks of about 8 MiB of
 //! whole lines; batches of blocks are parsed in parallel straight from the page cache while a
-//! thread reads ahead (one byte a page, up to 128 MiB ahead), and appended in order (each
+//! thread maps the pages ahead (up to 128 MiB ahead), and appended in order (each
 //! block's first hash checked against the last one before it); a writer thread checksums the
 //! records and writes them to `OUT.tmp` (whole 4 KiB blocks with `O_DIRECT` where allowed),
 //! then the table, trailer and header; then fsync and rename. Memory stays bounded whatever the
@@ -296,6 +296,7 @@ impl Walk for IndexCorpus {
         keys: &[[u8; 20]],
         out: &mut [u64],
         pages: &PageSet,
+        drop_behind: bool,
     ) -> Result<(), String> {
         let mut pages = PageCounter::new(pages);
         let rs = self.header.rec_size;
@@ -324,7 +325,12 @@ impl Walk for IndexCorpus {
             if let Some(ahead) = keys.get(n + PREFETCH) {
                 let (_, lo, hi, est, _) = estimate(ahead);
                 if lo < hi {
-                    prefetch(&recs[est * rs..]);
+                    let o = est * rs;
+                    prefetch(&recs[o.saturating_sub(64)..]);
+                    prefetch(&recs[o..]);
+                    if o + 64 < recs.len() {
+                        prefetch(&recs[o + 64..]);
+                    }
                 }
             }
             let (p, lo, hi, est, want) = estimate(k);
@@ -378,11 +384,14 @@ impl Walk for IndexCorpus {
                 at = base + i * rs;
                 if released == usize::MAX {
                     (released, first) = (at, at);
-                } else if at >= released + RELEASE {
+                } else if drop_behind && at >= released + RELEASE {
                     release(&self.map, released, at);
                     released = at;
                 }
             }
+        }
+        if !drop_behind {
+            return Ok(());
         }
         // This walk's part of the records and of the table (other walks own the rest).
         if first != usize::MAX {

@@ -21,16 +21,17 @@
 
 pub mod index;
 
+mod batch;
 mod dir;
 mod text;
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
-use std::sync::Mutex;
 
 use rayon::prelude::*;
 
 use super::{BreachSource, Lookup, Query};
+use batch::{Batch, Task, NOT_DONE};
 
 pub use index::{build_index, read_info, verify, IndexInfo, SourceInfo};
 
@@ -88,63 +89,45 @@ impl BreachSource for OfflineSource {
     }
 
     fn lookup(&self, queries: &[Query], progress: &(dyn Fn(usize) + Sync)) -> Vec<Lookup> {
-        let mut out: Vec<Option<Lookup>> = vec![None; queries.len()];
-        let done = Mutex::new(0usize);
+        // Each query's answer: its count (0: absent), or NOT_DONE until it is looked up.
+        let slots: Vec<AtomicU64> = (0..queries.len())
+            .into_par_iter()
+            .map(|_| AtomicU64::new(NOT_DONE))
+            .collect();
+        let done = AtomicUsize::new(0);
+        let tick = |n: usize| {
+            let d = done.fetch_add(n, Ordering::Relaxed) + n;
+            progress(d.min(queries.len()));
+        };
+        // Why the queries of a mode failed (all of them fail together).
+        let mut failed: [Option<String>; 2] = [None, None];
         for mode in [Mode::Sha1, Mode::Ntlm] {
-            // Distinct keys of this mode, sorted, with the positions asking for each (24 bytes
-            // a query: the batch of a million queries stays small next to the corpus).
-            let mut keyed: Vec<([u8; 20], u32)> = Vec::with_capacity(queries.len());
-            keyed.extend(
-                queries
-                    .iter()
-                    .enumerate()
-                    .filter_map(|(i, q)| key_of(q, mode).map(|k| (k, i as u32))),
-            );
-            if keyed.is_empty() {
+            let n = queries.iter().filter(|q| Mode::of(q) == mode).count();
+            if n == 0 {
                 continue;
-            }
-            // Numeric keys sort in the same order as the bytes, without a memcmp per comparison.
-            keyed.par_sort_unstable_by_key(|(k, i)| (num_key(k), *i));
-            let mut keys: Vec<[u8; 20]> = Vec::with_capacity(keyed.len());
-            for (k, _) in &keyed {
-                if keys.last().is_none_or(|l| num_key(l) != num_key(k)) {
-                    keys.push(*k);
-                }
             }
             let corpus = match mode {
                 Mode::Sha1 => self.sha1.as_ref(),
                 Mode::Ntlm => self.ntlm.as_ref(),
             };
-            let answers: Result<Vec<u64>, String> = match corpus {
+            let r = match corpus {
                 None => Err(format!("no offline {} corpus given", mode.label())),
-                Some(c) => {
-                    let tick = |n: usize| {
-                        let mut d = done.lock().unwrap_or_else(|p| p.into_inner());
-                        *d += n;
-                        progress((*d).min(queries.len()));
-                    };
-                    c.lookup_sorted(&keys, &self.requests, &tick)
-                }
+                Some(c) => c.lookup_batch(queries, mode, n, &slots, &self.requests, &tick),
             };
-            drop(keys);
-            let mut ki = 0usize;
-            let mut prev: Option<(u128, u32)> = None;
-            for (k, i) in &keyed {
-                let nk = num_key(k);
-                if prev.is_some_and(|p| p != nk) {
-                    ki += 1;
-                }
-                prev = Some(nk);
-                out[*i as usize] = Some(match &answers {
-                    Ok(a) if a[ki] > 0 => Lookup::Found(a[ki]),
-                    Ok(_) => Lookup::NotFound,
-                    Err(e) => Lookup::Error(e.clone()),
-                });
-            }
+            failed[mode as usize] = r.err();
         }
         progress(queries.len());
-        out.into_iter()
-            .map(|a| a.unwrap_or_else(|| Lookup::Error("lookup was not performed".into())))
+        queries
+            .par_iter()
+            .zip(slots.par_iter())
+            .map(
+                |(q, slot)| match (&failed[Mode::of(q) as usize], slot.load(Ordering::Relaxed)) {
+                    (Some(e), _) => Lookup::Error(e.clone()),
+                    (None, NOT_DONE) => Lookup::Error("lookup was not performed".into()),
+                    (None, 0) => Lookup::NotFound,
+                    (None, n) => Lookup::Found(n),
+                },
+            )
             .collect()
     }
 
@@ -171,6 +154,13 @@ pub(crate) enum Mode {
 }
 
 impl Mode {
+    /// The mode of a query.
+    pub(crate) fn of(q: &Query) -> Mode {
+        match q {
+            Query::Sha1(_) => Mode::Sha1,
+            Query::Ntlm(_) => Mode::Ntlm,
+        }
+    }
     /// Bytes in a hash.
     pub(crate) fn bytes(self) -> usize {
         match self {
@@ -262,16 +252,32 @@ impl Corpus {
             self.path().display()
         )
     }
-    /// Answers sorted, distinct keys with their counts (0: not in the corpus); `Err` when the
-    /// corpus is malformed (all of them fail).
-    fn lookup_sorted(
+    /// Looks up the `n` queries of `mode`, storing each one's count (0: not in the corpus) in
+    /// its slot; `Err` when the corpus is malformed (all of the mode's queries fail).
+    fn lookup_batch(
         &self,
-        keys: &[[u8; 20]],
+        queries: &[Query],
+        mode: Mode,
+        n: usize,
+        slots: &[AtomicU64],
         requests: &AtomicUsize,
         tick: &(dyn Fn(usize) + Sync),
-    ) -> Result<Vec<u64>, String> {
+    ) -> Result<(), String> {
+        let threads = rayon::current_num_threads().max(1);
         let c: &dyn Walk = match self {
-            Corpus::Dir(c) => return c.lookup_sorted(keys, requests, tick),
+            Corpus::Dir(c) => {
+                // The per-prefix files are read by prefix: the whole batch sorted first.
+                let mut batch = Batch::new(queries, mode, n);
+                let mut tasks = batch.tasks(n.div_ceil(threads));
+                let keys: Vec<Vec<[u8; 20]>> = tasks.par_iter_mut().map(|t| t.sort()).collect();
+                let answers = c.lookup_sorted(&keys.concat(), requests, tick)?;
+                let mut from = 0;
+                for (t, k) in tasks.iter().zip(&keys) {
+                    t.answer(&answers[from..from + k.len()], slots);
+                    from += k.len();
+                }
+                return Ok(());
+            }
             Corpus::Index(c) => c,
             Corpus::Text(c) => c,
         };
@@ -280,54 +286,56 @@ impl Corpus {
         // A batch with a key every few pages reads most of the file: the kernel's read-ahead
         // helps. A sparser one reads pages here and there: each fault then reads only its page
         // (otherwise every fault of a cold file reads a whole read-ahead window around it).
-        let dense = keys.len().saturating_mul(DENSE) >= len;
+        let dense = n.saturating_mul(DENSE) >= len;
         #[cfg(unix)]
         let _ = map.advise(if dense {
             memmap2::Advice::Normal
         } else {
             memmap2::Advice::Random
         });
-        // Chunks of the sorted keys, each walking its own part of the file and writing its
-        // answers in place. A dense batch goes through the file in rounds of about ROUND bytes,
-        // the chunks of a round walked in parallel while a thread reads the next rounds ahead;
-        // a sparse one is cut into a few chunks a thread.
+        // Tasks of whole buckets, each sorted by the thread that walks it, then walked through
+        // its own part of the file, its answers stored in their slots. A dense batch goes
+        // through the file in rounds of about ROUND bytes, a task a thread, while a thread
+        // reads the next rounds ahead; a sparse one is cut into a few tasks a thread.
         let pages = PageSet::new(len);
-        let threads = rayon::current_num_threads().max(1);
-        let mut all = vec![0u64; keys.len()];
-        let walk = |ks: &[[u8; 20]], out: &mut [u64], chunk: usize| -> Vec<Result<(), String>> {
-            ks.par_chunks(chunk)
-                .zip(out.par_chunks_mut(chunk))
-                .map(|(ks, out)| {
-                    let r = c.lookup_chunk(ks, out, &pages);
-                    tick(ks.len());
-                    r
-                })
-                .collect()
+        let walk = |t: &mut Task| -> Result<(), String> {
+            let keys = t.sort();
+            let mut out = vec![0u64; keys.len()];
+            let r = c.lookup_chunk(&keys, &mut out, &pages, !dense);
+            t.answer(&out, slots);
+            tick(t.len());
+            r
         };
-        let results = if dense {
-            let round = keys.len().div_ceil(len.div_ceil(ROUND)).max(threads);
-            let start = c.offset_of(&keys[0]);
-            with_read_ahead(map, start, LOOKUP_AHEAD, |walked| {
+        let results: Vec<Result<(), String>> = if dense {
+            // The reading starts at once, from the start of the file, while the batch is
+            // partitioned (the first key of a dense batch lies near the start; at worst the
+            // thread reads LOOKUP_AHEAD bytes before it).
+            with_read_ahead(map, 0, LOOKUP_AHEAD, |walked| {
+                let mut batch = Batch::new(queries, mode, n);
+                let per_round = n.div_ceil(len.div_ceil(ROUND));
+                let mut tasks = batch.tasks(per_round.div_ceil(threads));
                 let mut results = Vec::new();
-                let mut prev = start;
-                for (ks, out) in keys.chunks(round).zip(all.chunks_mut(round)) {
+                let mut prev = 0;
+                for round in tasks.chunks_mut(threads) {
                     // Everything before this round is done with (walked, or read ahead).
-                    let at = c.offset_of(&ks[0]).max(prev);
+                    let first = round.first().and_then(Task::first);
+                    let at = first.map_or(prev, |k| c.offset_of(&k)).max(prev);
                     release(map, prev, at);
                     prev = at;
                     walked(at);
-                    results.extend(walk(ks, out, ks.len().div_ceil(threads)));
+                    results.par_extend(round.par_iter_mut().map(walk));
                 }
                 release(map, prev, len);
                 results
             })
         } else {
-            walk(keys, &mut all, keys.len().div_ceil(threads * 4).max(1024))
+            let mut batch = Batch::new(queries, mode, n);
+            let mut tasks = batch.tasks(n.div_ceil(threads * 4).max(1024));
+            tasks.par_iter_mut().map(walk).collect()
         };
         requests.fetch_add(pages.count(), Ordering::Relaxed);
         // The first error in key order, so the message does not depend on thread timing.
-        results.into_iter().collect::<Result<(), String>>()?;
-        Ok(all)
+        results.into_iter().collect()
     }
 }
 
@@ -337,24 +345,17 @@ pub(crate) trait Walk: Sync {
     fn map(&self) -> &memmap2::Mmap;
     /// Where `k` lies in the file (exactly or estimated: it only guides reading ahead).
     fn offset_of(&self, k: &[u8; 20]) -> usize;
-    /// Looks up sorted distinct keys, writing each one's count (0: absent) to `out`.
+    /// Looks up sorted distinct keys, writing each one's count (0: absent) to `out`. With
+    /// `drop_behind`, the walk releases the pages behind it as it goes and its part of the file
+    /// at the end (a sparse batch); without, its caller releases them (a dense batch, round by
+    /// round).
     fn lookup_chunk(
         &self,
         keys: &[[u8; 20]],
         out: &mut [u64],
         pages: &PageSet,
+        drop_behind: bool,
     ) -> Result<(), String>;
-}
-
-/// The query's hash in a 20-byte buffer when it is of `mode`.
-fn key_of(q: &Query, mode: Mode) -> Option<[u8; 20]> {
-    let mut k = [0u8; 20];
-    match (q, mode) {
-        (Query::Sha1(h), Mode::Sha1) => k.copy_from_slice(h),
-        (Query::Ntlm(h), Mode::Ntlm) => k[..16].copy_from_slice(h),
-        _ => return None,
-    }
-    Some(k)
 }
 
 /// Hex digit values, 0xFF for anything else.
@@ -602,8 +603,12 @@ pub(crate) const PAGE: usize = 4096;
 /// Keys closer than this many bytes apart on average make a dense walk, which reads most of the
 /// file it walks (a key every 16 pages).
 const DENSE: usize = 16 * PAGE;
-/// A dense walk goes through the file in rounds of about this many bytes.
+/// A dense walk goes through the file in rounds of about this many bytes (the unit tests use
+/// small rounds, so that their small corpora take many).
+#[cfg(not(test))]
 const ROUND: usize = 16 << 20;
+#[cfg(test)]
+const ROUND: usize = 64 << 10;
 /// How far ahead of a dense walk the file is read (what it maps counts in the resident set,
 /// which a lookup keeps under 256 MB).
 const LOOKUP_AHEAD: usize = 64 << 20;
@@ -623,11 +628,6 @@ impl PageSet {
                 .collect(),
         }
     }
-    fn set(&self, page: usize) {
-        if let Some(w) = self.bits.get(page / 64) {
-            w.fetch_or(1 << (page % 64), Ordering::Relaxed);
-        }
-    }
     /// Pages touched so far.
     pub(crate) fn count(&self) -> usize {
         self.bits
@@ -637,10 +637,16 @@ impl PageSet {
     }
 }
 
-/// One thread's view of a [`PageSet`]; repeats of the page it touched last cost nothing.
+/// One thread's view of a [`PageSet`]; repeats of the page it touched last cost nothing, and
+/// the bits of one 64-page word are gathered before they are set in the shared set (a walk
+/// moves forward, so that is one shared write per 64 pages, not one per page). The bits reach
+/// the set when the word changes and when the counter is dropped.
 pub(crate) struct PageCounter<'a> {
     set: Option<&'a PageSet>,
     last: usize,
+    /// The 64-page word being gathered (`usize::MAX`: none) and its bits.
+    word: usize,
+    bits: u64,
     /// The lowest byte offset touched (`usize::MAX` before the first touch).
     pub(crate) lowest: usize,
     /// The highest byte offset touched (0 before the first touch).
@@ -651,9 +657,7 @@ impl<'a> PageCounter<'a> {
     pub(crate) fn new(set: &'a PageSet) -> Self {
         PageCounter {
             set: Some(set),
-            last: usize::MAX,
-            lowest: usize::MAX,
-            highest: 0,
+            ..PageCounter::none()
         }
     }
     /// A counter that counts nothing (reads outside a batch, such as opening a corpus).
@@ -661,6 +665,8 @@ impl<'a> PageCounter<'a> {
         PageCounter {
             set: None,
             last: usize::MAX,
+            word: usize::MAX,
+            bits: 0,
             lowest: usize::MAX,
             highest: 0,
         }
@@ -672,19 +678,36 @@ impl<'a> PageCounter<'a> {
         let p = off / PAGE;
         if p != self.last {
             self.last = p;
-            if let Some(s) = self.set {
-                s.set(p);
+            if p / 64 != self.word {
+                self.flush();
+                self.word = p / 64;
             }
+            self.bits |= 1 << (p % 64);
         }
+    }
+    fn flush(&mut self) {
+        if let Some(w) = self.set.and_then(|s| s.bits.get(self.word)) {
+            w.fetch_or(self.bits, Ordering::Relaxed);
+        }
+        self.bits = 0;
     }
 }
 
-/// Runs `work` while a second thread reads `map` ahead of it, one byte a page, from `start` to
-/// at most `ahead` bytes past the offset `work` last reported through its argument: the disk
-/// reads while `work` computes, and `work` finds its pages in memory. (Plain page faults: on the
+impl Drop for PageCounter<'_> {
+    fn drop(&mut self) {
+        self.flush();
+    }
+}
+
+/// Runs `work` while a second thread reads `map` ahead of it, from `start` to at most `ahead`
+/// bytes past the offset `work` last reported through its argument: the disk reads while `work`
+/// computes, and `work` finds its pages in memory and mapped. The thread maps a block at a time
+/// with `MADV_POPULATE_READ` (pages already in the page cache are only mapped, without reading
+/// them through the processor's caches); where that is refused (before Linux 5.14, other
+/// systems) it touches one byte a page. (Plain page faults or `MADV_POPULATE_READ`: on the
 /// machines measured they read a cold file faster than `MADV_SEQUENTIAL` or `MADV_WILLNEED`,
 /// see BENCHMARKS.md.) `work` must release the pages behind the offsets it reports; the thread
-/// never touches a page before the last one reported.
+/// never maps a page before the last one reported.
 pub(crate) fn with_read_ahead<R>(
     map: &memmap2::Mmap,
     start: usize,
@@ -697,6 +720,7 @@ pub(crate) fn with_read_ahead<R>(
     std::thread::scope(|scope| {
         let reader = scope.spawn(|| {
             let mut at = start;
+            let mut populate = cfg!(target_os = "linux");
             while !stop.load(Ordering::Relaxed) {
                 let d = done.load(Ordering::Relaxed);
                 at = at.max(d.next_multiple_of(PAGE));
@@ -707,8 +731,19 @@ pub(crate) fn with_read_ahead<R>(
                     std::thread::park();
                     continue;
                 }
-                std::hint::black_box(map[at]);
-                at += PAGE;
+                let end = len.min(at + READ_BLOCK).min(d + ahead);
+                #[cfg(target_os = "linux")]
+                if populate {
+                    populate = map
+                        .advise_range(memmap2::Advice::PopulateRead, at, end - at)
+                        .is_ok();
+                }
+                if !populate {
+                    for p in (at..end).step_by(PAGE) {
+                        std::hint::black_box(map[p]);
+                    }
+                }
+                at = end.next_multiple_of(PAGE);
             }
         });
         let r = work(&|offset| {
@@ -720,6 +755,9 @@ pub(crate) fn with_read_ahead<R>(
         r
     })
 }
+
+/// The read-ahead thread of [`with_read_ahead`] maps this many bytes at a time.
+const READ_BLOCK: usize = 1 << 20;
 
 /// Tells the kernel the walked part `[from, to)` of a map is no longer needed, so the
 /// resident set of a long batched walk stays small (the pages remain in the page cache). Only
@@ -742,6 +780,79 @@ pub(crate) fn release(map: &memmap2::Mmap, from: usize, to: usize) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A dense batch through many rounds (ROUND is 64 KiB in unit tests), with duplicates, of
+    /// both modes at once, through the sorted text and an index built from it, against a
+    /// reference map.
+    #[test]
+    fn dense_batches_over_many_rounds_match_a_reference() {
+        use std::collections::HashMap;
+        let t = tempfile::tempdir().unwrap();
+        let mut x = 0x2545_F491_4F6C_DD1Du64;
+        let mut next = || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        };
+        for bytes in [16usize, 20] {
+            let mut corpus: Vec<(Vec<u8>, u64)> = (0..30_000)
+                .map(|_| {
+                    let h: Vec<u8> = (0..bytes).map(|_| next() as u8).collect();
+                    (h, 1 + next() % 5000)
+                })
+                .collect();
+            corpus.sort();
+            corpus.dedup_by(|a, b| a.0 == b.0);
+            let text = t.path().join(format!("c{bytes}.txt"));
+            let lines: String = corpus
+                .iter()
+                .map(|(h, c)| format!("{}:{c}\r\n", hex::encode_upper(h)))
+                .collect();
+            std::fs::write(&text, lines).unwrap();
+            let idx = t.path().join(format!("c{bytes}.idx"));
+            build_index(std::slice::from_ref(&text), &idx, &|_, _| {}).unwrap();
+            let reference: HashMap<&[u8], u64> =
+                corpus.iter().map(|(h, c)| (h.as_slice(), *c)).collect();
+            // Every third corpus hash (some twice), random absent hashes, and a few queries of
+            // the other mode, which has no corpus here.
+            let mut qs: Vec<Vec<u8>> = corpus.iter().step_by(3).map(|(h, _)| h.clone()).collect();
+            qs.extend(corpus.iter().step_by(301).map(|(h, _)| h.clone()));
+            qs.extend((0..4000).map(|_| (0..bytes).map(|_| next() as u8).collect()));
+            qs.extend((0..50).map(|_| vec![7u8; 36 - bytes]));
+            for i in (1..qs.len()).rev() {
+                qs.swap(i, next() as usize % (i + 1));
+            }
+            let queries: Vec<Query> = qs
+                .iter()
+                .map(|h| match h.len() {
+                    20 => Query::Sha1(h.as_slice().try_into().unwrap()),
+                    _ => Query::Ntlm(h.as_slice().try_into().unwrap()),
+                })
+                .collect();
+            for path in [&text, &idx] {
+                let src = OfflineSource::open(std::slice::from_ref(path)).unwrap();
+                let rounds = src.ntlm.as_ref().or(src.sha1.as_ref()).map(|c| match c {
+                    Corpus::Index(c) => c.map().len().div_ceil(ROUND),
+                    Corpus::Text(c) => c.map().len().div_ceil(ROUND),
+                    Corpus::Dir(_) => 0,
+                });
+                assert!(rounds.unwrap() > 10, "{rounds:?} rounds");
+                let got = src.lookup(&queries, &|_| {});
+                for (h, l) in qs.iter().zip(&got) {
+                    let want = if h.len() != bytes {
+                        let other = if bytes == 16 { "SHA-1" } else { "NTLM" };
+                        Lookup::Error(format!("no offline {other} corpus given"))
+                    } else {
+                        reference
+                            .get(h.as_slice())
+                            .map_or(Lookup::NotFound, |&c| Lookup::Found(c))
+                    };
+                    assert_eq!(*l, want, "{} in {}", hex::encode(h), path.display());
+                }
+            }
+        }
+    }
 
     #[test]
     fn hex_and_counts_parse_without_allocation() {
@@ -886,6 +997,7 @@ mod tests {
         }
         // Out of range (past the end): ignored rather than counted or panicking.
         a.touch(100 * PAGE);
+        drop((a, b));
         assert_eq!(set.count(), 3);
         PageCounter::none().touch(2 * PAGE);
         assert_eq!(set.count(), 3);

@@ -82,6 +82,7 @@ impl Walk for TextCorpus {
         keys: &[[u8; 20]],
         out: &mut [u64],
         pages: &PageSet,
+        drop_behind: bool,
     ) -> Result<(), String> {
         let n = self.mode.bytes();
         let mut pages = PageCounter::new(pages);
@@ -98,14 +99,14 @@ impl Walk for TextCorpus {
                 if released == usize::MAX {
                     released = pages.lowest.min(lo);
                 }
-                if lo - released >= RELEASE {
+                if drop_behind && lo - released >= RELEASE {
                     release(&self.map, released, lo);
                     released = lo;
                 }
             }
             Ok(())
         })();
-        if pages.lowest < self.map.len() {
+        if drop_behind && pages.lowest < self.map.len() {
             release(&self.map, pages.lowest, pages.highest);
         }
         r

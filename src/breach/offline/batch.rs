@@ -1,0 +1,312 @@
+//! The queries of one lookup batch, one hash mode at a time, made ready for a walk through a
+//! sorted corpus.
+//!
+//! A batch is not sorted as a whole before the walk. Its entries are only *partitioned* by
+//! their leading bits into buckets of a few hundred entries (a counting sort: one pass to count,
+//! one to place, no comparison). Each bucket is then sorted by the thread that walks it, just
+//! before it walks it: the sorting is spread over the walk's threads and overlaps the corpus
+//! reads of the other threads, instead of holding the walk back. Hashes are uniform, so the
+//! buckets are even; a skewed batch only makes some buckets larger, which are sorted the same
+//! way.
+//!
+//! Each entry keeps the position of its query, and its answer is stored straight into that
+//! query's slot (an atomic, so that tasks on several threads can write their answers).
+
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use rayon::prelude::*;
+
+use super::super::Query;
+use super::Mode;
+
+/// The value of a query's slot before its answer is stored (never a count: counts are capped
+/// one below it).
+pub(crate) const NOT_DONE: u64 = u64::MAX;
+
+/// One query of a mode: its hash as numbers that order like the hash bytes, and its position in
+/// the batch.
+#[derive(Clone, Copy, Default, Debug)]
+pub(crate) struct Entry {
+    k0: u64,
+    k1: u64,
+    k2: u32,
+    at: u32,
+}
+
+impl Entry {
+    /// The query at position `at` as an entry, when it is of `mode`.
+    fn of(q: &Query, mode: Mode, at: usize) -> Option<Entry> {
+        let be = |b: &[u8]| u64::from_be_bytes(b.try_into().unwrap_or([0; 8]));
+        let (h, k2): (&[u8], u32) = match (q, mode) {
+            (Query::Sha1(h), Mode::Sha1) => (h, u32::from_be_bytes([h[16], h[17], h[18], h[19]])),
+            (Query::Ntlm(h), Mode::Ntlm) => (h, 0),
+            _ => return None,
+        };
+        Some(Entry {
+            k0: be(&h[..8]),
+            k1: be(&h[8..16]),
+            k2,
+            at: at as u32,
+        })
+    }
+
+    /// The sort key (the hash's order).
+    #[inline]
+    fn key(&self) -> (u64, u64, u32) {
+        (self.k0, self.k1, self.k2)
+    }
+
+    /// The hash in a 20-byte buffer (an NTLM hash is followed by zeros).
+    fn hash(&self) -> [u8; 20] {
+        let mut h = [0u8; 20];
+        h[..8].copy_from_slice(&self.k0.to_be_bytes());
+        h[8..16].copy_from_slice(&self.k1.to_be_bytes());
+        h[16..].copy_from_slice(&self.k2.to_be_bytes());
+        h
+    }
+}
+
+/// The entries of one mode, partitioned into buckets by their leading bits, the buckets in
+/// order (each one unsorted until [`sort`] is called on it).
+pub(crate) struct Batch {
+    entries: Vec<Entry>,
+    /// Where each bucket starts in `entries`, and the end (one more than the buckets).
+    starts: Vec<usize>,
+}
+
+/// The first 8 bytes of a query's hash as a big-endian number.
+fn head(q: &Query) -> u64 {
+    let h: &[u8] = match q {
+        Query::Sha1(h) => h,
+        Query::Ntlm(h) => h,
+    };
+    u64::from_be_bytes(h[..8].try_into().unwrap_or([0; 8]))
+}
+
+/// Entries a bucket holds on average (when the hashes are uniform).
+const BUCKET: usize = 256;
+
+impl Batch {
+    /// The queries of `mode` (about `n` of them: the count only sets the number of buckets),
+    /// partitioned. Two passes over the queries: one counts the entries of each bucket (in
+    /// parallel), one places them.
+    pub(crate) fn new(queries: &[Query], mode: Mode, n: usize) -> Batch {
+        assert!(
+            queries.len() < u32::MAX as usize,
+            "a lookup batch holds fewer than 2^32 queries"
+        );
+        let bits = (n / BUCKET).max(1).ilog2().min(16);
+        let bucket = |k0: u64| {
+            if bits == 0 {
+                0
+            } else {
+                (k0 >> (64 - bits)) as usize
+            }
+        };
+        let buckets = 1usize << bits;
+        let counts = queries
+            .par_chunks(1 << 16)
+            .map(|qs| {
+                let mut c = vec![0usize; buckets];
+                for q in qs.iter().filter(|q| Mode::of(q) == mode) {
+                    c[bucket(head(q))] += 1;
+                }
+                c
+            })
+            .reduce(
+                || vec![0usize; buckets],
+                |mut a, b| {
+                    a.iter_mut().zip(b).for_each(|(x, y)| *x += y);
+                    a
+                },
+            );
+        let mut starts = Vec::with_capacity(buckets + 1);
+        let mut at = 0;
+        for c in &counts {
+            starts.push(at);
+            at += c;
+        }
+        starts.push(at);
+        let mut next = starts[..buckets].to_vec();
+        let mut entries = vec![Entry::default(); at];
+        for (i, q) in queries.iter().enumerate() {
+            if let Some(e) = Entry::of(q, mode, i) {
+                let b = bucket(e.k0);
+                entries[next[b]] = e;
+                next[b] += 1;
+            }
+        }
+        Batch { entries, starts }
+    }
+
+    /// Entries in the batch (queries of its mode, duplicates included).
+    #[cfg(test)]
+    fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// Cuts the batch into tasks of whole buckets, in order, of about `target` entries each
+    /// (more for a bucket larger than that). Empty buckets make no task of their own.
+    pub(crate) fn tasks(&mut self, target: usize) -> Vec<Task<'_>> {
+        let target = target.max(1);
+        let mut tasks = Vec::new();
+        let mut rest: &mut [Entry] = &mut self.entries;
+        let mut from = 0; // first bucket of the task being cut
+        let mut base = 0; // where `rest` starts in the entries
+        for b in 1..self.starts.len() {
+            let len = self.starts[b] - self.starts[from];
+            if len >= target || (b + 1 == self.starts.len() && len > 0) {
+                let (t, r) = std::mem::take(&mut rest).split_at_mut(len);
+                rest = r;
+                let bounds = self.starts[from..=b].iter().map(|s| s - base).collect();
+                tasks.push(Task { entries: t, bounds });
+                base += len;
+                from = b;
+            }
+        }
+        tasks
+    }
+}
+
+/// A run of whole buckets of a batch, walked by one thread.
+pub(crate) struct Task<'a> {
+    entries: &'a mut [Entry],
+    /// The buckets' bounds in `entries` (first 0, last the length).
+    bounds: Vec<usize>,
+}
+
+impl Task<'_> {
+    /// Entries in the task.
+    pub(crate) fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// The smallest hash of the task (without sorting it).
+    pub(crate) fn first(&self) -> Option<[u8; 20]> {
+        self.entries.iter().min_by_key(|e| e.key()).map(Entry::hash)
+    }
+
+    /// Sorts the task (bucket by bucket: the buckets are in order) and returns its distinct
+    /// hashes in order.
+    pub(crate) fn sort(&mut self) -> Vec<[u8; 20]> {
+        for w in self.bounds.windows(2) {
+            self.entries[w[0]..w[1]].sort_unstable_by_key(Entry::key);
+        }
+        let mut keys: Vec<[u8; 20]> = Vec::with_capacity(self.entries.len());
+        let mut prev = None;
+        for e in self.entries.iter() {
+            if prev != Some(e.key()) {
+                keys.push(e.hash());
+                prev = Some(e.key());
+            }
+        }
+        keys
+    }
+
+    /// Stores each entry's answer in its query's slot: `answers[i]` is the count of the i-th
+    /// distinct hash returned by [`Task::sort`] (0: absent).
+    pub(crate) fn answer(&self, answers: &[u64], slots: &[AtomicU64]) {
+        let mut i = 0;
+        for (j, e) in self.entries.iter().enumerate() {
+            if j > 0 && self.entries[j - 1].key() != e.key() {
+                i += 1;
+            }
+            let count = answers.get(i).map_or(NOT_DONE, |&c| c.min(NOT_DONE - 1));
+            slots[e.at as usize].store(count, Ordering::Relaxed);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ntlm(v: u128) -> Query {
+        Query::Ntlm(v.to_be_bytes())
+    }
+
+    #[test]
+    fn tasks_cover_every_entry_once_in_hash_order() {
+        // Uniform, duplicated and skewed hashes, and queries of the other mode mixed in.
+        let mut qs = Vec::new();
+        let mut x: u128 = 0x1234_5678_9ABC_DEF0_0FED_CBA9_8765_4321;
+        for i in 0..5000u128 {
+            x = x.wrapping_mul(0x2545_F491_4F6C_DD1D_9E37_79B9_7F4A_7C15) ^ (x >> 61);
+            qs.push(ntlm(x));
+            if i % 7 == 0 {
+                qs.push(ntlm(x)); // a duplicate
+                qs.push(Query::Sha1([i as u8; 20]));
+            }
+            if i % 3 == 0 {
+                qs.push(ntlm(i)); // packed near zero: one large bucket
+            }
+        }
+        let mut b = Batch::new(&qs, Mode::Ntlm, qs.len());
+        let want_len = qs.iter().filter(|q| matches!(q, Query::Ntlm(_))).count();
+        assert_eq!(b.len(), want_len);
+        assert!(b.starts.len() > 8, "{} buckets", b.starts.len() - 1);
+        let slots: Vec<AtomicU64> = (0..qs.len()).map(|_| AtomicU64::new(NOT_DONE)).collect();
+        let mut all_keys: Vec<[u8; 20]> = Vec::new();
+        for target in [1, 100, 1_000_000] {
+            for s in &slots {
+                s.store(NOT_DONE, Ordering::Relaxed);
+            }
+            all_keys.clear();
+            let mut tasks = b.tasks(target);
+            assert_eq!(tasks.iter().map(|t| t.len()).sum::<usize>(), want_len);
+            for t in tasks.iter_mut() {
+                let first = t.first();
+                let keys = t.sort();
+                assert_eq!(first, keys.first().copied());
+                // Answer each hash with a value derived from it, to check the mapping back.
+                let answers: Vec<u64> = keys.iter().map(|k| u64::from(k[15]) + 1).collect();
+                t.answer(&answers, &slots);
+                all_keys.extend(keys);
+            }
+            // Distinct and strictly increasing across tasks.
+            assert!(all_keys.windows(2).all(|w| w[0] < w[1]), "target {target}");
+            for (q, s) in qs.iter().zip(&slots) {
+                let got = s.load(Ordering::Relaxed);
+                match q {
+                    Query::Ntlm(h) => assert_eq!(got, u64::from(h[15]) + 1),
+                    Query::Sha1(_) => assert_eq!(got, NOT_DONE),
+                }
+            }
+        }
+        let mut distinct: Vec<u128> = qs
+            .iter()
+            .filter_map(|q| match q {
+                Query::Ntlm(h) => Some(u128::from_be_bytes(*h)),
+                _ => None,
+            })
+            .collect();
+        distinct.sort_unstable();
+        distinct.dedup();
+        assert_eq!(all_keys.len(), distinct.len());
+    }
+
+    #[test]
+    fn sha1_entries_order_by_all_twenty_bytes() {
+        let mut a = [7u8; 20];
+        let mut b = a;
+        a[19] = 2;
+        b[19] = 1;
+        let qs = vec![Query::Sha1(a), Query::Sha1(b), Query::Sha1(a)];
+        let mut batch = Batch::new(&qs, Mode::Sha1, 3);
+        let mut tasks = batch.tasks(10);
+        assert_eq!(tasks.len(), 1);
+        assert_eq!(tasks[0].sort(), vec![b, a]);
+        let slots: Vec<AtomicU64> = (0..3).map(|_| AtomicU64::new(NOT_DONE)).collect();
+        tasks[0].answer(&[5, u64::MAX], &slots);
+        let got: Vec<u64> = slots.iter().map(|s| s.load(Ordering::Relaxed)).collect();
+        // A count is capped below NOT_DONE.
+        assert_eq!(got, vec![NOT_DONE - 1, 5, NOT_DONE - 1]);
+    }
+
+    #[test]
+    fn an_empty_batch_has_no_task() {
+        let mut b = Batch::new(&[Query::Sha1([0; 20])], Mode::Ntlm, 0);
+        assert_eq!(b.len(), 0);
+        assert!(b.tasks(10).is_empty());
+    }
+}
