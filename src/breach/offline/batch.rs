@@ -66,12 +66,26 @@ impl Entry {
     }
 }
 
-/// The entries of one mode, partitioned into buckets by their leading bits, the buckets in
-/// order (each one unsorted until [`sort`] is called on it).
+/// The entries of one mode, partitioned into buckets by their leading bits. The queries are
+/// cut into a few parts partitioned in parallel, each into its own buckets; a task gathers its
+/// buckets from every part.
 pub(crate) struct Batch {
+    parts: Vec<Part>,
+    /// Entries in each bucket, over all parts.
+    sizes: Vec<usize>,
+}
+
+/// The entries of one part of the queries, bucket after bucket (unsorted within a bucket).
+struct Part {
     entries: Vec<Entry>,
     /// Where each bucket starts in `entries`, and the end (one more than the buckets).
     starts: Vec<usize>,
+}
+
+impl Part {
+    fn bucket(&self, b: usize) -> &[Entry] {
+        &self.entries[self.starts[b]..self.starts[b + 1]]
+    }
 }
 
 /// The first 8 bytes of a query's hash as a big-endian number.
@@ -85,11 +99,17 @@ fn head(q: &Query) -> u64 {
 
 /// Entries a bucket holds on average (when the hashes are uniform).
 const BUCKET: usize = 256;
+/// Queries in a part (at least; a batch has a part per thread or more). Small in unit tests,
+/// so that their batches have several parts.
+#[cfg(not(test))]
+const PART: usize = 1 << 16;
+#[cfg(test)]
+const PART: usize = 1 << 10;
 
 impl Batch {
     /// The queries of `mode` (about `n` of them: the count only sets the number of buckets),
-    /// partitioned. Two passes over the queries: one counts the entries of each bucket (in
-    /// parallel), one places them.
+    /// partitioned: each part of the queries on its own thread, in two passes (one counts the
+    /// entries of each bucket, one places them).
     pub(crate) fn new(queries: &[Query], mode: Mode, n: usize) -> Batch {
         assert!(
             queries.len() < u32::MAX as usize,
@@ -104,64 +124,66 @@ impl Batch {
             }
         };
         let buckets = 1usize << bits;
-        let counts = queries
-            .par_chunks(1 << 16)
-            .map(|qs| {
-                let mut c = vec![0usize; buckets];
+        let part = queries
+            .len()
+            .div_ceil(rayon::current_num_threads().max(1))
+            .max(PART);
+        let parts: Vec<Part> = queries
+            .par_chunks(part.max(1))
+            .enumerate()
+            .map(|(p, qs)| {
+                let mut counts = vec![0usize; buckets];
                 for q in qs.iter().filter(|q| Mode::of(q) == mode) {
-                    c[bucket(head(q))] += 1;
+                    counts[bucket(head(q))] += 1;
                 }
-                c
+                let mut starts = Vec::with_capacity(buckets + 1);
+                let mut at = 0;
+                for c in &counts {
+                    starts.push(at);
+                    at += c;
+                }
+                starts.push(at);
+                let mut next = counts;
+                next.copy_from_slice(&starts[..buckets]);
+                let mut entries = vec![Entry::default(); at];
+                for (i, q) in qs.iter().enumerate() {
+                    if let Some(e) = Entry::of(q, mode, p * part + i) {
+                        let b = bucket(e.k0);
+                        entries[next[b]] = e;
+                        next[b] += 1;
+                    }
+                }
+                Part { entries, starts }
             })
-            .reduce(
-                || vec![0usize; buckets],
-                |mut a, b| {
-                    a.iter_mut().zip(b).for_each(|(x, y)| *x += y);
-                    a
-                },
-            );
-        let mut starts = Vec::with_capacity(buckets + 1);
-        let mut at = 0;
-        for c in &counts {
-            starts.push(at);
-            at += c;
-        }
-        starts.push(at);
-        let mut next = starts[..buckets].to_vec();
-        let mut entries = vec![Entry::default(); at];
-        for (i, q) in queries.iter().enumerate() {
-            if let Some(e) = Entry::of(q, mode, i) {
-                let b = bucket(e.k0);
-                entries[next[b]] = e;
-                next[b] += 1;
-            }
-        }
-        Batch { entries, starts }
+            .collect();
+        let sizes = (0..buckets)
+            .map(|b| parts.iter().map(|p| p.bucket(b).len()).sum())
+            .collect();
+        Batch { parts, sizes }
     }
 
     /// Entries in the batch (queries of its mode, duplicates included).
     #[cfg(test)]
     fn len(&self) -> usize {
-        self.entries.len()
+        self.sizes.iter().sum()
     }
 
     /// Cuts the batch into tasks of whole buckets, in order, of about `target` entries each
     /// (more for a bucket larger than that). Empty buckets make no task of their own.
-    pub(crate) fn tasks(&mut self, target: usize) -> Vec<Task<'_>> {
+    pub(crate) fn tasks(&self, target: usize) -> Vec<Task<'_>> {
         let target = target.max(1);
         let mut tasks = Vec::new();
-        let mut rest: &mut [Entry] = &mut self.entries;
-        let mut from = 0; // first bucket of the task being cut
-        let mut base = 0; // where `rest` starts in the entries
-        for b in 1..self.starts.len() {
-            let len = self.starts[b] - self.starts[from];
-            if len >= target || (b + 1 == self.starts.len() && len > 0) {
-                let (t, r) = std::mem::take(&mut rest).split_at_mut(len);
-                rest = r;
-                let bounds = self.starts[from..=b].iter().map(|s| s - base).collect();
-                tasks.push(Task { entries: t, bounds });
-                base += len;
-                from = b;
+        let (mut from, mut len) = (0, 0);
+        for (b, size) in self.sizes.iter().enumerate() {
+            len += size;
+            if len >= target || (b + 1 == self.sizes.len() && len > 0) {
+                tasks.push(Task {
+                    batch: self,
+                    buckets: from..b + 1,
+                    len,
+                    entries: Vec::new(),
+                });
+                (from, len) = (b + 1, 0);
             }
         }
         tasks
@@ -170,27 +192,39 @@ impl Batch {
 
 /// A run of whole buckets of a batch, walked by one thread.
 pub(crate) struct Task<'a> {
-    entries: &'a mut [Entry],
-    /// The buckets' bounds in `entries` (first 0, last the length).
-    bounds: Vec<usize>,
+    batch: &'a Batch,
+    buckets: std::ops::Range<usize>,
+    len: usize,
+    /// The task's entries, sorted (gathered from the parts by [`Task::sort`]).
+    entries: Vec<Entry>,
 }
 
 impl Task<'_> {
     /// Entries in the task.
     pub(crate) fn len(&self) -> usize {
-        self.entries.len()
+        self.len
     }
 
     /// The smallest hash of the task (without sorting it).
     pub(crate) fn first(&self) -> Option<[u8; 20]> {
-        self.entries.iter().min_by_key(|e| e.key()).map(Entry::hash)
+        let b = self.buckets.clone().find(|&b| self.batch.sizes[b] > 0)?;
+        let parts = self.batch.parts.iter();
+        parts
+            .flat_map(|p| p.bucket(b))
+            .min_by_key(|e| e.key())
+            .map(Entry::hash)
     }
 
-    /// Sorts the task (bucket by bucket: the buckets are in order) and returns its distinct
-    /// hashes in order.
+    /// Gathers the task's entries from the parts and sorts them (bucket by bucket: the buckets
+    /// are in order); returns its distinct hashes in order.
     pub(crate) fn sort(&mut self) -> Vec<[u8; 20]> {
-        for w in self.bounds.windows(2) {
-            self.entries[w[0]..w[1]].sort_unstable_by_key(Entry::key);
+        self.entries = Vec::with_capacity(self.len);
+        for b in self.buckets.clone() {
+            let from = self.entries.len();
+            for p in &self.batch.parts {
+                self.entries.extend_from_slice(p.bucket(b));
+            }
+            self.entries[from..].sort_unstable_by_key(Entry::key);
         }
         let mut keys: Vec<[u8; 20]> = Vec::with_capacity(self.entries.len());
         let mut prev = None;
@@ -204,8 +238,8 @@ impl Task<'_> {
     }
 
     /// Stores each entry's answer in its query's slot: `answers[i]` is the count of the i-th
-    /// distinct hash returned by [`Task::sort`] (0: absent).
-    pub(crate) fn answer(&self, answers: &[u64], slots: &[AtomicU64]) {
+    /// distinct hash returned by [`Task::sort`] (0: absent). Frees the gathered entries.
+    pub(crate) fn answer(&mut self, answers: &[u64], slots: &[AtomicU64]) {
         let mut i = 0;
         for (j, e) in self.entries.iter().enumerate() {
             if j > 0 && self.entries[j - 1].key() != e.key() {
@@ -214,6 +248,7 @@ impl Task<'_> {
             let count = answers.get(i).map_or(NOT_DONE, |&c| c.min(NOT_DONE - 1));
             slots[e.at as usize].store(count, Ordering::Relaxed);
         }
+        self.entries = Vec::new();
     }
 }
 
@@ -241,10 +276,11 @@ mod tests {
                 qs.push(ntlm(i)); // packed near zero: one large bucket
             }
         }
-        let mut b = Batch::new(&qs, Mode::Ntlm, qs.len());
+        let b = Batch::new(&qs, Mode::Ntlm, qs.len());
         let want_len = qs.iter().filter(|q| matches!(q, Query::Ntlm(_))).count();
         assert_eq!(b.len(), want_len);
-        assert!(b.starts.len() > 8, "{} buckets", b.starts.len() - 1);
+        assert!(b.sizes.len() > 8, "{} buckets", b.sizes.len());
+        assert!(b.parts.len() > 1, "{} parts", b.parts.len());
         let slots: Vec<AtomicU64> = (0..qs.len()).map(|_| AtomicU64::new(NOT_DONE)).collect();
         let mut all_keys: Vec<[u8; 20]> = Vec::new();
         for target in [1, 100, 1_000_000] {
@@ -292,7 +328,7 @@ mod tests {
         a[19] = 2;
         b[19] = 1;
         let qs = vec![Query::Sha1(a), Query::Sha1(b), Query::Sha1(a)];
-        let mut batch = Batch::new(&qs, Mode::Sha1, 3);
+        let batch = Batch::new(&qs, Mode::Sha1, 3);
         let mut tasks = batch.tasks(10);
         assert_eq!(tasks.len(), 1);
         assert_eq!(tasks[0].sort(), vec![b, a]);
@@ -305,7 +341,7 @@ mod tests {
 
     #[test]
     fn an_empty_batch_has_no_task() {
-        let mut b = Batch::new(&[Query::Sha1([0; 20])], Mode::Ntlm, 0);
+        let b = Batch::new(&[Query::Sha1([0; 20])], Mode::Ntlm, 0);
         assert_eq!(b.len(), 0);
         assert!(b.tasks(10).is_empty());
     }

@@ -267,12 +267,12 @@ impl Corpus {
         let c: &dyn Walk = match self {
             Corpus::Dir(c) => {
                 // The per-prefix files are read by prefix: the whole batch sorted first.
-                let mut batch = Batch::new(queries, mode, n);
+                let batch = Batch::new(queries, mode, n);
                 let mut tasks = batch.tasks(n.div_ceil(threads));
                 let keys: Vec<Vec<[u8; 20]>> = tasks.par_iter_mut().map(|t| t.sort()).collect();
                 let answers = c.lookup_sorted(&keys.concat(), requests, tick)?;
                 let mut from = 0;
-                for (t, k) in tasks.iter().zip(&keys) {
+                for (t, k) in tasks.iter_mut().zip(&keys) {
                     t.answer(&answers[from..from + k.len()], slots);
                     from += k.len();
                 }
@@ -311,7 +311,7 @@ impl Corpus {
             // partitioned (the first key of a dense batch lies near the start; at worst the
             // thread reads LOOKUP_AHEAD bytes before it).
             with_read_ahead(map, 0, LOOKUP_AHEAD, |walked| {
-                let mut batch = Batch::new(queries, mode, n);
+                let batch = Batch::new(queries, mode, n);
                 let per_round = n.div_ceil(len.div_ceil(ROUND));
                 let mut tasks = batch.tasks(per_round.div_ceil(threads));
                 let mut results = Vec::new();
@@ -329,7 +329,7 @@ impl Corpus {
                 results
             })
         } else {
-            let mut batch = Batch::new(queries, mode, n);
+            let batch = Batch::new(queries, mode, n);
             let mut tasks = batch.tasks(n.div_ceil(threads * 4).max(1024));
             tasks.par_iter_mut().map(walk).collect()
         };
@@ -638,15 +638,16 @@ impl PageSet {
 }
 
 /// One thread's view of a [`PageSet`]; repeats of the page it touched last cost nothing, and
-/// the bits of one 64-page word are gathered before they are set in the shared set (a walk
-/// moves forward, so that is one shared write per 64 pages, not one per page). The bits reach
-/// the set when the word changes and when the counter is dropped.
+/// the bits of a 64-page word are gathered before they are set in the shared set. A walk moves
+/// forward through two places at once (an index's prefix table and its records), so two words
+/// are gathered at a time: that is one shared write per 64 pages of each, not one per page.
+/// The bits reach the set when a word is replaced and when the counter is dropped.
 pub(crate) struct PageCounter<'a> {
     set: Option<&'a PageSet>,
     last: usize,
-    /// The 64-page word being gathered (`usize::MAX`: none) and its bits.
-    word: usize,
-    bits: u64,
+    /// The two 64-page words being gathered (`usize::MAX`: none) and their bits; the one
+    /// touched last comes first.
+    words: [(usize, u64); 2],
     /// The lowest byte offset touched (`usize::MAX` before the first touch).
     pub(crate) lowest: usize,
     /// The highest byte offset touched (0 before the first touch).
@@ -665,8 +666,7 @@ impl<'a> PageCounter<'a> {
         PageCounter {
             set: None,
             last: usize::MAX,
-            word: usize::MAX,
-            bits: 0,
+            words: [(usize::MAX, 0); 2],
             lowest: usize::MAX,
             highest: 0,
         }
@@ -678,24 +678,33 @@ impl<'a> PageCounter<'a> {
         let p = off / PAGE;
         if p != self.last {
             self.last = p;
-            if p / 64 != self.word {
-                self.flush();
-                self.word = p / 64;
+            let (w, bit) = (p / 64, 1u64 << (p % 64));
+            if self.words[0].0 == w {
+                self.words[0].1 |= bit;
+            } else if self.words[1].0 == w {
+                self.words[1].1 |= bit;
+                self.words.swap(0, 1);
+            } else {
+                self.flush(1);
+                self.words[1] = self.words[0];
+                self.words[0] = (w, bit);
             }
-            self.bits |= 1 << (p % 64);
         }
     }
-    fn flush(&mut self) {
-        if let Some(w) = self.set.and_then(|s| s.bits.get(self.word)) {
-            w.fetch_or(self.bits, Ordering::Relaxed);
+    /// Sets the bits of word `i` in the shared set.
+    fn flush(&mut self, i: usize) {
+        let (w, bits) = self.words[i];
+        if let Some(word) = self.set.and_then(|s| s.bits.get(w)) {
+            word.fetch_or(bits, Ordering::Relaxed);
         }
-        self.bits = 0;
+        self.words[i] = (usize::MAX, 0);
     }
 }
 
 impl Drop for PageCounter<'_> {
     fn drop(&mut self) {
-        self.flush();
+        self.flush(0);
+        self.flush(1);
     }
 }
 
