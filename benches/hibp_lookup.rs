@@ -208,23 +208,6 @@ fn lookup(path: &str, audit: &str) -> Result<(), String> {
     let answers = src.lookup(&queries, &|_| {});
     let secs = t.elapsed().as_secs_f64();
     let hwm = vm_hwm_kib();
-    // Reference: sorting the keys as `OfflineSource::lookup` does (20-byte key, position), the
-    // part of the lookup that does not depend on the corpus.
-    let mut keyed: Vec<([u8; 20], usize)> = queries
-        .iter()
-        .enumerate()
-        .map(|(i, q)| {
-            let mut k = [0u8; 20];
-            if let Query::Ntlm(h) = q {
-                k[..16].copy_from_slice(h);
-            }
-            (k, i)
-        })
-        .collect();
-    let t2 = Instant::now();
-    keyed.sort_unstable();
-    let sort_secs = t2.elapsed().as_secs_f64();
-    drop(keyed);
     let (mut found, mut not_found, mut errors) = (0usize, 0usize, 0usize);
     for a in &answers {
         match a {
@@ -240,7 +223,7 @@ fn lookup(path: &str, audit: &str) -> Result<(), String> {
     }
     println!(
         "lookup queries={} found={found} not_found={not_found} errors={errors} open_secs={opened:.3} \
-         secs={secs:.3} sort_secs={sort_secs:.3} pages={} hwm_before_kib={rss_before} hwm_kib={}",
+         secs={secs:.3} pages={} hwm_before_kib={rss_before} hwm_kib={}",
         queries.len(),
         src.requests(),
         hwm

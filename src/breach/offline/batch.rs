@@ -1,17 +1,20 @@
 //! The queries of one lookup batch, one hash mode at a time, made ready for a walk through a
 //! sorted corpus.
 //!
-//! A batch is not sorted as a whole before the walk. Its entries are only *partitioned* by
-//! their leading bits into buckets of a few hundred entries (a counting sort: one pass to count,
-//! one to place, no comparison). Each bucket is then sorted by the thread that walks it, just
+//! A batch is not sorted as a whole before a walk through a memory-mapped corpus. Its entries
+//! are only *partitioned* by their leading bits into buckets of a few hundred entries (a
+//! counting sort: one pass to count, one to place, no comparison, several parts of the queries
+//! in parallel). A task of whole buckets is then sorted by the thread that walks it, just
 //! before it walks it: the sorting is spread over the walk's threads and overlaps the corpus
 //! reads of the other threads, instead of holding the walk back. Hashes are uniform, so the
 //! buckets are even; a skewed batch only makes some buckets larger, which are sorted the same
-//! way.
+//! way. (A per-prefix directory is read prefix by prefix: its batch is sorted, task by task in
+//! parallel, before it is read.)
 //!
 //! Each entry keeps the position of its query, and its answer is stored straight into that
 //! query's slot (an atomic, so that tasks on several threads can write their answers).
 
+use std::ops::Range;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use rayon::prelude::*;
@@ -73,6 +76,8 @@ pub(crate) struct Batch {
     parts: Vec<Part>,
     /// Entries in each bucket, over all parts.
     sizes: Vec<usize>,
+    /// Leading bits that pick the bucket (0: one bucket).
+    bits: u32,
 }
 
 /// The entries of one part of the queries, bucket after bucket (unsorted within a bucket).
@@ -99,7 +104,7 @@ fn head(q: &Query) -> u64 {
 
 /// Entries a bucket holds on average (when the hashes are uniform).
 const BUCKET: usize = 256;
-/// Queries in a part (at least; a batch has a part per thread or more). Small in unit tests,
+/// Queries in a part at least (a batch has a part per thread at most). Small in unit tests,
 /// so that their batches have several parts.
 #[cfg(not(test))]
 const PART: usize = 1 << 16;
@@ -159,7 +164,29 @@ impl Batch {
         let sizes = (0..buckets)
             .map(|b| parts.iter().map(|p| p.bucket(b).len()).sum())
             .collect();
-        Batch { parts, sizes }
+        Batch { parts, sizes, bits }
+    }
+
+    /// Buckets in the batch (some may be empty).
+    pub(crate) fn buckets(&self) -> usize {
+        self.sizes.len()
+    }
+
+    /// The smallest hash bucket `b` can hold.
+    pub(crate) fn floor(&self, b: usize) -> [u8; 20] {
+        let k0 = if self.bits == 0 {
+            0
+        } else {
+            (b as u64) << (64 - self.bits)
+        };
+        let mut h = [0u8; 20];
+        h[..8].copy_from_slice(&k0.to_be_bytes());
+        h
+    }
+
+    /// Entries in some buckets.
+    pub(crate) fn entries(&self, buckets: Range<usize>) -> usize {
+        self.sizes[buckets].iter().sum()
     }
 
     /// Entries in the batch (queries of its mode, duplicates included).
@@ -168,15 +195,15 @@ impl Batch {
         self.sizes.iter().sum()
     }
 
-    /// Cuts the batch into tasks of whole buckets, in order, of about `target` entries each
+    /// Cuts some buckets into tasks of whole buckets, in order, of about `target` entries each
     /// (more for a bucket larger than that). Empty buckets make no task of their own.
-    pub(crate) fn tasks(&self, target: usize) -> Vec<Task<'_>> {
+    pub(crate) fn tasks(&self, buckets: Range<usize>, target: usize) -> Vec<Task<'_>> {
         let target = target.max(1);
         let mut tasks = Vec::new();
-        let (mut from, mut len) = (0, 0);
-        for (b, size) in self.sizes.iter().enumerate() {
-            len += size;
-            if len >= target || (b + 1 == self.sizes.len() && len > 0) {
+        let (mut from, mut len) = (buckets.start, 0);
+        for b in buckets.clone() {
+            len += self.sizes[b];
+            if len >= target || (b + 1 == buckets.end && len > 0) {
                 tasks.push(Task {
                     batch: self,
                     buckets: from..b + 1,
@@ -193,7 +220,7 @@ impl Batch {
 /// A run of whole buckets of a batch, walked by one thread.
 pub(crate) struct Task<'a> {
     batch: &'a Batch,
-    buckets: std::ops::Range<usize>,
+    buckets: Range<usize>,
     len: usize,
     /// The task's entries, sorted (gathered from the parts by [`Task::sort`]).
     entries: Vec<Entry>,
@@ -203,16 +230,6 @@ impl Task<'_> {
     /// Entries in the task.
     pub(crate) fn len(&self) -> usize {
         self.len
-    }
-
-    /// The smallest hash of the task (without sorting it).
-    pub(crate) fn first(&self) -> Option<[u8; 20]> {
-        let b = self.buckets.clone().find(|&b| self.batch.sizes[b] > 0)?;
-        let parts = self.batch.parts.iter();
-        parts
-            .flat_map(|p| p.bucket(b))
-            .min_by_key(|e| e.key())
-            .map(Entry::hash)
     }
 
     /// Gathers the task's entries from the parts and sorts them (bucket by bucket: the buckets
@@ -276,11 +293,25 @@ mod tests {
                 qs.push(ntlm(i)); // packed near zero: one large bucket
             }
         }
-        let b = Batch::new(&qs, Mode::Ntlm, qs.len());
+        // Four threads, so the batch has several parts whatever the machine.
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(4)
+            .build()
+            .unwrap();
+        let b = pool.install(|| Batch::new(&qs, Mode::Ntlm, qs.len()));
         let want_len = qs.iter().filter(|q| matches!(q, Query::Ntlm(_))).count();
         assert_eq!(b.len(), want_len);
         assert!(b.sizes.len() > 8, "{} buckets", b.sizes.len());
         assert!(b.parts.len() > 1, "{} parts", b.parts.len());
+        // Each bucket holds the hashes from its floor up to the next bucket's.
+        for bk in 0..b.buckets() {
+            for p in &b.parts {
+                for e in p.bucket(bk) {
+                    assert!(e.hash() >= b.floor(bk));
+                    assert!(bk + 1 == b.buckets() || e.hash() < b.floor(bk + 1));
+                }
+            }
+        }
         let slots: Vec<AtomicU64> = (0..qs.len()).map(|_| AtomicU64::new(NOT_DONE)).collect();
         let mut all_keys: Vec<[u8; 20]> = Vec::new();
         for target in [1, 100, 1_000_000] {
@@ -288,12 +319,14 @@ mod tests {
                 s.store(NOT_DONE, Ordering::Relaxed);
             }
             all_keys.clear();
-            let mut tasks = b.tasks(target);
+            // The buckets in two runs, as a walk in rounds cuts them.
+            let half = b.buckets() / 2;
+            let mut tasks = b.tasks(0..half, target);
+            tasks.extend(b.tasks(half..b.buckets(), target));
+            assert!(tasks.iter().all(|t| t.len() > 0));
             assert_eq!(tasks.iter().map(|t| t.len()).sum::<usize>(), want_len);
             for t in tasks.iter_mut() {
-                let first = t.first();
                 let keys = t.sort();
-                assert_eq!(first, keys.first().copied());
                 // Answer each hash with a value derived from it, to check the mapping back.
                 let answers: Vec<u64> = keys.iter().map(|k| u64::from(k[15]) + 1).collect();
                 t.answer(&answers, &slots);
@@ -329,7 +362,7 @@ mod tests {
         b[19] = 1;
         let qs = vec![Query::Sha1(a), Query::Sha1(b), Query::Sha1(a)];
         let batch = Batch::new(&qs, Mode::Sha1, 3);
-        let mut tasks = batch.tasks(10);
+        let mut tasks = batch.tasks(0..batch.buckets(), 10);
         assert_eq!(tasks.len(), 1);
         assert_eq!(tasks[0].sort(), vec![b, a]);
         let slots: Vec<AtomicU64> = (0..3).map(|_| AtomicU64::new(NOT_DONE)).collect();
@@ -343,6 +376,6 @@ mod tests {
     fn an_empty_batch_has_no_task() {
         let b = Batch::new(&[Query::Sha1([0; 20])], Mode::Ntlm, 0);
         assert_eq!(b.len(), 0);
-        assert!(b.tasks(10).is_empty());
+        assert!(b.tasks(0..b.buckets(), 10).is_empty());
     }
 }

@@ -34,8 +34,8 @@ use xxhash_rust::xxh3::Xxh3Default;
 
 use super::dir::{dir_mode, parse_prefix_file, prefix_of, prefix_path, PREFIXES};
 use super::{
-    mtime_date, num_key, parse_line, parse_next, release, with_read_ahead, Mode, PageCounter,
-    PageSet, Walk, PAGE,
+    mtime_date, num_key, parse_line, parse_next, release, with_read_ahead, Ahead, Mode,
+    PageCounter, PageSet, Walk, PAGE,
 };
 
 /// What an index records about itself (its JSON trailer).
@@ -1177,7 +1177,7 @@ fn stream_text(
         .map_err(|e| format!("cannot map {}: {e}", path.display()))?;
     // Two blocks a thread, at most 16.
     let batch = (2 * rayon::current_num_threads()).clamp(2, 16);
-    with_read_ahead(&map, 0, AHEAD, |parsed| {
+    with_read_ahead(&map, 0, AHEAD, Ahead::Touch, |parsed| {
         parse_mapped(&map, path, mode, batch, sink, read, total, progress, parsed)
     })
 }
@@ -1237,7 +1237,6 @@ fn parse_mapped(
         }
         spare_recs.extend(parsed_blocks.into_iter().map(|p| p.recs));
         parsed(pos);
-        release(map, start, pos);
         *read += (pos - start) as u64;
         progress(*read, total);
     }

@@ -268,7 +268,7 @@ impl Corpus {
             Corpus::Dir(c) => {
                 // The per-prefix files are read by prefix: the whole batch sorted first.
                 let batch = Batch::new(queries, mode, n);
-                let mut tasks = batch.tasks(n.div_ceil(threads));
+                let mut tasks = batch.tasks(0..batch.buckets(), n.div_ceil(threads));
                 let keys: Vec<Vec<[u8; 20]>> = tasks.par_iter_mut().map(|t| t.sort()).collect();
                 let answers = c.lookup_sorted(&keys.concat(), requests, tick)?;
                 let mut from = 0;
@@ -308,29 +308,39 @@ impl Corpus {
         };
         let results: Vec<Result<(), String>> = if dense {
             // The reading starts at once, from the start of the file, while the batch is
-            // partitioned (the first key of a dense batch lies near the start; at worst the
-            // thread reads LOOKUP_AHEAD bytes before it).
-            with_read_ahead(map, 0, LOOKUP_AHEAD, |walked| {
+            // partitioned (the first key of a dense batch lies near the start).
+            with_read_ahead(map, 0, LOOKUP_AHEAD, Ahead::Map, |walked| {
                 let batch = Batch::new(queries, mode, n);
-                let per_round = n.div_ceil(len.div_ceil(ROUND));
-                let mut tasks = batch.tasks(per_round.div_ceil(threads));
-                let mut results = Vec::new();
-                let mut prev = 0;
-                for round in tasks.chunks_mut(threads) {
-                    // Everything before this round is done with (walked, or read ahead).
-                    let first = round.first().and_then(Task::first);
-                    let at = first.map_or(prev, |k| c.offset_of(&k)).max(prev);
-                    release(map, prev, at);
-                    prev = at;
-                    walked(at);
-                    results.par_extend(round.par_iter_mut().map(walk));
+                // Rounds of whole buckets spanning about ROUND bytes of the file each (told by
+                // where the smallest hash each bucket can hold lies), whatever the queries:
+                // what a round maps stays bounded even when many queries repeat one hash.
+                let floor = |b: usize| c.offset_of(&batch.floor(b));
+                let mut rounds = Vec::new();
+                let (mut from, mut from_at) = (0, floor(0));
+                for b in 1..batch.buckets() {
+                    let at = floor(b);
+                    if at >= from_at + ROUND {
+                        rounds.push((from..b, from_at));
+                        (from, from_at) = (b, at);
+                    }
                 }
-                release(map, prev, len);
+                rounds.push((from..batch.buckets(), from_at));
+                let mut results = Vec::new();
+                for (buckets, at) in rounds {
+                    let entries = batch.entries(buckets.clone());
+                    let mut tasks = batch.tasks(buckets, entries.div_ceil(threads));
+                    // Everything before this round is done with.
+                    walked(at);
+                    #[cfg(test)]
+                    tests::ROUNDS.with(|r| r.set(r.get() + 1));
+                    results.par_extend(tasks.par_iter_mut().map(walk));
+                }
                 results
             })
         } else {
             let batch = Batch::new(queries, mode, n);
-            let mut tasks = batch.tasks(n.div_ceil(threads * 4).max(1024));
+            let target = n.div_ceil(threads * 4).max(1024);
+            let mut tasks = batch.tasks(0..batch.buckets(), target);
             tasks.par_iter_mut().map(walk).collect()
         };
         requests.fetch_add(pages.count(), Ordering::Relaxed);
@@ -343,7 +353,8 @@ impl Corpus {
 pub(crate) trait Walk: Sync {
     /// The mapped file.
     fn map(&self) -> &memmap2::Mmap;
-    /// Where `k` lies in the file (exactly or estimated: it only guides reading ahead).
+    /// Where `k` lies in the file, or would lie (exactly or estimated: it guides reading
+    /// ahead and cutting a dense walk into rounds, and what is released behind a round).
     fn offset_of(&self, k: &[u8; 20]) -> usize;
     /// Looks up sorted distinct keys, writing each one's count (0: absent) to `out`. With
     /// `drop_behind`, the walk releases the pages behind it as it goes and its part of the file
@@ -708,30 +719,49 @@ impl Drop for PageCounter<'_> {
     }
 }
 
+/// How the thread of [`with_read_ahead`] reads ahead.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Ahead {
+    /// Touches one byte a page: for work that reads every byte of the pages (the index build).
+    Touch,
+    /// Maps a block at a time with `MADV_POPULATE_READ` (pages already in the page cache are
+    /// mapped without being read through the processor's caches): for work that reads a few
+    /// cache lines a page (the lookups). Where that is refused (before Linux 5.14, other
+    /// systems) it touches one byte a page.
+    Map,
+}
+
 /// Runs `work` while a second thread reads `map` ahead of it, from `start` to at most `ahead`
 /// bytes past the offset `work` last reported through its argument: the disk reads while `work`
-/// computes, and `work` finds its pages in memory and mapped. The thread maps a block at a time
-/// with `MADV_POPULATE_READ` (pages already in the page cache are only mapped, without reading
-/// them through the processor's caches); where that is refused (before Linux 5.14, other
-/// systems) it touches one byte a page. (Plain page faults or `MADV_POPULATE_READ`: on the
-/// machines measured they read a cold file faster than `MADV_SEQUENTIAL` or `MADV_WILLNEED`,
-/// see BENCHMARKS.md.) `work` must release the pages behind the offsets it reports; the thread
-/// never maps a page before the last one reported.
+/// computes, and `work` finds its pages in memory. (Plain page faults or `MADV_POPULATE_READ`:
+/// on the machines measured they read a cold file faster than `MADV_SEQUENTIAL` or
+/// `MADV_WILLNEED`, see BENCHMARKS.md.)
+///
+/// By reporting an offset, `work` says it is done with everything before it: the same thread
+/// releases those pages (it never maps a page below the last offset reported, so nothing it
+/// maps is left behind the releases), and when `work` returns, the whole range from `start` is
+/// released, including pages `work` mapped again behind an offset it had reported.
 pub(crate) fn with_read_ahead<R>(
     map: &memmap2::Mmap,
     start: usize,
     ahead: usize,
+    how: Ahead,
     work: impl FnOnce(&dyn Fn(usize)) -> R,
 ) -> R {
     let len = map.len();
     let done = AtomicUsize::new(start);
     let stop = std::sync::atomic::AtomicBool::new(false);
-    std::thread::scope(|scope| {
+    let r = std::thread::scope(|scope| {
         let reader = scope.spawn(|| {
             let mut at = start;
-            let mut populate = cfg!(target_os = "linux");
+            let mut released = start;
+            let mut populate = cfg!(target_os = "linux") && how == Ahead::Map;
             while !stop.load(Ordering::Relaxed) {
                 let d = done.load(Ordering::Relaxed);
+                if d > released {
+                    release(map, released, d);
+                    released = d;
+                }
                 at = at.max(d.next_multiple_of(PAGE));
                 if at >= len {
                     break;
@@ -756,16 +786,18 @@ pub(crate) fn with_read_ahead<R>(
             }
         });
         let r = work(&|offset| {
-            done.store(offset, Ordering::Relaxed);
+            done.fetch_max(offset, Ordering::Relaxed);
             reader.thread().unpark();
         });
         stop.store(true, Ordering::Relaxed);
         reader.thread().unpark();
         r
-    })
+    });
+    release(map, start, len);
+    r
 }
 
-/// The read-ahead thread of [`with_read_ahead`] maps this many bytes at a time.
+/// The read-ahead thread of [`with_read_ahead`] reads this many bytes at a time.
 const READ_BLOCK: usize = 1 << 20;
 
 /// Tells the kernel the walked part `[from, to)` of a map is no longer needed, so the
@@ -789,6 +821,11 @@ pub(crate) fn release(map: &memmap2::Mmap, from: usize, to: usize) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    thread_local! {
+        /// Rounds of dense walks started on this thread.
+        pub(super) static ROUNDS: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+    }
 
     /// A dense batch through many rounds (ROUND is 64 KiB in unit tests), with duplicates, of
     /// both modes at once, through the sorted text and an index built from it, against a
@@ -841,13 +878,17 @@ mod tests {
                 .collect();
             for path in [&text, &idx] {
                 let src = OfflineSource::open(std::slice::from_ref(path)).unwrap();
-                let rounds = src.ntlm.as_ref().or(src.sha1.as_ref()).map(|c| match c {
-                    Corpus::Index(c) => c.map().len().div_ceil(ROUND),
-                    Corpus::Text(c) => c.map().len().div_ceil(ROUND),
-                    Corpus::Dir(_) => 0,
+                // Four threads, so the batch has several parts whatever the machine.
+                let pool = rayon::ThreadPoolBuilder::new()
+                    .num_threads(4)
+                    .build()
+                    .unwrap();
+                let (got, rounds) = pool.install(|| {
+                    let before = ROUNDS.with(|r| r.get());
+                    let got = src.lookup(&queries, &|_| {});
+                    (got, ROUNDS.with(|r| r.get()) - before)
                 });
-                assert!(rounds.unwrap() > 10, "{rounds:?} rounds");
-                let got = src.lookup(&queries, &|_| {});
+                assert!(rounds > 5, "{rounds} rounds through {}", path.display());
                 for (h, l) in qs.iter().zip(&got) {
                     let want = if h.len() != bytes {
                         let other = if bytes == 16 { "SHA-1" } else { "NTLM" };
@@ -1008,6 +1049,15 @@ mod tests {
         a.touch(100 * PAGE);
         drop((a, b));
         assert_eq!(set.count(), 3);
+        // Touches moving between several 64-page words (a table and records): every word
+        // gathered reaches the set, whether replaced or flushed at the end.
+        let words = PageSet::new(256 * PAGE);
+        let mut c = PageCounter::new(&words);
+        for p in [0, 100, 1, 101, 150, 2, 0, 199, 64, 255] {
+            c.touch(p * PAGE + 7);
+        }
+        drop(c);
+        assert_eq!(words.count(), 9);
         PageCounter::none().touch(2 * PAGE);
         assert_eq!(set.count(), 3);
         assert_eq!(dir::prefix_of(&[0xAB, 0xCD, 0xEF]), 0xABCDE);
