@@ -196,7 +196,7 @@ row('    cat corpus.idx', rng(catidx_c), rng(catidx_w), '')
 row(f'(c) batched lookup, index, {q} queries', rng(li_c), rng(li_w),
     f"{rng([b / a for a, b in zip(catidx_c, li_c)], 'x')} cold / {rng([b / max(a, 0.001) for a, b in zip(catidx_w, li_w)], 'x')} warm, cat of the index (per pair); "
     f"found {liw['found']}, errors {max(int(x['errors']) for x in lics + [liw])}; pages read {liw['pages']}; "
-    f"peak RSS {max(int(x['hwm_kib']) for x in lics) / 1024:.0f} / {int(liw['hwm_kib']) / 1024:.0f} MiB")
+    f"peak RSS {max(int(x['hwm_kib']) for x in lics) / 1024:.0f} / {max(int(x['hwm_kib']) for x in liws) / 1024:.0f} MiB (cold / warm, highest of the runs)")
 row(f'(d) batched lookup, sorted text, {q} queries', f"{float(ltc['secs']):.2f} s", f"{float(ltw['secs']):.2f} s",
     f"{float(ltc['secs']) / med(cat_c):.2f}x / {float(ltw['secs']) / max(cw, 0.001):.2f}x cat of the text (cold median / warm); "
     f"found {ltc['found']}, errors {ltc['errors']}; pages read {ltw['pages']}; peak RSS {int(ltc['hwm_kib']) / 1024:.0f} / {int(ltw['hwm_kib']) / 1024:.0f} MiB")
