@@ -18,8 +18,9 @@
 //!
 //! The build streams: a text corpus is memory-mapped and cut into blocks of about 8 MiB of
 //! whole lines; batches of blocks are parsed in parallel straight from the page cache while a
-//! thread maps the pages ahead (up to 128 MiB ahead), and appended in order (each
-//! block's first hash checked against the last one before it); a writer thread checksums the
+//! thread reads ahead (a byte a page, up to 128 MiB ahead) and releases the pages behind the
+//! parse, and appended in order (each block's first hash checked against the last one before
+//! it); a writer thread checksums the
 //! records and writes them to `OUT.tmp` (whole 4 KiB blocks with `O_DIRECT` where allowed),
 //! then the table, trailer and header; then fsync and rename. Memory stays bounded whatever the
 //! corpus size: the table (8 MiB), the mapped pages of a batch and of the read-ahead (at most 16

@@ -358,8 +358,8 @@ pub(crate) trait Walk: Sync {
     fn offset_of(&self, k: &[u8; 20]) -> usize;
     /// Looks up sorted distinct keys, writing each one's count (0: absent) to `out`. With
     /// `drop_behind`, the walk releases the pages behind it as it goes and its part of the file
-    /// at the end (a sparse batch); without, its caller releases them (a dense batch, round by
-    /// round).
+    /// at the end (a sparse batch); without, it leaves that to the read-ahead thread of a dense
+    /// walk, which releases them round by round ([`with_read_ahead`]).
     fn lookup_chunk(
         &self,
         keys: &[[u8; 20]],

@@ -92,7 +92,8 @@ impl Walk for TextCorpus {
         // Every probe of a key lies at or after the previous key's `lo`, so the pages behind it
         // are done with. With `drop_behind` they are released every few MiB (from the first
         // line this walk read) and all at the end, so the resident set stays a few MiB a thread
-        // whatever the file; without, the caller releases them round by round.
+        // whatever the file; without, the read-ahead thread of the dense walk releases them
+        // round by round.
         let mut released = usize::MAX;
         let r = (|| {
             for (k, o) in keys.iter().zip(out.iter_mut()) {
