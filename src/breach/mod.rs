@@ -11,6 +11,16 @@ pub enum Query {
     Ntlm([u8; 16]),
 }
 
+impl Query {
+    /// The hash's bytes (20 for SHA-1, 16 for NTLM).
+    pub fn bytes(&self) -> &[u8] {
+        match self {
+            Query::Sha1(h) => h,
+            Query::Ntlm(h) => h,
+        }
+    }
+}
+
 /// The answer for one query. A lookup that failed is `Error`, never `NotFound`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Lookup {

@@ -20,7 +20,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use rayon::prelude::*;
 
 use super::super::Query;
-use super::Mode;
+use super::{key64, Mode};
 
 /// The value of a query's slot before its answer is stored (never a count: counts are capped
 /// one below it).
@@ -39,15 +39,17 @@ pub(crate) struct Entry {
 impl Entry {
     /// The query at position `at` as an entry, when it is of `mode`.
     fn of(q: &Query, mode: Mode, at: usize) -> Option<Entry> {
-        let be = |b: &[u8]| u64::from_be_bytes(b.try_into().unwrap_or([0; 8]));
-        let (h, k2): (&[u8], u32) = match (q, mode) {
-            (Query::Sha1(h), Mode::Sha1) => (h, u32::from_be_bytes([h[16], h[17], h[18], h[19]])),
-            (Query::Ntlm(h), Mode::Ntlm) => (h, 0),
-            _ => return None,
-        };
+        if Mode::of(q) != mode {
+            return None;
+        }
+        let h = q.bytes();
+        // SHA-1's last 4 bytes (an NTLM hash has none: zeros, as in a 20-byte buffer).
+        let k2 = h
+            .get(16..20)
+            .map_or(0, |t| u32::from_be_bytes([t[0], t[1], t[2], t[3]]));
         Some(Entry {
-            k0: be(&h[..8]),
-            k1: be(&h[8..16]),
+            k0: key64(h),
+            k1: key64(&h[8..]),
             k2,
             at: at as u32,
         })
@@ -93,13 +95,9 @@ impl Part {
     }
 }
 
-/// The first 8 bytes of a query's hash as a big-endian number.
-fn head(q: &Query) -> u64 {
-    let h: &[u8] = match q {
-        Query::Sha1(h) => h,
-        Query::Ntlm(h) => h,
-    };
-    u64::from_be_bytes(h[..8].try_into().unwrap_or([0; 8]))
+/// The bucket of a hash whose first 8 bytes are `k0`, when `bits` leading bits pick it.
+fn bucket_of(k0: u64, bits: u32) -> usize {
+    k0.checked_shr(64 - bits).unwrap_or(0) as usize
 }
 
 /// Entries a bucket holds on average (when the hashes are uniform).
@@ -121,13 +119,7 @@ impl Batch {
             "a lookup batch holds fewer than 2^32 queries"
         );
         let bits = (n / BUCKET).max(1).ilog2().min(16);
-        let bucket = |k0: u64| {
-            if bits == 0 {
-                0
-            } else {
-                (k0 >> (64 - bits)) as usize
-            }
-        };
+        let bucket = |k0: u64| bucket_of(k0, bits);
         let buckets = 1usize << bits;
         let part = queries
             .len()
@@ -139,7 +131,7 @@ impl Batch {
             .map(|(p, qs)| {
                 let mut counts = vec![0usize; buckets];
                 for q in qs.iter().filter(|q| Mode::of(q) == mode) {
-                    counts[bucket(head(q))] += 1;
+                    counts[bucket(key64(q.bytes()))] += 1;
                 }
                 let mut starts = Vec::with_capacity(buckets + 1);
                 let mut at = 0;
@@ -174,11 +166,7 @@ impl Batch {
 
     /// The smallest hash bucket `b` can hold.
     pub(crate) fn floor(&self, b: usize) -> [u8; 20] {
-        let k0 = if self.bits == 0 {
-            0
-        } else {
-            (b as u64) << (64 - self.bits)
-        };
+        let k0 = (b as u64).checked_shl(64 - self.bits).unwrap_or(0);
         let mut h = [0u8; 20];
         h[..8].copy_from_slice(&k0.to_be_bytes());
         h

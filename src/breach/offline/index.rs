@@ -36,7 +36,7 @@ use xxhash_rust::xxh3::Xxh3Default;
 use super::dir::{dir_mode, parse_prefix_file, prefix_of, prefix_path, PREFIXES};
 use super::{
     mtime_date, num_key, parse_line, parse_next, release, with_read_ahead, Ahead, Mode,
-    PageCounter, PageSet, Walk, PAGE,
+    PageCounter, PageSet, Walk, PAGE, RELEASE,
 };
 
 /// What an index records about itself (its JSON trailer).
@@ -429,22 +429,14 @@ impl RecKey {
             RecKey(hi & !0xFFFF, 0)
         }
     }
-    /// From a whole hash (20-byte buffer; NTLM hashes are followed by zeros).
+    /// From a whole hash (20-byte buffer; NTLM hashes are followed by zeros): its bytes
+    /// after the first two are laid out as a record's.
     #[inline]
     fn of_hash(h: &[u8; 20], sha1: bool) -> RecKey {
-        let mut b = [0u8; 16];
-        b.copy_from_slice(&h[2..18]);
-        let hi = u128::from_be_bytes(b);
-        if sha1 {
-            RecKey(hi, u16::from_be_bytes([h[18], h[19]]))
-        } else {
-            RecKey(hi & !0xFFFF, 0)
-        }
+        RecKey::of_record(&h[2..], sha1)
     }
 }
 
-/// The walk releases the record pages behind it each time it has moved this many bytes.
-const RELEASE: usize = 4 << 20;
 /// Records stepped over one by one from the interpolated estimate before bisecting.
 const WALK: usize = 16;
 /// How many keys ahead the walk asks for the record a key will need.
@@ -689,9 +681,6 @@ fn survey(c: &Path) -> Result<(Kind, Mode, SourceInfo), String> {
     Ok((Kind::Text, mode, info))
 }
 
-/// Receives the records in order, checks the order and writes them.
-/// Writes and checksums filled record buffers on a thread of its own, so parsing the corpus and
-/// writing the index overlap; emptied buffers come back for reuse.
 /// A buffer whose bytes start at a 4 KiB boundary in memory, as direct I/O needs.
 struct AlignedBuf {
     v: Vec<u8>,
@@ -829,6 +818,8 @@ fn open_direct(_: &Path) -> Option<std::fs::File> {
     None
 }
 
+/// Receives the records in order, checks the order, fills the prefix table and hands the
+/// records to the [`Writer`].
 struct Sink<'a> {
     writer: Writer,
     tmp: &'a Path,
@@ -880,15 +871,7 @@ impl<'a> Sink<'a> {
         where_: &dyn Fn() -> String,
     ) -> Result<(), String> {
         if self.have_prev && self.prev >= key {
-            return Err(format!(
-                "{}: {}",
-                where_(),
-                if self.prev == key {
-                    "duplicate hash"
-                } else {
-                    "hash out of order (the corpus must be sorted by hash)"
-                }
-            ));
+            return Err(format!("{}: {}", where_(), order_error(self.prev == key)));
         }
         self.prev = key;
         self.have_prev = true;
@@ -896,11 +879,7 @@ impl<'a> Sink<'a> {
             self.dropped_zero += 1;
             return Ok(());
         }
-        let p = (key.0 >> 108) as usize;
-        while self.next_prefix <= p {
-            self.table[self.next_prefix] = self.header.count;
-            self.next_prefix += 1;
-        }
+        self.start_prefix((key.0 >> 108) as usize, self.header.count);
         let (rec, rs) = encode_record(key, count, self.header.mode);
         self.buf.extend(&rec[..rs]);
         self.header.count += 1;
@@ -908,6 +887,16 @@ impl<'a> Sink<'a> {
             self.flush(false)?;
         }
         Ok(())
+    }
+
+    /// Records that the records of `prefix` (and of any prefix before it not yet seen, which
+    /// have none) start at record `at`.
+    #[inline]
+    fn start_prefix(&mut self, prefix: usize, at: u64) {
+        while self.next_prefix <= prefix {
+            self.table[self.next_prefix] = at;
+            self.next_prefix += 1;
+        }
     }
 
     /// Appends a block parsed by [`parse_block`]: its first hash checked against the last one
@@ -935,10 +924,7 @@ impl<'a> Sink<'a> {
         }
         self.dropped_zero += p.dropped_zero;
         for &(prefix, at) in &p.starts {
-            while self.next_prefix <= prefix as usize {
-                self.table[self.next_prefix] = self.header.count + at;
-                self.next_prefix += 1;
-            }
+            self.start_prefix(prefix as usize, self.header.count + at);
         }
         self.header.count += (p.recs.len() / self.header.rec_size) as u64;
         let mut rest = &p.recs[..];
@@ -983,10 +969,8 @@ impl<'a> Sink<'a> {
     fn finish(mut self, sources: Vec<SourceInfo>) -> Result<IndexInfo, String> {
         self.flush(true)?;
         let (mut file, mut hasher) = self.writer.join()?;
-        while self.next_prefix <= PREFIXES as usize {
-            self.table[self.next_prefix] = self.header.count;
-            self.next_prefix += 1;
-        }
+        // The end entry (and any prefix after the last record): the record count.
+        self.start_prefix(PREFIXES as usize, self.header.count);
         let mut tb = Vec::with_capacity(TABLE_LEN);
         for t in &self.table {
             tb.extend_from_slice(&t.to_le_bytes());

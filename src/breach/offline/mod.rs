@@ -620,6 +620,9 @@ const DENSE: usize = 16 * PAGE;
 const ROUND: usize = 16 << 20;
 #[cfg(test)]
 const ROUND: usize = 64 << 10;
+/// A walk that releases its own pages (a sparse batch) does so each time it has moved this
+/// many bytes.
+const RELEASE: usize = 4 << 20;
 /// How far ahead of a dense walk the file is read (what it maps counts in the resident set,
 /// which a lookup keeps under 256 MB).
 const LOOKUP_AHEAD: usize = 64 << 20;
@@ -648,14 +651,13 @@ impl PageSet {
     }
 }
 
-/// One thread's view of a [`PageSet`]; repeats of the page it touched last cost nothing, and
-/// the bits of a 64-page word are gathered before they are set in the shared set. A walk moves
+/// One thread's view of a [`PageSet`]: the bits of a 64-page word are gathered before they
+/// are set in the shared set. A walk moves
 /// forward through two places at once (an index's prefix table and its records), so two words
 /// are gathered at a time: that is one shared write per 64 pages of each, not one per page.
 /// The bits reach the set when a word is replaced and when the counter is dropped.
 pub(crate) struct PageCounter<'a> {
     set: Option<&'a PageSet>,
-    last: usize,
     /// The two 64-page words being gathered (`usize::MAX`: none) and their bits; the one
     /// touched last comes first.
     words: [(usize, u64); 2],
@@ -676,7 +678,6 @@ impl<'a> PageCounter<'a> {
     pub(crate) fn none() -> Self {
         PageCounter {
             set: None,
-            last: usize::MAX,
             words: [(usize::MAX, 0); 2],
             lowest: usize::MAX,
             highest: 0,
@@ -687,19 +688,16 @@ impl<'a> PageCounter<'a> {
         self.lowest = self.lowest.min(off);
         self.highest = self.highest.max(off);
         let p = off / PAGE;
-        if p != self.last {
-            self.last = p;
-            let (w, bit) = (p / 64, 1u64 << (p % 64));
-            if self.words[0].0 == w {
-                self.words[0].1 |= bit;
-            } else if self.words[1].0 == w {
-                self.words[1].1 |= bit;
-                self.words.swap(0, 1);
-            } else {
-                self.flush(1);
-                self.words[1] = self.words[0];
-                self.words[0] = (w, bit);
-            }
+        let (w, bit) = (p / 64, 1u64 << (p % 64));
+        if self.words[0].0 == w {
+            self.words[0].1 |= bit;
+        } else if self.words[1].0 == w {
+            self.words[1].1 |= bit;
+            self.words.swap(0, 1);
+        } else {
+            self.flush(1);
+            self.words[1] = self.words[0];
+            self.words[0] = (w, bit);
         }
     }
     /// Sets the bits of word `i` in the shared set.

@@ -4,7 +4,7 @@
 use std::cmp::Ordering as Cmp;
 use std::path::{Path, PathBuf};
 
-use super::{key64, mtime_date, parse_line, release, Mode, PageCounter, PageSet, Walk};
+use super::{key64, mtime_date, parse_line, release, Mode, PageCounter, PageSet, Walk, RELEASE};
 
 /// A sorted `HASH:COUNT` text file.
 pub(crate) struct TextCorpus {
@@ -18,8 +18,6 @@ pub(crate) struct TextCorpus {
 const SCAN: usize = 1024;
 /// First step (bytes) of the gallop away from the interpolation probe: a few lines.
 const GALLOP: usize = 256;
-/// The walk releases the pages behind it each time it has moved this many bytes.
-const RELEASE: usize = 4 << 20;
 
 impl TextCorpus {
     /// Maps the file and tells the mode from its first line.
@@ -69,8 +67,7 @@ impl Walk for TextCorpus {
         &self.map
     }
 
-    /// Where a key lies in the file, estimated from its value (the hashes are uniform; the
-    /// estimate only guides reading ahead).
+    /// Where a key lies in the file, estimated from its value (the hashes are uniform).
     fn offset_of(&self, k: &[u8; 20]) -> usize {
         ((u128::from(key64(k)) * self.map.len() as u128) >> 64) as usize
     }
