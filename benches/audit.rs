@@ -93,6 +93,7 @@ fn main() {
         target_date: None,
         strict_reuse: false,
         salted_budget: kensa::recover::DEFAULT_SALTED_BUDGET,
+        salted_total: kensa::recover::DEFAULT_SALTED_TOTAL,
         lang: RemarkLang::Ja,
         today: "2026-11-24".into(),
     };

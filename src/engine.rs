@@ -7,7 +7,7 @@ use crate::input::{self, Format};
 use crate::manifest::{self, Manifest, SystemDef};
 use crate::model::evidence::*;
 use crate::model::{
-    Code, Finding, InputError, ManagedBy, PolicyFragment, PotEntry, RawAccount, Scheme, Secret,
+    Code, Finding, InputError, ManagedBy, PolicyFragment, PotFile, RawAccount, Scheme, Secret,
     Severity, SystemKind,
 };
 use crate::recover::{self, wordlists::Wordlists, Method};
@@ -31,6 +31,8 @@ pub struct AuditOptions {
     pub target_date: Option<String>,
     pub strict_reuse: bool,
     pub salted_budget: u64,
+    /// Salted work for the whole audit, in NT-hash units.
+    pub salted_total: u64,
     pub lang: RemarkLang,
     /// Today's date (`YYYY-MM-DD`), the default 確認日.
     pub today: String,
@@ -78,127 +80,19 @@ pub fn audit(
     breach: Option<&dyn BreachSource>,
     progress: Progress<'_>,
 ) -> Result<Evidence, AuditError> {
-    let (m, specs) = plan(opts)?;
-    let checked_on = opts
-        .check_date
-        .clone()
-        .or(m.checked_on.clone())
-        .unwrap_or_else(|| opts.today.clone());
-    let checked = manifest::parse_date(&checked_on).map_err(AuditError::Usage)?;
-    let target_date = match opts.target_date.clone().or(m.target_date.clone()) {
-        Some(t) => {
-            manifest::parse_date(&t).map_err(AuditError::Usage)?;
-            t
-        }
-        None => manifest::fiscal_year_end(checked).to_string(),
-    };
-    let context_words: Vec<String> = m
-        .context_words
-        .iter()
-        .map(|w| w.trim().to_lowercase())
-        .filter(|w| !w.is_empty())
-        .collect();
-
-    let mut lists = if opts.default_wordlists {
-        Wordlists::builtin()
-    } else {
-        Wordlists::empty()
-    };
-    for w in &opts.wordlists {
-        lists.add_file(w).map_err(AuditError::Usage)?;
-    }
-
-    // Systems, in manifest order then by id.
-    let mut systems: BTreeMap<String, System> = BTreeMap::new();
-    for d in &m.systems {
-        systems.insert(
-            d.id.clone(),
-            System {
-                def: d.clone(),
-                policies: Vec::new(),
-            },
-        );
-    }
-
-    // Read every input.
-    let mut errors: Vec<InputError> = Vec::new();
-    let mut inputs: Vec<InputSummary> = Vec::new();
-    let mut accounts: Vec<Acc> = Vec::new();
-    let mut pots: Vec<PotEntry> = Vec::new();
-    for spec in &specs {
-        let (summary, parsed) = read_input(spec, &mut errors);
-        if let Some(p) = parsed {
-            pots.extend(p.pot);
-            if let Some(mut frag) = p.policy {
-                match &spec.system {
-                    Some(s) => {
-                        frag.source = spec.display.clone();
-                        ensure_system(&mut systems, s).policies.push(frag)
-                    }
-                    None => errors.push(InputError {
-                        source: spec.display.clone(),
-                        message: "a policy file must belong to a system (list it under [[system]] inputs)".into(),
-                    }),
-                }
-            }
-            let mut seen_systems = BTreeSet::new();
-            for raw in p.accounts {
-                let system = match raw
-                    .system
-                    .clone()
-                    .filter(|s| !s.is_empty())
-                    .or(spec.system.clone())
-                {
-                    Some(s) => s,
-                    None => {
-                        errors.push(InputError {
-                            source: raw.source.clone(),
-                            message: "the record names no system and the file belongs to no system"
-                                .into(),
-                        });
-                        continue;
-                    }
-                };
-                ensure_system(&mut systems, &system);
-                seen_systems.insert(system.clone());
-                let user = raw
-                    .name
-                    .rsplit('\\')
-                    .next()
-                    .unwrap_or(&raw.name)
-                    .to_string();
-                accounts.push(Acc { system, raw, user });
-            }
-            let mut s = summary;
-            if let Some(sys) = &spec.system {
-                seen_systems.insert(sys.clone());
-            }
-            s.systems = seen_systems.into_iter().collect();
-            inputs.push(s);
-        } else {
-            inputs.push(summary);
-        }
-    }
-    for p in &opts.potfiles {
-        let spec = InputSpec {
-            path: p.clone(),
-            display: p.display().to_string(),
-            forced: Some(Format::Potfile),
-            system: None,
-        };
-        let (summary, parsed) = read_input(&spec, &mut errors);
-        if let Some(parsed) = parsed {
-            pots.extend(parsed.pot);
-        }
-        inputs.push(summary);
-    }
-    accounts.sort_by(|a, b| {
-        (&a.system, &a.raw.name, source_key(&a.raw.source)).cmp(&(
-            &b.system,
-            &b.raw.name,
-            source_key(&b.raw.source),
-        ))
-    });
+    let Read {
+        m,
+        checked_on,
+        target_date,
+        context_words,
+        lists,
+        mut systems,
+        mut errors,
+        inputs,
+        accounts,
+        pots,
+    } = read_all(opts)?;
+    let _ = &mut systems;
 
     // Effective policies.
     let effective: BTreeMap<String, policy::Effective> = systems
@@ -212,39 +106,8 @@ pub fn audit(
         .collect();
 
     // Recovery.
-    let targets: Vec<Option<recover::Target>> = accounts
-        .iter()
-        .map(|a| {
-            if a.raw.skip.is_some() {
-                return None;
-            }
-            a.raw.hash.as_ref().map(|h| recover::Target {
-                scheme: h.scheme,
-                hash: h.text.clone(),
-                account: a.user.clone(),
-            })
-        })
-        .collect();
-    let mut known: Vec<Option<(Secret, Method)>> = accounts
-        .iter()
-        .map(|a| {
-            if a.raw.skip.is_some() {
-                return None;
-            }
-            a.raw.plaintext.clone().map(|p| (p, Method::Given))
-        })
-        .collect();
-    let stats = recover::recover(
-        &targets,
-        &mut known,
-        &pots,
-        &lists,
-        &recover::Options {
-            context_words: context_words.clone(),
-            salted_budget: opts.salted_budget,
-        },
-        progress,
-    );
+    let (known, salted_work, stats) =
+        recover_stage(&accounts, &pots, &lists, &context_words, opts, progress);
 
     // Breach lookups: SHA-1 of every known plaintext, and the NT hash itself (mode=ntlm) for every
     // NT account, so an account is found when either form is in the corpus.
@@ -363,6 +226,7 @@ pub fn audit(
             findings: Vec::new(),
             breach: breach_of[i].clone(),
             reuse_group: None,
+            salted: salted_work[i],
         };
         if a.raw.skip.is_some() {
             evid.push(e);
@@ -668,12 +532,164 @@ pub fn audit(
             salted_hashes: stats.salted_hashes,
             salted_budget: opts.salted_budget,
             salted_verifications: stats.salted_verifications,
+            salted_total: opts.salted_total,
+            salted_units: stats.salted_units,
             cross_verifications: stats.cross_verifications,
             potfile_lines_matched: stats.potfile_lines_matched,
             potfile_lines_rejected: stats.potfile_lines_rejected,
         },
         breach_check,
         run: None,
+    })
+}
+
+/// The read stage's result: the manifest, the dates, every input read.
+struct Read {
+    m: Manifest,
+    checked_on: String,
+    target_date: String,
+    context_words: Vec<String>,
+    lists: Wordlists,
+    systems: BTreeMap<String, System>,
+    errors: Vec<InputError>,
+    inputs: Vec<InputSummary>,
+    accounts: Vec<Acc>,
+    pots: Vec<PotFile>,
+}
+
+/// Plan the inputs and read every one (each file once).
+fn read_all(opts: &AuditOptions) -> Result<Read, AuditError> {
+    let (m, specs) = plan(opts)?;
+    let checked_on = opts
+        .check_date
+        .clone()
+        .or(m.checked_on.clone())
+        .unwrap_or_else(|| opts.today.clone());
+    let checked = manifest::parse_date(&checked_on).map_err(AuditError::Usage)?;
+    let target_date = match opts.target_date.clone().or(m.target_date.clone()) {
+        Some(t) => {
+            manifest::parse_date(&t).map_err(AuditError::Usage)?;
+            t
+        }
+        None => manifest::fiscal_year_end(checked).to_string(),
+    };
+    let context_words: Vec<String> = m
+        .context_words
+        .iter()
+        .map(|w| w.trim().to_lowercase())
+        .filter(|w| !w.is_empty())
+        .collect();
+
+    let mut lists = if opts.default_wordlists {
+        Wordlists::builtin()
+    } else {
+        Wordlists::empty()
+    };
+    for w in &opts.wordlists {
+        lists.add_file(w).map_err(AuditError::Usage)?;
+    }
+
+    // Systems, in manifest order then by id.
+    let mut systems: BTreeMap<String, System> = BTreeMap::new();
+    for d in &m.systems {
+        systems.insert(
+            d.id.clone(),
+            System {
+                def: d.clone(),
+                policies: Vec::new(),
+            },
+        );
+    }
+
+    // Read every input.
+    let mut errors: Vec<InputError> = Vec::new();
+    let mut inputs: Vec<InputSummary> = Vec::new();
+    let mut accounts: Vec<Acc> = Vec::new();
+    let mut pots: Vec<PotFile> = Vec::new();
+    for spec in &specs {
+        let (summary, parsed, pot) = read_input(spec, &mut errors);
+        pots.extend(pot);
+        if let Some(p) = parsed {
+            if let Some(mut frag) = p.policy {
+                match &spec.system {
+                    Some(s) => {
+                        frag.source = spec.display.clone();
+                        ensure_system(&mut systems, s).policies.push(frag)
+                    }
+                    None => errors.push(InputError {
+                        source: spec.display.clone(),
+                        message: "a policy file must belong to a system (list it under [[system]] inputs)".into(),
+                    }),
+                }
+            }
+            let mut seen_systems = BTreeSet::new();
+            for raw in p.accounts {
+                let system = match raw
+                    .system
+                    .clone()
+                    .filter(|s| !s.is_empty())
+                    .or(spec.system.clone())
+                {
+                    Some(s) => s,
+                    None => {
+                        errors.push(InputError {
+                            source: raw.source.clone(),
+                            message: "the record names no system and the file belongs to no system"
+                                .into(),
+                        });
+                        continue;
+                    }
+                };
+                ensure_system(&mut systems, &system);
+                seen_systems.insert(system.clone());
+                let user = raw
+                    .name
+                    .rsplit('\\')
+                    .next()
+                    .unwrap_or(&raw.name)
+                    .to_string();
+                accounts.push(Acc { system, raw, user });
+            }
+            let mut s = summary;
+            if let Some(sys) = &spec.system {
+                seen_systems.insert(sys.clone());
+            }
+            s.systems = seen_systems.into_iter().collect();
+            inputs.push(s);
+        } else {
+            inputs.push(summary);
+        }
+    }
+    for p in &opts.potfiles {
+        let spec = InputSpec {
+            path: p.clone(),
+            display: p.display().to_string(),
+            forced: Some(Format::Potfile),
+            system: None,
+        };
+        let (summary, _, pot) = read_input(&spec, &mut errors);
+        pots.extend(pot);
+        inputs.push(summary);
+    }
+    accounts.sort_by(|a, b| {
+        (&a.system, &a.raw.name, source_key(&a.raw.source)).cmp(&(
+            &b.system,
+            &b.raw.name,
+            source_key(&b.raw.source),
+        ))
+    });
+
+    Ok(Read {
+        m,
+        checked_on,
+        target_date,
+        context_words,
+        lists,
+        systems,
+        errors,
+        inputs,
+        accounts,
+        pots,
     })
 }
 
@@ -794,7 +810,11 @@ fn ensure_system<'a>(systems: &'a mut BTreeMap<String, System>, id: &str) -> &'a
 fn read_input(
     spec: &InputSpec,
     errors: &mut Vec<InputError>,
-) -> (InputSummary, Option<crate::model::ParsedInput>) {
+) -> (
+    InputSummary,
+    Option<crate::model::ParsedInput>,
+    Option<PotFile>,
+) {
     let mut summary = InputSummary {
         path: spec.display.clone(),
         format: spec.forced.map_or("unknown", |f| f.as_str()).into(),
@@ -812,7 +832,7 @@ fn read_input(
                 message: format!("cannot read: {}", io_reason(&e)),
             });
             summary.errors = 1;
-            return (summary, None);
+            return (summary, None, None);
         }
     };
     summary.size = bytes.len() as u64;
@@ -825,7 +845,7 @@ fn read_input(
                 message: e,
             });
             summary.errors = 1;
-            return (summary, None);
+            return (summary, None, None);
         }
     };
     let name = spec
@@ -842,14 +862,105 @@ fn read_input(
             ),
         });
         summary.errors = 1;
-        return (summary, None);
+        return (summary, None, None);
     };
     summary.format = format.as_str().into();
     let parsed = input::parse(format, &text, &spec.display);
     summary.records = parsed.records;
     summary.errors = parsed.errors.len();
     errors.extend(parsed.errors.iter().cloned());
-    (summary, Some(parsed))
+    // A pot file is kept whole and walked by recovery (no value per line).
+    let pot = (format == Format::Potfile).then(|| PotFile {
+        label: spec.display.clone(),
+        text: Secret::new(text),
+    });
+    (summary, Some(parsed), pot)
+}
+
+/// What recovery established per account: the plaintext and how, and the salted work spent.
+type Known = Vec<Option<(Secret, Method)>>;
+
+/// The recovery stage: one target per credential (history entries and disabled accounts take
+/// part in the joins; machine accounts and service secrets do not), one outcome per target.
+fn recover_stage(
+    accounts: &[Acc],
+    pots: &[PotFile],
+    lists: &Wordlists,
+    context_words: &[String],
+    opts: &AuditOptions,
+    progress: Progress<'_>,
+) -> (Known, Vec<Option<recover::SaltedWork>>, recover::Stats) {
+    use crate::model::SkipReason;
+    let targets: Vec<recover::Target> = accounts
+        .iter()
+        .enumerate()
+        .filter(|(_, a)| {
+            matches!(
+                a.raw.skip,
+                None | Some(SkipReason::History) | Some(SkipReason::Disabled)
+            )
+        })
+        .filter(|(_, a)| a.raw.hash.is_some() || a.raw.plaintext.is_some())
+        .map(|(i, a)| recover::Target {
+            id: i,
+            account: a.raw.name.clone(),
+            hash: a.raw.hash.clone(),
+            lm: a.raw.lm.clone(),
+            given: a.raw.plaintext.clone(),
+            salted_work: a.raw.skip.is_none(),
+        })
+        .collect();
+    let (outcomes, stats) = recover::recover(
+        &targets,
+        pots,
+        lists,
+        &recover::Options {
+            context_words: context_words.to_vec(),
+            salted_budget: opts.salted_budget,
+            salted_total: opts.salted_total,
+        },
+        progress,
+    );
+    let mut known: Known = vec![None; accounts.len()];
+    let mut salted = vec![None; accounts.len()];
+    for o in outcomes {
+        known[o.id] = o.found.map(|f| (f.plain, f.method));
+        salted[o.id] = o.salted;
+    }
+    (known, salted, stats)
+}
+
+/// The hashes of an audit that nothing recovered (for `kensa export hashcat`): current accounts'
+/// and history entries' hashes, and the LM hashes of accounts whose NT plaintext is unknown.
+/// Each distinct hash once, in a fixed order.
+pub fn unverified_hashes(
+    opts: &AuditOptions,
+    progress: Progress<'_>,
+) -> Result<Vec<crate::model::HashValue>, AuditError> {
+    let r = read_all(opts)?;
+    let (known, _, _) = recover_stage(
+        &r.accounts,
+        &r.pots,
+        &r.lists,
+        &r.context_words,
+        opts,
+        progress,
+    );
+    let mut out: BTreeMap<(Scheme, String), crate::model::HashValue> = BTreeMap::new();
+    for (a, k) in r.accounts.iter().zip(&known) {
+        use crate::model::SkipReason;
+        if k.is_some() || !matches!(a.raw.skip, None | Some(SkipReason::History)) {
+            continue;
+        }
+        for h in a.raw.hash.iter().chain(&a.raw.lm) {
+            if h.scheme == Scheme::Plaintext {
+                continue;
+            }
+            out.entry((h.scheme, h.text.expose().to_string()))
+                .or_insert_with(|| h.clone());
+        }
+    }
+    Ok(out.into_values().collect())
 }
 
 fn io_reason(e: &std::io::Error) -> String {

@@ -218,6 +218,10 @@ pub struct AuditArgs {
     /// Work allowed per salted hash, in units of one NT hash (bcrypt/sha-crypt/yescrypt cost scales it).
     #[arg(long, value_name = "UNITS", default_value_t = crate::recover::DEFAULT_SALTED_BUDGET)]
     pub salted_budget: u64,
+    /// Salted work for the whole audit, in units of one NT hash: spent on the likeliest candidates
+    /// of every salted hash first (plaintexts already known, then names and common passwords).
+    #[arg(long, value_name = "UNITS", default_value_t = crate::recover::DEFAULT_SALTED_TOTAL)]
+    pub salted_total: u64,
     /// Print nothing but errors.
     #[arg(long, short = 'q')]
     pub quiet: bool,

@@ -249,6 +249,7 @@ fn audit(a: AuditArgs) -> Result<Outcome, String> {
         target_date: a.target_date.clone(),
         strict_reuse: a.strict_reuse,
         salted_budget: a.salted_budget,
+        salted_total: a.salted_total,
         lang: if lang == Lang::En {
             RemarkLang::En
         } else {

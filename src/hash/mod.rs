@@ -3,6 +3,7 @@
 mod argon2;
 mod bcrypt;
 mod ldap;
+pub mod md4x;
 mod md5crypt;
 mod nt;
 mod pbkdf2;
@@ -124,6 +125,11 @@ pub fn digest(scheme: Scheme, plain: &str) -> Option<Vec<u8>> {
 /// the OEM code-page conversion Windows applies is not modelled).
 pub fn lm(plain: &str) -> Option<[u8; 16]> {
     nt::lm(plain)
+}
+
+/// One half of an LM hash from at most 7 bytes already upper-cased (ASCII).
+pub fn lm_half(upper: &[u8]) -> [u8; 8] {
+    nt::lm_half(upper)
 }
 
 /// Relative cost of one verification against `hash` (1 = one NT hash), from its parameters.

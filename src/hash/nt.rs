@@ -23,14 +23,22 @@ pub fn lm(plain: &str) -> Option<[u8; 16]> {
     let mut pw = [0u8; 14];
     pw[..upper.len()].copy_from_slice(upper.as_bytes());
     let mut out = [0u8; 16];
-    for (half, chunk) in pw.chunks(7).enumerate() {
-        let key = des_key(chunk);
-        let cipher = Des::new(&key.into());
-        let mut block = (*b"KGS!@#$%").into();
-        cipher.encrypt_block(&mut block);
-        out[half * 8..half * 8 + 8].copy_from_slice(&block);
-    }
+    out[..8].copy_from_slice(&lm_half(&pw[..7]));
+    out[8..].copy_from_slice(&lm_half(&pw[7..]));
     Some(out)
+}
+
+/// One half of an LM hash: DES of the constant under a key made of 7 upper-case bytes
+/// (shorter input is padded with zeros, as LM pads the password to 14).
+pub fn lm_half(upper: &[u8]) -> [u8; 8] {
+    let mut seven = [0u8; 7];
+    let n = upper.len().min(7);
+    seven[..n].copy_from_slice(&upper[..n]);
+    let key = des_key(&seven);
+    let cipher = Des::new(&key.into());
+    let mut block = (*b"KGS!@#$%").into();
+    cipher.encrypt_block(&mut block);
+    block.into()
 }
 
 /// Decode a 32-hex-digit NT/LM hash (any case) to its 16 bytes.

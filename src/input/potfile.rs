@@ -1,27 +1,82 @@
 //! hashcat and john pot files (`hash:plain`): plaintexts already recovered by a cracking run.
+//!
+//! A pot file can hold millions of lines, so nothing is kept per line: [`parse`] only checks the
+//! lines (records and `file:line` errors) and recovery walks the text again with [`lines`].
 
-use super::{error, numbered_lines, source};
-use crate::model::{ParsedInput, PotEntry, Scheme, Secret};
+use super::{error, numbered_lines};
+use crate::model::{ParsedInput, Scheme};
 
-/// Parse a pot file. Lines whose hash kensa does not know (other hash types) are skipped silently.
+/// What a pot line's hash says, as far as recovery needs it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PotHash<'a> {
+    /// 32 hex digits, no tag: an NT hash (or a whole LM or raw MD5 hash; the plaintext is joined
+    /// under every unsalted scheme of the audit whatever the pot says).
+    Hex32([u8; 16]),
+    /// john's `$LM$` with 32 hex digits: a whole LM hash.
+    Lm([u8; 16]),
+    /// 16 hex digits (hashcat `-m 3000`, john `$LM$`): one half of an LM hash.
+    LmHalf([u8; 8]),
+    /// A salted hash kensa verifies, as kensa stores it (`{CRYPT}` stripped).
+    Salted(Scheme, &'a str),
+    /// A hash kensa does not know: only the plaintext is of use (as a candidate).
+    Other,
+}
+
+/// One pot line: its hash and its plaintext as written (`$HEX[...]` not yet decoded).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PotLine<'a> {
+    pub hash: PotHash<'a>,
+    pub plain: &'a str,
+}
+
+/// Check a pot file: count its records and report malformed lines. Lines of hash types kensa
+/// does not know are records too (their plaintexts are still candidates).
 pub fn parse(text: &str, label: &str) -> ParsedInput {
     let mut out = ParsedInput::default();
-    for (no, line) in numbered_lines(text) {
-        if line.is_empty() || line.starts_with('#') {
-            continue;
-        }
+    let mut buf = Vec::new();
+    for (no, line) in lines(text) {
         out.records += 1;
-        match parse_line(line) {
-            Ok(Some((hash, plain))) => out.pot.push(PotEntry {
-                hash: Secret::new(hash),
-                plain: Secret::new(plain),
-                source: source(label, no),
-            }),
-            Ok(None) => {}
+        match line.and_then(|l| plain_bytes(l.plain, &mut buf)) {
+            Ok(()) => {}
             Err(msg) => out.errors.push(error(label, no, msg)),
         }
     }
+    zeroize::Zeroize::zeroize(&mut buf);
     out
+}
+
+/// The data lines of a pot file with their 1-based numbers (blank and `#` lines left out).
+pub fn lines(text: &str) -> impl Iterator<Item = (usize, Result<PotLine<'_>, &'static str>)> {
+    numbered_lines(text)
+        .filter(|(_, l)| !(l.is_empty() || l.starts_with('#')))
+        .map(|(no, l)| (no, parse_line(l)))
+}
+
+/// The plaintext's bytes: `$HEX[...]` decoded (the bytes need not be UTF-8: hashcat writes any
+/// plaintext with bytes outside printable ASCII that way), anything else as written. A lower-case
+/// `$hex[...]` is a literal password, not an encoding.
+pub fn plain_bytes(plain: &str, out: &mut Vec<u8>) -> Result<(), &'static str> {
+    out.clear();
+    let Some(hex) = plain
+        .strip_prefix("$HEX[")
+        .and_then(|r| r.strip_suffix(']'))
+    else {
+        out.extend_from_slice(plain.as_bytes());
+        return Ok(());
+    };
+    if hex.len() % 2 != 0 {
+        return Err("invalid hex digits in $HEX[] plaintext");
+    }
+    for pair in hex.as_bytes().chunks_exact(2) {
+        match (hex_val(pair[0]), hex_val(pair[1])) {
+            (Some(h), Some(l)) => out.push(h << 4 | l),
+            _ => {
+                out.clear();
+                return Err("invalid hex digits in $HEX[] plaintext");
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Content looks like a pot file: most lines start with a known hash followed by `:`.
@@ -29,61 +84,67 @@ pub fn sniff(text: &str) -> bool {
     super::mostly(
         text,
         |l| l.is_empty() || l.starts_with('#'),
-        |l| split(l).is_some() || l.starts_with("$dynamic_"),
+        |l| {
+            matches!(
+                parse_line(l),
+                Ok(PotLine {
+                    hash: PotHash::Hex32(_)
+                        | PotHash::Lm(_)
+                        | PotHash::LmHalf(_)
+                        | PotHash::Salted(..),
+                    ..
+                })
+            ) || l.starts_with("$dynamic_")
+        },
     )
 }
 
-/// `Ok(Some((hash, plain)))`, `Ok(None)` for a hash type kensa does not use, or an error.
-fn parse_line(line: &str) -> Result<Option<(String, String)>, String> {
-    if !line.contains(':') {
-        return Err("malformed pot line: no ':' between hash and plaintext".into());
-    }
-    if line.starts_with("$dynamic_") {
-        return Ok(None);
-    }
-    let Some((hash, plain)) = split(line) else {
-        return Ok(None);
+fn parse_line(line: &str) -> Result<PotLine<'_>, &'static str> {
+    let Some((left, plain)) = line.split_once(':') else {
+        return Err("malformed pot line: no ':' between hash and plaintext");
     };
-    let plain = decode_plain(plain)?;
-    Ok(Some((hash, plain)))
+    // Salted crypt hashes contain no ':', so the first one ends the hash and the plaintext keeps
+    // any ':' of its own.
+    let hash = if let Some(hex) = left.strip_prefix("$NT$") {
+        hex16(hex).map_or(PotHash::Other, PotHash::Hex32)
+    } else if let Some(hex) = left.strip_prefix("$LM$") {
+        match (hex16(hex), hex8(hex)) {
+            (Some(d), _) => PotHash::Lm(d),
+            (_, Some(h)) => PotHash::LmHalf(h),
+            _ => PotHash::Other,
+        }
+    } else if let Some(d) = hex16(left) {
+        PotHash::Hex32(d)
+    } else if let Some(h) = hex8(left) {
+        PotHash::LmHalf(h)
+    } else {
+        let inner = crate::hash::strip_ldap_crypt(left);
+        match crate::hash::identify(inner) {
+            Some(s) if !s.is_unsalted() => PotHash::Salted(s, inner),
+            Some(Scheme::Sha1) => PotHash::Salted(Scheme::Sha1, inner),
+            _ => PotHash::Other,
+        }
+    };
+    Ok(PotLine { hash, plain })
 }
 
-/// Split at the first `:` whose left side is a recognised hash (none of the hashes kensa knows
-/// contains `:`, so the plaintext keeps any `:` of its own). Returns the normalised hash text.
-fn split(line: &str) -> Option<(String, &str)> {
-    let (left, plain) = line.split_once(':')?;
-    if let Some(hex) = left.strip_prefix("$NT$") {
-        return is_hex(hex, 32).then(|| (hex.to_ascii_lowercase(), plain));
+fn hex_val(b: u8) -> Option<u8> {
+    match b {
+        b'0'..=b'9' => Some(b - b'0'),
+        b'a'..=b'f' => Some(b - b'a' + 10),
+        b'A'..=b'F' => Some(b - b'A' + 10),
+        _ => None,
     }
-    if let Some(hex) = left.strip_prefix("$LM$") {
-        // john stores LM as two 8-character halves (16 hex digits each); hashcat the same.
-        return (is_hex(hex, 16) || is_hex(hex, 32)).then(|| (hex.to_ascii_lowercase(), plain));
-    }
-    let inner = crate::hash::strip_ldap_crypt(left);
-    let scheme = crate::hash::identify(inner)?;
-    // `{CRYPT}` is stripped as for LDIF accounts, so pot and account hashes compare equal.
-    let hash = match scheme {
-        Scheme::Nt | Scheme::Lm => inner.to_ascii_lowercase(),
-        _ => inner.to_string(),
-    };
-    Some((hash, plain))
 }
 
-/// `$HEX[4142]` => `AB`; anything else is the plaintext as written.
-fn decode_plain(plain: &str) -> Result<String, String> {
-    let Some(hex) = plain
-        .strip_prefix("$HEX[")
-        .and_then(|r| r.strip_suffix(']'))
-    else {
-        return Ok(plain.to_string());
-    };
-    let bytes =
-        hex::decode(hex).map_err(|_| "invalid hex digits in $HEX[] plaintext".to_string())?;
-    String::from_utf8(bytes).map_err(|_| "non-UTF-8 plaintext in $HEX[]".to_string())
+fn hex16(s: &str) -> Option<[u8; 16]> {
+    let mut out = [0u8; 16];
+    (s.len() == 32 && hex::decode_to_slice(s, &mut out).is_ok()).then_some(out)
 }
 
-fn is_hex(s: &str, len: usize) -> bool {
-    s.len() == len && s.bytes().all(|b| b.is_ascii_hexdigit())
+fn hex8(s: &str) -> Option<[u8; 8]> {
+    let mut out = [0u8; 8];
+    (s.len() == 16 && hex::decode_to_slice(s, &mut out).is_ok()).then_some(out)
 }
 
 #[cfg(test)]
@@ -99,50 +160,55 @@ mod tests {
         $dynamic_0$abc:x\r\n\
         {CRYPT}$5$s$h:crypt\r\n\
         5f4dcc3b5aa765d61d8327deb882cf99:salt:plain\r\n\
-        $1$salt$abc:$HEX[ff00]\r\n\
+        $1$salt$abc:$HEX[f6ff]\r\n\
         $1$salt$abc:$HEX[zz]\r\n\
         nocolon\r\n\
-        31d6cfe0d16ae931b73c59d7e0c089c0:\r\n";
+        31d6cfe0d16ae931b73c59d7e0c089c0:\r\n\
+        e52cac67419a9a22:PASSWOR\r\n\
+        # comment\r\n\
+        $1$salt$abc:$hex[41]\r\n";
+
+    fn plain_of(l: &PotLine<'_>) -> Vec<u8> {
+        let mut b = Vec::new();
+        plain_bytes(l.plain, &mut b).unwrap();
+        b
+    }
 
     #[test]
-    fn parses_hashcat_and_john_lines() {
-        let p = parse(SAMPLE, "cracked.pot");
-        let got: Vec<(&str, &str, &str)> = p
-            .pot
-            .iter()
-            .map(|e| (e.hash.expose(), e.plain.expose(), e.source.as_str()))
+    fn lines_give_hash_kind_and_plain_bytes() {
+        let got: Vec<(usize, PotLine<'_>)> = lines(SAMPLE)
+            .filter_map(|(n, l)| l.ok().map(|l| (n, l)))
             .collect();
+        let nos: Vec<usize> = got.iter().map(|g| g.0).collect();
+        assert_eq!(nos, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 14, 16]);
+        assert_eq!(got[0].1.hash, PotHash::Hex32(crate::hash::nt("password")));
+        assert!(matches!(got[1].1.hash, PotHash::Hex32(_)));
+        assert!(matches!(got[2].1.hash, PotHash::LmHalf(_)));
         assert_eq!(
-            got,
-            [
-                (
-                    "8846f7eaee8fb117ad06bdd830b7586c",
-                    "password",
-                    "cracked.pot:1"
-                ),
-                (
-                    "32ed87bdb5fdc5e9cba88547376818d4",
-                    "123456",
-                    "cracked.pot:2"
-                ),
-                ("e52cac67419a9a22", "PASSWOR", "cracked.pot:3"),
-                ("$6$salt$abcdef", "with:colons", "cracked.pot:4"),
-                (
-                    "{SSHA}AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
-                    "はい",
-                    "cracked.pot:5"
-                ),
-                ("$apr1$salt$abc", "pa:ss", "cracked.pot:6"),
-                ("$5$s$h", "crypt", "cracked.pot:8"),
-                (
-                    "5f4dcc3b5aa765d61d8327deb882cf99",
-                    "salt:plain",
-                    "cracked.pot:9"
-                ),
-                ("31d6cfe0d16ae931b73c59d7e0c089c0", "", "cracked.pot:13"),
-            ]
+            got[3].1.hash,
+            PotHash::Salted(Scheme::Sha512crypt, "$6$salt$abcdef")
         );
-        assert_eq!(p.records, 13);
+        assert_eq!(plain_of(&got[3].1), b"with:colons");
+        assert_eq!(plain_of(&got[4].1), "はい".as_bytes());
+        assert_eq!(plain_of(&got[5].1), b"pa:ss");
+        assert_eq!(got[6].1.hash, PotHash::Other);
+        assert_eq!(
+            got[7].1.hash,
+            PotHash::Salted(Scheme::Sha256crypt, "$5$s$h")
+        );
+        assert_eq!(plain_of(&got[8].1), b"salt:plain");
+        // Not UTF-8: still a plaintext (of bytes).
+        assert_eq!(plain_of(&got[9].1), [0xf6, 0xff]);
+        assert_eq!(plain_of(&got[11].1), b"");
+        assert!(matches!(got[12].1.hash, PotHash::LmHalf(_)));
+        // Lower-case $hex[] is a literal password.
+        assert_eq!(plain_of(&got[13].1), b"$hex[41]");
+    }
+
+    #[test]
+    fn parse_counts_records_and_reports_bad_lines() {
+        let p = parse(SAMPLE, "cracked.pot");
+        assert_eq!(p.records, 15);
         let errs: Vec<(&str, &str)> = p
             .errors
             .iter()
@@ -151,7 +217,6 @@ mod tests {
         assert_eq!(
             errs,
             [
-                ("cracked.pot:10", "non-UTF-8 plaintext in $HEX[]"),
                 ("cracked.pot:11", "invalid hex digits in $HEX[] plaintext"),
                 (
                     "cracked.pot:12",
@@ -159,6 +224,7 @@ mod tests {
                 ),
             ]
         );
+        assert!(p.accounts.is_empty());
     }
 
     #[test]

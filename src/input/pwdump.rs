@@ -186,6 +186,16 @@ fn is_kerberos_key_type(field: &str) -> bool {
     f.starts_with("aes") || f.starts_with("des-") || f.starts_with("rc4") || f.starts_with("0x")
 }
 
+/// secretsdump `-history`: `user_history3` → `("user", 3)`; `None` for a current account.
+pub fn split_history(name: &str) -> Option<(&str, u32)> {
+    let i = name.rfind("_history")?;
+    let digits = &name[i + "_history".len()..];
+    if digits.is_empty() || digits.len() > 4 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    Some((&name[..i], digits.parse().ok()?))
+}
+
 /// secretsdump `-history`: `user_history0`, `user_history12`.
 fn is_history(name: &str) -> bool {
     match name.rfind("_history") {

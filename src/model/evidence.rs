@@ -120,6 +120,20 @@ pub struct AccountEvidence {
     pub findings: Vec<Finding>,
     pub breach: Breach,
     pub reuse_group: Option<String>,
+    /// For a salted hash recovery worked on: how much was tried.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub salted: Option<SaltedWork>,
+}
+
+/// What was tried against one salted hash.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SaltedWork {
+    /// Verifications made.
+    pub tries: u64,
+    /// Cost of one verification, in NT-hash units.
+    pub cost: u64,
+    /// Every candidate of kensa's salted order was tried (the budget did not cut it short).
+    pub complete: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -181,6 +195,11 @@ pub struct Recovery {
     pub salted_hashes: usize,
     pub salted_budget: u64,
     pub salted_verifications: u64,
+    /// Salted work for the whole audit, and how much of it was spent (NT-hash units).
+    #[serde(default)]
+    pub salted_total: u64,
+    #[serde(default)]
+    pub salted_units: u64,
     pub cross_verifications: u64,
     pub potfile_lines_matched: usize,
     /// Pot-file lines whose plaintext did not verify against the hash (not trusted).

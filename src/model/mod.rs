@@ -133,13 +133,13 @@ pub struct RawAccount {
     pub max_age_days: Option<i64>,
 }
 
-/// A recovered plaintext from a hashcat/john pot file.
+/// A hashcat/john pot file kept whole (its decoded text is a secret: it holds plaintexts), walked
+/// line by line by recovery instead of being split into a value per line.
 #[derive(Debug, Clone)]
-pub struct PotEntry {
-    /// The hash as written in the pot (tag such as `$NT$` stripped), lower-case for hex hashes.
-    pub hash: Secret,
-    pub plain: Secret,
-    pub source: String,
+pub struct PotFile {
+    /// The file as named in `file:line` sources.
+    pub label: String,
+    pub text: Secret,
 }
 
 /// Character classes a policy can require.
@@ -177,7 +177,6 @@ pub struct ParsedInput {
     /// How many records (non-comment lines / entries) the file held.
     pub records: usize,
     pub accounts: Vec<RawAccount>,
-    pub pot: Vec<PotEntry>,
     pub policy: Option<PolicyFragment>,
     pub errors: Vec<InputError>,
 }

@@ -1,30 +1,39 @@
-//! Recovery of plaintexts (audit-sized, not a cracker): pot files, wordlists, per-account context,
-//! and the verification of every recovered plaintext against every other hash in the audit.
+//! Recovery of plaintexts (audit-sized, not a cracker): pot files, wordlists with rules, context
+//! words and account names, LM halves, and the verification of every known plaintext against
+//! every other hash of the audit.
 //!
-//! Unsalted schemes (NT, {SHA}) hash each candidate once and join on the digest. Salted schemes try
-//! candidates per hash in a fixed order until a cost budget is spent (`--salted-budget`, in units of
-//! one NT hash; see [`hash::cost`]), so the result does not depend on the machine's speed.
+//! The stage takes one [`Target`] per credential and gives back one [`Outcome`] per target. Its parts:
+//! - [`join`]: unsalted schemes (NT, LM, `{SHA}`) are joins — every distinct plaintext or candidate
+//!   is digested once per scheme present and looked up in one digest→targets map, never compared
+//!   pair by pair;
+//! - [`candidates`]: context words, account-name bases (each mangled once) and wordlists through
+//!   kensa's rules, hashed [`md4x::LANES`](crate::hash::md4x::LANES) at a time;
+//! - [`pot`]: pot files walked in place, each line verified before it is trusted;
+//! - [`lm`]: LM halves and whole LM hashes, and the NT plaintext by case toggling;
+//! - [`salted`]: salted hashes share one budget for the whole audit, spent in tiers ordered by
+//!   likelihood (plaintexts already known here first), so cheap and likely work is done first and
+//!   the result does not depend on the machine's speed.
 
+pub mod candidates;
+pub mod join;
+pub mod lm;
 pub mod mangle;
+pub mod pot;
+pub mod salted;
 pub mod wordlists;
 
 use crate::hash;
-use crate::model::{PotEntry, Scheme, Secret};
-use rayon::prelude::*;
-use std::collections::{HashMap, HashSet};
+use crate::hash::md4x::{self, Blocks, LANES, MAX_UNITS};
+use crate::model::{HashValue, PotFile, Scheme, Secret};
+use join::{DigestMap, Slot};
+use std::collections::HashMap;
 use wordlists::Wordlists;
 
-/// Default budget per salted hash, in NT-hash units (about one to two seconds of one core).
+/// Default budget per salted hash, in NT-hash units.
 pub const DEFAULT_SALTED_BUDGET: u64 = 20_000_000;
 
-/// Wordlist candidates per parallel work unit (unsalted schemes).
-const CHUNK: usize = 4096;
-
-/// How many of the first wordlist candidates get leet variants (unsalted schemes).
-const LEET_TOP: usize = 2_000;
-
-/// How many of the first wordlist candidates a salted hash tries before the full context rules.
-const SALTED_HEAD: usize = 300;
+/// Default budget for all salted hashes of an audit together, in NT-hash units.
+pub const DEFAULT_SALTED_TOTAL: u64 = 60_000_000;
 
 /// How a plaintext became known.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -33,12 +42,14 @@ pub enum Method {
     Given,
     /// The stored NT hash is the hash of the empty string.
     EmptyHash,
-    /// A pot-file line, re-verified against the hash.
+    /// A pot-file line, verified against the hash.
     Potfile,
     /// A wordlist candidate.
     Wordlist,
     /// A mangled context word or account name.
     Context,
+    /// The LM hash's plaintext, its letters' case found against the NT hash.
+    Lm,
     /// A plaintext recovered for another account, verified against this hash.
     Reuse,
 }
@@ -51,19 +62,46 @@ impl Method {
             Method::Potfile => "potfile",
             Method::Wordlist => "wordlist",
             Method::Context => "context",
+            Method::Lm => "lm",
             Method::Reuse => "reuse",
         }
     }
 }
 
-/// One hash to recover.
+/// One credential to recover.
 #[derive(Debug, Clone)]
 pub struct Target {
-    pub scheme: Scheme,
-    /// The whole stored hash (secret).
-    pub hash: Secret,
-    /// The account name (user part), a source of candidates.
+    /// The caller's id for this record (returned in [`Outcome::id`]).
+    pub id: usize,
+    /// The account name as read (`DOMAIN\user`, `user_history3` …): its base is a candidate source.
     pub account: String,
+    /// The stored hash, if any.
+    pub hash: Option<HashValue>,
+    /// A stored LM hash (pwdump), if any.
+    pub lm: Option<HashValue>,
+    /// A plaintext given in the input (inventory).
+    pub given: Option<Secret>,
+    /// Salted work is spent on this target (an account audited as a person's password); history
+    /// entries and disabled accounts take part in the joins only.
+    pub salted_work: bool,
+}
+
+/// A recovered plaintext.
+#[derive(Debug, Clone)]
+pub struct Found {
+    pub plain: Secret,
+    pub method: Method,
+}
+
+pub use crate::model::evidence::SaltedWork;
+
+/// The result for one target.
+#[derive(Debug, Clone)]
+pub struct Outcome {
+    pub id: usize,
+    pub found: Option<Found>,
+    /// For a salted hash: how much was tried (`None` for unsalted and given ones).
+    pub salted: Option<SaltedWork>,
 }
 
 /// Options for recovery.
@@ -72,6 +110,8 @@ pub struct Options {
     pub context_words: Vec<String>,
     /// Budget per salted hash in NT-hash units.
     pub salted_budget: u64,
+    /// Budget for all salted hashes together in NT-hash units.
+    pub salted_total: u64,
 }
 
 /// Counts for the evidence.
@@ -83,281 +123,447 @@ pub struct Stats {
     pub potfile_lines_matched: usize,
     pub potfile_lines_rejected: usize,
     pub cross_verifications: u64,
+    /// Salted work spent, in NT-hash units.
+    pub salted_units: u64,
 }
 
-/// Recover what can be recovered. `known[i]` may already hold a plaintext (given); on return it holds
-/// every plaintext found. `progress(done, total, phase)` reports long phases.
+/// Progress of long phases: `(phase, done, total)`.
+pub type Progress<'a> = &'a (dyn Fn(&str, usize, usize) + Sync);
+
+/// Recover what can be recovered: one [`Outcome`] per target, in target order.
 pub fn recover(
-    targets: &[Option<Target>],
-    known: &mut [Option<(Secret, Method)>],
-    pots: &[PotEntry],
+    targets: &[Target],
+    pots: &[PotFile],
     lists: &Wordlists,
     opts: &Options,
-    progress: &(dyn Fn(&str, usize, usize) + Sync),
-) -> Stats {
-    let mut stats = Stats::default();
-    // Digest index for unsalted targets.
-    let mut by_digest: HashMap<(Scheme, Vec<u8>), Vec<usize>> = HashMap::new();
-    for (i, t) in targets.iter().enumerate() {
-        if let Some(t) = t {
-            if let Some(d) = hash::stored_digest(t.scheme, t.hash.expose()) {
-                by_digest.entry((t.scheme, d)).or_default().push(i);
-            }
-        }
-    }
-    let unsalted_schemes: Vec<Scheme> = {
-        let mut s: Vec<Scheme> = by_digest.keys().map(|k| k.0).collect();
-        s.sort();
-        s.dedup();
-        s
+    progress: Progress<'_>,
+) -> (Vec<Outcome>, Stats) {
+    let idx = Index::new(targets);
+    let mut st = State {
+        found: vec![None; targets.len()],
+        salted: vec![None; targets.len()],
+        lm_known: vec![None; targets.len()],
+        stats: Stats::default(),
     };
-
-    // 1. Empty NT hashes.
+    // 1. Given plaintexts and empty NT hashes.
     for (i, t) in targets.iter().enumerate() {
-        if let (Some(t), None) = (t, &known[i]) {
-            if t.scheme == Scheme::Nt && hash::verify(Scheme::Nt, "", t.hash.expose()) {
-                known[i] = Some((Secret::new(""), Method::EmptyHash));
+        if let Some(p) = &t.given {
+            st.set(i, p.clone(), Method::Given);
+        } else if let Some(h) = t.hash.as_ref().filter(|h| h.scheme == Scheme::Nt) {
+            if hash::verify(Scheme::Nt, "", h.text.expose()) {
+                st.set(i, Secret::new(""), Method::EmptyHash);
             }
         }
     }
-
-    // 2. Pot files: match by digest (unsalted) or whole hash (salted), then re-verify.
-    let mut extra_plains: Vec<Secret> = Vec::new();
-    let mut by_text: HashMap<&str, Vec<usize>> = HashMap::new();
-    for (i, t) in targets.iter().enumerate() {
-        if let Some(t) = t {
-            by_text.entry(t.hash.expose()).or_default().push(i);
-        }
+    let mut hits = Hits::default();
+    // 2. Pot files.
+    let pot_stats = pot::walk(pots, &idx, targets, &mut hits, progress);
+    st.stats.potfile_lines_matched = pot_stats.matched;
+    st.stats.potfile_lines_rejected = pot_stats.rejected;
+    // 3. Candidates: context words, account names, wordlists.
+    if !idx.nt.is_empty() || !idx.sha1.is_empty() {
+        let plan = candidates::Plan::new(targets, &opts.context_words, lists);
+        st.stats.candidates_unsalted = candidates::run(&plan, &idx, &mut hits, progress);
     }
-    for p in pots {
-        extra_plains.push(p.plain.clone());
-        let Some(scheme) = hash::identify(p.hash.expose()) else {
-            continue;
-        };
-        let hits: Vec<usize> = match hash::stored_digest(scheme, p.hash.expose()) {
-            Some(d) => by_digest.get(&(scheme, d)).cloned().unwrap_or_default(),
-            None => by_text.get(p.hash.expose()).cloned().unwrap_or_default(),
-        };
-        if hits.is_empty() {
-            continue;
-        }
-        let t = targets[hits[0]].as_ref().expect("indexed target");
-        if hash::verify(t.scheme, p.plain.expose(), t.hash.expose()) {
-            stats.potfile_lines_matched += 1;
-            for i in hits {
-                if known[i].is_none() {
-                    known[i] = Some((p.plain.clone(), Method::Potfile));
-                }
-            }
-        } else {
-            stats.potfile_lines_rejected += 1;
-        }
-    }
-
-    // 3. Unsalted: every candidate hashed once per scheme, joined on the digest.
-    let mut context_cands: Vec<String> = Vec::new();
-    let mut seen = HashSet::new();
-    for w in opts.context_words.iter().filter(|w| !w.is_empty()) {
-        for c in mangle::full(w) {
-            if seen.insert(c.clone()) {
-                context_cands.push(c);
-            }
-        }
-    }
-    let mut account_words: Vec<&str> = targets
-        .iter()
-        .flatten()
-        .map(|t| t.account.as_str())
-        .filter(|a| a.chars().count() >= 3)
+    // 4. Resolve the joins (the smallest key wins, so threads do not decide), then LM.
+    st.apply(&idx, targets, hits);
+    lm::resolve_to_nt(targets, &mut st);
+    // 5. Every plaintext known here against every other hash: unsalted by join, salted within
+    // the budget, until nothing new is found.
+    salted::run(targets, &idx, pots, lists, opts, &mut st, progress);
+    let outcomes = st
+        .found
+        .into_iter()
+        .zip(st.salted)
+        .zip(targets)
+        .map(|((found, salted), t)| Outcome {
+            id: t.id,
+            found,
+            salted,
+        })
         .collect();
-    account_words.sort();
-    account_words.dedup();
-    if !unsalted_schemes.is_empty() {
-        // Candidates are generated per base word in parallel and joined at once, never all held
-        // in memory. Each carries an order key (tier, word, variant): the smallest key wins, so
-        // the recovered plaintext and its method do not depend on thread timing.
-        let light_words: Vec<&String> = lists
-            .candidates
-            .iter()
-            .filter(|w| w.chars().count() >= 4)
-            .collect();
-        let units: Vec<(u8, usize)> = (0..context_cands.len().min(1))
-            .map(|_| (0u8, 0usize))
-            .chain((0..account_words.len()).map(|i| (1, i)))
-            .chain((0..lists.candidates.len().div_ceil(CHUNK)).map(|i| (2, i)))
-            .chain((0..light_words.len()).map(|i| (3, i)))
-            .chain((0..lists.candidates.len().min(LEET_TOP)).map(|i| (4, i)))
-            .collect();
-        let total = units.len();
-        let done = std::sync::atomic::AtomicUsize::new(0);
-        let tried = std::sync::atomic::AtomicUsize::new(0);
-        progress("unsalted", 0, total);
-        type Hit = ((u8, usize, usize), usize, String);
-        let hits: Vec<Hit> = units
-            .par_iter()
-            .flat_map_iter(|&(tier, i)| {
-                let words: Vec<String> = match tier {
-                    0 => context_cands.clone(),
-                    1 => mangle::full(account_words[i]),
-                    2 => lists.candidates[i * CHUNK..((i + 1) * CHUNK).min(lists.candidates.len())]
-                        .to_vec(),
-                    3 => mangle::light(light_words[i]),
-                    _ => mangle::leet_variants(&lists.candidates[i].to_lowercase())
-                        .into_iter()
-                        .flat_map(|c| [mangle::capitalise(&c), c])
-                        .collect(),
-                };
-                tried.fetch_add(words.len(), std::sync::atomic::Ordering::Relaxed);
-                let mut out = Vec::new();
-                for (vi, c) in words.into_iter().enumerate() {
-                    for s in &unsalted_schemes {
-                        if let Some(d) = hash::digest(*s, &c) {
-                            if let Some(v) = by_digest.get(&(*s, d)) {
-                                out.extend(v.iter().map(|&t| ((tier, i, vi), t, c.clone())));
-                            }
-                        }
+    (outcomes, st.stats)
+}
+
+/// The account-name base candidates come from: lower-cased, without `DOMAIN\` and without a
+/// history suffix, so `Sato`, `sato_history3` and `KORO\sato` are mangled once.
+pub fn name_base(account: &str) -> String {
+    let user = account.rsplit('\\').next().unwrap_or(account);
+    let user = crate::input::pwdump::split_history(user).map_or(user, |(b, _)| b);
+    user.to_lowercase()
+}
+
+/// Where a candidate came from. Of several hits on one hash the smallest key wins, so the
+/// recorded plaintext and method do not depend on thread timing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub(crate) struct Key {
+    pub tier: Tier,
+    pub source: u32,
+    pub index: u32,
+}
+
+/// Candidate sources, most trusted first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub(crate) enum Tier {
+    Pot,
+    Context,
+    Name,
+    Wordlist,
+    Known,
+}
+
+impl Tier {
+    fn method(self) -> Method {
+        match self {
+            Tier::Pot => Method::Potfile,
+            Tier::Context | Tier::Name => Method::Context,
+            Tier::Wordlist => Method::Wordlist,
+            Tier::Known => Method::Reuse,
+        }
+    }
+}
+
+/// The digest maps of every unsalted scheme present in the audit.
+#[derive(Debug)]
+pub(crate) struct Index {
+    pub nt: DigestMap<16>,
+    pub sha1: DigestMap<20>,
+    pub lm: DigestMap<16>,
+    pub lm_first: DigestMap<8>,
+    pub lm_second: DigestMap<8>,
+}
+
+impl Index {
+    fn new(targets: &[Target]) -> Self {
+        let digest16 = |h: &HashValue| crate::hash::stored_digest(h.scheme, h.text.expose());
+        let mut nt = Vec::new();
+        let mut sha1 = Vec::new();
+        let mut lm = Vec::new();
+        for (i, t) in targets.iter().enumerate() {
+            let i = i as u32;
+            if let Some(h) = &t.hash {
+                match (h.scheme, digest16(h)) {
+                    (Scheme::Nt, Some(d)) => nt.push((to16(&d), i)),
+                    (Scheme::Lm, Some(d)) => lm.push((to16(&d), i)),
+                    (Scheme::Sha1, Some(d)) if d.len() == 20 => {
+                        let mut a = [0u8; 20];
+                        a.copy_from_slice(&d);
+                        sha1.push((a, i))
                     }
+                    _ => {}
                 }
-                let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
-                progress("unsalted", n, total);
-                out.into_iter()
-            })
-            .collect();
-        stats.candidates_unsalted = tried.into_inner();
-        let mut best: HashMap<usize, ((u8, usize, usize), String)> = HashMap::new();
-        for (key, t, c) in hits {
-            match best.get(&t) {
+            }
+            if let Some(d) = t.lm.as_ref().and_then(digest16) {
+                lm.push((to16(&d), i));
+            }
+        }
+        let half = |second: bool| {
+            DigestMap::new(lm.iter().map(|(d, i)| {
+                let mut h = [0u8; 8];
+                h.copy_from_slice(if second { &d[8..] } else { &d[..8] });
+                (h, *i)
+            }))
+        };
+        Index {
+            lm_first: half(false),
+            lm_second: half(true),
+            nt: DigestMap::new(nt),
+            sha1: DigestMap::new(sha1),
+            lm: DigestMap::new(lm),
+        }
+    }
+}
+
+fn to16(d: &[u8]) -> [u8; 16] {
+    let mut a = [0u8; 16];
+    a.copy_from_slice(&d[..16]);
+    a
+}
+
+/// Join hits gathered by the walks, resolved once.
+#[derive(Debug, Default)]
+pub(crate) struct Hits {
+    /// (scheme map, slot, key, plaintext) for NT and `{SHA}`.
+    pub unsalted: Vec<(JoinScheme, Slot, Key, Secret)>,
+    /// LM plaintexts (upper-case) of whole LM hashes: (target, key, plaintext).
+    pub lm: Vec<(u32, Key, Secret)>,
+    /// LM halves: (target, second half?, key, upper-case plaintext of the half).
+    pub lm_halves: Vec<(u32, bool, Key, Secret)>,
+    /// Salted hashes named by a pot line, verified: (target, key, plaintext).
+    pub salted: Vec<(u32, Key, Secret)>,
+}
+
+impl Hits {
+    fn extend(&mut self, other: Hits) {
+        self.unsalted.extend(other.unsalted);
+        self.lm.extend(other.lm);
+        self.lm_halves.extend(other.lm_halves);
+        self.salted.extend(other.salted);
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub(crate) enum JoinScheme {
+    Nt,
+    Sha1,
+}
+
+/// What recovery has established so far, per target (internal; the caller sees [`Outcome`]s).
+pub(crate) struct State {
+    pub found: Vec<Option<Found>>,
+    pub salted: Vec<Option<SaltedWork>>,
+    /// Upper-case LM plaintexts (whole, or both halves), per target.
+    pub lm_known: Vec<Option<Secret>>,
+    pub stats: Stats,
+}
+
+impl State {
+    pub fn set(&mut self, i: usize, plain: Secret, method: Method) -> bool {
+        if self.found[i].is_some() {
+            return false;
+        }
+        self.found[i] = Some(Found { plain, method });
+        true
+    }
+
+    /// Apply the hits of a join of known plaintexts (every one a reuse).
+    fn apply_known(&mut self, idx: &Index, targets: &[Target], hits: Hits) {
+        self.apply(idx, targets, hits);
+    }
+
+    /// Apply join hits: per slot (or target) the hit with the smallest key.
+    fn apply(&mut self, idx: &Index, targets: &[Target], hits: Hits) {
+        let mut best: HashMap<(JoinScheme, Slot), (Key, Secret)> = HashMap::new();
+        for (s, slot, key, plain) in hits.unsalted {
+            match best.get(&(s, slot)) {
                 Some((k, _)) if *k <= key => {}
                 _ => {
-                    best.insert(t, (key, c));
+                    best.insert((s, slot), (key, plain));
                 }
             }
         }
-        for (t, (key, c)) in best {
-            if known[t].is_none() {
-                let m = if key.0 <= 1 {
-                    Method::Context
+        let mut best: Vec<((JoinScheme, Slot), (Key, Secret))> = best.into_iter().collect();
+        best.sort_by_key(|a| a.0);
+        for ((s, slot), (key, plain)) in best {
+            let ts = match s {
+                JoinScheme::Nt => idx.nt.targets(slot),
+                JoinScheme::Sha1 => idx.sha1.targets(slot),
+            };
+            for &t in ts {
+                self.set(t as usize, plain.clone(), key.tier.method());
+            }
+        }
+        let mut salted = hits.salted;
+        salted.sort_by_key(|a| (a.0, a.1));
+        for (t, key, plain) in salted {
+            self.set(t as usize, plain, key.tier.method());
+        }
+        lm::gather(targets, hits.lm, hits.lm_halves, self);
+    }
+}
+
+/// A per-thread sink of candidates: NT digests are computed [`LANES`] at a time and probed in the
+/// maps of every unsalted scheme present; nothing is allocated per candidate, only per hit.
+pub(crate) struct Joiner<'a> {
+    idx: &'a Index,
+    blocks: Blocks,
+    n: usize,
+    keys: [Key; LANES],
+    lanes: Box<[LanePlain; LANES]>,
+    digests: [[u32; 4]; LANES],
+    units: [u16; MAX_UNITS],
+    /// Also join whole LM hashes (pot and known plaintexts; not wordlist candidates).
+    pub with_lm: bool,
+    pub hits: Hits,
+    pub tried: u64,
+}
+
+/// A lane's candidate, kept to name the plaintext on a hit.
+#[derive(Clone, Copy)]
+struct LanePlain {
+    bytes: [u8; 4 * MAX_UNITS],
+    len: u8,
+    /// Bytes read as code units (hashcat's NT kernel), not as UTF-8.
+    latin1: bool,
+}
+
+const EMPTY_LANE: LanePlain = LanePlain {
+    bytes: [0; 4 * MAX_UNITS],
+    len: 0,
+    latin1: false,
+};
+
+impl<'a> Joiner<'a> {
+    pub fn new(idx: &'a Index) -> Self {
+        Joiner {
+            idx,
+            blocks: Blocks::new(),
+            n: 0,
+            keys: [Key {
+                tier: Tier::Pot,
+                source: 0,
+                index: 0,
+            }; LANES],
+            lanes: Box::new([EMPTY_LANE; LANES]),
+            digests: [[0; 4]; LANES],
+            units: [0; MAX_UNITS],
+            with_lm: false,
+            hits: Hits::default(),
+            tried: 0,
+        }
+    }
+
+    /// Offer a UTF-8 candidate under every unsalted scheme present.
+    #[inline]
+    pub fn push_str(&mut self, s: &str, key: Key) {
+        self.tried += 1;
+        let b = s.as_bytes();
+        if !self.idx.nt.is_empty() {
+            if b.is_ascii() {
+                if self.blocks.set_bytes(self.n, b) {
+                    self.keep(b, false, key);
                 } else {
-                    Method::Wordlist
+                    self.nt_scalar(s, key);
+                }
+            } else {
+                let mut n = 0;
+                let mut fits = true;
+                for u in s.encode_utf16() {
+                    if n == MAX_UNITS {
+                        fits = false;
+                        break;
+                    }
+                    self.units[n] = u;
+                    n += 1;
+                }
+                if fits
+                    && b.len() <= 4 * MAX_UNITS
+                    && self.blocks.set_units(self.n, &self.units[..n])
+                {
+                    self.keep(b, false, key);
+                } else {
+                    self.nt_scalar(s, key);
+                }
+            }
+        }
+        if !self.idx.sha1.is_empty() {
+            if let Some(slot) = self.idx.sha1.probe(&hash::sha1(s)) {
+                self.hits
+                    .unsalted
+                    .push((JoinScheme::Sha1, slot, key, Secret::new(s)));
+            }
+        }
+        if self.with_lm && !self.idx.lm.is_empty() {
+            if let Some(d) = hash::lm(s) {
+                if let Some(slot) = self.idx.lm.probe(&d) {
+                    for &t in self.idx.lm.targets(slot) {
+                        self.hits
+                            .lm
+                            .push((t, key, Secret::new(s.to_ascii_uppercase())));
+                    }
+                }
+            }
+        }
+    }
+
+    /// Offer bytes as hashcat's NT kernel reads them: each byte one UTF-16 code unit. NT only.
+    #[inline]
+    pub fn push_latin1(&mut self, b: &[u8], key: Key) {
+        if self.idx.nt.is_empty() {
+            return;
+        }
+        self.tried += 1;
+        if self.blocks.set_bytes(self.n, b) {
+            self.keep(b, true, key);
+        } else {
+            let s: String = b.iter().map(|&c| char::from(c)).collect();
+            self.nt_scalar(&s, key);
+        }
+    }
+
+    fn keep(&mut self, b: &[u8], latin1: bool, key: Key) {
+        let lane = &mut self.lanes[self.n];
+        lane.bytes[..b.len()].copy_from_slice(b);
+        lane.len = b.len() as u8;
+        lane.latin1 = latin1;
+        self.keys[self.n] = key;
+        self.n += 1;
+        if self.n == LANES {
+            self.flush();
+        }
+    }
+
+    fn nt_scalar(&mut self, s: &str, key: Key) {
+        if let Some(slot) = self.idx.nt.probe(&md4x::nt(s)) {
+            self.hits
+                .unsalted
+                .push((JoinScheme::Nt, slot, key, Secret::new(s)));
+        }
+    }
+
+    /// Hash the lanes filled so far and probe their digests.
+    pub fn flush(&mut self) {
+        if self.n == 0 {
+            return;
+        }
+        self.blocks.hash(&mut self.digests);
+        for lane in 0..self.n {
+            let w = self.digests[lane];
+            if !self.idx.nt.maybe(u64::from(w[0]) | (u64::from(w[1]) << 32)) {
+                continue;
+            }
+            let mut d = [0u8; 16];
+            for (i, x) in w.iter().enumerate() {
+                d[4 * i..4 * i + 4].copy_from_slice(&x.to_le_bytes());
+            }
+            if let Some(slot) = self.idx.nt.probe(&d) {
+                let l = &self.lanes[lane];
+                let b = &l.bytes[..l.len as usize];
+                let plain = if l.latin1 {
+                    b.iter().map(|&c| char::from(c)).collect::<String>()
+                } else {
+                    String::from_utf8_lossy(b).into_owned()
                 };
-                known[t] = Some((Secret::new(c), m));
+                self.hits.unsalted.push((
+                    JoinScheme::Nt,
+                    slot,
+                    self.keys[lane],
+                    Secret::new(plain),
+                ));
             }
         }
+        self.n = 0;
     }
 
-    // 4. Salted: per hash, candidates in a fixed order within the budget: the account name with
-    // light rules and the most common passwords first, then the full rules on context words and
-    // the account name, then the rest of the wordlists.
-    let head: Vec<&str> = lists
-        .candidates
-        .iter()
-        .take(SALTED_HEAD)
-        .map(String::as_str)
-        .collect();
-    let tail: Vec<&str> = lists
-        .candidates
-        .iter()
-        .skip(SALTED_HEAD)
-        .map(String::as_str)
-        .collect();
-    let salted: Vec<usize> = (0..targets.len())
-        .filter(|&i| known[i].is_none())
-        .filter(|&i| matches!(&targets[i], Some(t) if !t.scheme.is_unsalted()))
-        .collect();
-    stats.salted_hashes = salted.len();
-    let done = std::sync::atomic::AtomicUsize::new(0);
-    progress("salted", 0, salted.len());
-    type Attempt = (usize, Option<(String, Method)>, u64);
-    let found: Vec<Attempt> = salted
-        .par_iter()
-        .map(|&i| {
-            let t = targets[i].as_ref().expect("salted target");
-            let cost = hash::cost(t.scheme, t.hash.expose()).max(1);
-            let mut allowed = (opts.salted_budget / cost).max(1);
-            let mut tried = 0u64;
-            let named = t.account.chars().count() >= 3;
-            let own_light = if named {
-                mangle::light(&t.account)
-            } else {
-                Vec::new()
-            };
-            let own_full = if named {
-                mangle::full(&t.account)
-            } else {
-                Vec::new()
-            };
-            let order = own_light
-                .iter()
-                .map(|c| (c.as_str(), Method::Context))
-                .chain(head.iter().map(|c| (*c, Method::Wordlist)))
-                .chain(context_cands.iter().map(|c| (c.as_str(), Method::Context)))
-                .chain(own_full.iter().map(|c| (c.as_str(), Method::Context)))
-                .chain(tail.iter().map(|c| (*c, Method::Wordlist)));
-            let mut seen: HashSet<&str> = HashSet::new();
-            let mut hit = None;
-            for (c, m) in order {
-                if allowed == 0 {
-                    break;
-                }
-                if !seen.insert(c) {
-                    continue;
-                }
-                allowed -= 1;
-                tried += 1;
-                if hash::verify(t.scheme, c, t.hash.expose()) {
-                    hit = Some((c.to_string(), m));
-                    break;
-                }
-            }
-            let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
-            progress("salted", n, salted.len());
-            (i, hit, tried)
-        })
-        .collect();
-    for (i, hit, tried) in found {
-        stats.salted_verifications += tried;
-        if let Some((p, m)) = hit {
-            known[i] = Some((Secret::new(p), m));
-        }
+    /// Flush and hand over the hits.
+    pub fn finish(mut self) -> (Hits, u64) {
+        self.flush();
+        (std::mem::take(&mut self.hits), self.tried)
     }
+}
 
-    // 5. Every plaintext known anywhere, against every hash still unknown.
-    let mut plains: Vec<Secret> = known.iter().flatten().map(|(p, _)| p.clone()).collect();
-    plains.extend(extra_plains);
-    plains.sort();
-    plains.dedup();
-    let unknown: Vec<usize> = (0..targets.len())
-        .filter(|&i| known[i].is_none() && targets[i].is_some())
-        .collect();
-    let total = unknown.len();
-    let done = std::sync::atomic::AtomicUsize::new(0);
-    progress("cross-check", 0, total);
-    let cross: Vec<(usize, Option<Secret>, u64)> = unknown
-        .par_iter()
-        .map(|&i| {
-            let t = targets[i].as_ref().expect("target");
-            let mut n = 0u64;
-            let hit = if let Some(d) = hash::stored_digest(t.scheme, t.hash.expose()) {
-                plains.iter().find(|p| {
-                    n += 1;
-                    hash::digest(t.scheme, p.expose()).as_deref() == Some(d.as_slice())
-                })
-            } else {
-                plains.iter().find(|p| {
-                    n += 1;
-                    hash::verify(t.scheme, p.expose(), t.hash.expose())
-                })
-            };
-            let k = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
-            progress("cross-check", k, total);
-            (i, hit.cloned(), n)
-        })
-        .collect();
-    for (i, hit, n) in cross {
-        stats.cross_verifications += n;
-        if let Some(p) = hit {
-            known[i] = Some((p, Method::Reuse));
+impl Drop for Joiner<'_> {
+    fn drop(&mut self) {
+        // The lanes held candidate plaintexts.
+        for lane in 0..LANES {
+            self.blocks.set_bytes(lane, &[]);
         }
+        for l in self.lanes.iter_mut() {
+            *l = EMPTY_LANE;
+        }
+        self.units = [0; MAX_UNITS];
     }
-    stats
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn name_bases_merge_domain_case_and_history() {
+        assert_eq!(name_base("KORO\\Sato"), "sato");
+        assert_eq!(name_base("sato_history3"), "sato");
+        assert_eq!(name_base("Sato"), "sato");
+        assert_eq!(name_base("a_historyx"), "a_historyx");
+    }
 }

@@ -42,6 +42,7 @@ fn account(system: &str, name: &str, status: AccountStatus) -> AccountEvidence {
             via: None,
         },
         reuse_group: None,
+        salted: None,
     }
 }
 
@@ -257,6 +258,8 @@ pub(crate) fn sample(complete: bool) -> Evidence {
             candidates_unsalted: 5000,
             salted_hashes: 1,
             salted_budget: 100_000,
+            salted_total: 1_000_000,
+            salted_units: 40_000,
             salted_verifications: 5000,
             cross_verifications: 3,
             potfile_lines_matched: 1,

@@ -1,0 +1,143 @@
+//! The join of unsalted schemes: one map from digest to the targets that store it, probed once per
+//! candidate and scheme, so a candidate costs one digest whatever the number of accounts.
+//!
+//! A bitmap of the digests' leading bits answers most misses without touching the map; the map is
+//! keyed by the raw digest with its first eight bytes as the hash (digests are uniform already).
+
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+
+/// Index of a slot: one distinct stored digest (several targets may share it).
+pub type Slot = u32;
+
+/// Digest → slot, with a bitmap filter in front.
+#[derive(Debug)]
+pub struct DigestMap<const N: usize> {
+    bits: Vec<u64>,
+    mask: u64,
+    map: HashMap<[u8; N], Slot, BuildHasherDefault<Passthrough>>,
+    /// Targets of each slot, in target order.
+    slots: Vec<Vec<u32>>,
+}
+
+impl<const N: usize> DigestMap<N> {
+    /// A map of the given `(digest, target)` pairs.
+    pub fn new(pairs: impl IntoIterator<Item = ([u8; N], u32)>) -> Self {
+        let mut map: HashMap<[u8; N], Slot, BuildHasherDefault<Passthrough>> = HashMap::default();
+        let mut slots: Vec<Vec<u32>> = Vec::new();
+        for (d, t) in pairs {
+            let s = *map.entry(d).or_insert_with(|| {
+                slots.push(Vec::new());
+                (slots.len() - 1) as Slot
+            });
+            slots[s as usize].push(t);
+        }
+        // About 64 bits per digest (a miss passes the filter ~1.5 % of the time), at least 2^16.
+        let want = (slots.len() as u64 * 64)
+            .next_power_of_two()
+            .clamp(1 << 16, 1 << 30);
+        let mut bits = vec![0u64; (want / 64) as usize];
+        let mask = want - 1;
+        for d in map.keys() {
+            let h = key(d) & mask;
+            bits[(h >> 6) as usize] |= 1 << (h & 63);
+        }
+        DigestMap {
+            bits,
+            mask,
+            map,
+            slots,
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.slots.is_empty()
+    }
+
+    /// Number of distinct digests.
+    pub fn len(&self) -> usize {
+        self.slots.len()
+    }
+
+    /// The slot storing `d`, if any.
+    #[inline]
+    pub fn probe(&self, d: &[u8; N]) -> Option<Slot> {
+        if !self.maybe(key(d)) {
+            return None;
+        }
+        self.map.get(d).copied()
+    }
+
+    /// The bitmap test alone, on the digest's first eight bytes read little-endian.
+    #[inline]
+    pub fn maybe(&self, first8: u64) -> bool {
+        let h = first8 & self.mask;
+        self.bits[(h >> 6) as usize] & (1 << (h & 63)) != 0
+    }
+
+    /// The targets of a slot.
+    pub fn targets(&self, s: Slot) -> &[u32] {
+        &self.slots[s as usize]
+    }
+}
+
+/// The first eight bytes of a digest, little-endian (N ≥ 8 for every scheme joined).
+#[inline]
+fn key<const N: usize>(d: &[u8; N]) -> u64 {
+    let mut k = [0u8; 8];
+    k.copy_from_slice(&d[..8]);
+    u64::from_le_bytes(k)
+}
+
+/// A hasher for keys that are already uniform: the first eight bytes written are the hash.
+#[derive(Default)]
+pub struct Passthrough(u64);
+
+impl Hasher for Passthrough {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        // Arrays hash as their bytes; only the first write (the digest's leading bytes) counts.
+        if self.0 == 0 {
+            let mut k = [0u8; 8];
+            let n = bytes.len().min(8);
+            k[..n].copy_from_slice(&bytes[..n]);
+            self.0 = u64::from_le_bytes(k) | 1;
+        }
+    }
+    fn write_usize(&mut self, _: usize) {}
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn probes_find_every_stored_digest_and_group_targets() {
+        let d = |i: u8| {
+            let mut x = [0u8; 16];
+            x[0] = i;
+            x[9] = i.wrapping_mul(7);
+            crate::hash::md4x::nt(&format!("{i}"))
+                .iter()
+                .zip(x)
+                .map(|(a, b)| a ^ b)
+                .collect::<Vec<u8>>()
+                .try_into()
+                .unwrap()
+        };
+        let pairs: Vec<([u8; 16], u32)> = (0..200u32).map(|t| (d((t % 150) as u8), t)).collect();
+        let m = DigestMap::new(pairs);
+        assert_eq!(m.len(), 150);
+        for i in 0..150u8 {
+            let s = m.probe(&d(i)).expect("stored");
+            let want: Vec<u32> = (0..200u32).filter(|t| t % 150 == u32::from(i)).collect();
+            assert_eq!(m.targets(s), want.as_slice());
+        }
+        let misses = (150..=255u8).filter(|i| m.probe(&d(*i)).is_some()).count();
+        assert_eq!(misses, 0);
+        let empty: DigestMap<20> = DigestMap::new(std::iter::empty());
+        assert!(empty.is_empty() && empty.probe(&[0; 20]).is_none());
+    }
+}

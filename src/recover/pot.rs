@@ -1,0 +1,258 @@
+//! Pot files walked in place: every line's plaintext is verified against the hash the line names
+//! before it is trusted, and is a candidate against every other unsalted hash of the audit.
+//!
+//! A plaintext with bytes outside ASCII is also read the way hashcat's NT kernel reads it (each
+//! byte one UTF-16 code unit): a Latin-1 wordlist cracks `Möm` as `$HEX[4df66d]`, which is not
+//! UTF-8, and that reading is accepted only when the hash verifies.
+
+use super::{Hits, Index, JoinScheme, Joiner, Key, Progress, Target, Tier};
+use crate::hash;
+use crate::input::potfile::{self, PotHash};
+use crate::model::{PotFile, Secret};
+use rayon::prelude::*;
+use std::collections::HashMap;
+use zeroize::Zeroizing;
+
+/// Pot lines whose hash is one of the audit's: verified, or rejected.
+#[derive(Debug, Default, Clone, Copy)]
+pub(crate) struct PotStats {
+    pub matched: usize,
+    pub rejected: usize,
+}
+
+/// Bytes of pot text walked by one task.
+const CHUNK: usize = 1 << 20;
+
+/// Walk every pot file and gather its hits.
+pub(crate) fn walk(
+    pots: &[PotFile],
+    idx: &Index,
+    targets: &[Target],
+    hits: &mut Hits,
+    progress: Progress<'_>,
+) -> PotStats {
+    let mut by_text: HashMap<&str, Vec<u32>> = HashMap::new();
+    for (i, t) in targets.iter().enumerate() {
+        if let Some(h) = t.hash.as_ref().filter(|h| !h.scheme.is_unsalted()) {
+            by_text
+                .entry(hash::strip_ldap_crypt(h.text.expose().trim()))
+                .or_default()
+                .push(i as u32);
+        }
+    }
+    let chunks: Vec<(u32, usize, &str)> = pots
+        .iter()
+        .enumerate()
+        .flat_map(|(fi, p)| {
+            split(p.text.expose())
+                .into_iter()
+                .map(move |(base, c)| (fi as u32, base, c))
+        })
+        .collect();
+    let total = chunks.len();
+    let done = std::sync::atomic::AtomicUsize::new(0);
+    progress("potfile", 0, total);
+    let parts: Vec<(Hits, PotStats)> = chunks
+        .par_iter()
+        .map(|&(fi, base, chunk)| {
+            let r = walk_chunk(fi, base, chunk, idx, &by_text);
+            let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+            progress("potfile", n, total);
+            r
+        })
+        .collect();
+    let mut stats = PotStats::default();
+    for (h, s) in parts {
+        hits.extend(h);
+        stats.matched += s.matched;
+        stats.rejected += s.rejected;
+    }
+    stats
+}
+
+fn walk_chunk(
+    file: u32,
+    base: usize,
+    chunk: &str,
+    idx: &Index,
+    by_text: &HashMap<&str, Vec<u32>>,
+) -> (Hits, PotStats) {
+    let mut j = Joiner::new(idx);
+    j.with_lm = true;
+    let mut stats = PotStats::default();
+    let mut buf = Zeroizing::new(Vec::with_capacity(256));
+    for (no, line) in potfile::lines(chunk) {
+        let Ok(line) = line else { continue };
+        if potfile::plain_bytes(line.plain, &mut buf).is_err() {
+            continue;
+        }
+        let key = Key {
+            tier: Tier::Pot,
+            source: file,
+            index: (base + no) as u32,
+        };
+        let utf8 = std::str::from_utf8(&buf).ok();
+        let readings_nt = || {
+            let mut r: Vec<(String, [u8; 16])> = Vec::with_capacity(2);
+            if let Some(p) = utf8 {
+                r.push((p.to_string(), hash::md4x::nt(p)));
+            }
+            if !buf.is_ascii() {
+                let l: String = buf.iter().map(|&c| char::from(c)).collect();
+                let d = hash::md4x::nt(&l);
+                r.push((l, d));
+            }
+            r
+        };
+        let mut verified = false;
+        match line.hash {
+            PotHash::Salted(scheme, h) => {
+                if let Some(ts) = by_text.get(h) {
+                    match utf8 {
+                        Some(p) if hash::verify(scheme, p, h) => {
+                            verified = true;
+                            for &t in ts {
+                                j.hits.salted.push((t, key, Secret::new(p)));
+                            }
+                        }
+                        _ => {}
+                    }
+                    count(&mut stats, verified);
+                }
+            }
+            PotHash::Hex32(d) => {
+                if let Some(slot) = idx.nt.probe(&d) {
+                    if let Some((p, _)) = readings_nt().into_iter().find(|(_, x)| *x == d) {
+                        verified = true;
+                        j.hits
+                            .unsalted
+                            .push((JoinScheme::Nt, slot, key, Secret::new(p)));
+                    }
+                    count(&mut stats, verified);
+                } else if idx.lm.probe(&d).is_some() {
+                    verified = lm_whole(idx, &d, utf8, key, &mut j.hits);
+                    count(&mut stats, verified);
+                }
+            }
+            PotHash::Lm(d) => {
+                if idx.lm.probe(&d).is_some() {
+                    verified = lm_whole(idx, &d, utf8, key, &mut j.hits);
+                    count(&mut stats, verified);
+                }
+            }
+            PotHash::LmHalf(h) => {
+                let first = idx.lm_first.probe(&h);
+                let second = idx.lm_second.probe(&h);
+                if first.is_some() || second.is_some() {
+                    let upper = utf8
+                        .filter(|p| p.is_ascii() && p.len() <= 7)
+                        .map(|p| p.to_ascii_uppercase());
+                    if let Some(u) = upper.filter(|u| hash::lm_half(u.as_bytes()) == h) {
+                        verified = true;
+                        for (slot, is_second) in [(first, false), (second, true)] {
+                            if let Some(s) = slot {
+                                for &t in idx.lm_first_or_second(is_second).targets(s) {
+                                    j.hits.lm_halves.push((
+                                        t,
+                                        is_second,
+                                        key,
+                                        Secret::new(u.clone()),
+                                    ));
+                                }
+                            }
+                        }
+                    }
+                    count(&mut stats, verified);
+                }
+            }
+            PotHash::Other => {}
+        }
+        if verified {
+            continue;
+        }
+        // A plaintext is a candidate against every other hash, whatever hash its line names.
+        if let Some(p) = utf8 {
+            j.push_str(p, key);
+        }
+        if !buf.is_ascii() {
+            j.push_latin1(&buf, key);
+        }
+    }
+    (j.finish().0, stats)
+}
+
+fn count(s: &mut PotStats, verified: bool) {
+    if verified {
+        s.matched += 1;
+    } else {
+        s.rejected += 1;
+    }
+}
+
+/// A pot line naming a whole LM hash of the audit: its plaintext, upper-cased, if it verifies.
+fn lm_whole(idx: &Index, d: &[u8; 16], utf8: Option<&str>, key: Key, hits: &mut Hits) -> bool {
+    let Some(p) = utf8.filter(|p| hash::lm(p).as_ref() == Some(d)) else {
+        return false;
+    };
+    if let Some(slot) = idx.lm.probe(d) {
+        for &t in idx.lm.targets(slot) {
+            hits.lm.push((t, key, Secret::new(p.to_ascii_uppercase())));
+        }
+    }
+    true
+}
+
+/// Cut a text into pieces of whole lines of about [`CHUNK`] bytes, each with the number of lines
+/// before it.
+fn split(text: &str) -> Vec<(usize, &str)> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::new();
+    let (mut start, mut lines) = (0usize, 0usize);
+    while start < bytes.len() {
+        let mut end = (start + CHUNK).min(bytes.len());
+        if end < bytes.len() {
+            end = match memchr::memchr(b'\n', &bytes[end..]) {
+                Some(i) => end + i + 1,
+                None => bytes.len(),
+            };
+        }
+        out.push((lines, &text[start..end]));
+        lines += memchr::memchr_iter(b'\n', &bytes[start..end]).count();
+        start = end;
+    }
+    out
+}
+
+impl Index {
+    pub(crate) fn lm_first_or_second(&self, second: bool) -> &super::join::DigestMap<8> {
+        if second {
+            &self.lm_second
+        } else {
+            &self.lm_first
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn split_keeps_line_numbers() {
+        let mut s = String::new();
+        for i in 0..200_000 {
+            s.push_str(&format!("{i:032x}:p{i}\n"));
+        }
+        let parts = split(&s);
+        assert!(parts.len() > 1);
+        let mut seen = 0;
+        for (base, c) in &parts {
+            assert_eq!(*base, seen);
+            assert!(c.ends_with('\n'));
+            seen += c.matches('\n').count();
+        }
+        assert_eq!(seen, 200_000);
+        assert_eq!(split("a:b"), vec![(0, "a:b")]);
+        assert!(split("").is_empty());
+    }
+}
