@@ -199,7 +199,28 @@ pub fn audit(
         .into();
     }
 
-    // 2-⑦ per account.
+    // 2-⑦ per account. Assessing a plaintext (wordlists, zxcvbn) is the costly part: done in
+    // parallel first, in account order.
+    let assessed: Vec<Option<seven::Assessment>> = {
+        use rayon::prelude::*;
+        accounts
+            .par_iter()
+            .zip(known.par_iter())
+            .map(|(a, k)| {
+                if a.raw.skip.is_some() {
+                    return None;
+                }
+                k.as_ref().map(|(p, _)| {
+                    let g = GuessContext {
+                        account: &a.user,
+                        context_words: &context_words,
+                        lists: &lists,
+                    };
+                    seven::assess(p.expose(), &g)
+                })
+            })
+            .collect()
+    };
     let mut evid: Vec<AccountEvidence> = Vec::with_capacity(accounts.len());
     let mut advisories: Vec<Advisory> = Vec::new();
     for (i, a) in accounts.iter().enumerate() {
@@ -263,16 +284,10 @@ pub fn audit(
                 ),
             ));
         }
-        match &known[i] {
-            Some((p, _)) => {
-                let g = GuessContext {
-                    account: &a.user,
-                    context_words: &context_words,
-                    lists: &lists,
-                };
-                let assessed = seven::assess(p.expose(), &g);
+        match &assessed[i] {
+            Some(assessed) => {
                 e.length = Some(assessed.length);
-                let v = seven::decide(&assessed, &ctx);
+                let v = seven::decide(assessed, &ctx);
                 e.findings.extend(v.findings);
                 if !ctx.mfa && assessed.length < 15 && assessed.length > 0 {
                     advisories.push(Advisory {

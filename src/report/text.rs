@@ -752,6 +752,11 @@ pub fn recovered_by(lang: Lang, r: &str) -> String {
                 "context words (facility, people, products)",
             ),
             (
+                "lm",
+                "LMハッシュの解析結果（大文字・小文字はNTハッシュで確認）",
+                "from the LM hash (letter case found against the NT hash)",
+            ),
+            (
                 "reuse",
                 "他のアカウントのパスワードと一致",
                 "matched another account's password",
