@@ -214,6 +214,8 @@ pub enum Code {
     NonAscii,
     ReusedAcrossSystems,
     ReusedWithinSystem,
+    /// History shows the current password is a previous one incremented or barely changed.
+    PredictableRotation,
     PolicyMinLength,
     PolicyComposition,
     PolicyRotationTooLong,

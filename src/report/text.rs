@@ -551,6 +551,11 @@ pub fn code(lang: Lang, c: Code) -> &'static str {
             "同じシステムの複数のアカウントで同じパスワードが使われています",
             "Several accounts of one system share the same password",
         ),
+        Code::PredictableRotation => pick(
+            lang,
+            "過去のパスワードを少し変えただけです（数字の繰り上げや端の数文字の変更、履歴から判明）",
+            "The password is a previous one barely changed (a number bumped or an end edited; from the history)",
+        ),
         Code::PolicyMinLength => pick(
             lang,
             "ポリシーの最小文字数が足りません",
@@ -610,6 +615,7 @@ pub fn code_short(lang: Lang, c: Code) -> &'static str {
         Code::NonAscii => pick(lang, "英数記号以外の文字", "non-ASCII"),
         Code::ReusedAcrossSystems => pick(lang, "システム間の使い回し", "reused across systems"),
         Code::ReusedWithinSystem => pick(lang, "システム内の使い回し", "reused within a system"),
+        Code::PredictableRotation => pick(lang, "推測可能な変更（履歴）", "predictable rotation"),
         Code::PolicyMinLength => pick(lang, "ポリシー：最小文字数", "policy: minimum length"),
         Code::PolicyComposition => pick(lang, "ポリシー：文字種", "policy: composition"),
         Code::PolicyRotationTooLong => pick(lang, "ポリシー：有効期間", "policy: maximum age"),
@@ -996,7 +1002,7 @@ fn circled(item: &str) -> String {
 mod tests {
     use super::*;
 
-    const ALL_CODES: [Code; 21] = [
+    const ALL_CODES: [Code; 22] = [
         Code::EmptyPassword,
         Code::TooShort,
         Code::NotMixed,
@@ -1010,6 +1016,7 @@ mod tests {
         Code::NonAscii,
         Code::ReusedAcrossSystems,
         Code::ReusedWithinSystem,
+        Code::PredictableRotation,
         Code::PolicyMinLength,
         Code::PolicyComposition,
         Code::PolicyRotationTooLong,
