@@ -89,12 +89,13 @@ mem_gib=$(awk '/MemTotal/ {printf "%.1f", $2 / 1048576}' /proc/meminfo)
 model=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)
 say "machine: $(nproc) cores, $model, $mem_gib GiB RAM, $(uname -sr), $(date -u +%Y-%m-%dT%H:%MZ), load $(cut -d' ' -f1-3 /proc/loadavg)"
 say "dpat: $(git -C "$DPAT_DIR" log -1 --format='%h %cs' 2>/dev/null || echo 'no git') ($DPAT_DIR), $("$PY" --version 2>&1), pycryptodome $("$PY" -c 'import Crypto; print(Crypto.__version__)')"
-say "kensa: $("$KENSA" --version 2>&1 | head -1) ($KENSA, commit $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?'))"
+say "kensa: $("$KENSA" --version 2>&1 | head -1) ($KENSA, sha256 $(sha256sum "$KENSA" | cut -c1-12); the scripts at commit $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?'))"
 
-# /usr/bin/time -v output -> "seconds kib"
+# /usr/bin/time -v output -> "wall-seconds peak-kib cpu-seconds (user+sys)"
 time_fields() {
 	awk -F': ' '/Elapsed \(wall clock\)/ { n = split($2, p, ":"); s = 0; for (i = 1; i <= n; i++) s = s * 60 + p[i]; w = s }
-		/Maximum resident set size/ { r = $2 } END { print w, r }' "$1"
+		/User time \(seconds\)|System time \(seconds\)/ { c += $2 }
+		/Maximum resident set size/ { r = $2 } END { printf "%.2f %d %.2f\n", w, r, c }' "$1"
 }
 
 # kensa_run LABEL OUTDIR ARGS... : one timed kensa audit; sets S (seconds, or dnf) and R (KiB).
@@ -107,7 +108,7 @@ kensa_run() {
 	local rc=0
 	/usr/bin/time -v -o "$WORK/time-$label.txt" "${KTO[@]}" "$KENSA" audit "$@" --hibp off --out "$out" -q \
 		>"$WORK/log-$label.txt" 2>&1 || rc=$?
-	read -r S R < <(time_fields "$WORK/time-$label.txt")
+	read -r S R C < <(time_fields "$WORK/time-$label.txt")
 	if [ "$rc" = 124 ]; then
 		S=dnf
 	elif [ "$rc" -gt 2 ] || { [ "$rc" = 2 ] && [ ! -f "$out/evidence.json" ]; }; then
@@ -132,7 +133,7 @@ dpat_run() {
 		tail -5 "$WORK/log-$label.txt" >&2
 		exit 1
 	fi
-	read -r S R < <(time_fields "$WORK/time-$label.txt")
+	read -r S R C < <(time_fields "$WORK/time-$label.txt")
 }
 
 # Summaries of the two tools' outputs, as "key=value" lines.
@@ -268,34 +269,34 @@ EOF
 	say "  dpat:  cd RUN && printf 'n\\n' | OPENSSL_CONF=$OSSL_CNF $PY $DPAT_DIR/dpat.py -n $NTDS -c $POT -p $MINLEN"
 	say "  kensa: ${KTO[*]:+${KTO[*]} }$KENSA audit $NTDS --potfile $POT --hibp off --out $WORK/kensa-report -q"
 
-	d_t=() d_r=() k_t=() k_r=()
+	d_t=() d_r=() d_c=() k_t=() k_r=() k_c=()
 	kensa_stop=0
 	for i in $(seq 1 "$REPEAT"); do
 		dpat_run "dpat-$i" "$WORK/dpat-run" "$NTDS" "$POT"
-		d_t+=("$S") d_r+=("$R")
-		say "  run $i: dpat.py $S s, $((R / 1024)) MiB"
+		d_t+=("$S") d_r+=("$R") d_c+=("$C")
+		say "  run $i: dpat.py $S s (CPU $C s), $((R / 1024)) MiB"
 		if [ "$kensa_stop" = 0 ]; then
 			kensa_run "kensa-$i" "$WORK/kensa-report" "$NTDS" --potfile "$POT"
-			k_t+=("$S") k_r+=("$R")
+			k_t+=("$S") k_r+=("$R") k_c+=("$([ "$S" = dnf ] && echo dnf || echo "$C")")
 			if [ "$S" = dnf ]; then
 				say "  run $i: kensa did not finish in $KENSA_TIMEOUT s ($((R / 1024)) MiB when stopped); not run again"
 				kensa_stop=1
 			else
-				say "  run $i: kensa $S s, $((R / 1024)) MiB"
+				say "  run $i: kensa $S s (CPU $C s), $((R / 1024)) MiB"
 			fi
 		fi
 	done
 	say ""
-	say "| tool | wall s, median (min-max) | peak RSS MiB (highest) |"
-	say "|---|---|---|"
-	say "| dpat.py | $(stats "${d_t[@]}") | $(($(maxof "${d_r[@]}") / 1024)) |"
-	say "| kensa | $(stats "${k_t[@]}") | $(($(maxof "${k_r[@]}") / 1024)) |"
+	say "| tool | wall s, median (min-max) | CPU s (user+sys), median | peak RSS MiB (highest) |"
+	say "|---|---|---|---|"
+	say "| dpat.py | $(stats "${d_t[@]}") | $(stats "${d_c[@]}") | $(($(maxof "${d_r[@]}") / 1024)) |"
+	say "| kensa | $(stats "${k_t[@]}") | $(stats "${k_c[@]}") | $(($(maxof "${k_r[@]}") / 1024)) |"
 	dm=$(med "${d_t[@]}")
 	km=$(med "${k_t[@]}")
 	if [ "$km" = nan ]; then
 		say "ratio kensa/dpat (median wall): n/a, kensa did not finish in $KENSA_TIMEOUT s (> $(python3 -c "print(f'{$KENSA_TIMEOUT / $dm:.1f}')")x)"
 	else
-		say "ratio kensa/dpat (median wall): $(python3 -c "print(f'{$km / $dm:.2f}')")x"
+		say "ratio kensa/dpat (median wall): $(python3 -c "print(f'{$km / $dm:.2f}')")x; median CPU: $(python3 -c "print(f'{$(med "${k_c[@]}") / $(med "${d_c[@]}"):.2f}')")x"
 	fi
 
 	D=$(dpat_summary "$WORK/dpat-run/DPAT Report")

@@ -74,7 +74,7 @@ mem_gib=$(awk '/MemTotal/ {printf "%.1f", $2 / 1048576}' /proc/meminfo)
 model=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)
 say "machine: $(nproc) cores, $model, $mem_gib GiB RAM, $(uname -sr), $(date -u +%Y-%m-%dT%H:%MZ), load $(cut -d' ' -f1-3 /proc/loadavg)"
 dev=$("$HASHCAT" -I 2>/dev/null | sed -n 's/^ *Name\.*: //p' | sed -n 2p || true)
-say "hashcat: $("$HASHCAT" --version) on ${dev:-?}; kensa: $("$KENSA" --version 2>&1 | head -1) ($KENSA, commit $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?'))"
+say "hashcat: $("$HASHCAT" --version) on ${dev:-?}; kensa: $("$KENSA" --version 2>&1 | head -1) ($KENSA, sha256 $(sha256sum "$KENSA" | cut -c1-12); the scripts at commit $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?'))"
 
 # ---- data ------------------------------------------------------------------------------------
 stamp="accounts=$ACCOUNTS words=$WORDS weak=$WEAK seed=$SEED gen.py=$(sha256sum "$HERE/gen.py" | cut -c1-16)"
@@ -90,9 +90,10 @@ fi
 NTDS="$WORK/ntds.txt"
 LIST="$WORK/list.txt"
 
-time_fields() { # /usr/bin/time -v output -> "seconds kib"
+time_fields() { # /usr/bin/time -v output -> "wall-seconds peak-kib cpu-seconds (user+sys)"
 	awk -F': ' '/Elapsed \(wall clock\)/ { n = split($2, p, ":"); s = 0; for (i = 1; i <= n; i++) s = s * 60 + p[i]; w = s }
-		/Maximum resident set size/ { r = $2 } END { print w, r }' "$1"
+		/User time \(seconds\)|System time \(seconds\)/ { c += $2 }
+		/Maximum resident set size/ { r = $2 } END { printf "%.2f %d %.2f\n", w, r, c }' "$1"
 }
 
 HC_COMMON=(-m 1000 -a 0 --potfile-disable -O -w 3 --outfile-format 2 --session kensa-bench --quiet)
@@ -111,7 +112,7 @@ hc_run() {
 		exit 1
 	fi
 	[ -f "$out" ] || : >"$out"
-	read -r S R < <(time_fields "$WORK/time-$label.txt")
+	read -r S R C < <(time_fields "$WORK/time-$label.txt")
 }
 # kensa_run LABEL: one timed kensa audit into WORK/kensa-report; sets S (seconds or dnf) and R.
 kensa_run() {
@@ -120,7 +121,7 @@ kensa_run() {
 	local rc=0
 	/usr/bin/time -v -o "$WORK/time-$label.txt" "${KTO[@]}" "$KENSA" audit "$NTDS" --no-default-wordlists \
 		--wordlist "$LIST" --hibp off -q --out "$out" >"$WORK/log-$label.txt" 2>&1 || rc=$?
-	read -r S R < <(time_fields "$WORK/time-$label.txt")
+	read -r S R C < <(time_fields "$WORK/time-$label.txt")
 	if [ "$rc" = 124 ]; then
 		S=dnf
 	elif [ "$rc" -gt 2 ] || [ ! -f "$out/evidence.json" ]; then
@@ -151,26 +152,26 @@ hc_run warmup "$WORK/hc-warmup.out" "${RULED[@]}"
 say "  warm-up hashcat run (kernel build, dictionary cache): $S s"
 [ "$STRAIGHT" = 0 ] || hc_run warmup-straight "$WORK/hc-warmup.out"
 
-h_t=() h_r=() k_t=() k_r=() s_t=() s_r=()
+h_t=() h_r=() h_c=() k_t=() k_r=() k_c=() s_t=() s_r=() s_c=()
 kensa_stop=0
 for i in $(seq 1 "$REPEAT"); do
 	hc_run "hashcat-$i" "$WORK/hc.out" "${RULED[@]}"
-	h_t+=("$S") h_r+=("$R")
-	line="  run $i: hashcat $S s ($((R / 1024)) MiB)"
+	h_t+=("$S") h_r+=("$R") h_c+=("$C")
+	line="  run $i: hashcat $S s (CPU $C s, $((R / 1024)) MiB)"
 	if [ "$kensa_stop" = 0 ]; then
 		kensa_run "kensa-$i"
-		k_t+=("$S") k_r+=("$R")
+		k_t+=("$S") k_r+=("$R") k_c+=("$([ "$S" = dnf ] && echo dnf || echo "$C")")
 		if [ "$S" = dnf ]; then
 			line+=", kensa did not finish in $KENSA_TIMEOUT s ($((R / 1024)) MiB when stopped; not run again)"
 			kensa_stop=1
 		else
-			line+=", kensa $S s ($((R / 1024)) MiB)"
+			line+=", kensa $S s (CPU $C s, $((R / 1024)) MiB)"
 		fi
 	fi
 	if [ "$STRAIGHT" != 0 ]; then
 		hc_run "straight-$i" "$WORK/hc-straight.out"
-		s_t+=("$S") s_r+=("$R")
-		line+=", hashcat straight $S s ($((R / 1024)) MiB)"
+		s_t+=("$S") s_r+=("$R") s_c+=("$C")
+		line+=", hashcat straight $S s (CPU $C s, $((R / 1024)) MiB)"
 	fi
 	say "$line"
 done
@@ -203,17 +204,17 @@ EOF
 }
 read -r planted f_hc x_hc f_st x_st f_k x_k < <(found)
 say ""
-say "| command | wall s, median (min-max) | peak RSS MiB (highest) | weak found / planted | found, not planted |"
-say "|---|---|---|---|---|"
-say "| hashcat best64 | $(stats "${h_t[@]}") | $(maxmib "${h_r[@]}") | $f_hc / $planted | $x_hc |"
-say "| kensa | $(stats "${k_t[@]}") | $(maxmib "${k_r[@]}") | $f_k / $planted | $x_k |"
-[ "$STRAIGHT" = 0 ] || say "| hashcat straight (no rules) | $(stats "${s_t[@]}") | $(maxmib "${s_r[@]}") | $f_st / $planted | $x_st |"
+say "| command | wall s, median (min-max) | CPU s (user+sys), median | peak RSS MiB (highest) | weak found / planted | found, not planted |"
+say "|---|---|---|---|---|---|"
+say "| hashcat best64 | $(stats "${h_t[@]}") | $(stats "${h_c[@]}") | $(maxmib "${h_r[@]}") | $f_hc / $planted | $x_hc |"
+say "| kensa | $(stats "${k_t[@]}") | $(stats "${k_c[@]}") | $(maxmib "${k_r[@]}") | $f_k / $planted | $x_k |"
+[ "$STRAIGHT" = 0 ] || say "| hashcat straight (no rules) | $(stats "${s_t[@]}") | $(stats "${s_c[@]}") | $(maxmib "${s_r[@]}") | $f_st / $planted | $x_st |"
 hm=$(med "${h_t[@]}")
 km=$(med "${k_t[@]}")
 if [ "$km" = nan ]; then
 	say "ratio kensa/hashcat best64 (median wall): n/a, kensa did not finish in $KENSA_TIMEOUT s (> $(python3 -c "print(f'{$KENSA_TIMEOUT / $hm:.1f}')")x)"
 else
-	say "ratio kensa/hashcat best64 (median wall): $(python3 -c "print(f'{$km / $hm:.2f}')")x"
+	say "ratio kensa/hashcat best64 (median wall): $(python3 -c "print(f'{$km / $hm:.2f}')")x; median CPU: $(python3 -c "print(f'{$(med "${k_c[@]}") / $(med "${h_c[@]}"):.2f}')")x"
 fi
 say ""
 say "load at the end: $(cut -d' ' -f1-3 /proc/loadavg) (1/5/15 min; other jobs on the machine skew the times)"

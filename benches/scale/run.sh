@@ -63,11 +63,12 @@ KTO=()
 mem_gib=$(awk '/MemTotal/ {printf "%.1f", $2 / 1048576}' /proc/meminfo)
 model=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)
 say "machine: $(nproc) cores, $model, $mem_gib GiB RAM, $(uname -sr), $(date -u +%Y-%m-%dT%H:%MZ), load $(cut -d' ' -f1-3 /proc/loadavg)"
-say "kensa: $("$KENSA" --version 2>&1 | head -1) ($KENSA, commit $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?'))"
+say "kensa: $("$KENSA" --version 2>&1 | head -1) ($KENSA, sha256 $(sha256sum "$KENSA" | cut -c1-12); the scripts at commit $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?'))"
 
-time_fields() { # /usr/bin/time -v output -> "seconds kib"
+time_fields() { # /usr/bin/time -v output -> "wall-seconds peak-kib cpu-seconds (user+sys)"
 	awk -F': ' '/Elapsed \(wall clock\)/ { n = split($2, p, ":"); s = 0; for (i = 1; i <= n; i++) s = s * 60 + p[i]; w = s }
-		/Maximum resident set size/ { r = $2 } END { print w, r }' "$1"
+		/User time \(seconds\)|System time \(seconds\)/ { c += $2 }
+		/Maximum resident set size/ { r = $2 } END { printf "%.2f %d %.2f\n", w, r, c }' "$1"
 }
 
 # ---- 1. data -------------------------------------------------------------------------------------
@@ -91,9 +92,9 @@ IDX="$WORK/corpus.kidx"
 rm -f "$IDX"
 /usr/bin/time -v -o "$WORK/time-index.txt" "$KENSA" hibp index "$WORK/corpus.txt" -o "$IDX" --no-progress \
 	>"$WORK/log-index.txt" 2>&1 || { tail -5 "$WORK/log-index.txt" >&2; die "kensa hibp index failed"; }
-read -r s r < <(time_fields "$WORK/time-index.txt")
+read -r s r c < <(time_fields "$WORK/time-index.txt")
 say "index: $KENSA hibp index $WORK/corpus.txt -o $IDX --no-progress"
-say "       $s s, peak RSS $((r / 1024)) MiB, index $(stat -c %s "$IDX") bytes"
+say "       $s s (CPU $c s), peak RSS $((r / 1024)) MiB, index $(stat -c %s "$IDX") bytes"
 
 # ---- 3. audit ----------------------------------------------------------------------------------------
 say "audit: ${KTO[*]:+${KTO[*]} }$KENSA audit $WORK/ntds.txt --no-default-wordlists --wordlist $WORK/list.txt --hibp $IDX -q --out $WORK/kensa-report"
@@ -103,16 +104,16 @@ for i in $(seq 1 "$REPEAT"); do
 	rc=0
 	/usr/bin/time -v -o "$WORK/time-audit-$i.txt" "${KTO[@]}" "$KENSA" audit "$WORK/ntds.txt" --no-default-wordlists \
 		--wordlist "$WORK/list.txt" --hibp "$IDX" -q --out "$WORK/kensa-report" >"$WORK/log-audit-$i.txt" 2>&1 || rc=$?
-	read -r s r < <(time_fields "$WORK/time-audit-$i.txt")
+	read -r s r c < <(time_fields "$WORK/time-audit-$i.txt")
 	if [ "$rc" = 124 ]; then
-		say "  run $i: did not finish in $KENSA_TIMEOUT s (peak RSS $((r / 1024)) MiB when stopped)"
+		say "  run $i: did not finish in $KENSA_TIMEOUT s (CPU $c s, peak RSS $((r / 1024)) MiB when stopped)"
 		break
 	elif [ "$rc" -gt 2 ] || [ ! -f "$WORK/kensa-report/evidence.json" ]; then
 		tail -5 "$WORK/log-audit-$i.txt" >&2
 		die "kensa audit failed (exit $rc), see $WORK/log-audit-$i.txt"
 	fi
 	t_all+=("$s") r_all+=("$r")
-	say "  run $i: $s s, peak RSS $((r / 1024)) MiB (exit $rc)"
+	say "  run $i: $s s (CPU $c s), peak RSS $((r / 1024)) MiB (exit $rc)"
 done
 if [ "${#t_all[@]}" -gt 0 ]; then
 	python3 - "${t_all[*]}" "${r_all[*]}" <<'EOF' | tee -a "$RESULTS"
