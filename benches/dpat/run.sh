@@ -98,7 +98,7 @@ time_fields() {
 		/Maximum resident set size/ { r = $2 } END { printf "%.2f %d %.2f\n", w, r, c }' "$1"
 }
 
-# kensa_run LABEL OUTDIR ARGS... : one timed kensa audit; sets S (seconds, or dnf) and R (KiB).
+# kensa_run LABEL OUTDIR ARGS... : one timed kensa audit; sets S (wall seconds, or dnf), R (peak KiB), C (CPU seconds).
 # Exit codes 0, 1 (findings) and 2 with an evidence.json (incomplete: some input lines not read,
 # listed in its input_errors) are success; 124 is the timeout.
 kensa_run() {
@@ -119,7 +119,7 @@ kensa_run() {
 }
 
 # dpat_run LABEL RUNDIR NTDS POT : one timed dpat.py run in RUNDIR (it writes "DPAT Report"
-# there); sets S (seconds) and R (KiB).
+# there); sets S (wall seconds), R (peak KiB), C (CPU seconds).
 # dpat.py ends by asking "Would you like to open the report now? [Y/n]": answer n on stdin.
 dpat_run() {
 	local label=$1 dir=$2 ntds=$3 pot=$4

@@ -97,8 +97,8 @@ time_fields() { # /usr/bin/time -v output -> "wall-seconds peak-kib cpu-seconds 
 }
 
 HC_COMMON=(-m 1000 -a 0 --potfile-disable -O -w 3 --outfile-format 2 --session kensa-bench --quiet)
-# hc_run LABEL OUTFILE [EXTRA ARGS...]: one timed hashcat run; sets S and R. Exit 0 = all
-# cracked, 1 = exhausted: both fine.
+# hc_run LABEL OUTFILE [EXTRA ARGS...]: one timed hashcat run; sets S, R, C (wall s, peak KiB,
+# CPU s). Exit 0 = all cracked, 1 = exhausted: both fine.
 hc_run() {
 	local label=$1 out=$2
 	shift 2
@@ -114,7 +114,7 @@ hc_run() {
 	[ -f "$out" ] || : >"$out"
 	read -r S R C < <(time_fields "$WORK/time-$label.txt")
 }
-# kensa_run LABEL: one timed kensa audit into WORK/kensa-report; sets S (seconds or dnf) and R.
+# kensa_run LABEL: one timed kensa audit into WORK/kensa-report; sets S (wall s or dnf), R, C.
 kensa_run() {
 	local label=$1 out="$WORK/kensa-report"
 	rm -rf "$out"
