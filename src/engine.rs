@@ -13,7 +13,7 @@ use crate::model::{
 use crate::recover::{self, wordlists::Wordlists, Method};
 use crate::rules::answer::{self, AnswerContext, RemarkLang};
 use crate::rules::guess::GuessContext;
-use crate::rules::{policy, reuse, seven};
+use crate::rules::{policy, reuse, rotation, seven};
 use sha2::Digest;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -221,6 +221,7 @@ pub fn audit(
             })
             .collect()
     };
+    let history = history_entries(&accounts);
     let mut evid: Vec<AccountEvidence> = Vec::with_capacity(accounts.len());
     let mut advisories: Vec<Advisory> = Vec::new();
     for (i, a) in accounts.iter().enumerate() {
@@ -289,6 +290,14 @@ pub fn audit(
                 e.length = Some(assessed.length);
                 let v = seven::decide(assessed, &ctx);
                 e.findings.extend(v.findings);
+                if let Some((change, n)) = history_change(a, &known[i], &history, &accounts, &known)
+                {
+                    e.findings.push(rotation::finding(
+                        change,
+                        n as usize,
+                        v.path == Some("8+rotation"),
+                    ));
+                }
                 if !ctx.mfa && assessed.length < 15 && assessed.length > 0 {
                     advisories.push(Advisory {
                         system: a.system.clone(),
@@ -890,6 +899,49 @@ fn read_input(
         text: Secret::new(text),
     });
     (summary, Some(parsed), pot)
+}
+
+/// Password-history entries (secretsdump `-history`) by (system, lower-case user): (entry
+/// number, account index), oldest number first.
+type History = BTreeMap<(String, String), Vec<(u32, usize)>>;
+
+fn history_entries(accounts: &[Acc]) -> History {
+    let mut h: History = BTreeMap::new();
+    for (i, a) in accounts.iter().enumerate() {
+        if a.raw.skip != Some(crate::model::SkipReason::History) {
+            continue;
+        }
+        if let Some((base, n)) = input::pwdump::split_history(&a.user) {
+            h.entry((a.system.clone(), base.to_lowercase()))
+                .or_default()
+                .push((n, i));
+        }
+    }
+    for v in h.values_mut() {
+        v.sort();
+    }
+    h
+}
+
+/// How the current password of `a` relates to its history: the first entry (lowest number)
+/// that it equals or barely changes, with that entry's number. Active Directory's history
+/// starts with the current password itself, so an entry 0 holding the current hash is skipped.
+fn history_change(
+    a: &Acc,
+    current: &Option<(Secret, Method)>,
+    history: &History,
+    accounts: &[Acc],
+    known: &Known,
+) -> Option<(rotation::Change, u32)> {
+    let (cur, _) = current.as_ref()?;
+    let entries = history.get(&(a.system.clone(), a.user.to_lowercase()))?;
+    entries.iter().find_map(|&(n, j)| {
+        if n == 0 && accounts[j].raw.hash.as_ref() == a.raw.hash.as_ref() {
+            return None;
+        }
+        let (old, _) = known[j].as_ref()?;
+        rotation::change(cur.expose(), old.expose()).map(|c| (c, n))
+    })
 }
 
 /// What recovery established per account: the plaintext and how, and the salted work spent.

@@ -1,0 +1,191 @@
+//! Recovery end to end on tests/fixtures/recovery (made by generate.py there with libpass and
+//! impacket): LM halves and case toggling, password history, pot plaintexts as hashcat's NT
+//! kernel read them, pot plaintexts joined against other hashes, a wrong pot line, reuse behind
+//! a salted hash, and the salted budget reported per hash.
+
+use serde_json::Value;
+use std::fs;
+use std::path::PathBuf;
+use std::process::{Command, Output, Stdio};
+
+fn fixture(name: &str) -> String {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/recovery")
+        .join(name)
+        .to_string_lossy()
+        .into_owned()
+}
+
+fn audit(extra: &[&str]) -> (Output, Value, tempfile::TempDir) {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("report");
+    let manifest = fixture("audit.toml");
+    let pot = fixture("cracked.potfile");
+    let mut args = vec![
+        "audit",
+        "--manifest",
+        &manifest,
+        "--potfile",
+        &pot,
+        "--hibp",
+        "off",
+        "--no-progress",
+        "--out",
+        out.to_str().unwrap(),
+    ];
+    args.extend_from_slice(extra);
+    let o = Command::new(env!("CARGO_BIN_EXE_kensa"))
+        .args(&args)
+        .stdin(Stdio::null())
+        .output()
+        .expect("run kensa");
+    let text = fs::read_to_string(out.join("evidence.json")).unwrap_or_else(|_| {
+        panic!(
+            "no evidence.json; stderr: {}",
+            String::from_utf8_lossy(&o.stderr)
+        )
+    });
+    (o, serde_json::from_str(&text).unwrap(), dir)
+}
+
+fn account<'a>(ev: &'a Value, sys: &str, name: &str) -> &'a Value {
+    ev["accounts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["system"] == sys && a["account"] == name)
+        .unwrap_or_else(|| panic!("no account {sys}/{name}"))
+}
+
+fn findings(a: &Value) -> Vec<(String, String)> {
+    a["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["code"].as_str().unwrap().to_string(),
+                f["severity"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+fn has(a: &Value, code: &str, severity: &str) -> bool {
+    findings(a).iter().any(|(c, s)| c == code && s == severity)
+}
+
+#[test]
+fn recovery_joins_lm_history_and_hashcat_readings() {
+    let (o, ev, dir) = audit(&[]);
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(ev["input_errors"].as_array().unwrap().is_empty());
+
+    // LM halves from the pot give the upper-case plaintext; the case comes from the NT hash.
+    let ito = account(&ev, "ad01", "ito");
+    assert_eq!(ito["plaintext_known"], true);
+    assert_eq!(ito["recovered_by"], "lm");
+    assert_eq!(ito["length"], 10);
+    assert!(has(ito, "LM_HASH_STORED", "fail"), "{ito}");
+
+    // A $HEX[] plaintext that is not UTF-8, read as hashcat's NT kernel read it.
+    let mori = account(&ev, "ad01", "mori");
+    assert_eq!(mori["recovered_by"], "potfile");
+    assert_eq!(mori["length"], 14);
+
+    // A pot plaintext filed under a hash of another kind still joins by its NT digest.
+    let ueda = account(&ev, "ad01", "ueda");
+    assert_eq!(ueda["recovered_by"], "potfile");
+
+    // A pot line whose plaintext does not verify is not trusted.
+    let noda = account(&ev, "ad01", "noda");
+    assert_eq!(noda["plaintext_known"], false);
+    assert_eq!(noda["status"], "unverified");
+    assert_eq!(ev["recovery"]["potfile_lines_rejected"], 1);
+    assert_eq!(ev["recovery"]["potfile_lines_matched"], 8);
+
+    // History: a number bumped fails when rotation is the only way to pass; an end changed on a
+    // 13+ password is a warning. Entry 0 (the current password itself) is not "a previous one".
+    let sato = account(&ev, "ad01", "sato");
+    assert_eq!(sato["status"], "fail");
+    assert!(has(sato, "PREDICTABLE_ROTATION", "fail"), "{sato}");
+    let detail = sato["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["code"] == "PREDICTABLE_ROTATION")
+        .unwrap()["detail"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(detail.contains("history entry 1"), "{detail}");
+    let kato = account(&ev, "ad01", "kato");
+    assert_eq!(kato["status"], "pass");
+    assert_eq!(kato["path"], "13+");
+    assert!(has(kato, "PREDICTABLE_ROTATION", "warn"), "{kato}");
+    // History entries are joined but never audited as people.
+    for h in ["sato_history0", "sato_history1", "kato_history1"] {
+        let a = account(&ev, "ad01", h);
+        assert_eq!(a["status"], "skipped");
+        assert_eq!(a["skip_reason"], "password_history");
+        assert!(findings(a).is_empty());
+    }
+    let abe = account(&ev, "ad01", "abe");
+    assert!(!has(abe, "PREDICTABLE_ROTATION", "warn") && !has(abe, "PREDICTABLE_ROTATION", "fail"));
+
+    // Reuse behind a salted hash: abe's plaintext (known from the pot) verified against root's
+    // sha512crypt, a known plaintext tried before any wordlist.
+    let root = account(&ev, "linux02", "root");
+    assert_eq!(root["recovered_by"], "reuse");
+    let tries = root["salted"]["tries"].as_u64().unwrap();
+    assert!((1..=10).contains(&tries), "{tries} tries");
+    assert_eq!(root["salted"]["cost"], 720);
+    let groups = ev["reuse_groups"].as_array().unwrap();
+    assert_eq!(groups.len(), 1);
+    assert_eq!(groups[0]["scope"], "cross_system");
+    assert_eq!(groups[0]["evidence"], "verified_plaintext");
+
+    // No plaintext in anything written or printed.
+    let secrets = [
+        "Xq7#mPz2025",
+        "Xq7#mPz2024",
+        "Tm4$vLq9wRz8kP",
+        "Hm7!Kz3qBn",
+        "HM7!KZ3",
+        "Qw9!rT5yUi0p",
+        "Lp3%oK8iJu7h",
+        "R\u{fc}lez",
+        "WrongGuess",
+    ];
+    let mut texts = vec![
+        String::from_utf8_lossy(&o.stdout).into_owned(),
+        String::from_utf8_lossy(&o.stderr).into_owned(),
+    ];
+    for f in fs::read_dir(dir.path().join("report")).unwrap() {
+        texts.push(String::from_utf8_lossy(&fs::read(f.unwrap().path()).unwrap()).into_owned());
+    }
+    for t in &texts {
+        for s in secrets {
+            assert!(!t.contains(s), "a plaintext reached the output");
+        }
+    }
+}
+
+#[test]
+fn salted_work_is_bounded_by_the_audit_budget_and_reported() {
+    let (_, ev, _dir) = audit(&["--salted-total", "0"]);
+    let root = account(&ev, "linux02", "root");
+    assert_eq!(root["plaintext_known"], false);
+    assert_eq!(root["salted"]["tries"], 0);
+    assert_eq!(root["salted"]["complete"], false);
+    assert_eq!(ev["recovery"]["salted_units"], 0);
+    assert_eq!(ev["recovery"]["salted_total"], 0);
+    // The unsalted joins do not depend on the salted budget.
+    assert_eq!(account(&ev, "ad01", "ito")["recovered_by"], "lm");
+    assert_eq!(account(&ev, "ad01", "abe")["recovered_by"], "potfile");
+}
