@@ -22,34 +22,48 @@ pub(crate) fn gather(
             best.insert(t, (k, p));
         }
     }
-    let mut parts: BTreeMap<(u32, bool), (Key, Secret)> = BTreeMap::new();
+    // Halves: every first-half plaintext with every second-half one (in key order), the pair
+    // trusted only when the whole LM hash verifies.
+    let mut parts: BTreeMap<(u32, bool), Vec<(Key, Secret)>> = BTreeMap::new();
     for (t, second, k, p) in halves {
-        if parts.get(&(t, second)).is_none_or(|(bk, _)| k < *bk) {
-            parts.insert((t, second), (k, p));
-        }
+        parts.entry((t, second)).or_default().push((k, p));
     }
-    let empty_half = hash::lm_half(b"");
-    let second_is_empty = |t: u32| {
-        targets[t as usize]
-            .lm
-            .as_ref()
-            .and_then(|h| hash::stored_digest(Scheme::Lm, h.text.expose()))
-            .is_some_and(|d| d[8..] == empty_half)
-    };
-    for (t, (_, p)) in best {
-        st.lm_known[t as usize] = Some(p);
+    for v in parts.values_mut() {
+        v.sort_by_key(|(k, _)| *k);
+        v.dedup_by(|a, b| a.1 == b.1);
+        v.truncate(8);
     }
-    for ((t, second), (_, first_plain)) in &parts {
+    let empty = [(
+        Key {
+            tier: super::Tier::Pot,
+            source: 0,
+            index: 0,
+        },
+        Secret::new(""),
+    )];
+    for ((t, second), firsts) in &parts {
         if *second || st.lm_known[*t as usize].is_some() {
             continue;
         }
-        let rest = match parts.get(&(*t, true)) {
-            Some((_, p)) => Some(p.expose().to_string()),
-            None if second_is_empty(*t) => Some(String::new()),
-            None => None,
+        let Some(stored) = targets[*t as usize]
+            .lm
+            .as_ref()
+            .and_then(|h| hash::stored_digest(Scheme::Lm, h.text.expose()))
+        else {
+            continue;
         };
-        if let Some(rest) = rest {
-            st.lm_known[*t as usize] = Some(Secret::new(format!("{}{rest}", first_plain.expose())));
+        let seconds: &[(Key, Secret)] = match parts.get(&(*t, true)) {
+            Some(v) => v,
+            None => &empty,
+        };
+        'pairs: for (_, a) in firsts {
+            for (_, b) in seconds {
+                let whole = format!("{}{}", a.expose(), b.expose());
+                if hash::lm(&whole).is_some_and(|d| hash::ct_eq(&d, &stored)) {
+                    st.lm_known[*t as usize] = Some(Secret::new(whole));
+                    break 'pairs;
+                }
+            }
         }
     }
 }
@@ -153,5 +167,63 @@ mod tests {
             Some("abcdefghijklmn")
         );
         assert_eq!(toggle_case("ABCDEFGHIJKLMNO", &long), None);
+    }
+}
+
+#[cfg(test)]
+mod gather_tests {
+    use super::super::{State, Stats, Tier};
+    use super::*;
+    use crate::model::HashValue;
+
+    fn target(pw: &str) -> Target {
+        Target {
+            id: 0,
+            account: "x".into(),
+            hash: Some(HashValue {
+                scheme: Scheme::Nt,
+                text: Secret::new(hex::encode(hash::nt(pw))),
+            }),
+            lm: Some(HashValue {
+                scheme: Scheme::Lm,
+                text: Secret::new(hex::encode(hash::lm(pw).unwrap())),
+            }),
+            given: None,
+            salted_work: true,
+        }
+    }
+
+    fn key(i: u32) -> Key {
+        Key {
+            tier: Tier::Pot,
+            source: 0,
+            index: i,
+        }
+    }
+
+    #[test]
+    fn halves_are_trusted_only_when_the_whole_hash_verifies() {
+        let targets = vec![target("Pass12word"), target("abc")];
+        let mut st = State {
+            found: vec![None; 2],
+            salted: vec![None; 2],
+            lm_known: vec![None; 2],
+            stats: Stats::default(),
+        };
+        let halves = vec![
+            // An uneven split (8 + 2) and a wrong second half first.
+            (0, false, key(1), Secret::new("PASS12WO")),
+            (0, true, key(2), Secret::new("XX")),
+            (0, true, key(3), Secret::new("RD")),
+            // A short password: only its first half is in the pot.
+            (1, false, key(4), Secret::new("ABC")),
+        ];
+        gather(&targets, Vec::new(), halves, &mut st);
+        assert_eq!(st.lm_known[0].as_ref().unwrap().expose(), "PASS12WORD");
+        assert_eq!(st.lm_known[1].as_ref().unwrap().expose(), "ABC");
+        resolve_to_nt(&targets, &mut st);
+        assert_eq!(st.found[0].as_ref().unwrap().plain.expose(), "Pass12word");
+        assert_eq!(st.found[0].as_ref().unwrap().method, Method::Lm);
+        assert_eq!(st.found[1].as_ref().unwrap().plain.expose(), "abc");
     }
 }

@@ -144,20 +144,20 @@ fn walk_chunk(
                 let first = idx.lm_first.probe(&h);
                 let second = idx.lm_second.probe(&h);
                 if first.is_some() || second.is_some() {
-                    let upper = utf8
-                        .filter(|p| p.is_ascii() && p.len() <= 7)
-                        .map(|p| p.to_ascii_uppercase());
-                    if let Some(u) = upper.filter(|u| hash::lm_half(u.as_bytes()) == h) {
-                        verified = true;
+                    // Kept even when the half alone does not verify: some tools split LM
+                    // plaintexts unevenly (8 + 6); the halves are checked together against the
+                    // whole LM hash before they are trusted (lm::gather).
+                    if let Some(u) = utf8
+                        .filter(|p| p.is_ascii() && p.len() <= 14)
+                        .map(|p| p.to_ascii_uppercase())
+                    {
+                        verified = u.len() <= 7 && hash::lm_half(u.as_bytes()) == h;
                         for (slot, is_second) in [(first, false), (second, true)] {
                             if let Some(s) = slot {
                                 for &t in idx.lm_first_or_second(is_second).targets(s) {
-                                    j.hits.lm_halves.push((
-                                        t,
-                                        is_second,
-                                        key,
-                                        Secret::new(u.clone()),
-                                    ));
+                                    j.hits
+                                        .lm_halves
+                                        .push((t, is_second, key, Secret::new(u.clone())));
                                 }
                             }
                         }
