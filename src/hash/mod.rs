@@ -3,6 +3,7 @@
 mod argon2;
 mod bcrypt;
 mod ldap;
+pub mod md4x;
 mod md5crypt;
 mod nt;
 mod pbkdf2;
