@@ -1,24 +1,275 @@
-//! Candidates for the unsalted joins: context words with the full rules, each distinct
-//! account-name base with the name rules, and wordlist words with the light rules (and leet
-//! spellings of the most common ones), generated per work unit in parallel and fed to a
-//! [`Joiner`] without being held together in memory.
+//! Candidates for the unsalted joins: context words through `kensa-context.rule`, each distinct
+//! account-name base through `kensa-name.rule`, wordlist words through `kensa-light.rule` (the
+//! most common words also through the name rules). The rule files are hashcat rules
+//! (`wordlists/rules/`), so `hashcat -r` reproduces the candidates.
+//!
+//! Candidates are made in reusable byte buffers, one set per thread: each distinct transform of a
+//! word (the rule without its trailing appends) is computed once, then every suffix is appended
+//! to it and the candidate goes straight into a [`Joiner`] lane. Nothing is allocated per
+//! candidate.
 
-use super::{mangle, name_base, Hits, Index, Joiner, Key, Progress, Target, Tier};
+use super::rules::{self, Rule, RuleSet};
+use super::{name_base, Hits, Index, Joiner, Key, Progress, Target, Tier};
 use crate::recover::wordlists::Wordlists;
 use rayon::prelude::*;
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
+use std::sync::OnceLock;
 
 /// Wordlist words per parallel work unit.
 const CHUNK: usize = 4096;
 
-/// How many of the first wordlist words also get leet spellings.
-const LEET_TOP: usize = 2_000;
+/// Account-name bases per parallel work unit.
+const NAMES_PER_UNIT: usize = 16;
+
+/// How many of the first wordlist words also go through the name rules (leet spellings and years).
+const NAME_RULES_TOP: usize = 2_000;
+
+/// Offset of name-rule indices in a wordlist word's keys (after the light rules).
+const NAME_RULES_KEY: u32 = 1 << 16;
+
+/// kensa's three rule sets, parsed once.
+pub struct Sets {
+    pub context: Compiled,
+    pub name: Compiled,
+    pub light: Compiled,
+}
+
+/// The rule sets shipped in `wordlists/rules/` (embedded in the binary).
+pub fn sets() -> &'static Sets {
+    static SETS: OnceLock<Sets> = OnceLock::new();
+    SETS.get_or_init(|| {
+        let parse = |name: &str, text: &str| {
+            Compiled::new(
+                &RuleSet::parse(text)
+                    .unwrap_or_else(|e| panic!("built-in rule file {name} does not parse: {e}")),
+            )
+        };
+        Sets {
+            context: parse(
+                "kensa-context.rule",
+                include_str!("../../wordlists/rules/kensa-context.rule"),
+            ),
+            name: parse(
+                "kensa-name.rule",
+                include_str!("../../wordlists/rules/kensa-name.rule"),
+            ),
+            light: parse(
+                "kensa-light.rule",
+                include_str!("../../wordlists/rules/kensa-light.rule"),
+            ),
+        }
+    })
+}
+
+/// A rule set split for fast expansion: its distinct transforms, and every rule as (transform,
+/// appended suffix) in file order.
+pub struct Compiled {
+    transforms: Vec<Rule>,
+    pairs: Vec<(u16, Vec<u8>)>,
+    /// `covers[j][k]`: every suffix transform `k` is followed by also follows `j`, so when both
+    /// give the same bytes `k` adds nothing.
+    covers: Vec<Vec<bool>>,
+}
+
+impl Compiled {
+    pub fn new(set: &RuleSet) -> Self {
+        let mut transforms: Vec<Rule> = Vec::new();
+        let mut pairs = Vec::with_capacity(set.rules.len());
+        let mut noop: Option<Rule> = None;
+        for r in &set.rules {
+            let (t, suffix) = r.split_appends();
+            // `:` and a rule of appends only both leave the word as it is.
+            let t = if t.is_noop() {
+                noop.get_or_insert(t).clone()
+            } else {
+                t
+            };
+            let k = match transforms.iter().position(|x| *x == t) {
+                Some(k) => k,
+                None => {
+                    transforms.push(t);
+                    transforms.len() - 1
+                }
+            };
+            pairs.push((k as u16, suffix));
+        }
+        let mut suffixes: Vec<std::collections::HashSet<&[u8]>> =
+            vec![Default::default(); transforms.len()];
+        for (t, sfx) in &pairs {
+            suffixes[*t as usize].insert(sfx.as_slice());
+        }
+        let covers = (0..transforms.len())
+            .map(|j| {
+                (0..transforms.len())
+                    .map(|k| suffixes[k].is_subset(&suffixes[j]))
+                    .collect()
+            })
+            .collect();
+        Compiled {
+            transforms,
+            pairs,
+            covers,
+        }
+    }
+
+    /// Number of rules.
+    pub fn len(&self) -> usize {
+        self.pairs.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.pairs.is_empty()
+    }
+
+    /// Every candidate of `word` as owned strings, in rule order, without repeats (for salted
+    /// hashes, where a verification costs far more than a string).
+    pub fn strings(&self, word: &str) -> Vec<String> {
+        let mut e = Expander::default();
+        let mut seen = std::collections::HashSet::new();
+        let mut out = Vec::new();
+        e.expand(self, word.as_bytes(), |_, c| {
+            if let Ok(s) = std::str::from_utf8(c) {
+                if seen.insert(s.to_string()) {
+                    out.push(s.to_string());
+                }
+            }
+        });
+        out
+    }
+}
+
+/// Per-thread buffers for expanding words: one per transform, and one for the candidate.
+#[derive(Default)]
+pub struct Expander {
+    outs: Vec<Vec<u8>>,
+    alive: Vec<bool>,
+    seen: HashMap<u64, usize>,
+    cand: Vec<u8>,
+}
+
+impl Expander {
+    /// Call `f(rule index, candidate)` for every rule of `c` on `word`. A transform that gives the
+    /// same bytes as an earlier one is skipped with all its suffixes (`l` on a lower-case word).
+    pub fn expand(&mut self, c: &Compiled, word: &[u8], mut f: impl FnMut(u32, &[u8])) {
+        let n = c.transforms.len();
+        if self.outs.len() < n {
+            self.outs
+                .resize_with(n, || Vec::with_capacity(rules::MAX_LEN));
+            self.alive.resize(n, false);
+        }
+        if self.cand.capacity() < rules::MAX_LEN {
+            self.cand.reserve(rules::MAX_LEN);
+        }
+        self.seen.clear();
+        for (k, t) in c.transforms.iter().enumerate() {
+            let ok = t.apply(word, &mut self.outs[k]);
+            self.alive[k] = ok && !self.outs[k].is_empty() || (ok && word.is_empty());
+            if !self.alive[k] {
+                continue;
+            }
+            let h = xxhash_rust::xxh3::xxh3_64(&self.outs[k]);
+            match self.seen.get(&h) {
+                Some(&j) if self.outs[j] == self.outs[k] && c.covers[j][k] => self.alive[k] = false,
+                _ => {
+                    self.seen.insert(h, k);
+                }
+            }
+        }
+        for (ri, (t, suffix)) in c.pairs.iter().enumerate() {
+            let t = *t as usize;
+            if !self.alive[t] {
+                continue;
+            }
+            self.cand.clear();
+            self.cand.extend_from_slice(&self.outs[t]);
+            rules::append(&mut self.cand, suffix);
+            f(ri as u32, &self.cand);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every rule applied on its own, in file order, without the transform sharing.
+    fn naive(set: &str, word: &str) -> Vec<Vec<u8>> {
+        let rs = RuleSet::parse(set).unwrap();
+        let mut out = Vec::new();
+        rs.rules
+            .iter()
+            .filter_map(|r| {
+                let mut b = Vec::new();
+                r.apply(word.as_bytes(), &mut b).then_some(b)
+            })
+            .filter(|b| {
+                let new = !out.contains(b);
+                if new {
+                    out.push(b.clone());
+                }
+                new
+            })
+            .collect()
+    }
+
+    #[test]
+    fn expansion_equals_each_rule_applied_alone_without_repeats() {
+        let files = [
+            include_str!("../../wordlists/rules/kensa-light.rule"),
+            include_str!("../../wordlists/rules/kensa-name.rule"),
+            include_str!("../../wordlists/rules/kensa-context.rule"),
+            ":\nl\n$1\nu $1\nsa@\nsa@ $!\n",
+        ];
+        for f in files {
+            let c = Compiled::new(&RuleSet::parse(f).unwrap());
+            let mut e = Expander::default();
+            for w in ["kango", "Sakura", "koro", "1234", "päss", "", "a"] {
+                let mut got: Vec<Vec<u8>> = Vec::new();
+                e.expand(&c, w.as_bytes(), |_, b| {
+                    if !got.contains(&b.to_vec()) {
+                        got.push(b.to_vec())
+                    }
+                });
+                let want = naive(f, w);
+                assert_eq!(got.len(), want.len(), "{w}");
+                let g: BTreeSet<_> = got.into_iter().collect();
+                let n: BTreeSet<_> = want.into_iter().collect();
+                assert_eq!(g, n, "{w}");
+            }
+        }
+        let light = &sets().light;
+        let s = light.strings("kango");
+        assert_eq!(s[0], "kango");
+        assert!(s.contains(&"kango2020".to_string()) && s.contains(&"Kango123!".to_string()));
+        assert!(
+            sets()
+                .name
+                .strings("koro")
+                .contains(&"K0r02025!".to_string())
+                || sets().name.strings("koro").contains(&"k0r0!".to_string())
+        );
+        assert!(sets()
+            .context
+            .strings("koro")
+            .contains(&"K0r02025!".to_string()));
+    }
+}
+
+impl Drop for Expander {
+    fn drop(&mut self) {
+        // The buffers held candidate plaintexts.
+        for o in &mut self.outs {
+            zeroize::Zeroize::zeroize(o);
+        }
+        zeroize::Zeroize::zeroize(&mut self.cand);
+    }
+}
 
 /// What the candidate walk covers.
 pub(crate) struct Plan<'a> {
-    /// Context words, lower-cased (full rules).
+    /// Context words, lower-cased.
     pub context: Vec<String>,
-    /// Distinct account-name bases of at least 3 characters (name rules).
+    /// Distinct account-name bases of at least 3 characters.
     pub bases: Vec<String>,
     pub lists: &'a Wordlists,
 }
@@ -41,60 +292,48 @@ impl<'a> Plan<'a> {
 
 /// Walk every candidate of the plan through the joins; returns how many candidates were tried.
 pub(crate) fn run(plan: &Plan<'_>, idx: &Index, hits: &mut Hits, progress: Progress<'_>) -> usize {
+    let sets = sets();
     let words = &plan.lists.candidates;
     let units: Vec<(Tier, usize)> = (0..plan.context.len())
         .map(|i| (Tier::Context, i))
-        .chain((0..plan.bases.len()).map(|i| (Tier::Name, i)))
+        .chain((0..plan.bases.len().div_ceil(NAMES_PER_UNIT)).map(|i| (Tier::Name, i)))
         .chain((0..words.len().div_ceil(CHUNK)).map(|i| (Tier::Wordlist, i)))
         .collect();
     let total = units.len();
     let done = std::sync::atomic::AtomicUsize::new(0);
     progress("candidates", 0, total);
     let parts: Vec<(Hits, u64)> = units
-        .par_chunks(8)
+        .par_chunks(4)
         .map(|us| {
             let mut j = Joiner::new(idx);
+            let mut e = Expander::default();
             for &(tier, i) in us {
+                let mut feed = |set: &Compiled, word: &str, source: usize, offset: u32| {
+                    e.expand(set, word.as_bytes(), |ri, c| {
+                        j.push_bytes(
+                            c,
+                            Key {
+                                tier,
+                                source: source as u32,
+                                index: offset + ri,
+                            },
+                        )
+                    });
+                };
                 match tier {
-                    Tier::Context | Tier::Name => {
-                        let word = if tier == Tier::Context {
-                            &plan.context[i]
-                        } else {
-                            &plan.bases[i]
-                        };
-                        for (vi, c) in mangle::full(word).iter().enumerate() {
-                            j.push_str(
-                                c,
-                                Key {
-                                    tier,
-                                    source: i as u32,
-                                    index: vi as u32,
-                                },
-                            );
+                    Tier::Context => feed(&sets.context, &plan.context[i], i, 0),
+                    Tier::Name => {
+                        let end = ((i + 1) * NAMES_PER_UNIT).min(plan.bases.len());
+                        for b in i * NAMES_PER_UNIT..end {
+                            feed(&sets.name, &plan.bases[b], b, 0);
                         }
                     }
                     _ => {
                         let end = ((i + 1) * CHUNK).min(words.len());
-                        for (wi, w) in words[i * CHUNK..end].iter().enumerate() {
-                            let wi = i * CHUNK + wi;
-                            let key = |index: u32| Key {
-                                tier: Tier::Wordlist,
-                                source: wi as u32,
-                                index,
-                            };
-                            j.push_str(w, key(0));
-                            if w.chars().count() >= 4 {
-                                for (vi, c) in mangle::light(w).iter().enumerate() {
-                                    j.push_str(c, key(1 + vi as u32));
-                                }
-                            }
-                            if wi < LEET_TOP {
-                                for (vi, l) in
-                                    mangle::leet_variants(&w.to_lowercase()).iter().enumerate()
-                                {
-                                    j.push_str(&mangle::capitalise(l), key(10_000 + 2 * vi as u32));
-                                    j.push_str(l, key(10_001 + 2 * vi as u32));
-                                }
+                        for wi in i * CHUNK..end {
+                            feed(&sets.light, &words[wi], wi, 0);
+                            if wi < NAME_RULES_TOP {
+                                feed(&sets.name, &words[wi].to_lowercase(), wi, NAME_RULES_KEY);
                             }
                         }
                     }

@@ -17,8 +17,8 @@
 pub mod candidates;
 pub mod join;
 pub mod lm;
-pub mod mangle;
 pub mod pot;
+pub mod rules;
 pub mod salted;
 pub mod wordlists;
 
@@ -33,7 +33,7 @@ use wordlists::Wordlists;
 pub const DEFAULT_SALTED_BUDGET: u64 = 20_000_000;
 
 /// Default budget for all salted hashes of an audit together, in NT-hash units.
-pub const DEFAULT_SALTED_TOTAL: u64 = 60_000_000;
+pub const DEFAULT_SALTED_TOTAL: u64 = 16_000_000;
 
 /// How a plaintext became known.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -463,6 +463,27 @@ impl<'a> Joiner<'a> {
                     }
                 }
             }
+        }
+    }
+
+    /// Offer a candidate made by the rules: ASCII goes straight into a lane; other bytes are
+    /// offered as UTF-8 when they are UTF-8 (a rule may cut a multi-byte character: then skipped).
+    #[inline]
+    pub fn push_bytes(&mut self, b: &[u8], key: Key) {
+        if b.is_ascii() && self.idx.sha1.is_empty() && !self.with_lm {
+            self.tried += 1;
+            if self.idx.nt.is_empty() {
+                return;
+            }
+            if self.blocks.set_bytes(self.n, b) {
+                self.keep(b, false, key);
+            } else if let Ok(s) = std::str::from_utf8(b) {
+                self.nt_scalar(s, key);
+            }
+            return;
+        }
+        if let Ok(s) = std::str::from_utf8(b) {
+            self.push_str(s, key);
         }
     }
 

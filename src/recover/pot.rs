@@ -155,9 +155,12 @@ fn walk_chunk(
                         for (slot, is_second) in [(first, false), (second, true)] {
                             if let Some(s) = slot {
                                 for &t in idx.lm_first_or_second(is_second).targets(s) {
-                                    j.hits
-                                        .lm_halves
-                                        .push((t, is_second, key, Secret::new(u.clone())));
+                                    j.hits.lm_halves.push((
+                                        t,
+                                        is_second,
+                                        key,
+                                        Secret::new(u.clone()),
+                                    ));
                                 }
                             }
                         }

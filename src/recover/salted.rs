@@ -10,7 +10,7 @@
 //! on the machine's speed; what each hash got is reported in [`SaltedWork`].
 
 use super::{
-    lm, mangle, Found, Hits, Index, Joiner, Key, Method, Options, Progress, SaltedWork, State,
+    candidates, lm, Found, Hits, Index, Joiner, Key, Method, Options, Progress, SaltedWork, State,
     Target, Tier,
 };
 use crate::hash;
@@ -81,20 +81,24 @@ pub(crate) fn run(
         opts.context_words
             .iter()
             .filter(|w| !w.is_empty())
-            .flat_map(|w| mangle::full(w))
+            .flat_map(|w| candidates::sets().context.strings(w))
             .filter(|c| seen.insert(c.clone()))
             .collect()
     };
-    let head: Vec<&str> = lists
-        .candidates
+    // The head a salted hash tries before anything else: the most common passwords, then the
+    // factory defaults, then the next common ones (a server's account is likelier to hold
+    // `password1` than a device's default).
+    let d = lists.defaults_len.min(lists.candidates.len());
+    let c = &lists.candidates;
+    let cut = |a: usize, b: usize| &c[a.min(c.len())..b.min(c.len())];
+    let head: Vec<&str> = cut(d, d + SALTED_HEAD / 3)
         .iter()
-        .take(SALTED_HEAD)
+        .chain(&c[..d])
+        .chain(cut(d + SALTED_HEAD / 3, d + 2 * SALTED_HEAD / 3))
         .map(String::as_str)
         .collect();
-    let tail: Vec<&str> = lists
-        .candidates
+    let tail: Vec<&str> = cut(d + 2 * SALTED_HEAD / 3, c.len())
         .iter()
-        .skip(SALTED_HEAD)
         .map(String::as_str)
         .collect();
     let user = |i: usize| {
@@ -112,7 +116,7 @@ pub(crate) fn run(
         "salted",
         &|i| {
             let own = if named(i) {
-                mangle::light(&user(i)).len()
+                candidates::sets().light.strings(&user(i)).len()
             } else {
                 0
             };
@@ -120,7 +124,7 @@ pub(crate) fn run(
         },
         &|i, f| {
             if named(i) {
-                for c in mangle::light(&user(i)) {
+                for c in candidates::sets().light.strings(&user(i)) {
                     if !f(&c, Method::Context) {
                         return;
                     }
@@ -143,7 +147,10 @@ pub(crate) fn run(
         "salted",
         &|i| {
             let own = if named(i) {
-                mangle::full(&user(i)).len()
+                candidates::sets()
+                    .name
+                    .strings(&super::name_base(&user(i)))
+                    .len()
             } else {
                 0
             };
@@ -156,7 +163,7 @@ pub(crate) fn run(
                 }
             }
             if named(i) {
-                for c in mangle::full(&user(i)) {
+                for c in candidates::sets().name.strings(&super::name_base(&user(i))) {
                     if !f(&c, Method::Context) {
                         return;
                     }
@@ -301,6 +308,45 @@ fn cross_check(
     st.found.iter().filter(|f| f.is_some()).count() > before
 }
 
+/// Candidates verified at once against one hash (in parallel: an expensive hash left alone still
+/// uses every core).
+const BATCH: usize = 32;
+
+/// Batched verification against one hash; the first hit in candidate order wins, and the tries
+/// counted are the candidates up to it, so the result does not depend on threads.
+struct Verifier<'a> {
+    scheme: crate::model::Scheme,
+    hash: &'a str,
+    batch: Vec<(Secret, Method)>,
+    tried: u64,
+    hit: Option<Found>,
+}
+
+impl Verifier<'_> {
+    /// Verify the batch; true on a hit.
+    fn flush(&mut self) -> bool {
+        let (scheme, hash) = (self.scheme, self.hash);
+        let pos = self
+            .batch
+            .par_iter()
+            .position_first(|(c, _)| hash::verify(scheme, c.expose(), hash));
+        match pos {
+            Some(p) => {
+                self.tried += p as u64 + 1;
+                let (plain, method) = self.batch.swap_remove(p);
+                self.hit = Some(Found { plain, method });
+                self.batch.clear();
+                true
+            }
+            None => {
+                self.tried += self.batch.len() as u64;
+                self.batch.clear();
+                false
+            }
+        }
+    }
+}
+
 /// Candidates of one tier for target `i`, handed one by one to `f` until it returns false.
 type Walk<'a> = dyn Fn(usize, &mut dyn FnMut(&str, Method) -> bool) + Sync + 'a;
 
@@ -347,25 +393,28 @@ fn spend(
         .par_iter()
         .map(|&(i, grant, _)| {
             let h = targets[i].hash.as_ref().expect("salted hash");
-            let mut tried = 0u64;
-            let mut hit = None;
+            let mut v = Verifier {
+                scheme: h.scheme,
+                hash: h.text.expose(),
+                batch: Vec::with_capacity(BATCH),
+                tried: 0,
+                hit: None,
+            };
+            let mut offered = 0u64;
             walk(i, &mut |c, m| {
-                if tried == grant {
+                if offered == grant {
                     return false;
                 }
-                tried += 1;
-                if hash::verify(h.scheme, c, h.text.expose()) {
-                    hit = Some(Found {
-                        plain: Secret::new(c),
-                        method: m,
-                    });
-                    return false;
-                }
-                true
+                offered += 1;
+                v.batch.push((Secret::new(c), m));
+                v.batch.len() < BATCH || !v.flush()
             });
+            if v.hit.is_none() {
+                v.flush();
+            }
             let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
             progress(phase, n, total);
-            (i, tried, hit)
+            (i, v.tried, v.hit)
         })
         .collect();
     for ((i, tried, hit), &(_, grant, cost)) in results.into_iter().zip(&grants) {

@@ -31,6 +31,9 @@ pub struct Wordlists {
     pub base_words: HashSet<String>,
     /// Lines skipped in user wordlist files because they were not valid UTF-8.
     pub invalid_utf8_lines: usize,
+    /// How many of the first `candidates` are factory defaults (`defaults.txt`); common
+    /// passwords follow them.
+    pub defaults_len: usize,
 }
 
 impl Wordlists {
@@ -52,6 +55,9 @@ impl Wordlists {
                 if seen.insert(entry.to_string()) {
                     w.candidates.push(entry.to_string());
                 }
+            }
+            if name == "defaults" {
+                w.defaults_len = w.candidates.len();
             }
         }
         w
