@@ -6,6 +6,7 @@
 //! one NT hash; see [`hash::cost`]), so the result does not depend on the machine's speed.
 
 pub mod mangle;
+pub mod rules;
 pub mod wordlists;
 
 use crate::hash;
