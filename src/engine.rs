@@ -91,7 +91,10 @@ pub fn audit(
         inputs,
         accounts,
         pots,
-    } = read_all(opts)?;
+    } = {
+        progress("read", 0, 0);
+        read_all(opts)?
+    };
     let _ = &mut systems;
 
     // Effective policies.
@@ -199,6 +202,7 @@ pub fn audit(
         .into();
     }
 
+    progress("judge", 0, 0);
     // 2-⑦ per account. Assessing a plaintext (wordlists, zxcvbn) is the costly part: done in
     // parallel first, in account order.
     let assessed: Vec<Option<seven::Assessment>> = {
@@ -795,9 +799,23 @@ fn plan(opts: &AuditOptions) -> Result<(Manifest, Vec<InputSpec>), AuditError> {
     Ok((m, specs))
 }
 
+/// The format of a file from its first 64 KiB (detection looks at no more).
 fn sniff_file(path: &Path) -> Option<Format> {
-    let bytes = std::fs::read(path).ok()?;
-    let text = input::decode(&bytes).ok()?;
+    use std::io::Read;
+    let mut head = Vec::new();
+    std::fs::File::open(path)
+        .ok()?
+        .take(input::SNIFF_BYTES as u64)
+        .read_to_end(&mut head)
+        .ok()?;
+    let text = match input::decode(&head) {
+        Ok(t) => t,
+        // Cut inside a character: the whole characters before it.
+        Err(_) => match std::str::from_utf8(&head) {
+            Ok(t) => t.to_string(),
+            Err(e) => String::from_utf8_lossy(&head[..e.valid_up_to()]).into_owned(),
+        },
+    };
     input::detect(&text, &path.file_name()?.to_string_lossy())
 }
 
@@ -1039,11 +1057,11 @@ fn io_reason(e: &std::io::Error) -> String {
 }
 
 /// Sort key for `file:line` so that line 10 comes after line 9.
-fn source_key(s: &str) -> (String, u64) {
+fn source_key(s: &str) -> (&str, u64) {
     match s.rsplit_once(':') {
         Some((f, l)) if l.chars().all(|c| c.is_ascii_digit()) && !l.is_empty() => {
-            (f.to_string(), l.parse().unwrap_or(0))
+            (f, l.parse().unwrap_or(0))
         }
-        _ => (s.to_string(), 0),
+        _ => (s, 0),
     }
 }

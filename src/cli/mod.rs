@@ -303,6 +303,9 @@ fn audit(a: AuditArgs) -> Result<Outcome, String> {
         report::write::write_atomic(&path, text.as_bytes())
             .map_err(|e| format!("{}: cannot write the evidence: {e}", path.display()))?;
     }
+    if let Some(t0) = progress.timings {
+        eprintln!("kensa: {:8.3} s  done", t0.elapsed().as_secs_f64());
+    }
     if !a.quiet {
         let color = std::io::stdout().is_terminal() && color_allowed();
         out(&summary(&ev, file.baseline.as_ref(), &written, lang, color));
@@ -450,6 +453,9 @@ fn summary(
 pub(crate) struct Progress {
     bar: indicatif::ProgressBar,
     phase: std::sync::Mutex<String>,
+    /// `KENSA_TIMINGS=1`: each phase's start is written to stderr with the seconds since the run
+    /// began (for benchmarks; never anything but phase names and times).
+    timings: Option<std::time::Instant>,
 }
 
 impl Progress {
@@ -467,6 +473,9 @@ impl Progress {
         Progress {
             bar,
             phase: std::sync::Mutex::new(String::new()),
+            timings: std::env::var_os("KENSA_TIMINGS")
+                .filter(|v| !v.is_empty())
+                .map(|_| std::time::Instant::now()),
         }
     }
     /// A progress bar for byte counts.
@@ -488,6 +497,9 @@ impl Progress {
     pub(crate) fn set(&self, phase: &str, done: u64, total: u64) {
         let mut p = self.phase.lock().unwrap_or_else(|e| e.into_inner());
         if *p != phase {
+            if let Some(t0) = self.timings {
+                eprintln!("kensa: {:8.3} s  {phase}", t0.elapsed().as_secs_f64());
+            }
             *p = phase.to_string();
             self.bar.reset();
             self.bar.set_message(phase.to_string());
@@ -496,6 +508,9 @@ impl Progress {
         self.bar.set_position(done);
     }
     pub(crate) fn clear(&self) {
+        if let Some(t0) = self.timings {
+            eprintln!("kensa: {:8.3} s  reports", t0.elapsed().as_secs_f64());
+        }
         self.bar.finish_and_clear();
     }
 }

@@ -126,6 +126,8 @@ pub fn decode(bytes: &[u8]) -> Result<String, String> {
 /// suggests wins, else the first. When none match (e.g. a file of comments only), the file name decides.
 pub fn detect(text: &str, file_name: &str) -> Option<Format> {
     let hint = name_hint(file_name);
+    // The sniffers look at the head of the file only (whole lines of its first 64 KiB).
+    let text = head(text, SNIFF_BYTES);
     let matching: Vec<Format> = SNIFF_ORDER
         .iter()
         .copied()
@@ -136,6 +138,25 @@ pub fn detect(text: &str, file_name: &str) -> Option<Format> {
         (many, Some(h)) if many.contains(&h) => Some(h),
         (many, _) => many.first().copied(),
     }
+}
+
+/// How much of a file format detection looks at.
+pub const SNIFF_BYTES: usize = 64 * 1024;
+
+/// The whole lines within the first `max` bytes of `text` (all of it when shorter).
+fn head(text: &str, max: usize) -> &str {
+    if text.len() <= max {
+        return text;
+    }
+    let cut = text.as_bytes()[..max]
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(max, |i| i + 1);
+    let mut cut = cut;
+    while !text.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    &text[..cut]
 }
 
 /// Parse `text` as `format`; `label` is the file name used in `file:line` sources.

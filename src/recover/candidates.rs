@@ -163,7 +163,7 @@ impl Expander {
         self.seen.clear();
         for (k, t) in c.transforms.iter().enumerate() {
             let ok = t.apply(word, &mut self.outs[k]);
-            self.alive[k] = ok && !self.outs[k].is_empty() || (ok && word.is_empty());
+            self.alive[k] = ok;
             if !self.alive[k] {
                 continue;
             }
@@ -185,73 +185,6 @@ impl Expander {
             rules::append(&mut self.cand, suffix);
             f(ri as u32, &self.cand);
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// Every rule applied on its own, in file order, without the transform sharing.
-    fn naive(set: &str, word: &str) -> Vec<Vec<u8>> {
-        let rs = RuleSet::parse(set).unwrap();
-        let mut out = Vec::new();
-        rs.rules
-            .iter()
-            .filter_map(|r| {
-                let mut b = Vec::new();
-                r.apply(word.as_bytes(), &mut b).then_some(b)
-            })
-            .filter(|b| {
-                let new = !out.contains(b);
-                if new {
-                    out.push(b.clone());
-                }
-                new
-            })
-            .collect()
-    }
-
-    #[test]
-    fn expansion_equals_each_rule_applied_alone_without_repeats() {
-        let files = [
-            include_str!("../../wordlists/rules/kensa-light.rule"),
-            include_str!("../../wordlists/rules/kensa-name.rule"),
-            include_str!("../../wordlists/rules/kensa-context.rule"),
-            ":\nl\n$1\nu $1\nsa@\nsa@ $!\n",
-        ];
-        for f in files {
-            let c = Compiled::new(&RuleSet::parse(f).unwrap());
-            let mut e = Expander::default();
-            for w in ["kango", "Sakura", "koro", "1234", "päss", "", "a"] {
-                let mut got: Vec<Vec<u8>> = Vec::new();
-                e.expand(&c, w.as_bytes(), |_, b| {
-                    if !got.contains(&b.to_vec()) {
-                        got.push(b.to_vec())
-                    }
-                });
-                let want = naive(f, w);
-                assert_eq!(got.len(), want.len(), "{w}");
-                let g: BTreeSet<_> = got.into_iter().collect();
-                let n: BTreeSet<_> = want.into_iter().collect();
-                assert_eq!(g, n, "{w}");
-            }
-        }
-        let light = &sets().light;
-        let s = light.strings("kango");
-        assert_eq!(s[0], "kango");
-        assert!(s.contains(&"kango2020".to_string()) && s.contains(&"Kango123!".to_string()));
-        assert!(
-            sets()
-                .name
-                .strings("koro")
-                .contains(&"K0r02025!".to_string())
-                || sets().name.strings("koro").contains(&"k0r0!".to_string())
-        );
-        assert!(sets()
-            .context
-            .strings("koro")
-            .contains(&"K0r02025!".to_string()));
     }
 }
 
@@ -330,10 +263,10 @@ pub(crate) fn run(plan: &Plan<'_>, idx: &Index, hits: &mut Hits, progress: Progr
                     }
                     _ => {
                         let end = ((i + 1) * CHUNK).min(words.len());
-                        for wi in i * CHUNK..end {
-                            feed(&sets.light, &words[wi], wi, 0);
+                        for (wi, w) in words.iter().enumerate().take(end).skip(i * CHUNK) {
+                            feed(&sets.light, w, wi, 0);
                             if wi < NAME_RULES_TOP {
-                                feed(&sets.name, &words[wi].to_lowercase(), wi, NAME_RULES_KEY);
+                                feed(&sets.name, &w.to_lowercase(), wi, NAME_RULES_KEY);
                             }
                         }
                     }
@@ -350,4 +283,71 @@ pub(crate) fn run(plan: &Plan<'_>, idx: &Index, hits: &mut Hits, progress: Progr
         tried += t;
     }
     tried as usize
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every rule applied on its own, in file order, without the transform sharing.
+    fn naive(set: &str, word: &str) -> Vec<Vec<u8>> {
+        let rs = RuleSet::parse(set).unwrap();
+        let mut out = Vec::new();
+        rs.rules
+            .iter()
+            .filter_map(|r| {
+                let mut b = Vec::new();
+                r.apply(word.as_bytes(), &mut b).then_some(b)
+            })
+            .filter(|b| {
+                let new = !out.contains(b);
+                if new {
+                    out.push(b.clone());
+                }
+                new
+            })
+            .collect()
+    }
+
+    #[test]
+    fn expansion_equals_each_rule_applied_alone_without_repeats() {
+        let files = [
+            include_str!("../../wordlists/rules/kensa-light.rule"),
+            include_str!("../../wordlists/rules/kensa-name.rule"),
+            include_str!("../../wordlists/rules/kensa-context.rule"),
+            ":\nl\n$1\nu $1\nsa@\nsa@ $!\n",
+        ];
+        for f in files {
+            let c = Compiled::new(&RuleSet::parse(f).unwrap());
+            let mut e = Expander::default();
+            for w in ["kango", "Sakura", "koro", "1234", "päss", "", "a"] {
+                let mut got: Vec<Vec<u8>> = Vec::new();
+                e.expand(&c, w.as_bytes(), |_, b| {
+                    if !got.contains(&b.to_vec()) {
+                        got.push(b.to_vec())
+                    }
+                });
+                let want = naive(f, w);
+                assert_eq!(got.len(), want.len(), "{w}");
+                let g: BTreeSet<_> = got.into_iter().collect();
+                let n: BTreeSet<_> = want.into_iter().collect();
+                assert_eq!(g, n, "{w}");
+            }
+        }
+        let light = &sets().light;
+        let s = light.strings("kango");
+        assert_eq!(s[0], "kango");
+        assert!(s.contains(&"kango2020".to_string()) && s.contains(&"Kango123!".to_string()));
+        assert!(
+            sets()
+                .name
+                .strings("koro")
+                .contains(&"K0r02025!".to_string())
+                || sets().name.strings("koro").contains(&"k0r0!".to_string())
+        );
+        assert!(sets()
+            .context
+            .strings("koro")
+            .contains(&"K0r02025!".to_string()));
+    }
 }

@@ -548,11 +548,25 @@ fn passing(ev: &Evidence, lang: Lang, t: &Labels, out: &mut Vec<Block>) {
 }
 
 fn skipped(ev: &Evidence, lang: Lang, t: &Labels, out: &mut Vec<Block>) {
-    let accounts = with_status(ev, AccountStatus::Skipped);
-    if accounts.is_empty() {
+    let all = with_status(ev, AccountStatus::Skipped);
+    if all.is_empty() {
         return;
     }
     out.push(Block::Heading(t.h_skipped.to_string()));
+    // Password-history entries (a domain dumped with -history has twenty a person) are counted
+    // per system here; every one is still in evidence.json and evidence.csv.
+    let is_history = |a: &AccountEvidence| a.skip_reason.as_deref() == Some("password_history");
+    let mut history: BTreeMap<&str, usize> = BTreeMap::new();
+    for a in all.iter().filter(|a| is_history(a)) {
+        *history.entry(a.system.as_str()).or_default() += 1;
+    }
+    for (system, n) in history {
+        out.push(Block::Para(text::history_entries(lang, system, n)));
+    }
+    let accounts: Vec<&AccountEvidence> = all.into_iter().filter(|a| !is_history(a)).collect();
+    if accounts.is_empty() {
+        return;
+    }
     let rows = accounts
         .iter()
         .map(|a| {

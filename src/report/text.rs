@@ -777,6 +777,18 @@ pub fn recovered_by(lang: Lang, r: &str) -> String {
 }
 
 /// Why an account is not audited (`account.skip_reason`, see `SkipReason::as_str`).
+/// The line that stands for a system's password-history entries in the human reports.
+pub fn history_entries(lang: Lang, system: &str, n: usize) -> String {
+    match lang {
+        Lang::Ja => format!(
+            "{system}: パスワード履歴 {n} 件（使い回しと推測可能な変更の確認に使用。アカウントとしては判定しない。一覧は evidence.json / evidence.csv）"
+        ),
+        Lang::En => format!(
+            "{system}: {n} password-history entries (used to find reuse and predictable rotation; not judged as accounts; listed in evidence.json / evidence.csv)"
+        ),
+    }
+}
+
 pub fn skip_reason(lang: Lang, r: &str) -> String {
     lookup(
         lang,
