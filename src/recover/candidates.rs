@@ -182,7 +182,11 @@ impl Expander {
             }
             self.cand.clear();
             self.cand.extend_from_slice(&self.outs[t]);
-            rules::append(&mut self.cand, suffix);
+            if self.cand.len() + suffix.len() < rules::MAX_LEN {
+                self.cand.extend_from_slice(suffix);
+            } else {
+                rules::append(&mut self.cand, suffix);
+            }
             f(ri as u32, &self.cand);
         }
     }

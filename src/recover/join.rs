@@ -13,6 +13,10 @@ pub type Slot = u32;
 /// Digest → slot, with a bitmap filter in front.
 #[derive(Debug)]
 pub struct DigestMap<const N: usize> {
+    /// A small bitmap (at most 1 MiB, so it stays in the core's cache) tried first, then the
+    /// large one (about 64 bits a digest); most misses never reach the large one.
+    small: Vec<u64>,
+    small_mask: u64,
     bits: Vec<u64>,
     mask: u64,
     map: HashMap<[u8; N], Slot, BuildHasherDefault<Passthrough>>,
@@ -38,11 +42,20 @@ impl<const N: usize> DigestMap<N> {
             .clamp(1 << 16, 1 << 30);
         let mut bits = vec![0u64; (want / 64) as usize];
         let mask = want - 1;
+        let small_want = want.min(1 << 23);
+        let mut small = vec![0u64; (small_want / 64) as usize];
+        let small_mask = small_want - 1;
         for d in map.keys() {
-            let h = key(d) & mask;
+            let k = key(d);
+            let h = k & mask;
             bits[(h >> 6) as usize] |= 1 << (h & 63);
+            // The small map takes its bits from the other end of the key.
+            let s = (k >> 32).rotate_left(7) & small_mask;
+            small[(s >> 6) as usize] |= 1 << (s & 63);
         }
         DigestMap {
+            small,
+            small_mask,
             bits,
             mask,
             map,
@@ -71,6 +84,10 @@ impl<const N: usize> DigestMap<N> {
     /// The bitmap test alone, on the digest's first eight bytes read little-endian.
     #[inline]
     pub fn maybe(&self, first8: u64) -> bool {
+        let s = (first8 >> 32).rotate_left(7) & self.small_mask;
+        if self.small[(s >> 6) as usize] & (1 << (s & 63)) == 0 {
+            return false;
+        }
         let h = first8 & self.mask;
         self.bits[(h >> 6) as usize] & (1 << (h & 63)) != 0
     }
