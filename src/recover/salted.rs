@@ -101,11 +101,20 @@ pub(crate) fn run(
         .iter()
         .map(String::as_str)
         .collect();
-    let user = |i: usize| {
+    // The account's own name through a rule set (nothing for names under 3 characters).
+    let own = |i: usize, set: &candidates::Compiled, base: bool| -> Vec<String> {
         let a = &targets[i].account;
-        a.rsplit('\\').next().unwrap_or(a).to_string()
+        let user = a.rsplit('\\').next().unwrap_or(a);
+        if user.chars().count() < 3 {
+            return Vec::new();
+        }
+        if base {
+            set.strings(&super::name_base(user))
+        } else {
+            set.strings(user)
+        }
     };
-    let named = |i: usize| user(i).chars().count() >= 3;
+    let sets = candidates::sets();
     // Tier 2: the account's own name with light rules, and the most common passwords.
     spend(
         targets,
@@ -114,27 +123,10 @@ pub(crate) fn run(
         st,
         progress,
         "salted",
-        &|i| {
-            let own = if named(i) {
-                candidates::sets().light.strings(&user(i)).len()
-            } else {
-                0
-            };
-            (own + head.len()) as u64
-        },
+        &|i| (own(i, &sets.light, false).len() + head.len()) as u64,
         &|i, f| {
-            if named(i) {
-                for c in candidates::sets().light.strings(&user(i)) {
-                    if !f(&c, Method::Context) {
-                        return;
-                    }
-                }
-            }
-            for c in &head {
-                if !f(c, Method::Wordlist) {
-                    return;
-                }
-            }
+            let _ = offer(own(i, &sets.light, false).iter(), Method::Context, f)
+                && offer(head.iter(), Method::Wordlist, f);
         },
     );
     // Tier 3: context words and the full rules on the account name.
@@ -145,30 +137,10 @@ pub(crate) fn run(
         st,
         progress,
         "salted",
-        &|i| {
-            let own = if named(i) {
-                candidates::sets()
-                    .name
-                    .strings(&super::name_base(&user(i)))
-                    .len()
-            } else {
-                0
-            };
-            (own + context_full.len()) as u64
-        },
+        &|i| (own(i, &sets.name, true).len() + context_full.len()) as u64,
         &|i, f| {
-            for c in &context_full {
-                if !f(c, Method::Context) {
-                    return;
-                }
-            }
-            if named(i) {
-                for c in candidates::sets().name.strings(&super::name_base(&user(i))) {
-                    if !f(&c, Method::Context) {
-                        return;
-                    }
-                }
-            }
+            let _ = offer(context_full.iter(), Method::Context, f)
+                && offer(own(i, &sets.name, true).iter(), Method::Context, f);
         },
     );
     // Tier 4: pot-file plaintexts and the rest of the wordlists.
@@ -199,11 +171,7 @@ pub(crate) fn run(
                     }
                 }
             }
-            for c in &tail {
-                if !f(c, Method::Wordlist) {
-                    return;
-                }
-            }
+            let _ = offer(tail.iter(), Method::Wordlist, f);
         },
     );
     // What the salted work found is checked against every other hash, until nothing new appears.
@@ -217,6 +185,20 @@ pub(crate) fn run(
         &mut tried_known,
         progress,
     ) {}
+}
+
+/// Hand candidates to `f` until it says stop; false when it did.
+fn offer<S: AsRef<str>>(
+    cands: impl Iterator<Item = S>,
+    m: Method,
+    f: &mut dyn FnMut(&str, Method) -> bool,
+) -> bool {
+    for c in cands {
+        if !f(c.as_ref(), m) {
+            return false;
+        }
+    }
+    true
 }
 
 /// The salted budget: what is left for the audit, and per hash (cost of one try, units left).
@@ -296,11 +278,7 @@ fn cross_check(
             "cross-check",
             &|_| fresh.len() as u64,
             &|_, f| {
-                for p in &fresh {
-                    if !f(p.expose(), Method::Reuse) {
-                        return;
-                    }
-                }
+                let _ = offer(fresh.iter().map(Secret::expose), Method::Reuse, f);
             },
         );
         st.stats.cross_verifications += st.stats.salted_verifications - t0;
