@@ -28,6 +28,10 @@ pub enum Command {
     Verify(VerifyArgs),
     /// Write a commented audit manifest from a folder of exports (formats detected from content).
     Init(InitArgs),
+    /// Hand the hashes kensa could not verify to an external cracker, then read its pot file back
+    /// with `kensa audit --potfile`.
+    #[command(subcommand)]
+    Export(ExportCommand),
     /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
     Completions(CompletionsArgs),
     /// Print the manual page (roff) to standard output.
@@ -136,6 +140,63 @@ pub struct HibpInfoArgs {
     pub json: bool,
 }
 
+/// What to read and how hard kensa tries to recover plaintexts: shared by `audit` and `export`.
+#[derive(Debug, Args)]
+pub struct SourceArgs {
+    /// The audit manifest (TOML): facility, systems and their input files.
+    #[arg(long, short = 'm', value_name = "FILE")]
+    pub manifest: Option<PathBuf>,
+    /// Input files (`PATH` or `FORMAT:PATH`); without a manifest each file is one system named after its stem.
+    #[arg(value_name = "FILE")]
+    pub files: Vec<String>,
+    /// Extra wordlist (one password per line); repeatable.
+    #[arg(long, value_name = "FILE")]
+    pub wordlist: Vec<PathBuf>,
+    /// Do not use the wordlists built into kensa.
+    #[arg(long)]
+    pub no_default_wordlists: bool,
+    /// hashcat/john pot file with recovered plaintexts (re-verified before use); repeatable.
+    #[arg(long, value_name = "FILE")]
+    pub potfile: Vec<PathBuf>,
+    /// Work allowed per salted hash, in units of one NT hash (bcrypt/sha-crypt/yescrypt cost scales it).
+    #[arg(long, value_name = "UNITS", default_value_t = crate::recover::DEFAULT_SALTED_BUDGET)]
+    pub salted_budget: u64,
+    /// Salted work for the whole audit, in units of one NT hash: spent on the likeliest candidates
+    /// of every salted hash first (plaintexts already known, then names and common passwords).
+    #[arg(long, value_name = "UNITS", default_value_t = crate::recover::DEFAULT_SALTED_TOTAL)]
+    pub salted_total: u64,
+    /// Worker threads (default: all cores).
+    #[arg(long, value_name = "N")]
+    pub threads: Option<usize>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ExportCommand {
+    /// The hashes still unverified after kensa's own recovery, one file per hashcat mode (hashes
+    /// only, never account names), and a job sheet (JOBS.md, jobs.json).
+    Hashcat(ExportHashcatArgs),
+}
+
+#[derive(Debug, Args)]
+#[command(
+    after_help = "Exit codes: 0 the files are written; 2 usage error, unreadable or malformed input \
+(the files are still written from what could be read), or the directory cannot be written."
+)]
+pub struct ExportHashcatArgs {
+    #[command(flatten)]
+    pub source: SourceArgs,
+    /// Directory for the hash files and the job sheet (created if missing; files mode 0600).
+    /// Files of an earlier export there are replaced; other files are left alone.
+    #[arg(long, short = 'o', value_name = "DIR")]
+    pub out: PathBuf,
+    /// Print nothing but errors.
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+    /// No progress display.
+    #[arg(long)]
+    pub no_progress: bool,
+}
+
 #[derive(Debug, Args)]
 #[command(
     after_help = "Exit codes: 0 evidence complete and nothing selected by --fail-on found; \
@@ -143,12 +204,8 @@ pub struct HibpInfoArgs {
 (the evidence is still written, marked incomplete)."
 )]
 pub struct AuditArgs {
-    /// The audit manifest (TOML): facility, systems and their input files.
-    #[arg(long, short = 'm', value_name = "FILE")]
-    pub manifest: Option<PathBuf>,
-    /// Input files (`PATH` or `FORMAT:PATH`); without a manifest each file is one system named after its stem.
-    #[arg(value_name = "FILE")]
-    pub files: Vec<String>,
+    #[command(flatten)]
+    pub source: SourceArgs,
     /// Directory for the evidence files (written atomically, mode 0600).
     #[arg(long, short = 'o', value_name = "DIR", default_value = "kensa-report")]
     pub out: PathBuf,
@@ -163,15 +220,6 @@ pub struct AuditArgs {
     /// Language of the human reports: ja or en.
     #[arg(long, value_name = "ja|en", default_value = "ja")]
     pub lang: String,
-    /// Extra wordlist (one password per line); repeatable.
-    #[arg(long, value_name = "FILE")]
-    pub wordlist: Vec<PathBuf>,
-    /// Do not use the wordlists built into kensa.
-    #[arg(long)]
-    pub no_default_wordlists: bool,
-    /// hashcat/john pot file with recovered plaintexts (re-verified before use); repeatable.
-    #[arg(long, value_name = "FILE")]
-    pub potfile: Vec<PathBuf>,
     /// Breach check: `online` (Pwned Passwords range API, k-anonymity), `off`, or PATH of an offline corpus; repeatable.
     #[arg(long, value_name = "online|off|PATH", default_value = "online")]
     pub hibp: Vec<String>,
@@ -209,19 +257,9 @@ pub struct AuditArgs {
     /// 目標日 (target date for いいえ), YYYY-MM-DD; default: 31 March ending the fiscal year.
     #[arg(long, value_name = "YYYY-MM-DD")]
     pub target_date: Option<String>,
-    /// Worker threads (default: all cores).
-    #[arg(long, value_name = "N")]
-    pub threads: Option<usize>,
     /// Accounts of one system sharing a password fail 2-⑧ too (default: a warning).
     #[arg(long)]
     pub strict_reuse: bool,
-    /// Work allowed per salted hash, in units of one NT hash (bcrypt/sha-crypt/yescrypt cost scales it).
-    #[arg(long, value_name = "UNITS", default_value_t = crate::recover::DEFAULT_SALTED_BUDGET)]
-    pub salted_budget: u64,
-    /// Salted work for the whole audit, in units of one NT hash: spent on the likeliest candidates
-    /// of every salted hash first (plaintexts already known, then names and common passwords).
-    #[arg(long, value_name = "UNITS", default_value_t = crate::recover::DEFAULT_SALTED_TOTAL)]
-    pub salted_total: u64,
     /// Print nothing but errors.
     #[arg(long, short = 'q')]
     pub quiet: bool,

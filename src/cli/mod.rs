@@ -2,6 +2,7 @@
 //! summary, and maps the outcome to the exit codes of contract §5.
 
 pub mod args;
+mod export;
 mod hibp;
 mod init;
 mod verify;
@@ -19,7 +20,7 @@ use crate::report::{self, Lang, ReportFormat};
 use crate::rules::answer::RemarkLang;
 use crate::rules::guess::GuessContext;
 use crate::rules::{policy, seven};
-use args::{AuditArgs, CheckArgs, Cli, Command, PolicyArgs};
+use args::{AuditArgs, CheckArgs, Cli, Command, PolicyArgs, SourceArgs};
 use clap::CommandFactory;
 use std::io::{IsTerminal, Write};
 
@@ -53,6 +54,7 @@ pub fn run(cli: Cli) -> Outcome {
         Command::Hibp(h) => hibp::run(h),
         Command::Verify(v) => verify::run(v),
         Command::Init(i) => init::run(i),
+        Command::Export(e) => export::run(e),
         Command::Completions(c) => {
             let mut buf = Vec::new();
             clap_complete::generate(c.shell, &mut args::Cli::command(), "kensa", &mut buf);
@@ -76,6 +78,38 @@ pub fn run(cli: Cli) -> Outcome {
             eprintln!("kensa: error: {msg}");
             Outcome::Incomplete
         }
+    }
+}
+
+impl SourceArgs {
+    /// The options of an audit over these inputs (dates, language and reuse strictness at their
+    /// defaults: the caller sets what it has flags for).
+    fn options(&self) -> AuditOptions {
+        AuditOptions {
+            manifest: self.manifest.clone(),
+            files: self.files.clone(),
+            wordlists: self.wordlist.clone(),
+            default_wordlists: !self.no_default_wordlists,
+            potfiles: self.potfile.clone(),
+            check_date: None,
+            target_date: None,
+            strict_reuse: false,
+            salted_budget: self.salted_budget,
+            salted_total: self.salted_total,
+            lang: RemarkLang::Ja,
+            today: chrono::Local::now().date_naive().to_string(),
+        }
+    }
+
+    /// Size the global thread pool (`--threads`).
+    fn init_threads(&self) -> Result<(), String> {
+        if let Some(n) = self.threads {
+            rayon::ThreadPoolBuilder::new()
+                .num_threads(n.max(1))
+                .build_global()
+                .map_err(|e| format!("--threads: {e}"))?;
+        }
+        Ok(())
     }
 }
 
@@ -228,34 +262,22 @@ fn audit(a: AuditArgs) -> Result<Outcome, String> {
         })?);
     }
     let fail_on = parse_fail_on(&a.fail_on)?;
-    if let Some(n) = a.threads {
-        rayon::ThreadPoolBuilder::new()
-            .num_threads(n.max(1))
-            .build_global()
-            .map_err(|e| format!("--threads: {e}"))?;
-    }
+    a.source.init_threads()?;
     let baseline = match &a.baseline {
         Some(p) => Some(crate::baseline::load(p)?),
         None => None,
     };
     let breach = breach_source(&a)?;
     let opts = AuditOptions {
-        manifest: a.manifest.clone(),
-        files: a.files.clone(),
-        wordlists: a.wordlist.clone(),
-        default_wordlists: !a.no_default_wordlists,
-        potfiles: a.potfile.clone(),
         check_date: a.check_date.clone(),
         target_date: a.target_date.clone(),
         strict_reuse: a.strict_reuse,
-        salted_budget: a.salted_budget,
-        salted_total: a.salted_total,
         lang: if lang == Lang::En {
             RemarkLang::En
         } else {
             RemarkLang::Ja
         },
-        today: chrono::Local::now().date_naive().to_string(),
+        ..a.source.options()
     };
     let show_progress = !a.quiet && !a.no_progress && std::io::stderr().is_terminal();
     let progress = Progress::new(show_progress);
@@ -273,7 +295,7 @@ fn audit(a: AuditArgs) -> Result<Outcome, String> {
         breach_cache_hits: breach.as_ref().map_or(0, |b| b.cache_hits()),
     });
     let mut file = EvidenceFile::new(ev.clone());
-    file.manifest = a.manifest.as_deref().map(manifest_ref);
+    file.manifest = a.source.manifest.as_deref().map(manifest_ref);
     file.input_paths = engine::input_files(&opts)
         .map_err(|AuditError::Usage(m)| m)?
         .into_iter()

@@ -18,17 +18,17 @@ pub fn verify_sha(plain: &str, hash: &str) -> bool {
     }
 }
 
+/// The decoded bytes of a `{SSHA}` value: the 20-byte digest followed by a salt of one byte or more.
+pub fn ssha_bytes(hash: &str) -> Option<Vec<u8>> {
+    let d = super::b64_decode(tagged(hash, "SSHA")?)?;
+    (d.len() > 20).then_some(d)
+}
+
 /// Verify `plain` against a `{SSHA}` value.
 pub fn verify_ssha(plain: &str, hash: &str) -> bool {
-    let Some(body) = tagged(hash, "SSHA") else {
+    let Some(d) = ssha_bytes(hash) else {
         return false;
     };
-    let Some(d) = super::b64_decode(body) else {
-        return false;
-    };
-    if d.len() <= 20 {
-        return false;
-    }
     let (digest, salt) = d.split_at(20);
     let mut h = Sha1::new();
     h.update(plain.as_bytes());

@@ -2,6 +2,7 @@
 
 mod argon2;
 mod bcrypt;
+pub mod hashcat;
 mod ldap;
 pub mod md4x;
 mod md5crypt;

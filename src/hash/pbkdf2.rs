@@ -1,6 +1,7 @@
 //! PBKDF2-HMAC hashes in their three stored forms: PHC (`$pbkdf2-sha256$i=..,l=..$salt$hash`),
 //! passlib (`$pbkdf2-sha256$rounds$ab64salt$ab64hash`, `$pbkdf2$` = SHA-1) and Django
-//! (`pbkdf2_sha256$rounds$salt$base64hash`, the salt used as text).
+//! (`pbkdf2_sha256$rounds$salt$base64hash`, the salt used as text), and in the form hashcat reads
+//! and writes to its pot file (`sha256:rounds:b64salt:b64hash`, modes 12000/10900/12100).
 
 use sha1::Sha1;
 use sha2::{Sha256, Sha512};
@@ -49,25 +50,41 @@ pub fn cost(hash: &str) -> Option<u64> {
     Some(u64::from(p.iterations) * per_iter_x10 * blocks / 10)
 }
 
-#[derive(Clone, Copy)]
-enum Prf {
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Prf {
     Sha1,
     Sha256,
     Sha512,
 }
 
-struct Parsed {
-    prf: Prf,
-    /// PHC form (`i=` parameters), whose default output is 32 bytes whatever the digest.
-    phc: bool,
-    /// PHC `l=`, already checked against the stored output's length.
-    length: Option<usize>,
-    iterations: u32,
-    salt: Vec<u8>,
-    expected: Vec<u8>,
+impl Prf {
+    /// The digest's name in hashcat's form (`sha1:…`).
+    pub(super) fn name(self) -> &'static str {
+        match self {
+            Prf::Sha1 => "sha1",
+            Prf::Sha256 => "sha256",
+            Prf::Sha512 => "sha512",
+        }
+    }
 }
 
-fn parse(hash: &str) -> Option<Parsed> {
+pub(super) struct Parsed {
+    pub(super) prf: Prf,
+    /// PHC form (`i=` parameters), whose default output is 32 bytes whatever the digest.
+    phc: bool,
+    /// PHC `l=` (or the length of a hashcat form's output), already checked against the stored
+    /// output's length.
+    length: Option<usize>,
+    pub(super) iterations: u32,
+    pub(super) salt: Vec<u8>,
+    pub(super) expected: Vec<u8>,
+}
+
+/// A PBKDF2 hash in any of the four forms, decoded.
+pub(super) fn parse(hash: &str) -> Option<Parsed> {
+    if let Some(p) = parse_hashcat(hash) {
+        return Some(p);
+    }
     let (prf, rest, django) = if let Some(r) = hash.strip_prefix("pbkdf2_sha256$") {
         (Prf::Sha256, r, true)
     } else if let Some(r) = hash.strip_prefix("pbkdf2_sha1$") {
@@ -123,6 +140,34 @@ fn parse(hash: &str) -> Option<Parsed> {
     })
 }
 
+/// hashcat's form: `sha1:`, `sha256:` or `sha512:`, then rounds, salt and output in standard
+/// base64, separated by ':'. Its output may be cut short (hashcat compares 16 bytes or more).
+fn parse_hashcat(hash: &str) -> Option<Parsed> {
+    let (name, rest) = hash.split_once(':')?;
+    let prf = [Prf::Sha1, Prf::Sha256, Prf::Sha512]
+        .into_iter()
+        .find(|p| p.name() == name)?;
+    let mut fields = rest.split(':');
+    let (rounds, salt, expected) = (fields.next()?, fields.next()?, fields.next()?);
+    if fields.next().is_some() || rounds.is_empty() || !rounds.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let iterations: u32 = rounds.parse().ok()?;
+    if iterations == 0 || iterations > MAX_ITERATIONS {
+        return None;
+    }
+    let salt = super::b64_decode(salt)?;
+    let expected = super::b64_decode(expected)?;
+    Some(Parsed {
+        prf,
+        phc: false,
+        length: Some(expected.len()),
+        iterations,
+        salt,
+        expected,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -143,6 +188,14 @@ mod tests {
         assert_eq!(cost(&passlib), Some(5));
         let django = format!("pbkdf2_sha1$2$salt${}=", b64);
         assert!(verify("password", &django));
+        let hashcat = format!("sha1:2:c2FsdA==:{b64}=");
+        assert!(verify("password", &hashcat));
+        assert!(!verify("passwort", &hashcat));
+        // hashcat compares a prefix of 16 bytes or more; kensa verifies what is there.
+        let short = base64::engine::general_purpose::STANDARD.encode(&bytes[..16]);
+        assert!(verify("password", &format!("sha1:2:c2FsdA==:{short}")));
+        let tiny = base64::engine::general_purpose::STANDARD.encode(&bytes[..8]);
+        assert!(!verify("password", &format!("sha1:2:c2FsdA==:{tiny}")));
     }
 
     #[test]
@@ -152,5 +205,15 @@ mod tests {
         assert!(!verify("x", "$pbkdf2-sha256$1000$c2FsdA$"));
         assert!(!verify("x", "pbkdf2_sha256$abc$salt$AAAA"));
         assert!(!verify("x", "$pbkdf2-sha256$1000$!!$AAAA"));
+        assert!(!verify("x", "sha256:1000:c2FsdA=="));
+        assert!(!verify("x", "sha256:1000:c2FsdA==:AAAA:extra"));
+        assert!(!verify(
+            "x",
+            "sha384:1000:c2FsdA==:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
+        ));
+        assert!(!verify(
+            "x",
+            "sha256:+1000:c2FsdA==:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
+        ));
     }
 }

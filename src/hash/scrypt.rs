@@ -1,42 +1,38 @@
-//! scrypt in passlib (`$scrypt$ln=..,r=..,p=..$ab64salt$ab64hash`) and PHC (standard base64) form.
+//! scrypt in passlib (`$scrypt$ln=..,r=..,p=..$ab64salt$ab64hash`) and PHC (standard base64) form,
+//! and in the form hashcat reads and writes to its pot file (`SCRYPT:N:r:p:b64salt:b64hash`, mode 8900).
 
 /// Parameters above 1 GiB of memory (128 * N * r * p bytes... p runs sequentially, so 128 * N * r)
 /// are refused.
 const MAX_MEMORY: u64 = 1 << 30;
 
-/// Verify `plain` against a `$scrypt$` hash. Malformed hashes (or absurd parameters) are false.
+/// Verify `plain` against a scrypt hash. Malformed hashes (or absurd parameters) are false.
 pub fn verify(plain: &str, hash: &str) -> bool {
-    let Some((ln, r, p)) = params(hash) else {
+    let Some(s) = parse(hash) else {
         return false;
     };
-    if (128u64 << ln).saturating_mul(u64::from(r)) > MAX_MEMORY || p > 16 {
+    if (128u64 << s.ln).saturating_mul(u64::from(s.r)) > MAX_MEMORY || s.p > 16 {
         return false;
     }
-    let mut fields = hash.split('$').skip(3);
-    let (Some(salt), Some(expected), None) = (fields.next(), fields.next(), fields.next()) else {
-        return false;
-    };
-    let (Some(salt), Some(expected)) = (super::b64_decode(salt), super::b64_decode(expected))
-    else {
-        return false;
-    };
     // passlib and RustCrypto write 32 bytes (RFC 7914's examples 64): a truncated hash must not
     // match by chance.
-    if expected.len() != 32 && expected.len() != 64 {
+    if s.expected.len() != 32 && s.expected.len() != 64 {
         return false;
     }
-    let Ok(params) = scrypt::Params::new(ln, r, p) else {
+    let Ok(params) = scrypt::Params::new(s.ln, s.r, s.p) else {
         return false;
     };
-    let mut out = vec![0u8; expected.len()];
-    if scrypt::scrypt(plain.as_bytes(), &salt, &params, &mut out).is_err() {
+    let mut out = vec![0u8; s.expected.len()];
+    if scrypt::scrypt(plain.as_bytes(), &s.salt, &params, &mut out).is_err() {
         return false;
     }
-    super::ct_eq(&out, &expected)
+    super::ct_eq(&out, &s.expected)
 }
 
-/// `(log2 N, r, p)` of a `$scrypt$` hash.
+/// `(log2 N, r, p)` of a scrypt hash.
 pub fn params(hash: &str) -> Option<(u8, u32, u32)> {
+    if let Some(s) = parse_hashcat(hash) {
+        return Some((s.ln, s.r, s.p));
+    }
     let field = hash.strip_prefix("$scrypt$")?.split('$').next()?;
     let (mut ln, mut r, mut p) = (None, None, None);
     for kv in field.split(',') {
@@ -49,6 +45,60 @@ pub fn params(hash: &str) -> Option<(u8, u32, u32)> {
         }
     }
     Some((ln?, r?, p?))
+}
+
+/// A scrypt hash, decoded.
+pub(super) struct Parsed {
+    /// log2 N.
+    pub(super) ln: u8,
+    pub(super) r: u32,
+    pub(super) p: u32,
+    pub(super) salt: Vec<u8>,
+    pub(super) expected: Vec<u8>,
+}
+
+/// A scrypt hash in either form, decoded.
+pub(super) fn parse(hash: &str) -> Option<Parsed> {
+    if let Some(s) = parse_hashcat(hash) {
+        return Some(s);
+    }
+    let (ln, r, p) = params(hash)?;
+    let mut fields = hash.split('$').skip(3);
+    let (Some(salt), Some(expected), None) = (fields.next(), fields.next(), fields.next()) else {
+        return None;
+    };
+    Some(Parsed {
+        ln,
+        r,
+        p,
+        salt: super::b64_decode(salt)?,
+        expected: super::b64_decode(expected)?,
+    })
+}
+
+/// hashcat's form: `SCRYPT:N:r:p:salt:hash`, N a power of two, base64 with padding.
+fn parse_hashcat(hash: &str) -> Option<Parsed> {
+    let mut f = hash.strip_prefix("SCRYPT:")?.split(':');
+    let num = |s: &str| -> Option<u64> {
+        (!s.is_empty() && s.len() <= 12 && s.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| s.parse().ok())
+            .flatten()
+    };
+    let n = num(f.next()?)?;
+    let r = u32::try_from(num(f.next()?)?).ok().filter(|r| *r > 0)?;
+    let p = u32::try_from(num(f.next()?)?).ok().filter(|p| *p > 0)?;
+    let (salt, expected) = (f.next()?, f.next()?);
+    if f.next().is_some() || !n.is_power_of_two() || n < 2 {
+        return None;
+    }
+    let ln = u8::try_from(n.trailing_zeros()).ok().filter(|l| *l < 40)?;
+    Some(Parsed {
+        ln,
+        r,
+        p,
+        salt: super::b64_decode(salt)?,
+        expected: super::b64_decode(expected)?,
+    })
 }
 
 #[cfg(test)]
@@ -73,6 +123,15 @@ mod tests {
         assert!(verify("password", &h));
         assert!(!verify("Password", &h));
         assert_eq!(params(&h), Some((10, 8, 16)));
+        let std = base64::engine::general_purpose::STANDARD;
+        let hc = format!(
+            "SCRYPT:1024:8:16:{}:{}",
+            std.encode(b"NaCl"),
+            std.encode(&dk)
+        );
+        assert!(verify("password", &hc));
+        assert!(!verify("Password", &hc));
+        assert_eq!(params(&hc), Some((10, 8, 16)));
     }
 
     #[test]
@@ -81,5 +140,10 @@ mod tests {
         assert!(!verify("x", "$scrypt$ln=4,r=8$c2FsdA$AAAA"));
         assert!(!verify("x", "$scrypt$ln=39,r=8,p=1$c2FsdA$AAAA"));
         assert!(!verify("x", "$scrypt$ln=4,r=8,p=1$c2FsdA$"));
+        assert!(!verify("x", "SCRYPT:1000:8:1:c2FsdA==:AAAA"));
+        assert!(!verify("x", "SCRYPT:1024:0:1:c2FsdA==:AAAA"));
+        assert!(!verify("x", "SCRYPT:1024:8:1:c2FsdA=="));
+        assert!(!verify("x", "SCRYPT:1024:8:1:c2FsdA==:AAAA:x"));
+        assert_eq!(params("SCRYPT:16384:8:1:c2FsdA==:AAAA"), Some((14, 8, 1)));
     }
 }

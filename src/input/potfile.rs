@@ -100,6 +100,13 @@ pub fn sniff(text: &str) -> bool {
 }
 
 fn parse_line(line: &str) -> Result<PotLine<'_>, &'static str> {
+    // hashcat's PBKDF2 and scrypt forms hold ':' themselves, in a fixed number of fields.
+    if let Some((scheme, hash, plain)) = crate::hash::hashcat::split_pot_line(line) {
+        return Ok(PotLine {
+            hash: PotHash::Salted(scheme, hash),
+            plain,
+        });
+    }
     let Some((left, plain)) = line.split_once(':') else {
         return Err("malformed pot line: no ':' between hash and plaintext");
     };
@@ -225,6 +232,24 @@ mod tests {
             ]
         );
         assert!(p.accounts.is_empty());
+    }
+
+    #[test]
+    fn hashcat_forms_with_colons() {
+        let pbkdf2 = "sha256:1000:NjI3MDM3:vVfavLQL9ZWjg8BUMq6/FB8FtpkIGWYk";
+        let scrypt = "SCRYPT:16384:8:1:OTEyNzU0ODg=:Cc8SPjRH1hFQhuIPCdF51uNGtJ2aOY/isuoMlMUsJ8c=";
+        let text = format!(
+            "{pbkdf2}:hashcat\n{pbkdf2}:a:b\n{scrypt}:$HEX[3a3a]\nsha1:1000:c2FsdA==:!!:x\n"
+        );
+        let got: Vec<PotLine<'_>> = lines(&text).map(|(_, l)| l.unwrap()).collect();
+        assert_eq!(got[0].hash, PotHash::Salted(Scheme::Pbkdf2, pbkdf2));
+        assert_eq!(got[0].plain, "hashcat");
+        assert_eq!(got[1].plain, "a:b");
+        assert_eq!(got[2].hash, PotHash::Salted(Scheme::Scrypt, scrypt));
+        assert_eq!(plain_of(&got[2]), b"::");
+        // Not a PBKDF2 hash after all: split at the first ':' as before.
+        assert_eq!(got[3].hash, PotHash::Other);
+        assert!(sniff(&text));
     }
 
     #[test]

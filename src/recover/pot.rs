@@ -10,6 +10,7 @@ use crate::hash;
 use crate::input::potfile::{self, PotHash};
 use crate::model::{PotFile, Secret};
 use rayon::prelude::*;
+use std::borrow::Cow;
 use std::collections::HashMap;
 use zeroize::Zeroizing;
 
@@ -31,11 +32,11 @@ pub(crate) fn walk(
     hits: &mut Hits,
     progress: Progress<'_>,
 ) -> PotStats {
-    let mut by_text: HashMap<&str, Vec<u32>> = HashMap::new();
+    let mut by_text: HashMap<Cow<'_, str>, Vec<u32>> = HashMap::new();
     for (i, t) in targets.iter().enumerate() {
         if let Some(h) = t.hash.as_ref().filter(|h| !h.scheme.is_unsalted()) {
             by_text
-                .entry(hash::strip_ldap_crypt(h.text.expose().trim()))
+                .entry(hash::hashcat::canonical(h.scheme, h.text.expose()))
                 .or_default()
                 .push(i as u32);
         }
@@ -75,7 +76,7 @@ fn walk_chunk(
     base: usize,
     chunk: &str,
     idx: &Index,
-    by_text: &HashMap<&str, Vec<u32>>,
+    by_text: &HashMap<Cow<'_, str>, Vec<u32>>,
 ) -> (Hits, PotStats) {
     let mut j = Joiner::new(idx);
     j.with_lm = true;
@@ -107,7 +108,7 @@ fn walk_chunk(
         let mut verified = false;
         match line.hash {
             PotHash::Salted(scheme, h) => {
-                if let Some(ts) = by_text.get(h) {
+                if let Some(ts) = by_text.get(&*hash::hashcat::canonical(scheme, h)) {
                     match utf8 {
                         Some(p) if hash::verify(scheme, p, h) => {
                             verified = true;

@@ -154,7 +154,7 @@ pub fn write_reports(
 }
 
 /// Creates `dir` (and missing parents) with mode 0700; an existing directory is left as it is.
-fn ensure_dir(dir: &Path) -> io::Result<()> {
+pub(crate) fn ensure_dir(dir: &Path) -> io::Result<()> {
     if dir.is_dir() {
         return Ok(());
     }

@@ -1,0 +1,217 @@
+//! `kensa export hashcat`: the hashes kensa could not verify, written for hashcat, with a short
+//! summary. Thin glue over `engine::unverified_hashes` and `export::hashcat`.
+
+use super::args::{ExportCommand, ExportHashcatArgs};
+use super::{out, Outcome, Progress};
+use crate::engine::{self, AuditError, AuditOptions};
+use crate::export::hashcat::{self, Sheet, POT_FILE};
+use crate::input::{self, Format};
+use crate::manifest::Manifest;
+use crate::model::InputError;
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+
+/// Run a `kensa export` subcommand.
+pub fn run(cmd: ExportCommand) -> Result<Outcome, String> {
+    match cmd {
+        ExportCommand::Hashcat(a) => export_hashcat(a),
+    }
+}
+
+fn export_hashcat(a: ExportHashcatArgs) -> Result<Outcome, String> {
+    a.source.init_threads()?;
+    let opts = a.source.options();
+    let problems = input_problems(&opts)?;
+    let show = !a.quiet && !a.no_progress && std::io::stderr().is_terminal();
+    let progress = Progress::new(show);
+    let hashes = engine::unverified_hashes(&opts, &|p, d, t| progress.tick(p, d, t))
+        .map_err(|AuditError::Usage(m)| m)?;
+    progress.clear();
+    let export = hashcat::plan(&hashes);
+    drop(hashes);
+    let sheet = Sheet {
+        version: env!("CARGO_PKG_VERSION").into(),
+        way_back: way_back(&a),
+    };
+    let written = hashcat::write(&export, &a.out, &sheet)
+        .map_err(|e| format!("{}: cannot write the export: {e}", a.out.display()))?;
+    if !a.quiet {
+        out(&summary(&export, &a.out, &written, &sheet));
+    }
+    for p in &problems {
+        eprintln!("kensa: {}: {}", p.source, p.message);
+    }
+    if problems.is_empty() {
+        Ok(Outcome::Clean)
+    } else {
+        eprintln!(
+            "kensa: the export is incomplete ({} problems in the inputs; the files hold what could be read)",
+            problems.len()
+        );
+        Ok(Outcome::Incomplete)
+    }
+}
+
+fn summary(e: &hashcat::Export, dir: &Path, written: &[PathBuf], sheet: &Sheet) -> String {
+    let total: usize = e.files.iter().map(|f| f.hashes.len()).sum();
+    let mut s = format!(
+        "kensa export hashcat: {total} {} in {} {} -> {}\n",
+        if total == 1 { "hash" } else { "hashes" },
+        e.files.len(),
+        if e.files.len() == 1 { "file" } else { "files" },
+        dir.display()
+    );
+    let width = e.files.iter().map(|f| f.name.len()).max().unwrap_or(0);
+    for f in &e.files {
+        s.push_str(&format!(
+            "  {:<width$}  mode {:<5} {:>7} {}\n",
+            f.name,
+            f.mode.number,
+            f.hashes.len(),
+            if f.hashes.len() == 1 {
+                "hash"
+            } else {
+                "hashes"
+            }
+        ));
+    }
+    for l in &e.left_out {
+        s.push_str(&format!("  {}\n", hashcat::left_out_line(l)));
+    }
+    let sheets: Vec<String> = written
+        .iter()
+        .filter(|p| {
+            p.file_name()
+                .is_some_and(|n| n == hashcat::JOBS_MD || n == hashcat::JOBS_JSON)
+        })
+        .map(|p| p.display().to_string())
+        .collect();
+    s.push_str(&format!("  job sheet: {}\n", sheets.join(", ")));
+    s.push_str(&format!("  then: {}\n", sheet.way_back));
+    s
+}
+
+/// The `kensa audit` command that reads the results back: the same inputs (absolute paths, so it
+/// runs from anywhere) and the export's pot file.
+fn way_back(a: &ExportHashcatArgs) -> String {
+    let src = &a.source;
+    let mut parts: Vec<String> = vec!["kensa".into(), "audit".into()];
+    if let Some(m) = &src.manifest {
+        parts.push("--manifest".into());
+        parts.push(sh_quote(&absolute(m)));
+    }
+    for f in &src.files {
+        let arg = match input::split_format(f) {
+            Ok((Some(fmt), rest)) => format!("{}:{}", fmt.as_str(), absolute(Path::new(rest))),
+            _ => absolute(Path::new(f)),
+        };
+        parts.push(sh_quote(&arg));
+    }
+    for w in &src.wordlist {
+        parts.push("--wordlist".into());
+        parts.push(sh_quote(&absolute(w)));
+    }
+    if src.no_default_wordlists {
+        parts.push("--no-default-wordlists".into());
+    }
+    for p in &src.potfile {
+        parts.push("--potfile".into());
+        parts.push(sh_quote(&absolute(p)));
+    }
+    parts.push("--potfile".into());
+    parts.push(sh_quote(&absolute(&a.out.join(POT_FILE))));
+    parts.join(" ")
+}
+
+fn absolute(p: &Path) -> String {
+    std::path::absolute(p)
+        .unwrap_or_else(|_| p.to_path_buf())
+        .display()
+        .to_string()
+}
+
+/// A word for a POSIX shell: as it is when it holds only safe characters, else single-quoted.
+fn sh_quote(s: &str) -> String {
+    let safe = |c: char| c.is_ascii_alphanumeric() || "@%+=:,./_-".contains(c);
+    if !s.is_empty() && s.chars().all(safe) {
+        s.to_string()
+    } else {
+        format!("'{}'", s.replace('\'', r"'\''"))
+    }
+}
+
+/// Unreadable inputs, formats that cannot be told, and malformed lines (`file:line`), found with a
+/// read of every input of their own: `engine::unverified_hashes` reads the same files but does not
+/// return its input errors (the engine's reads are not changed here).
+fn input_problems(opts: &AuditOptions) -> Result<Vec<InputError>, String> {
+    let mut specs: Vec<(Option<Format>, PathBuf, String)> = Vec::new();
+    if let Some(mp) = &opts.manifest {
+        let m = Manifest::load(mp)?;
+        for i in m.systems.iter().flat_map(|s| &s.inputs).chain(&m.inputs) {
+            let (fmt, rest) = input::split_format(i)?;
+            specs.push((fmt, Manifest::resolve(mp, rest), rest.to_string()));
+        }
+    }
+    for f in &opts.files {
+        let (fmt, rest) = input::split_format(f)?;
+        specs.push((fmt, PathBuf::from(rest), rest.to_string()));
+    }
+    for p in &opts.potfiles {
+        specs.push((Some(Format::Potfile), p.clone(), p.display().to_string()));
+    }
+    let mut problems = Vec::new();
+    for (forced, path, label) in specs {
+        let problem = |message: String| InputError {
+            source: label.clone(),
+            message,
+        };
+        let bytes = match std::fs::read(&path) {
+            Ok(b) => b,
+            Err(e) => {
+                problems.push(problem(format!("cannot read: {}", io_reason(&e))));
+                continue;
+            }
+        };
+        let text = match input::decode(&bytes) {
+            Ok(t) => t,
+            Err(e) => {
+                problems.push(problem(e));
+                continue;
+            }
+        };
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().to_string())
+            .unwrap_or_default();
+        let Some(fmt) = forced.or_else(|| input::detect(&text, &name)) else {
+            problems.push(problem(
+                "cannot tell the format from the content; name it as FORMAT:PATH".into(),
+            ));
+            continue;
+        };
+        problems.extend(input::parse(fmt, &text, &label).errors);
+    }
+    Ok(problems)
+}
+
+fn io_reason(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "no such file".into(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".into(),
+        _ => e.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shell_words() {
+        assert_eq!(sh_quote("/tmp/a-b_c.toml"), "/tmp/a-b_c.toml");
+        assert_eq!(sh_quote("pwdump:/x/y"), "pwdump:/x/y");
+        assert_eq!(sh_quote("/tmp/コロ 病院"), "'/tmp/コロ 病院'");
+        assert_eq!(sh_quote("it's"), r"'it'\''s'");
+        assert_eq!(sh_quote(""), "''");
+    }
+}
