@@ -1018,10 +1018,12 @@ fn recover_stage(
 /// The hashes of an audit that nothing recovered (for `kensa export hashcat`): current accounts'
 /// and history entries' hashes, and the LM hashes of accounts whose NT plaintext is unknown.
 /// Each distinct hash once, in a fixed order.
+/// Also returns the input problems met on the way (unreadable files, malformed lines), as the
+/// audit would record them.
 pub fn unverified_hashes(
     opts: &AuditOptions,
     progress: Progress<'_>,
-) -> Result<Vec<crate::model::HashValue>, AuditError> {
+) -> Result<(Vec<crate::model::HashValue>, Vec<InputError>), AuditError> {
     let r = read_all(opts)?;
     let (known, _, _) = recover_stage(
         &r.accounts,
@@ -1045,7 +1047,7 @@ pub fn unverified_hashes(
                 .or_insert_with(|| h.clone());
         }
     }
-    Ok(out.into_values().collect())
+    Ok((out.into_values().collect(), r.errors))
 }
 
 fn io_reason(e: &std::io::Error) -> String {

@@ -595,8 +595,7 @@ fn round_trip_through_hashcat() {
 }
 
 /// PBKDF2 through hashcat: the pot line comes back in hashcat's `sha256:…` form, which matches
-/// the stored Django hash only when recovery keys pot lines by `hash::hashcat::canonical` (a
-/// change to src/recover/pot.rs this branch does not make).
+/// the stored Django hash because recovery keys salted pot lines by `hash::hashcat::canonical`.
 #[test]
 fn round_trip_pbkdf2_through_hashcat() {
     if !have_hashcat() {

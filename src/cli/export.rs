@@ -3,11 +3,9 @@
 
 use super::args::{ExportCommand, ExportHashcatArgs};
 use super::{out, Outcome, Progress};
-use crate::engine::{self, AuditError, AuditOptions};
+use crate::engine::{self, AuditError};
 use crate::export::hashcat::{self, Sheet, POT_FILE};
-use crate::input::{self, Format};
-use crate::manifest::Manifest;
-use crate::model::InputError;
+use crate::input;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
@@ -21,10 +19,9 @@ pub fn run(cmd: ExportCommand) -> Result<Outcome, String> {
 fn export_hashcat(a: ExportHashcatArgs) -> Result<Outcome, String> {
     a.source.init_threads()?;
     let opts = a.source.options();
-    let problems = input_problems(&opts)?;
     let show = !a.quiet && !a.no_progress && std::io::stderr().is_terminal();
     let progress = Progress::new(show);
-    let hashes = engine::unverified_hashes(&opts, &|p, d, t| progress.tick(p, d, t))
+    let (hashes, problems) = engine::unverified_hashes(&opts, &|p, d, t| progress.tick(p, d, t))
         .map_err(|AuditError::Usage(m)| m)?;
     progress.clear();
     let export = hashcat::plan(&hashes);
@@ -137,68 +134,6 @@ fn sh_quote(s: &str) -> String {
         s.to_string()
     } else {
         format!("'{}'", s.replace('\'', r"'\''"))
-    }
-}
-
-/// Unreadable inputs, formats that cannot be told, and malformed lines (`file:line`), found with a
-/// read of every input of their own: `engine::unverified_hashes` reads the same files but does not
-/// return its input errors (the engine's reads are not changed here).
-fn input_problems(opts: &AuditOptions) -> Result<Vec<InputError>, String> {
-    let mut specs: Vec<(Option<Format>, PathBuf, String)> = Vec::new();
-    if let Some(mp) = &opts.manifest {
-        let m = Manifest::load(mp)?;
-        for i in m.systems.iter().flat_map(|s| &s.inputs).chain(&m.inputs) {
-            let (fmt, rest) = input::split_format(i)?;
-            specs.push((fmt, Manifest::resolve(mp, rest), rest.to_string()));
-        }
-    }
-    for f in &opts.files {
-        let (fmt, rest) = input::split_format(f)?;
-        specs.push((fmt, PathBuf::from(rest), rest.to_string()));
-    }
-    for p in &opts.potfiles {
-        specs.push((Some(Format::Potfile), p.clone(), p.display().to_string()));
-    }
-    let mut problems = Vec::new();
-    for (forced, path, label) in specs {
-        let problem = |message: String| InputError {
-            source: label.clone(),
-            message,
-        };
-        let bytes = match std::fs::read(&path) {
-            Ok(b) => b,
-            Err(e) => {
-                problems.push(problem(format!("cannot read: {}", io_reason(&e))));
-                continue;
-            }
-        };
-        let text = match input::decode(&bytes) {
-            Ok(t) => t,
-            Err(e) => {
-                problems.push(problem(e));
-                continue;
-            }
-        };
-        let name = path
-            .file_name()
-            .map(|n| n.to_string_lossy().to_string())
-            .unwrap_or_default();
-        let Some(fmt) = forced.or_else(|| input::detect(&text, &name)) else {
-            problems.push(problem(
-                "cannot tell the format from the content; name it as FORMAT:PATH".into(),
-            ));
-            continue;
-        };
-        problems.extend(input::parse(fmt, &text, &label).errors);
-    }
-    Ok(problems)
-}
-
-fn io_reason(e: &std::io::Error) -> String {
-    match e.kind() {
-        std::io::ErrorKind::NotFound => "no such file".into(),
-        std::io::ErrorKind::PermissionDenied => "permission denied".into(),
-        _ => e.to_string(),
     }
 }
 
