@@ -143,7 +143,7 @@ impl Compiled {
 pub struct Expander {
     outs: Vec<Vec<u8>>,
     alive: Vec<bool>,
-    seen: HashMap<u64, usize>,
+    seen: HashMap<u64, usize, std::hash::BuildHasherDefault<super::join::Passthrough>>,
     cand: Vec<u8>,
 }
 
