@@ -225,7 +225,18 @@ pub fn audit(
             })
             .collect()
     };
-    let history = history_entries(&accounts);
+    let history = recover::history::History::new(accounts.iter().enumerate().map(|(i, a)| {
+        (
+            i,
+            a.system.as_str(),
+            a.user.as_str(),
+            a.raw.skip == Some(crate::model::SkipReason::History),
+        )
+    }));
+    let entry = |j: usize| recover::history::Entry {
+        hash: accounts[j].raw.hash.as_ref(),
+        plain: known[j].as_ref().map(|(p, _)| p.expose()),
+    };
     let mut evid: Vec<AccountEvidence> = Vec::with_capacity(accounts.len());
     let mut advisories: Vec<Advisory> = Vec::new();
     for (i, a) in accounts.iter().enumerate() {
@@ -294,8 +305,7 @@ pub fn audit(
                 e.length = Some(assessed.length);
                 let v = seven::decide(assessed, &ctx);
                 e.findings.extend(v.findings);
-                if let Some((change, n)) = history_change(a, &known[i], &history, &accounts, &known)
-                {
+                if let Some((change, n)) = history.change(&a.system, &a.user, entry(i), entry) {
                     e.findings.push(rotation::finding(
                         change,
                         n as usize,
@@ -917,49 +927,6 @@ fn read_input(
         text: Secret::new(text),
     });
     (summary, Some(parsed), pot)
-}
-
-/// Password-history entries (secretsdump `-history`) by (system, lower-case user): (entry
-/// number, account index), oldest number first.
-type History = BTreeMap<(String, String), Vec<(u32, usize)>>;
-
-fn history_entries(accounts: &[Acc]) -> History {
-    let mut h: History = BTreeMap::new();
-    for (i, a) in accounts.iter().enumerate() {
-        if a.raw.skip != Some(crate::model::SkipReason::History) {
-            continue;
-        }
-        if let Some((base, n)) = input::pwdump::split_history(&a.user) {
-            h.entry((a.system.clone(), base.to_lowercase()))
-                .or_default()
-                .push((n, i));
-        }
-    }
-    for v in h.values_mut() {
-        v.sort();
-    }
-    h
-}
-
-/// How the current password of `a` relates to its history: the first entry (lowest number)
-/// that it equals or barely changes, with that entry's number. Active Directory's history
-/// starts with the current password itself, so an entry 0 holding the current hash is skipped.
-fn history_change(
-    a: &Acc,
-    current: &Option<(Secret, Method)>,
-    history: &History,
-    accounts: &[Acc],
-    known: &Known,
-) -> Option<(rotation::Change, u32)> {
-    let (cur, _) = current.as_ref()?;
-    let entries = history.get(&(a.system.clone(), a.user.to_lowercase()))?;
-    entries.iter().find_map(|&(n, j)| {
-        if n == 0 && accounts[j].raw.hash.as_ref() == a.raw.hash.as_ref() {
-            return None;
-        }
-        let (old, _) = known[j].as_ref()?;
-        rotation::change(cur.expose(), old.expose()).map(|c| (c, n))
-    })
 }
 
 /// What recovery established per account: the plaintext and how, and the salted work spent.

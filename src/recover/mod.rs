@@ -10,11 +10,13 @@
 //!   kensa's rules, hashed [`md4x::LANES`](crate::hash::md4x::LANES) at a time;
 //! - [`pot`]: pot files walked in place, each line verified before it is trusted;
 //! - [`lm`]: LM halves and whole LM hashes, and the NT plaintext by case toggling;
+//! - [`history`]: password-history entries linked to their owners for the rotation check;
 //! - [`salted`]: salted hashes share one budget for the whole audit, spent in tiers ordered by
 //!   likelihood (plaintexts already known here first), so cheap and likely work is done first and
 //!   the result does not depend on the machine's speed.
 
 pub mod candidates;
+pub mod history;
 pub mod join;
 pub mod lm;
 pub mod pot;
