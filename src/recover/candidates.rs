@@ -121,16 +121,18 @@ impl Compiled {
         self.pairs.is_empty()
     }
 
-    /// Every candidate of `word` as owned strings, in rule order, without repeats (for salted
-    /// hashes, where a verification costs far more than a string).
-    pub fn strings(&self, word: &str) -> Vec<String> {
+    /// Every candidate of `word` as owned strings (zeroized: one of them may be the password),
+    /// in rule order, without repeats (for salted hashes, where a verification costs far more
+    /// than a string).
+    pub fn strings(&self, word: &str) -> Vec<crate::model::Secret> {
         let mut e = Expander::default();
         let mut seen = std::collections::HashSet::new();
         let mut out = Vec::new();
         e.expand(self, word.as_bytes(), |_, c| {
             if let Ok(s) = std::str::from_utf8(c) {
-                if seen.insert(s.to_string()) {
-                    out.push(s.to_string());
+                let s = crate::model::Secret::new(s);
+                if seen.insert(s.clone()) {
+                    out.push(s);
                 }
             }
         });
@@ -338,20 +340,11 @@ mod tests {
                 assert_eq!(g, n, "{w}");
             }
         }
-        let light = &sets().light;
-        let s = light.strings("kango");
-        assert_eq!(s[0], "kango");
-        assert!(s.contains(&"kango2020".to_string()) && s.contains(&"Kango123!".to_string()));
-        assert!(
-            sets()
-                .name
-                .strings("koro")
-                .contains(&"K0r02025!".to_string())
-                || sets().name.strings("koro").contains(&"k0r0!".to_string())
-        );
-        assert!(sets()
-            .context
-            .strings("koro")
-            .contains(&"K0r02025!".to_string()));
+        let has = |v: &[crate::model::Secret], w: &str| v.iter().any(|s| s.expose() == w);
+        let s = sets().light.strings("kango");
+        assert_eq!(s[0].expose(), "kango");
+        assert!(has(&s, "kango2020") && has(&s, "Kango123!"));
+        assert!(has(&sets().name.strings("koro"), "k0r0!"));
+        assert!(has(&sets().context.strings("koro"), "K0r02025!"));
     }
 }

@@ -94,13 +94,14 @@ fn walk_chunk(
         };
         let utf8 = std::str::from_utf8(&buf).ok();
         let readings_nt = || {
-            let mut r: Vec<(String, [u8; 16])> = Vec::with_capacity(2);
+            // Each reading of the plaintext (secrets, so zeroized) with its NT digest.
+            let mut r: Vec<(Secret, [u8; 16])> = Vec::with_capacity(2);
             if let Some(p) = utf8 {
-                r.push((p.to_string(), hash::md4x::nt(p)));
+                r.push((Secret::new(p), hash::md4x::nt(p)));
             }
             if !buf.is_ascii() {
-                let l: String = buf.iter().map(|&c| char::from(c)).collect();
-                let d = hash::md4x::nt(&l);
+                let l = Secret::new(buf.iter().map(|&c| char::from(c)).collect::<String>());
+                let d = hash::md4x::nt(l.expose());
                 r.push((l, d));
             }
             r
@@ -125,9 +126,7 @@ fn walk_chunk(
                 if let Some(slot) = idx.nt.probe(&d) {
                     if let Some((p, _)) = readings_nt().into_iter().find(|(_, x)| *x == d) {
                         verified = true;
-                        j.hits
-                            .unsalted
-                            .push((JoinScheme::Nt, slot, key, Secret::new(p)));
+                        j.hits.unsalted.push((JoinScheme::Nt, slot, key, p));
                     }
                     count(&mut stats, verified);
                 } else if idx.lm.probe(&d).is_some() {

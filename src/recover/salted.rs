@@ -62,8 +62,9 @@ pub(crate) fn run(
             complete: true,
         });
     }
-    let mut joined: HashSet<String> = HashSet::new();
-    let mut tried_known: HashSet<String> = HashSet::new();
+    // Plaintexts already joined and already tried against the salted hashes (secrets: zeroized).
+    let mut joined: HashSet<Secret> = HashSet::new();
+    let mut tried_known: HashSet<Secret> = HashSet::new();
 
     cross_check(
         targets,
@@ -76,7 +77,7 @@ pub(crate) fn run(
         progress,
     );
 
-    let context_full: Vec<String> = {
+    let context_full: Vec<Secret> = {
         let mut seen = HashSet::new();
         opts.context_words
             .iter()
@@ -102,7 +103,7 @@ pub(crate) fn run(
         .map(String::as_str)
         .collect();
     // The account's own name through a rule set (nothing for names under 3 characters).
-    let own = |i: usize, set: &candidates::Compiled, base: bool| -> Vec<String> {
+    let own = |i: usize, set: &candidates::Compiled, base: bool| -> Vec<Secret> {
         let a = &targets[i].account;
         let user = a.rsplit('\\').next().unwrap_or(a);
         if user.chars().count() < 3 {
@@ -125,8 +126,11 @@ pub(crate) fn run(
         "salted",
         &|i| (own(i, &sets.light, false).len() + head.len()) as u64,
         &|i, f| {
-            let _ = offer(own(i, &sets.light, false).iter(), Method::Context, f)
-                && offer(head.iter(), Method::Wordlist, f);
+            let _ = offer(
+                own(i, &sets.light, false).iter().map(Secret::expose),
+                Method::Context,
+                f,
+            ) && offer(head.iter(), Method::Wordlist, f);
         },
     );
     // Tier 3: context words and the full rules on the account name.
@@ -139,8 +143,12 @@ pub(crate) fn run(
         "salted",
         &|i| (own(i, &sets.name, true).len() + context_full.len()) as u64,
         &|i, f| {
-            let _ = offer(context_full.iter(), Method::Context, f)
-                && offer(own(i, &sets.name, true).iter(), Method::Context, f);
+            let _ = offer(context_full.iter().map(Secret::expose), Method::Context, f)
+                && offer(
+                    own(i, &sets.name, true).iter().map(Secret::expose),
+                    Method::Context,
+                    f,
+                );
         },
     );
     // Tier 4: pot-file plaintexts and the rest of the wordlists.
@@ -217,8 +225,8 @@ fn cross_check(
     salted: &[usize],
     b: &mut Budget,
     st: &mut State,
-    joined: &mut HashSet<String>,
-    tried_known: &mut HashSet<String>,
+    joined: &mut HashSet<Secret>,
+    tried_known: &mut HashSet<Secret>,
     progress: Progress<'_>,
 ) -> bool {
     let before = st.found.iter().filter(|f| f.is_some()).count();
@@ -243,7 +251,7 @@ fn cross_check(
     let mut j = Joiner::new(idx);
     j.with_lm = true;
     for (p, first) in &plains {
-        if joined.insert(p.expose().to_string()) {
+        if joined.insert(p.clone()) {
             j.push_str(
                 p.expose(),
                 Key {
@@ -262,10 +270,10 @@ fn cross_check(
     let fresh: Vec<Secret> = plains
         .into_iter()
         .map(|(p, _)| p)
-        .filter(|p| !tried_known.contains(p.expose()))
+        .filter(|p| !tried_known.contains(p))
         .collect();
     for p in &fresh {
-        tried_known.insert(p.expose().to_string());
+        tried_known.insert(p.clone());
     }
     if !fresh.is_empty() {
         let t0 = st.stats.salted_verifications;
