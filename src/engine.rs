@@ -86,7 +86,7 @@ pub fn audit(
         target_date,
         context_words,
         lists,
-        mut systems,
+        systems,
         mut errors,
         inputs,
         accounts,
@@ -95,7 +95,6 @@ pub fn audit(
         progress("read", 0, 0);
         read_all(opts)?
     };
-    let _ = &mut systems;
 
     // Effective policies.
     let effective: BTreeMap<String, policy::Effective> = systems
@@ -234,7 +233,6 @@ pub fn audit(
         )
     }));
     let entry = |j: usize| recover::history::Entry {
-        hash: accounts[j].raw.hash.as_ref(),
         plain: known[j].as_ref().map(|(p, _)| p.expose()),
     };
     let mut evid: Vec<AccountEvidence> = Vec::with_capacity(accounts.len());
@@ -1000,7 +998,7 @@ pub fn unverified_hashes(
         opts,
         progress,
     );
-    let mut out: BTreeMap<(Scheme, String), crate::model::HashValue> = BTreeMap::new();
+    let mut out: BTreeMap<(Scheme, Secret), crate::model::HashValue> = BTreeMap::new();
     for (a, k) in r.accounts.iter().zip(&known) {
         use crate::model::SkipReason;
         if k.is_some() || !matches!(a.raw.skip, None | Some(SkipReason::History)) {
@@ -1010,7 +1008,7 @@ pub fn unverified_hashes(
             if h.scheme == Scheme::Plaintext {
                 continue;
             }
-            out.entry((h.scheme, h.text.expose().to_string()))
+            out.entry((h.scheme, h.text.clone()))
                 .or_insert_with(|| h.clone());
         }
     }

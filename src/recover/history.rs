@@ -3,7 +3,6 @@
 //! hash (see [`super::recover`]); here they are linked to their owner, never judged as accounts.
 
 use crate::input::pwdump::split_history;
-use crate::model::HashValue;
 use crate::rules::rotation::{self, Change};
 use std::collections::BTreeMap;
 
@@ -13,9 +12,8 @@ pub struct History {
     by_owner: BTreeMap<(String, String), Vec<(u32, usize)>>,
 }
 
-/// What the comparison needs of a record: its stored hash and its recovered plaintext.
+/// What the comparison needs of a record: its recovered plaintext.
 pub struct Entry<'a> {
-    pub hash: Option<&'a HashValue>,
     pub plain: Option<&'a str>,
 }
 
@@ -41,9 +39,9 @@ impl History {
     }
 
     /// How the current password of `user` on `system` relates to its history: the first entry
-    /// (lowest number) that it equals or barely changes, with that entry's number. Active
-    /// Directory's history starts with the current password itself, so an entry 0 holding the
-    /// current hash is skipped.
+    /// (lowest number) that it equals or barely changes, with that entry's number. secretsdump
+    /// leaves out the first element of Active Directory's history (the current password itself),
+    /// so `_history0` is the previous password and an entry equal to the current one is reuse.
     pub fn change<'a>(
         &self,
         system: &str,
@@ -55,28 +53,18 @@ impl History {
         let entries = self
             .by_owner
             .get(&(system.to_string(), user.to_lowercase()))?;
-        entries.iter().find_map(|&(n, id)| {
-            let e = entry(id);
-            if n == 0 && e.hash.is_some() && e.hash == current.hash {
-                return None;
-            }
-            rotation::change(cur, e.plain?).map(|c| (c, n))
-        })
+        entries
+            .iter()
+            .find_map(|&(n, id)| rotation::change(cur, entry(id).plain?).map(|c| (c, n)))
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Scheme, Secret};
 
     #[test]
-    fn links_entries_to_owners_and_skips_the_current_one() {
-        let h = |s: &str| HashValue {
-            scheme: Scheme::Nt,
-            text: Secret::new(s),
-        };
-        let (cur, e0, e1) = (h("aa"), h("aa"), h("bb"));
+    fn links_entries_to_owners() {
         let recs = [
             (0, "ad", "Sato", false),
             (1, "ad", "sato_history0", true),
@@ -84,10 +72,8 @@ mod tests {
             (3, "pc", "sato_history1", true),
         ];
         let hist = History::new(recs.into_iter());
-        let plains = ["Sakura2025!", "Sakura2025!", "Sakura2024!", "Sakura2025!"];
-        let hashes = [&cur, &e0, &e1, &e1];
+        let plains = ["Sakura2025!", "Momiji#77x", "Sakura2024!", "Sakura2025!"];
         let entry = |id: usize| Entry {
-            hash: Some(hashes[id]),
             plain: Some(plains[id]),
         };
         assert_eq!(
@@ -97,10 +83,9 @@ mod tests {
         // Another system's entries are not this account's.
         assert_eq!(hist.change("pc", "other", entry(0), entry), None);
         // No plaintext for the current password: nothing to compare.
-        let none = Entry {
-            hash: Some(&cur),
-            plain: None,
-        };
-        assert_eq!(hist.change("ad", "sato", none, entry), None);
+        assert_eq!(
+            hist.change("ad", "sato", Entry { plain: None }, entry),
+            None
+        );
     }
 }

@@ -22,6 +22,9 @@ pub(crate) fn gather(
             best.insert(t, (k, p));
         }
     }
+    for (t, (_, p)) in best {
+        st.lm_known[t as usize].get_or_insert(p);
+    }
     // Halves: every first-half plaintext with every second-half one (in key order), the pair
     // trusted only when the whole LM hash verifies.
     let mut parts: BTreeMap<(u32, bool), Vec<(Key, Secret)>> = BTreeMap::new();
@@ -45,9 +48,11 @@ pub(crate) fn gather(
         if *second || st.lm_known[*t as usize].is_some() {
             continue;
         }
-        let Some(stored) = targets[*t as usize]
+        let t_ = &targets[*t as usize];
+        let Some(stored) = t_
             .lm
             .as_ref()
+            .or(t_.hash.as_ref().filter(|h| h.scheme == Scheme::Lm))
             .and_then(|h| hash::stored_digest(Scheme::Lm, h.text.expose()))
         else {
             continue;

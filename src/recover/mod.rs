@@ -3,9 +3,9 @@
 //! every other hash of the audit.
 //!
 //! The stage takes one [`Target`] per credential and gives back one [`Outcome`] per target. Its parts:
-//! - [`join`]: unsalted schemes (NT, LM, `{SHA}`) are joins — every distinct plaintext or candidate
-//!   is digested once per scheme present and looked up in one digest→targets map, never compared
-//!   pair by pair;
+//! - [`join`]: unsalted schemes (NT, `{SHA}`, and LM for pot and known plaintexts) are joins —
+//!   every plaintext or candidate is digested once per scheme present and looked up in one
+//!   digest→targets map, never compared pair by pair;
 //! - [`candidates`]: context words, account-name bases (each mangled once) and wordlists through
 //!   kensa's rules, hashed [`md4x::LANES`](crate::hash::md4x::LANES) at a time;
 //! - [`pot`]: pot files walked in place, each line verified before it is trusted;
@@ -225,8 +225,7 @@ impl Tier {
     }
 }
 
-/// The digest maps of every unsalted scheme present in the audit.
-#[derive(Debug)]
+/// The digest maps of every unsalted scheme present in the audit (no `Debug`: whole digests).
 pub(crate) struct Index {
     pub nt: DigestMap<16>,
     pub sha1: DigestMap<20>,
@@ -326,11 +325,6 @@ impl State {
         }
         self.found[i] = Some(Found { plain, method });
         true
-    }
-
-    /// Apply the hits of a join of known plaintexts (every one a reuse).
-    fn apply_known(&mut self, idx: &Index, targets: &[Target], hits: Hits) {
-        self.apply(idx, targets, hits);
     }
 
     /// Apply join hits: per slot (or target) the hit with the smallest key.

@@ -8,7 +8,7 @@
 use super::{Hits, Index, JoinScheme, Joiner, Key, Progress, Target, Tier};
 use crate::hash;
 use crate::input::potfile::{self, PotHash};
-use crate::model::{PotFile, Secret};
+use crate::model::{PotFile, Scheme, Secret};
 use rayon::prelude::*;
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -32,12 +32,15 @@ pub(crate) fn walk(
     hits: &mut Hits,
     progress: Progress<'_>,
 ) -> PotStats {
-    let mut by_text: HashMap<Cow<'_, str>, Vec<u32>> = HashMap::new();
+    // Salted hashes by canonical text: the targets storing it, and the first one's own hash
+    // (a pot line is verified against the account's hash, never against the pot's text).
+    let mut by_text: HashMap<Cow<'_, str>, (Vec<u32>, Scheme, &str)> = HashMap::new();
     for (i, t) in targets.iter().enumerate() {
         if let Some(h) = t.hash.as_ref().filter(|h| !h.scheme.is_unsalted()) {
             by_text
                 .entry(hash::hashcat::canonical(h.scheme, h.text.expose()))
-                .or_default()
+                .or_insert_with(|| (Vec::new(), h.scheme, h.text.expose()))
+                .0
                 .push(i as u32);
         }
     }
@@ -76,7 +79,7 @@ fn walk_chunk(
     base: usize,
     chunk: &str,
     idx: &Index,
-    by_text: &HashMap<Cow<'_, str>, Vec<u32>>,
+    by_text: &HashMap<Cow<'_, str>, (Vec<u32>, Scheme, &str)>,
 ) -> (Hits, PotStats) {
     let mut j = Joiner::new(idx);
     j.with_lm = true;
@@ -109,9 +112,14 @@ fn walk_chunk(
         let mut verified = false;
         match line.hash {
             PotHash::Salted(scheme, h) => {
-                if let Some(ts) = by_text.get(&*hash::hashcat::canonical(scheme, h)) {
+                let found = if by_text.is_empty() {
+                    None
+                } else {
+                    by_text.get(&*hash::hashcat::canonical(scheme, h))
+                };
+                if let Some((ts, own_scheme, own_hash)) = found {
                     match utf8 {
-                        Some(p) if hash::verify(scheme, p, h) => {
+                        Some(p) if hash::verify(*own_scheme, p, own_hash) => {
                             verified = true;
                             for &t in ts {
                                 j.hits.salted.push((t, key, Secret::new(p)));

@@ -20,7 +20,8 @@ use crate::recover::wordlists::Wordlists;
 use rayon::prelude::*;
 use std::collections::{BTreeMap, HashSet};
 
-/// How many of the first wordlist candidates a salted hash tries before the full context rules.
+/// Size of the head of the wordlists a salted hash tries early: a third of it the most common
+/// passwords, then every factory default, then the next third of the common ones.
 const SALTED_HEAD: usize = 300;
 
 /// Cross-check known plaintexts, then spend the salted budget, then cross-check what it found.
@@ -264,7 +265,7 @@ fn cross_check(
     }
     let (hits, n): (Hits, u64) = j.finish();
     st.stats.cross_verifications += n;
-    st.apply_known(idx, targets, hits);
+    st.apply(idx, targets, hits);
     lm::resolve_to_nt(targets, st);
     // Salted: known plaintexts not tried yet, within the budget.
     let fresh: Vec<Secret> = plains
@@ -358,6 +359,13 @@ fn spend(
     let mut grants: Vec<(usize, u64, u64)> = Vec::new();
     for i in order {
         let (cost, left) = b.per[&i];
+        if left / cost == 0 || b.total / cost == 0 {
+            // Nothing left for this hash: the tier's candidates are not even made.
+            if let Some(w) = st.salted[i].as_mut() {
+                w.complete = false;
+            }
+            continue;
+        }
         let want = count(i);
         let g = want.min(left / cost).min(b.total / cost);
         if g < want {
