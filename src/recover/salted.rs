@@ -152,11 +152,13 @@ pub(crate) fn run(
                 );
         },
     );
-    // Tier 4: pot-file plaintexts and the rest of the wordlists.
-    let pot_lines: u64 = pots
-        .iter()
-        .map(|p| potfile::lines(p.text.expose()).count() as u64)
-        .sum();
+    // Tier 4: pot-file plaintexts and the rest of the wordlists. The count is of exactly what the
+    // walk offers (lines that parse and are UTF-8), so `complete` says the truth.
+    let mut pot_plains = 0u64;
+    pot_walk(pots, &mut |_| {
+        pot_plains += 1;
+        true
+    });
     spend(
         targets,
         &salted,
@@ -164,23 +166,11 @@ pub(crate) fn run(
         st,
         progress,
         "salted",
-        &|_| pot_lines + tail.len() as u64,
+        &|_| pot_plains + tail.len() as u64,
         &|_, f| {
-            let mut buf = zeroize::Zeroizing::new(Vec::new());
-            for p in pots {
-                for (_, line) in potfile::lines(p.text.expose()) {
-                    let Ok(line) = line else { continue };
-                    if potfile::plain_bytes(line.plain, &mut buf).is_err() {
-                        continue;
-                    }
-                    if let Ok(s) = std::str::from_utf8(&buf) {
-                        if !f(s, Method::Potfile) {
-                            return;
-                        }
-                    }
-                }
+            if pot_walk(pots, &mut |s| f(s, Method::Potfile)) {
+                let _ = offer(tail.iter(), Method::Wordlist, f);
             }
-            let _ = offer(tail.iter(), Method::Wordlist, f);
         },
     );
     // What the salted work found is checked against every other hash, until nothing new appears.
@@ -194,6 +184,25 @@ pub(crate) fn run(
         &mut tried_known,
         progress,
     ) {}
+}
+
+/// Hand every UTF-8 pot plaintext to `f` until it says stop; false when it did.
+fn pot_walk(pots: &[PotFile], f: &mut dyn FnMut(&str) -> bool) -> bool {
+    let mut buf = zeroize::Zeroizing::new(Vec::new());
+    for p in pots {
+        for (_, line) in potfile::lines(p.text.expose()) {
+            let Ok(line) = line else { continue };
+            if potfile::plain_bytes(line.plain, &mut buf).is_err() {
+                continue;
+            }
+            if let Ok(s) = std::str::from_utf8(&buf) {
+                if !f(s) {
+                    return false;
+                }
+            }
+        }
+    }
+    true
 }
 
 /// Hand candidates to `f` until it says stop; false when it did.
@@ -356,7 +365,8 @@ fn spend(
         .filter(|i| st.found[*i].is_none())
         .collect();
     order.sort_by_key(|i| (b.per[i].0, *i));
-    let mut grants: Vec<(usize, u64, u64)> = Vec::new();
+    // (hash, tries granted, cost of a try, candidates of the tier)
+    let mut grants: Vec<(usize, u64, u64, u64)> = Vec::new();
     for i in order {
         let (cost, left) = b.per[&i];
         if left / cost == 0 || b.total / cost == 0 {
@@ -368,24 +378,24 @@ fn spend(
         }
         let want = count(i);
         let g = want.min(left / cost).min(b.total / cost);
-        if g < want {
-            if let Some(w) = st.salted[i].as_mut() {
-                w.complete = false;
-            }
-        }
         if g == 0 {
+            if want > 0 {
+                if let Some(w) = st.salted[i].as_mut() {
+                    w.complete = false;
+                }
+            }
             continue;
         }
         b.total -= g * cost;
         b.per.get_mut(&i).expect("budget").1 -= g * cost;
-        grants.push((i, g, cost));
+        grants.push((i, g, cost, want));
     }
     let total = grants.len();
     let done = std::sync::atomic::AtomicUsize::new(0);
     progress(phase, 0, total);
     let results: Vec<(usize, u64, Option<Found>)> = grants
         .par_iter()
-        .map(|&(i, grant, _)| {
+        .map(|&(i, grant, _, _)| {
             let h = targets[i].hash.as_ref().expect("salted hash");
             let mut v = Verifier {
                 scheme: h.scheme,
@@ -411,7 +421,7 @@ fn spend(
             (i, v.tried, v.hit)
         })
         .collect();
-    for ((i, tried, hit), &(_, grant, cost)) in results.into_iter().zip(&grants) {
+    for ((i, tried, hit), &(_, grant, cost, want)) in results.into_iter().zip(&grants) {
         let refund = (grant - tried) * cost;
         b.total += refund;
         b.per.get_mut(&i).expect("budget").1 += refund;
@@ -419,6 +429,10 @@ fn spend(
         st.stats.salted_units += tried * cost;
         if let Some(w) = st.salted[i].as_mut() {
             w.tries += tried;
+            // Cut short: the grant ran out before the tier's candidates did.
+            if hit.is_none() && grant < want {
+                w.complete = false;
+            }
         }
         if let Some(f) = hit {
             st.set(i, f.plain, f.method);
