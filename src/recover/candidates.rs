@@ -269,7 +269,7 @@ pub(crate) fn run(plan: &Plan<'_>, idx: &Index, hits: &mut Hits, progress: Progr
                     }
                     _ => {
                         let end = ((i + 1) * CHUNK).min(words.len());
-                        for (wi, w) in words.iter().enumerate().take(end).skip(i * CHUNK) {
+                        for (wi, w) in (i * CHUNK..end).zip(words.range(i * CHUNK, end)) {
                             feed(&sets.light, w, wi, 0);
                             if wi < NAME_RULES_TOP {
                                 feed(&sets.name, &w.to_lowercase(), wi, NAME_RULES_KEY);

@@ -92,17 +92,12 @@ pub(crate) fn run(
     // `password1` than a device's default).
     let d = lists.defaults_len.min(lists.candidates.len());
     let c = &lists.candidates;
-    let cut = |a: usize, b: usize| &c[a.min(c.len())..b.min(c.len())];
-    let head: Vec<&str> = cut(d, d + SALTED_HEAD / 3)
-        .iter()
-        .chain(&c[..d])
-        .chain(cut(d + SALTED_HEAD / 3, d + 2 * SALTED_HEAD / 3))
-        .map(String::as_str)
+    let head: Vec<&str> = c
+        .range(d, d + SALTED_HEAD / 3)
+        .chain(c.range(0, d))
+        .chain(c.range(d + SALTED_HEAD / 3, d + 2 * SALTED_HEAD / 3))
         .collect();
-    let tail: Vec<&str> = cut(d + 2 * SALTED_HEAD / 3, c.len())
-        .iter()
-        .map(String::as_str)
-        .collect();
+    let tail: Vec<&str> = c.range(d + 2 * SALTED_HEAD / 3, c.len()).collect();
     // The account's own name through a rule set (nothing for names under 3 characters).
     let own = |i: usize, set: &candidates::Compiled, base: bool| -> Vec<Secret> {
         let a = &targets[i].account;

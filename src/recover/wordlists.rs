@@ -4,8 +4,8 @@
 //! defaults, `#` comment lines name the vendor), `common.txt` (breached/common passwords, most frequent
 //! first), `keyboard.txt` (keyboard walks), `japanese.txt` and `medical.txt` (hand-curated).
 
-use std::collections::HashSet;
 use std::io::BufRead;
+use xxhash_rust::xxh3::xxh3_64;
 
 /// Factory defaults of network devices and medical systems (`#` lines are vendor comments).
 pub const DEFAULTS_TXT: &str = include_str!("../../wordlists/defaults.txt");
@@ -18,17 +18,100 @@ pub const JAPANESE_TXT: &str = include_str!("../../wordlists/japanese.txt");
 /// Hospital and medical terms (English and romaji) and medical system product names.
 pub const MEDICAL_TXT: &str = include_str!("../../wordlists/medical.txt");
 
+/// Distinct strings in insertion order, kept in one buffer (no allocation per word) with a hash
+/// table of their indices for lookups. A list of a million words costs its bytes plus about
+/// 16 bytes a word.
+#[derive(Default)]
+pub struct WordSet {
+    text: String,
+    ends: Vec<usize>,
+    table: hashbrown::HashTable<u32>,
+}
+
+impl std::fmt::Debug for WordSet {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "WordSet({} words)", self.len())
+    }
+}
+
+impl WordSet {
+    pub fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.ends.is_empty()
+    }
+
+    /// The `i`-th distinct word. Panics if `i >= len()`.
+    pub fn get(&self, i: usize) -> &str {
+        let start = if i == 0 { 0 } else { self.ends[i - 1] };
+        &self.text[start..self.ends[i]]
+    }
+
+    pub fn iter(&self) -> impl ExactSizeIterator<Item = &str> + '_ {
+        self.range(0, self.len())
+    }
+
+    /// Words `a..b`, both clamped to `len()`.
+    pub fn range(&self, a: usize, b: usize) -> impl ExactSizeIterator<Item = &str> + '_ {
+        let b = b.min(self.len());
+        (a.min(b)..b).map(|i| self.get(i))
+    }
+
+    pub fn contains(&self, w: &str) -> bool {
+        self.table
+            .find(xxh3_64(w.as_bytes()), |&i| self.get(i as usize) == w)
+            .is_some()
+    }
+
+    /// Adds `w` unless it is there; true when it was new.
+    pub fn insert(&mut self, w: &str) -> bool {
+        let h = xxh3_64(w.as_bytes());
+        let WordSet { text, ends, table } = self;
+        let get = |i: u32| {
+            let i = i as usize;
+            let start = if i == 0 { 0 } else { ends[i - 1] };
+            &text[start..ends[i]]
+        };
+        if table.find(h, |&i| get(i) == w).is_some() {
+            return false;
+        }
+        let i = u32::try_from(ends.len()).expect("fewer than 2^32 words");
+        table.insert_unique(h, i, |&j| {
+            let j = j as usize;
+            let start = if j == 0 { 0 } else { ends[j - 1] };
+            xxh3_64(text[start..ends[j]].as_bytes())
+        });
+        text.push_str(w);
+        ends.push(text.len());
+        true
+    }
+}
+
+/// Lower-cases `s` into `buf` (ASCII without allocating) and returns it.
+fn lower_into<'b>(s: &str, buf: &'b mut String) -> &'b str {
+    buf.clear();
+    if s.is_ascii() {
+        buf.push_str(s);
+        buf.make_ascii_lowercase();
+    } else {
+        buf.push_str(&s.to_lowercase());
+    }
+    buf
+}
+
 /// Loaded wordlists. `candidates` keeps file order (most likely first); the sets are lower-cased.
 #[derive(Debug, Default)]
 pub struct Wordlists {
     /// Candidate plaintexts for recovery, de-duplicated, in order.
-    pub candidates: Vec<String>,
+    pub candidates: WordSet,
     /// Lower-cased common/breached/Japanese/medical words: a whole-string match is guessable.
-    pub common: HashSet<String>,
+    pub common: WordSet,
     /// Lower-cased factory-default passwords of devices and medical systems.
-    pub defaults: HashSet<String>,
+    pub defaults: WordSet,
     /// Lower-cased base words (length ≥ 4) for the "word + trailing digits/symbols" check.
-    pub base_words: HashSet<String>,
+    pub base_words: WordSet,
     /// Lines skipped in user wordlist files because they were not valid UTF-8.
     pub invalid_utf8_lines: usize,
     /// How many of the first `candidates` are factory defaults (`defaults.txt`); common
@@ -41,20 +124,18 @@ impl Wordlists {
     /// Candidate order: defaults, common, keyboard, japanese, medical (first occurrence kept).
     pub fn builtin() -> Self {
         let mut w = Wordlists::default();
-        let mut seen: HashSet<String> = HashSet::new();
+        let mut buf = String::new();
         for (name, text) in BUILTIN {
             for entry in builtin_entries(name, text) {
-                let lower = entry.to_lowercase();
+                let lower = lower_into(entry, &mut buf);
                 if name == "defaults" {
-                    w.defaults.insert(lower.clone());
+                    w.defaults.insert(lower);
                 }
-                if is_base_word(&lower) {
-                    w.base_words.insert(lower.clone());
+                if is_base_word(lower) {
+                    w.base_words.insert(lower);
                 }
                 w.common.insert(lower);
-                if seen.insert(entry.to_string()) {
-                    w.candidates.push(entry.to_string());
-                }
+                w.candidates.insert(entry);
             }
             if name == "defaults" {
                 w.defaults_len = w.candidates.len();
@@ -82,9 +163,9 @@ impl Wordlists {
 
     /// Like [`Wordlists::add_file`] for any reader (used by tests and by `add_file`).
     pub fn add_reader<R: BufRead>(&mut self, mut reader: R) -> std::io::Result<usize> {
-        let mut seen: HashSet<String> = self.candidates.iter().cloned().collect();
         let mut added = 0;
         let mut buf = Vec::new();
+        let mut lower = String::new();
         loop {
             buf.clear();
             if reader.read_until(b'\n', &mut buf)? == 0 {
@@ -101,10 +182,8 @@ impl Wordlists {
                 continue;
             };
             added += 1;
-            self.common.insert(line.to_lowercase());
-            if seen.insert(line.to_string()) {
-                self.candidates.push(line.to_string());
-            }
+            self.common.insert(lower_into(line, &mut lower));
+            self.candidates.insert(line);
         }
         Ok(added)
     }
@@ -157,7 +236,7 @@ mod tests {
     fn builtin_loads_every_file_in_order() {
         let w = Wordlists::builtin();
         // defaults come first, in file order
-        assert_eq!(w.candidates[0], "admin");
+        assert_eq!(w.candidates.get(0), "admin");
         assert!(w.candidates.len() > 30_000);
         for word in [
             "123456", "password", "qwerty", "1qaz2wsx", "7410", "sakura", "doraemon", "byouin",
@@ -170,7 +249,7 @@ mod tests {
         assert!(pos("dragon") < pos("doraemon"));
         assert!(pos("doraemon") < pos("kangoshi"));
         // de-duplicated
-        let unique: HashSet<&String> = w.candidates.iter().collect();
+        let unique: std::collections::HashSet<&str> = w.candidates.iter().collect();
         assert_eq!(unique.len(), w.candidates.len());
         assert!(!w.candidates.iter().any(|c| c.starts_with("#!comment")));
     }
@@ -186,7 +265,7 @@ mod tests {
             .iter()
             .any(|d| d.starts_with('#') || d.is_empty()));
         assert!(!w.defaults.contains("sakura"));
-        assert!(w.common.iter().all(|c| *c == c.to_lowercase()));
+        assert!(w.common.iter().all(|c| c == c.to_lowercase()));
         assert!(w.is_base_word("hospital"));
         assert!(w.is_base_word("sakura"));
         assert!(!w.is_base_word("abc")); // too short
@@ -214,7 +293,7 @@ mod tests {
         assert!(w.contains("last"));
         // sakura was already a candidate; Kensa2025! added once
         assert_eq!(w.candidates.len(), before + 2);
-        assert_eq!(w.candidates[before], "Kensa2025!");
+        assert_eq!(w.candidates.get(before), "Kensa2025!");
     }
 
     #[test]
