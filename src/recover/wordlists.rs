@@ -81,7 +81,7 @@ impl WordSet {
         table.insert_unique(h, i, |&j| {
             let j = j as usize;
             let start = if j == 0 { 0 } else { ends[j - 1] };
-            xxh3_64(text[start..ends[j]].as_bytes())
+            xxh3_64(&text.as_bytes()[start..ends[j]])
         });
         text.push_str(w);
         ends.push(text.len());
