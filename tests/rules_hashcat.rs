@@ -25,7 +25,12 @@ const RULE_GROUP: usize = 256;
 
 const BEST64: &str = "/usr/share/hashcat/rules/best64.rule";
 
-const KENSA_FILES: [&str; 3] = ["kensa-context.rule", "kensa-name.rule", "kensa-light.rule"];
+const KENSA_FILES: [&str; 4] = [
+    "kensa-context.rule",
+    "kensa-name.rule",
+    "kensa-light.rule",
+    "kensa-login.rule",
+];
 
 fn rules_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("wordlists/rules")

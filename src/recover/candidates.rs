@@ -1,5 +1,6 @@
 //! Candidates for the unsalted joins: context words through `kensa-context.rule`, each distinct
-//! account-name base through `kensa-name.rule`, wordlist words through `kensa-light.rule` (the
+//! account-name part (a run of 3+ letters of a login) through `kensa-name.rule`, each login of
+//! several parts whole through `kensa-login.rule`, wordlist words through `kensa-light.rule` (the
 //! most common words also through the name rules). The rule files are hashcat rules
 //! (`wordlists/rules/`), so `hashcat -r` reproduces the candidates.
 //!
@@ -18,8 +19,11 @@ use std::sync::OnceLock;
 /// Wordlist words per parallel work unit.
 const CHUNK: usize = 4096;
 
-/// Account-name bases per parallel work unit.
+/// Account-name parts per parallel work unit.
 const NAMES_PER_UNIT: usize = 16;
+
+/// Whole logins per parallel work unit (`kensa-login.rule` is short).
+const LOGINS_PER_UNIT: usize = 512;
 
 /// How many of the first wordlist words also go through the name rules (leet spellings and years).
 const NAME_RULES_TOP: usize = 2_000;
@@ -27,11 +31,12 @@ const NAME_RULES_TOP: usize = 2_000;
 /// Offset of name-rule indices in a wordlist word's keys (after the light rules).
 const NAME_RULES_KEY: u32 = 1 << 16;
 
-/// kensa's three rule sets, parsed once.
+/// kensa's rule sets, parsed once.
 pub struct Sets {
     pub context: Compiled,
     pub name: Compiled,
     pub light: Compiled,
+    pub login: Compiled,
 }
 
 /// The rule sets shipped in `wordlists/rules/` (embedded in the binary).
@@ -56,6 +61,10 @@ pub fn sets() -> &'static Sets {
             light: parse(
                 "kensa-light.rule",
                 include_str!("../../wordlists/rules/kensa-light.rule"),
+            ),
+            login: parse(
+                "kensa-login.rule",
+                include_str!("../../wordlists/rules/kensa-login.rule"),
             ),
         }
     })
@@ -208,9 +217,18 @@ impl Drop for Expander {
 pub(crate) struct Plan<'a> {
     /// Context words, lower-cased.
     pub context: Vec<String>,
-    /// Distinct account-name bases of at least 3 characters.
-    pub bases: Vec<String>,
+    /// Distinct name parts: the runs of at least 3 letters of the account-name bases
+    /// (`sato.hanako01` gives `sato` and `hanako`).
+    pub parts: Vec<String>,
+    /// Distinct account-name bases of at least 3 characters that are not one name part.
+    pub logins: Vec<String>,
     pub lists: &'a Wordlists,
+}
+
+/// The runs of at least 3 letters of a lower-cased name base.
+pub fn name_parts(base: &str) -> impl Iterator<Item = &str> {
+    base.split(|c: char| !c.is_alphabetic())
+        .filter(|p| p.chars().count() >= 3)
 }
 
 impl<'a> Plan<'a> {
@@ -220,10 +238,25 @@ impl<'a> Plan<'a> {
             .map(|t| name_base(&t.account))
             .filter(|b| b.chars().count() >= 3)
             .collect();
+        let mut parts: BTreeSet<String> = BTreeSet::new();
+        let mut logins = Vec::new();
+        for b in bases {
+            let mut whole = false;
+            for p in name_parts(&b) {
+                whole |= p.len() == b.len();
+                if !parts.contains(p) {
+                    parts.insert(p.to_string());
+                }
+            }
+            if !whole {
+                logins.push(b);
+            }
+        }
         let context: BTreeSet<String> = context.iter().filter(|w| !w.is_empty()).cloned().collect();
         Plan {
             context: context.into_iter().collect(),
-            bases: bases.into_iter().collect(),
+            parts: parts.into_iter().collect(),
+            logins,
             lists,
         }
     }
@@ -233,10 +266,16 @@ impl<'a> Plan<'a> {
 pub(crate) fn run(plan: &Plan<'_>, idx: &Index, hits: &mut Hits, progress: Progress<'_>) -> usize {
     let sets = sets();
     let words = &plan.lists.candidates;
-    let units: Vec<(Tier, usize)> = (0..plan.context.len())
-        .map(|i| (Tier::Context, i))
-        .chain((0..plan.bases.len().div_ceil(NAMES_PER_UNIT)).map(|i| (Tier::Name, i)))
-        .chain((0..words.len().div_ceil(CHUNK)).map(|i| (Tier::Wordlist, i)))
+    // Name-tier sources: the parts, then the logins.
+    let np = plan.parts.len();
+    let unit = |tier: Tier, n: usize, per: usize, base: usize| {
+        (0..n.div_ceil(per)).map(move |i| (tier, base + i * per, base + ((i + 1) * per).min(n)))
+    };
+    let units: Vec<(Tier, usize, usize)> = (0..plan.context.len())
+        .map(|i| (Tier::Context, i, i + 1))
+        .chain(unit(Tier::Name, np, NAMES_PER_UNIT, 0))
+        .chain(unit(Tier::Name, plan.logins.len(), LOGINS_PER_UNIT, np))
+        .chain(unit(Tier::Wordlist, words.len(), CHUNK, 0))
         .collect();
     let total = units.len();
     let done = std::sync::atomic::AtomicUsize::new(0);
@@ -246,7 +285,7 @@ pub(crate) fn run(plan: &Plan<'_>, idx: &Index, hits: &mut Hits, progress: Progr
         .map(|us| {
             let mut j = Joiner::new(idx);
             let mut e = Expander::default();
-            for &(tier, i) in us {
+            for &(tier, start, end) in us {
                 let mut feed = |set: &Compiled, word: &str, source: usize, offset: u32| {
                     e.expand(set, word.as_bytes(), |ri, c| {
                         j.push_bytes(
@@ -260,16 +299,17 @@ pub(crate) fn run(plan: &Plan<'_>, idx: &Index, hits: &mut Hits, progress: Progr
                     });
                 };
                 match tier {
-                    Tier::Context => feed(&sets.context, &plan.context[i], i, 0),
+                    Tier::Context => feed(&sets.context, &plan.context[start], start, 0),
                     Tier::Name => {
-                        let end = ((i + 1) * NAMES_PER_UNIT).min(plan.bases.len());
-                        for b in i * NAMES_PER_UNIT..end {
-                            feed(&sets.name, &plan.bases[b], b, 0);
+                        for b in start..end {
+                            match plan.parts.get(b) {
+                                Some(p) => feed(&sets.name, p, b, 0),
+                                None => feed(&sets.login, &plan.logins[b - np], b, 0),
+                            }
                         }
                     }
                     _ => {
-                        let end = ((i + 1) * CHUNK).min(words.len());
-                        for (wi, w) in (i * CHUNK..end).zip(words.range(i * CHUNK, end)) {
+                        for (wi, w) in (start..end).zip(words.range(start, end)) {
                             feed(&sets.light, w, wi, 0);
                             if wi < NAME_RULES_TOP {
                                 feed(&sets.name, &w.to_lowercase(), wi, NAME_RULES_KEY);
@@ -321,6 +361,7 @@ mod tests {
             include_str!("../../wordlists/rules/kensa-light.rule"),
             include_str!("../../wordlists/rules/kensa-name.rule"),
             include_str!("../../wordlists/rules/kensa-context.rule"),
+            include_str!("../../wordlists/rules/kensa-login.rule"),
             ":\nl\n$1\nu $1\nsa@\nsa@ $!\n",
         ];
         for f in files {
@@ -346,5 +387,37 @@ mod tests {
         assert!(has(&s, "kango2020") && has(&s, "Kango123!"));
         assert!(has(&sets().name.strings("koro"), "k0r0!"));
         assert!(has(&sets().context.strings("koro"), "K0r02025!"));
+        assert!(has(&sets().login.strings("sato.hanako"), "Sato.hanako2024"));
+    }
+
+    #[test]
+    fn names_split_into_parts_and_whole_logins() {
+        let lists = Wordlists::empty();
+        let t = |a: &str| Target {
+            id: 0,
+            account: a.into(),
+            hash: None,
+            lm: None,
+            given: None,
+            salted_work: false,
+        };
+        let targets: Vec<Target> = [
+            "KORO\\Sato.Hanako01",
+            "sato",
+            "sato_history2",
+            "tanaka01",
+            "yamada_t",
+            "ab",
+        ]
+        .iter()
+        .map(|a| t(a))
+        .collect();
+        let plan = Plan::new(&targets, &[], &lists);
+        assert_eq!(plan.parts, ["hanako", "sato", "tanaka", "yamada"]);
+        assert_eq!(plan.logins, ["sato.hanako01", "tanaka01", "yamada_t"]);
+        assert_eq!(
+            name_parts("nmq.ylbl0000000").collect::<Vec<_>>(),
+            ["nmq", "ylbl"]
+        );
     }
 }

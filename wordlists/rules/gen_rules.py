@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Generate kensa's mangling rule sets as hashcat rule files (kensa-context.rule, kensa-name.rule,
-kensa-light.rule) beside this script.
+kensa-light.rule, kensa-login.rule) beside this script.
 
 Usage: python3 wordlists/rules/gen_rules.py [--out DIR]   (DIR defaults to this script's folder)
 
@@ -11,6 +11,7 @@ and the transform the inner one, so the most likely candidates come first.
   kensa-context.rule  [:, c, u] + 142 leet transforms, each x 291 FULL_SUFFIXES     (context words)
   kensa-name.rule     [:, c, u] x 291 FULL_SUFFIXES, then 142 leet x 8 SHORT_SUFFIXES (names)
   kensa-light.rule    [:, l, c, u] x 22 LIGHT_SUFFIXES                              (wordlist words)
+  kensa-login.rule    [:, c, u] x 24 LOGIN_SUFFIXES                                 (whole logins)
 
 Base words for the context and name sets are lower-cased before the rules; wordlist words are not.
 """
@@ -37,6 +38,10 @@ FULL_SUFFIXES = list(dict.fromkeys(FULL_SUFFIXES))
 SHORT_SUFFIXES = ["", "1", "123", "!", "@", "#", "1!", "123!"]
 
 LIGHT_SUFFIXES = ["", "1", "123", "!", "1!", "123!"] + [str(y) for y in range(2015, 2031)]
+
+# Whole login names made of several parts (`sato.hanako`, `tanaka01`): their parts get the name
+# rules, the whole login only these.
+LOGIN_SUFFIXES = SHORT_SUFFIXES + [str(y) for y in range(2015, 2031)]
 
 CASE_TRANSFORMS = [":", "c", "u"]
 LIGHT_TRANSFORMS = [":", "l", "c", "u"]
@@ -103,6 +108,7 @@ def main():
     out = parser.parse_args().out
     assert len(FULL_SUFFIXES) == 17 + 46 * 6 - 2 == 291
     assert len(LIGHT_SUFFIXES) == 22
+    assert len(LOGIN_SUFFIXES) == 24
     leet = leet_transforms()
     assert len(leet) == 142
 
@@ -111,11 +117,15 @@ def main():
           "kensa lower-cases the words first.",
           block(CASE_TRANSFORMS + leet, FULL_SUFFIXES))
     write(out, "kensa-name.rule",
-          "kensa's rules for account-name bases; kensa lower-cases the names first.",
+          "kensa's rules for account-name parts (letter runs of 3+ characters); kensa lower-cases "
+          "the names first.",
           block(CASE_TRANSFORMS, FULL_SUFFIXES) + block(leet, SHORT_SUFFIXES))
     write(out, "kensa-light.rule",
           "kensa's light rules for wordlist words, taken as they stand in the wordlist.",
           block(LIGHT_TRANSFORMS, LIGHT_SUFFIXES))
+    write(out, "kensa-login.rule",
+          "kensa's rules for whole login names of several parts; kensa lower-cases them first.",
+          block(CASE_TRANSFORMS, LOGIN_SUFFIXES))
 
 
 if __name__ == "__main__":
