@@ -112,24 +112,41 @@ pub fn audit(
         recover_stage(&accounts, &pots, &lists, &context_words, opts, progress);
 
     // Breach lookups: SHA-1 of every known plaintext, and the NT hash itself (mode=ntlm) for every
-    // NT account, so an account is found when either form is in the corpus.
+    // NT account, so an account is found when either form is in the corpus. Both ask the same
+    // question of one password, so when the source (an offline corpus of one kind) cannot answer
+    // one form, the other is enough: a known plaintext is then looked up by its NT hash, and an
+    // NT account's hash by the SHA-1 of its known plaintext. A question no form can answer is
+    // still asked, and its failure is an error.
+    let (sha1_ok, ntlm_ok) = breach
+        .as_ref()
+        .map_or((true, true), |s| (s.answers_sha1(), s.answers_ntlm()));
     let mut queries: BTreeMap<Query, Vec<usize>> = BTreeMap::new();
     for (i, a) in accounts.iter().enumerate() {
         if a.raw.skip.is_some() {
             continue;
         }
-        if let Some((p, _)) = &known[i] {
-            queries
-                .entry(Query::Sha1(hash::sha1(p.expose())))
-                .or_default()
-                .push(i);
-        }
-        if let Some(h) = a.raw.hash.as_ref().filter(|h| h.scheme == Scheme::Nt) {
-            if let Some(d) = hash::stored_digest(Scheme::Nt, h.text.expose())
-                .and_then(|d| <[u8; 16]>::try_from(d.as_slice()).ok())
-            {
-                queries.entry(Query::Ntlm(d)).or_default().push(i);
+        let nt = a
+            .raw
+            .hash
+            .as_ref()
+            .filter(|h| h.scheme == Scheme::Nt)
+            .and_then(|h| hash::stored_digest(Scheme::Nt, h.text.expose()))
+            .and_then(|d| <[u8; 16]>::try_from(d.as_slice()).ok());
+        let plain = known[i].as_ref().map(|(p, _)| p);
+        let mut ask = |q: Query| queries.entry(q).or_default().push(i);
+        match (plain, nt) {
+            (Some(p), Some(_)) if sha1_ok && !ntlm_ok => ask(Query::Sha1(hash::sha1(p.expose()))),
+            (Some(_), Some(d)) if ntlm_ok && !sha1_ok => ask(Query::Ntlm(d)),
+            (Some(p), Some(d)) => {
+                ask(Query::Sha1(hash::sha1(p.expose())));
+                ask(Query::Ntlm(d));
             }
+            (Some(p), None) if ntlm_ok && !sha1_ok => {
+                ask(Query::Ntlm(crate::hash::md4x::nt(p.expose())))
+            }
+            (Some(p), None) => ask(Query::Sha1(hash::sha1(p.expose()))),
+            (None, Some(d)) => ask(Query::Ntlm(d)),
+            (None, None) => {}
         }
     }
     let mut breach_of: Vec<Breach> = vec![

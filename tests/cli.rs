@@ -848,6 +848,30 @@ fn offline_sorted_files_and_index_give_the_same_hits_as_online() {
         account(&half, "ad01", "suzuki")["breach"]["status"],
         "error"
     );
+
+    // An NTLM corpus alone answers for known plaintexts too, by their NT hash: the shadow account
+    // whose plaintext is recovered is looked up by NT(plaintext), and the audit is complete.
+    let (o, nt_only, _d4) = audit(&[
+        "--manifest",
+        m,
+        "--hibp",
+        ntlm.to_str().unwrap(),
+        QUICK[0],
+        QUICK[1],
+    ]);
+    assert_ne!(code(&o), 2, "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(nt_only["breach_check"]["status"], "complete");
+    let root = account(&nt_only, "linux01", "root");
+    assert_eq!(root["plaintext_known"], true);
+    assert_eq!(root["breach"]["status"], "found");
+    assert_eq!(root["breach"]["via"], "ntlm");
+    assert!(codes(root).contains("BREACHED"));
+    for a in nt_only["accounts"].as_array().unwrap() {
+        if a["plaintext_known"] == true && a["status"] != "skipped" {
+            let st = a["breach"]["status"].as_str().unwrap();
+            assert!(st == "found" || st == "not_found", "{a}");
+        }
+    }
 }
 
 #[test]

@@ -50,4 +50,12 @@ pub trait BreachSource: Send + Sync {
     fn cache_hits(&self) -> usize {
         0
     }
+    /// Whether SHA-1 queries can be answered (an offline source needs a SHA-1 corpus).
+    fn answers_sha1(&self) -> bool {
+        true
+    }
+    /// Whether NT-hash queries can be answered (an offline source needs an NTLM corpus).
+    fn answers_ntlm(&self) -> bool {
+        true
+    }
 }

@@ -79,6 +79,14 @@ impl BreachSource for OfflineSource {
         "offline"
     }
 
+    fn answers_sha1(&self) -> bool {
+        self.sha1.is_some()
+    }
+
+    fn answers_ntlm(&self) -> bool {
+        self.ntlm.is_some()
+    }
+
     fn dataset(&self) -> String {
         let parts: Vec<String> = [&self.sha1, &self.ntlm]
             .into_iter()
