@@ -1,9 +1,10 @@
-//! Multi-buffer MD4 for NT candidates: LANES single-block messages hashed at once (AVX2 or SSE2, scalar elsewhere).
+//! Multi-buffer MD4 for NT candidates: LANES messages of one or two blocks hashed at once (AVX2 or SSE2, scalar elsewhere).
 //!
-//! Guessing NT passwords is MD4 over short UTF-16LE strings, always one 64-byte block. Hashing
-//! one candidate at a time through the `md4` crate leaves the CPU's vector units idle; here the
-//! candidates are laid out word-major so one SIMD register holds the same message word of 4 or 8
-//! candidates, and the 48 MD4 steps run on all of them at once.
+//! Guessing NT passwords is MD4 over short UTF-16LE strings: one 64-byte block up to 27 code
+//! units ([`Blocks`]), two blocks from 28 to 59 ([`Blocks2`]). Hashing one candidate at a time
+//! through the `md4` crate leaves the CPU's vector units idle; here the candidates are laid out
+//! word-major so one SIMD register holds the same message word of 4 or 8 candidates, and the 48
+//! MD4 steps run on all of them at once.
 
 use zeroize::Zeroize;
 
@@ -13,6 +14,17 @@ pub const LANES: usize = 16;
 /// Longest UTF-16LE message (bytes) one MD4 block holds: 55, i.e. 27 UTF-16 code units.
 pub const MAX_UNITS: usize = 27;
 
+/// Shortest message [`Blocks2`] holds: 28 code units (56 bytes), the first whose padding and
+/// length no longer fit in one block.
+pub const MIN_UNITS2: usize = MAX_UNITS + 1;
+
+/// Longest message two MD4 blocks hold: 128 bytes less the 0x80 byte and the 8-byte length
+/// leave 119, i.e. 59 UTF-16 code units.
+pub const MAX_UNITS2: usize = 59;
+
+/// One block's 16 message words, word-major: `[w][lane]`.
+type Words = [[u32; LANES]; 16];
+
 /// LANES MD4 message blocks stored word-major (words[w][lane]) so SIMD loads one word of every lane.
 ///
 /// Every lane always holds a complete, padded block (a fresh `Blocks` is LANES empty
@@ -21,13 +33,27 @@ pub const MAX_UNITS: usize = 27;
 #[derive(Clone)]
 #[repr(C, align(64))]
 pub struct Blocks {
-    words: [[u32; LANES]; 16],
+    words: Words,
+}
+
+/// LANES two-block MD4 messages (candidates of [`MIN_UNITS2`]..=[`MAX_UNITS2`] code units),
+/// stored word-major like [`Blocks`], one block after the other.
+///
+/// Every lane is hashed as two blocks, state = compress(compress(INIT, block 1), block 2), so a
+/// lane holds only a message whose padding ends in the second block: 28 to 59 code units;
+/// `set_*` refuse anything else. A fresh `Blocks2` is LANES messages of 28 NUL code units.
+/// The candidates are wiped on drop.
+#[derive(Clone)]
+#[repr(C, align(64))]
+pub struct Blocks2 {
+    words: [Words; 2],
 }
 
 /// The MD4 implementations; [`Blocks::hash`] uses [`Kernel::best`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Kernel {
-    /// Portable: one lane after the other, plain `u32` arithmetic. The reference.
+    /// Portable: one lane after the other, plain `u32` arithmetic. The reference (the compiler
+    /// vectorizes its lane loop where it can, SSE2 or NEON).
     Scalar,
     /// x86_64 SSE2 (part of the x86_64 baseline): 4 lanes per register.
     Sse2,
@@ -159,72 +185,253 @@ impl Blocks {
     /// Panics if the CPU cannot run `kernel` (see [`Kernel::is_available`]).
     #[inline]
     pub fn hash_with(&self, kernel: Kernel, out: &mut [[u32; 4]; LANES]) {
-        match kernel {
-            Kernel::Scalar => hash_scalar(self, out),
-            #[cfg(target_arch = "x86_64")]
-            Kernel::Sse2 => {
-                // SAFETY: SSE2 is part of the x86_64 baseline, every x86_64 CPU has it.
-                unsafe { sse2::hash(self, out) }
-            }
-            #[cfg(target_arch = "x86_64")]
-            Kernel::Avx2 => {
-                assert!(kernel.is_available(), "this CPU has no AVX2");
-                // SAFETY: AVX2 support was just checked at run time.
-                unsafe { avx2::hash(self, out) }
-            }
-            #[cfg(not(target_arch = "x86_64"))]
-            Kernel::Sse2 | Kernel::Avx2 => panic!("{} needs x86_64", kernel.name()),
-        }
+        hash_words(kernel, std::array::from_ref(&self.words), out);
     }
 
-    /// Lane := `units` (at most MAX_UNITS of them, bytes or UTF-16) padded: the 0x80 byte right
-    /// after the message (the low byte of the next unit), zeros, the bit length in words 14-15.
-    /// All 16 words are written, so nothing of a longer previous candidate remains.
+    /// The code units lane `lane` holds (what `set_*` wrote), read back from the block and its
+    /// length word: a caller can recover a candidate on a hit without keeping its own copy.
     ///
-    /// Each word is computed in registers and stored once: assembling the block in a scratch
-    /// buffer first (narrow stores read back as wider loads) stalled on store forwarding, and
-    /// a variable-length copy into it became a call to memcpy; each cost as much as the hash.
+    /// Panics if `lane >= LANES`.
+    pub fn lane_units(&self, lane: usize) -> impl Iterator<Item = u16> + '_ {
+        read_units(&self.words, lane)
+    }
+
+    /// `out` := lane `lane` as bytes, one per code unit: the inverse of [`Blocks::set_bytes`].
+    /// Returns false, `out` left empty, if a unit is above 0xFF (set with `set_units`/`set_str`).
+    ///
+    /// Panics if `lane >= LANES`.
+    pub fn lane_bytes_into(&self, lane: usize, out: &mut Vec<u8>) -> bool {
+        units_to_bytes(self.lane_units(lane), out)
+    }
+
+    /// Lane := `units` (at most MAX_UNITS of them, bytes or UTF-16), padded.
     #[inline]
     fn write_units<T: Copy + Into<u32>>(&mut self, lane: usize, units: &[T]) {
         debug_assert!(units.len() <= MAX_UNITS);
-        assert!(lane < LANES, "lane {lane} out of 0..{LANES}");
-        let pairs = units.chunks_exact(2);
-        let last = match *pairs.remainder() {
-            [u] => u.into() | (0x80 << 16),
-            _ => 0x80,
-        };
-        let mut rows = self.words[..14].iter_mut();
-        // `pairs` first in the zip: it runs out first (at most 13 pairs for 14 rows), and zip
-        // then takes no row from `rows`.
-        for (p, row) in pairs.zip(rows.by_ref()) {
-            row[lane] = p[0].into() | (p[1].into() << 16);
-        }
-        if let Some(row) = rows.next() {
-            row[lane] = last;
-        }
-        for row in rows {
-            row[lane] = 0;
-        }
-        self.words[14][lane] = (units.len() * 16) as u32;
-        self.words[15][lane] = 0;
+        write_lane(&mut self.words, lane, units);
     }
 }
 
-/// Convenience: the 16-byte NT digest of one &str (any length; long ones through the `md4` crate).
+impl Default for Blocks2 {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Drop for Blocks2 {
+    fn drop(&mut self) {
+        self.words.zeroize();
+    }
+}
+
+impl Blocks2 {
+    /// LANES messages of 28 NUL code units, the shortest two-block message.
+    pub fn new() -> Self {
+        let mut b = Blocks2 {
+            words: [[[0; LANES]; 16]; 2],
+        };
+        // 28 zero units fill words 0-13 of block 1; the 0x80 terminator opens word 14.
+        b.words[0][14] = [0x80; LANES];
+        b.words[1][14] = [(MIN_UNITS2 * 16) as u32; LANES];
+        b
+    }
+
+    /// Lane `lane` := UTF-16LE of `bytes`, each byte one code unit, as [`Blocks::set_bytes`].
+    /// Returns false (lane untouched) unless `MIN_UNITS2 <= bytes.len() <= MAX_UNITS2`.
+    ///
+    /// Panics if `lane >= LANES`.
+    #[inline]
+    pub fn set_bytes(&mut self, lane: usize, bytes: &[u8]) -> bool {
+        if !(MIN_UNITS2..=MAX_UNITS2).contains(&bytes.len()) {
+            return false;
+        }
+        write_lane(self.rows_mut(), lane, bytes);
+        true
+    }
+
+    /// Lane := the given UTF-16 code units (any, unpaired surrogates included). false (lane
+    /// untouched) unless `MIN_UNITS2 <= units.len() <= MAX_UNITS2`.
+    ///
+    /// Panics if `lane >= LANES`.
+    #[inline]
+    pub fn set_units(&mut self, lane: usize, units: &[u16]) -> bool {
+        if !(MIN_UNITS2..=MAX_UNITS2).contains(&units.len()) {
+            return false;
+        }
+        write_lane(self.rows_mut(), lane, units);
+        true
+    }
+
+    /// Lane := UTF-16LE of a &str (encode_utf16). false if it is not 28 to 59 code units.
+    ///
+    /// Panics if `lane >= LANES`.
+    pub fn set_str(&mut self, lane: usize, s: &str) -> bool {
+        let mut units = [0u16; MAX_UNITS2];
+        let mut n = 0;
+        for u in s.encode_utf16() {
+            if n == MAX_UNITS2 {
+                return false;
+            }
+            units[n] = u;
+            n += 1;
+        }
+        let ok = self.set_units(lane, &units[..n]);
+        units.zeroize();
+        ok
+    }
+
+    /// MD4 of every lane, as [`Blocks::hash`].
+    #[allow(clippy::should_implement_trait)]
+    #[inline]
+    pub fn hash(&self, out: &mut [[u32; 4]; LANES]) {
+        self.hash_with(Kernel::best(), out);
+    }
+
+    /// [`Blocks2::hash`] through a chosen kernel.
+    ///
+    /// Panics if the CPU cannot run `kernel` (see [`Kernel::is_available`]).
+    #[inline]
+    pub fn hash_with(&self, kernel: Kernel, out: &mut [[u32; 4]; LANES]) {
+        hash_words(kernel, &self.words, out);
+    }
+
+    /// The code units lane `lane` holds, as [`Blocks::lane_units`].
+    ///
+    /// Panics if `lane >= LANES`.
+    pub fn lane_units(&self, lane: usize) -> impl Iterator<Item = u16> + '_ {
+        read_units(self.rows(), lane)
+    }
+
+    /// `out` := lane `lane` as bytes, one per code unit, as [`Blocks::lane_bytes_into`].
+    ///
+    /// Panics if `lane >= LANES`.
+    pub fn lane_bytes_into(&self, lane: usize, out: &mut Vec<u8>) -> bool {
+        units_to_bytes(self.lane_units(lane), out)
+    }
+
+    /// Both blocks' words as one 32-word message.
+    fn rows(&self) -> &[[u32; LANES]; 32] {
+        self.words.as_flattened().try_into().expect("2 x 16 rows")
+    }
+
+    fn rows_mut(&mut self) -> &mut [[u32; LANES]; 32] {
+        self.words
+            .as_flattened_mut()
+            .try_into()
+            .expect("2 x 16 rows")
+    }
+}
+
+/// Lane `lane` of an R-word message (R = 16 per block) := `units` (bytes or UTF-16) padded: the
+/// 0x80 byte right after the message (the low byte of the next unit), zeros, the bit length in
+/// words. All R words are written, so nothing of a longer previous candidate remains.
+///
+/// Each word is computed in registers and stored once: assembling the block in a scratch
+/// buffer first (narrow stores read back as wider loads) stalled on store forwarding, and
+/// a variable-length copy into it became a call to memcpy; each cost as much as the hash.
+#[inline]
+fn write_lane<T: Copy + Into<u32>, const R: usize>(
+    rows: &mut [[u32; LANES]; R],
+    lane: usize,
+    units: &[T],
+) {
+    // The message, its 0x80 byte and the 8-byte length fit in R words.
+    debug_assert!(2 * units.len() + 9 <= 4 * R);
+    assert!(lane < LANES, "lane {lane} out of 0..{LANES}");
+    let pairs = units.chunks_exact(2);
+    let last = match *pairs.remainder() {
+        [u] => u.into() | (0x80 << 16),
+        _ => 0x80,
+    };
+    let mut message = rows[..R - 2].iter_mut();
+    // `pairs` first in the zip: it runs out first (at most R/2 - 3 pairs for R - 2 rows), and
+    // zip then takes no row from `message`.
+    for (p, row) in pairs.zip(message.by_ref()) {
+        row[lane] = p[0].into() | (p[1].into() << 16);
+    }
+    if let Some(row) = message.next() {
+        row[lane] = last;
+    }
+    for row in message {
+        row[lane] = 0;
+    }
+    rows[R - 2][lane] = (units.len() * 16) as u32;
+    rows[R - 1][lane] = 0;
+}
+
+/// The code units of lane `lane` of an R-word message written by [`write_lane`]: as many as
+/// the bit length in word R-2 says, two per word, low half first.
+fn read_units<const R: usize>(
+    rows: &[[u32; LANES]; R],
+    lane: usize,
+) -> impl Iterator<Item = u16> + '_ {
+    assert!(lane < LANES, "lane {lane} out of 0..{LANES}");
+    let n = (rows[R - 2][lane] / 16) as usize;
+    (0..n).map(move |i| (rows[i / 2][lane] >> (16 * (i % 2))) as u16)
+}
+
+/// `out` := `units` as bytes; false and `out` empty if one is above 0xFF.
+fn units_to_bytes(units: impl Iterator<Item = u16>, out: &mut Vec<u8>) -> bool {
+    out.clear();
+    for u in units {
+        match u8::try_from(u) {
+            Ok(b) => out.push(b),
+            Err(_) => {
+                out.zeroize();
+                return false;
+            }
+        }
+    }
+    true
+}
+
+/// MD4 of every lane of B-block messages through `kernel`: per lane, state = INIT, then
+/// state = compress(state, block) for each block.
+///
+/// Panics if the CPU cannot run `kernel`.
+#[inline]
+fn hash_words<const B: usize>(kernel: Kernel, words: &[Words; B], out: &mut [[u32; 4]; LANES]) {
+    match kernel {
+        Kernel::Scalar => hash_scalar(words, out),
+        #[cfg(target_arch = "x86_64")]
+        Kernel::Sse2 => {
+            // SAFETY: SSE2 is part of the x86_64 baseline, every x86_64 CPU has it.
+            unsafe { sse2::hash(words, out) }
+        }
+        #[cfg(target_arch = "x86_64")]
+        Kernel::Avx2 => {
+            assert!(kernel.is_available(), "this CPU has no AVX2");
+            // SAFETY: AVX2 support was just checked at run time.
+            unsafe { avx2::hash(words, out) }
+        }
+        #[cfg(not(target_arch = "x86_64"))]
+        Kernel::Sse2 | Kernel::Avx2 => panic!("{} needs x86_64", kernel.name()),
+    }
+}
+
+/// Convenience: the 16-byte NT digest of one &str (any length; beyond two blocks through the `md4` crate).
 pub fn nt(s: &str) -> [u8; 16] {
-    let mut units = [0u16; MAX_UNITS];
+    let mut units = [0u16; MAX_UNITS2];
     let mut n = 0;
     for u in s.encode_utf16() {
-        if n == MAX_UNITS {
+        if n == MAX_UNITS2 {
+            units.zeroize();
             return nt_long(s);
         }
         units[n] = u;
         n += 1;
     }
-    // One lane is enough: the scalar compression of that block alone, not a 16-lane round.
-    let mut b = Blocks::new();
-    b.set_units(0, &units[..n]);
-    let h = compress(&b.lane(0));
+    // One lane is enough: the scalar compression of that lane alone, not a 16-lane round.
+    let h = if n <= MAX_UNITS {
+        let mut b = Blocks::new();
+        b.set_units(0, &units[..n]);
+        scalar_lane(std::array::from_ref(&b.words), 0)
+    } else {
+        let mut b = Blocks2::new();
+        b.set_units(0, &units[..n]);
+        scalar_lane(&b.words, 0)
+    };
+    units.zeroize();
     let mut out = [0u8; 16];
     for (chunk, word) in out.chunks_exact_mut(4).zip(h) {
         chunk.copy_from_slice(&word.to_le_bytes());
@@ -232,7 +439,7 @@ pub fn nt(s: &str) -> [u8; 16] {
     out
 }
 
-/// NT of a string too long for one block: the `md4` crate, fed in stack-sized pieces.
+/// NT of a string too long for two blocks: the `md4` crate, fed in stack-sized pieces.
 fn nt_long(s: &str) -> [u8; 16] {
     use md4::{Digest, Md4};
     let mut h = Md4::new();
@@ -251,27 +458,36 @@ fn nt_long(s: &str) -> [u8; 16] {
     h.finalize().into()
 }
 
-impl Blocks {
-    /// The 16 message words of one lane, in message order.
-    fn lane(&self, lane: usize) -> [u32; 16] {
-        std::array::from_fn(|w| self.words[w][lane])
-    }
-}
-
 const INIT: [u32; 4] = [0x6745_2301, 0xefcd_ab89, 0x98ba_dcfe, 0x1032_5476];
 const K2: u32 = 0x5A82_7999;
 const K3: u32 = 0x6ED9_EBA1;
 
-/// The scalar path: each lane on its own.
-fn hash_scalar(b: &Blocks, out: &mut [[u32; 4]; LANES]) {
-    for (lane, o) in out.iter_mut().enumerate() {
-        *o = compress(&b.lane(lane));
+/// The scalar path: each lane on its own, block after block.
+///
+/// With [`compress`] inlined, the lane loop is plain enough for the compiler to vectorize it
+/// (SSE2 on x86_64, NEON on aarch64): about twice the speed of one lane at a time.
+fn hash_scalar<const B: usize>(words: &[Words; B], out: &mut [[u32; 4]; LANES]) {
+    *out = [INIT; LANES];
+    for block in words {
+        for (lane, state) in out.iter_mut().enumerate() {
+            *state = compress(*state, &std::array::from_fn(|w| block[w][lane]));
+        }
     }
 }
 
-/// MD4 of one padded block (RFC 1320), written plainly: the reference the SIMD kernels follow.
-fn compress(m: &[u32; 16]) -> [u32; 4] {
-    let [mut a, mut b, mut c, mut d] = INIT;
+/// MD4 of one lane of B-block messages, block after block.
+#[inline]
+fn scalar_lane<const B: usize>(words: &[Words; B], lane: usize) -> [u32; 4] {
+    words.iter().fold(INIT, |state, block| {
+        compress(state, &std::array::from_fn(|w| block[w][lane]))
+    })
+}
+
+/// One MD4 compression (RFC 1320): `state` updated by the padded block `m`, written plainly:
+/// the reference the SIMD kernels follow.
+#[inline(always)]
+fn compress(state: [u32; 4], m: &[u32; 16]) -> [u32; 4] {
+    let [mut a, mut b, mut c, mut d] = state;
     let f = |x: u32, y: u32, z: u32| z ^ (x & (y ^ z));
     let g = |x: u32, y: u32, z: u32| ((x & (y | z)) | (y & z)).wrapping_add(K2);
     let h = |x: u32, y: u32, z: u32| (x ^ y ^ z).wrapping_add(K3);
@@ -296,14 +512,14 @@ fn compress(m: &[u32; 16]) -> [u32; 4] {
         b = st(b, h(c, d, a), m[i + 12], 15);
     }
     [
-        INIT[0].wrapping_add(a),
-        INIT[1].wrapping_add(b),
-        INIT[2].wrapping_add(c),
-        INIT[3].wrapping_add(d),
+        state[0].wrapping_add(a),
+        state[1].wrapping_add(b),
+        state[2].wrapping_add(c),
+        state[3].wrapping_add(d),
     ]
 }
 
-/// The 48 MD4 steps on `GROUP` registers of `W` lanes at once, for the x86 kernels.
+/// The 48 MD4 steps on `GROUP` registers of `W` lanes at once, once per block, for the x86 kernels.
 ///
 /// Expands inside a module that defines `V` (the register type), `W` (lanes per register),
 /// `GROUP` (registers interleaved: independent chains hide each step's latency) and the
@@ -313,101 +529,107 @@ fn compress(m: &[u32; 16]) -> [u32; 4] {
 #[cfg(target_arch = "x86_64")]
 macro_rules! md4_simd {
     ($feature:literal) => {
-        /// MD4 of every lane of `blocks` into `out`.
+        /// MD4 of every lane of the B-block messages `blocks` into `out`: per lane,
+        /// state = INIT, then state = compress(state, block) for each block.
         ///
         /// # Safety
         /// The CPU must support the module's target feature.
         #[target_feature(enable = $feature)]
-        pub(super) unsafe fn hash(blocks: &Blocks, out: &mut [[u32; 4]; LANES]) {
+        pub(super) unsafe fn hash<const B: usize>(
+            blocks: &[Words; B],
+            out: &mut [[u32; 4]; LANES],
+        ) {
             const _: () = assert!(LANES % (W * GROUP) == 0);
             let k2 = splat(K2);
             let k3 = splat(K3);
             for first in (0..LANES).step_by(W * GROUP) {
-                // A macro, not a closure, so the loads stay in this function's target feature.
-                macro_rules! m {
-                    ($w:expr, $g:expr) => {
-                        // SAFETY: first + g * W + W <= LANES: `first` steps by W * GROUP below
-                        // LANES, a multiple of it, and g < GROUP.
-                        unsafe { load(&blocks.words[$w], first + $g * W) }
-                    };
-                }
                 let mut a = [splat(INIT[0]); GROUP];
                 let mut b = [splat(INIT[1]); GROUP];
                 let mut c = [splat(INIT[2]); GROUP];
                 let mut d = [splat(INIT[3]); GROUP];
-                macro_rules! step {
-                    (F, $a:ident, $b:ident, $c:ident, $d:ident, $w:expr, $s:literal) => {
-                        for g in 0..GROUP {
-                            let t = add($a[g], m!($w, g));
-                            let f = xor($d[g], and($b[g], xor($c[g], $d[g])));
-                            $a[g] = rotl::<$s, { 32 - $s }>(add(t, f));
-                        }
-                    };
-                    (G, $a:ident, $b:ident, $c:ident, $d:ident, $w:expr, $s:literal) => {
-                        for g in 0..GROUP {
-                            let t = add($a[g], add(m!($w, g), k2));
-                            let f = or(and($b[g], or($c[g], $d[g])), and($c[g], $d[g]));
-                            $a[g] = rotl::<$s, { 32 - $s }>(add(t, f));
-                        }
-                    };
-                    (H, $a:ident, $b:ident, $c:ident, $d:ident, $w:expr, $s:literal) => {
-                        for g in 0..GROUP {
-                            let t = add($a[g], add(m!($w, g), k3));
-                            let f = xor($b[g], xor($c[g], $d[g]));
-                            $a[g] = rotl::<$s, { 32 - $s }>(add(t, f));
-                        }
-                    };
+                // For B = 1 the loop and the saved state (INIT constants) fold away: the same
+                // code as a one-block kernel.
+                for words in blocks {
+                    // A macro, not a closure, so the loads stay in this function's target feature.
+                    macro_rules! m {
+                        ($w:expr, $g:expr) => {
+                            // SAFETY: first + g * W + W <= LANES: `first` steps by W * GROUP below
+                            // LANES, a multiple of it, and g < GROUP.
+                            unsafe { load(&words[$w], first + $g * W) }
+                        };
+                    }
+                    let (a0, b0, c0, d0) = (a, b, c, d);
+                    macro_rules! step {
+                        (F, $a:ident, $b:ident, $c:ident, $d:ident, $w:expr, $s:literal) => {
+                            for g in 0..GROUP {
+                                let t = add($a[g], m!($w, g));
+                                let f = xor($d[g], and($b[g], xor($c[g], $d[g])));
+                                $a[g] = rotl::<$s, { 32 - $s }>(add(t, f));
+                            }
+                        };
+                        (G, $a:ident, $b:ident, $c:ident, $d:ident, $w:expr, $s:literal) => {
+                            for g in 0..GROUP {
+                                let t = add($a[g], add(m!($w, g), k2));
+                                let f = or(and($b[g], or($c[g], $d[g])), and($c[g], $d[g]));
+                                $a[g] = rotl::<$s, { 32 - $s }>(add(t, f));
+                            }
+                        };
+                        (H, $a:ident, $b:ident, $c:ident, $d:ident, $w:expr, $s:literal) => {
+                            for g in 0..GROUP {
+                                let t = add($a[g], add(m!($w, g), k3));
+                                let f = xor($b[g], xor($c[g], $d[g]));
+                                $a[g] = rotl::<$s, { 32 - $s }>(add(t, f));
+                            }
+                        };
+                    }
+                    // Written out with literal word indices: a loop over i stays a loop (the body is
+                    // large), and then every load needs its address computed at run time.
+                    // (Three macros, not one with repetitions: `$(...)*` cannot nest in md4_simd.)
+                    macro_rules! round1 {
+                        ($i:expr) => {
+                            step!(F, a, b, c, d, $i, 3);
+                            step!(F, d, a, b, c, $i + 1, 7);
+                            step!(F, c, d, a, b, $i + 2, 11);
+                            step!(F, b, c, d, a, $i + 3, 19);
+                        };
+                    }
+                    macro_rules! round2 {
+                        ($i:expr) => {
+                            step!(G, a, b, c, d, $i, 3);
+                            step!(G, d, a, b, c, $i + 4, 5);
+                            step!(G, c, d, a, b, $i + 8, 9);
+                            step!(G, b, c, d, a, $i + 12, 13);
+                        };
+                    }
+                    macro_rules! round3 {
+                        ($i:expr) => {
+                            step!(H, a, b, c, d, $i, 3);
+                            step!(H, d, a, b, c, $i + 8, 9);
+                            step!(H, c, d, a, b, $i + 4, 11);
+                            step!(H, b, c, d, a, $i + 12, 15);
+                        };
+                    }
+                    round1!(0);
+                    round1!(4);
+                    round1!(8);
+                    round1!(12);
+                    round2!(0);
+                    round2!(1);
+                    round2!(2);
+                    round2!(3);
+                    round3!(0);
+                    round3!(2);
+                    round3!(1);
+                    round3!(3);
+                    for g in 0..GROUP {
+                        a[g] = add(a[g], a0[g]);
+                        b[g] = add(b[g], b0[g]);
+                        c[g] = add(c[g], c0[g]);
+                        d[g] = add(d[g], d0[g]);
+                    }
                 }
-                // Written out with literal word indices: a loop over i stays a loop (the body is
-                // large), and then every load needs its address computed at run time.
-                // (Three macros, not one with repetitions: `$(...)*` cannot nest in md4_simd.)
-                macro_rules! round1 {
-                    ($i:expr) => {
-                        step!(F, a, b, c, d, $i, 3);
-                        step!(F, d, a, b, c, $i + 1, 7);
-                        step!(F, c, d, a, b, $i + 2, 11);
-                        step!(F, b, c, d, a, $i + 3, 19);
-                    };
-                }
-                macro_rules! round2 {
-                    ($i:expr) => {
-                        step!(G, a, b, c, d, $i, 3);
-                        step!(G, d, a, b, c, $i + 4, 5);
-                        step!(G, c, d, a, b, $i + 8, 9);
-                        step!(G, b, c, d, a, $i + 12, 13);
-                    };
-                }
-                macro_rules! round3 {
-                    ($i:expr) => {
-                        step!(H, a, b, c, d, $i, 3);
-                        step!(H, d, a, b, c, $i + 8, 9);
-                        step!(H, c, d, a, b, $i + 4, 11);
-                        step!(H, b, c, d, a, $i + 12, 15);
-                    };
-                }
-                round1!(0);
-                round1!(4);
-                round1!(8);
-                round1!(12);
-                round2!(0);
-                round2!(1);
-                round2!(2);
-                round2!(3);
-                round3!(0);
-                round3!(2);
-                round3!(1);
-                round3!(3);
                 for g in 0..GROUP {
-                    store4(
-                        [
-                            add(a[g], splat(INIT[0])),
-                            add(b[g], splat(INIT[1])),
-                            add(c[g], splat(INIT[2])),
-                            add(d[g], splat(INIT[3])),
-                        ],
-                        out,
-                        first + g * W,
-                    );
+                    store4([a[g], b[g], c[g], d[g]], out, first + g * W);
                 }
             }
         }
@@ -417,7 +639,7 @@ macro_rules! md4_simd {
 /// SSE2 kernel: 4 lanes per register.
 #[cfg(target_arch = "x86_64")]
 mod sse2 {
-    use super::{Blocks, INIT, K2, K3, LANES};
+    use super::{Words, INIT, K2, K3, LANES};
     use std::arch::x86_64::*;
 
     type V = __m128i;
@@ -496,7 +718,7 @@ mod sse2 {
 /// twice measured the same: the kernel is bound by ALU throughput, not step latency).
 #[cfg(target_arch = "x86_64")]
 mod avx2 {
-    use super::{Blocks, INIT, K2, K3, LANES};
+    use super::{Words, INIT, K2, K3, LANES};
     use std::arch::x86_64::*;
 
     type V = __m256i;
@@ -597,11 +819,11 @@ mod tests {
         out
     }
 
-    type KernelFn = fn(&Blocks, &mut [[u32; 4]; LANES]);
+    type KernelFn<const B: usize> = fn(&[Words; B], &mut [[u32; 4]; LANES]);
 
-    /// Every kernel this CPU can run, called directly (not through the dispatch).
-    fn kernels() -> Vec<(&'static str, KernelFn)> {
-        let mut k: Vec<(&'static str, KernelFn)> = vec![("scalar", hash_scalar)];
+    /// Every kernel this CPU can run for B-block messages, called directly (not through the dispatch).
+    fn kernels<const B: usize>() -> Vec<(&'static str, KernelFn<B>)> {
+        let mut k: Vec<(&'static str, KernelFn<B>)> = vec![("scalar", hash_scalar::<B>)];
         #[cfg(target_arch = "x86_64")]
         {
             // SAFETY: SSE2 is part of the x86_64 baseline.
@@ -616,24 +838,66 @@ mod tests {
         k
     }
 
-    /// Hash `b` with every kernel and check each lane against `want[lane]` (md4 crate).
-    fn check_all(b: &Blocks, want: &[[u8; 16]; LANES], what: &str) {
-        for (name, kernel) in kernels() {
+    /// Hash `words` with every kernel and check each lane against `want[lane]` (md4 crate).
+    fn check_kernels<const B: usize>(words: &[Words; B], want: &[[u8; 16]; LANES], what: &str) {
+        for (name, kernel) in kernels::<B>() {
             let mut out = [[0u32; 4]; LANES];
-            kernel(b, &mut out);
+            kernel(words, &mut out);
             for (lane, (got, want)) in out.iter().zip(want).enumerate() {
                 assert_eq!(
                     hex::encode(digest_bytes(got)),
                     hex::encode(want),
-                    "{name} kernel, lane {lane}, {what}"
+                    "{name} kernel, {B} block(s), lane {lane}, {what}"
                 );
             }
         }
+    }
+
+    /// Check a lane-by-lane result of the public API against `want`.
+    fn check_out(out: &[[u32; 4]; LANES], want: &[[u8; 16]; LANES], what: &str) {
+        for (lane, (got, want)) in out.iter().zip(want).enumerate() {
+            assert_eq!(digest_bytes(got), *want, "lane {lane}, {what}");
+        }
+    }
+
+    /// Hash `b` with every kernel, directly and through `hash`/`hash_with`, against `want`.
+    fn check_all(b: &Blocks, want: &[[u8; 16]; LANES], what: &str) {
+        check_kernels(std::array::from_ref(&b.words), want, what);
         let mut out = [[0u32; 4]; LANES];
         b.hash(&mut out);
-        for (got, want) in out.iter().zip(want) {
-            assert_eq!(digest_bytes(got), *want, "dispatch, {what}");
+        check_out(&out, want, &format!("dispatch, {what}"));
+        for k in Kernel::available() {
+            b.hash_with(k, &mut out);
+            check_out(&out, want, &format!("hash_with({}), {what}", k.name()));
         }
+    }
+
+    /// [`check_all`] for two-block messages.
+    fn check_all2(b: &Blocks2, want: &[[u8; 16]; LANES], what: &str) {
+        check_kernels(&b.words, want, what);
+        let mut out = [[0u32; 4]; LANES];
+        b.hash(&mut out);
+        check_out(&out, want, &format!("Blocks2 dispatch, {what}"));
+        for k in Kernel::available() {
+            b.hash_with(k, &mut out);
+            check_out(
+                &out,
+                want,
+                &format!("Blocks2 hash_with({}), {what}", k.name()),
+            );
+        }
+    }
+
+    /// Arbitrary UTF-16 code units: unpaired surrogates, NULs, the top of the range, anything.
+    fn random_units(rng: &mut Rng, len: usize) -> Vec<u16> {
+        (0..len)
+            .map(|_| match rng.below(5) {
+                0 => 0xD800 + rng.below(0x800) as u16,
+                1 => 0xFF80 + rng.below(0x80) as u16,
+                2 => 0,
+                _ => rng.next() as u16,
+            })
+            .collect()
     }
 
     /// xorshift64*: deterministic pseudo-random bytes without a dev-dependency.
@@ -799,6 +1063,206 @@ mod tests {
             );
         }
         assert_eq!(nt("Password1"), crate::hash::nt("Password1"));
+        // Around the two-block path's bounds, and non-BMP strings whose unit count is odd or even.
+        for len in (MIN_UNITS2 - 1..=MAX_UNITS2 + 2).chain([119, 120]) {
+            let s: String = (0..len)
+                .map(|i| char::from(b'!' + (i % 90) as u8))
+                .collect();
+            let want = reference(&s.encode_utf16().collect::<Vec<_>>());
+            assert_eq!(nt(&s), want, "{len}");
+            let mut md4 = Md4::new();
+            md4.update(
+                s.encode_utf16()
+                    .flat_map(u16::to_le_bytes)
+                    .collect::<Vec<_>>(),
+            );
+            assert_eq!(nt(&s), <[u8; 16]>::from(md4.finalize()), "{len}");
+        }
+        for n in 13..=31 {
+            let s = format!("{}x", "😀".repeat(n));
+            let want = reference(&s.encode_utf16().collect::<Vec<_>>());
+            assert_eq!(nt(&s), want, "{n} emoji + x");
+            let s = "😀".repeat(n);
+            assert_eq!(nt(&s), reference(&s.encode_utf16().collect::<Vec<_>>()));
+        }
+    }
+
+    #[test]
+    fn two_blocks_every_length_every_lane() {
+        let mut rng = Rng(0xD1B5_4A32_D192_ED03);
+        let lengths = MAX_UNITS2 - MIN_UNITS2 + 1;
+        let mut back = Vec::new();
+        // Each round puts a different length in each lane, so all 32 lengths meet every lane.
+        for round in 0..lengths {
+            let mut b = Blocks2::new();
+            let mut want = [[0u8; 16]; LANES];
+            let mut sent = Vec::new();
+            for (lane, want) in want.iter_mut().enumerate() {
+                let len = MIN_UNITS2 + (round + lane) % lengths;
+                let ascii: Vec<u8> = (0..len).map(|_| 0x20 + rng.below(95) as u8).collect();
+                assert!(b.set_bytes(lane, &ascii));
+                *want = reference(&ascii.iter().map(|&c| u16::from(c)).collect::<Vec<_>>());
+                sent.push(ascii);
+            }
+            check_all2(&b, &want, &format!("ascii, round {round}"));
+            for (lane, sent) in sent.iter().enumerate() {
+                assert!(b.lane_bytes_into(lane, &mut back));
+                assert_eq!(back, *sent, "lane {lane} read back");
+                assert!(b.lane_units(lane).eq(sent.iter().map(|&c| u16::from(c))));
+            }
+        }
+    }
+
+    #[test]
+    fn two_blocks_units_bytes_and_strs() {
+        let mut rng = Rng(0x5851_F42D_4C95_7F2D);
+        let samples = [
+            "correct horse battery staple, and then some", // 43 ASCII
+            "eftnex.ixgfswsf0000002a1b2c",                 // 27: too short for Blocks2
+            "eftnex.ixgfswsf0000002a1b2c3",                // 28
+            "pässwörd pässwörd pässwörd pässwörd",         // 35
+            "パスワードパスワードパスワードパスワードパスワードパスワード", // 30
+            "🔑🔑🔑🔑🔑🔑🔑🔑🔑🔑🔑🔑🔑🔑",                // 14 pairs: 28 units
+            "𝔘𝔫𝔦𝔠𝔬𝔡𝔢𝔘𝔫𝔦𝔠𝔬𝔡𝔢𝔘𝔫𝔦𝔠𝔬𝔡𝔢𝔘𝔫𝔦𝔠𝔬𝔡𝔢𝔘a",              // 29 pairs + 1: 59 units
+        ];
+        for round in 0..40 {
+            let mut b = Blocks2::new();
+            let mut want = [[0u8; 16]; LANES];
+            let mut sent = Vec::new();
+            for (lane, want) in want.iter_mut().enumerate() {
+                let units: Vec<u16> = match (lane + round) % 3 {
+                    0 => {
+                        let s = samples[rng.below(samples.len())];
+                        let units: Vec<u16> = s.encode_utf16().collect();
+                        let fits = (MIN_UNITS2..=MAX_UNITS2).contains(&units.len());
+                        assert_eq!(b.set_str(lane, s), fits, "{s}");
+                        if !fits {
+                            assert!(b.set_units(lane, &random_units(&mut rng, MIN_UNITS2)));
+                            *want = reference(&b.lane_units(lane).collect::<Vec<_>>());
+                            sent.push(b.lane_units(lane).collect());
+                            continue;
+                        }
+                        assert_eq!(nt(s), reference(&units));
+                        units
+                    }
+                    1 => {
+                        let len = MIN_UNITS2 + rng.below(MAX_UNITS2 - MIN_UNITS2 + 1);
+                        let units = random_units(&mut rng, len);
+                        assert!(b.set_units(lane, &units));
+                        units
+                    }
+                    _ => {
+                        // Latin-1 bytes widened, NUL and 0xFF included.
+                        let len = MIN_UNITS2 + rng.below(MAX_UNITS2 - MIN_UNITS2 + 1);
+                        let bytes: Vec<u8> = (0..len).map(|_| rng.next() as u8).collect();
+                        assert!(b.set_bytes(lane, &bytes));
+                        bytes.iter().map(|&c| u16::from(c)).collect()
+                    }
+                };
+                *want = reference(&units);
+                sent.push(units);
+            }
+            check_all2(&b, &want, &format!("units, bytes and strs, round {round}"));
+            let mut bytes = Vec::new();
+            for (lane, sent) in sent.iter().enumerate() {
+                assert_eq!(b.lane_units(lane).collect::<Vec<_>>(), *sent, "lane {lane}");
+                let latin1 = sent.iter().all(|&u| u <= 0xFF);
+                assert_eq!(b.lane_bytes_into(lane, &mut bytes), latin1, "lane {lane}");
+                if latin1 {
+                    assert!(bytes.iter().map(|&c| u16::from(c)).eq(sent.iter().copied()));
+                } else {
+                    assert!(bytes.is_empty());
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn two_blocks_shorter_overwrites_longer_and_bounds() {
+        let mut b = Blocks2::new();
+        // A fresh Blocks2 is 28 NUL units in every lane.
+        let mut want = [reference(&[0; MIN_UNITS2]); LANES];
+        check_all2(&b, &want, "fresh");
+        assert!(b.lane_units(7).eq([0; MIN_UNITS2]));
+        for lane in 0..LANES {
+            assert!(b.set_units(lane, &[0xFFFF; MAX_UNITS2]));
+        }
+        want = [reference(&[0xFFFF; MAX_UNITS2]); LANES];
+        check_all2(&b, &want, "full lanes");
+        let s = "abcdefghijklmnopqrstuvwxyz0123456789";
+        for (lane, want) in want.iter_mut().enumerate() {
+            let len = MIN_UNITS2 + lane % 5;
+            match lane % 3 {
+                0 => assert!(b.set_bytes(lane, &s.as_bytes()[..len])),
+                1 => assert!(b.set_str(lane, &s[..len])),
+                _ => assert!(b.set_units(lane, &s.encode_utf16().take(len).collect::<Vec<_>>())),
+            }
+            *want = reference(&s.encode_utf16().take(len).collect::<Vec<_>>());
+        }
+        check_all2(&b, &want, "shorter after longer");
+        // Out of range: the lane keeps its candidate.
+        let kept: Vec<u16> = b.lane_units(3).collect();
+        assert!(!b.set_bytes(3, &[b'x'; MIN_UNITS2 - 1]));
+        assert!(!b.set_bytes(3, &[b'x'; MAX_UNITS2 + 1]));
+        assert!(!b.set_bytes(3, b""));
+        assert!(!b.set_units(3, &[0x41; MIN_UNITS2 - 1]));
+        assert!(!b.set_units(3, &[0x41; MAX_UNITS2 + 1]));
+        assert!(!b.set_str(3, &"y".repeat(MAX_UNITS2 + 1)));
+        assert!(!b.set_str(3, "short"));
+        // 30 surrogate pairs: 30 chars but 60 units.
+        assert!(!b.set_str(3, &"😀".repeat(30)));
+        assert_eq!(b.lane_units(3).collect::<Vec<_>>(), kept);
+        check_all2(&b, &want, "rejected candidates");
+    }
+
+    #[test]
+    fn lane_read_back_one_block() {
+        let mut rng = Rng(0xA076_1D64_78BD_642F);
+        let mut b = Blocks::new();
+        let mut out = vec![0xAA];
+        // A fresh Blocks holds empty passwords.
+        assert!(b.lane_bytes_into(0, &mut out));
+        assert!(out.is_empty());
+        assert_eq!(b.lane_units(LANES - 1).count(), 0);
+        for _ in 0..20 {
+            let mut sent = Vec::new();
+            for lane in 0..LANES {
+                let len = rng.below(MAX_UNITS + 1);
+                let units: Vec<u16> = if lane % 2 == 0 {
+                    let bytes: Vec<u8> = (0..len).map(|_| rng.next() as u8).collect();
+                    assert!(b.set_bytes(lane, &bytes));
+                    bytes.iter().map(|&c| u16::from(c)).collect()
+                } else {
+                    let units = random_units(&mut rng, len);
+                    assert!(b.set_units(lane, &units));
+                    units
+                };
+                sent.push(units);
+            }
+            for (lane, sent) in sent.iter().enumerate() {
+                assert_eq!(b.lane_units(lane).collect::<Vec<_>>(), *sent, "lane {lane}");
+                let latin1 = sent.iter().all(|&u| u <= 0xFF);
+                assert_eq!(b.lane_bytes_into(lane, &mut out), latin1, "lane {lane}");
+                if latin1 {
+                    assert!(out.iter().map(|&c| u16::from(c)).eq(sent.iter().copied()));
+                } else {
+                    assert!(out.is_empty());
+                }
+            }
+        }
+        assert!(b.set_str(4, "pässwörd😀"));
+        let units: Vec<u16> = b.lane_units(4).collect();
+        assert_eq!(String::from_utf16(&units).unwrap(), "pässwörd😀");
+        assert!(!b.lane_bytes_into(4, &mut out));
+        assert!(b.set_bytes(4, "pässwörd".as_bytes()));
+        assert!(b.lane_bytes_into(4, &mut out));
+        assert_eq!(out, "pässwörd".as_bytes());
+    }
+
+    #[test]
+    #[should_panic(expected = "lane 16 out of 0..16")]
+    fn lane_read_back_checks_the_lane() {
+        let _ = Blocks2::new().lane_units(LANES);
     }
 
     #[test]
@@ -811,10 +1275,20 @@ mod tests {
         b.set_str(5, "Summer2024!");
         let mut want = [[0u32; 4]; LANES];
         b.hash_with(Kernel::Scalar, &mut want);
+        let mut b2 = Blocks2::new();
+        b2.set_str(5, "eftnex.ixgfswsf0000002Summer2024!");
+        let mut want2 = [[0u32; 4]; LANES];
+        b2.hash_with(Kernel::Scalar, &mut want2);
+        assert_eq!(
+            digest_bytes(&want2[5]),
+            nt("eftnex.ixgfswsf0000002Summer2024!")
+        );
         for k in all {
             let mut out = [[0u32; 4]; LANES];
             b.hash_with(k, &mut out);
             assert_eq!(out, want, "{}", k.name());
+            b2.hash_with(k, &mut out);
+            assert_eq!(out, want2, "{} two blocks", k.name());
         }
     }
 }
