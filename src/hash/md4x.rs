@@ -49,6 +49,37 @@ pub struct Blocks2 {
     words: [Words; 2],
 }
 
+/// The first bytes of a one-block message, one code unit each, as message words: the part
+/// shared by every suffix [`Blocks::set_prefixed`] puts after it. Wiped on drop.
+#[derive(Clone)]
+pub struct Prefix {
+    words: [u32; 14],
+    len: usize,
+}
+
+impl Prefix {
+    /// The prefix `bytes`; None if longer than MAX_UNITS.
+    pub fn new(bytes: &[u8]) -> Option<Prefix> {
+        if bytes.len() > MAX_UNITS {
+            return None;
+        }
+        let mut words = [0u32; 14];
+        for (i, &c) in bytes.iter().enumerate() {
+            words[i / 2] |= u32::from(c) << (16 * (i & 1));
+        }
+        Some(Prefix {
+            words,
+            len: bytes.len(),
+        })
+    }
+}
+
+impl Drop for Prefix {
+    fn drop(&mut self) {
+        self.words.zeroize();
+    }
+}
+
 /// The MD4 implementations; [`Blocks::hash`] uses [`Kernel::best`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Kernel {
@@ -186,6 +217,33 @@ impl Blocks {
     #[inline]
     pub fn hash_with(&self, kernel: Kernel, out: &mut [[u32; 4]; LANES]) {
         hash_words(kernel, std::array::from_ref(&self.words), out);
+    }
+
+    /// Lane := `prefix` followed by the bytes of `suffix`, each byte one code unit (as
+    /// [`Blocks::set_bytes`] of their concatenation). The prefix's words are computed once, so
+    /// many suffixes of one prefix cost a copy of 14 words and a few bytes each. false (lane
+    /// untouched) if together they are longer than MAX_UNITS.
+    ///
+    /// Panics if `lane >= LANES`.
+    #[inline]
+    pub fn set_prefixed(&mut self, lane: usize, prefix: &Prefix, suffix: &[u8]) -> bool {
+        let n = prefix.len + suffix.len();
+        if n > MAX_UNITS {
+            return false;
+        }
+        assert!(lane < LANES, "lane {lane} out of 0..{LANES}");
+        let mut w = prefix.words;
+        for (i, &c) in suffix.iter().enumerate() {
+            let k = prefix.len + i;
+            w[k / 2] |= u32::from(c) << (16 * (k & 1));
+        }
+        w[n / 2] |= 0x80 << (16 * (n & 1));
+        for (row, x) in self.words[..14].iter_mut().zip(w) {
+            row[lane] = x;
+        }
+        self.words[14][lane] = (n * 16) as u32;
+        self.words[15][lane] = 0;
+        true
     }
 
     /// Lane := the bytes of `a` then `b`, each byte one code unit (as [`Blocks::set_bytes`] of
@@ -842,7 +900,10 @@ mod tests {
                 assert!(two.set_bytes2(lane, &text[..MAX_UNITS], &[]));
                 assert!(one.set_bytes(lane, &text[..n]));
                 assert!(two.set_bytes2(lane, &text[..cut], &text[cut..n]));
-                assert!(one.lane_units(lane).eq(two.lane_units(lane)), "n={n} cut={cut}");
+                assert!(
+                    one.lane_units(lane).eq(two.lane_units(lane)),
+                    "n={n} cut={cut}"
+                );
                 let mut d1 = [[0u32; 4]; LANES];
                 let mut d2 = [[0u32; 4]; LANES];
                 one.hash(&mut d1);
@@ -851,6 +912,17 @@ mod tests {
             }
         }
         assert!(!two.set_bytes2(0, &text[..20], &text[..8]));
+        // The same through a prefix computed once.
+        for n in 0..=MAX_UNITS {
+            let p = Prefix::new(&text[..n / 2]).unwrap();
+            let lane = n % LANES;
+            assert!(one.set_bytes(lane, &text[..n]));
+            assert!(two.set_prefixed(lane, &p, &text[n / 2..n]));
+            assert!(one.lane_units(lane).eq(two.lane_units(lane)), "n={n}");
+        }
+        let p = Prefix::new(&text[..20]).unwrap();
+        assert!(!two.set_prefixed(0, &p, &text[..8]));
+        assert!(Prefix::new(&text[..MAX_UNITS + 1]).is_none());
     }
     use md4::{Digest, Md4};
 

@@ -75,6 +75,10 @@ pub fn sets() -> &'static Sets {
 pub struct Compiled {
     transforms: Vec<Rule>,
     pairs: Vec<(u16, Vec<u8>)>,
+    /// Rule indices grouped by transform (file order within a transform).
+    by_transform: Vec<u32>,
+    /// Whether each rule's suffix is ASCII.
+    suffix_ascii: Vec<bool>,
     /// `covers[j][k]`: every suffix transform `k` is followed by also follows `j`, so when both
     /// give the same bytes `k` adds nothing.
     covers: Vec<Vec<bool>>,
@@ -114,9 +118,14 @@ impl Compiled {
                     .collect()
             })
             .collect();
+        let mut by_transform: Vec<u32> = (0..pairs.len() as u32).collect();
+        by_transform.sort_by_key(|&ri| pairs[ri as usize].0);
+        let suffix_ascii = pairs.iter().map(|(_, s)| s.is_ascii()).collect();
         Compiled {
             transforms,
             pairs,
+            by_transform,
+            suffix_ascii,
             covers,
         }
     }
@@ -159,9 +168,58 @@ pub struct Expander {
 }
 
 impl Expander {
-    /// Call `f(rule index, candidate)` for every rule of `c` on `word`. A transform that gives the
-    /// same bytes as an earlier one is skipped with all its suffixes (`l` on a lower-case word).
+    /// Call `f(rule index, candidate)` for every rule of `c` on `word`, in rule order. A
+    /// transform that gives the same bytes as an earlier one is skipped with all its suffixes
+    /// (`l` on a lower-case word).
     pub fn expand(&mut self, c: &Compiled, word: &[u8], mut f: impl FnMut(u32, &[u8])) {
+        self.transform(c, word);
+        for ri in 0..c.pairs.len() {
+            if let Some(cand) = self.candidate(c, ri) {
+                f(ri as u32, cand);
+            }
+        }
+    }
+
+    /// Like [`Expander::expand`] in transform order (the rules of one transform together), each
+    /// candidate given as `f(rule index, prefix, suffix, both ASCII, new prefix)` so the caller
+    /// can write it without joining the two, and prepare each prefix once. A candidate the rules
+    /// would cut at their length limit comes joined, with an empty suffix.
+    pub fn expand_pairs(
+        &mut self,
+        c: &Compiled,
+        word: &[u8],
+        mut f: impl FnMut(u32, &[u8], &[u8], bool, bool),
+    ) {
+        self.transform(c, word);
+        let mut last = usize::MAX;
+        let mut ascii = false;
+        for &ri in &c.by_transform {
+            let (t, suffix) = &c.pairs[ri as usize];
+            let t = *t as usize;
+            if !self.alive[t] {
+                continue;
+            }
+            let fresh = t != last;
+            if fresh {
+                last = t;
+                ascii = self.outs[t].is_ascii();
+            }
+            let pre = &self.outs[t];
+            if pre.len() + suffix.len() < rules::MAX_LEN {
+                f(ri, pre, suffix, ascii && c.suffix_ascii[ri as usize], fresh);
+            } else {
+                self.cand.clear();
+                self.cand.extend_from_slice(pre);
+                rules::append(&mut self.cand, suffix);
+                f(ri, &self.cand, &[], self.cand.is_ascii(), true);
+                // The next candidate of this transform needs its prefix again.
+                last = usize::MAX;
+            }
+        }
+    }
+
+    /// Every distinct transform of `word` into `outs`, `alive` false for a failed or repeated one.
+    fn transform(&mut self, c: &Compiled, word: &[u8]) {
         let n = c.transforms.len();
         if self.outs.len() < n {
             self.outs
@@ -186,20 +244,23 @@ impl Expander {
                 }
             }
         }
-        for (ri, (t, suffix)) in c.pairs.iter().enumerate() {
-            let t = *t as usize;
-            if !self.alive[t] {
-                continue;
-            }
-            self.cand.clear();
-            self.cand.extend_from_slice(&self.outs[t]);
-            if self.cand.len() + suffix.len() < rules::MAX_LEN {
-                self.cand.extend_from_slice(suffix);
-            } else {
-                rules::append(&mut self.cand, suffix);
-            }
-            f(ri as u32, &self.cand);
+    }
+
+    /// Rule `ri`'s candidate after [`Expander::transform`], or None if its transform is skipped.
+    fn candidate(&mut self, c: &Compiled, ri: usize) -> Option<&[u8]> {
+        let (t, suffix) = &c.pairs[ri];
+        let t = *t as usize;
+        if !self.alive[t] {
+            return None;
         }
+        self.cand.clear();
+        self.cand.extend_from_slice(&self.outs[t]);
+        if self.cand.len() + suffix.len() < rules::MAX_LEN {
+            self.cand.extend_from_slice(suffix);
+        } else {
+            rules::append(&mut self.cand, suffix);
+        }
+        Some(&self.cand)
     }
 }
 
@@ -287,9 +348,12 @@ pub(crate) fn run(plan: &Plan<'_>, idx: &Index, hits: &mut Hits, progress: Progr
             let mut e = Expander::default();
             for &(tier, start, end) in us {
                 let mut feed = |set: &Compiled, word: &str, source: usize, offset: u32| {
-                    e.expand(set, word.as_bytes(), |ri, c| {
-                        j.push_bytes(
-                            c,
+                    e.expand_pairs(set, word.as_bytes(), |ri, pre, suf, ascii, fresh| {
+                        j.push_pair(
+                            pre,
+                            suf,
+                            ascii,
+                            fresh,
                             Key {
                                 tier,
                                 source: source as u32,
@@ -379,6 +443,24 @@ mod tests {
                 let g: BTreeSet<_> = got.into_iter().collect();
                 let n: BTreeSet<_> = want.into_iter().collect();
                 assert_eq!(g, n, "{w}");
+            }
+        }
+        // The same candidates in transform order, as prefix and suffix.
+        for f in files {
+            let c = Compiled::new(&RuleSet::parse(f).unwrap());
+            let mut e = Expander::default();
+            for w in ["kango", "Sakura", "päss", ""] {
+                let mut a: Vec<(u32, Vec<u8>)> = Vec::new();
+                e.expand(&c, w.as_bytes(), |ri, b| a.push((ri, b.to_vec())));
+                let mut b: Vec<(u32, Vec<u8>)> = Vec::new();
+                e.expand_pairs(&c, w.as_bytes(), |ri, p, s, ascii, _| {
+                    let j = [p, s].concat();
+                    assert_eq!(ascii, j.is_ascii());
+                    b.push((ri, j))
+                });
+                a.sort();
+                b.sort();
+                assert_eq!(a, b, "{w}");
             }
         }
         let has = |v: &[crate::model::Secret], w: &str| v.iter().any(|s| s.expose() == w);

@@ -25,7 +25,7 @@ pub mod salted;
 pub mod wordlists;
 
 use crate::hash;
-use crate::hash::md4x::{self, Blocks, LANES, MAX_UNITS};
+use crate::hash::md4x::{self, Blocks, Blocks2, LANES, MAX_UNITS, MAX_UNITS2};
 use crate::model::{HashValue, PotFile, Scheme, Secret};
 use join::{DigestMap, Slot};
 use std::collections::HashMap;
@@ -358,51 +358,90 @@ impl State {
     }
 }
 
-/// A per-thread sink of candidates: NT digests are computed [`LANES`] at a time and probed in the
-/// maps of every unsalted scheme present; nothing is allocated per candidate, only per hit.
+/// A per-thread sink of candidates: NT digests are computed [`LANES`] at a time (one-block
+/// candidates of up to 27 code units in one batch, two-block ones of up to 59 in another) and
+/// probed in the maps of every unsalted scheme present; nothing is allocated per candidate, only
+/// per hit. A hit's plaintext is read back from its lane, so candidates are not copied aside.
 pub(crate) struct Joiner<'a> {
     idx: &'a Index,
-    blocks: Blocks,
-    n: usize,
-    keys: [Key; LANES],
-    lanes: Box<[LanePlain; LANES]>,
-    digests: [[u32; 4]; LANES],
-    units: [u16; MAX_UNITS],
+    short: Batch<Blocks>,
+    long: Batch<Blocks2>,
+    units: [u16; MAX_UNITS2],
+    /// A rule candidate joined from prefix and suffix when it cannot go straight into a lane.
+    joined: Vec<u8>,
+    /// The current rule prefix as one-block message words (None: too long for one block).
+    prefix: Option<md4x::Prefix>,
     /// Also join whole LM hashes (pot and known plaintexts; not wordlist candidates).
     pub with_lm: bool,
     pub hits: Hits,
     pub tried: u64,
 }
 
-/// A lane's candidate, kept to name the plaintext on a hit.
-#[derive(Clone, Copy)]
-struct LanePlain {
-    bytes: [u8; 4 * MAX_UNITS],
-    len: u8,
-    /// Bytes read as code units (hashcat's NT kernel), not as UTF-8.
-    latin1: bool,
+/// One batch of lanes and the keys of the candidates in them.
+struct Batch<B> {
+    blocks: B,
+    n: usize,
+    keys: [Key; LANES],
 }
 
-const EMPTY_LANE: LanePlain = LanePlain {
-    bytes: [0; 4 * MAX_UNITS],
-    len: 0,
-    latin1: false,
-};
-
-impl<'a> Joiner<'a> {
-    pub fn new(idx: &'a Index) -> Self {
-        Joiner {
-            idx,
-            blocks: Blocks::new(),
+impl<B: Default> Batch<B> {
+    fn new() -> Self {
+        Batch {
+            blocks: B::default(),
             n: 0,
             keys: [Key {
                 tier: Tier::Pot,
                 source: 0,
                 index: 0,
             }; LANES],
-            lanes: Box::new([EMPTY_LANE; LANES]),
-            digests: [[0; 4]; LANES],
-            units: [0; MAX_UNITS],
+        }
+    }
+}
+
+/// What the joiner needs of a batch type.
+trait Lanes {
+    fn digests(&self, out: &mut [[u32; 4]; LANES]);
+    fn plain(&self, lane: usize) -> String;
+    fn wipe(&mut self);
+}
+
+impl Lanes for Blocks {
+    fn digests(&self, out: &mut [[u32; 4]; LANES]) {
+        self.hash(out)
+    }
+    fn plain(&self, lane: usize) -> String {
+        char::decode_utf16(self.lane_units(lane))
+            .map(|c| c.unwrap_or(char::REPLACEMENT_CHARACTER))
+            .collect()
+    }
+    fn wipe(&mut self) {
+        *self = Blocks::new();
+    }
+}
+
+impl Lanes for Blocks2 {
+    fn digests(&self, out: &mut [[u32; 4]; LANES]) {
+        self.hash(out)
+    }
+    fn plain(&self, lane: usize) -> String {
+        char::decode_utf16(self.lane_units(lane))
+            .map(|c| c.unwrap_or(char::REPLACEMENT_CHARACTER))
+            .collect()
+    }
+    fn wipe(&mut self) {
+        *self = Blocks2::new();
+    }
+}
+
+impl<'a> Joiner<'a> {
+    pub fn new(idx: &'a Index) -> Self {
+        Joiner {
+            idx,
+            short: Batch::new(),
+            long: Batch::new(),
+            units: [0; MAX_UNITS2],
+            joined: Vec::with_capacity(rules::MAX_LEN),
+            prefix: None,
             with_lm: false,
             hits: Hits::default(),
             tried: 0,
@@ -416,29 +455,26 @@ impl<'a> Joiner<'a> {
         let b = s.as_bytes();
         if !self.idx.nt.is_empty() {
             if b.is_ascii() {
-                if self.blocks.set_bytes(self.n, b) {
-                    self.keep(b, false, key);
-                } else {
-                    self.nt_scalar(s, key);
-                }
+                self.nt_bytes(b, s, key);
             } else {
                 let mut n = 0;
                 let mut fits = true;
                 for u in s.encode_utf16() {
-                    if n == MAX_UNITS {
+                    if n == MAX_UNITS2 {
                         fits = false;
                         break;
                     }
                     self.units[n] = u;
                     n += 1;
                 }
-                if fits
-                    && b.len() <= 4 * MAX_UNITS
-                    && self.blocks.set_units(self.n, &self.units[..n])
-                {
-                    self.keep(b, false, key);
-                } else {
+                if !fits {
                     self.nt_scalar(s, key);
+                } else if n <= MAX_UNITS {
+                    self.short.blocks.set_units(self.short.n, &self.units[..n]);
+                    self.short_added(key);
+                } else {
+                    self.long.blocks.set_units(self.long.n, &self.units[..n]);
+                    self.long_added(key);
                 }
             }
         }
@@ -462,25 +498,57 @@ impl<'a> Joiner<'a> {
         }
     }
 
-    /// Offer a candidate made by the rules: ASCII goes straight into a lane; other bytes are
-    /// offered as UTF-8 when they are UTF-8 (a rule may cut a multi-byte character: then skipped).
+    /// NT of bytes read one byte per code unit (ASCII, or Latin-1 as hashcat's NT kernel reads
+    /// bytes); `s` is the same candidate as a string, for the rare one too long for two blocks.
     #[inline]
-    pub fn push_bytes(&mut self, b: &[u8], key: Key) {
-        if b.is_ascii() && self.idx.sha1.is_empty() && !self.with_lm {
+    fn nt_bytes(&mut self, b: &[u8], s: &str, key: Key) {
+        if self.short.blocks.set_bytes(self.short.n, b) {
+            self.short_added(key);
+        } else if self.long.blocks.set_bytes(self.long.n, b) {
+            self.long_added(key);
+        } else {
+            self.nt_scalar(s, key);
+        }
+    }
+
+    /// Offer the rule candidate `pre` + `suf` (`ascii`: both are ASCII; `fresh`: `pre` differs
+    /// from the previous call's). When it is ASCII and NT is the only unsalted scheme, it is
+    /// written into a lane from the prefix's words, computed once per prefix.
+    #[inline]
+    pub fn push_pair(&mut self, pre: &[u8], suf: &[u8], ascii: bool, fresh: bool, key: Key) {
+        let only_nt = self.idx.sha1.is_empty() && !self.with_lm;
+        if fresh {
+            self.prefix = if only_nt && pre.is_ascii() {
+                md4x::Prefix::new(pre)
+            } else {
+                None
+            };
+        }
+        if ascii && only_nt {
             self.tried += 1;
             if self.idx.nt.is_empty() {
                 return;
             }
-            if self.blocks.set_bytes(self.n, b) {
-                self.keep(b, false, key);
-            } else if let Ok(s) = std::str::from_utf8(b) {
-                self.nt_scalar(s, key);
+            if let Some(p) = &self.prefix {
+                if self.short.blocks.set_prefixed(self.short.n, p, suf) {
+                    self.short_added(key);
+                    return;
+                }
             }
-            return;
         }
-        if let Ok(s) = std::str::from_utf8(b) {
-            self.push_str(s, key);
+        let mut joined = std::mem::take(&mut self.joined);
+        joined.clear();
+        joined.extend_from_slice(pre);
+        joined.extend_from_slice(suf);
+        if let Ok(s) = std::str::from_utf8(&joined) {
+            if ascii && only_nt {
+                // Counted above; too long for one block.
+                self.nt_bytes(s.as_bytes(), s, key);
+            } else {
+                self.push_str(s, key);
+            }
         }
+        self.joined = joined;
     }
 
     /// Offer bytes as hashcat's NT kernel reads them: each byte one UTF-16 code unit. NT only.
@@ -490,23 +558,31 @@ impl<'a> Joiner<'a> {
             return;
         }
         self.tried += 1;
-        if self.blocks.set_bytes(self.n, b) {
-            self.keep(b, true, key);
+        if self.short.blocks.set_bytes(self.short.n, b) {
+            self.short_added(key);
+        } else if self.long.blocks.set_bytes(self.long.n, b) {
+            self.long_added(key);
         } else {
             let s: String = b.iter().map(|&c| char::from(c)).collect();
             self.nt_scalar(&s, key);
         }
     }
 
-    fn keep(&mut self, b: &[u8], latin1: bool, key: Key) {
-        let lane = &mut self.lanes[self.n];
-        lane.bytes[..b.len()].copy_from_slice(b);
-        lane.len = b.len() as u8;
-        lane.latin1 = latin1;
-        self.keys[self.n] = key;
-        self.n += 1;
-        if self.n == LANES {
-            self.flush();
+    #[inline]
+    fn short_added(&mut self, key: Key) {
+        self.short.keys[self.short.n] = key;
+        self.short.n += 1;
+        if self.short.n == LANES {
+            Self::flush_batch(self.idx, &mut self.short, &mut self.hits);
+        }
+    }
+
+    #[inline]
+    fn long_added(&mut self, key: Key) {
+        self.long.keys[self.long.n] = key;
+        self.long.n += 1;
+        if self.long.n == LANES {
+            Self::flush_batch(self.idx, &mut self.long, &mut self.hits);
         }
     }
 
@@ -519,37 +595,36 @@ impl<'a> Joiner<'a> {
     }
 
     /// Hash the lanes filled so far and probe their digests.
-    pub fn flush(&mut self) {
-        if self.n == 0 {
+    fn flush_batch<B: Lanes>(idx: &Index, batch: &mut Batch<B>, hits: &mut Hits) {
+        if batch.n == 0 {
             return;
         }
-        self.blocks.hash(&mut self.digests);
-        for lane in 0..self.n {
-            let w = self.digests[lane];
-            if !self.idx.nt.maybe(u64::from(w[0]) | (u64::from(w[1]) << 32)) {
+        let mut digests = [[0u32; 4]; LANES];
+        batch.blocks.digests(&mut digests);
+        for (lane, w) in digests.iter().enumerate().take(batch.n) {
+            if !idx.nt.maybe(u64::from(w[0]) | (u64::from(w[1]) << 32)) {
                 continue;
             }
             let mut d = [0u8; 16];
             for (i, x) in w.iter().enumerate() {
                 d[4 * i..4 * i + 4].copy_from_slice(&x.to_le_bytes());
             }
-            if let Some(slot) = self.idx.nt.probe(&d) {
-                let l = &self.lanes[lane];
-                let b = &l.bytes[..l.len as usize];
-                let plain = if l.latin1 {
-                    b.iter().map(|&c| char::from(c)).collect::<String>()
-                } else {
-                    String::from_utf8_lossy(b).into_owned()
-                };
-                self.hits.unsalted.push((
+            if let Some(slot) = idx.nt.probe(&d) {
+                hits.unsalted.push((
                     JoinScheme::Nt,
                     slot,
-                    self.keys[lane],
-                    Secret::new(plain),
+                    batch.keys[lane],
+                    Secret::new(batch.blocks.plain(lane)),
                 ));
             }
         }
-        self.n = 0;
+        batch.n = 0;
+    }
+
+    /// Hash the lanes filled so far and probe their digests.
+    pub fn flush(&mut self) {
+        Self::flush_batch(self.idx, &mut self.short, &mut self.hits);
+        Self::flush_batch(self.idx, &mut self.long, &mut self.hits);
     }
 
     /// Flush and hand over the hits.
@@ -562,19 +637,92 @@ impl<'a> Joiner<'a> {
 impl Drop for Joiner<'_> {
     fn drop(&mut self) {
         // The lanes held candidate plaintexts.
-        for lane in 0..LANES {
-            self.blocks.set_bytes(lane, &[]);
-        }
-        for l in self.lanes.iter_mut() {
-            *l = EMPTY_LANE;
-        }
-        self.units = [0; MAX_UNITS];
+        self.short.blocks.wipe();
+        self.long.blocks.wipe();
+        self.units = [0; MAX_UNITS2];
+        zeroize::Zeroize::zeroize(&mut self.joined);
+        self.prefix = None;
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// An NT target whose plaintext is `p`.
+    fn nt_target(id: usize, p: &str) -> Target {
+        let hex: String = md4x::nt(p).iter().map(|b| format!("{b:02x}")).collect();
+        Target {
+            id,
+            account: format!("u{id}"),
+            hash: Some(HashValue {
+                scheme: Scheme::Nt,
+                text: Secret::new(hex),
+            }),
+            lm: None,
+            given: None,
+            salted_work: false,
+        }
+    }
+
+    #[test]
+    fn joiner_finds_candidates_of_every_length_and_names_them() {
+        // One- and two-block lengths, past two blocks, non-ASCII and Latin-1 readings.
+        let mut plains: Vec<String> = (0..70)
+            .map(|n| "Kensa2025!".repeat(7)[..n].to_string())
+            .collect();
+        plains.extend(["päss", "パスワード2025", "€uro", "ÿ"].map(String::from));
+        let targets: Vec<Target> = plains
+            .iter()
+            .enumerate()
+            .map(|(i, p)| nt_target(i, p))
+            .collect();
+        let idx = Index::new(&targets);
+        let key = |i: usize| Key {
+            tier: Tier::Wordlist,
+            source: i as u32,
+            index: 0,
+        };
+        let mut j = Joiner::new(&idx);
+        for (i, p) in plains.iter().enumerate() {
+            // Decoys between the real ones, so hits land in different lanes of both batches.
+            j.push_str(&format!("x{p}"), key(1000 + i));
+            match i % 3 {
+                0 => j.push_str(p, key(i)),
+                1 => {
+                    let cut = p
+                        .char_indices()
+                        .nth(p.chars().count() / 2)
+                        .map_or(p.len(), |c| c.0);
+                    let b = p.as_bytes();
+                    j.push_pair(&b[..cut], &b[cut..], p.is_ascii(), true, key(i))
+                }
+                _ => j.push_pair(p.as_bytes(), &[], p.is_ascii(), true, key(i)),
+            }
+        }
+        // Latin-1 reading: the bytes of "ÿ" in Latin-1 is one byte 0xFF.
+        j.push_latin1(&[0xff], key(2000));
+        let (hits, tried) = j.finish();
+        assert_eq!(tried as usize, 2 * plains.len() + 1);
+        let mut found: Vec<(u32, String)> = hits
+            .unsalted
+            .iter()
+            .map(|(_, slot, k, p)| {
+                assert_eq!(idx.nt.targets(*slot).len(), 1);
+                let t = idx.nt.targets(*slot)[0] as usize;
+                assert_eq!(plains[t], p.expose());
+                (k.source, p.expose().to_string())
+            })
+            .collect();
+        found.sort();
+        let mut want: Vec<(u32, String)> = plains
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (i as u32, p.clone()))
+            .collect();
+        want.push((2000, "ÿ".into()));
+        assert_eq!(found, want);
+    }
 
     #[test]
     fn name_bases_merge_domain_case_and_history() {
