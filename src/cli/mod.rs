@@ -294,7 +294,8 @@ fn audit(a: AuditArgs) -> Result<Outcome, String> {
         breach_requests: breach.as_ref().map_or(0, |b| b.requests()),
         breach_cache_hits: breach.as_ref().map_or(0, |b| b.cache_hits()),
     });
-    let mut file = EvidenceFile::new(ev.clone());
+    // evidence.json wraps the evidence without copying it.
+    let mut file = EvidenceFile::borrowed(&ev);
     file.manifest = a.source.manifest.as_deref().map(manifest_ref);
     file.input_paths = engine::input_files(&opts)
         .map_err(|AuditError::Usage(m)| m)?
@@ -314,17 +315,9 @@ fn audit(a: AuditArgs) -> Result<Outcome, String> {
             &now,
         ));
     }
-    let written = report::write_reports(&ev, &a.out, &formats, lang)
+    // evidence.json also records the rules, where the inputs were and the baseline comparison.
+    let written = report::write_reports_with_json(&ev, &file, &a.out, &formats, lang)
         .map_err(|e| format!("{}: cannot write the evidence: {e}", a.out.display()))?;
-    if formats.contains(&ReportFormat::Json) {
-        // evidence.json also records the rules, where the inputs were and the baseline comparison.
-        let mut text = serde_json::to_string_pretty(&file)
-            .map_err(|e| format!("cannot serialise the evidence: {e}"))?;
-        text.push('\n');
-        let path = a.out.join(ReportFormat::Json.file_name());
-        report::write::write_atomic(&path, text.as_bytes())
-            .map_err(|e| format!("{}: cannot write the evidence: {e}", path.display()))?;
-    }
     if let Some(t0) = progress.timings {
         eprintln!("kensa: {:8.3} s  done", t0.elapsed().as_secs_f64());
     }

@@ -277,10 +277,13 @@ pub const RULES: &str = "MHLW R7 2-7/2-8, kensa rules 1";
 /// evidence.json as `kensa audit` writes it: the engine's [`Evidence`] followed by what the command
 /// line adds (the rules identifier, where the manifest and inputs were, the baseline comparison),
 /// with `run` still last. Reading an evidence.json without these keys gives their defaults.
+///
+/// `E` is the evidence itself, or, to write the file without copying the evidence, an
+/// [`EvidenceBody`] borrowing it (see [`EvidenceFile::borrowed`]).
 #[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct EvidenceFile {
+pub struct EvidenceFile<E = Evidence> {
     #[serde(flatten)]
-    pub evidence: Evidence,
+    pub evidence: E,
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub rules: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -307,6 +310,92 @@ impl EvidenceFile {
             baseline: None,
             run,
         }
+    }
+}
+
+impl<'a> EvidenceFile<EvidenceBody<'a>> {
+    /// Like [`EvidenceFile::new`] of a copy of `evidence`, without copying it: serialises to the
+    /// same JSON.
+    pub fn borrowed(evidence: &'a Evidence) -> Self {
+        EvidenceFile {
+            evidence: EvidenceBody(evidence),
+            rules: RULES.into(),
+            manifest: None,
+            input_paths: Vec::new(),
+            baseline: None,
+            run: evidence.run.clone(),
+        }
+    }
+}
+
+/// A borrowed [`Evidence`] that serialises without its `run` (which [`EvidenceFile`] puts last).
+#[derive(Debug, Clone, Copy)]
+pub struct EvidenceBody<'a>(pub &'a Evidence);
+
+impl Serialize for EvidenceBody<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        /// The fields of [`Evidence`] but `run`, in the same order.
+        #[derive(Serialize)]
+        struct Body<'a> {
+            schema: &'a str,
+            tool: &'a Tool,
+            edition: &'a str,
+            facility: &'a str,
+            checked_on: &'a str,
+            complete: bool,
+            items: &'a [Item],
+            checklists: &'a [Checklist],
+            systems: &'a [SystemSummary],
+            accounts: &'a [AccountEvidence],
+            reuse_groups: &'a [ReuseGroup],
+            policies: &'a [PolicyEvidence],
+            advisories: &'a [Advisory],
+            input_errors: &'a [super::InputError],
+            inputs: &'a [InputSummary],
+            recovery: &'a Recovery,
+            breach_check: &'a BreachCheck,
+        }
+        // No `..`: a field added to `Evidence` does not compile until it is listed here.
+        let Evidence {
+            schema,
+            tool,
+            edition,
+            facility,
+            checked_on,
+            complete,
+            items,
+            checklists,
+            systems,
+            accounts,
+            reuse_groups,
+            policies,
+            advisories,
+            input_errors,
+            inputs,
+            recovery,
+            breach_check,
+            run: _,
+        } = self.0;
+        Body {
+            schema,
+            tool,
+            edition,
+            facility,
+            checked_on,
+            complete: *complete,
+            items,
+            checklists,
+            systems,
+            accounts,
+            reuse_groups,
+            policies,
+            advisories,
+            input_errors,
+            inputs,
+            recovery,
+            breach_check,
+        }
+        .serialize(serializer)
     }
 }
 

@@ -4,6 +4,7 @@
 //! as a formula are prefixed with a single quote: account names are untrusted input.
 
 use crate::model::evidence::{AccountEvidence, AccountStatus, BreachStatus, Evidence};
+use std::io::{self, Write};
 
 /// The header row, in column order.
 pub const COLUMNS: [&str; 11] = [
@@ -23,48 +24,71 @@ pub const COLUMNS: [&str; 11] = [
 /// Renders the evidence as CSV: BOM, header, then one CRLF-terminated row per (account, finding);
 /// an account without findings gets one row with empty code, severity and detail.
 pub fn render(ev: &Evidence) -> String {
-    let mut out = String::from("\u{FEFF}");
-    push_row(&mut out, COLUMNS.iter().copied());
+    let mut out = Vec::new();
+    write(ev, &mut out).expect("writing into memory cannot fail");
+    String::from_utf8(out).expect("the CSV is UTF-8")
+}
+
+/// Writes the CSV of [`render`] into `out`, row by row.
+pub fn write(ev: &Evidence, out: &mut impl Write) -> io::Result<()> {
+    out.write_all("\u{FEFF}".as_bytes())?;
+    write_row(out, COLUMNS)?;
     for a in &ev.accounts {
         let base = base_cells(a);
         if a.findings.is_empty() {
-            push_row(&mut out, row(&base, "", "", ""));
+            write_row(out, row(&base, "", "", ""))?;
         }
         for f in &a.findings {
             let code = serde_name(&f.code);
             let severity = serde_name(&f.severity);
-            push_row(&mut out, row(&base, &code, &severity, &f.detail));
+            write_row(out, row(&base, &code, &severity, &f.detail))?;
         }
     }
-    out
+    Ok(())
 }
 
 /// Quotes one cell per RFC 4180 and defuses spreadsheet formulas (`=`, `+`, `-`, `@`, tab, CR).
 pub fn cell(s: &str) -> String {
-    let s = if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{s}")
+    let mut out = Vec::with_capacity(s.len() + 3);
+    write_cell(&mut out, s).expect("writing into memory cannot fail");
+    String::from_utf8(out).expect("a cell of a str is UTF-8")
+}
+
+/// Writes [`cell`]`(s)` into `out`.
+fn write_cell(out: &mut impl Write, s: &str) -> io::Result<()> {
+    let formula = s.starts_with(['=', '+', '-', '@', '\t', '\r']);
+    let quoted = s.contains([',', '"', '\r', '\n']);
+    if quoted {
+        out.write_all(b"\"")?;
+    }
+    if formula {
+        out.write_all(b"'")?;
+    }
+    if quoted {
+        for (i, part) in s.split('"').enumerate() {
+            if i > 0 {
+                out.write_all(b"\"\"")?;
+            }
+            out.write_all(part.as_bytes())?;
+        }
+        out.write_all(b"\"")
     } else {
-        s.to_string()
-    };
-    if s.contains([',', '"', '\r', '\n']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s
+        out.write_all(s.as_bytes())
     }
 }
 
-struct Base {
-    system: String,
-    account: String,
-    source: String,
-    scheme: String,
+struct Base<'a> {
+    system: &'a str,
+    account: &'a str,
+    source: &'a str,
+    scheme: &'a str,
     status: &'static str,
-    path: String,
+    path: &'a str,
     breach: String,
-    reuse_group: String,
+    reuse_group: &'a str,
 }
 
-fn base_cells(a: &AccountEvidence) -> Base {
+fn base_cells(a: &AccountEvidence) -> Base<'_> {
     let status = match a.status {
         AccountStatus::Pass => "pass",
         AccountStatus::Fail => "fail",
@@ -76,37 +100,42 @@ fn base_cells(a: &AccountEvidence) -> Base {
         (s, _) => serde_name(&s),
     };
     Base {
-        system: a.system.clone(),
-        account: a.account.clone(),
-        source: a.source.clone(),
-        scheme: a.scheme.clone(),
+        system: &a.system,
+        account: &a.account,
+        source: &a.source,
+        scheme: &a.scheme,
         status,
-        path: a.path.clone().unwrap_or_default(),
+        path: a.path.as_deref().unwrap_or_default(),
         breach,
-        reuse_group: a.reuse_group.clone().unwrap_or_default(),
+        reuse_group: a.reuse_group.as_deref().unwrap_or_default(),
     }
 }
 
 fn row<'a>(b: &'a Base, code: &'a str, severity: &'a str, detail: &'a str) -> [&'a str; 11] {
     [
-        &b.system,
-        &b.account,
-        &b.source,
-        &b.scheme,
+        b.system,
+        b.account,
+        b.source,
+        b.scheme,
         b.status,
-        &b.path,
+        b.path,
         code,
         severity,
         detail,
         &b.breach,
-        &b.reuse_group,
+        b.reuse_group,
     ]
 }
 
-fn push_row<'a>(out: &mut String, cells: impl IntoIterator<Item = &'a str>) {
-    let cells: Vec<String> = cells.into_iter().map(cell).collect();
-    out.push_str(&cells.join(","));
-    out.push_str("\r\n");
+/// Writes one row: the cells quoted, comma-separated, CRLF-terminated.
+fn write_row(out: &mut impl Write, cells: [&str; 11]) -> io::Result<()> {
+    for (i, c) in cells.into_iter().enumerate() {
+        if i > 0 {
+            out.write_all(b",")?;
+        }
+        write_cell(out, c)?;
+    }
+    out.write_all(b"\r\n")
 }
 
 /// The serde name of a unit enum value (`TOO_SHORT`, `fail`, `not_found`): the same words as the JSON.

@@ -5,56 +5,77 @@ use super::svg::{self, Bar, StackRow, Tone};
 use super::text::{self, Labels};
 use super::Lang;
 use crate::model::evidence::{AccountStatus, Evidence};
+use std::fmt;
+use std::io::{self, Write};
 
 /// Renders the evidence as a complete HTML document in `lang`: the facts of the run, the two
 /// answers as prominent cards, the split checklists, three inline SVG charts, then every table.
 pub fn render(ev: &Evidence, lang: Lang) -> String {
+    let mut out = Vec::new();
+    write(ev, lang, &mut out).expect("writing into memory cannot fail");
+    String::from_utf8(out).expect("the HTML is UTF-8")
+}
+
+/// Writes the document of [`render`] into `out`, section by section.
+pub fn write(ev: &Evidence, lang: Lang, out: &mut impl Write) -> io::Result<()> {
     let t = text::labels(lang);
     let head = doc::head(ev, lang);
     let title = head
         .iter()
         .find_map(|b| match b {
-            Block::Title(s) => Some(s.clone()),
+            Block::Title(s) => Some(s.as_str()),
             _ => None,
         })
-        .unwrap_or_else(|| t.doc_title.to_string());
-    let mut out = String::new();
-    out.push_str("<!DOCTYPE html>\n");
-    out.push_str(&format!("<html lang=\"{}\">\n<head>\n", lang.tag()));
-    out.push_str("<meta charset=\"utf-8\">\n");
-    out.push_str("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
-    out.push_str(&format!("<title>{}</title>\n", escape(&title)));
-    out.push_str("<style>\n");
-    out.push_str(CSS);
-    out.push_str("</style>\n</head>\n<body>\n<main>\n<header class=\"doc-head\">\n");
+        .unwrap_or(t.doc_title);
+    out.write_all(b"<!DOCTYPE html>\n")?;
+    write!(out, "<html lang=\"{}\">\n<head>\n", lang.tag())?;
+    out.write_all(b"<meta charset=\"utf-8\">\n")?;
+    out.write_all(b"<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")?;
+    writeln!(out, "<title>{}</title>", Escaped(title))?;
+    out.write_all(b"<style>\n")?;
+    out.write_all(CSS.as_bytes())?;
+    out.write_all(b"</style>\n</head>\n<body>\n<main>\n<header class=\"doc-head\">\n")?;
     for b in &head {
-        block(b, &mut out);
+        block(b, out)?;
     }
-    out.push_str("</header>\n");
-    answers(ev, lang, t, &mut out);
-    checklists(ev, lang, t, &mut out);
-    charts(ev, lang, t, &mut out);
+    out.write_all(b"</header>\n")?;
+    answers(ev, lang, t, out)?;
+    checklists(ev, lang, t, out)?;
+    charts(ev, lang, t, out)?;
     for b in &doc::body(ev, lang) {
-        block(b, &mut out);
+        block(b, out)?;
     }
-    out.push_str("</main>\n</body>\n</html>\n");
-    out
+    out.write_all(b"</main>\n</body>\n</html>\n")
 }
 
 /// Escapes text for HTML element content and quoted attribute values: `& < > " '`.
 pub fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
+    Escaped(s).to_string()
+}
+
+/// Displays a string as [`escape`] does, without building the escaped copy.
+struct Escaped<'a>(&'a str);
+
+impl fmt::Display for Escaped<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let s = self.0;
+        let mut done = 0;
+        for (i, b) in s.bytes().enumerate() {
+            let entity = match b {
+                b'&' => "&amp;",
+                b'<' => "&lt;",
+                b'>' => "&gt;",
+                b'"' => "&quot;",
+                b'\'' => "&#39;",
+                _ => continue,
+            };
+            // The five are ASCII: `i` and `i + 1` are char boundaries.
+            f.write_str(&s[done..i])?;
+            f.write_str(entity)?;
+            done = i + 1;
         }
+        f.write_str(&s[done..])
     }
-    out
 }
 
 const CSS: &str = r#"
@@ -133,19 +154,19 @@ svg.chart .axis { stroke: #555; stroke-width: 1; }
 }
 "#;
 
-fn block(b: &Block, out: &mut String) {
+fn block(b: &Block, out: &mut impl Write) -> io::Result<()> {
     match b {
-        Block::Title(s) => out.push_str(&format!("<h1>{}</h1>\n", escape(s))),
-        Block::Heading(s) => out.push_str(&format!("<h2>{}</h2>\n", escape(s))),
-        Block::Subheading(s) => out.push_str(&format!("<h3>{}</h3>\n", escape(s))),
-        Block::Para(s) => out.push_str(&format!("<p>{}</p>\n", escape(s))),
-        Block::Warning(s) => out.push_str(&format!("<p class=\"warning\">{}</p>\n", escape(s))),
+        Block::Title(s) => writeln!(out, "<h1>{}</h1>", Escaped(s)),
+        Block::Heading(s) => writeln!(out, "<h2>{}</h2>", Escaped(s)),
+        Block::Subheading(s) => writeln!(out, "<h3>{}</h3>", Escaped(s)),
+        Block::Para(s) => writeln!(out, "<p>{}</p>", Escaped(s)),
+        Block::Warning(s) => writeln!(out, "<p class=\"warning\">{}</p>", Escaped(s)),
         Block::Fields(fields) => {
-            out.push_str("<dl>\n");
+            out.write_all(b"<dl>\n")?;
             for (k, v) in fields {
-                out.push_str(&format!("<dt>{}</dt><dd>{}</dd>\n", escape(k), escape(v)));
+                writeln!(out, "<dt>{}</dt><dd>{}</dd>", Escaped(k), Escaped(v))?;
             }
-            out.push_str("</dl>\n");
+            out.write_all(b"</dl>\n")
         }
         Block::Table(t) => table(t, out),
     }
@@ -153,20 +174,22 @@ fn block(b: &Block, out: &mut String) {
 
 /// The overall answers as cards: item, a large はい/いいえ/判定不能 badge, the question, 確認日,
 /// 目標日, 備考 and the counts.
-fn answers(ev: &Evidence, lang: Lang, t: &Labels, out: &mut String) {
-    out.push_str("<section class=\"answers\">\n");
-    out.push_str(&format!(
+fn answers(ev: &Evidence, lang: Lang, t: &Labels, out: &mut impl Write) -> io::Result<()> {
+    out.write_all(b"<section class=\"answers\">\n")?;
+    write!(
+        out,
         "<h2>{}</h2>\n<div class=\"cards\">\n",
-        escape(t.h_answers)
-    ));
+        Escaped(t.h_answers)
+    )?;
     for a in doc::answer_views(&ev.items, lang) {
-        out.push_str(&format!(
+        write!(
+            out,
             "<article class=\"card {c}\">\n<div class=\"card-head\"><span class=\"item\">{}</span>{}</div>\n<p class=\"question\">{}</p>\n<dl class=\"meta\">",
-            escape(&a.item),
+            Escaped(&a.item),
             badge(a.class, a.answer_text),
-            escape(&a.question),
+            Escaped(&a.question),
             c = a.class,
-        ));
+        )?;
         let dash = |s: &str| {
             if s.is_empty() {
                 t.dash.to_string()
@@ -180,32 +203,34 @@ fn answers(ev: &Evidence, lang: Lang, t: &Labels, out: &mut String) {
             (t.remarks, dash(&a.remarks)),
             (t.col_counts, dash(&a.counts)),
         ] {
-            out.push_str(&format!("<dt>{}</dt><dd>{}</dd>", escape(k), escape(&v)));
+            write!(out, "<dt>{}</dt><dd>{}</dd>", Escaped(k), Escaped(&v))?;
         }
-        out.push_str("</dl>\n</article>\n");
+        out.write_all(b"</dl>\n</article>\n")?;
     }
-    out.push_str("</div>\n</section>\n");
+    out.write_all(b"</div>\n</section>\n")
 }
 
 /// 医療機関確認用 / 事業者確認用: the same answers per who manages the systems, as compact tables.
-fn checklists(ev: &Evidence, lang: Lang, t: &Labels, out: &mut String) {
+fn checklists(ev: &Evidence, lang: Lang, t: &Labels, out: &mut impl Write) -> io::Result<()> {
     let views = doc::checklist_views(ev, lang);
     if views.is_empty() {
-        return;
+        return Ok(());
     }
-    out.push_str(&format!(
+    write!(
+        out,
         "<section class=\"checklists\">\n<h2>{}</h2>\n<p>{}</p>\n",
-        escape(t.h_checklists),
-        escape(t.checklists_note)
-    ));
+        Escaped(t.h_checklists),
+        Escaped(t.checklists_note)
+    )?;
     for ck in views {
-        out.push_str(&format!(
+        write!(
+            out,
             "<h3>{}</h3>\n<dl>\n<dt>{}</dt><dd>{}</dd>\n</dl>\n",
-            escape(&ck.title),
-            escape(t.checklist_systems),
-            escape(&ck.systems)
-        ));
-        out.push_str("<table class=\"answers\">\n<thead><tr>");
+            Escaped(&ck.title),
+            Escaped(t.checklist_systems),
+            Escaped(&ck.systems)
+        )?;
+        out.write_all(b"<table class=\"answers\">\n<thead><tr>")?;
         for h in [
             t.col_item,
             t.col_question,
@@ -215,29 +240,30 @@ fn checklists(ev: &Evidence, lang: Lang, t: &Labels, out: &mut String) {
             t.remarks,
             t.col_counts,
         ] {
-            out.push_str(&format!("<th>{}</th>", escape(h)));
+            write!(out, "<th>{}</th>", Escaped(h))?;
         }
-        out.push_str("</tr></thead>\n<tbody>\n");
+        out.write_all(b"</tr></thead>\n<tbody>\n")?;
         for a in ck.answers {
-            out.push_str(&format!(
-                "<tr><td>{}</td><td>{}</td><td class=\"{}\">{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n",
-                escape(&a.item),
-                escape(&a.question),
+            writeln!(
+                out,
+                "<tr><td>{}</td><td>{}</td><td class=\"{}\">{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                Escaped(&a.item),
+                Escaped(&a.question),
                 a.class,
                 badge(a.class, a.answer_text),
-                escape(&a.checked_on),
-                escape(&a.target_date),
-                escape(&a.remarks),
-                escape(&a.counts)
-            ));
+                Escaped(&a.checked_on),
+                Escaped(&a.target_date),
+                Escaped(&a.remarks),
+                Escaped(&a.counts)
+            )?;
         }
-        out.push_str("</tbody>\n</table>\n");
+        out.write_all(b"</tbody>\n</table>\n")?;
     }
-    out.push_str("</section>\n");
+    out.write_all(b"</section>\n")
 }
 
 /// The three charts: failures by reason, lengths of the recovered passwords, systems by verdict.
-fn charts(ev: &Evidence, lang: Lang, t: &Labels, out: &mut String) {
+fn charts(ev: &Evidence, lang: Lang, t: &Labels, out: &mut impl Write) -> io::Result<()> {
     let reasons: Vec<Bar> = doc::failure_reasons(ev)
         .into_iter()
         .map(|(code, n)| Bar {
@@ -287,14 +313,15 @@ fn charts(ev: &Evidence, lang: Lang, t: &Labels, out: &mut String) {
         ),
         svg::stacked_bars(t.chart_systems, &series, &systems, t.chart_no_data),
     ];
-    out.push_str(&format!(
+    write!(
+        out,
         "<section class=\"charts\">\n<h2>{}</h2>\n<div class=\"chart-grid\">\n",
-        escape(t.h_charts)
-    ));
+        Escaped(t.h_charts)
+    )?;
     for f in figures {
-        out.push_str(&format!("<figure>{f}</figure>\n"));
+        writeln!(out, "<figure>{f}</figure>")?;
     }
-    out.push_str("</div>\n</section>\n");
+    out.write_all(b"</div>\n</section>\n")
 }
 
 /// Histogram columns of password lengths: one per length from min(shortest, 8) to
@@ -330,31 +357,35 @@ fn length_columns(lengths: &[usize]) -> Vec<Bar> {
 fn badge(class: &str, text: &str) -> String {
     format!(
         "<span class=\"badge {}\">{}</span>",
-        escape(class),
-        escape(text)
+        Escaped(class),
+        Escaped(text)
     )
 }
 
-fn table(t: &Table, out: &mut String) {
-    out.push_str("<table>\n<thead><tr>");
+fn table(t: &Table, out: &mut impl Write) -> io::Result<()> {
+    out.write_all(b"<table>\n<thead><tr>")?;
     for h in &t.head {
-        out.push_str(&format!("<th>{}</th>", escape(h)));
+        write!(out, "<th>{}</th>", Escaped(h))?;
     }
-    out.push_str("</tr></thead>\n<tbody>\n");
+    out.write_all(b"</tr></thead>\n<tbody>\n")?;
     for row in &t.rows {
-        out.push_str("<tr>");
+        out.write_all(b"<tr>")?;
         for c in row {
             match c.class {
-                Some(class) => out.push_str(&format!("<td class=\"{}\">", escape(class))),
-                None => out.push_str("<td>"),
+                Some(class) => write!(out, "<td class=\"{}\">", Escaped(class))?,
+                None => out.write_all(b"<td>")?,
             }
-            let lines: Vec<String> = c.lines.iter().map(|l| escape(l)).collect();
-            out.push_str(&lines.join("<br>"));
-            out.push_str("</td>");
+            for (i, line) in c.lines.iter().enumerate() {
+                if i > 0 {
+                    out.write_all(b"<br>")?;
+                }
+                write!(out, "{}", Escaped(line))?;
+            }
+            out.write_all(b"</td>")?;
         }
-        out.push_str("</tr>\n");
+        out.write_all(b"</tr>\n")?;
     }
-    out.push_str("</tbody>\n</table>\n");
+    out.write_all(b"</tbody>\n</table>\n")
 }
 
 #[cfg(test)]

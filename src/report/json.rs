@@ -1,13 +1,22 @@
 //! evidence.json: the machine-readable evidence (contract §3), pretty-printed and deterministic.
 
 use crate::model::evidence::Evidence;
+use serde::Serialize;
+use std::io::{self, Write};
 
 /// Renders the evidence as pretty JSON (keys in struct order) with a trailing newline.
 pub fn render(ev: &Evidence) -> String {
-    // Serialising plain structs of strings and numbers cannot fail.
-    let mut s = serde_json::to_string_pretty(ev).expect("evidence serialises to JSON");
-    s.push('\n');
-    s
+    let mut out = Vec::new();
+    // Serialising plain structs of strings and numbers into memory cannot fail.
+    write(ev, &mut out).expect("evidence serialises to JSON");
+    String::from_utf8(out).expect("serde_json writes UTF-8")
+}
+
+/// Writes `value` as pretty JSON (two-space indent, keys in struct order) and a trailing newline:
+/// the bytes of [`render`] for the evidence, streamed.
+pub fn write<T: Serialize + ?Sized>(value: &T, out: &mut impl Write) -> io::Result<()> {
+    serde_json::to_writer_pretty(&mut *out, value)?;
+    out.write_all(b"\n")
 }
 
 #[cfg(test)]

@@ -3,48 +3,118 @@
 use super::doc::{self, Block, Table};
 use super::Lang;
 use crate::model::evidence::Evidence;
+use std::fmt::{self, Write as _};
+use std::io::{self, Write};
 
 /// Renders the evidence as Markdown in `lang`.
 pub fn render(ev: &Evidence, lang: Lang) -> String {
-    let mut out = String::new();
+    let mut out = Vec::new();
+    write(ev, lang, &mut out).expect("writing into memory cannot fail");
+    String::from_utf8(out).expect("the Markdown is UTF-8")
+}
+
+/// Writes the Markdown of [`render`] into `out`, block by block. The document ends with exactly
+/// one newline.
+pub fn write(ev: &Evidence, lang: Lang, out: &mut impl Write) -> io::Result<()> {
+    let mut out = OneTrailingNewline {
+        inner: out,
+        held: 0,
+    };
     for block in doc::build(ev, lang) {
         match block {
-            Block::Title(s) => out.push_str(&format!("# {}\n\n", escape(&s))),
-            Block::Heading(s) => out.push_str(&format!("## {}\n\n", escape(&s))),
-            Block::Subheading(s) => out.push_str(&format!("### {}\n\n", escape(&s))),
-            Block::Para(s) => out.push_str(&format!("{}\n\n", escape_block(&s))),
-            Block::Warning(s) => out.push_str(&format!("> **{}**\n\n", escape(&s))),
+            Block::Title(s) => write!(out, "# {}\n\n", Escaped(&s))?,
+            Block::Heading(s) => write!(out, "## {}\n\n", Escaped(&s))?,
+            Block::Subheading(s) => write!(out, "### {}\n\n", Escaped(&s))?,
+            Block::Para(s) => write!(out, "{}\n\n", escape_block(&s))?,
+            Block::Warning(s) => write!(out, "> **{}**\n\n", Escaped(&s))?,
             Block::Fields(fields) => {
                 for (k, v) in fields {
-                    out.push_str(&format!("- **{}**: {}\n", escape(&k), escape(&v)));
+                    writeln!(out, "- **{}**: {}", Escaped(&k), Escaped(&v))?;
                 }
-                out.push('\n');
+                out.write_all(b"\n")?;
             }
-            Block::Table(t) => table(&t, &mut out),
+            Block::Table(t) => table(&t, &mut out)?,
         }
     }
-    while out.ends_with("\n\n") {
-        out.pop();
+    out.finish()
+}
+
+/// Passes bytes through but holds back the newlines at the end of what was written so far:
+/// [`OneTrailingNewline::finish`] ends the document with one newline where the blocks left several.
+struct OneTrailingNewline<W> {
+    inner: W,
+    /// Newlines written last and not passed on yet.
+    held: usize,
+}
+
+impl<W: Write> OneTrailingNewline<W> {
+    fn finish(mut self) -> io::Result<()> {
+        if self.held > 0 {
+            self.inner.write_all(b"\n")?;
+        }
+        Ok(())
     }
-    out
+}
+
+impl<W: Write> Write for OneTrailingNewline<W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.write_all(buf)?;
+        Ok(buf.len())
+    }
+
+    fn write_all(&mut self, buf: &[u8]) -> io::Result<()> {
+        let newlines = buf.iter().rev().take_while(|&&b| b == b'\n').count();
+        let text = &buf[..buf.len() - newlines];
+        if !text.is_empty() {
+            for _ in 0..self.held {
+                self.inner.write_all(b"\n")?;
+            }
+            self.held = 0;
+            self.inner.write_all(text)?;
+        }
+        self.held += newlines;
+        Ok(())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.inner.flush()
+    }
 }
 
 /// Escapes text for inline Markdown and table cells: markup characters get a backslash, `|`
 /// cannot end a cell, and line breaks become spaces (a cell or list item stays on one line).
 pub fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '~' | '#' | '&' => {
-                out.push('\\');
-                out.push(c);
+    Escaped(s).to_string()
+}
+
+/// Displays a string as [`escape`] does, without building the escaped copy.
+struct Escaped<'a>(&'a str);
+
+impl fmt::Display for Escaped<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let s = self.0;
+        let mut done = 0;
+        for (i, c) in s.char_indices() {
+            let markup = matches!(
+                c,
+                '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '~' | '#' | '&'
+            );
+            // Line breaks (U+2028 and U+2029 included) and other control characters.
+            let space = matches!(c, '\u{2028}' | '\u{2029}') || c.is_control();
+            if !markup && !space {
+                continue;
             }
-            '\r' | '\n' | '\u{2028}' | '\u{2029}' => out.push(' '),
-            c if c.is_control() => out.push(' '),
-            c => out.push(c),
+            f.write_str(&s[done..i])?;
+            if markup {
+                f.write_char('\\')?;
+                f.write_char(c)?;
+            } else {
+                f.write_char(' ')?;
+            }
+            done = i + c.len_utf8();
         }
+        f.write_str(&s[done..])
     }
-    out
 }
 
 /// Like [`escape`], and also neutralises a leading character that would start a list or a heading.
@@ -64,23 +134,34 @@ fn escape_block(s: &str) -> String {
     }
 }
 
-fn table(t: &Table, out: &mut String) {
-    let row = |cells: Vec<String>| format!("| {} |\n", cells.join(" | "));
-    out.push_str(&row(t.head.iter().map(|h| escape(h)).collect()));
-    out.push_str(&row(t.head.iter().map(|_| "---".to_string()).collect()));
+fn table(t: &Table, out: &mut impl Write) -> io::Result<()> {
+    table_row(out, t.head.iter().map(|h| [h]))?;
+    table_row(out, t.head.iter().map(|_| ["---"]))?;
     for r in &t.rows {
-        out.push_str(&row(r
-            .iter()
-            .map(|c| {
-                c.lines
-                    .iter()
-                    .map(|l| escape(l))
-                    .collect::<Vec<_>>()
-                    .join("<br>")
-            })
-            .collect()));
+        table_row(out, r.iter().map(|c| &c.lines))?;
     }
-    out.push('\n');
+    out.write_all(b"\n")
+}
+
+/// One table row, `| a | b |`: each cell's lines escaped and joined by `<br>`.
+fn table_row<C, L>(out: &mut impl Write, cells: impl Iterator<Item = C>) -> io::Result<()>
+where
+    C: IntoIterator<Item = L>,
+    L: AsRef<str>,
+{
+    out.write_all(b"| ")?;
+    for (i, cell) in cells.enumerate() {
+        if i > 0 {
+            out.write_all(b" | ")?;
+        }
+        for (j, line) in cell.into_iter().enumerate() {
+            if j > 0 {
+                out.write_all(b"<br>")?;
+            }
+            write!(out, "{}", Escaped(line.as_ref()))?;
+        }
+    }
+    out.write_all(b" |\n")
 }
 
 #[cfg(test)]
@@ -229,6 +310,29 @@ mod tests {
         assert!(evil.contains("\\<script\\>alert(\"x\")\\</script\\>\\|\\`tick\\` line2"));
         assert!(!md.contains("<script>"));
         assert!(!md.contains("\nline2"));
+    }
+
+    #[test]
+    fn trailing_blank_lines_become_one_newline() {
+        let collapse = |parts: &[&str]| {
+            let mut out = Vec::new();
+            let mut w = OneTrailingNewline {
+                inner: &mut out,
+                held: 0,
+            };
+            for p in parts {
+                w.write_all(p.as_bytes()).unwrap();
+            }
+            w.finish().unwrap();
+            String::from_utf8(out).unwrap()
+        };
+        assert_eq!(collapse(&["# a\n\n", "b\n\n", "\n", ""]), "# a\n\nb\n");
+        assert_eq!(collapse(&["a\n", "\n\n", "\nb", "\n"]), "a\n\n\n\nb\n");
+        assert_eq!(collapse(&["a"]), "a");
+        assert_eq!(collapse(&[]), "");
+        assert_eq!(collapse(&["\n\n"]), "\n");
+        let md = render(&fixture::sample(true), Lang::Ja);
+        assert!(md.ends_with("。\n"));
     }
 
     #[test]

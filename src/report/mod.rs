@@ -15,7 +15,9 @@ mod doc;
 mod fixture;
 
 use crate::model::evidence::Evidence;
-use std::io;
+use rayon::prelude::*;
+use serde::Serialize;
+use std::io::{self, BufWriter, Write};
 use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 
@@ -127,6 +129,32 @@ pub fn render_bytes(ev: &Evidence, format: ReportFormat, lang: Lang) -> Vec<u8> 
     }
 }
 
+/// Writes one report into `out`: the same bytes as [`render_bytes`], the text reports streamed
+/// as they are rendered. evidence.json is `json` serialised (the evidence itself, or what
+/// `kensa audit` wraps it in).
+pub fn write_to<J: Serialize + ?Sized>(
+    ev: &Evidence,
+    json: &J,
+    format: ReportFormat,
+    lang: Lang,
+    out: &mut impl Write,
+) -> io::Result<()> {
+    match format {
+        ReportFormat::Json => json::write(json, out),
+        ReportFormat::Md => markdown::write(ev, lang, out),
+        ReportFormat::Html => html::write(ev, lang, out),
+        ReportFormat::Csv => csv::write(ev, out),
+        ReportFormat::Xlsx => {
+            let bytes = xlsx::try_render(ev, lang)
+                .map_err(|e| io::Error::other(format!("evidence.xlsx: {e}")))?;
+            out.write_all(&bytes)
+        }
+    }
+}
+
+/// Size of the buffer between a report being rendered and its file.
+const WRITE_BUFFER: usize = 256 * 1024;
+
 /// Writes the requested reports into `dir` (created with mode 0700 if missing), each atomically
 /// with mode 0600. Returns the paths written, in the order of `formats` (duplicates written once).
 pub fn write_reports(
@@ -135,22 +163,41 @@ pub fn write_reports(
     formats: &[ReportFormat],
     lang: Lang,
 ) -> io::Result<Vec<PathBuf>> {
+    write_reports_with_json(ev, ev, dir, formats, lang)
+}
+
+/// Like [`write_reports`], with evidence.json holding `json` serialised instead of `ev`.
+///
+/// The reports are rendered in parallel, each streamed into its temp file. On an error the
+/// first one in the order of `formats` is returned; no temp file is left behind, and the
+/// reports that could be written are in place.
+pub fn write_reports_with_json<J: Serialize + Sync + ?Sized>(
+    ev: &Evidence,
+    json: &J,
+    dir: &Path,
+    formats: &[ReportFormat],
+    lang: Lang,
+) -> io::Result<Vec<PathBuf>> {
     ensure_dir(dir)?;
-    let mut written = Vec::new();
-    for (i, &format) in formats.iter().enumerate() {
-        if formats[..i].contains(&format) {
-            continue;
+    let mut unique: Vec<ReportFormat> = Vec::new();
+    for &format in formats {
+        if !unique.contains(&format) {
+            unique.push(format);
         }
-        let path = dir.join(format.file_name());
-        let bytes = match format {
-            ReportFormat::Xlsx => xlsx::try_render(ev, lang)
-                .map_err(|e| io::Error::other(format!("evidence.xlsx: {e}")))?,
-            _ => render_bytes(ev, format, lang),
-        };
-        write::write_atomic(&path, &bytes)?;
-        written.push(path);
     }
-    Ok(written)
+    let results: Vec<io::Result<PathBuf>> = unique
+        .par_iter()
+        .map(|&format| {
+            let path = dir.join(format.file_name());
+            write::write_atomic_with(&path, |file| {
+                let mut out = BufWriter::with_capacity(WRITE_BUFFER, file);
+                write_to(ev, json, format, lang, &mut out)?;
+                out.flush()
+            })?;
+            Ok(path)
+        })
+        .collect();
+    results.into_iter().collect()
 }
 
 /// Creates `dir` (and missing parents) with mode 0700; an existing directory is left as it is.
@@ -255,6 +302,126 @@ mod tests {
         let v: serde_json::Value =
             serde_json::from_str(&fs::read_to_string(&old).unwrap()).unwrap();
         assert_eq!(v["complete"], false);
+    }
+
+    #[test]
+    fn streamed_files_are_the_rendered_bytes() {
+        for complete in [true, false] {
+            let mut ev = fixture::sample(complete);
+            if !complete {
+                ev.run = Some(crate::model::evidence::Run {
+                    started_at: "2026-11-24T09:00:00+09:00".into(),
+                    duration_ms: 1234,
+                    breach_requests: 3,
+                    breach_cache_hits: 1,
+                });
+            }
+            for lang in [Lang::Ja, Lang::En] {
+                let tmp = tempfile::tempdir().unwrap();
+                let paths = write_reports(&ev, tmp.path(), &ReportFormat::ALL, lang).unwrap();
+                for (format, path) in ReportFormat::ALL.into_iter().zip(&paths) {
+                    let rendered = render_bytes(&ev, format, lang);
+                    assert_eq!(fs::read(path).unwrap(), rendered, "{path:?} {lang:?}");
+                    if format.is_text() {
+                        assert_eq!(rendered, render(&ev, format, lang).into_bytes());
+                    }
+                    let mut streamed = Vec::new();
+                    write_to(&ev, &ev, format, lang, &mut streamed).unwrap();
+                    assert_eq!(streamed, rendered, "{format:?} {lang:?}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn evidence_json_can_hold_another_document() {
+        let tmp = tempfile::tempdir().unwrap();
+        let ev = fixture::sample(true);
+        let mut file = crate::model::evidence::EvidenceFile::borrowed(&ev);
+        file.input_paths = vec![crate::model::evidence::FileRef {
+            path: "ad01-ntds.txt".into(),
+            absolute: "/in/ad01-ntds.txt".into(),
+            sha256: None,
+            size: None,
+        }];
+        let formats = [ReportFormat::Md, ReportFormat::Json];
+        let paths = write_reports_with_json(&ev, &file, tmp.path(), &formats, Lang::En).unwrap();
+        assert_eq!(paths[1], tmp.path().join("evidence.json"));
+        let text = fs::read_to_string(&paths[1]).unwrap();
+        assert_eq!(text, serde_json::to_string_pretty(&file).unwrap() + "\n");
+        let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(v["input_paths"][0]["absolute"], "/in/ad01-ntds.txt");
+        assert_eq!(v["schema"], "kensa/evidence/1");
+        assert_eq!(
+            fs::read_to_string(&paths[0]).unwrap(),
+            render(&ev, ReportFormat::Md, Lang::En)
+        );
+    }
+
+    #[test]
+    fn borrowed_evidence_file_serialises_like_the_owned_one() {
+        use crate::model::evidence::{BaselineReport, EvidenceFile, FileRef, Run};
+        for with_run in [true, false] {
+            let mut ev = fixture::sample(with_run);
+            ev.run = with_run.then(|| Run {
+                started_at: "2026-11-24T09:00:00+09:00".into(),
+                duration_ms: 1234,
+                breach_requests: 3,
+                breach_cache_hits: 1,
+            });
+            let manifest = Some(FileRef {
+                path: "kensa.toml".into(),
+                absolute: "/etc/kensa.toml".into(),
+                sha256: Some("00ff".into()),
+                size: Some(12),
+            });
+            let baseline = Some(BaselineReport {
+                path: "old/evidence.json".into(),
+                ..Default::default()
+            });
+            let mut owned = EvidenceFile::new(ev.clone());
+            owned.manifest = manifest.clone();
+            owned.baseline = baseline.clone();
+            let mut borrowed = EvidenceFile::borrowed(&ev);
+            borrowed.manifest = manifest;
+            borrowed.baseline = baseline;
+            let text = serde_json::to_string_pretty(&borrowed).unwrap();
+            assert_eq!(text, serde_json::to_string_pretty(&owned).unwrap());
+            // `run` is the last key, when there is one.
+            let last_key = &text[text.rfind("\n  \"").unwrap()..];
+            assert_eq!(
+                last_key.starts_with("\n  \"run\": {"),
+                with_run,
+                "{last_key}"
+            );
+            let back: EvidenceFile = serde_json::from_str(&text).unwrap();
+            assert!(back.evidence.run.is_none());
+            assert_eq!(back.run.is_some(), with_run);
+            assert_eq!(back.evidence.accounts.len(), ev.accounts.len());
+        }
+    }
+
+    #[test]
+    fn a_failed_report_leaves_no_temp_file_and_the_others_are_written() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path();
+        // A non-empty directory where evidence.html goes: its rename fails.
+        fs::create_dir(dir.join("evidence.html")).unwrap();
+        fs::write(dir.join("evidence.html").join("x"), "x").unwrap();
+        let ev = fixture::sample(true);
+        let formats = [ReportFormat::Json, ReportFormat::Html, ReportFormat::Csv];
+        assert!(write_reports(&ev, dir, &formats, Lang::Ja).is_err());
+        let mut names: Vec<String> = fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        assert_eq!(names, ["evidence.csv", "evidence.html", "evidence.json"]);
+        assert!(dir.join("evidence.html").is_dir());
+        assert_eq!(
+            fs::read(dir.join("evidence.csv")).unwrap(),
+            render_bytes(&ev, ReportFormat::Csv, Lang::Ja)
+        );
     }
 
     #[test]

@@ -26,24 +26,38 @@ where
         io::Error::new(io::ErrorKind::InvalidInput, "report path has no file name")
     })?;
     let (tmp_path, mut file) = create_temp(&dir, &name.to_string_lossy())?;
-    let result = (|| {
-        // fchmod is not subject to the umask: the temp file is exactly 0600.
-        file.set_permissions(fs::Permissions::from_mode(FILE_MODE))?;
-        fill(&mut file)?;
-        file.flush()?;
-        file.sync_all()?;
-        drop(file);
-        fs::rename(&tmp_path, path)
-    })();
-    if let Err(e) = result {
-        let _ = fs::remove_file(&tmp_path);
-        return Err(e);
-    }
+    // Removes the temp file on every way out but the rename, a panic in `fill` included.
+    let mut temp = TempGuard {
+        path: tmp_path,
+        renamed: false,
+    };
+    // fchmod is not subject to the umask: the temp file is exactly 0600.
+    file.set_permissions(fs::Permissions::from_mode(FILE_MODE))?;
+    fill(&mut file)?;
+    file.flush()?;
+    file.sync_all()?;
+    drop(file);
+    fs::rename(&temp.path, path)?;
+    temp.renamed = true;
     // Make the rename durable; a directory that cannot be opened or synced is not an error.
     if let Ok(d) = File::open(&dir) {
         let _ = d.sync_all();
     }
     Ok(())
+}
+
+/// The temp file of a write in progress: removed when dropped, unless it was renamed into place.
+struct TempGuard {
+    path: PathBuf,
+    renamed: bool,
+}
+
+impl Drop for TempGuard {
+    fn drop(&mut self) {
+        if !self.renamed {
+            let _ = fs::remove_file(&self.path);
+        }
+    }
 }
 
 fn parent_dir(path: &Path) -> PathBuf {
@@ -131,6 +145,20 @@ mod tests {
         .unwrap_err();
         assert_eq!(fs::read(&p).unwrap(), b"previous");
         assert_eq!(entries(dir.path()), vec!["evidence.csv"]);
+    }
+
+    #[test]
+    fn panicking_fill_leaves_no_temp_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("evidence.md");
+        let r = std::panic::catch_unwind(|| {
+            write_atomic_with(&p, |f| {
+                f.write_all(b"# half")?;
+                panic!("renderer bug");
+            })
+        });
+        assert!(r.is_err());
+        assert!(entries(dir.path()).is_empty(), "{:?}", entries(dir.path()));
     }
 
     #[test]
