@@ -408,7 +408,7 @@ fn index_build_over_several_blocks_checks_order_and_lines_across_their_boundarie
     let good = t.path().join("big.txt");
     write_text(&good, &c, true);
     let size = std::fs::metadata(&good).unwrap().len() as usize;
-    assert!(size > 2 * BLOCK && size % 41 == 0);
+    assert!(size > 2 * BLOCK && size.is_multiple_of(41));
     let idx = t.path().join("big.idx");
     let info = build_index(std::slice::from_ref(&good), &idx, &no_progress).unwrap();
     assert_eq!(info.records, c.len() as u64);

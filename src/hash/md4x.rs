@@ -1,10 +1,10 @@
-//! Multi-buffer MD4 for NT candidates: LANES messages of one or two blocks hashed at once (AVX2 or SSE2, scalar elsewhere).
+//! Multi-buffer MD4 for NT candidates: LANES messages of one or two blocks hashed at once (AVX-512, AVX2 or SSE2, scalar elsewhere).
 //!
 //! Guessing NT passwords is MD4 over short UTF-16LE strings: one 64-byte block up to 27 code
 //! units ([`Blocks`]), two blocks from 28 to 59 ([`Blocks2`]). Hashing one candidate at a time
 //! through the `md4` crate leaves the CPU's vector units idle; here the candidates are laid out
-//! word-major so one SIMD register holds the same message word of 4 or 8 candidates, and the 48
-//! MD4 steps run on all of them at once.
+//! word-major so one SIMD register holds the same message word of 4, 8 or 16 candidates, and the
+//! 48 MD4 steps run on all of them at once.
 
 use zeroize::Zeroize;
 
@@ -90,6 +90,9 @@ pub enum Kernel {
     Sse2,
     /// x86_64 AVX2, detected at run time: 8 lanes per register.
     Avx2,
+    /// x86_64 AVX-512F, detected at run time: all 16 lanes in one register, with a rotate
+    /// instruction and each round function in one three-input logic instruction.
+    Avx512,
 }
 
 impl Kernel {
@@ -98,6 +101,9 @@ impl Kernel {
         #[cfg(target_arch = "x86_64")]
         {
             // std caches the CPUID result: after the first call this is one atomic load.
+            if std::is_x86_feature_detected!("avx512f") {
+                return Kernel::Avx512;
+            }
             if std::is_x86_feature_detected!("avx2") {
                 return Kernel::Avx2;
             }
@@ -116,14 +122,16 @@ impl Kernel {
             Kernel::Sse2 => cfg!(target_arch = "x86_64"),
             #[cfg(target_arch = "x86_64")]
             Kernel::Avx2 => std::is_x86_feature_detected!("avx2"),
+            #[cfg(target_arch = "x86_64")]
+            Kernel::Avx512 => std::is_x86_feature_detected!("avx512f"),
             #[cfg(not(target_arch = "x86_64"))]
-            Kernel::Avx2 => false,
+            Kernel::Avx2 | Kernel::Avx512 => false,
         }
     }
 
     /// The kernels this CPU runs, slowest first.
     pub fn available() -> Vec<Kernel> {
-        [Kernel::Scalar, Kernel::Sse2, Kernel::Avx2]
+        [Kernel::Scalar, Kernel::Sse2, Kernel::Avx2, Kernel::Avx512]
             .into_iter()
             .filter(|k| k.is_available())
             .collect()
@@ -135,6 +143,7 @@ impl Kernel {
             Kernel::Scalar => "scalar",
             Kernel::Sse2 => "sse2",
             Kernel::Avx2 => "avx2",
+            Kernel::Avx512 => "avx512",
         }
     }
 }
@@ -487,8 +496,14 @@ fn hash_words<const B: usize>(kernel: Kernel, words: &[Words; B], out: &mut [[u3
             // SAFETY: AVX2 support was just checked at run time.
             unsafe { avx2::hash(words, out) }
         }
+        #[cfg(target_arch = "x86_64")]
+        Kernel::Avx512 => {
+            assert!(kernel.is_available(), "this CPU has no AVX-512F");
+            // SAFETY: AVX-512F support was just checked at run time.
+            unsafe { avx512::hash(words, out) }
+        }
         #[cfg(not(target_arch = "x86_64"))]
-        Kernel::Sse2 | Kernel::Avx2 => panic!("{} needs x86_64", kernel.name()),
+        Kernel::Sse2 | Kernel::Avx2 | Kernel::Avx512 => panic!("{} needs x86_64", kernel.name()),
     }
 }
 
@@ -606,9 +621,8 @@ fn compress(state: [u32; 4], m: &[u32; 16]) -> [u32; 4] {
 ///
 /// Expands inside a module that defines `V` (the register type), `W` (lanes per register),
 /// `GROUP` (registers interleaved: independent chains hide each step's latency) and the
-/// helpers `splat add and or xor rotl load store4`, all compiled for the module's feature.
-/// The boolean functions are arranged so the newest state word enters last: the terms of
-/// the two older words do not wait for it.
+/// helpers `splat add rotl load store4` and the round functions `fun_f fun_g fun_h` (from
+/// `md4_bool_fns!` or the module's own), all compiled for the module's feature.
 #[cfg(target_arch = "x86_64")]
 macro_rules! md4_simd {
     ($feature:literal) => {
@@ -646,21 +660,21 @@ macro_rules! md4_simd {
                         (F, $a:ident, $b:ident, $c:ident, $d:ident, $w:expr, $s:literal) => {
                             for g in 0..GROUP {
                                 let t = add($a[g], m!($w, g));
-                                let f = xor($d[g], and($b[g], xor($c[g], $d[g])));
+                                let f = fun_f($b[g], $c[g], $d[g]);
                                 $a[g] = rotl::<$s, { 32 - $s }>(add(t, f));
                             }
                         };
                         (G, $a:ident, $b:ident, $c:ident, $d:ident, $w:expr, $s:literal) => {
                             for g in 0..GROUP {
                                 let t = add($a[g], add(m!($w, g), k2));
-                                let f = or(and($b[g], or($c[g], $d[g])), and($c[g], $d[g]));
+                                let f = fun_g($b[g], $c[g], $d[g]);
                                 $a[g] = rotl::<$s, { 32 - $s }>(add(t, f));
                             }
                         };
                         (H, $a:ident, $b:ident, $c:ident, $d:ident, $w:expr, $s:literal) => {
                             for g in 0..GROUP {
                                 let t = add($a[g], add(m!($w, g), k3));
-                                let f = xor($b[g], xor($c[g], $d[g]));
+                                let f = fun_h($b[g], $c[g], $d[g]);
                                 $a[g] = rotl::<$s, { 32 - $s }>(add(t, f));
                             }
                         };
@@ -719,6 +733,32 @@ macro_rules! md4_simd {
     };
 }
 
+/// MD4's round functions of x, y, z from the module's `and or xor` (SSE2 and AVX2 have no
+/// three-input logic instruction): F = x ? y : z, G = majority, H = x ^ y ^ z.
+///
+/// In every step x is the newest state word, so each function is arranged so x enters last:
+/// the terms of the two older words do not wait for it.
+#[cfg(target_arch = "x86_64")]
+macro_rules! md4_bool_fns {
+    ($feature:literal) => {
+        #[inline]
+        #[target_feature(enable = $feature)]
+        unsafe fn fun_f(x: V, y: V, z: V) -> V {
+            xor(z, and(x, xor(y, z)))
+        }
+        #[inline]
+        #[target_feature(enable = $feature)]
+        unsafe fn fun_g(x: V, y: V, z: V) -> V {
+            or(and(x, or(y, z)), and(y, z))
+        }
+        #[inline]
+        #[target_feature(enable = $feature)]
+        unsafe fn fun_h(x: V, y: V, z: V) -> V {
+            xor(x, xor(y, z))
+        }
+    };
+}
+
 /// SSE2 kernel: 4 lanes per register.
 #[cfg(target_arch = "x86_64")]
 mod sse2 {
@@ -732,6 +772,7 @@ mod sse2 {
     const GROUP: usize = 4;
 
     md4_simd!("sse2");
+    md4_bool_fns!("sse2");
 
     #[inline]
     #[target_feature(enable = "sse2")]
@@ -809,6 +850,7 @@ mod avx2 {
     const GROUP: usize = 2;
 
     md4_simd!("avx2");
+    md4_bool_fns!("avx2");
 
     #[inline]
     #[target_feature(enable = "avx2")]
@@ -879,6 +921,102 @@ mod avx2 {
                     _mm256_extracti128_si256::<1>(row),
                 );
             }
+        }
+    }
+}
+
+/// AVX-512F kernel: all 16 lanes in one register, one chain. Each step is shorter than with
+/// AVX2: the round function is one `vpternlogd`, the rotation one `vprold`.
+#[cfg(target_arch = "x86_64")]
+mod avx512 {
+    use super::{Words, INIT, K2, K3, LANES};
+    use std::arch::x86_64::*;
+
+    type V = __m512i;
+    const W: usize = 16;
+    const GROUP: usize = 1;
+
+    md4_simd!("avx512f");
+
+    #[inline]
+    #[target_feature(enable = "avx512f")]
+    unsafe fn splat(x: u32) -> V {
+        _mm512_set1_epi32(x as i32)
+    }
+    #[inline]
+    #[target_feature(enable = "avx512f")]
+    unsafe fn add(a: V, b: V) -> V {
+        _mm512_add_epi32(a, b)
+    }
+    /// F = x ? y : z. A `vpternlogd` immediate is the function's truth table, bit x:y:z
+    /// (x the most significant): here 0b1100_1010.
+    #[inline]
+    #[target_feature(enable = "avx512f")]
+    unsafe fn fun_f(x: V, y: V, z: V) -> V {
+        _mm512_ternarylogic_epi32::<0xCA>(x, y, z)
+    }
+    /// G = majority of x, y, z: truth table 0b1110_1000.
+    #[inline]
+    #[target_feature(enable = "avx512f")]
+    unsafe fn fun_g(x: V, y: V, z: V) -> V {
+        _mm512_ternarylogic_epi32::<0xE8>(x, y, z)
+    }
+    /// H = x ^ y ^ z: truth table 0b1001_0110.
+    #[inline]
+    #[target_feature(enable = "avx512f")]
+    unsafe fn fun_h(x: V, y: V, z: V) -> V {
+        _mm512_ternarylogic_epi32::<0x96>(x, y, z)
+    }
+    /// Rotate left by L in one instruction (`vprold`); R = 32 - L is what the shift-and-or
+    /// kernels need, unused here.
+    #[inline]
+    #[target_feature(enable = "avx512f")]
+    unsafe fn rotl<const L: i32, const R: i32>(x: V) -> V {
+        _mm512_rol_epi32::<L>(x)
+    }
+    /// Lanes `lane..lane + W` of one message-word row (the whole row: W = LANES), unchecked
+    /// like the other kernels' loads.
+    ///
+    /// Safety: `lane + W <= LANES`.
+    #[inline]
+    #[target_feature(enable = "avx512f")]
+    unsafe fn load(row: &[u32; LANES], lane: usize) -> V {
+        debug_assert!(lane + W <= LANES);
+        // SAFETY: lanes lane..lane + W are inside `row` (caller's contract): 64 readable
+        // bytes; loadu has no alignment requirement.
+        unsafe { _mm512_loadu_si512(row.as_ptr().add(lane).cast()) }
+    }
+    /// Transpose the state registers a, b, c, d (one word of 16 lanes each) into 16 digests.
+    /// The unpacks work within 128-bit blocks, so row j holds lanes j, j+4, j+8, j+12, one per
+    /// block; a 4x4 transpose of the blocks (`vshufi32x4`) then gathers lanes 4k..4k+3 in
+    /// output register k.
+    #[inline]
+    #[target_feature(enable = "avx512f")]
+    unsafe fn store4(s: [V; 4], out: &mut [[u32; 4]; LANES], lane: usize) {
+        let ab_lo = _mm512_unpacklo_epi32(s[0], s[1]); // a0 b0 a1 b1 | a4 b4 a5 b5 | ...
+        let ab_hi = _mm512_unpackhi_epi32(s[0], s[1]); // a2 b2 a3 b3 | a6 b6 a7 b7 | ...
+        let cd_lo = _mm512_unpacklo_epi32(s[2], s[3]);
+        let cd_hi = _mm512_unpackhi_epi32(s[2], s[3]);
+        let r0 = _mm512_unpacklo_epi64(ab_lo, cd_lo); // lane 0 | lane 4 | lane 8 | lane 12
+        let r1 = _mm512_unpackhi_epi64(ab_lo, cd_lo); // lanes 1, 5, 9, 13
+        let r2 = _mm512_unpacklo_epi64(ab_hi, cd_hi); // lanes 2, 6, 10, 14
+        let r3 = _mm512_unpackhi_epi64(ab_hi, cd_hi); // lanes 3, 7, 11, 15
+
+        // shuffle_i32x4::<imm>(x, y): blocks x[imm 0:1], x[imm 2:3], y[imm 4:5], y[imm 6:7].
+        let r01_lo = _mm512_shuffle_i32x4::<0b01_00_01_00>(r0, r1); // lanes 0 4 | 1 5
+        let r23_lo = _mm512_shuffle_i32x4::<0b01_00_01_00>(r2, r3); // lanes 2 6 | 3 7
+        let r01_hi = _mm512_shuffle_i32x4::<0b11_10_11_10>(r0, r1); // lanes 8 12 | 9 13
+        let r23_hi = _mm512_shuffle_i32x4::<0b11_10_11_10>(r2, r3); // lanes 10 14 | 11 15
+        let rows = [
+            _mm512_shuffle_i32x4::<0b10_00_10_00>(r01_lo, r23_lo), // lanes 0 1 2 3
+            _mm512_shuffle_i32x4::<0b11_01_11_01>(r01_lo, r23_lo), // lanes 4 5 6 7
+            _mm512_shuffle_i32x4::<0b10_00_10_00>(r01_hi, r23_hi), // lanes 8 9 10 11
+            _mm512_shuffle_i32x4::<0b11_01_11_01>(r01_hi, r23_hi), // lanes 12 13 14 15
+        ];
+        for (dst, row) in out[lane..lane + W].chunks_exact_mut(4).zip(rows) {
+            // SAFETY: `dst` is four [u32; 4], 64 contiguous writable bytes; storeu has no
+            // alignment requirement.
+            unsafe { _mm512_storeu_si512(dst.as_mut_ptr().cast(), row) }
         }
     }
 }
@@ -954,6 +1092,12 @@ mod tests {
                 k.push(("avx2", |b, o| unsafe { avx2::hash(b, o) }));
             } else {
                 eprintln!("no AVX2 on this CPU: AVX2 kernel not tested");
+            }
+            if std::is_x86_feature_detected!("avx512f") {
+                // SAFETY: only pushed after AVX-512F was detected.
+                k.push(("avx512", |b, o| unsafe { avx512::hash(b, o) }));
+            } else {
+                eprintln!("no AVX-512F on this CPU: AVX-512 kernel not tested");
             }
         }
         k

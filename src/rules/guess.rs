@@ -404,7 +404,7 @@ fn dominated(s: &[char]) -> (bool, bool) {
         }
     }
     // one block repeated: `abcabc`, `abab`, `passpass`
-    if (1..=n / 2).any(|p| n % p == 0 && (p..n).all(|k| s[k] == s[k - p])) {
+    if (1..=n / 2).any(|p| n.is_multiple_of(p) && (p..n).all(|k| s[k] == s[k - p])) {
         rep = true;
     }
     (seq, rep)
