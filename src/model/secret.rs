@@ -32,6 +32,12 @@ impl std::hash::Hash for Secret {
         self.expose().hash(state)
     }
 }
+// Hash, Eq and Ord are those of the text, so sets of secrets can be asked with a `&str`.
+impl std::borrow::Borrow<str> for Secret {
+    fn borrow(&self) -> &str {
+        self.expose()
+    }
+}
 impl PartialOrd for Secret {
     fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
         Some(self.cmp(other))

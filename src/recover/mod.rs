@@ -373,6 +373,8 @@ pub(crate) struct Joiner<'a> {
     prefix: Option<md4x::Prefix>,
     /// Also join whole LM hashes (pot and known plaintexts; not wordlist candidates).
     pub with_lm: bool,
+    /// NT slots not to report (their accounts are all known already), by slot.
+    pub skip_nt: Option<&'a [bool]>,
     pub hits: Hits,
     pub tried: u64,
 }
@@ -443,6 +445,7 @@ impl<'a> Joiner<'a> {
             joined: Vec::with_capacity(rules::MAX_LEN),
             prefix: None,
             with_lm: false,
+            skip_nt: None,
             hits: Hits::default(),
             tried: 0,
         }
@@ -573,7 +576,7 @@ impl<'a> Joiner<'a> {
         self.short.keys[self.short.n] = key;
         self.short.n += 1;
         if self.short.n == LANES {
-            Self::flush_batch(self.idx, &mut self.short, &mut self.hits);
+            Self::flush_batch(self.idx, self.skip_nt, &mut self.short, &mut self.hits);
         }
     }
 
@@ -582,12 +585,15 @@ impl<'a> Joiner<'a> {
         self.long.keys[self.long.n] = key;
         self.long.n += 1;
         if self.long.n == LANES {
-            Self::flush_batch(self.idx, &mut self.long, &mut self.hits);
+            Self::flush_batch(self.idx, self.skip_nt, &mut self.long, &mut self.hits);
         }
     }
 
     fn nt_scalar(&mut self, s: &str, key: Key) {
         if let Some(slot) = self.idx.nt.probe(&md4x::nt(s)) {
+            if self.skip_nt.is_some_and(|k| k[slot as usize]) {
+                return;
+            }
             self.hits
                 .unsalted
                 .push((JoinScheme::Nt, slot, key, Secret::new(s)));
@@ -595,7 +601,12 @@ impl<'a> Joiner<'a> {
     }
 
     /// Hash the lanes filled so far and probe their digests.
-    fn flush_batch<B: Lanes>(idx: &Index, batch: &mut Batch<B>, hits: &mut Hits) {
+    fn flush_batch<B: Lanes>(
+        idx: &Index,
+        skip: Option<&[bool]>,
+        batch: &mut Batch<B>,
+        hits: &mut Hits,
+    ) {
         if batch.n == 0 {
             return;
         }
@@ -610,6 +621,9 @@ impl<'a> Joiner<'a> {
                 d[4 * i..4 * i + 4].copy_from_slice(&x.to_le_bytes());
             }
             if let Some(slot) = idx.nt.probe(&d) {
+                if skip.is_some_and(|k| k[slot as usize]) {
+                    continue;
+                }
                 hits.unsalted.push((
                     JoinScheme::Nt,
                     slot,
@@ -623,8 +637,8 @@ impl<'a> Joiner<'a> {
 
     /// Hash the lanes filled so far and probe their digests.
     pub fn flush(&mut self) {
-        Self::flush_batch(self.idx, &mut self.short, &mut self.hits);
-        Self::flush_batch(self.idx, &mut self.long, &mut self.hits);
+        Self::flush_batch(self.idx, self.skip_nt, &mut self.short, &mut self.hits);
+        Self::flush_batch(self.idx, self.skip_nt, &mut self.long, &mut self.hits);
     }
 
     /// Flush and hand over the hits.

@@ -18,7 +18,7 @@ use crate::input::potfile;
 use crate::model::{PotFile, Secret};
 use crate::recover::wordlists::Wordlists;
 use rayon::prelude::*;
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 /// Size of the head of the wordlists a salted hash tries early: a third of it the most common
 /// passwords, then every factory default, then the next third of the common ones.
@@ -64,8 +64,8 @@ pub(crate) fn run(
         });
     }
     // Plaintexts already joined and already tried against the salted hashes (secrets: zeroized).
-    let mut joined: HashSet<Secret> = HashSet::new();
-    let mut tried_known: HashSet<Secret> = HashSet::new();
+    let mut joined = Known::default();
+    let mut tried_known = Known::default();
 
     cross_check(
         targets,
@@ -77,6 +77,20 @@ pub(crate) fn run(
         &mut tried_known,
         progress,
     );
+    if salted.is_empty() {
+        // Nothing salted to spend on: only joins of what becomes known, until nothing new.
+        while cross_check(
+            targets,
+            idx,
+            &salted,
+            &mut b,
+            st,
+            &mut joined,
+            &mut tried_known,
+            progress,
+        ) {}
+        return;
+    }
 
     let context_full: Vec<Secret> = {
         let mut seen = HashSet::new();
@@ -214,6 +228,14 @@ fn offer<S: AsRef<str>>(
     true
 }
 
+/// Plaintexts already handled, by their 128-bit xxh3 (no copy of the plaintexts is kept).
+type Known = HashSet<u128, std::hash::BuildHasherDefault<super::join::Passthrough>>;
+
+/// A plaintext's key in [`Known`].
+fn plain_key(p: &str) -> u128 {
+    xxhash_rust::xxh3::xxh3_128(p.as_bytes())
+}
+
 /// The salted budget: what is left for the audit, and per hash (cost of one try, units left).
 struct Budget {
     total: u64,
@@ -230,16 +252,24 @@ fn cross_check(
     salted: &[usize],
     b: &mut Budget,
     st: &mut State,
-    joined: &mut HashSet<Secret>,
-    tried_known: &mut HashSet<Secret>,
+    joined: &mut Known,
+    tried_known: &mut Known,
     progress: Progress<'_>,
 ) -> bool {
     let before = st.found.iter().filter(|f| f.is_some()).count();
-    // Distinct known plaintexts, most shared first, then by the first account holding them.
-    let mut by_plain: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
+    let salted_left = !salted.is_empty();
+    // Distinct known plaintexts not yet joined (or, with salted hashes, not yet tried on them),
+    // most shared first, then by the first account holding them.
+    let mut by_plain: HashMap<&str, (usize, usize), xxhash_rust::xxh3::Xxh3DefaultBuilder> =
+        HashMap::default();
     for (i, f) in st.found.iter().enumerate() {
         if let Some(f) = f {
-            let e = by_plain.entry(f.plain.expose()).or_insert((0, i));
+            let p = f.plain.expose();
+            let h = plain_key(p);
+            if joined.contains(&h) && (!salted_left || tried_known.contains(&h)) {
+                continue;
+            }
+            let e = by_plain.entry(p).or_insert((0, i));
             e.0 += 1;
         }
     }
@@ -248,38 +278,49 @@ fn cross_check(
         .map(|(p, (n, first))| (p, n, first))
         .collect();
     order.sort_by(|a, b| b.1.cmp(&a.1).then(a.2.cmp(&b.2)));
-    let plains: Vec<(Secret, usize)> = order
-        .iter()
-        .map(|(p, _, first)| (Secret::new(*p), *first))
+    // Unsalted: a join. Hashes whose accounts are all known already are not reported again.
+    let known_slots: Vec<bool> = (0..idx.nt.len() as u32)
+        .map(|s| {
+            idx.nt
+                .targets(s)
+                .iter()
+                .all(|&t| st.found[t as usize].is_some())
+        })
         .collect();
-    // Unsalted: a join.
     let mut j = Joiner::new(idx);
-    j.with_lm = true;
-    for (p, first) in &plains {
-        if joined.insert(p.clone()) {
+    j.skip_nt = Some(&known_slots);
+    // LM hashes of known plaintexts only while an account with an LM hash is still unknown.
+    j.with_lm = (0..idx.lm.len() as u32)
+        .flat_map(|s| idx.lm.targets(s))
+        .any(|&t| st.found[t as usize].is_none());
+    for &(p, _, first) in &order {
+        if joined.insert(plain_key(p)) {
             j.push_str(
-                p.expose(),
+                p,
                 Key {
                     tier: Tier::Known,
-                    source: *first as u32,
+                    source: first as u32,
                     index: 0,
                 },
             );
         }
     }
     let (hits, n): (Hits, u64) = j.finish();
+    // The plaintexts for the salted hashes, most shared first (copied: `st` changes below).
+    let fresh: Vec<Secret> = if salted_left {
+        order
+            .iter()
+            .filter(|(p, _, _)| tried_known.insert(plain_key(p)))
+            .map(|(p, _, _)| Secret::new(*p))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    drop(order);
     st.stats.cross_verifications += n;
     st.apply(idx, targets, hits);
     lm::resolve_to_nt(targets, st);
     // Salted: known plaintexts not tried yet, within the budget.
-    let fresh: Vec<Secret> = plains
-        .into_iter()
-        .map(|(p, _)| p)
-        .filter(|p| !tried_known.contains(p))
-        .collect();
-    for p in &fresh {
-        tried_known.insert(p.clone());
-    }
     if !fresh.is_empty() {
         let t0 = st.stats.salted_verifications;
         spend(
