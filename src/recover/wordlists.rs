@@ -65,6 +65,18 @@ impl WordSet {
             .is_some()
     }
 
+    /// Room for `words` more words of `bytes` bytes in all.
+    pub fn reserve(&mut self, words: usize, bytes: usize) {
+        self.text.reserve(bytes);
+        self.ends.reserve(words);
+        let WordSet { text, ends, table } = self;
+        table.reserve(words, |&j| {
+            let j = j as usize;
+            let start = if j == 0 { 0 } else { ends[j - 1] };
+            xxh3_64(&text.as_bytes()[start..ends[j]])
+        });
+    }
+
     /// Adds `w` unless it is there; true when it was new.
     pub fn insert(&mut self, w: &str) -> bool {
         let h = xxh3_64(w.as_bytes());
@@ -157,6 +169,12 @@ impl Wordlists {
     pub fn add_file(&mut self, path: &std::path::Path) -> Result<usize, String> {
         let file = std::fs::File::open(path)
             .map_err(|e| format!("cannot open wordlist {}: {e}", path.display()))?;
+        // Room for about one word per 10 bytes, so the tables are not rebuilt as they grow.
+        if let Ok(m) = file.metadata() {
+            let words = usize::try_from(m.len() / 10).unwrap_or(0).min(1 << 26);
+            self.candidates.reserve(words, m.len() as usize);
+            self.common.reserve(words, m.len() as usize);
+        }
         self.add_reader(std::io::BufReader::new(file))
             .map_err(|e| format!("cannot read wordlist {}: {e}", path.display()))
     }
