@@ -66,12 +66,21 @@ struct System {
     policies: Vec<PolicyFragment>,
 }
 
-/// An account ready for analysis.
+/// An account ready for analysis, small enough for a million of them: the system and the input
+/// file are indices (into [`Read::system_ids`] and [`Read::labels`]), the source is a line number.
 struct Acc {
-    system: String,
+    /// The system's position among the audit's systems in id order.
+    system: u32,
+    /// The input the account was read from.
+    input: u32,
     raw: RawAccount,
+}
+
+impl Acc {
     /// The user part of `DOMAIN\user`, used as the account name in guessability and candidates.
-    user: String,
+    fn user(&self) -> &str {
+        self.raw.name.rsplit('\\').next().unwrap_or(&self.raw.name)
+    }
 }
 
 /// Run the audit.
@@ -87,9 +96,11 @@ pub fn audit(
         context_words,
         lists,
         systems,
+        system_ids,
+        labels,
         mut errors,
         inputs,
-        accounts,
+        mut accounts,
         pots,
     } = {
         progress("read", 0, 0);
@@ -109,37 +120,15 @@ pub fn audit(
 
     // Recovery.
     let (known, salted_work, stats) =
-        recover_stage(&accounts, &pots, &lists, &context_words, opts, progress);
+        recover_stage(&mut accounts, &pots, &lists, &context_words, opts, progress);
+    drop(pots);
 
-    // Breach lookups: SHA-1 of every known plaintext, and the NT hash itself (mode=ntlm) for every
-    // NT account, so an account is found when either form is in the corpus.
-    let mut queries: BTreeMap<Query, Vec<usize>> = BTreeMap::new();
-    for (i, a) in accounts.iter().enumerate() {
-        if a.raw.skip.is_some() {
-            continue;
-        }
-        if let Some((p, _)) = &known[i] {
-            queries
-                .entry(Query::Sha1(hash::sha1(p.expose())))
-                .or_default()
-                .push(i);
-        }
-        if let Some(h) = a.raw.hash.as_ref().filter(|h| h.scheme == Scheme::Nt) {
-            if let Some(d) = hash::stored_digest(Scheme::Nt, h.text.expose())
-                .and_then(|d| <[u8; 16]>::try_from(d.as_slice()).ok())
-            {
-                queries.entry(Query::Ntlm(d)).or_default().push(i);
-            }
-        }
-    }
-    let mut breach_of: Vec<Breach> = vec![
-        Breach {
-            status: BreachStatus::Unchecked,
-            count: None,
-            via: None
-        };
-        accounts.len()
-    ];
+    let unchecked = || Breach {
+        status: BreachStatus::Unchecked,
+        count: None,
+        via: None,
+    };
+    let mut breach_of: Vec<Breach> = vec![unchecked(); accounts.len()];
     let mut breach_check = BreachCheck {
         mode: "off".into(),
         status: "skipped".into(),
@@ -151,12 +140,37 @@ pub fn audit(
         attribution: HIBP_ATTRIBUTION.into(),
     };
     if let Some(src) = breach {
-        let qs: Vec<Query> = queries.keys().copied().collect();
+        // SHA-1 of every known plaintext, and the NT hash itself (mode=ntlm) for every NT
+        // account, so an account is found when either form is in the corpus. Sorted, each query
+        // with its accounts in order.
+        let mut pairs: Vec<(Query, u32)> = Vec::new();
+        for (i, a) in accounts.iter().enumerate() {
+            if a.raw.skip.is_some() {
+                continue;
+            }
+            if let Some((p, _)) = &known[i] {
+                pairs.push((Query::Sha1(hash::sha1(p.expose())), i as u32));
+            }
+            if let Some(h) = a.raw.hash.as_ref().filter(|h| h.scheme == Scheme::Nt) {
+                if let Some(d) = hash::stored_digest(Scheme::Nt, h.text.expose())
+                    .and_then(|d| <[u8; 16]>::try_from(d.as_slice()).ok())
+                {
+                    pairs.push((Query::Ntlm(d), i as u32));
+                }
+            }
+        }
+        {
+            use rayon::prelude::*;
+            pairs.par_sort_unstable();
+        }
+        let mut qs: Vec<Query> = pairs.iter().map(|p| p.0).collect();
+        qs.dedup();
         let answers = src.lookup(&qs, &|n| progress("breach", n, qs.len()));
         breach_check.mode = src.mode().into();
         breach_check.dataset = src.dataset();
         breach_check.date = src.date();
         breach_check.lookups = qs.len();
+        let mut rest: &[(Query, u32)] = &pairs;
         for (q, ans) in qs.iter().zip(answers) {
             let via = match q {
                 Query::Sha1(_) => "sha1",
@@ -189,7 +203,11 @@ pub fn audit(
                     }
                 }
             };
-            for &i in &queries[q] {
+            let n = rest.partition_point(|p| p.0 == *q);
+            let (these, more) = rest.split_at(n);
+            rest = more;
+            for &(_, i) in these {
+                let i = i as usize;
                 breach_of[i] = merge_breach(&breach_of[i], b.clone());
             }
         }
@@ -202,6 +220,11 @@ pub fn audit(
     }
 
     progress("judge", 0, 0);
+    // The systems and their effective policies by [`Acc::system`].
+    let system_list: Vec<(&System, &policy::Effective)> = system_ids
+        .iter()
+        .map(|id| (&systems[id], &effective[id]))
+        .collect();
     // 2-⑦ per account. Assessing a plaintext (wordlists, zxcvbn) is the costly part: done in
     // parallel first, in account order.
     let assessed: Vec<Option<seven::Assessment>> = {
@@ -215,7 +238,7 @@ pub fn audit(
                 }
                 k.as_ref().map(|(p, _)| {
                     let g = GuessContext {
-                        account: &a.user,
+                        account: a.user(),
                         context_words: &context_words,
                         lists: &lists,
                     };
@@ -224,26 +247,26 @@ pub fn audit(
             })
             .collect()
     };
-    let history = recover::history::History::new(accounts.iter().enumerate().map(|(i, a)| {
-        (
-            i,
-            a.system.as_str(),
-            a.user.as_str(),
-            a.raw.skip == Some(crate::model::SkipReason::History),
-        )
-    }));
+    let history = recover::history::History::new(
+        accounts
+            .iter()
+            .enumerate()
+            .filter(|(_, a)| a.raw.skip == Some(crate::model::SkipReason::History))
+            .map(|(i, a)| (i, system_ids[a.system as usize].as_str(), a.user(), true)),
+    );
     let entry = |j: usize| recover::history::Entry {
         plain: known[j].as_ref().map(|(p, _)| p.expose()),
     };
     let mut evid: Vec<AccountEvidence> = Vec::with_capacity(accounts.len());
     let mut advisories: Vec<Advisory> = Vec::new();
-    for (i, a) in accounts.iter().enumerate() {
-        let sys = &systems[&a.system];
-        let eff = &effective[&a.system];
+    for (i, a) in accounts.iter_mut().enumerate() {
+        let system = &system_ids[a.system as usize];
+        let (sys, eff) = system_list[a.system as usize];
         let mut e = AccountEvidence {
-            system: a.system.clone(),
-            account: a.raw.name.clone(),
-            source: a.raw.source.clone(),
+            system: system.clone(),
+            // The name moves into the evidence below, once nothing else needs it.
+            account: String::new(),
+            source: a.raw.source(&labels[a.input as usize]),
             scheme: a
                 .raw
                 .hash
@@ -259,11 +282,12 @@ pub fn audit(
             path: None,
             skip_reason: a.raw.skip.map(|s| s.as_str().to_string()),
             findings: Vec::new(),
-            breach: breach_of[i].clone(),
+            breach: std::mem::replace(&mut breach_of[i], unchecked()),
             reuse_group: None,
             salted: salted_work[i],
         };
         if a.raw.skip.is_some() {
+            e.account = std::mem::take(&mut a.raw.name);
             evid.push(e);
             continue;
         }
@@ -272,7 +296,7 @@ pub fn audit(
             max_age_days: a.raw.max_age_days.or(eff.max_age_days),
             pin_exempt: sys.def.pin_exempt,
             default_applies: !matches!(sys.def.kind, SystemKind::Server | SystemKind::TerminalPc)
-                || crate::rules::guess::is_default_account(&a.user),
+                || crate::rules::guess::is_default_account(a.user()),
         };
         if a.raw.lm.is_some() {
             e.findings.push(Finding::fail(
@@ -303,7 +327,7 @@ pub fn audit(
                 e.length = Some(assessed.length);
                 let v = seven::decide(assessed, &ctx);
                 e.findings.extend(v.findings);
-                if let Some((change, n)) = history.change(&a.system, &a.user, entry(i), entry) {
+                if let Some((change, n)) = history.change(system, a.user(), entry(i), entry) {
                     e.findings.push(rotation::finding(
                         change,
                         n as usize,
@@ -312,7 +336,7 @@ pub fn audit(
                 }
                 if !ctx.mfa && assessed.length < 15 && assessed.length > 0 {
                     advisories.push(Advisory {
-                        system: a.system.clone(),
+                        system: system.clone(),
                         account: Some(a.raw.name.clone()),
                         finding: Finding::info(
                             Code::NistSingleFactorLt15,
@@ -344,36 +368,50 @@ pub fn audit(
                 }
             }
         }
+        e.account = std::mem::take(&mut a.raw.name);
         evid.push(e);
     }
+    drop(assessed);
 
-    // 2-⑧ reuse groups (skipped accounts are not credentials in use).
-    let creds: Vec<reuse::Cred<'_>> = accounts
-        .iter()
-        .enumerate()
-        .map(|(i, a)| {
-            let active = a.raw.skip.is_none();
-            reuse::Cred {
-                system: &a.system,
-                account: &a.raw.name,
-                digest: if active {
-                    a.raw.hash.as_ref().and_then(|h| {
-                        hash::stored_digest(h.scheme, h.text.expose()).map(|d| (h.scheme, d))
-                    })
-                } else {
-                    None
-                },
-                plaintext: if active {
-                    known[i].as_ref().map(|(p, _)| p)
-                } else {
-                    None
-                },
-                verified: known[i].as_ref().is_some_and(|(_, m)| *m != Method::Given),
+    // 2-⑧ reuse groups (skipped accounts are not credentials in use): the accounts with an
+    // unsalted digest or a known plaintext, numbered among themselves.
+    let groups: Vec<reuse::Group> = {
+        let mut ids: Vec<usize> = Vec::new();
+        let mut creds: Vec<reuse::Cred<'_>> = Vec::new();
+        for (i, a) in accounts.iter().enumerate() {
+            if a.raw.skip.is_some() {
+                continue;
             }
-        })
-        .collect();
+            let digest = a.raw.hash.as_ref().and_then(|h| {
+                hash::stored_digest(h.scheme, h.text.expose()).map(|d| (h.scheme, d))
+            });
+            let plaintext = known[i].as_ref().map(|(p, _)| p);
+            if digest.is_none() && plaintext.is_none() {
+                continue;
+            }
+            ids.push(i);
+            creds.push(reuse::Cred {
+                system: &evid[i].system,
+                account: &evid[i].account,
+                digest,
+                plaintext,
+                verified: known[i].as_ref().is_some_and(|(_, m)| *m != Method::Given),
+            });
+        }
+        let mut groups = reuse::groups(&creds);
+        for g in &mut groups {
+            for m in &mut g.members {
+                *m = ids[*m];
+            }
+            for l in &mut g.links {
+                l.0 = ids[l.0];
+                l.1 = ids[l.1];
+            }
+        }
+        groups
+    };
     let mut reuse_groups = Vec::new();
-    for (n, g) in reuse::groups(&creds).into_iter().enumerate() {
+    for (n, g) in groups.into_iter().enumerate() {
         let id = format!("R{}", n + 1);
         let fail = g.cross_system || opts.strict_reuse;
         let default_password = g
@@ -381,17 +419,38 @@ pub fn audit(
             .as_ref()
             .is_some_and(|p| crate::rules::guess::is_default(p.expose(), &lists));
         let member = |i: usize| Member {
-            system: accounts[i].system.clone(),
-            account: accounts[i].raw.name.clone(),
+            system: evid[i].system.clone(),
+            account: evid[i].account.clone(),
         };
-        let systems_in: BTreeSet<String> = g
-            .members
-            .iter()
-            .map(|&i| accounts[i].system.clone())
-            .collect();
+        let systems_in: BTreeSet<String> =
+            g.members.iter().map(|&i| evid[i].system.clone()).collect();
         let mut proofs: Vec<String> = g.links.iter().map(|l| l.2.as_str().to_string()).collect();
         proofs.sort();
         proofs.dedup();
+        let group = ReuseGroup {
+            id: id.clone(),
+            scope: if g.cross_system {
+                "cross_system"
+            } else {
+                "same_system"
+            }
+            .into(),
+            severity: if fail { "fail" } else { "warn" }.into(),
+            evidence: g.evidence().as_str().into(),
+            proofs,
+            systems: systems_in.iter().cloned().collect(),
+            members: g.members.iter().map(|&i| member(i)).collect(),
+            links: g
+                .links
+                .iter()
+                .map(|&(a, b, p)| Link {
+                    from: member(a),
+                    to: member(b),
+                    evidence: p.as_str().into(),
+                })
+                .collect(),
+            default_password,
+        };
         for &i in &g.members {
             let others = g.members.len() - 1;
             evid[i].reuse_group = Some(id.clone());
@@ -412,30 +471,7 @@ pub fn audit(
             });
             evid[i].findings.sort();
         }
-        reuse_groups.push(ReuseGroup {
-            id,
-            scope: if g.cross_system {
-                "cross_system"
-            } else {
-                "same_system"
-            }
-            .into(),
-            severity: if fail { "fail" } else { "warn" }.into(),
-            evidence: g.evidence().as_str().into(),
-            proofs,
-            systems: systems_in.into_iter().collect(),
-            members: g.members.iter().map(|&i| member(i)).collect(),
-            links: g
-                .links
-                .iter()
-                .map(|&(a, b, p)| Link {
-                    from: member(a),
-                    to: member(b),
-                    evidence: p.as_str().into(),
-                })
-                .collect(),
-            default_password,
-        });
+        reuse_groups.push(group);
     }
     for e in &mut evid {
         e.findings.sort();
@@ -587,6 +623,10 @@ struct Read {
     context_words: Vec<String>,
     lists: Wordlists,
     systems: BTreeMap<String, System>,
+    /// The ids of `systems` in order: [`Acc::system`] indexes it.
+    system_ids: Vec<String>,
+    /// The inputs as named in `file:line` sources: [`Acc::input`] indexes it.
+    labels: Vec<String>,
     errors: Vec<InputError>,
     inputs: Vec<InputSummary>,
     accounts: Vec<Acc>,
@@ -642,9 +682,15 @@ fn read_all(opts: &AuditOptions) -> Result<Read, AuditError> {
     let mut inputs: Vec<InputSummary> = Vec::new();
     let mut accounts: Vec<Acc> = Vec::new();
     let mut pots: Vec<PotFile> = Vec::new();
+    let mut labels: Vec<String> = Vec::new();
+    // The systems accounts name, in order of appearance ([`Acc::system`] until the end).
+    let mut named: Vec<String> = Vec::new();
+    let mut named_ids: std::collections::HashMap<String, u32> = std::collections::HashMap::new();
     for spec in &specs {
         let (summary, parsed, pot) = read_input(spec, &mut errors);
         pots.extend(pot);
+        let input = labels.len() as u32;
+        labels.push(spec.display.clone());
         if let Some(p) = parsed {
             if let Some(mut frag) = p.policy {
                 match &spec.system {
@@ -658,39 +704,54 @@ fn read_all(opts: &AuditOptions) -> Result<Read, AuditError> {
                     }),
                 }
             }
-            let mut seen_systems = BTreeSet::new();
+            let mut seen_systems: BTreeSet<u32> = BTreeSet::new();
+            // The last system looked up (every record of most files has the same).
+            let mut last: Option<u32> = None;
+            accounts.reserve(p.accounts.len());
             for raw in p.accounts {
-                let system = match raw
+                let Some(system) = raw
                     .system
-                    .clone()
+                    .as_deref()
                     .filter(|s| !s.is_empty())
-                    .or(spec.system.clone())
-                {
-                    Some(s) => s,
-                    None => {
-                        errors.push(InputError {
-                            source: raw.source.clone(),
-                            message: "the record names no system and the file belongs to no system"
-                                .into(),
-                        });
-                        continue;
-                    }
+                    .or(spec.system.as_deref())
+                else {
+                    errors.push(InputError {
+                        source: raw.source(&spec.display),
+                        message: "the record names no system and the file belongs to no system"
+                            .into(),
+                    });
+                    continue;
                 };
-                ensure_system(&mut systems, &system);
-                seen_systems.insert(system.clone());
-                let user = raw
-                    .name
-                    .rsplit('\\')
-                    .next()
-                    .unwrap_or(&raw.name)
-                    .to_string();
-                accounts.push(Acc { system, raw, user });
+                let id = match last.filter(|&i| named[i as usize] == system) {
+                    Some(i) => i,
+                    None => match named_ids.get(system) {
+                        Some(&i) => i,
+                        None => {
+                            ensure_system(&mut systems, system);
+                            let i = named.len() as u32;
+                            named.push(system.to_string());
+                            named_ids.insert(system.to_string(), i);
+                            i
+                        }
+                    },
+                };
+                last = Some(id);
+                seen_systems.insert(id);
+                accounts.push(Acc {
+                    system: id,
+                    input,
+                    raw,
+                });
             }
             let mut s = summary;
+            let mut seen: BTreeSet<String> = seen_systems
+                .into_iter()
+                .map(|i| named[i as usize].clone())
+                .collect();
             if let Some(sys) = &spec.system {
-                seen_systems.insert(sys.clone());
+                seen.insert(sys.clone());
             }
-            s.systems = seen_systems.into_iter().collect();
+            s.systems = seen.into_iter().collect();
             inputs.push(s);
         } else {
             inputs.push(summary);
@@ -707,13 +768,21 @@ fn read_all(opts: &AuditOptions) -> Result<Read, AuditError> {
         pots.extend(pot);
         inputs.push(summary);
     }
-    accounts.sort_by(|a, b| {
-        (&a.system, &a.raw.name, source_key(&a.raw.source)).cmp(&(
-            &b.system,
-            &b.raw.name,
-            source_key(&b.raw.source),
-        ))
-    });
+
+    // Accounts in (system, name, file, line) order.
+    let system_ids: Vec<String> = systems.keys().cloned().collect();
+    let rank: Vec<u32> = named
+        .iter()
+        .map(|n| {
+            system_ids
+                .binary_search(n)
+                .expect("every named system is in the map") as u32
+        })
+        .collect();
+    for a in &mut accounts {
+        a.system = rank[a.system as usize];
+    }
+    sort_accounts(&mut accounts, &labels);
 
     Ok(Read {
         m,
@@ -722,11 +791,58 @@ fn read_all(opts: &AuditOptions) -> Result<Read, AuditError> {
         context_words,
         lists,
         systems,
+        system_ids,
+        labels,
         errors,
         inputs,
         accounts,
         pots,
     })
+}
+
+/// Sort accounts by (system, name, source), the source compared as (file, line number), keeping
+/// the reading order of equal ones. Sorts indices (in parallel) and moves each account once.
+fn sort_accounts(accounts: &mut [Acc], labels: &[String]) {
+    use rayon::prelude::*;
+    // Files by name: equal names rank equal.
+    let mut by_name: Vec<&str> = labels.iter().map(String::as_str).collect();
+    by_name.sort_unstable();
+    by_name.dedup();
+    let label_rank: Vec<u32> = labels
+        .iter()
+        .map(|l| by_name.binary_search(&l.as_str()).unwrap_or(0) as u32)
+        .collect();
+    let mut order: Vec<u32> = (0..accounts.len() as u32).collect();
+    order.par_sort_by(|&x, &y| {
+        let (a, b) = (&accounts[x as usize], &accounts[y as usize]);
+        a.system
+            .cmp(&b.system)
+            .then_with(|| a.raw.name.cmp(&b.raw.name))
+            .then_with(|| label_rank[a.input as usize].cmp(&label_rank[b.input as usize]))
+            .then(a.raw.line.cmp(&b.raw.line))
+    });
+    permute(accounts, order);
+}
+
+/// Reorder `v` so that position `k` holds what was at `order[k]` (`order` a permutation), by
+/// swaps along its cycles.
+fn permute<T>(v: &mut [T], mut order: Vec<u32>) {
+    const DONE: u32 = u32::MAX;
+    for i in 0..v.len() {
+        if order[i] == DONE {
+            continue;
+        }
+        let mut j = i;
+        loop {
+            let k = order[j] as usize;
+            order[j] = DONE;
+            if k == i {
+                break;
+            }
+            v.swap(j, k);
+            j = k;
+        }
+    }
 }
 
 /// The files [`audit`] reads, in the order of `Evidence::inputs`: (the path as recorded there, the
@@ -887,8 +1003,10 @@ fn read_input(
     };
     summary.size = bytes.len() as u64;
     summary.sha256 = hex::encode(sha2::Sha256::digest(&bytes));
-    let text = match input::decode(&bytes) {
-        Ok(t) => t,
+    // The file's bytes become its text (no copy); the text is zeroized when dropped (a dump holds
+    // hashes) unless a pot file keeps it.
+    let mut text = match input::decode_owned(bytes) {
+        Ok(t) => zeroize::Zeroizing::new(t),
         Err(e) => {
             errors.push(InputError {
                 source: spec.display.clone(),
@@ -915,14 +1033,14 @@ fn read_input(
         return (summary, None, None);
     };
     summary.format = format.as_str().into();
-    let parsed = input::parse(format, &text, &spec.display);
+    let mut parsed = input::parse(format, &text, &spec.display);
     summary.records = parsed.records;
     summary.errors = parsed.errors.len();
-    errors.extend(parsed.errors.iter().cloned());
+    errors.append(&mut parsed.errors);
     // A pot file is kept whole and walked by recovery (no value per line).
     let pot = (format == Format::Potfile).then(|| PotFile {
         label: spec.display.clone(),
-        text: Secret::new(text),
+        text: Secret::new(std::mem::take(&mut *text)),
     });
     (summary, Some(parsed), pot)
 }
@@ -932,8 +1050,10 @@ type Known = Vec<Option<(Secret, Method)>>;
 
 /// The recovery stage: one target per credential (history entries and disabled accounts take
 /// part in the joins; machine accounts and service secrets do not), one outcome per target.
+/// The targets borrow the accounts' names, hashes and given plaintexts (moved, not copied) and
+/// give them back.
 fn recover_stage(
-    accounts: &[Acc],
+    accounts: &mut [Acc],
     pots: &[PotFile],
     lists: &Wordlists,
     context_words: &[String],
@@ -942,7 +1062,7 @@ fn recover_stage(
 ) -> (Known, Vec<Option<recover::SaltedWork>>, recover::Stats) {
     use crate::model::SkipReason;
     let targets: Vec<recover::Target> = accounts
-        .iter()
+        .iter_mut()
         .enumerate()
         .filter(|(_, a)| {
             matches!(
@@ -953,10 +1073,10 @@ fn recover_stage(
         .filter(|(_, a)| a.raw.hash.is_some() || a.raw.plaintext.is_some())
         .map(|(i, a)| recover::Target {
             id: i,
-            account: a.raw.name.clone(),
-            hash: a.raw.hash.clone(),
-            lm: a.raw.lm.clone(),
-            given: a.raw.plaintext.clone(),
+            account: std::mem::take(&mut a.raw.name),
+            hash: a.raw.hash.take(),
+            lm: a.raw.lm.take(),
+            given: a.raw.plaintext.take(),
             salted_work: a.raw.skip.is_none(),
         })
         .collect();
@@ -971,6 +1091,13 @@ fn recover_stage(
         },
         progress,
     );
+    for t in targets {
+        let a = &mut accounts[t.id].raw;
+        a.name = t.account;
+        a.hash = t.hash;
+        a.lm = t.lm;
+        a.plaintext = t.given;
+    }
     let mut known: Known = vec![None; accounts.len()];
     let mut salted = vec![None; accounts.len()];
     for o in outcomes {
@@ -989,9 +1116,9 @@ pub fn unverified_hashes(
     opts: &AuditOptions,
     progress: Progress<'_>,
 ) -> Result<(Vec<crate::model::HashValue>, Vec<InputError>), AuditError> {
-    let r = read_all(opts)?;
+    let mut r = read_all(opts)?;
     let (known, _, _) = recover_stage(
-        &r.accounts,
+        &mut r.accounts,
         &r.pots,
         &r.lists,
         &r.context_words,
