@@ -225,179 +225,196 @@ pub fn audit(
         .iter()
         .map(|id| (&systems[id], &effective[id]))
         .collect();
-    // 2-⑦ per account. Assessing a plaintext (wordlists, zxcvbn) is the costly part: done in
-    // parallel first, in account order.
-    let assessed: Vec<Option<seven::Assessment>> = {
-        use rayon::prelude::*;
-        accounts
-            .par_iter()
-            .zip(known.par_iter())
-            .map(|(a, k)| {
-                if a.raw.skip.is_some() {
-                    return None;
-                }
-                k.as_ref().map(|(p, _)| {
-                    let g = GuessContext {
-                        account: a.user(),
-                        context_words: &context_words,
-                        lists: &lists,
-                    };
-                    seven::assess(p.expose(), &g)
+    // 2-⑦ per account, in parallel and in account order. Assessing a plaintext (wordlists,
+    // zxcvbn) is the costly part; the history entries are linked to their owners meanwhile.
+    use rayon::prelude::*;
+    let (history, assessed) = rayon::join(
+        || {
+            recover::history::History::new(
+                accounts
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, a)| a.raw.skip == Some(crate::model::SkipReason::History))
+                    .map(|(i, a)| (i, system_ids[a.system as usize].as_str(), a.user(), true)),
+            )
+        },
+        || -> Vec<Option<seven::Assessment>> {
+            accounts
+                .par_iter()
+                .zip(known.par_iter())
+                .map(|(a, k)| {
+                    if a.raw.skip.is_some() {
+                        return None;
+                    }
+                    k.as_ref().map(|(p, _)| {
+                        let g = GuessContext {
+                            account: a.user(),
+                            context_words: &context_words,
+                            lists: &lists,
+                        };
+                        seven::assess(p.expose(), &g)
+                    })
                 })
-            })
-            .collect()
-    };
-    let history = recover::history::History::new(
-        accounts
-            .iter()
-            .enumerate()
-            .filter(|(_, a)| a.raw.skip == Some(crate::model::SkipReason::History))
-            .map(|(i, a)| (i, system_ids[a.system as usize].as_str(), a.user(), true)),
+                .collect()
+        },
     );
     let entry = |j: usize| recover::history::Entry {
         plain: known[j].as_ref().map(|(p, _)| p.expose()),
     };
     let mut evid: Vec<AccountEvidence> = Vec::with_capacity(accounts.len());
-    let mut advisories: Vec<Advisory> = Vec::new();
-    for (i, a) in accounts.iter_mut().enumerate() {
-        let system = &system_ids[a.system as usize];
-        let (sys, eff) = system_list[a.system as usize];
-        let mut e = AccountEvidence {
-            system: system.clone(),
-            // The name moves into the evidence below, once nothing else needs it.
-            account: String::new(),
-            source: a.raw.source(&labels[a.input as usize]),
-            scheme: a
-                .raw
-                .hash
-                .as_ref()
-                .map_or(Scheme::Plaintext, |h| h.scheme)
-                .as_str()
-                .into(),
-            hash_prefix: a.raw.hash.as_ref().map(|h| h.text.hash_prefix()),
-            plaintext_known: known[i].is_some(),
-            recovered_by: known[i].as_ref().map(|(_, m)| m.as_str().to_string()),
-            length: None,
-            status: AccountStatus::Skipped,
-            path: None,
-            skip_reason: a.raw.skip.map(|s| s.as_str().to_string()),
-            findings: Vec::new(),
-            breach: std::mem::replace(&mut breach_of[i], unchecked()),
-            reuse_group: None,
-            salted: salted_work[i],
-        };
-        if a.raw.skip.is_some() {
-            e.account = std::mem::take(&mut a.raw.name);
-            evid.push(e);
-            continue;
-        }
-        let ctx = seven::AccountContext {
-            mfa: a.raw.mfa.unwrap_or(eff.mfa),
-            max_age_days: a.raw.max_age_days.or(eff.max_age_days),
-            pin_exempt: sys.def.pin_exempt,
-            default_applies: !matches!(sys.def.kind, SystemKind::Server | SystemKind::TerminalPc)
-                || crate::rules::guess::is_default_account(a.user()),
-        };
-        if a.raw.lm.is_some() {
-            e.findings.push(Finding::fail(
-                Code::LmHashStored,
-                "an LM hash is stored: it is crackable whatever the password",
-            ));
-        }
-        if let Some(h) = &a.raw.hash {
-            if h.scheme.is_weak() {
-                e.findings.push(Finding::warn(
-                    Code::WeakHashScheme,
-                    format!("{} is a weak password hash scheme", h.scheme.as_str()),
+    let mut advisories: Vec<Option<Advisory>> = Vec::with_capacity(accounts.len());
+    accounts
+        .par_iter_mut()
+        .zip(assessed)
+        .zip(breach_of)
+        .enumerate()
+        .map(|(i, ((a, assessed), breach))| {
+            let system = &system_ids[a.system as usize];
+            let (sys, eff) = system_list[a.system as usize];
+            let mut e = AccountEvidence {
+                system: system.clone(),
+                // The name moves into the evidence below, once nothing else needs it.
+                account: String::new(),
+                source: a.raw.source(&labels[a.input as usize]),
+                scheme: a
+                    .raw
+                    .hash
+                    .as_ref()
+                    .map_or(Scheme::Plaintext, |h| h.scheme)
+                    .as_str()
+                    .into(),
+                hash_prefix: a.raw.hash.as_ref().map(|h| h.text.hash_prefix()),
+                plaintext_known: known[i].is_some(),
+                recovered_by: known[i].as_ref().map(|(_, m)| m.as_str().to_string()),
+                length: None,
+                status: AccountStatus::Skipped,
+                path: None,
+                skip_reason: a.raw.skip.map(|s| s.as_str().to_string()),
+                findings: Vec::new(),
+                breach,
+                reuse_group: None,
+                salted: salted_work[i],
+            };
+            let mut advisory = None;
+            if a.raw.skip.is_some() {
+                e.account = std::mem::take(&mut a.raw.name);
+                return (e, advisory);
+            }
+            let ctx = seven::AccountContext {
+                mfa: a.raw.mfa.unwrap_or(eff.mfa),
+                max_age_days: a.raw.max_age_days.or(eff.max_age_days),
+                pin_exempt: sys.def.pin_exempt,
+                default_applies: !matches!(
+                    sys.def.kind,
+                    SystemKind::Server | SystemKind::TerminalPc
+                ) || crate::rules::guess::is_default_account(a.user()),
+            };
+            if a.raw.lm.is_some() {
+                e.findings.push(Finding::fail(
+                    Code::LmHashStored,
+                    "an LM hash is stored: it is crackable whatever the password",
                 ));
             }
-        }
-        if e.breach.status == BreachStatus::Found {
-            e.findings.push(Finding::fail(
-                Code::Breached,
-                format!(
-                    "in the Pwned Passwords corpus ({} times, {} lookup)",
-                    e.breach.count.unwrap_or(0),
-                    e.breach.via.as_deref().unwrap_or("sha1")
-                ),
-            ));
-        }
-        match &assessed[i] {
-            Some(assessed) => {
-                e.length = Some(assessed.length);
-                let v = seven::decide(assessed, &ctx);
-                e.findings.extend(v.findings);
-                if let Some((change, n)) = history.change(system, a.user(), entry(i), entry) {
-                    e.findings.push(rotation::finding(
-                        change,
-                        n as usize,
-                        v.path == Some("8+rotation"),
+            if let Some(h) = &a.raw.hash {
+                if h.scheme.is_weak() {
+                    e.findings.push(Finding::warn(
+                        Code::WeakHashScheme,
+                        format!("{} is a weak password hash scheme", h.scheme.as_str()),
                     ));
                 }
-                if !ctx.mfa && assessed.length < 15 && assessed.length > 0 {
-                    advisories.push(Advisory {
-                        system: system.clone(),
-                        account: Some(a.raw.name.clone()),
-                        finding: Finding::info(
-                            Code::NistSingleFactorLt15,
-                            format!("{} < 15 characters for a single-factor password (NIST SP 800-63B rev. 4)", assessed.length),
-                        ),
-                    });
-                }
-                let fails = e.findings.iter().any(|f| f.severity == Severity::Fail);
-                e.status = if fails {
-                    AccountStatus::Fail
-                } else {
-                    AccountStatus::Pass
-                };
-                e.path = if fails {
-                    None
-                } else {
-                    v.path.map(String::from)
-                };
             }
-            None => {
-                let fails = e.findings.iter().any(|f| f.severity == Severity::Fail);
-                if fails {
-                    e.status = AccountStatus::Fail;
-                } else if let Some(_path) = eff.guarantees() {
-                    e.status = AccountStatus::Pass;
-                    e.path = Some("policy".into());
-                } else {
-                    e.status = AccountStatus::Unverified;
+            if e.breach.status == BreachStatus::Found {
+                e.findings.push(Finding::fail(
+                    Code::Breached,
+                    format!(
+                        "in the Pwned Passwords corpus ({} times, {} lookup)",
+                        e.breach.count.unwrap_or(0),
+                        e.breach.via.as_deref().unwrap_or("sha1")
+                    ),
+                ));
+            }
+            match &assessed {
+                Some(assessed) => {
+                    e.length = Some(assessed.length);
+                    let v = seven::decide(assessed, &ctx);
+                    e.findings.extend(v.findings);
+                    if let Some((change, n)) = history.change(system, a.user(), entry(i), entry) {
+                        e.findings.push(rotation::finding(
+                            change,
+                            n as usize,
+                            v.path == Some("8+rotation"),
+                        ));
+                    }
+                    if !ctx.mfa && assessed.length < 15 && assessed.length > 0 {
+                        advisory = Some(Advisory {
+                            system: system.clone(),
+                            account: Some(a.raw.name.clone()),
+                            finding: Finding::info(
+                                Code::NistSingleFactorLt15,
+                                format!("{} < 15 characters for a single-factor password (NIST SP 800-63B rev. 4)", assessed.length),
+                            ),
+                        });
+                    }
+                    let fails = e.findings.iter().any(|f| f.severity == Severity::Fail);
+                    e.status = if fails {
+                        AccountStatus::Fail
+                    } else {
+                        AccountStatus::Pass
+                    };
+                    e.path = if fails {
+                        None
+                    } else {
+                        v.path.map(String::from)
+                    };
+                }
+                None => {
+                    let fails = e.findings.iter().any(|f| f.severity == Severity::Fail);
+                    if fails {
+                        e.status = AccountStatus::Fail;
+                    } else if let Some(_path) = eff.guarantees() {
+                        e.status = AccountStatus::Pass;
+                        e.path = Some("policy".into());
+                    } else {
+                        e.status = AccountStatus::Unverified;
+                    }
                 }
             }
-        }
-        e.account = std::mem::take(&mut a.raw.name);
-        evid.push(e);
-    }
-    drop(assessed);
+            e.account = std::mem::take(&mut a.raw.name);
+            (e, advisory)
+        })
+        .unzip_into_vecs(&mut evid, &mut advisories);
+    drop(history);
+    let mut advisories: Vec<Advisory> = advisories.into_iter().flatten().collect();
 
     // 2-⑧ reuse groups (skipped accounts are not credentials in use): the accounts with an
     // unsalted digest or a known plaintext, numbered among themselves.
     let groups: Vec<reuse::Group> = {
-        let mut ids: Vec<usize> = Vec::new();
-        let mut creds: Vec<reuse::Cred<'_>> = Vec::new();
-        for (i, a) in accounts.iter().enumerate() {
-            if a.raw.skip.is_some() {
-                continue;
-            }
-            let digest = a.raw.hash.as_ref().and_then(|h| {
-                hash::stored_digest(h.scheme, h.text.expose()).map(|d| (h.scheme, d))
-            });
-            let plaintext = known[i].as_ref().map(|(p, _)| p);
-            if digest.is_none() && plaintext.is_none() {
-                continue;
-            }
-            ids.push(i);
-            creds.push(reuse::Cred {
-                system: &evid[i].system,
-                account: &evid[i].account,
-                digest,
-                plaintext,
-                verified: known[i].as_ref().is_some_and(|(_, m)| *m != Method::Given),
-            });
-        }
+        let (ids, creds): (Vec<usize>, Vec<reuse::Cred<'_>>) = accounts
+            .par_iter()
+            .enumerate()
+            .filter_map(|(i, a)| {
+                if a.raw.skip.is_some() {
+                    return None;
+                }
+                let digest = a.raw.hash.as_ref().and_then(|h| {
+                    hash::stored_digest(h.scheme, h.text.expose()).map(|d| (h.scheme, d))
+                });
+                let plaintext = known[i].as_ref().map(|(p, _)| p);
+                if digest.is_none() && plaintext.is_none() {
+                    return None;
+                }
+                Some((
+                    i,
+                    reuse::Cred {
+                        system: &evid[i].system,
+                        account: &evid[i].account,
+                        digest,
+                        plaintext,
+                        verified: known[i].as_ref().is_some_and(|(_, m)| *m != Method::Given),
+                    },
+                ))
+            })
+            .unzip();
         let mut groups = reuse::groups(&creds);
         for g in &mut groups {
             for m in &mut g.members {
@@ -812,15 +829,30 @@ fn sort_accounts(accounts: &mut [Acc], labels: &[String]) {
         .iter()
         .map(|l| by_name.binary_search(&l.as_str()).unwrap_or(0) as u32)
         .collect();
-    let mut order: Vec<u32> = (0..accounts.len() as u32).collect();
-    order.par_sort_by(|&x, &y| {
-        let (a, b) = (&accounts[x as usize], &accounts[y as usize]);
-        a.system
-            .cmp(&b.system)
-            .then_with(|| a.raw.name.cmp(&b.raw.name))
-            .then_with(|| label_rank[a.input as usize].cmp(&label_rank[b.input as usize]))
-            .then(a.raw.line.cmp(&b.raw.line))
+    // Sort compact keys: (system, the name's first 16 bytes, index). Zero-padded prefixes that
+    // differ order as the whole names do; equal ones fall back to comparing the accounts.
+    let prefix = |name: &str| {
+        let mut p = [0u8; 16];
+        let n = name.len().min(16);
+        p[..n].copy_from_slice(&name.as_bytes()[..n]);
+        u128::from_be_bytes(p)
+    };
+    let mut keys: Vec<(u32, u128, u32)> = accounts
+        .par_iter()
+        .enumerate()
+        .map(|(i, a)| (a.system, prefix(&a.raw.name), i as u32))
+        .collect();
+    keys.par_sort_by(|x, y| {
+        (x.0, x.1).cmp(&(y.0, y.1)).then_with(|| {
+            let (a, b) = (&accounts[x.2 as usize], &accounts[y.2 as usize]);
+            a.raw
+                .name
+                .cmp(&b.raw.name)
+                .then_with(|| label_rank[a.input as usize].cmp(&label_rank[b.input as usize]))
+                .then(a.raw.line.cmp(&b.raw.line))
+        })
     });
+    let order: Vec<u32> = keys.into_iter().map(|k| k.2).collect();
     permute(accounts, order);
 }
 
@@ -1157,5 +1189,80 @@ fn source_key(s: &str) -> (&str, u64) {
             (f, l.parse().unwrap_or(0))
         }
         _ => (s, 0),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn accounts_sort_by_system_name_file_and_line_number() {
+        let labels: Vec<String> = ["b.txt", "a.txt", "b.txt", "a:1"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        let names = [
+            "sato",
+            "sato_history1",
+            "sato_history10",
+            "sato_history2",
+            "Sato",
+            "abcdefghijklmnopq",
+            "abcdefghijklmnop",
+            "abcdefghijklmnop\0",
+            "abcdefghijklmnopr",
+            "ab\0",
+            "ab",
+            "",
+            "ゆき",
+            "abcdefghijklmnop",
+        ];
+        let mut accounts = Vec::new();
+        for (k, name) in names.iter().enumerate() {
+            for system in [1u32, 0] {
+                for (input, line) in [(0u32, 10usize), (1, 9), (2, 9), (3, 2), (0, 9)] {
+                    accounts.push(Acc {
+                        system,
+                        input,
+                        raw: RawAccount {
+                            name: name.to_string(),
+                            line: line + k,
+                            // Marks the reading order, to check that equal ones keep it.
+                            max_age_days: Some(accounts.len() as i64),
+                            ..RawAccount::default()
+                        },
+                    });
+                }
+            }
+        }
+        let seen = |v: &[Acc]| -> Vec<(u32, String, String, Option<i64>)> {
+            v.iter()
+                .map(|a| {
+                    (
+                        a.system,
+                        a.raw.name.clone(),
+                        a.raw.source(&labels[a.input as usize]),
+                        a.raw.max_age_days,
+                    )
+                })
+                .collect()
+        };
+        let mut want = seen(&accounts);
+        // The order `source_key` gives: (system, name, file, line), stable.
+        want.sort_by(|a, b| (a.0, &a.1, source_key(&a.2)).cmp(&(b.0, &b.1, source_key(&b.2))));
+        sort_accounts(&mut accounts, &labels);
+        assert_eq!(seen(&accounts), want);
+    }
+
+    #[test]
+    fn permute_moves_each_to_its_place() {
+        let mut v = vec!['a', 'b', 'c', 'd', 'e'];
+        permute(&mut v, vec![3, 0, 4, 1, 2]);
+        assert_eq!(v, ['d', 'a', 'e', 'b', 'c']);
+        let mut w: Vec<u32> = (0..1000).collect();
+        let order: Vec<u32> = (0..1000).map(|i| (i * 7 + 3) % 1000).collect();
+        permute(&mut w, order.clone());
+        assert_eq!(w, order);
     }
 }
