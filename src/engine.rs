@@ -7,8 +7,8 @@ use crate::input::{self, Format};
 use crate::manifest::{self, Manifest, SystemDef};
 use crate::model::evidence::*;
 use crate::model::{
-    Code, Finding, InputError, ManagedBy, PolicyFragment, PotFile, RawAccount, Scheme, Secret,
-    Severity, SystemKind,
+    Code, Finding, HashValue, InputError, ManagedBy, PolicyFragment, PotFile, RawAccount, Scheme,
+    Secret, Severity, SkipReason, SystemKind,
 };
 use crate::recover::{self, wordlists::Wordlists, Method};
 use crate::rules::answer::{self, AnswerContext, RemarkLang};
@@ -73,7 +73,70 @@ struct Acc {
     system: u32,
     /// The input the account was read from.
     input: u32,
-    raw: RawAccount,
+    raw: Record,
+}
+
+/// What the audit keeps of a [`RawAccount`]: the fields every account has, the others boxed (an
+/// NTDS account has a name, a line and an NT hash, and often nothing else).
+struct Record {
+    name: String,
+    /// The line it was read from.
+    line: usize,
+    hash: Option<HashValue>,
+    skip: Option<SkipReason>,
+    rare: Option<Box<Rare>>,
+}
+
+/// The fields of a [`RawAccount`] most accounts lack.
+#[derive(Default)]
+struct Rare {
+    lm: Option<HashValue>,
+    plaintext: Option<Secret>,
+    mfa: Option<bool>,
+    max_age_days: Option<i64>,
+}
+
+impl From<RawAccount> for Record {
+    fn from(r: RawAccount) -> Self {
+        let rare = (r.lm.is_some()
+            || r.plaintext.is_some()
+            || r.mfa.is_some()
+            || r.max_age_days.is_some())
+        .then(|| {
+            Box::new(Rare {
+                lm: r.lm,
+                plaintext: r.plaintext,
+                mfa: r.mfa,
+                max_age_days: r.max_age_days,
+            })
+        });
+        Record {
+            name: r.name,
+            line: r.line,
+            hash: r.hash,
+            skip: r.skip,
+            rare,
+        }
+    }
+}
+
+impl Record {
+    fn lm(&self) -> Option<&HashValue> {
+        self.rare.as_ref().and_then(|r| r.lm.as_ref())
+    }
+    fn plaintext(&self) -> Option<&Secret> {
+        self.rare.as_ref().and_then(|r| r.plaintext.as_ref())
+    }
+    fn mfa(&self) -> Option<bool> {
+        self.rare.as_ref().and_then(|r| r.mfa)
+    }
+    fn max_age_days(&self) -> Option<i64> {
+        self.rare.as_ref().and_then(|r| r.max_age_days)
+    }
+    /// `label:line`, where the account was read from the file named `label`.
+    fn source(&self, label: &str) -> String {
+        format!("{label}:{}", self.line)
+    }
 }
 
 impl Acc {
@@ -123,12 +186,8 @@ pub fn audit(
         recover_stage(&mut accounts, &pots, &lists, &context_words, opts, progress);
     drop(pots);
 
-    let unchecked = || Breach {
-        status: BreachStatus::Unchecked,
-        count: None,
-        via: None,
-    };
-    let mut breach_of: Vec<Breach> = vec![unchecked(); accounts.len()];
+    // Each account's answer (none when there is no breach source).
+    let mut breach_of: Vec<Hit> = Vec::new();
     let mut breach_check = BreachCheck {
         mode: "off".into(),
         status: "skipped".into(),
@@ -170,6 +229,7 @@ pub fn audit(
         breach_check.dataset = src.dataset();
         breach_check.date = src.date();
         breach_check.lookups = qs.len();
+        breach_of = vec![Hit::UNCHECKED; accounts.len()];
         let mut rest: &[(Query, u32)] = &pairs;
         for (q, ans) in qs.iter().zip(answers) {
             let via = match q {
@@ -179,16 +239,16 @@ pub fn audit(
             let b = match ans {
                 Lookup::Found(n) => {
                     breach_check.found += 1;
-                    Breach {
+                    Hit {
                         status: BreachStatus::Found,
                         count: Some(n),
-                        via: Some(via.into()),
+                        via: Some(via),
                     }
                 }
-                Lookup::NotFound => Breach {
+                Lookup::NotFound => Hit {
                     status: BreachStatus::NotFound,
                     count: None,
-                    via: Some(via.into()),
+                    via: Some(via),
                 },
                 Lookup::Error(e) => {
                     breach_check.errors += 1;
@@ -196,10 +256,10 @@ pub fn audit(
                         source: format!("breach lookup ({via})"),
                         message: e,
                     });
-                    Breach {
+                    Hit {
                         status: BreachStatus::Error,
                         count: None,
-                        via: Some(via.into()),
+                        via: Some(via),
                     }
                 }
             };
@@ -208,7 +268,7 @@ pub fn audit(
             rest = more;
             for &(_, i) in these {
                 let i = i as usize;
-                breach_of[i] = merge_breach(&breach_of[i], b.clone());
+                breach_of[i] = breach_of[i].merge(b);
             }
         }
         breach_check.status = if breach_check.errors == 0 {
@@ -266,9 +326,8 @@ pub fn audit(
     accounts
         .par_iter_mut()
         .zip(assessed)
-        .zip(breach_of)
         .enumerate()
-        .map(|(i, ((a, assessed), breach))| {
+        .map(|(i, (a, assessed))| {
             let system = &system_ids[a.system as usize];
             let (sys, eff) = system_list[a.system as usize];
             let mut e = AccountEvidence {
@@ -291,7 +350,7 @@ pub fn audit(
                 path: None,
                 skip_reason: a.raw.skip.map(|s| s.as_str().to_string()),
                 findings: Vec::new(),
-                breach,
+                breach: breach_of.get(i).unwrap_or(&Hit::UNCHECKED).to_breach(),
                 reuse_group: None,
                 salted: salted_work[i],
             };
@@ -301,15 +360,15 @@ pub fn audit(
                 return (e, advisory);
             }
             let ctx = seven::AccountContext {
-                mfa: a.raw.mfa.unwrap_or(eff.mfa),
-                max_age_days: a.raw.max_age_days.or(eff.max_age_days),
+                mfa: a.raw.mfa().unwrap_or(eff.mfa),
+                max_age_days: a.raw.max_age_days().or(eff.max_age_days),
                 pin_exempt: sys.def.pin_exempt,
                 default_applies: !matches!(
                     sys.def.kind,
                     SystemKind::Server | SystemKind::TerminalPc
                 ) || crate::rules::guess::is_default_account(a.user()),
             };
-            if a.raw.lm.is_some() {
+            if a.raw.lm().is_some() {
                 e.findings.push(Finding::fail(
                     Code::LmHashStored,
                     "an LM hash is stored: it is crackable whatever the password",
@@ -757,7 +816,7 @@ fn read_all(opts: &AuditOptions) -> Result<Read, AuditError> {
                 accounts.push(Acc {
                     system: id,
                     input,
-                    raw,
+                    raw: raw.into(),
                 });
             }
             let mut s = summary;
@@ -892,20 +951,46 @@ pub fn input_files(opts: &AuditOptions) -> Result<Vec<(String, PathBuf)>, AuditE
         .collect())
 }
 
-/// Combine two answers for one account: found wins (largest count), then error, then not found.
-fn merge_breach(old: &Breach, new: Breach) -> Breach {
-    let rank = |b: &Breach| match b.status {
-        BreachStatus::Found => 3,
-        BreachStatus::Error => 2,
-        BreachStatus::NotFound => 1,
-        BreachStatus::Unchecked => 0,
+/// A breach answer for one account, as [`Breach`] without a string.
+#[derive(Debug, Clone, Copy)]
+struct Hit {
+    status: BreachStatus,
+    count: Option<u64>,
+    via: Option<&'static str>,
+}
+
+impl Hit {
+    const UNCHECKED: Hit = Hit {
+        status: BreachStatus::Unchecked,
+        count: None,
+        via: None,
     };
-    match rank(&new).cmp(&rank(old)) {
-        std::cmp::Ordering::Greater => new,
-        std::cmp::Ordering::Equal if new.status == BreachStatus::Found && new.count > old.count => {
-            new
+
+    /// Combine two answers for one account: found wins (largest count), then error, then not found.
+    fn merge(self, new: Hit) -> Hit {
+        let rank = |b: &Hit| match b.status {
+            BreachStatus::Found => 3,
+            BreachStatus::Error => 2,
+            BreachStatus::NotFound => 1,
+            BreachStatus::Unchecked => 0,
+        };
+        match rank(&new).cmp(&rank(&self)) {
+            std::cmp::Ordering::Greater => new,
+            std::cmp::Ordering::Equal
+                if new.status == BreachStatus::Found && new.count > self.count =>
+            {
+                new
+            }
+            _ => self,
         }
-        _ => old.clone(),
+    }
+
+    fn to_breach(self) -> Breach {
+        Breach {
+            status: self.status,
+            count: self.count,
+            via: self.via.map(String::from),
+        }
     }
 }
 
@@ -1102,14 +1187,18 @@ fn recover_stage(
                 None | Some(SkipReason::History) | Some(SkipReason::Disabled)
             )
         })
-        .filter(|(_, a)| a.raw.hash.is_some() || a.raw.plaintext.is_some())
-        .map(|(i, a)| recover::Target {
-            id: i,
-            account: std::mem::take(&mut a.raw.name),
-            hash: a.raw.hash.take(),
-            lm: a.raw.lm.take(),
-            given: a.raw.plaintext.take(),
-            salted_work: a.raw.skip.is_none(),
+        .filter(|(_, a)| a.raw.hash.is_some() || a.raw.plaintext().is_some())
+        .map(|(i, a)| {
+            let rare = a.raw.rare.as_deref_mut();
+            let (lm, given) = rare.map_or((None, None), |r| (r.lm.take(), r.plaintext.take()));
+            recover::Target {
+                id: i,
+                account: std::mem::take(&mut a.raw.name),
+                hash: a.raw.hash.take(),
+                lm,
+                given,
+                salted_work: a.raw.skip.is_none(),
+            }
         })
         .collect();
     let (outcomes, stats) = recover::recover(
@@ -1127,8 +1216,11 @@ fn recover_stage(
         let a = &mut accounts[t.id].raw;
         a.name = t.account;
         a.hash = t.hash;
-        a.lm = t.lm;
-        a.plaintext = t.given;
+        if t.lm.is_some() || t.given.is_some() {
+            let r = a.rare.get_or_insert_with(Box::default);
+            r.lm = t.lm;
+            r.plaintext = t.given;
+        }
     }
     let mut known: Known = vec![None; accounts.len()];
     let mut salted = vec![None; accounts.len()];
@@ -1163,7 +1255,7 @@ pub fn unverified_hashes(
         if k.is_some() || !matches!(a.raw.skip, None | Some(SkipReason::History)) {
             continue;
         }
-        for h in a.raw.hash.iter().chain(&a.raw.lm) {
+        for h in a.raw.hash.iter().chain(a.raw.lm()) {
             if h.scheme == Scheme::Plaintext {
                 continue;
             }
@@ -1231,7 +1323,8 @@ mod tests {
                             // Marks the reading order, to check that equal ones keep it.
                             max_age_days: Some(accounts.len() as i64),
                             ..RawAccount::default()
-                        },
+                        }
+                        .into(),
                     });
                 }
             }
@@ -1243,7 +1336,7 @@ mod tests {
                         a.system,
                         a.raw.name.clone(),
                         a.raw.source(&labels[a.input as usize]),
-                        a.raw.max_age_days,
+                        a.raw.max_age_days(),
                     )
                 })
                 .collect()
