@@ -1119,45 +1119,62 @@ fn read_input(
         }
     };
     summary.size = bytes.len() as u64;
-    summary.sha256 = hex::encode(sha2::Sha256::digest(&bytes));
-    // The file's bytes become its text (no copy); the text is zeroized when dropped (a dump holds
-    // hashes) unless a pot file keeps it.
-    let mut text = match input::decode_owned(bytes) {
-        Ok(t) => zeroize::Zeroizing::new(t),
-        Err(e) => {
-            errors.push(InputError {
-                source: spec.display.clone(),
-                message: e,
-            });
-            summary.errors = 1;
-            return (summary, None, None);
-        }
-    };
+    // The file's bytes are zeroized when dropped (a dump holds hashes); a pot file's become the
+    // text that recovery walks.
+    let mut bytes = zeroize::Zeroizing::new(bytes);
     let name = spec
         .path
         .file_name()
         .map(|n| n.to_string_lossy().to_string())
         .unwrap_or_default();
-    let Some(format) = spec.forced.or_else(|| input::detect(&text, &name)) else {
-        errors.push(InputError {
-            source: spec.display.clone(),
-            message: format!(
-                "cannot tell the format from the content; name it as FORMAT:PATH (one of {})",
-                Format::ALL.map(|f| f.as_str()).join(", ")
-            ),
-        });
-        summary.errors = 1;
-        return (summary, None, None);
+    /// Why a file gives nothing.
+    enum Unread {
+        Decode(String),
+        Format,
+    }
+    // Hash the file while its text (borrowed from the bytes) is parsed.
+    let (digest, read) = rayon::join(
+        || sha2::Sha256::digest(&*bytes),
+        || {
+            let mut text = input::decode_borrowed(&bytes).map_err(Unread::Decode)?;
+            let read = match spec.forced.or_else(|| input::detect(&text, &name)) {
+                Some(format) => Ok((format, input::parse(format, &text, &spec.display))),
+                None => Err(Unread::Format),
+            };
+            // A text decoded from UTF-16 is a copy.
+            if let std::borrow::Cow::Owned(t) = &mut text {
+                zeroize::Zeroize::zeroize(t);
+            }
+            read
+        },
+    );
+    summary.sha256 = hex::encode(digest);
+    let (format, mut parsed) = match read {
+        Ok(r) => r,
+        Err(why) => {
+            errors.push(InputError {
+                source: spec.display.clone(),
+                message: match why {
+                    Unread::Decode(e) => e,
+                    Unread::Format => format!(
+                        "cannot tell the format from the content; name it as FORMAT:PATH (one of {})",
+                        Format::ALL.map(|f| f.as_str()).join(", ")
+                    ),
+                },
+            });
+            summary.errors = 1;
+            return (summary, None, None);
+        }
     };
     summary.format = format.as_str().into();
-    let mut parsed = input::parse(format, &text, &spec.display);
     summary.records = parsed.records;
     summary.errors = parsed.errors.len();
     errors.append(&mut parsed.errors);
-    // A pot file is kept whole and walked by recovery (no value per line).
+    // A pot file is kept whole and walked by recovery (no value per line): its bytes become the
+    // text without a copy.
     let pot = (format == Format::Potfile).then(|| PotFile {
         label: spec.display.clone(),
-        text: Secret::new(std::mem::take(&mut *text)),
+        text: Secret::new(input::decode_owned(std::mem::take(&mut *bytes)).expect("decoded above")),
     });
     (summary, Some(parsed), pot)
 }

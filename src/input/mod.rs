@@ -105,17 +105,22 @@ pub fn split_format(arg: &str) -> Result<(Option<Format>, &str), String> {
 /// Decode raw file bytes: UTF-16LE/BE with BOM, UTF-8 with or without BOM.
 /// Errors name the reason only (the caller adds the path).
 pub fn decode(bytes: &[u8]) -> Result<String, String> {
+    decode_borrowed(bytes).map(std::borrow::Cow::into_owned)
+}
+
+/// Like [`decode`], borrowing UTF-8 text from `bytes` instead of copying it.
+pub fn decode_borrowed(bytes: &[u8]) -> Result<std::borrow::Cow<'_, str>, String> {
     if let Some(rest) = bytes.strip_prefix(&[0xFF, 0xFE]) {
-        return utf16(rest, u16::from_le_bytes);
+        return utf16(rest, u16::from_le_bytes).map(Into::into);
     }
     if let Some(rest) = bytes.strip_prefix(&[0xFE, 0xFF]) {
-        return utf16(rest, u16::from_be_bytes);
+        return utf16(rest, u16::from_be_bytes).map(Into::into);
     }
     let bytes = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(bytes);
-    String::from_utf8(bytes.to_vec()).map_err(|e| {
+    std::str::from_utf8(bytes).map(Into::into).map_err(|e| {
         format!(
             "not valid UTF-8 or UTF-16 text (invalid byte at offset {})",
-            e.utf8_error().valid_up_to()
+            e.valid_up_to()
         )
     })
 }
