@@ -7,8 +7,8 @@ use crate::input::{self, Format};
 use crate::manifest::{self, Manifest, SystemDef};
 use crate::model::evidence::*;
 use crate::model::{
-    Code, Finding, InputError, ManagedBy, PolicyFragment, PotFile, RawAccount, Scheme, Secret,
-    Severity, SystemKind,
+    Code, Finding, HashValue, InputError, ManagedBy, PolicyFragment, PotFile, RawAccount, Scheme,
+    Secret, Severity, SkipReason, SystemKind,
 };
 use crate::recover::{self, wordlists::Wordlists, Method};
 use crate::rules::answer::{self, AnswerContext, RemarkLang};
@@ -66,12 +66,84 @@ struct System {
     policies: Vec<PolicyFragment>,
 }
 
-/// An account ready for analysis.
+/// An account ready for analysis, small enough for a million of them: the system and the input
+/// file are indices (into [`Read::system_ids`] and [`Read::labels`]), the source is a line number.
 struct Acc {
-    system: String,
-    raw: RawAccount,
+    /// The system's position among the audit's systems in id order.
+    system: u32,
+    /// The input the account was read from.
+    input: u32,
+    raw: Record,
+}
+
+/// What the audit keeps of a [`RawAccount`]: the fields every account has, the others boxed (an
+/// NTDS account has a name, a line and an NT hash, and often nothing else).
+struct Record {
+    name: String,
+    /// The line it was read from.
+    line: usize,
+    hash: Option<HashValue>,
+    skip: Option<SkipReason>,
+    rare: Option<Box<Rare>>,
+}
+
+/// The fields of a [`RawAccount`] most accounts lack.
+#[derive(Default)]
+struct Rare {
+    lm: Option<HashValue>,
+    plaintext: Option<Secret>,
+    mfa: Option<bool>,
+    max_age_days: Option<i64>,
+}
+
+impl From<RawAccount> for Record {
+    fn from(r: RawAccount) -> Self {
+        let rare = (r.lm.is_some()
+            || r.plaintext.is_some()
+            || r.mfa.is_some()
+            || r.max_age_days.is_some())
+        .then(|| {
+            Box::new(Rare {
+                lm: r.lm,
+                plaintext: r.plaintext,
+                mfa: r.mfa,
+                max_age_days: r.max_age_days,
+            })
+        });
+        Record {
+            name: r.name,
+            line: r.line,
+            hash: r.hash,
+            skip: r.skip,
+            rare,
+        }
+    }
+}
+
+impl Record {
+    fn lm(&self) -> Option<&HashValue> {
+        self.rare.as_ref().and_then(|r| r.lm.as_ref())
+    }
+    fn plaintext(&self) -> Option<&Secret> {
+        self.rare.as_ref().and_then(|r| r.plaintext.as_ref())
+    }
+    fn mfa(&self) -> Option<bool> {
+        self.rare.as_ref().and_then(|r| r.mfa)
+    }
+    fn max_age_days(&self) -> Option<i64> {
+        self.rare.as_ref().and_then(|r| r.max_age_days)
+    }
+    /// `label:line`, where the account was read from the file named `label`.
+    fn source(&self, label: &str) -> String {
+        format!("{label}:{}", self.line)
+    }
+}
+
+impl Acc {
     /// The user part of `DOMAIN\user`, used as the account name in guessability and candidates.
-    user: String,
+    fn user(&self) -> &str {
+        self.raw.name.rsplit('\\').next().unwrap_or(&self.raw.name)
+    }
 }
 
 /// Run the audit.
@@ -87,9 +159,11 @@ pub fn audit(
         context_words,
         lists,
         systems,
+        system_ids,
+        labels,
         mut errors,
         inputs,
-        accounts,
+        mut accounts,
         pots,
     } = {
         progress("read", 0, 0);
@@ -109,54 +183,11 @@ pub fn audit(
 
     // Recovery.
     let (known, salted_work, stats) =
-        recover_stage(&accounts, &pots, &lists, &context_words, opts, progress);
+        recover_stage(&mut accounts, &pots, &lists, &context_words, opts, progress);
+    drop(pots);
 
-    // Breach lookups: SHA-1 of every known plaintext, and the NT hash itself (mode=ntlm) for every
-    // NT account, so an account is found when either form is in the corpus. Both ask the same
-    // question of one password, so when the source (an offline corpus of one kind) cannot answer
-    // one form, the other is enough: a known plaintext is then looked up by its NT hash, and an
-    // NT account's hash by the SHA-1 of its known plaintext. A question no form can answer is
-    // still asked, and its failure is an error.
-    let (sha1_ok, ntlm_ok) = breach
-        .as_ref()
-        .map_or((true, true), |s| (s.answers_sha1(), s.answers_ntlm()));
-    let mut queries: BTreeMap<Query, Vec<usize>> = BTreeMap::new();
-    for (i, a) in accounts.iter().enumerate() {
-        if a.raw.skip.is_some() {
-            continue;
-        }
-        let nt = a
-            .raw
-            .hash
-            .as_ref()
-            .filter(|h| h.scheme == Scheme::Nt)
-            .and_then(|h| hash::stored_digest(Scheme::Nt, h.text.expose()))
-            .and_then(|d| <[u8; 16]>::try_from(d.as_slice()).ok());
-        let plain = known[i].as_ref().map(|(p, _)| p);
-        let mut ask = |q: Query| queries.entry(q).or_default().push(i);
-        match (plain, nt) {
-            (Some(p), Some(_)) if sha1_ok && !ntlm_ok => ask(Query::Sha1(hash::sha1(p.expose()))),
-            (Some(_), Some(d)) if ntlm_ok && !sha1_ok => ask(Query::Ntlm(d)),
-            (Some(p), Some(d)) => {
-                ask(Query::Sha1(hash::sha1(p.expose())));
-                ask(Query::Ntlm(d));
-            }
-            (Some(p), None) if ntlm_ok && !sha1_ok => {
-                ask(Query::Ntlm(crate::hash::md4x::nt(p.expose())))
-            }
-            (Some(p), None) => ask(Query::Sha1(hash::sha1(p.expose()))),
-            (None, Some(d)) => ask(Query::Ntlm(d)),
-            (None, None) => {}
-        }
-    }
-    let mut breach_of: Vec<Breach> = vec![
-        Breach {
-            status: BreachStatus::Unchecked,
-            count: None,
-            via: None
-        };
-        accounts.len()
-    ];
+    // Each account's answer (none when there is no breach source).
+    let mut breach_of: Vec<Hit> = Vec::new();
     let mut breach_check = BreachCheck {
         mode: "off".into(),
         status: "skipped".into(),
@@ -168,12 +199,58 @@ pub fn audit(
         attribution: HIBP_ATTRIBUTION.into(),
     };
     if let Some(src) = breach {
-        let qs: Vec<Query> = queries.keys().copied().collect();
+        // SHA-1 of every known plaintext, and the NT hash itself (mode=ntlm) for every NT
+        // account, so an account is found when either form is in the corpus. Sorted, each query
+        // with its accounts in order.
+        // Both forms ask the same question of one password, so when the source (an offline
+        // corpus of one kind) cannot answer one form, the other is enough: a known plaintext is
+        // then looked up by its NT hash, and an NT account's hash by the SHA-1 of its known
+        // plaintext. A question no form can answer is still asked, and its failure is an error.
+        let (sha1_ok, ntlm_ok) = (src.answers_sha1(), src.answers_ntlm());
+        let mut pairs: Vec<(Query, u32)> = Vec::new();
+        for (i, a) in accounts.iter().enumerate() {
+            if a.raw.skip.is_some() {
+                continue;
+            }
+            let nt = a
+                .raw
+                .hash
+                .as_ref()
+                .filter(|h| h.scheme == Scheme::Nt)
+                .and_then(|h| hash::stored_digest(Scheme::Nt, h.text.expose()))
+                .and_then(|d| <[u8; 16]>::try_from(d.as_slice()).ok());
+            let plain = known[i].as_ref().map(|(p, _)| p);
+            let mut ask = |q: Query| pairs.push((q, i as u32));
+            match (plain, nt) {
+                (Some(p), Some(_)) if sha1_ok && !ntlm_ok => {
+                    ask(Query::Sha1(hash::sha1(p.expose())))
+                }
+                (Some(_), Some(d)) if ntlm_ok && !sha1_ok => ask(Query::Ntlm(d)),
+                (Some(p), Some(d)) => {
+                    ask(Query::Sha1(hash::sha1(p.expose())));
+                    ask(Query::Ntlm(d));
+                }
+                (Some(p), None) if ntlm_ok && !sha1_ok => {
+                    ask(Query::Ntlm(crate::hash::md4x::nt(p.expose())))
+                }
+                (Some(p), None) => ask(Query::Sha1(hash::sha1(p.expose()))),
+                (None, Some(d)) => ask(Query::Ntlm(d)),
+                (None, None) => {}
+            }
+        }
+        {
+            use rayon::prelude::*;
+            pairs.par_sort_unstable();
+        }
+        let mut qs: Vec<Query> = pairs.iter().map(|p| p.0).collect();
+        qs.dedup();
         let answers = src.lookup(&qs, &|n| progress("breach", n, qs.len()));
         breach_check.mode = src.mode().into();
         breach_check.dataset = src.dataset();
         breach_check.date = src.date();
         breach_check.lookups = qs.len();
+        breach_of = vec![Hit::UNCHECKED; accounts.len()];
+        let mut rest: &[(Query, u32)] = &pairs;
         for (q, ans) in qs.iter().zip(answers) {
             let via = match q {
                 Query::Sha1(_) => "sha1",
@@ -182,16 +259,16 @@ pub fn audit(
             let b = match ans {
                 Lookup::Found(n) => {
                     breach_check.found += 1;
-                    Breach {
+                    Hit {
                         status: BreachStatus::Found,
                         count: Some(n),
-                        via: Some(via.into()),
+                        via: Some(via),
                     }
                 }
-                Lookup::NotFound => Breach {
+                Lookup::NotFound => Hit {
                     status: BreachStatus::NotFound,
                     count: None,
-                    via: Some(via.into()),
+                    via: Some(via),
                 },
                 Lookup::Error(e) => {
                     breach_check.errors += 1;
@@ -199,15 +276,19 @@ pub fn audit(
                         source: format!("breach lookup ({via})"),
                         message: e,
                     });
-                    Breach {
+                    Hit {
                         status: BreachStatus::Error,
                         count: None,
-                        via: Some(via.into()),
+                        via: Some(via),
                     }
                 }
             };
-            for &i in &queries[q] {
-                breach_of[i] = merge_breach(&breach_of[i], b.clone());
+            let n = rest.partition_point(|p| p.0 == *q);
+            let (these, more) = rest.split_at(n);
+            rest = more;
+            for &(_, i) in these {
+                let i = i as usize;
+                breach_of[i] = breach_of[i].merge(b);
             }
         }
         breach_check.status = if breach_check.errors == 0 {
@@ -219,178 +300,214 @@ pub fn audit(
     }
 
     progress("judge", 0, 0);
-    // 2-⑦ per account. Assessing a plaintext (wordlists, zxcvbn) is the costly part: done in
-    // parallel first, in account order.
-    let assessed: Vec<Option<seven::Assessment>> = {
-        use rayon::prelude::*;
-        accounts
-            .par_iter()
-            .zip(known.par_iter())
-            .map(|(a, k)| {
-                if a.raw.skip.is_some() {
-                    return None;
-                }
-                k.as_ref().map(|(p, _)| {
-                    let g = GuessContext {
-                        account: &a.user,
-                        context_words: &context_words,
-                        lists: &lists,
-                    };
-                    seven::assess(p.expose(), &g)
+    // The systems and their effective policies by [`Acc::system`].
+    let system_list: Vec<(&System, &policy::Effective)> = system_ids
+        .iter()
+        .map(|id| (&systems[id], &effective[id]))
+        .collect();
+    // 2-⑦ per account, in parallel and in account order. Assessing a plaintext (wordlists,
+    // zxcvbn) is the costly part; the history entries are linked to their owners meanwhile.
+    use rayon::prelude::*;
+    let (history, assessed) = rayon::join(
+        || {
+            recover::history::History::new(
+                accounts
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, a)| a.raw.skip == Some(crate::model::SkipReason::History))
+                    .map(|(i, a)| (i, system_ids[a.system as usize].as_str(), a.user(), true)),
+            )
+        },
+        || -> Vec<Option<seven::Assessment>> {
+            accounts
+                .par_iter()
+                .zip(known.par_iter())
+                .map(|(a, k)| {
+                    if a.raw.skip.is_some() {
+                        return None;
+                    }
+                    k.as_ref().map(|(p, _)| {
+                        let g = GuessContext {
+                            account: a.user(),
+                            context_words: &context_words,
+                            lists: &lists,
+                        };
+                        seven::assess(p.expose(), &g)
+                    })
                 })
-            })
-            .collect()
-    };
-    let history = recover::history::History::new(accounts.iter().enumerate().map(|(i, a)| {
-        (
-            i,
-            a.system.as_str(),
-            a.user.as_str(),
-            a.raw.skip == Some(crate::model::SkipReason::History),
-        )
-    }));
+                .collect()
+        },
+    );
     let entry = |j: usize| recover::history::Entry {
         plain: known[j].as_ref().map(|(p, _)| p.expose()),
     };
     let mut evid: Vec<AccountEvidence> = Vec::with_capacity(accounts.len());
-    let mut advisories: Vec<Advisory> = Vec::new();
-    for (i, a) in accounts.iter().enumerate() {
-        let sys = &systems[&a.system];
-        let eff = &effective[&a.system];
-        let mut e = AccountEvidence {
-            system: a.system.clone(),
-            account: a.raw.name.clone(),
-            source: a.raw.source.clone(),
-            scheme: a
-                .raw
-                .hash
-                .as_ref()
-                .map_or(Scheme::Plaintext, |h| h.scheme)
-                .as_str()
-                .into(),
-            hash_prefix: a.raw.hash.as_ref().map(|h| h.text.hash_prefix()),
-            plaintext_known: known[i].is_some(),
-            recovered_by: known[i].as_ref().map(|(_, m)| m.as_str().to_string()),
-            length: None,
-            status: AccountStatus::Skipped,
-            path: None,
-            skip_reason: a.raw.skip.map(|s| s.as_str().to_string()),
-            findings: Vec::new(),
-            breach: breach_of[i].clone(),
-            reuse_group: None,
-            salted: salted_work[i],
-        };
-        if a.raw.skip.is_some() {
-            evid.push(e);
-            continue;
-        }
-        let ctx = seven::AccountContext {
-            mfa: a.raw.mfa.unwrap_or(eff.mfa),
-            max_age_days: a.raw.max_age_days.or(eff.max_age_days),
-            pin_exempt: sys.def.pin_exempt,
-            default_applies: !matches!(sys.def.kind, SystemKind::Server | SystemKind::TerminalPc)
-                || crate::rules::guess::is_default_account(&a.user),
-        };
-        if a.raw.lm.is_some() {
-            e.findings.push(Finding::fail(
-                Code::LmHashStored,
-                "an LM hash is stored: it is crackable whatever the password",
-            ));
-        }
-        if let Some(h) = &a.raw.hash {
-            if h.scheme.is_weak() {
-                e.findings.push(Finding::warn(
-                    Code::WeakHashScheme,
-                    format!("{} is a weak password hash scheme", h.scheme.as_str()),
+    let mut advisories: Vec<Option<Advisory>> = Vec::with_capacity(accounts.len());
+    accounts
+        .par_iter_mut()
+        .zip(assessed)
+        .enumerate()
+        .map(|(i, (a, assessed))| {
+            let system = &system_ids[a.system as usize];
+            let (sys, eff) = system_list[a.system as usize];
+            let mut e = AccountEvidence {
+                system: system.clone(),
+                // The name moves into the evidence below, once nothing else needs it.
+                account: String::new(),
+                source: a.raw.source(&labels[a.input as usize]),
+                scheme: a
+                    .raw
+                    .hash
+                    .as_ref()
+                    .map_or(Scheme::Plaintext, |h| h.scheme)
+                    .as_str()
+                    .into(),
+                hash_prefix: a.raw.hash.as_ref().map(|h| h.text.hash_prefix()),
+                plaintext_known: known[i].is_some(),
+                recovered_by: known[i].as_ref().map(|(_, m)| m.as_str().to_string()),
+                length: None,
+                status: AccountStatus::Skipped,
+                path: None,
+                skip_reason: a.raw.skip.map(|s| s.as_str().to_string()),
+                findings: Vec::new(),
+                breach: breach_of.get(i).unwrap_or(&Hit::UNCHECKED).to_breach(),
+                reuse_group: None,
+                salted: salted_work[i],
+            };
+            let mut advisory = None;
+            if a.raw.skip.is_some() {
+                e.account = std::mem::take(&mut a.raw.name);
+                return (e, advisory);
+            }
+            let ctx = seven::AccountContext {
+                mfa: a.raw.mfa().unwrap_or(eff.mfa),
+                max_age_days: a.raw.max_age_days().or(eff.max_age_days),
+                pin_exempt: sys.def.pin_exempt,
+                default_applies: !matches!(
+                    sys.def.kind,
+                    SystemKind::Server | SystemKind::TerminalPc
+                ) || crate::rules::guess::is_default_account(a.user()),
+            };
+            if a.raw.lm().is_some() {
+                e.findings.push(Finding::fail(
+                    Code::LmHashStored,
+                    "an LM hash is stored: it is crackable whatever the password",
                 ));
             }
-        }
-        if e.breach.status == BreachStatus::Found {
-            e.findings.push(Finding::fail(
-                Code::Breached,
-                format!(
-                    "in the Pwned Passwords corpus ({} times, {} lookup)",
-                    e.breach.count.unwrap_or(0),
-                    e.breach.via.as_deref().unwrap_or("sha1")
-                ),
-            ));
-        }
-        match &assessed[i] {
-            Some(assessed) => {
-                e.length = Some(assessed.length);
-                let v = seven::decide(assessed, &ctx);
-                e.findings.extend(v.findings);
-                if let Some((change, n)) = history.change(&a.system, &a.user, entry(i), entry) {
-                    e.findings.push(rotation::finding(
-                        change,
-                        n as usize,
-                        v.path == Some("8+rotation"),
+            if let Some(h) = &a.raw.hash {
+                if h.scheme.is_weak() {
+                    e.findings.push(Finding::warn(
+                        Code::WeakHashScheme,
+                        format!("{} is a weak password hash scheme", h.scheme.as_str()),
                     ));
                 }
-                if !ctx.mfa && assessed.length < 15 && assessed.length > 0 {
-                    advisories.push(Advisory {
-                        system: a.system.clone(),
-                        account: Some(a.raw.name.clone()),
-                        finding: Finding::info(
-                            Code::NistSingleFactorLt15,
-                            format!("{} < 15 characters for a single-factor password (NIST SP 800-63B rev. 4)", assessed.length),
-                        ),
-                    });
-                }
-                let fails = e.findings.iter().any(|f| f.severity == Severity::Fail);
-                e.status = if fails {
-                    AccountStatus::Fail
-                } else {
-                    AccountStatus::Pass
-                };
-                e.path = if fails {
-                    None
-                } else {
-                    v.path.map(String::from)
-                };
             }
-            None => {
-                let fails = e.findings.iter().any(|f| f.severity == Severity::Fail);
-                if fails {
-                    e.status = AccountStatus::Fail;
-                } else if let Some(_path) = eff.guarantees() {
-                    e.status = AccountStatus::Pass;
-                    e.path = Some("policy".into());
-                } else {
-                    e.status = AccountStatus::Unverified;
+            if e.breach.status == BreachStatus::Found {
+                e.findings.push(Finding::fail(
+                    Code::Breached,
+                    format!(
+                        "in the Pwned Passwords corpus ({} times, {} lookup)",
+                        e.breach.count.unwrap_or(0),
+                        e.breach.via.as_deref().unwrap_or("sha1")
+                    ),
+                ));
+            }
+            match &assessed {
+                Some(assessed) => {
+                    e.length = Some(assessed.length);
+                    let v = seven::decide(assessed, &ctx);
+                    e.findings.extend(v.findings);
+                    if let Some((change, n)) = history.change(system, a.user(), entry(i), entry) {
+                        e.findings.push(rotation::finding(
+                            change,
+                            n as usize,
+                            v.path == Some("8+rotation"),
+                        ));
+                    }
+                    if !ctx.mfa && assessed.length < 15 && assessed.length > 0 {
+                        advisory = Some(Advisory {
+                            system: system.clone(),
+                            account: Some(a.raw.name.clone()),
+                            finding: Finding::info(
+                                Code::NistSingleFactorLt15,
+                                format!("{} < 15 characters for a single-factor password (NIST SP 800-63B rev. 4)", assessed.length),
+                            ),
+                        });
+                    }
+                    let fails = e.findings.iter().any(|f| f.severity == Severity::Fail);
+                    e.status = if fails {
+                        AccountStatus::Fail
+                    } else {
+                        AccountStatus::Pass
+                    };
+                    e.path = if fails {
+                        None
+                    } else {
+                        v.path.map(String::from)
+                    };
                 }
+                None => {
+                    let fails = e.findings.iter().any(|f| f.severity == Severity::Fail);
+                    if fails {
+                        e.status = AccountStatus::Fail;
+                    } else if let Some(_path) = eff.guarantees() {
+                        e.status = AccountStatus::Pass;
+                        e.path = Some("policy".into());
+                    } else {
+                        e.status = AccountStatus::Unverified;
+                    }
+                }
+            }
+            e.account = std::mem::take(&mut a.raw.name);
+            (e, advisory)
+        })
+        .unzip_into_vecs(&mut evid, &mut advisories);
+    drop(history);
+    let mut advisories: Vec<Advisory> = advisories.into_iter().flatten().collect();
+
+    // 2-⑧ reuse groups (skipped accounts are not credentials in use): the accounts with an
+    // unsalted digest or a known plaintext, numbered among themselves.
+    let groups: Vec<reuse::Group> = {
+        let (ids, creds): (Vec<usize>, Vec<reuse::Cred<'_>>) = accounts
+            .par_iter()
+            .enumerate()
+            .filter_map(|(i, a)| {
+                if a.raw.skip.is_some() {
+                    return None;
+                }
+                let digest = a.raw.hash.as_ref().and_then(|h| {
+                    hash::stored_digest(h.scheme, h.text.expose()).map(|d| (h.scheme, d))
+                });
+                let plaintext = known[i].as_ref().map(|(p, _)| p);
+                if digest.is_none() && plaintext.is_none() {
+                    return None;
+                }
+                Some((
+                    i,
+                    reuse::Cred {
+                        system: &evid[i].system,
+                        account: &evid[i].account,
+                        digest,
+                        plaintext,
+                        verified: known[i].as_ref().is_some_and(|(_, m)| *m != Method::Given),
+                    },
+                ))
+            })
+            .unzip();
+        let mut groups = reuse::groups(&creds);
+        for g in &mut groups {
+            for m in &mut g.members {
+                *m = ids[*m];
+            }
+            for l in &mut g.links {
+                l.0 = ids[l.0];
+                l.1 = ids[l.1];
             }
         }
-        evid.push(e);
-    }
-
-    // 2-⑧ reuse groups (skipped accounts are not credentials in use).
-    let creds: Vec<reuse::Cred<'_>> = accounts
-        .iter()
-        .enumerate()
-        .map(|(i, a)| {
-            let active = a.raw.skip.is_none();
-            reuse::Cred {
-                system: &a.system,
-                account: &a.raw.name,
-                digest: if active {
-                    a.raw.hash.as_ref().and_then(|h| {
-                        hash::stored_digest(h.scheme, h.text.expose()).map(|d| (h.scheme, d))
-                    })
-                } else {
-                    None
-                },
-                plaintext: if active {
-                    known[i].as_ref().map(|(p, _)| p)
-                } else {
-                    None
-                },
-                verified: known[i].as_ref().is_some_and(|(_, m)| *m != Method::Given),
-            }
-        })
-        .collect();
+        groups
+    };
     let mut reuse_groups = Vec::new();
-    for (n, g) in reuse::groups(&creds).into_iter().enumerate() {
+    for (n, g) in groups.into_iter().enumerate() {
         let id = format!("R{}", n + 1);
         let fail = g.cross_system || opts.strict_reuse;
         let default_password = g
@@ -398,17 +515,38 @@ pub fn audit(
             .as_ref()
             .is_some_and(|p| crate::rules::guess::is_default(p.expose(), &lists));
         let member = |i: usize| Member {
-            system: accounts[i].system.clone(),
-            account: accounts[i].raw.name.clone(),
+            system: evid[i].system.clone(),
+            account: evid[i].account.clone(),
         };
-        let systems_in: BTreeSet<String> = g
-            .members
-            .iter()
-            .map(|&i| accounts[i].system.clone())
-            .collect();
+        let systems_in: BTreeSet<String> =
+            g.members.iter().map(|&i| evid[i].system.clone()).collect();
         let mut proofs: Vec<String> = g.links.iter().map(|l| l.2.as_str().to_string()).collect();
         proofs.sort();
         proofs.dedup();
+        let group = ReuseGroup {
+            id: id.clone(),
+            scope: if g.cross_system {
+                "cross_system"
+            } else {
+                "same_system"
+            }
+            .into(),
+            severity: if fail { "fail" } else { "warn" }.into(),
+            evidence: g.evidence().as_str().into(),
+            proofs,
+            systems: systems_in.iter().cloned().collect(),
+            members: g.members.iter().map(|&i| member(i)).collect(),
+            links: g
+                .links
+                .iter()
+                .map(|&(a, b, p)| Link {
+                    from: member(a),
+                    to: member(b),
+                    evidence: p.as_str().into(),
+                })
+                .collect(),
+            default_password,
+        };
         for &i in &g.members {
             let others = g.members.len() - 1;
             evid[i].reuse_group = Some(id.clone());
@@ -429,30 +567,7 @@ pub fn audit(
             });
             evid[i].findings.sort();
         }
-        reuse_groups.push(ReuseGroup {
-            id,
-            scope: if g.cross_system {
-                "cross_system"
-            } else {
-                "same_system"
-            }
-            .into(),
-            severity: if fail { "fail" } else { "warn" }.into(),
-            evidence: g.evidence().as_str().into(),
-            proofs,
-            systems: systems_in.into_iter().collect(),
-            members: g.members.iter().map(|&i| member(i)).collect(),
-            links: g
-                .links
-                .iter()
-                .map(|&(a, b, p)| Link {
-                    from: member(a),
-                    to: member(b),
-                    evidence: p.as_str().into(),
-                })
-                .collect(),
-            default_password,
-        });
+        reuse_groups.push(group);
     }
     for e in &mut evid {
         e.findings.sort();
@@ -604,6 +719,10 @@ struct Read {
     context_words: Vec<String>,
     lists: Wordlists,
     systems: BTreeMap<String, System>,
+    /// The ids of `systems` in order: [`Acc::system`] indexes it.
+    system_ids: Vec<String>,
+    /// The inputs as named in `file:line` sources: [`Acc::input`] indexes it.
+    labels: Vec<String>,
     errors: Vec<InputError>,
     inputs: Vec<InputSummary>,
     accounts: Vec<Acc>,
@@ -659,9 +778,15 @@ fn read_all(opts: &AuditOptions) -> Result<Read, AuditError> {
     let mut inputs: Vec<InputSummary> = Vec::new();
     let mut accounts: Vec<Acc> = Vec::new();
     let mut pots: Vec<PotFile> = Vec::new();
+    let mut labels: Vec<String> = Vec::new();
+    // The systems accounts name, in order of appearance ([`Acc::system`] until the end).
+    let mut named: Vec<String> = Vec::new();
+    let mut named_ids: std::collections::HashMap<String, u32> = std::collections::HashMap::new();
     for spec in &specs {
         let (summary, parsed, pot) = read_input(spec, &mut errors);
         pots.extend(pot);
+        let input = labels.len() as u32;
+        labels.push(spec.display.clone());
         if let Some(p) = parsed {
             if let Some(mut frag) = p.policy {
                 match &spec.system {
@@ -675,39 +800,54 @@ fn read_all(opts: &AuditOptions) -> Result<Read, AuditError> {
                     }),
                 }
             }
-            let mut seen_systems = BTreeSet::new();
+            let mut seen_systems: BTreeSet<u32> = BTreeSet::new();
+            // The last system looked up (every record of most files has the same).
+            let mut last: Option<u32> = None;
+            accounts.reserve(p.accounts.len());
             for raw in p.accounts {
-                let system = match raw
+                let Some(system) = raw
                     .system
-                    .clone()
+                    .as_deref()
                     .filter(|s| !s.is_empty())
-                    .or(spec.system.clone())
-                {
-                    Some(s) => s,
-                    None => {
-                        errors.push(InputError {
-                            source: raw.source.clone(),
-                            message: "the record names no system and the file belongs to no system"
-                                .into(),
-                        });
-                        continue;
-                    }
+                    .or(spec.system.as_deref())
+                else {
+                    errors.push(InputError {
+                        source: raw.source(&spec.display),
+                        message: "the record names no system and the file belongs to no system"
+                            .into(),
+                    });
+                    continue;
                 };
-                ensure_system(&mut systems, &system);
-                seen_systems.insert(system.clone());
-                let user = raw
-                    .name
-                    .rsplit('\\')
-                    .next()
-                    .unwrap_or(&raw.name)
-                    .to_string();
-                accounts.push(Acc { system, raw, user });
+                let id = match last.filter(|&i| named[i as usize] == system) {
+                    Some(i) => i,
+                    None => match named_ids.get(system) {
+                        Some(&i) => i,
+                        None => {
+                            ensure_system(&mut systems, system);
+                            let i = named.len() as u32;
+                            named.push(system.to_string());
+                            named_ids.insert(system.to_string(), i);
+                            i
+                        }
+                    },
+                };
+                last = Some(id);
+                seen_systems.insert(id);
+                accounts.push(Acc {
+                    system: id,
+                    input,
+                    raw: raw.into(),
+                });
             }
             let mut s = summary;
+            let mut seen: BTreeSet<String> = seen_systems
+                .into_iter()
+                .map(|i| named[i as usize].clone())
+                .collect();
             if let Some(sys) = &spec.system {
-                seen_systems.insert(sys.clone());
+                seen.insert(sys.clone());
             }
-            s.systems = seen_systems.into_iter().collect();
+            s.systems = seen.into_iter().collect();
             inputs.push(s);
         } else {
             inputs.push(summary);
@@ -724,13 +864,21 @@ fn read_all(opts: &AuditOptions) -> Result<Read, AuditError> {
         pots.extend(pot);
         inputs.push(summary);
     }
-    accounts.sort_by(|a, b| {
-        (&a.system, &a.raw.name, source_key(&a.raw.source)).cmp(&(
-            &b.system,
-            &b.raw.name,
-            source_key(&b.raw.source),
-        ))
-    });
+
+    // Accounts in (system, name, file, line) order.
+    let system_ids: Vec<String> = systems.keys().cloned().collect();
+    let rank: Vec<u32> = named
+        .iter()
+        .map(|n| {
+            system_ids
+                .binary_search(n)
+                .expect("every named system is in the map") as u32
+        })
+        .collect();
+    for a in &mut accounts {
+        a.system = rank[a.system as usize];
+    }
+    sort_accounts(&mut accounts, &labels);
 
     Ok(Read {
         m,
@@ -739,11 +887,73 @@ fn read_all(opts: &AuditOptions) -> Result<Read, AuditError> {
         context_words,
         lists,
         systems,
+        system_ids,
+        labels,
         errors,
         inputs,
         accounts,
         pots,
     })
+}
+
+/// Sort accounts by (system, name, source), the source compared as (file, line number), keeping
+/// the reading order of equal ones. Sorts indices (in parallel) and moves each account once.
+fn sort_accounts(accounts: &mut [Acc], labels: &[String]) {
+    use rayon::prelude::*;
+    // Files by name: equal names rank equal.
+    let mut by_name: Vec<&str> = labels.iter().map(String::as_str).collect();
+    by_name.sort_unstable();
+    by_name.dedup();
+    let label_rank: Vec<u32> = labels
+        .iter()
+        .map(|l| by_name.binary_search(&l.as_str()).unwrap_or(0) as u32)
+        .collect();
+    // Sort compact keys: (system, the name's first 16 bytes, index). Zero-padded prefixes that
+    // differ order as the whole names do; equal ones fall back to comparing the accounts.
+    let prefix = |name: &str| {
+        let mut p = [0u8; 16];
+        let n = name.len().min(16);
+        p[..n].copy_from_slice(&name.as_bytes()[..n]);
+        u128::from_be_bytes(p)
+    };
+    let mut keys: Vec<(u32, u128, u32)> = accounts
+        .par_iter()
+        .enumerate()
+        .map(|(i, a)| (a.system, prefix(&a.raw.name), i as u32))
+        .collect();
+    keys.par_sort_by(|x, y| {
+        (x.0, x.1).cmp(&(y.0, y.1)).then_with(|| {
+            let (a, b) = (&accounts[x.2 as usize], &accounts[y.2 as usize]);
+            a.raw
+                .name
+                .cmp(&b.raw.name)
+                .then_with(|| label_rank[a.input as usize].cmp(&label_rank[b.input as usize]))
+                .then(a.raw.line.cmp(&b.raw.line))
+        })
+    });
+    let order: Vec<u32> = keys.into_iter().map(|k| k.2).collect();
+    permute(accounts, order);
+}
+
+/// Reorder `v` so that position `k` holds what was at `order[k]` (`order` a permutation), by
+/// swaps along its cycles.
+fn permute<T>(v: &mut [T], mut order: Vec<u32>) {
+    const DONE: u32 = u32::MAX;
+    for i in 0..v.len() {
+        if order[i] == DONE {
+            continue;
+        }
+        let mut j = i;
+        loop {
+            let k = order[j] as usize;
+            order[j] = DONE;
+            if k == i {
+                break;
+            }
+            v.swap(j, k);
+            j = k;
+        }
+    }
 }
 
 /// The files [`audit`] reads, in the order of `Evidence::inputs`: (the path as recorded there, the
@@ -761,20 +971,46 @@ pub fn input_files(opts: &AuditOptions) -> Result<Vec<(String, PathBuf)>, AuditE
         .collect())
 }
 
-/// Combine two answers for one account: found wins (largest count), then error, then not found.
-fn merge_breach(old: &Breach, new: Breach) -> Breach {
-    let rank = |b: &Breach| match b.status {
-        BreachStatus::Found => 3,
-        BreachStatus::Error => 2,
-        BreachStatus::NotFound => 1,
-        BreachStatus::Unchecked => 0,
+/// A breach answer for one account, as [`Breach`] without a string.
+#[derive(Debug, Clone, Copy)]
+struct Hit {
+    status: BreachStatus,
+    count: Option<u64>,
+    via: Option<&'static str>,
+}
+
+impl Hit {
+    const UNCHECKED: Hit = Hit {
+        status: BreachStatus::Unchecked,
+        count: None,
+        via: None,
     };
-    match rank(&new).cmp(&rank(old)) {
-        std::cmp::Ordering::Greater => new,
-        std::cmp::Ordering::Equal if new.status == BreachStatus::Found && new.count > old.count => {
-            new
+
+    /// Combine two answers for one account: found wins (largest count), then error, then not found.
+    fn merge(self, new: Hit) -> Hit {
+        let rank = |b: &Hit| match b.status {
+            BreachStatus::Found => 3,
+            BreachStatus::Error => 2,
+            BreachStatus::NotFound => 1,
+            BreachStatus::Unchecked => 0,
+        };
+        match rank(&new).cmp(&rank(&self)) {
+            std::cmp::Ordering::Greater => new,
+            std::cmp::Ordering::Equal
+                if new.status == BreachStatus::Found && new.count > self.count =>
+            {
+                new
+            }
+            _ => self,
         }
-        _ => old.clone(),
+    }
+
+    fn to_breach(self) -> Breach {
+        Breach {
+            status: self.status,
+            count: self.count,
+            via: self.via.map(String::from),
+        }
     }
 }
 
@@ -903,43 +1139,62 @@ fn read_input(
         }
     };
     summary.size = bytes.len() as u64;
-    summary.sha256 = hex::encode(sha2::Sha256::digest(&bytes));
-    let text = match input::decode(&bytes) {
-        Ok(t) => t,
-        Err(e) => {
-            errors.push(InputError {
-                source: spec.display.clone(),
-                message: e,
-            });
-            summary.errors = 1;
-            return (summary, None, None);
-        }
-    };
+    // The file's bytes are zeroized when dropped (a dump holds hashes); a pot file's become the
+    // text that recovery walks.
+    let mut bytes = zeroize::Zeroizing::new(bytes);
     let name = spec
         .path
         .file_name()
         .map(|n| n.to_string_lossy().to_string())
         .unwrap_or_default();
-    let Some(format) = spec.forced.or_else(|| input::detect(&text, &name)) else {
-        errors.push(InputError {
-            source: spec.display.clone(),
-            message: format!(
-                "cannot tell the format from the content; name it as FORMAT:PATH (one of {})",
-                Format::ALL.map(|f| f.as_str()).join(", ")
-            ),
-        });
-        summary.errors = 1;
-        return (summary, None, None);
+    /// Why a file gives nothing.
+    enum Unread {
+        Decode(String),
+        Format,
+    }
+    // Hash the file while its text (borrowed from the bytes) is parsed.
+    let (digest, read) = rayon::join(
+        || sha2::Sha256::digest(&*bytes),
+        || {
+            let mut text = input::decode_borrowed(&bytes).map_err(Unread::Decode)?;
+            let read = match spec.forced.or_else(|| input::detect(&text, &name)) {
+                Some(format) => Ok((format, input::parse(format, &text, &spec.display))),
+                None => Err(Unread::Format),
+            };
+            // A text decoded from UTF-16 is a copy.
+            if let std::borrow::Cow::Owned(t) = &mut text {
+                zeroize::Zeroize::zeroize(t);
+            }
+            read
+        },
+    );
+    summary.sha256 = hex::encode(digest);
+    let (format, mut parsed) = match read {
+        Ok(r) => r,
+        Err(why) => {
+            errors.push(InputError {
+                source: spec.display.clone(),
+                message: match why {
+                    Unread::Decode(e) => e,
+                    Unread::Format => format!(
+                        "cannot tell the format from the content; name it as FORMAT:PATH (one of {})",
+                        Format::ALL.map(|f| f.as_str()).join(", ")
+                    ),
+                },
+            });
+            summary.errors = 1;
+            return (summary, None, None);
+        }
     };
     summary.format = format.as_str().into();
-    let parsed = input::parse(format, &text, &spec.display);
     summary.records = parsed.records;
     summary.errors = parsed.errors.len();
-    errors.extend(parsed.errors.iter().cloned());
-    // A pot file is kept whole and walked by recovery (no value per line).
+    errors.append(&mut parsed.errors);
+    // A pot file is kept whole and walked by recovery (no value per line): its bytes become the
+    // text without a copy.
     let pot = (format == Format::Potfile).then(|| PotFile {
         label: spec.display.clone(),
-        text: Secret::new(text),
+        text: Secret::new(input::decode_owned(std::mem::take(&mut *bytes)).expect("decoded above")),
     });
     (summary, Some(parsed), pot)
 }
@@ -949,8 +1204,10 @@ type Known = Vec<Option<(Secret, Method)>>;
 
 /// The recovery stage: one target per credential (history entries and disabled accounts take
 /// part in the joins; machine accounts and service secrets do not), one outcome per target.
+/// The targets borrow the accounts' names, hashes and given plaintexts (moved, not copied) and
+/// give them back.
 fn recover_stage(
-    accounts: &[Acc],
+    accounts: &mut [Acc],
     pots: &[PotFile],
     lists: &Wordlists,
     context_words: &[String],
@@ -959,7 +1216,7 @@ fn recover_stage(
 ) -> (Known, Vec<Option<recover::SaltedWork>>, recover::Stats) {
     use crate::model::SkipReason;
     let targets: Vec<recover::Target> = accounts
-        .iter()
+        .iter_mut()
         .enumerate()
         .filter(|(_, a)| {
             matches!(
@@ -967,14 +1224,18 @@ fn recover_stage(
                 None | Some(SkipReason::History) | Some(SkipReason::Disabled)
             )
         })
-        .filter(|(_, a)| a.raw.hash.is_some() || a.raw.plaintext.is_some())
-        .map(|(i, a)| recover::Target {
-            id: i,
-            account: a.raw.name.clone(),
-            hash: a.raw.hash.clone(),
-            lm: a.raw.lm.clone(),
-            given: a.raw.plaintext.clone(),
-            salted_work: a.raw.skip.is_none(),
+        .filter(|(_, a)| a.raw.hash.is_some() || a.raw.plaintext().is_some())
+        .map(|(i, a)| {
+            let rare = a.raw.rare.as_deref_mut();
+            let (lm, given) = rare.map_or((None, None), |r| (r.lm.take(), r.plaintext.take()));
+            recover::Target {
+                id: i,
+                account: std::mem::take(&mut a.raw.name),
+                hash: a.raw.hash.take(),
+                lm,
+                given,
+                salted_work: a.raw.skip.is_none(),
+            }
         })
         .collect();
     let (outcomes, stats) = recover::recover(
@@ -988,6 +1249,16 @@ fn recover_stage(
         },
         progress,
     );
+    for t in targets {
+        let a = &mut accounts[t.id].raw;
+        a.name = t.account;
+        a.hash = t.hash;
+        if t.lm.is_some() || t.given.is_some() {
+            let r = a.rare.get_or_insert_with(Box::default);
+            r.lm = t.lm;
+            r.plaintext = t.given;
+        }
+    }
     let mut known: Known = vec![None; accounts.len()];
     let mut salted = vec![None; accounts.len()];
     for o in outcomes {
@@ -1006,9 +1277,9 @@ pub fn unverified_hashes(
     opts: &AuditOptions,
     progress: Progress<'_>,
 ) -> Result<(Vec<crate::model::HashValue>, Vec<InputError>), AuditError> {
-    let r = read_all(opts)?;
+    let mut r = read_all(opts)?;
     let (known, _, _) = recover_stage(
-        &r.accounts,
+        &mut r.accounts,
         &r.pots,
         &r.lists,
         &r.context_words,
@@ -1021,7 +1292,7 @@ pub fn unverified_hashes(
         if k.is_some() || !matches!(a.raw.skip, None | Some(SkipReason::History)) {
             continue;
         }
-        for h in a.raw.hash.iter().chain(&a.raw.lm) {
+        for h in a.raw.hash.iter().chain(a.raw.lm()) {
             if h.scheme == Scheme::Plaintext {
                 continue;
             }
@@ -1047,5 +1318,81 @@ fn source_key(s: &str) -> (&str, u64) {
             (f, l.parse().unwrap_or(0))
         }
         _ => (s, 0),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn accounts_sort_by_system_name_file_and_line_number() {
+        let labels: Vec<String> = ["b.txt", "a.txt", "b.txt", "a:1"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        let names = [
+            "sato",
+            "sato_history1",
+            "sato_history10",
+            "sato_history2",
+            "Sato",
+            "abcdefghijklmnopq",
+            "abcdefghijklmnop",
+            "abcdefghijklmnop\0",
+            "abcdefghijklmnopr",
+            "ab\0",
+            "ab",
+            "",
+            "ゆき",
+            "abcdefghijklmnop",
+        ];
+        let mut accounts = Vec::new();
+        for (k, name) in names.iter().enumerate() {
+            for system in [1u32, 0] {
+                for (input, line) in [(0u32, 10usize), (1, 9), (2, 9), (3, 2), (0, 9)] {
+                    accounts.push(Acc {
+                        system,
+                        input,
+                        raw: RawAccount {
+                            name: name.to_string(),
+                            line: line + k,
+                            // Marks the reading order, to check that equal ones keep it.
+                            max_age_days: Some(accounts.len() as i64),
+                            ..RawAccount::default()
+                        }
+                        .into(),
+                    });
+                }
+            }
+        }
+        let seen = |v: &[Acc]| -> Vec<(u32, String, String, Option<i64>)> {
+            v.iter()
+                .map(|a| {
+                    (
+                        a.system,
+                        a.raw.name.clone(),
+                        a.raw.source(&labels[a.input as usize]),
+                        a.raw.max_age_days(),
+                    )
+                })
+                .collect()
+        };
+        let mut want = seen(&accounts);
+        // The order `source_key` gives: (system, name, file, line), stable.
+        want.sort_by(|a, b| (a.0, &a.1, source_key(&a.2)).cmp(&(b.0, &b.1, source_key(&b.2))));
+        sort_accounts(&mut accounts, &labels);
+        assert_eq!(seen(&accounts), want);
+    }
+
+    #[test]
+    fn permute_moves_each_to_its_place() {
+        let mut v = vec!['a', 'b', 'c', 'd', 'e'];
+        permute(&mut v, vec![3, 0, 4, 1, 2]);
+        assert_eq!(v, ['d', 'a', 'e', 'b', 'c']);
+        let mut w: Vec<u32> = (0..1000).collect();
+        let order: Vec<u32> = (0..1000).map(|i| (i * 7 + 3) % 1000).collect();
+        permute(&mut w, order.clone());
+        assert_eq!(w, order);
     }
 }

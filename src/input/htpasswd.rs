@@ -1,6 +1,6 @@
 //! Apache `.htpasswd` (`user:hash`): web application and device accounts.
 
-use super::{error, identify_hash, numbered_lines, source, unknown_scheme_message};
+use super::{error, identify_hash, numbered_lines, unknown_scheme_message};
 use crate::model::{HashValue, ParsedInput, RawAccount, Secret};
 
 /// Parse an htpasswd file.
@@ -12,10 +12,7 @@ pub fn parse(text: &str, label: &str) -> ParsedInput {
         }
         out.records += 1;
         match parse_line(line) {
-            Ok(acc) => out.accounts.push(RawAccount {
-                source: source(label, no),
-                ..acc
-            }),
+            Ok(acc) => out.accounts.push(RawAccount { line: no, ..acc }),
             Err(msg) => out.errors.push(error(label, no, msg)),
         }
     }
@@ -98,7 +95,7 @@ mod tests {
                 ("frank", Scheme::Md5crypt),
             ]
         );
-        assert_eq!(p.accounts[2].source, "web.htpasswd:3");
+        assert_eq!(p.accounts[2].source("web.htpasswd"), "web.htpasswd:3");
         assert_eq!(
             p.accounts[2].hash.as_ref().unwrap().text.expose(),
             "{SHA}W6ph5Mm5Pz8GgiULbPgzG37mj9g="

@@ -1,6 +1,6 @@
 //! Credential inventories (CSV `system,account,password|hash[,mfa]`), e.g. a vendor's device list.
 
-use super::{error, identify_hash, source, unknown_scheme_message};
+use super::{error, identify_hash, unknown_scheme_message};
 use crate::model::{HashValue, ParsedInput, RawAccount, Secret};
 
 /// Parse an inventory CSV. The header names the columns (any order, case-insensitive).
@@ -33,7 +33,7 @@ pub fn parse(text: &str, label: &str) -> ParsedInput {
         out.records += 1;
         match cols.account(&row.fields) {
             Ok(acc) => out.accounts.push(RawAccount {
-                source: source(label, row.line),
+                line: row.line,
                 ..acc
             }),
             Err(msg) => out.errors.push(error(label, row.line, msg)),
@@ -254,7 +254,7 @@ mod tests {
         );
         assert_eq!(a.plaintext.as_ref().unwrap().expose(), "pa,ss\"word");
         assert_eq!(a.mfa, Some(false));
-        assert_eq!(a.source, "vendor.csv:2");
+        assert_eq!(a.source("vendor.csv"), "vendor.csv:2");
         let b = &p.accounts[1];
         assert_eq!(b.system, None);
         assert_eq!(
@@ -265,7 +265,7 @@ mod tests {
         assert_eq!(b.mfa, Some(true));
         let c = &p.accounts[2];
         assert_eq!(c.plaintext.as_ref().unwrap().expose(), "multi\r\nline");
-        assert_eq!(c.source, "vendor.csv:5");
+        assert_eq!(c.source("vendor.csv"), "vendor.csv:5");
         assert_eq!(c.mfa, None);
         assert_eq!(p.records, 6);
         let errs: Vec<&str> = p.errors.iter().map(|e| e.source.as_str()).collect();

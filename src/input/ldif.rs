@@ -16,10 +16,7 @@ pub fn parse(text: &str, label: &str) -> ParsedInput {
         }
         out.records += 1;
         match account(&record) {
-            Ok(Some((acc, no))) => out.accounts.push(RawAccount {
-                source: source(label, no),
-                ..acc
-            }),
+            Ok(Some((acc, no))) => out.accounts.push(RawAccount { line: no, ..acc }),
             Ok(None) => {}
             Err((no, msg)) => out.errors.push(error(label, no, msg)),
         }
@@ -253,10 +250,12 @@ mod tests {
     #[test]
     fn parses_entries_folding_and_base64() {
         let p = parse(&sample(), "dir.ldif");
+        let sources: Vec<String> = p.accounts.iter().map(|a| a.source("dir.ldif")).collect();
         let got: Vec<(&str, &str)> = p
             .accounts
             .iter()
-            .map(|a| (a.name.as_str(), a.source.as_str()))
+            .zip(&sources)
+            .map(|(a, s)| (a.name.as_str(), s.as_str()))
             .collect();
         assert_eq!(
             got,

@@ -105,18 +105,42 @@ pub fn split_format(arg: &str) -> Result<(Option<Format>, &str), String> {
 /// Decode raw file bytes: UTF-16LE/BE with BOM, UTF-8 with or without BOM.
 /// Errors name the reason only (the caller adds the path).
 pub fn decode(bytes: &[u8]) -> Result<String, String> {
+    decode_borrowed(bytes).map(std::borrow::Cow::into_owned)
+}
+
+/// Like [`decode`], borrowing UTF-8 text from `bytes` instead of copying it.
+pub fn decode_borrowed(bytes: &[u8]) -> Result<std::borrow::Cow<'_, str>, String> {
     if let Some(rest) = bytes.strip_prefix(&[0xFF, 0xFE]) {
-        return utf16(rest, u16::from_le_bytes);
+        return utf16(rest, u16::from_le_bytes).map(Into::into);
     }
     if let Some(rest) = bytes.strip_prefix(&[0xFE, 0xFF]) {
-        return utf16(rest, u16::from_be_bytes);
+        return utf16(rest, u16::from_be_bytes).map(Into::into);
     }
     let bytes = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(bytes);
-    String::from_utf8(bytes.to_vec()).map_err(|e| {
+    std::str::from_utf8(bytes).map(Into::into).map_err(|e| {
         format!(
             "not valid UTF-8 or UTF-16 text (invalid byte at offset {})",
-            e.utf8_error().valid_up_to()
+            e.valid_up_to()
         )
+    })
+}
+
+/// Like [`decode`], consuming the bytes: UTF-8 text becomes the `String` without a copy (a large
+/// dump is not held twice).
+pub fn decode_owned(mut bytes: Vec<u8>) -> Result<String, String> {
+    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+        let text = decode(&bytes);
+        zeroize::Zeroize::zeroize(&mut bytes);
+        return text;
+    }
+    if bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {
+        bytes.drain(..3);
+    }
+    String::from_utf8(bytes).map_err(|e| {
+        let at = e.utf8_error().valid_up_to();
+        let mut bytes = e.into_bytes();
+        zeroize::Zeroize::zeroize(&mut bytes);
+        format!("not valid UTF-8 or UTF-16 text (invalid byte at offset {at})")
     })
 }
 
@@ -245,6 +269,74 @@ pub(crate) fn numbered_lines(text: &str) -> impl Iterator<Item = (usize, &str)> 
         .map(|l| l.strip_suffix('\r').unwrap_or(l))
         .enumerate()
         .map(|(i, l)| (i + 1, l))
+}
+
+/// A run of whole lines of a text, for parsing a large file in parallel: the concatenated lines of
+/// [`line_chunks`] are those of [`numbered_lines`], with the same numbers.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct LineChunk<'a> {
+    /// The lines, each ended by `\n` but the last (which may be empty).
+    text: &'a str,
+    /// The number of the chunk's first line.
+    first: usize,
+}
+
+impl<'a> LineChunk<'a> {
+    /// The chunk's lines with their numbers, as [`numbered_lines`] gives them.
+    pub(crate) fn lines(self) -> impl Iterator<Item = (usize, &'a str)> {
+        self.text
+            .split('\n')
+            .map(|l| l.strip_suffix('\r').unwrap_or(l))
+            .enumerate()
+            .map(move |(i, l)| (self.first + i, l))
+    }
+}
+
+/// Chunks of roughly `target` bytes (at least one) that together hold the lines of
+/// [`numbered_lines`]`(text)`. Line numbers are counted in parallel.
+pub(crate) fn line_chunks(text: &str, target: usize) -> Vec<LineChunk<'_>> {
+    use rayon::prelude::*;
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let text = text.strip_suffix('\n').unwrap_or(text);
+    let bytes = text.as_bytes();
+    let target = target.max(1);
+    // Cut after a '\n' at or beyond every `target` bytes; each piece but the last ends with '\n',
+    // which is not part of its lines.
+    let mut cuts = vec![0usize];
+    let mut at = 0;
+    while at + target < bytes.len() {
+        match memchr::memchr(b'\n', &bytes[at + target..]) {
+            Some(i) => {
+                at += target + i + 1;
+                cuts.push(at);
+            }
+            None => break,
+        }
+    }
+    cuts.push(bytes.len() + 1);
+    let pieces: Vec<&str> = cuts
+        .windows(2)
+        .map(|w| &text[w[0]..(w[1] - 1).min(bytes.len())])
+        .collect();
+    let counts: Vec<usize> = pieces
+        .par_iter()
+        .map(|p| memchr::memchr_iter(b'\n', p.as_bytes()).count() + 1)
+        .collect();
+    let mut first = 1;
+    pieces
+        .into_iter()
+        .zip(counts)
+        .map(|(text, n)| {
+            let c = LineChunk { text, first };
+            first += n;
+            c
+        })
+        .collect()
+}
+
+/// The chunk size [`line_chunks`] is given for parsing: a few chunks per thread, at least 1 MiB.
+pub(crate) fn chunk_bytes(len: usize) -> usize {
+    (len / (rayon::current_num_threads() * 4)).max(1 << 20)
 }
 
 /// `label:line`, the source of a record.
@@ -459,7 +551,7 @@ mod tests {
     fn parse_dispatches_and_numbers_lines() {
         let p = parse(Format::Pwdump, &samples()[0].1, "ad.txt");
         assert_eq!(p.accounts.len(), 1);
-        assert_eq!(p.accounts[0].source, "ad.txt:2");
+        assert_eq!(p.accounts[0].source("ad.txt"), "ad.txt:2");
         let lines: Vec<(usize, &str)> = numbered_lines("\u{feff}a\r\n\r\nb").collect();
         assert_eq!(lines, [(1, "a"), (2, ""), (3, "b")]);
     }

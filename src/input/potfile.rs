@@ -32,22 +32,46 @@ pub struct PotLine<'a> {
 /// Check a pot file: count its records and report malformed lines. Lines of hash types kensa
 /// does not know are records too (their plaintexts are still candidates).
 pub fn parse(text: &str, label: &str) -> ParsedInput {
+    parse_chunked(text, label, super::chunk_bytes(text.len()))
+}
+
+/// [`parse`] on chunks of about `chunk` bytes in parallel (the errors in line order all the same).
+fn parse_chunked(text: &str, label: &str, chunk: usize) -> ParsedInput {
+    use rayon::prelude::*;
+    let parts: Vec<ParsedInput> = super::line_chunks(text, chunk)
+        .into_par_iter()
+        .map(|c| {
+            let mut out = ParsedInput::default();
+            let mut buf = Vec::new();
+            for (no, line) in data_lines(c.lines()) {
+                out.records += 1;
+                match line.and_then(|l| plain_bytes(l.plain, &mut buf)) {
+                    Ok(()) => {}
+                    Err(msg) => out.errors.push(error(label, no, msg)),
+                }
+            }
+            zeroize::Zeroize::zeroize(&mut buf);
+            out
+        })
+        .collect();
     let mut out = ParsedInput::default();
-    let mut buf = Vec::new();
-    for (no, line) in lines(text) {
-        out.records += 1;
-        match line.and_then(|l| plain_bytes(l.plain, &mut buf)) {
-            Ok(()) => {}
-            Err(msg) => out.errors.push(error(label, no, msg)),
-        }
+    for mut p in parts {
+        out.records += p.records;
+        out.errors.append(&mut p.errors);
     }
-    zeroize::Zeroize::zeroize(&mut buf);
     out
 }
 
 /// The data lines of a pot file with their 1-based numbers (blank and `#` lines left out).
 pub fn lines(text: &str) -> impl Iterator<Item = (usize, Result<PotLine<'_>, &'static str>)> {
-    numbered_lines(text)
+    data_lines(numbered_lines(text))
+}
+
+/// The data lines among numbered lines, parsed.
+fn data_lines<'a>(
+    lines: impl Iterator<Item = (usize, &'a str)>,
+) -> impl Iterator<Item = (usize, Result<PotLine<'a>, &'static str>)> {
+    lines
         .filter(|(_, l)| !(l.is_empty() || l.starts_with('#')))
         .map(|(no, l)| (no, parse_line(l)))
 }
@@ -232,6 +256,18 @@ mod tests {
             ]
         );
         assert!(p.accounts.is_empty());
+    }
+
+    #[test]
+    fn chunks_check_like_one_piece() {
+        let text = SAMPLE.repeat(9);
+        let whole = parse_chunked(&text, "p", usize::MAX);
+        assert_eq!(whole.records, 15 * 9);
+        for chunk in [1, 3, 40, 500] {
+            let p = parse_chunked(&text, "p", chunk);
+            assert_eq!(p.records, whole.records);
+            assert_eq!(p.errors, whole.errors, "chunk {chunk}");
+        }
     }
 
     #[test]

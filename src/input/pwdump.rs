@@ -1,16 +1,60 @@
 //! pwdump / secretsdump (`user:rid:lmhash:nthash:::`): Windows SAM and NTDS accounts with NT and LM hashes.
 
-use super::{error, numbered_lines, source};
+use super::{error, line_chunks, numbered_lines, LineChunk};
 use crate::model::{HashValue, ParsedInput, RawAccount, Scheme, Secret, SkipReason};
 
-/// Parse a pwdump or impacket-secretsdump text.
+/// Parse a pwdump or impacket-secretsdump text. A large text is parsed in chunks in parallel;
+/// accounts and errors come out in line order all the same.
 pub fn parse(text: &str, label: &str) -> ParsedInput {
+    parse_chunked(text, label, super::chunk_bytes(text.len()))
+}
+
+fn parse_chunked(text: &str, label: &str, chunk: usize) -> ParsedInput {
+    use rayon::prelude::*;
+    let chunks = line_chunks(text, chunk);
+    // Whether a chunk starts inside a section of NT/LM hashes depends on the headers before it.
+    let headers: Vec<Option<bool>> = chunks
+        .par_iter()
+        .map(|c| {
+            c.lines()
+                .filter_map(|(_, l)| section_header(l).flatten())
+                .last()
+        })
+        .collect();
+    let mut in_hashes = true;
+    let starts: Vec<bool> = headers
+        .iter()
+        .map(|h| {
+            let start = in_hashes;
+            in_hashes = h.unwrap_or(start);
+            start
+        })
+        .collect();
+    let parts: Vec<ParsedInput> = chunks
+        .into_par_iter()
+        .zip(starts)
+        .map(|(c, in_hashes)| parse_lines(c, in_hashes, label))
+        .collect();
+    let mut out = ParsedInput {
+        records: parts.iter().map(|p| p.records).sum(),
+        accounts: Vec::with_capacity(parts.iter().map(|p| p.accounts.len()).sum()),
+        ..ParsedInput::default()
+    };
+    for mut p in parts {
+        out.accounts.append(&mut p.accounts);
+        out.errors.append(&mut p.errors);
+    }
+    out
+}
+
+/// The accounts of one chunk, `in_hashes` telling whether it starts in a section of NT/LM hashes.
+fn parse_lines(chunk: LineChunk<'_>, in_hashes: bool, label: &str) -> ParsedInput {
     let mut out = ParsedInput::default();
-    for (no, line) in data_lines(text) {
+    for (no, line) in data_lines(chunk.lines(), in_hashes) {
         out.records += 1;
         match parse_line(line) {
             Ok(Line::Account(mut acc)) => {
-                acc.source = source(label, no);
+                acc.line = no;
                 out.accounts.push(acc);
             }
             Ok(Line::Ignored) => {}
@@ -22,7 +66,7 @@ pub fn parse(text: &str, label: &str) -> ParsedInput {
 
 /// Content looks like pwdump: most data lines are `user:rid:32hex:32hex:::`.
 pub fn sniff(text: &str) -> bool {
-    let lines: Vec<(usize, &str)> = data_lines(text).take(200).collect();
+    let lines: Vec<(usize, &str)> = data_lines(numbered_lines(text), true).take(200).collect();
     let hits = lines
         .iter()
         .filter(|(_, l)| matches!(parse_line(l), Ok(Line::Account(_))))
@@ -40,9 +84,12 @@ enum Line {
 }
 
 /// Numbered lines that may hold accounts: noise and secretsdump sections of other secrets left out.
-fn data_lines(text: &str) -> impl Iterator<Item = (usize, &str)> {
-    let mut in_hashes = true;
-    numbered_lines(text).filter(move |(_, line)| {
+/// `in_hashes`: the lines start in a section of NT/LM hashes (as a file does).
+fn data_lines<'a>(
+    lines: impl Iterator<Item = (usize, &'a str)>,
+    mut in_hashes: bool,
+) -> impl Iterator<Item = (usize, &'a str)> {
+    lines.filter(move |(_, line)| {
         if let Some(header) = section_header(line) {
             in_hashes = header.unwrap_or(in_hashes);
             return false;
@@ -86,19 +133,28 @@ fn is_noise(line: &str) -> bool {
         || t.starts_with("Impacket v")
 }
 
+/// At most this many `:` fields are kept of a line (more is an error anyway).
+const MAX_FIELDS: usize = 7;
+
 fn parse_line(line: &str) -> Result<Line, String> {
     let (body, disabled) = strip_suffixes(line.trim());
-    let fields: Vec<&str> = body.split(':').collect();
-    if fields.len() == 3 && is_kerberos_key_type(fields[1]) {
+    let mut fields = [""; MAX_FIELDS];
+    let mut count = 0;
+    for f in body.split(':') {
+        if count < MAX_FIELDS {
+            fields[count] = f;
+        }
+        count += 1;
+    }
+    if count == 3 && is_kerberos_key_type(fields[1]) {
         return Ok(Line::Ignored);
     }
-    if fields.len() >= 3 && fields[1] == "CLEARTEXT" {
+    if count >= 3 && fields[1] == "CLEARTEXT" {
         return Ok(Line::Ignored);
     }
-    if !(4..=7).contains(&fields.len()) {
+    if !(4..=MAX_FIELDS).contains(&count) {
         return Err(format!(
-            "malformed pwdump line: {} fields, expected user:rid:lmhash:nthash:::",
-            fields.len()
+            "malformed pwdump line: {count} fields, expected user:rid:lmhash:nthash:::"
         ));
     }
     let full_name = fields[0];
@@ -109,46 +165,54 @@ fn parse_line(line: &str) -> Result<Line, String> {
     if fields[1].is_empty() || !fields[1].bytes().all(|b| b.is_ascii_digit()) {
         return Err("malformed pwdump line: the RID is not a number".into());
     }
-    let lm = match parse_hash(fields[2]) {
+    let lm = match check_hash(fields[2]) {
         Ok(None) => None,
-        Ok(Some(h)) if h == EMPTY_LM => None,
+        Ok(Some(h)) if h.eq_ignore_ascii_case(EMPTY_LM) => None,
         Ok(Some(h)) => Some(HashValue {
             scheme: Scheme::Lm,
-            text: Secret::new(h),
+            text: Secret::new(h.to_ascii_lowercase()),
         }),
         Err(()) => return Err("malformed pwdump line: LM hash is not 32 hex digits".into()),
     };
-    let mut acc = RawAccount {
-        name: name.to_string(),
-        lm,
-        ..RawAccount::default()
-    };
-    match parse_hash(fields[3]) {
-        Ok(Some(h)) => {
-            acc.hash = Some(HashValue {
+    let (hash, no_password) = match check_hash(fields[3]) {
+        Ok(Some(h)) => (
+            Some(HashValue {
                 scheme: Scheme::Nt,
-                text: Secret::new(h),
-            })
-        }
-        Ok(None) => acc.skip = Some(SkipReason::NoPassword),
+                text: Secret::new(h.to_ascii_lowercase()),
+            }),
+            false,
+        ),
+        Ok(None) => (None, true),
         Err(()) => return Err("malformed pwdump line: NT hash is not 32 hex digits".into()),
-    }
-    let lower = name.to_ascii_lowercase();
+    };
     let reason = if name.ends_with('$') {
         Some(SkipReason::Machine)
-    } else if lower == "krbtgt" || lower.starts_with("krbtgt_history") {
+    } else if name.eq_ignore_ascii_case("krbtgt") || starts_with_ignore_case(name, "krbtgt_history")
+    {
         Some(SkipReason::ServiceSecret)
-    } else if is_history(&lower) {
+    } else if is_history(name) {
         Some(SkipReason::History)
     } else if disabled {
         Some(SkipReason::Disabled)
+    } else if no_password {
+        Some(SkipReason::NoPassword)
     } else {
         None
     };
-    if reason.is_some() {
-        acc.skip = reason;
-    }
-    Ok(Line::Account(acc))
+    Ok(Line::Account(RawAccount {
+        name: name.to_string(),
+        hash,
+        lm,
+        skip: reason,
+        ..RawAccount::default()
+    }))
+}
+
+/// `s` starts with the ASCII `prefix`, ignoring ASCII case.
+fn starts_with_ignore_case(s: &str, prefix: &str) -> bool {
+    s.as_bytes()
+        .get(..prefix.len())
+        .is_some_and(|p| p.eq_ignore_ascii_case(prefix.as_bytes()))
 }
 
 /// Strip secretsdump's trailing ` (status=…)` / ` (pwdLastSet=…)` groups; report `status=Disabled`.
@@ -168,13 +232,14 @@ fn strip_suffixes(mut line: &str) -> (&str, bool) {
     (line, disabled)
 }
 
-/// `Ok(None)` for an absent hash (empty or pwdump's `NO PASSWORD****`), `Ok(Some(lower-hex))`, or `Err`.
-fn parse_hash(field: &str) -> Result<Option<String>, ()> {
+/// `Ok(None)` for an absent hash (empty or pwdump's `NO PASSWORD****`), `Ok(Some(hex))` for 32
+/// hex digits (either case), or `Err`.
+fn check_hash(field: &str) -> Result<Option<&str>, ()> {
     if field.is_empty() || field.starts_with("NO PASSWORD") {
         return Ok(None);
     }
     if field.len() == 32 && field.bytes().all(|b| b.is_ascii_hexdigit()) {
-        Ok(Some(field.to_ascii_lowercase()))
+        Ok(Some(field))
     } else {
         Err(())
     }
@@ -196,12 +261,18 @@ pub fn split_history(name: &str) -> Option<(&str, u32)> {
     Some((&name[..i], digits.parse().ok()?))
 }
 
-/// secretsdump `-history`: `user_history0`, `user_history12`.
+/// secretsdump `-history`: `user_history0`, `user_history12` (the tag in any case).
 fn is_history(name: &str) -> bool {
-    match name.rfind("_history") {
+    const TAG: &[u8] = b"_history";
+    let b = name.as_bytes();
+    // The last `_history` (ASCII case ignored), followed by digits only.
+    match (0..=b.len().saturating_sub(TAG.len()))
+        .rev()
+        .find(|&i| b[i..].len() >= TAG.len() && b[i..i + TAG.len()].eq_ignore_ascii_case(TAG))
+    {
         Some(i) => {
-            let digits = &name[i + "_history".len()..];
-            !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit())
+            let digits = &b[i + TAG.len()..];
+            !digits.is_empty() && digits.iter().all(|c| c.is_ascii_digit())
         }
         None => false,
     }
@@ -252,7 +323,7 @@ mod tests {
             ]
         );
         let admin = &p.accounts[0];
-        assert_eq!(admin.source, "ad01.txt:2");
+        assert_eq!(admin.source("ad01.txt"), "ad01.txt:2");
         assert!(admin.lm.is_none());
         let h = admin.hash.as_ref().unwrap();
         assert_eq!(h.scheme, Scheme::Nt);
@@ -267,7 +338,7 @@ mod tests {
         assert_eq!(p.accounts[4].skip, Some(SkipReason::ServiceSecret));
         assert_eq!(p.accounts[5].skip, Some(SkipReason::History));
         assert_eq!(p.accounts[6].skip, None, "empty NT is kept as a hash");
-        assert_eq!(p.accounts[7].source, "ad01.txt:14");
+        assert_eq!(p.accounts[7].line, 14);
         // 14 lines minus the two `[*]` headers.
         assert_eq!(p.records, 12);
         assert_eq!(p.errors.len(), 2);
@@ -302,15 +373,12 @@ mod tests {
         );
         let p = parse(&text, "dump.txt");
         assert!(p.errors.is_empty(), "{:?}", p.errors);
-        let names: Vec<(&str, &str)> = p
+        let names: Vec<(&str, usize)> = p
             .accounts
             .iter()
-            .map(|a| (a.name.as_str(), a.source.as_str()))
+            .map(|a| (a.name.as_str(), a.line))
             .collect();
-        assert_eq!(
-            names,
-            [("Administrator", "dump.txt:4"), ("yoshida", "dump.txt:13")]
-        );
+        assert_eq!(names, [("Administrator", 4), ("yoshida", 13)]);
         assert_eq!(p.accounts[1].skip, None);
         assert_eq!(p.records, 2);
     }
@@ -347,5 +415,86 @@ mod tests {
         );
         assert_eq!(p.accounts.len(), 1);
         assert_eq!(p.accounts[0].name, "Administrator");
+    }
+
+    /// Everything about an account a parse gives, to compare parses.
+    fn summary(p: &ParsedInput) -> (usize, Vec<String>, Vec<(String, String)>) {
+        let accounts = p
+            .accounts
+            .iter()
+            .map(|a| {
+                format!(
+                    "{} {} {:?} {:?} {:?}",
+                    a.name,
+                    a.line,
+                    a.hash
+                        .as_ref()
+                        .map(|h| (h.scheme, h.text.expose().to_string())),
+                    a.lm.as_ref().map(|h| h.text.expose().to_string()),
+                    a.skip
+                )
+            })
+            .collect();
+        let errors = p
+            .errors
+            .iter()
+            .map(|e| (e.source.clone(), e.message.clone()))
+            .collect();
+        (p.records, accounts, errors)
+    }
+
+    #[test]
+    fn chunks_parse_like_one_piece() {
+        let mut text = String::from("\u{feff}");
+        for i in 0..40 {
+            text.push_str(&sample().replace("yoshida", &format!("u{i}")));
+            if i % 7 == 3 {
+                text.push_str("[*] Dumping LSA Secrets\nsecret:1:x\n\n");
+            }
+            if i % 7 == 5 {
+                text.push_str("[*] Dumping local SAM hashes (uid:rid:lmhash:nthash)\n");
+            }
+        }
+        for t in [
+            text.clone(),
+            text.replace("\r\n", "\n"),
+            format!("{text}\n\n"),
+            String::new(),
+        ] {
+            let whole = parse_chunked(&t, "f", usize::MAX);
+            for chunk in [1, 2, 17, 100, 1000] {
+                let p = parse_chunked(&t, "f", chunk);
+                assert_eq!(summary(&p), summary(&whole), "chunk {chunk}");
+            }
+            let lines: Vec<(usize, &str)> = numbered_lines(&t).collect();
+            for chunk in [1, 5, 64] {
+                let chunked: Vec<(usize, &str)> = line_chunks(&t, chunk)
+                    .into_iter()
+                    .flat_map(|c| c.lines())
+                    .collect();
+                assert_eq!(chunked, lines, "chunk {chunk}");
+            }
+        }
+    }
+
+    #[test]
+    fn history_and_service_names_in_any_case() {
+        assert!(is_history("sato_history0"));
+        assert!(is_history("SATO_HISTORY12"));
+        assert!(is_history("a_history_History3"));
+        assert!(!is_history("sato_history"));
+        assert!(!is_history("sato_history1x"));
+        assert!(!is_history("_histor"));
+        assert!(!is_history(""));
+        let line = |name: &str| format!("{name}:1:{EMPTY_LM}:{NT}:::");
+        let skip = |name: &str| match parse_line(&line(name)) {
+            Ok(Line::Account(a)) => a.skip,
+            _ => panic!("not an account"),
+        };
+        assert_eq!(skip("KRBTGT"), Some(SkipReason::ServiceSecret));
+        assert_eq!(skip("krbtgt_History2"), Some(SkipReason::ServiceSecret));
+        assert_eq!(skip("Sato_History2"), Some(SkipReason::History));
+        assert_eq!(skip("krbtgtx"), None);
+        assert_eq!(skip("ゆ"), None);
     }
 }

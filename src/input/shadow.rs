@@ -1,6 +1,6 @@
 //! `/etc/shadow`: Linux crypt(3) hashes, locked and password-less entries, per-account maximum age.
 
-use super::{error, identify_hash, numbered_lines, source, unknown_scheme_message};
+use super::{error, identify_hash, numbered_lines, unknown_scheme_message};
 use crate::model::{HashValue, ParsedInput, RawAccount, Secret, SkipReason};
 
 /// Parse a shadow file (`name:hash:lastchg:min:max:warn:inactive:expire:`).
@@ -13,7 +13,7 @@ pub fn parse(text: &str, label: &str) -> ParsedInput {
         out.records += 1;
         match parse_line(line) {
             Ok(mut acc) => {
-                acc.source = source(label, no);
+                acc.line = no;
                 out.accounts.push(acc);
             }
             Err(msg) => out.errors.push(error(label, no, msg)),
@@ -125,7 +125,7 @@ mod tests {
             ["root", "daemon", "nurse", "newbie", "locked", "open", "ykk"]
         );
         let root = &p.accounts[0];
-        assert_eq!(root.source, "shadow:1");
+        assert_eq!(root.source("shadow"), "shadow:1");
         assert_eq!(root.hash.as_ref().unwrap().scheme, Scheme::Sha512crypt);
         assert!(root
             .hash
@@ -145,7 +145,7 @@ mod tests {
         let open = &p.accounts[5];
         assert_eq!(open.plaintext.as_ref().map(|s| s.expose()), Some(""));
         assert!(open.hash.is_none() && open.skip.is_none());
-        assert_eq!(open.source, "shadow:7");
+        assert_eq!(open.source("shadow"), "shadow:7");
         assert_eq!(
             p.accounts[6].hash.as_ref().unwrap().scheme,
             Scheme::Yescrypt

@@ -118,8 +118,9 @@ pub struct RawAccount {
     /// System id; `None` means "the system the file belongs to". Inventory rows name their own.
     pub system: Option<String>,
     pub name: String,
-    /// `file:line` where the account was read.
-    pub source: String,
+    /// The 1-based line where the account was read (its source is `file:line`, see
+    /// [`RawAccount::source`]); kept as a number so a million accounts hold no string for it.
+    pub line: usize,
     /// The main stored hash (NT for pwdump), if any.
     pub hash: Option<HashValue>,
     /// A stored LM hash (pwdump), if not the empty LM constant.
@@ -131,6 +132,13 @@ pub struct RawAccount {
     pub mfa: Option<bool>,
     /// Per-account maximum password age in days (shadow field 5); `Some(-1)` = never expires.
     pub max_age_days: Option<i64>,
+}
+
+impl RawAccount {
+    /// `label:line`, where the account was read from the file named `label`.
+    pub fn source(&self, label: &str) -> String {
+        format!("{label}:{}", self.line)
+    }
 }
 
 /// A hashcat/john pot file kept whole (its decoded text is a secret: it holds plaintexts), walked

@@ -57,6 +57,19 @@ fn label(edition: &str, item: &str) -> String {
     format!("{era} 2-{n}")
 }
 
+/// The set of `names`, which come in runs of equal ones (accounts are in system order).
+fn distinct<'a>(names: impl Iterator<Item = &'a str>) -> BTreeSet<&'a str> {
+    let mut set = BTreeSet::new();
+    let mut last = None;
+    for n in names {
+        if last != Some(n) {
+            set.insert(n);
+            last = Some(n);
+        }
+    }
+    set
+}
+
 fn names(set: &BTreeSet<&str>) -> String {
     set.iter().copied().collect::<Vec<_>>().join(", ")
 }
@@ -81,16 +94,18 @@ fn item7(
         .filter(|p| p.status == "fail")
         .map(|p| p.system.as_str())
         .collect();
-    let failing_systems: BTreeSet<&str> = in_scope
-        .iter()
-        .filter(|a| a.status == AccountStatus::Fail)
-        .map(|a| a.system.as_str())
-        .collect();
-    let unverified_systems: BTreeSet<&str> = in_scope
-        .iter()
-        .filter(|a| a.status == AccountStatus::Unverified)
-        .map(|a| a.system.as_str())
-        .collect();
+    let failing_systems = distinct(
+        in_scope
+            .iter()
+            .filter(|a| a.status == AccountStatus::Fail)
+            .map(|a| a.system.as_str()),
+    );
+    let unverified_systems = distinct(
+        in_scope
+            .iter()
+            .filter(|a| a.status == AccountStatus::Unverified)
+            .map(|a| a.system.as_str()),
+    );
     let ja = cx.lang == RemarkLang::Ja;
     let (answer, remarks) = if in_scope.is_empty() && policies.is_empty() {
         (
@@ -221,7 +236,7 @@ fn item8(accounts: &[&AccountEvidence], groups: &[&ReuseGroup], cx: &AnswerConte
             });
         }
         if !defaults.is_empty() {
-            let systems: BTreeSet<&str> = defaults.iter().map(|a| a.system.as_str()).collect();
+            let systems = distinct(defaults.iter().map(|a| a.system.as_str()));
             parts.push(if ja {
                 format!(
                     "初期パスワードのまま {} 件（{}）",

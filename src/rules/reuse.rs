@@ -1,7 +1,7 @@
 //! Item 2-⑧: link accounts that share a password and say how each link was proved.
 
 use crate::model::{Scheme, Secret};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 /// How an account's password is known to the reuse check.
 #[derive(Debug, Clone)]
@@ -66,20 +66,26 @@ impl Group {
 pub fn groups(creds: &[Cred<'_>]) -> Vec<Group> {
     let mut uf = UnionFind::new(creds.len());
     let mut links = Vec::new();
-    // 1. Equal unsalted digests of the same scheme.
-    let mut by_digest: HashMap<(Scheme, &[u8]), Vec<usize>> = HashMap::new();
-    for (i, c) in creds.iter().enumerate() {
-        if let Some((s, d)) = &c.digest {
-            by_digest.entry((*s, d.as_slice())).or_default().push(i);
-        }
+    // 1. Equal unsalted digests of the same scheme: sorted, equal ones side by side (each run in
+    // input order), runs taken in order of their members.
+    let mut by_digest: Vec<(Scheme, &[u8], usize)> = creds
+        .iter()
+        .enumerate()
+        .filter_map(|(i, c)| c.digest.as_ref().map(|(s, d)| (*s, d.as_slice(), i)))
+        .collect();
+    {
+        use rayon::prelude::*;
+        by_digest.par_sort_unstable();
     }
-    let mut digest_sets: Vec<Vec<usize>> =
-        by_digest.into_values().filter(|v| v.len() > 1).collect();
-    digest_sets.sort();
+    let mut digest_sets: Vec<&[(Scheme, &[u8], usize)]> = by_digest
+        .chunk_by(|a, b| (a.0, a.1) == (b.0, b.1))
+        .filter(|run| run.len() > 1)
+        .collect();
+    digest_sets.sort_by(|a, b| a.iter().map(|x| x.2).cmp(b.iter().map(|x| x.2)));
     for set in digest_sets {
         for w in set.windows(2) {
-            if uf.union(w[0], w[1]) {
-                links.push((w[0], w[1], Proof::IdenticalUnsaltedHash));
+            if uf.union(w[0].2, w[1].2) {
+                links.push((w[0].2, w[1].2, Proof::IdenticalUnsaltedHash));
             }
         }
     }
@@ -104,23 +110,28 @@ pub fn groups(creds: &[Cred<'_>]) -> Vec<Group> {
             }
         }
     }
-    // Collect.
+    // Collect: only sets of two or more (most credentials are alone), with their links.
+    let roots: Vec<usize> = (0..creds.len()).map(|i| uf.find(i)).collect();
+    let mut size = vec![0u32; creds.len()];
+    for &r in &roots {
+        size[r] += 1;
+    }
     let mut sets: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
-    for i in 0..creds.len() {
-        sets.entry(uf.find(i)).or_default().push(i);
+    for (i, &r) in roots.iter().enumerate() {
+        if size[r] > 1 {
+            sets.entry(r).or_default().push(i);
+        }
+    }
+    let mut links_of: BTreeMap<usize, Vec<(usize, usize, Proof)>> = BTreeMap::new();
+    for l in links {
+        links_of.entry(roots[l.0]).or_default().push(l);
     }
     let key = |i: &usize| (creds[*i].system, creds[*i].account, *i);
     let mut out: Vec<Group> = sets
-        .into_values()
-        .filter(|m| m.len() > 1)
-        .map(|mut members| {
+        .into_iter()
+        .map(|(root, mut members)| {
             members.sort_by_key(key);
-            let root = uf.find(members[0]);
-            let mut l: Vec<_> = links
-                .iter()
-                .copied()
-                .filter(|(a, _, _)| uf.find(*a) == root)
-                .collect();
+            let mut l = links_of.remove(&root).unwrap_or_default();
             l.sort_by_key(|(a, b, p)| (key(a), key(b), *p));
             let cross_system = members
                 .iter()
