@@ -13,6 +13,8 @@ pub mod xlsx;
 mod doc;
 #[cfg(test)]
 mod fixture;
+#[cfg(test)]
+mod golden;
 
 use crate::model::evidence::Evidence;
 use rayon::prelude::*;
