@@ -5,6 +5,7 @@ use super::svg::{self, Bar, StackRow, Tone};
 use super::text::{self, Labels};
 use super::Lang;
 use crate::model::evidence::{AccountStatus, Evidence};
+use std::collections::BTreeMap;
 use std::fmt;
 use std::io::{self, Write};
 
@@ -16,7 +17,8 @@ pub fn render(ev: &Evidence, lang: Lang) -> String {
     String::from_utf8(out).expect("the HTML is UTF-8")
 }
 
-/// Writes the document of [`render`] into `out`, section by section.
+/// Writes the document of [`render`] into `out`, section by section and every table row by row:
+/// what it holds besides `out` is one row, whatever the number of accounts.
 pub fn write(ev: &Evidence, lang: Lang, out: &mut impl Write) -> io::Result<()> {
     let t = text::labels(lang);
     let head = doc::head(ev, lang);
@@ -35,14 +37,14 @@ pub fn write(ev: &Evidence, lang: Lang, out: &mut impl Write) -> io::Result<()> 
     out.write_all(b"<style>\n")?;
     out.write_all(CSS.as_bytes())?;
     out.write_all(b"</style>\n</head>\n<body>\n<main>\n<header class=\"doc-head\">\n")?;
-    for b in &head {
+    for b in head {
         block(b, out)?;
     }
     out.write_all(b"</header>\n")?;
     answers(ev, lang, t, out)?;
     checklists(ev, lang, t, out)?;
     charts(ev, lang, t, out)?;
-    for b in &doc::body(ev, lang) {
+    for b in doc::body(ev, lang) {
         block(b, out)?;
     }
     out.write_all(b"</main>\n</body>\n</html>\n")
@@ -154,17 +156,17 @@ svg.chart .axis { stroke: #555; stroke-width: 1; }
 }
 "#;
 
-fn block(b: &Block, out: &mut impl Write) -> io::Result<()> {
+fn block(b: Block, out: &mut impl Write) -> io::Result<()> {
     match b {
-        Block::Title(s) => writeln!(out, "<h1>{}</h1>", Escaped(s)),
-        Block::Heading(s) => writeln!(out, "<h2>{}</h2>", Escaped(s)),
-        Block::Subheading(s) => writeln!(out, "<h3>{}</h3>", Escaped(s)),
-        Block::Para(s) => writeln!(out, "<p>{}</p>", Escaped(s)),
-        Block::Warning(s) => writeln!(out, "<p class=\"warning\">{}</p>", Escaped(s)),
+        Block::Title(s) => writeln!(out, "<h1>{}</h1>", Escaped(&s)),
+        Block::Heading(s) => writeln!(out, "<h2>{}</h2>", Escaped(&s)),
+        Block::Subheading(s) => writeln!(out, "<h3>{}</h3>", Escaped(&s)),
+        Block::Para(s) => writeln!(out, "<p>{}</p>", Escaped(&s)),
+        Block::Warning(s) => writeln!(out, "<p class=\"warning\">{}</p>", Escaped(&s)),
         Block::Fields(fields) => {
             out.write_all(b"<dl>\n")?;
             for (k, v) in fields {
-                writeln!(out, "<dt>{}</dt><dd>{}</dd>", Escaped(k), Escaped(v))?;
+                writeln!(out, "<dt>{}</dt><dd>{}</dd>", Escaped(&k), Escaped(&v))?;
             }
             out.write_all(b"</dl>\n")
         }
@@ -324,21 +326,24 @@ fn charts(ev: &Evidence, lang: Lang, t: &Labels, out: &mut impl Write) -> io::Re
     out.write_all(b"</div>\n</section>\n")
 }
 
-/// Histogram columns of password lengths: one per length from min(shortest, 8) to
-/// max(longest, 13), capped at 24 (the last column then counts 24 and more); coloured by band.
-fn length_columns(lengths: &[usize]) -> Vec<Bar> {
+/// Histogram columns of password lengths (`lengths`: how many passwords have each length): one
+/// per length from min(shortest, 8) to max(longest, 13), capped at 24 (the last column then
+/// counts 24 and more); coloured by band.
+fn length_columns(lengths: &BTreeMap<usize, usize>) -> Vec<Bar> {
     const CAP: usize = 24;
-    let (Some(&lo), Some(&hi)) = (lengths.iter().min(), lengths.iter().max()) else {
+    let (Some((&lo, _)), Some((&hi, _))) = (lengths.first_key_value(), lengths.last_key_value())
+    else {
         return Vec::new();
     };
     let first = lo.min(8);
     let last = hi.clamp(13, CAP);
     (first..=last)
         .map(|n| {
-            let value = lengths
-                .iter()
-                .filter(|&&l| l == n || (n == CAP && l > CAP))
-                .count();
+            let value = if n == CAP {
+                lengths.range(CAP..).map(|(_, c)| c).sum()
+            } else {
+                lengths.get(&n).copied().unwrap_or(0)
+            };
             let tone = match n {
                 0..=7 => Tone::Fail,
                 8..=12 => Tone::Warn,
@@ -362,13 +367,14 @@ fn badge(class: &str, text: &str) -> String {
     )
 }
 
-fn table(t: &Table, out: &mut impl Write) -> io::Result<()> {
+/// Writes the table row by row, as its rows are made.
+fn table(t: Table, out: &mut impl Write) -> io::Result<()> {
     out.write_all(b"<table>\n<thead><tr>")?;
     for h in &t.head {
         write!(out, "<th>{}</th>", Escaped(h))?;
     }
     out.write_all(b"</tr></thead>\n<tbody>\n")?;
-    for row in &t.rows {
+    for row in t.rows {
         out.write_all(b"<tr>")?;
         for c in row {
             match c.class {
@@ -616,6 +622,13 @@ mod tests {
 
     #[test]
     fn length_columns_bins_and_bands() {
+        let length_columns = |lengths: &[usize]| {
+            let mut counts = BTreeMap::new();
+            for &n in lengths {
+                *counts.entry(n).or_default() += 1;
+            }
+            super::length_columns(&counts)
+        };
         assert!(length_columns(&[]).is_empty());
         let cols = length_columns(&[10, 10, 16]);
         let labels: Vec<&str> = cols.iter().map(|c| c.label.as_str()).collect();

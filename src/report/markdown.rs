@@ -13,8 +13,8 @@ pub fn render(ev: &Evidence, lang: Lang) -> String {
     String::from_utf8(out).expect("the Markdown is UTF-8")
 }
 
-/// Writes the Markdown of [`render`] into `out`, block by block. The document ends with exactly
-/// one newline.
+/// Writes the Markdown of [`render`] into `out`, block by block and every table row by row (what
+/// it holds besides `out` is one row). The document ends with exactly one newline.
 pub fn write(ev: &Evidence, lang: Lang, out: &mut impl Write) -> io::Result<()> {
     let mut out = OneTrailingNewline {
         inner: out,
@@ -33,7 +33,7 @@ pub fn write(ev: &Evidence, lang: Lang, out: &mut impl Write) -> io::Result<()> 
                 }
                 out.write_all(b"\n")?;
             }
-            Block::Table(t) => table(&t, &mut out)?,
+            Block::Table(t) => table(t, &mut out)?,
         }
     }
     out.finish()
@@ -134,10 +134,11 @@ fn escape_block(s: &str) -> String {
     }
 }
 
-fn table(t: &Table, out: &mut impl Write) -> io::Result<()> {
+/// Writes the table row by row, as its rows are made.
+fn table(t: Table, out: &mut impl Write) -> io::Result<()> {
     table_row(out, t.head.iter().map(|h| [h]))?;
     table_row(out, t.head.iter().map(|_| ["---"]))?;
-    for r in &t.rows {
+    for r in t.rows {
         table_row(out, r.iter().map(|c| &c.lines))?;
     }
     out.write_all(b"\n")

@@ -13,6 +13,8 @@ pub mod xlsx;
 mod doc;
 #[cfg(test)]
 mod fixture;
+#[cfg(test)]
+mod golden;
 
 use crate::model::evidence::Evidence;
 use rayon::prelude::*;
@@ -168,7 +170,9 @@ pub fn write_reports(
 
 /// Like [`write_reports`], with evidence.json holding `json` serialised instead of `ev`.
 ///
-/// The reports are rendered in parallel, each streamed into its temp file. On an error the
+/// The reports are rendered in parallel, each streamed into its temp file: JSON by serde, the
+/// others row by row, so that writing them adds only their buffers to the memory of the run,
+/// however many accounts there are (xlsx, built in memory, is the exception). On an error the
 /// first one in the order of `formats` is returned; no temp file is left behind, and the
 /// reports that could be written are in place.
 pub fn write_reports_with_json<J: Serialize + Sync + ?Sized>(
