@@ -255,31 +255,6 @@ impl Blocks {
         true
     }
 
-    /// Lane := the bytes of `a` then `b`, each byte one code unit (as [`Blocks::set_bytes`] of
-    /// their concatenation, without making it). false (lane untouched) if together they are
-    /// longer than MAX_UNITS.
-    ///
-    /// Panics if `lane >= LANES`.
-    #[inline]
-    pub fn set_bytes2(&mut self, lane: usize, a: &[u8], b: &[u8]) -> bool {
-        let n = a.len() + b.len();
-        if n > MAX_UNITS {
-            return false;
-        }
-        assert!(lane < LANES, "lane {lane} out of 0..{LANES}");
-        let mut w = [0u32; 14];
-        for (i, &c) in a.iter().chain(b).enumerate() {
-            w[i / 2] |= u32::from(c) << (16 * (i & 1));
-        }
-        w[n / 2] |= 0x80 << (16 * (n & 1));
-        for (row, x) in self.words[..14].iter_mut().zip(w) {
-            row[lane] = x;
-        }
-        self.words[14][lane] = (n * 16) as u32;
-        self.words[15][lane] = 0;
-        true
-    }
-
     /// The code units lane `lane` holds (what `set_*` wrote), read back from the block and its
     /// length word: a caller can recover a candidate on a hit without keeping its own copy.
     ///
@@ -1026,18 +1001,20 @@ mod tests {
     use super::*;
 
     #[test]
-    fn set_bytes2_equals_set_bytes_of_the_concatenation() {
+    fn set_prefixed_equals_set_bytes_of_the_concatenation() {
         let mut one = Blocks::new();
         let mut two = Blocks::new();
         let text = b"Sato.Hanako2025!Kensa#xyzABCDEFG";
+        let whole = Prefix::new(&text[..MAX_UNITS]).unwrap();
         for n in 0..=MAX_UNITS {
             for cut in [0, n / 2, n] {
                 let lane = (n + cut) % LANES;
                 // A longer candidate first, so stale words would show.
                 assert!(one.set_bytes(lane, &text[..MAX_UNITS]));
-                assert!(two.set_bytes2(lane, &text[..MAX_UNITS], &[]));
+                assert!(two.set_prefixed(lane, &whole, &[]));
+                let p = Prefix::new(&text[..cut]).unwrap();
                 assert!(one.set_bytes(lane, &text[..n]));
-                assert!(two.set_bytes2(lane, &text[..cut], &text[cut..n]));
+                assert!(two.set_prefixed(lane, &p, &text[cut..n]));
                 assert!(
                     one.lane_units(lane).eq(two.lane_units(lane)),
                     "n={n} cut={cut}"
@@ -1048,15 +1025,6 @@ mod tests {
                 two.hash(&mut d2);
                 assert_eq!(d1, d2, "n={n} cut={cut}");
             }
-        }
-        assert!(!two.set_bytes2(0, &text[..20], &text[..8]));
-        // The same through a prefix computed once.
-        for n in 0..=MAX_UNITS {
-            let p = Prefix::new(&text[..n / 2]).unwrap();
-            let lane = n % LANES;
-            assert!(one.set_bytes(lane, &text[..n]));
-            assert!(two.set_prefixed(lane, &p, &text[n / 2..n]));
-            assert!(one.lane_units(lane).eq(two.lane_units(lane)), "n={n}");
         }
         let p = Prefix::new(&text[..20]).unwrap();
         assert!(!two.set_prefixed(0, &p, &text[..8]));

@@ -400,6 +400,13 @@ impl<B: Default> Batch<B> {
     }
 }
 
+/// The string of a lane's code units (they came from a `&str` or bytes, so nothing is lost).
+fn decode_units(units: impl Iterator<Item = u16>) -> String {
+    char::decode_utf16(units)
+        .map(|c| c.unwrap_or(char::REPLACEMENT_CHARACTER))
+        .collect()
+}
+
 /// What the joiner needs of a batch type.
 trait Lanes {
     fn digests(&self, out: &mut [[u32; 4]; LANES]);
@@ -412,9 +419,7 @@ impl Lanes for Blocks {
         self.hash(out)
     }
     fn plain(&self, lane: usize) -> String {
-        char::decode_utf16(self.lane_units(lane))
-            .map(|c| c.unwrap_or(char::REPLACEMENT_CHARACTER))
-            .collect()
+        decode_units(self.lane_units(lane))
     }
     fn wipe(&mut self) {
         *self = Blocks::new();
@@ -426,9 +431,7 @@ impl Lanes for Blocks2 {
         self.hash(out)
     }
     fn plain(&self, lane: usize) -> String {
-        char::decode_utf16(self.lane_units(lane))
-            .map(|c| c.unwrap_or(char::REPLACEMENT_CHARACTER))
-            .collect()
+        decode_units(self.lane_units(lane))
     }
     fn wipe(&mut self) {
         *self = Blocks2::new();
@@ -573,19 +576,27 @@ impl<'a> Joiner<'a> {
 
     #[inline]
     fn short_added(&mut self, key: Key) {
-        self.short.keys[self.short.n] = key;
-        self.short.n += 1;
-        if self.short.n == LANES {
-            Self::flush_batch(self.idx, self.skip_nt, &mut self.short, &mut self.hits);
-        }
+        Self::added(self.idx, self.skip_nt, &mut self.short, &mut self.hits, key);
     }
 
     #[inline]
     fn long_added(&mut self, key: Key) {
-        self.long.keys[self.long.n] = key;
-        self.long.n += 1;
-        if self.long.n == LANES {
-            Self::flush_batch(self.idx, self.skip_nt, &mut self.long, &mut self.hits);
+        Self::added(self.idx, self.skip_nt, &mut self.long, &mut self.hits, key);
+    }
+
+    /// The lane just set in `batch` holds the candidate of `key`; a full batch is hashed.
+    #[inline]
+    fn added<B: Lanes>(
+        idx: &Index,
+        skip: Option<&[bool]>,
+        batch: &mut Batch<B>,
+        hits: &mut Hits,
+        key: Key,
+    ) {
+        batch.keys[batch.n] = key;
+        batch.n += 1;
+        if batch.n == LANES {
+            Self::flush_batch(idx, skip, batch, hits);
         }
     }
 

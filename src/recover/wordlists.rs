@@ -45,8 +45,7 @@ impl WordSet {
 
     /// The `i`-th distinct word. Panics if `i >= len()`.
     pub fn get(&self, i: usize) -> &str {
-        let start = if i == 0 { 0 } else { self.ends[i - 1] };
-        &self.text[start..self.ends[i]]
+        word(&self.text, &self.ends, i)
     }
 
     pub fn iter(&self) -> impl ExactSizeIterator<Item = &str> + '_ {
@@ -70,35 +69,32 @@ impl WordSet {
         self.text.reserve(bytes);
         self.ends.reserve(words);
         let WordSet { text, ends, table } = self;
-        table.reserve(words, |&j| {
-            let j = j as usize;
-            let start = if j == 0 { 0 } else { ends[j - 1] };
-            xxh3_64(&text.as_bytes()[start..ends[j]])
-        });
+        table.reserve(words, |&j| xxh3_64(word(text, ends, j as usize).as_bytes()));
     }
 
     /// Adds `w` unless it is there; true when it was new.
     pub fn insert(&mut self, w: &str) -> bool {
         let h = xxh3_64(w.as_bytes());
         let WordSet { text, ends, table } = self;
-        let get = |i: u32| {
-            let i = i as usize;
-            let start = if i == 0 { 0 } else { ends[i - 1] };
-            &text[start..ends[i]]
-        };
-        if table.find(h, |&i| get(i) == w).is_some() {
+        if table
+            .find(h, |&i| word(text, ends, i as usize) == w)
+            .is_some()
+        {
             return false;
         }
         let i = u32::try_from(ends.len()).expect("fewer than 2^32 words");
-        table.insert_unique(h, i, |&j| {
-            let j = j as usize;
-            let start = if j == 0 { 0 } else { ends[j - 1] };
-            xxh3_64(&text.as_bytes()[start..ends[j]])
-        });
+        table.insert_unique(h, i, |&j| xxh3_64(word(text, ends, j as usize).as_bytes()));
         text.push_str(w);
         ends.push(text.len());
         true
     }
+}
+
+/// Word `i` of a set's buffer and end offsets (a free function, so the table's closures can
+/// borrow the buffer while the table itself is borrowed mutably).
+fn word<'t>(text: &'t str, ends: &[usize], i: usize) -> &'t str {
+    let start = if i == 0 { 0 } else { ends[i - 1] };
+    &text[start..ends[i]]
 }
 
 /// Lower-cases `s` into `buf` (ASCII without allocating) and returns it.
