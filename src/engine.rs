@@ -253,8 +253,8 @@ pub fn audit(
         let mut rest: &[(Query, u32)] = &pairs;
         for (q, ans) in qs.iter().zip(answers) {
             let via = match q {
-                Query::Sha1(_) => "sha1",
-                Query::Ntlm(_) => "ntlm",
+                Query::Sha1(_) => Via::Sha1,
+                Query::Ntlm(_) => Via::Ntlm,
             };
             let b = match ans {
                 Lookup::Found(n) => {
@@ -273,7 +273,7 @@ pub fn audit(
                 Lookup::Error(e) => {
                     breach_check.errors += 1;
                     errors.push(InputError {
-                        source: format!("breach lookup ({via})"),
+                        source: format!("breach lookup ({})", via.as_str()),
                         message: e,
                     });
                     Hit {
@@ -305,6 +305,49 @@ pub fn audit(
         .iter()
         .map(|id| (&systems[id], &effective[id]))
         .collect();
+    // 2-⑧ reuse groups (skipped accounts are not credentials in use): the accounts with an
+    // unsalted digest or a known plaintext, numbered among themselves. Found before the account
+    // rows are made, so the working set of the grouping is gone when the rows take their room.
+    let groups: Vec<reuse::Group> = {
+        let (ids, creds): (Vec<usize>, Vec<reuse::Cred<'_>>) = accounts
+            .par_iter()
+            .enumerate()
+            .filter_map(|(i, a)| {
+                if a.raw.skip.is_some() {
+                    return None;
+                }
+                let digest = a.raw.hash.as_ref().and_then(|h| {
+                    hash::stored_digest(h.scheme, h.text.expose())
+                        .map(|d| (h.scheme, reuse::Digest::new(&d)))
+                });
+                let plaintext = known[i].as_ref().map(|(p, _)| p);
+                if digest.is_none() && plaintext.is_none() {
+                    return None;
+                }
+                Some((
+                    i,
+                    reuse::Cred {
+                        system: &system_ids[a.system as usize],
+                        account: &a.raw.name,
+                        digest,
+                        plaintext,
+                        verified: known[i].as_ref().is_some_and(|(_, m)| *m != Method::Given),
+                    },
+                ))
+            })
+            .unzip();
+        let mut groups = reuse::groups(&creds);
+        for g in &mut groups {
+            for m in &mut g.members {
+                *m = ids[*m];
+            }
+            for l in &mut g.links {
+                l.0 = ids[l.0];
+                l.1 = ids[l.1];
+            }
+        }
+        groups
+    };
     // 2-⑦ per account, in parallel and in account order. Assessing a plaintext (wordlists,
     // zxcvbn) is the costly part; the history entries are linked to their owners meanwhile.
     use rayon::prelude::*;
@@ -318,7 +361,8 @@ pub fn audit(
                     .map(|(i, a)| (i, system_ids[a.system as usize].as_str(), a.user(), true)),
             )
         },
-        || -> Vec<Option<seven::Assessment>> {
+        // Boxed: a slot per account, and most accounts have no known plaintext.
+        || -> Vec<Option<Box<seven::Assessment>>> {
             accounts
                 .par_iter()
                 .zip(known.par_iter())
@@ -332,7 +376,7 @@ pub fn audit(
                             context_words: &context_words,
                             lists: &lists,
                         };
-                        seven::assess(p.expose(), &g)
+                        Box::new(seven::assess(p.expose(), &g))
                     })
                 })
                 .collect()
@@ -341,8 +385,12 @@ pub fn audit(
     let entry = |j: usize| recover::history::Entry {
         plain: known[j].as_ref().map(|(p, _)| p.expose()),
     };
+    // One shared name per system for the account rows.
+    let system_names: Vec<std::sync::Arc<str>> =
+        system_ids.iter().map(|id| id.as_str().into()).collect();
     let mut evid: Vec<AccountEvidence> = Vec::with_capacity(accounts.len());
-    let mut advisories: Vec<Option<Advisory>> = Vec::with_capacity(accounts.len());
+    // Boxed: one in ten accounts has one, and a slot per account must stay small.
+    let mut advisories: Vec<Option<Box<Advisory>>> = Vec::with_capacity(accounts.len());
     accounts
         .par_iter_mut()
         .zip(assessed)
@@ -351,7 +399,7 @@ pub fn audit(
             let system = &system_ids[a.system as usize];
             let (sys, eff) = system_list[a.system as usize];
             let mut e = AccountEvidence {
-                system: system.clone(),
+                system: system_names[a.system as usize].clone(),
                 // The name moves into the evidence below, once nothing else needs it.
                 account: String::new(),
                 source: a.raw.source(&labels[a.input as usize]),
@@ -364,15 +412,15 @@ pub fn audit(
                     .into(),
                 hash_prefix: a.raw.hash.as_ref().map(|h| h.text.hash_prefix()),
                 plaintext_known: known[i].is_some(),
-                recovered_by: known[i].as_ref().map(|(_, m)| m.as_str().to_string()),
+                recovered_by: known[i].as_ref().map(|(_, m)| m.as_str().into()),
                 length: None,
                 status: AccountStatus::Skipped,
                 path: None,
-                skip_reason: a.raw.skip.map(|s| s.as_str().to_string()),
+                skip_reason: a.raw.skip.map(|s| s.as_str().into()),
                 findings: Vec::new(),
                 breach: breach_of.get(i).unwrap_or(&Hit::UNCHECKED).to_breach(),
                 reuse_group: None,
-                salted: salted_work[i],
+                salted: salted_work[i].map(Box::new),
             };
             let mut advisory = None;
             if a.raw.skip.is_some() {
@@ -425,14 +473,14 @@ pub fn audit(
                         ));
                     }
                     if !ctx.mfa && assessed.length < 15 && assessed.length > 0 {
-                        advisory = Some(Advisory {
+                        advisory = Some(Box::new(Advisory {
                             system: system.clone(),
                             account: Some(a.raw.name.clone()),
                             finding: Finding::info(
                                 Code::NistSingleFactorLt15,
                                 format!("{} < 15 characters for a single-factor password (NIST SP 800-63B rev. 4)", assessed.length),
                             ),
-                        });
+                        }));
                     }
                     let fails = e.findings.iter().any(|f| f.severity == Severity::Fail);
                     e.status = if fails {
@@ -443,7 +491,7 @@ pub fn audit(
                     e.path = if fails {
                         None
                     } else {
-                        v.path.map(String::from)
+                        v.path.map(Into::into)
                     };
                 }
                 None => {
@@ -463,49 +511,9 @@ pub fn audit(
         })
         .unzip_into_vecs(&mut evid, &mut advisories);
     drop(history);
-    let mut advisories: Vec<Advisory> = advisories.into_iter().flatten().collect();
+    drop(breach_of);
+    let mut advisories: Vec<Advisory> = advisories.into_iter().flatten().map(|a| *a).collect();
 
-    // 2-⑧ reuse groups (skipped accounts are not credentials in use): the accounts with an
-    // unsalted digest or a known plaintext, numbered among themselves.
-    let groups: Vec<reuse::Group> = {
-        let (ids, creds): (Vec<usize>, Vec<reuse::Cred<'_>>) = accounts
-            .par_iter()
-            .enumerate()
-            .filter_map(|(i, a)| {
-                if a.raw.skip.is_some() {
-                    return None;
-                }
-                let digest = a.raw.hash.as_ref().and_then(|h| {
-                    hash::stored_digest(h.scheme, h.text.expose()).map(|d| (h.scheme, d))
-                });
-                let plaintext = known[i].as_ref().map(|(p, _)| p);
-                if digest.is_none() && plaintext.is_none() {
-                    return None;
-                }
-                Some((
-                    i,
-                    reuse::Cred {
-                        system: &evid[i].system,
-                        account: &evid[i].account,
-                        digest,
-                        plaintext,
-                        verified: known[i].as_ref().is_some_and(|(_, m)| *m != Method::Given),
-                    },
-                ))
-            })
-            .unzip();
-        let mut groups = reuse::groups(&creds);
-        for g in &mut groups {
-            for m in &mut g.members {
-                *m = ids[*m];
-            }
-            for l in &mut g.links {
-                l.0 = ids[l.0];
-                l.1 = ids[l.1];
-            }
-        }
-        groups
-    };
     let mut reuse_groups = Vec::new();
     for (n, g) in groups.into_iter().enumerate() {
         let id = format!("R{}", n + 1);
@@ -515,11 +523,14 @@ pub fn audit(
             .as_ref()
             .is_some_and(|p| crate::rules::guess::is_default(p.expose(), &lists));
         let member = |i: usize| Member {
-            system: evid[i].system.clone(),
+            system: evid[i].system.to_string(),
             account: evid[i].account.clone(),
         };
-        let systems_in: BTreeSet<String> =
-            g.members.iter().map(|&i| evid[i].system.clone()).collect();
+        let systems_in: BTreeSet<String> = g
+            .members
+            .iter()
+            .map(|&i| evid[i].system.to_string())
+            .collect();
         let mut proofs: Vec<String> = g.links.iter().map(|l| l.2.as_str().to_string()).collect();
         proofs.sort();
         proofs.dedup();
@@ -641,7 +652,7 @@ pub fn audit(
     let system_summaries = systems
         .iter()
         .map(|(id, s)| {
-            let mine: Vec<&AccountEvidence> = evid.iter().filter(|a| &a.system == id).collect();
+            let mine: Vec<&AccountEvidence> = evid.iter().filter(|a| *a.system == **id).collect();
             let count = |st| mine.iter().filter(|a| a.status == st).count();
             SystemSummary {
                 id: id.clone(),
@@ -976,7 +987,23 @@ pub fn input_files(opts: &AuditOptions) -> Result<Vec<(String, PathBuf)>, AuditE
 struct Hit {
     status: BreachStatus,
     count: Option<u64>,
-    via: Option<&'static str>,
+    via: Option<Via>,
+}
+
+/// Which form of a password was looked up.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Via {
+    Sha1,
+    Ntlm,
+}
+
+impl Via {
+    fn as_str(self) -> &'static str {
+        match self {
+            Via::Sha1 => "sha1",
+            Via::Ntlm => "ntlm",
+        }
+    }
 }
 
 impl Hit {
@@ -1009,7 +1036,7 @@ impl Hit {
         Breach {
             status: self.status,
             count: self.count,
-            via: self.via.map(String::from),
+            via: self.via.map(|v| v.as_str().into()),
         }
     }
 }

@@ -2,6 +2,80 @@
 
 use super::{Finding, ManagedBy, SystemKind};
 use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
+use std::sync::Arc;
+
+/// A name from a set kensa writes itself (a scheme, a recovery method, a path, a reason): a
+/// `&'static str` when kensa made it, so a million account rows make no allocation for it; owned
+/// only when read back from a file. It serializes as the plain string.
+pub type Tag = Cow<'static, str>;
+
+/// The first characters of a stored hash, at most 8 characters and 24 bytes, held inline (an
+/// account row carries one; a million rows would otherwise make a million small allocations).
+/// It serializes as the plain string.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub struct HashPrefix {
+    len: u8,
+    bytes: [u8; 24],
+}
+
+impl HashPrefix {
+    pub const CHARS: usize = 8;
+
+    /// The first [`Self::CHARS`] characters of `s` (fewer when they would not fit in 24 bytes).
+    pub fn of(s: &str) -> Self {
+        let mut end = 0;
+        for (n, (i, c)) in s.char_indices().enumerate() {
+            if n == Self::CHARS || i + c.len_utf8() > 24 {
+                break;
+            }
+            end = i + c.len_utf8();
+        }
+        let mut bytes = [0u8; 24];
+        bytes[..end].copy_from_slice(&s.as_bytes()[..end]);
+        HashPrefix {
+            len: end as u8,
+            bytes,
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        // Cut at a character boundary of a `&str` in `of`.
+        std::str::from_utf8(&self.bytes[..self.len as usize]).unwrap_or_default()
+    }
+}
+
+impl std::ops::Deref for HashPrefix {
+    type Target = str;
+    fn deref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl std::fmt::Debug for HashPrefix {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Debug::fmt(self.as_str(), f)
+    }
+}
+
+impl From<&str> for HashPrefix {
+    fn from(s: &str) -> Self {
+        HashPrefix::of(s)
+    }
+}
+
+impl Serialize for HashPrefix {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for HashPrefix {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = Cow::<'de, str>::deserialize(d)?;
+        Ok(HashPrefix::of(&s))
+    }
+}
 
 pub const SCHEMA: &str = "kensa/evidence/1";
 pub const HIBP_ATTRIBUTION: &str = "Pwned Passwords by haveibeenpwned.com, CC BY 4.0";
@@ -100,29 +174,30 @@ pub enum AccountStatus {
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct AccountEvidence {
-    pub system: String,
+    /// One allocation per system, shared by its accounts.
+    pub system: Arc<str>,
     pub account: String,
     pub source: String,
-    pub scheme: String,
+    pub scheme: Tag,
     /// At most the first 8 characters of the stored hash; never the whole hash.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub hash_prefix: Option<String>,
+    pub hash_prefix: Option<HashPrefix>,
     pub plaintext_known: bool,
     /// How the plaintext became known: `given`, `potfile`, `wordlist`, `context`, `reuse`, `empty_hash`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub recovered_by: Option<String>,
+    pub recovered_by: Option<Tag>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub length: Option<usize>,
     pub status: AccountStatus,
-    pub path: Option<String>,
+    pub path: Option<Tag>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub skip_reason: Option<String>,
+    pub skip_reason: Option<Tag>,
     pub findings: Vec<Finding>,
     pub breach: Breach,
     pub reuse_group: Option<String>,
-    /// For a salted hash recovery worked on: how much was tried.
+    /// For a salted hash recovery worked on: how much was tried (boxed: few rows carry one).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub salted: Option<SaltedWork>,
+    pub salted: Option<Box<SaltedWork>>,
 }
 
 /// What was tried against one salted hash.
@@ -152,7 +227,7 @@ pub struct Breach {
     pub count: Option<u64>,
     /// `sha1` or `ntlm`: which form was looked up.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub via: Option<String>,
+    pub via: Option<Tag>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -463,4 +538,65 @@ pub struct BaselineEntry {
 pub struct MemberKey {
     pub system: String,
     pub account: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hash_prefix_keeps_at_most_eight_characters_and_round_trips_as_a_string() {
+        assert_eq!(HashPrefix::of("$6$rounds=5000$abc").as_str(), "$6$round");
+        assert_eq!(HashPrefix::of("8846f7ea").as_str(), "8846f7ea");
+        assert_eq!(HashPrefix::of("abc").as_str(), "abc");
+        assert_eq!(HashPrefix::of("").as_str(), "");
+        // Characters, not bytes; cut at a character boundary within 24 bytes.
+        assert_eq!(
+            HashPrefix::of("ハッシュの先頭部分です").as_str(),
+            "ハッシュの先頭部"
+        );
+        assert_eq!(HashPrefix::of("😀😀😀😀😀😀😀😀").as_str(), "😀😀😀😀😀😀");
+        let json = serde_json::to_string(&HashPrefix::of("$2b$12$abcdef")).unwrap();
+        assert_eq!(json, "\"$2b$12$a\"");
+        let back: HashPrefix = serde_json::from_str("\"$apr1$xyzxyz\"").unwrap();
+        assert_eq!(back.as_str(), "$apr1$xy");
+    }
+
+    #[test]
+    fn account_rows_serialize_tags_and_shared_names_as_plain_strings() {
+        let row = AccountEvidence {
+            system: "ad01".into(),
+            account: "sato".into(),
+            source: "ntds.txt:3".into(),
+            scheme: "nt".into(),
+            hash_prefix: Some(HashPrefix::of("8846f7eaee8fb117")),
+            plaintext_known: true,
+            recovered_by: Some("wordlist".into()),
+            length: Some(8),
+            status: AccountStatus::Fail,
+            path: None,
+            skip_reason: None,
+            findings: Vec::new(),
+            breach: Breach {
+                status: BreachStatus::Found,
+                count: Some(3),
+                via: Some("ntlm".into()),
+            },
+            reuse_group: None,
+            salted: Some(Box::new(SaltedWork {
+                tries: 2,
+                cost: 5,
+                complete: false,
+            })),
+        };
+        let v = serde_json::to_value(&row).unwrap();
+        assert_eq!(v["system"], "ad01");
+        assert_eq!(v["scheme"], "nt");
+        assert_eq!(v["hash_prefix"], "8846f7ea");
+        assert_eq!(v["recovered_by"], "wordlist");
+        assert_eq!(v["breach"]["via"], "ntlm");
+        assert_eq!(v["salted"]["tries"], 2);
+        let back: AccountEvidence = serde_json::from_value(v.clone()).unwrap();
+        assert_eq!(serde_json::to_value(&back).unwrap(), v);
+    }
 }

@@ -22,8 +22,8 @@ impl Secret {
     }
     /// At most the first 8 characters: enough to identify a hash, never the whole of it.
     /// Only for hashes; never call it on a plaintext.
-    pub fn hash_prefix(&self) -> String {
-        self.0.chars().take(8).collect()
+    pub fn hash_prefix(&self) -> super::evidence::HashPrefix {
+        super::evidence::HashPrefix::of(self.expose())
     }
 }
 
@@ -80,6 +80,9 @@ mod tests {
         assert_eq!(format!("{s:?}"), "[redacted]");
         assert_eq!(format!("{s}"), "[redacted]");
         assert_eq!(s.expose(), "hunter2-Secret!");
-        assert_eq!(Secret::new("$6$abcdefghijk").hash_prefix(), "$6$abcde");
+        assert_eq!(
+            Secret::new("$6$abcdefghijk").hash_prefix().as_str(),
+            "$6$abcde"
+        );
     }
 }

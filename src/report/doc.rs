@@ -385,12 +385,12 @@ fn vendors<'a>(ev: &'a Evidence, lang: Lang, t: &'static Labels, out: &mut Vec<B
         let policy_failing = ev
             .policies
             .iter()
-            .filter(|p| p.status == "fail" && ids.contains(p.system.as_str()))
+            .filter(|p| p.status == "fail" && ids.contains(&*p.system))
             .count();
         let reuse_groups = ev
             .reuse_groups
             .iter()
-            .filter(|g| g.members.iter().any(|m| ids.contains(m.system.as_str())))
+            .filter(|g| g.members.iter().any(|m| ids.contains(&*m.system)))
             .count();
         let who = match (managed_by, vendor.is_empty()) {
             (ManagedBy::Institution, true) => t.facility_managed.to_string(),
@@ -455,10 +455,10 @@ fn failing<'a>(ev: &'a Evidence, lang: Lang, t: &'static Labels, out: &mut Vec<B
     out.push(Block::Para(t.failing_note.to_string()));
     let rows = with_status(ev, AccountStatus::Fail).map(move |a| {
         vec![
-            Cell::text(a.system.as_str()),
+            Cell::text(&*a.system),
             Cell::text(a.account.as_str()),
             Cell::text(a.source.as_str()),
-            Cell::text(a.scheme.as_str()),
+            Cell::text(&*a.scheme),
             Cell::text(a.length.map(|n| n.to_string()).unwrap_or_default()),
             Cell::lines(findings(lang, t, &a.findings)).class("fail"),
             Cell::text(text::breach(lang, a.breach.status, a.breach.count)),
@@ -489,10 +489,10 @@ fn unverified<'a>(ev: &'a Evidence, lang: Lang, t: &'static Labels, out: &mut Ve
     out.push(Block::Para(t.unverified_note.to_string()));
     let rows = with_status(ev, AccountStatus::Unverified).map(move |a| {
         vec![
-            Cell::text(a.system.as_str()),
+            Cell::text(&*a.system),
             Cell::text(a.account.as_str()),
             Cell::text(a.source.as_str()),
-            Cell::text(a.scheme.as_str()),
+            Cell::text(&*a.scheme),
             Cell::text(hash_prefix(a)),
             Cell::lines(findings(lang, t, &a.findings)),
             Cell::text(text::breach(lang, a.breach.status, a.breach.count)),
@@ -521,10 +521,10 @@ fn passing<'a>(ev: &'a Evidence, lang: Lang, t: &'static Labels, out: &mut Vec<B
     out.push(Block::Heading(t.h_passing.to_string()));
     let rows = with_status(ev, AccountStatus::Pass).map(move |a| {
         vec![
-            Cell::text(a.system.as_str()),
+            Cell::text(&*a.system),
             Cell::text(a.account.as_str()),
             Cell::text(a.source.as_str()),
-            Cell::text(a.scheme.as_str()),
+            Cell::text(&*a.scheme),
             Cell::text(
                 a.path
                     .as_deref()
@@ -571,7 +571,7 @@ fn skipped<'a>(ev: &'a Evidence, lang: Lang, t: &'static Labels, out: &mut Vec<B
     out.push(Block::Heading(t.h_skipped.to_string()));
     let mut history: BTreeMap<&str, usize> = BTreeMap::new();
     for a in with_status(ev, AccountStatus::Skipped).filter(|a| is_history(a)) {
-        *history.entry(a.system.as_str()).or_default() += 1;
+        *history.entry(&*a.system).or_default() += 1;
     }
     for (system, n) in history {
         out.push(Block::Para(text::history_entries(lang, system, n)));
@@ -582,7 +582,7 @@ fn skipped<'a>(ev: &'a Evidence, lang: Lang, t: &'static Labels, out: &mut Vec<B
     }
     let rows = listed().map(move |a| {
         vec![
-            Cell::text(a.system.as_str()),
+            Cell::text(&*a.system),
             Cell::text(a.account.as_str()),
             Cell::text(a.source.as_str()),
             Cell::text(
@@ -665,7 +665,7 @@ fn policies<'a>(ev: &'a Evidence, lang: Lang, t: &'static Labels, out: &mut Vec<
             Some(d) => Cow::Owned(d.to_string()),
         };
         vec![
-            Cell::text(p.system.as_str()),
+            Cell::text(&*p.system),
             Cell::lines(p.sources.iter().map(String::as_str)),
             Cell::text(text::verdict(lang, &p.status)).class(verdict_class(&p.status)),
             Cell::text(
@@ -708,7 +708,7 @@ fn advisories<'a>(ev: &'a Evidence, lang: Lang, t: &'static Labels, out: &mut Ve
     out.push(Block::Para(t.advisories_note.to_string()));
     let rows = ev.advisories.iter().map(move |a| {
         vec![
-            Cell::text(a.system.as_str()),
+            Cell::text(&*a.system),
             Cell::text(a.account.as_deref().unwrap_or_default()),
             Cell::text(text::code(lang, a.finding.code)),
             Cell::text(a.finding.detail.as_str()),
@@ -917,7 +917,7 @@ mod tests {
         let y = ev
             .accounts
             .iter_mut()
-            .find(|a| a.account == "yoshida" && a.system == "ad01")
+            .find(|a| a.account == "yoshida" && &*a.system == "ad01")
             .unwrap();
         y.findings.push(Finding::fail(Code::TooShort, "again"));
         let reasons = failure_reasons(&ev);

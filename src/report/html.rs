@@ -587,8 +587,8 @@ mod tests {
             }
         }
         for a in &mut ev.accounts {
-            if a.system == "pc-01" {
-                a.system = evil.clone();
+            if &*a.system == "pc-01" {
+                a.system = evil.as_str().into();
             }
         }
         let html = render(&ev, Lang::Ja);

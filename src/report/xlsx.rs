@@ -369,10 +369,10 @@ fn accounts_sheet(
             _ => Fill::Plain,
         };
         vec![
-            txt(&a.system),
+            txt(&*a.system),
             txt(&a.account),
             txt(&a.source),
-            txt(&a.scheme),
+            txt(&*a.scheme),
             filled(text::account_status(lang, a.status), fill),
             txt(a
                 .path

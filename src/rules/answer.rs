@@ -32,15 +32,15 @@ pub fn answer_items(
 ) -> Vec<Item> {
     let accounts: Vec<&AccountEvidence> = accounts
         .iter()
-        .filter(|a| scope.contains(a.system.as_str()))
+        .filter(|a| scope.contains(&*a.system))
         .collect();
     let policies: Vec<&PolicyEvidence> = policies
         .iter()
-        .filter(|p| scope.contains(p.system.as_str()))
+        .filter(|p| scope.contains(&*p.system))
         .collect();
     let groups: Vec<&ReuseGroup> = groups
         .iter()
-        .filter(|g| g.members.iter().any(|m| scope.contains(m.system.as_str())))
+        .filter(|g| g.members.iter().any(|m| scope.contains(&*m.system)))
         .collect();
     vec![
         item7(&accounts, &policies, cx),
@@ -92,19 +92,19 @@ fn item7(
     let failing_policies: BTreeSet<&str> = policies
         .iter()
         .filter(|p| p.status == "fail")
-        .map(|p| p.system.as_str())
+        .map(|p| &*p.system)
         .collect();
     let failing_systems = distinct(
         in_scope
             .iter()
             .filter(|a| a.status == AccountStatus::Fail)
-            .map(|a| a.system.as_str()),
+            .map(|a| &*a.system),
     );
     let unverified_systems = distinct(
         in_scope
             .iter()
             .filter(|a| a.status == AccountStatus::Unverified)
-            .map(|a| a.system.as_str()),
+            .map(|a| &*a.system),
     );
     let ja = cx.lang == RemarkLang::Ja;
     let (answer, remarks) = if in_scope.is_empty() && policies.is_empty() {
@@ -217,7 +217,7 @@ fn item8(accounts: &[&AccountEvidence], groups: &[&ReuseGroup], cx: &AnswerConte
             let ids: Vec<&str> = failing_groups.iter().map(|g| g.id.as_str()).collect();
             let systems: BTreeSet<&str> = failing_groups
                 .iter()
-                .flat_map(|g| g.members.iter().map(|m| m.system.as_str()))
+                .flat_map(|g| g.members.iter().map(|m| &*m.system))
                 .collect();
             parts.push(if ja {
                 format!(
@@ -236,7 +236,7 @@ fn item8(accounts: &[&AccountEvidence], groups: &[&ReuseGroup], cx: &AnswerConte
             });
         }
         if !defaults.is_empty() {
-            let systems = distinct(defaults.iter().map(|a| a.system.as_str()));
+            let systems = distinct(defaults.iter().map(|a| &*a.system));
             parts.push(if ja {
                 format!(
                     "初期パスワードのまま {} 件（{}）",

@@ -9,10 +9,35 @@ pub struct Cred<'a> {
     pub system: &'a str,
     pub account: &'a str,
     /// Unsalted digest (scheme + raw bytes): equal digests prove equal passwords.
-    pub digest: Option<(Scheme, Vec<u8>)>,
+    pub digest: Option<(Scheme, Digest)>,
     pub plaintext: Option<&'a Secret>,
     /// The plaintext was verified against this account's own stored hash (not just given).
     pub verified: bool,
+}
+
+/// An unsalted digest held inline (NT and LM 16 bytes, SHA-1 20), zero-padded: a domain's
+/// worth of credentials makes no allocation per digest.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Digest {
+    bytes: [u8; 20],
+    len: u8,
+}
+
+impl Digest {
+    /// The first 20 bytes of `d` (every unsalted scheme kensa reads fits).
+    pub fn new(d: &[u8]) -> Self {
+        let n = d.len().min(20);
+        let mut bytes = [0u8; 20];
+        bytes[..n].copy_from_slice(&d[..n]);
+        Digest {
+            bytes,
+            len: n as u8,
+        }
+    }
+
+    pub fn as_slice(&self) -> &[u8] {
+        &self.bytes[..self.len as usize]
+    }
 }
 
 /// The proof behind one link, strongest first.
@@ -190,14 +215,14 @@ mod tests {
             Cred {
                 system: "pc-01",
                 account: "Administrator",
-                digest: Some((Scheme::Nt, vec![1; 16])),
+                digest: Some((Scheme::Nt, Digest::new(&[1; 16]))),
                 plaintext: None,
                 verified: false,
             },
             Cred {
                 system: "pc-02",
                 account: "Administrator",
-                digest: Some((Scheme::Nt, vec![1; 16])),
+                digest: Some((Scheme::Nt, Digest::new(&[1; 16]))),
                 plaintext: None,
                 verified: false,
             },
@@ -232,7 +257,7 @@ mod tests {
             Cred {
                 system: "pc-01",
                 account: "nurse",
-                digest: Some((Scheme::Nt, vec![2; 16])),
+                digest: Some((Scheme::Nt, Digest::new(&[2; 16]))),
                 plaintext: None,
                 verified: false,
             },
@@ -258,14 +283,14 @@ mod tests {
             Cred {
                 system: "a",
                 account: "x",
-                digest: Some((Scheme::Nt, vec![1; 16])),
+                digest: Some((Scheme::Nt, Digest::new(&[1; 16]))),
                 plaintext: Some(&p),
                 verified: true,
             },
             Cred {
                 system: "b",
                 account: "x",
-                digest: Some((Scheme::Nt, vec![1; 16])),
+                digest: Some((Scheme::Nt, Digest::new(&[1; 16]))),
                 plaintext: Some(&p),
                 verified: true,
             },
