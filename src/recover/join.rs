@@ -23,24 +23,46 @@ pub struct DigestMap<const N: usize> {
     bits: Vec<u64>,
     mask: u64,
     map: HashMap<[u8; N], Slot, BuildHasherDefault<Passthrough>>,
-    /// Targets of each slot, in target order.
-    slots: Vec<Vec<u32>>,
+    /// Targets of slot `s`: `targets[offsets[s]..offsets[s + 1]]`, in target order.
+    offsets: Vec<u32>,
+    targets: Vec<u32>,
 }
 
 impl<const N: usize> DigestMap<N> {
     /// A map of the given `(digest, target)` pairs.
     pub fn new(pairs: impl IntoIterator<Item = ([u8; N], u32)>) -> Self {
-        let mut map: HashMap<[u8; N], Slot, BuildHasherDefault<Passthrough>> = HashMap::default();
-        let mut slots: Vec<Vec<u32>> = Vec::new();
-        for (d, t) in pairs {
-            let s = *map.entry(d).or_insert_with(|| {
-                slots.push(Vec::new());
-                (slots.len() - 1) as Slot
-            });
-            slots[s as usize].push(t);
+        use rayon::prelude::*;
+        // Sorted by digest then target, equal digests side by side; slots numbered in order of
+        // their first target, each slot's targets in target order.
+        let mut pairs: Vec<([u8; N], u32)> = pairs.into_iter().collect();
+        // (The leading eight bytes first: one integer compare settles nearly every pair.)
+        pairs.par_sort_unstable_by(|a, b| {
+            key(&a.0)
+                .cmp(&key(&b.0))
+                .then_with(|| a.0.cmp(&b.0))
+                .then(a.1.cmp(&b.1))
+        });
+        let mut runs: Vec<(u32, u32, u32)> = Vec::new();
+        let mut start = 0;
+        for run in pairs.chunk_by(|a, b| a.0 == b.0) {
+            runs.push((run[0].1, start as u32, (start + run.len()) as u32));
+            start += run.len();
         }
+        runs.par_sort_unstable();
+        let mut map: HashMap<[u8; N], Slot, BuildHasherDefault<Passthrough>> =
+            HashMap::with_capacity_and_hasher(runs.len(), Default::default());
+        let mut offsets: Vec<u32> = Vec::with_capacity(runs.len() + 1);
+        let mut flat: Vec<u32> = Vec::with_capacity(pairs.len());
+        for (slot, &(_, a, b)) in runs.iter().enumerate() {
+            offsets.push(flat.len() as u32);
+            flat.extend(pairs[a as usize..b as usize].iter().map(|p| p.1));
+            map.insert(pairs[a as usize].0, slot as Slot);
+        }
+        offsets.push(flat.len() as u32);
+        drop(runs);
+        drop(pairs);
         // About 64 bits per digest (a miss passes the filter ~1.5 % of the time), at least 2^16.
-        let want = (slots.len() as u64 * 64)
+        let want = (map.len() as u64 * 64)
             .next_power_of_two()
             .clamp(1 << 16, 1 << 30);
         let mut bits = vec![0u64; (want / 64) as usize];
@@ -60,17 +82,18 @@ impl<const N: usize> DigestMap<N> {
             bits,
             mask,
             map,
-            slots,
+            offsets,
+            targets: flat,
         }
     }
 
     pub fn is_empty(&self) -> bool {
-        self.slots.is_empty()
+        self.map.is_empty()
     }
 
     /// Number of distinct digests.
     pub fn len(&self) -> usize {
-        self.slots.len()
+        self.map.len()
     }
 
     /// The slot storing `d`, if any.
@@ -95,7 +118,8 @@ impl<const N: usize> DigestMap<N> {
 
     /// The targets of a slot.
     pub fn targets(&self, s: Slot) -> &[u32] {
-        &self.slots[s as usize]
+        let s = s as usize;
+        &self.targets[self.offsets[s] as usize..self.offsets[s + 1] as usize]
     }
 }
 

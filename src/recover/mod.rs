@@ -28,7 +28,6 @@ use crate::hash;
 use crate::hash::md4x::{self, Blocks, Blocks2, LANES, MAX_UNITS, MAX_UNITS2};
 use crate::model::{HashValue, PotFile, Scheme, Secret};
 use join::{DigestMap, Slot};
-use std::collections::HashMap;
 use wordlists::Wordlists;
 
 /// Default budget per salted hash, in NT-hash units.
@@ -147,14 +146,15 @@ pub fn recover(
         lm_known: vec![None; targets.len()],
         stats: Stats::default(),
     };
-    // 1. Given plaintexts and empty NT hashes.
+    // 1. Given plaintexts, then empty NT hashes (one lookup of the empty password's digest).
     for (i, t) in targets.iter().enumerate() {
         if let Some(p) = &t.given {
             st.set(i, p.clone(), Method::Given);
-        } else if let Some(h) = t.hash.as_ref().filter(|h| h.scheme == Scheme::Nt) {
-            if hash::verify(Scheme::Nt, "", h.text.expose()) {
-                st.set(i, Secret::new(""), Method::EmptyHash);
-            }
+        }
+    }
+    if let Some(slot) = idx.nt.probe(&md4x::nt("")) {
+        for &t in idx.nt.targets(slot) {
+            st.set(t as usize, Secret::new(""), Method::EmptyHash);
         }
     }
     let mut hits = Hits::default();
@@ -228,6 +228,8 @@ impl Tier {
 /// The digest maps of every unsalted scheme present in the audit (no `Debug`: whole digests).
 pub(crate) struct Index {
     pub nt: DigestMap<16>,
+    /// Each target's slot in `nt` ([`NO_SLOT`] when it has no NT hash).
+    pub nt_slot: Vec<Slot>,
     pub sha1: DigestMap<20>,
     pub lm: DigestMap<16>,
     pub lm_first: DigestMap<8>,
@@ -236,27 +238,42 @@ pub(crate) struct Index {
 
 impl Index {
     fn new(targets: &[Target]) -> Self {
-        let digest16 = |h: &HashValue| crate::hash::stored_digest(h.scheme, h.text.expose());
+        use rayon::prelude::*;
+        // Each target's stored digests, read in parallel: (NT, SHA-1, LM of the hash, LM field).
+        type Digests = (
+            Option<[u8; 16]>,
+            Option<[u8; 20]>,
+            Option<[u8; 16]>,
+            Option<[u8; 16]>,
+        );
+        let hex16 = |h: &HashValue| crate::hash::stored_digest(h.scheme, h.text.expose());
+        let read: Vec<Digests> = targets
+            .par_iter()
+            .map(|t| {
+                let mut d: Digests = (None, None, None, None);
+                if let Some(h) = &t.hash {
+                    match h.scheme {
+                        Scheme::Nt => d.0 = hex16(h).map(|v| to16(&v)),
+                        Scheme::Lm => d.2 = hex16(h).map(|v| to16(&v)),
+                        Scheme::Sha1 => {
+                            d.1 = hex16(h).and_then(|v| <[u8; 20]>::try_from(v.as_slice()).ok())
+                        }
+                        _ => {}
+                    }
+                }
+                d.3 = t.lm.as_ref().and_then(hex16).map(|v| to16(&v));
+                d
+            })
+            .collect();
         let mut nt = Vec::new();
         let mut sha1 = Vec::new();
         let mut lm = Vec::new();
-        for (i, t) in targets.iter().enumerate() {
+        for (i, (n, s, l, l2)) in read.into_iter().enumerate() {
             let i = i as u32;
-            if let Some(h) = &t.hash {
-                match (h.scheme, digest16(h)) {
-                    (Scheme::Nt, Some(d)) => nt.push((to16(&d), i)),
-                    (Scheme::Lm, Some(d)) => lm.push((to16(&d), i)),
-                    (Scheme::Sha1, Some(d)) if d.len() == 20 => {
-                        let mut a = [0u8; 20];
-                        a.copy_from_slice(&d);
-                        sha1.push((a, i))
-                    }
-                    _ => {}
-                }
-            }
-            if let Some(d) = t.lm.as_ref().and_then(digest16) {
-                lm.push((to16(&d), i));
-            }
+            nt.extend(n.map(|d| (d, i)));
+            sha1.extend(s.map(|d| (d, i)));
+            lm.extend(l.map(|d| (d, i)));
+            lm.extend(l2.map(|d| (d, i)));
         }
         let half = |second: bool| {
             DigestMap::new(lm.iter().map(|(d, i)| {
@@ -265,15 +282,26 @@ impl Index {
                 (h, *i)
             }))
         };
+        let nt = DigestMap::new(nt);
+        let mut nt_slot = vec![NO_SLOT; targets.len()];
+        for s in 0..nt.len() as Slot {
+            for &t in nt.targets(s) {
+                nt_slot[t as usize] = s;
+            }
+        }
         Index {
             lm_first: half(false),
             lm_second: half(true),
-            nt: DigestMap::new(nt),
+            nt,
+            nt_slot,
             sha1: DigestMap::new(sha1),
             lm: DigestMap::new(lm),
         }
     }
 }
+
+/// No slot: see [`Index::nt_slot`].
+pub(crate) const NO_SLOT: Slot = Slot::MAX;
 
 fn to16(d: &[u8]) -> [u8; 16] {
     let mut a = [0u8; 16];
@@ -327,28 +355,38 @@ impl State {
         true
     }
 
-    /// Apply join hits: per slot (or target) the hit with the smallest key.
-    fn apply(&mut self, idx: &Index, targets: &[Target], hits: Hits) {
-        let mut best: HashMap<(JoinScheme, Slot), (Key, Secret)> = HashMap::new();
-        for (s, slot, key, plain) in hits.unsalted {
-            match best.get(&(s, slot)) {
-                Some((k, _)) if *k <= key => {}
-                _ => {
-                    best.insert((s, slot), (key, plain));
-                }
-            }
-        }
-        let mut best: Vec<((JoinScheme, Slot), (Key, Secret))> = best.into_iter().collect();
-        best.sort_by_key(|a| a.0);
-        for ((s, slot), (key, plain)) in best {
-            let ts = match s {
-                JoinScheme::Nt => idx.nt.targets(slot),
-                JoinScheme::Sha1 => idx.sha1.targets(slot),
-            };
-            for &t in ts {
+    /// Every target of each slot that has a hit gets that hit's plaintext, slots in order.
+    fn apply_best<const N: usize>(&mut self, map: &DigestMap<N>, best: Vec<Option<(Key, Secret)>>) {
+        for (slot, b) in best.into_iter().enumerate() {
+            let Some((key, plain)) = b else { continue };
+            for &t in map.targets(slot as Slot) {
                 self.set(t as usize, plain.clone(), key.tier.method());
             }
         }
+    }
+
+    /// Apply join hits: per slot (or target) the hit with the smallest key.
+    fn apply(&mut self, idx: &Index, targets: &[Target], hits: Hits) {
+        // Slots are dense per scheme: the best hit of each is kept in a vector by slot, and the
+        // slots are then taken in order (NT, then SHA-1), as a sort by (scheme, slot) would.
+        let mut best_nt: Vec<Option<(Key, Secret)>> = Vec::new();
+        let mut best_sha1: Vec<Option<(Key, Secret)>> = Vec::new();
+        if !hits.unsalted.is_empty() {
+            best_nt.resize_with(idx.nt.len(), || None);
+            best_sha1.resize_with(idx.sha1.len(), || None);
+        }
+        for (s, slot, key, plain) in hits.unsalted {
+            let b = match s {
+                JoinScheme::Nt => &mut best_nt[slot as usize],
+                JoinScheme::Sha1 => &mut best_sha1[slot as usize],
+            };
+            match b {
+                Some((k, _)) if *k <= key => {}
+                _ => *b = Some((key, plain)),
+            }
+        }
+        self.apply_best(&idx.nt, best_nt);
+        self.apply_best(&idx.sha1, best_sha1);
         let mut salted = hits.salted;
         salted.sort_by_key(|a| (a.0, a.1));
         for (t, key, plain) in salted {
@@ -457,9 +495,19 @@ impl<'a> Joiner<'a> {
     /// Offer a UTF-8 candidate under every unsalted scheme present.
     #[inline]
     pub fn push_str(&mut self, s: &str, key: Key) {
+        self.push_str_in(s, key, true)
+    }
+
+    /// [`Self::push_str`] without the NT map, for a plaintext whose NT digest is known to be in
+    /// a slot that is not reported (its accounts are all known).
+    pub fn push_str_without_nt(&mut self, s: &str, key: Key) {
+        self.push_str_in(s, key, false)
+    }
+
+    fn push_str_in(&mut self, s: &str, key: Key, nt: bool) {
         self.tried += 1;
         let b = s.as_bytes();
-        if !self.idx.nt.is_empty() {
+        if nt && !self.idx.nt.is_empty() {
             if b.is_ascii() {
                 self.nt_bytes(b, s, key);
             } else {
@@ -688,6 +736,57 @@ mod tests {
             given: None,
             salted_work: false,
         }
+    }
+
+    #[test]
+    fn a_plaintext_found_through_lm_reaches_every_account_sharing_its_nt_hash() {
+        // Account 0 stores LM and NT; account 1 the same NT only; account 2 an empty NT hash.
+        // The pot gives the LM plaintext: account 0 by case toggling, account 1 only by the
+        // cross-check, which must not take account 0's hash for an all-known one.
+        let pw = "Hm7!Kz3qBn";
+        let mut t0 = nt_target(0, pw);
+        t0.lm = Some(HashValue {
+            scheme: Scheme::Lm,
+            text: Secret::new(hex::encode(hash::lm(pw).unwrap())),
+        });
+        let targets = vec![t0, nt_target(1, pw), nt_target(2, "")];
+        let pot = PotFile {
+            label: "p.pot".into(),
+            text: Secret::new(format!(
+                "{}:{}\n",
+                hex::encode(hash::lm(pw).unwrap()),
+                pw.to_ascii_uppercase()
+            )),
+        };
+        let (out, stats) = recover(
+            &targets,
+            &[pot],
+            &Wordlists::empty(),
+            &Options {
+                context_words: Vec::new(),
+                salted_budget: 0,
+                salted_total: 0,
+            },
+            &|_, _, _| {},
+        );
+        let got: Vec<(Option<&str>, Option<Method>)> = out
+            .iter()
+            .map(|o| {
+                (
+                    o.found.as_ref().map(|f| f.plain.expose()),
+                    o.found.as_ref().map(|f| f.method),
+                )
+            })
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                (Some(pw), Some(Method::Lm)),
+                (Some(pw), Some(Method::Reuse)),
+                (Some(""), Some(Method::EmptyHash)),
+            ]
+        );
+        assert!(stats.cross_verifications >= 1);
     }
 
     #[test]

@@ -260,24 +260,6 @@ fn cross_check(
     let salted_left = !salted.is_empty();
     // Distinct known plaintexts not yet joined (or, with salted hashes, not yet tried on them),
     // most shared first, then by the first account holding them.
-    let mut by_plain: HashMap<&str, (usize, usize), xxhash_rust::xxh3::Xxh3DefaultBuilder> =
-        HashMap::default();
-    for (i, f) in st.found.iter().enumerate() {
-        if let Some(f) = f {
-            let p = f.plain.expose();
-            let h = plain_key(p);
-            if joined.contains(&h) && (!salted_left || tried_known.contains(&h)) {
-                continue;
-            }
-            let e = by_plain.entry(p).or_insert((0, i));
-            e.0 += 1;
-        }
-    }
-    let mut order: Vec<(&str, usize, usize)> = by_plain
-        .into_iter()
-        .map(|(p, (n, first))| (p, n, first))
-        .collect();
-    order.sort_by(|a, b| b.1.cmp(&a.1).then(a.2.cmp(&b.2)));
     // Unsalted: a join. Hashes whose accounts are all known already are not reported again.
     let known_slots: Vec<bool> = (0..idx.nt.len() as u32)
         .map(|s| {
@@ -287,22 +269,59 @@ fn cross_check(
                 .all(|&t| st.found[t as usize].is_some())
         })
         .collect();
-    let mut j = Joiner::new(idx);
-    j.skip_nt = Some(&known_slots);
+    // A plaintext verified against an NT hash whose accounts are all known has nothing left to
+    // find in the NT map: its digest is that hash's.
+    let nt_done = |i: usize| {
+        let s = idx.nt_slot[i];
+        s != super::NO_SLOT
+            && known_slots[s as usize]
+            && st.found[i]
+                .as_ref()
+                .is_some_and(|f| f.method != Method::Given)
+    };
     // LM hashes of known plaintexts only while an account with an LM hash is still unknown.
-    j.with_lm = (0..idx.lm.len() as u32)
+    let with_lm = (0..idx.lm.len() as u32)
         .flat_map(|s| idx.lm.targets(s))
         .any(|&t| st.found[t as usize].is_none());
-    for &(p, _, first) in &order {
+    let other_maps = with_lm || !idx.sha1.is_empty();
+    let mut by_plain: HashMap<&str, (usize, usize, bool), xxhash_rust::xxh3::Xxh3DefaultBuilder> =
+        HashMap::default();
+    for (i, f) in st.found.iter().enumerate() {
+        if let Some(f) = f {
+            if !salted_left && !other_maps && nt_done(i) {
+                // Nothing to join it with and nothing salted to try it on.
+                continue;
+            }
+            let p = f.plain.expose();
+            let h = plain_key(p);
+            if joined.contains(&h) && (!salted_left || tried_known.contains(&h)) {
+                continue;
+            }
+            let e = by_plain.entry(p).or_insert((0, i, false));
+            e.0 += 1;
+            e.2 |= nt_done(i);
+        }
+    }
+    let mut order: Vec<(&str, usize, usize, bool)> = by_plain
+        .into_iter()
+        .map(|(p, (n, first, nt_done))| (p, n, first, nt_done))
+        .collect();
+    order.sort_by(|a, b| b.1.cmp(&a.1).then(a.2.cmp(&b.2)));
+    let mut j = Joiner::new(idx);
+    j.skip_nt = Some(&known_slots);
+    j.with_lm = with_lm;
+    for &(p, _, first, nt_done) in &order {
         if joined.insert(plain_key(p)) {
-            j.push_str(
-                p,
-                Key {
-                    tier: Tier::Known,
-                    source: first as u32,
-                    index: 0,
-                },
-            );
+            let key = Key {
+                tier: Tier::Known,
+                source: first as u32,
+                index: 0,
+            };
+            if !nt_done {
+                j.push_str(p, key);
+            } else if other_maps {
+                j.push_str_without_nt(p, key);
+            }
         }
     }
     let (hits, n): (Hits, u64) = j.finish();
@@ -310,8 +329,8 @@ fn cross_check(
     let fresh: Vec<Secret> = if salted_left {
         order
             .iter()
-            .filter(|(p, _, _)| tried_known.insert(plain_key(p)))
-            .map(|(p, _, _)| Secret::new(*p))
+            .filter(|(p, _, _, _)| tried_known.insert(plain_key(p)))
+            .map(|(p, _, _, _)| Secret::new(*p))
             .collect()
     } else {
         Vec::new()
