@@ -1145,6 +1145,10 @@ fn read_input(
     Option<crate::model::ParsedInput>,
     Option<PotFile>,
 ) {
+    if spec.path.is_dir() {
+        let (summary, parsed) = read_dir_input(spec, errors);
+        return (summary, parsed, None);
+    }
     let mut summary = InputSummary {
         path: spec.display.clone(),
         format: spec.forced.map_or("unknown", |f| f.as_str()).into(),
@@ -1224,6 +1228,48 @@ fn read_input(
         text: Secret::new(input::decode_owned(std::mem::take(&mut *bytes)).expect("decoded above")),
     });
     (summary, Some(parsed), pot)
+}
+
+/// Read a directory input: a `pwquality.conf.d` of drop-in files, one policy source (its digest
+/// is that of the `sha256sum` listing of its files, see [`input::dropin`]).
+fn read_dir_input(
+    spec: &InputSpec,
+    errors: &mut Vec<InputError>,
+) -> (InputSummary, Option<crate::model::ParsedInput>) {
+    let mut summary = InputSummary {
+        path: spec.display.clone(),
+        format: Format::Pwquality.as_str().into(),
+        sha256: String::new(),
+        size: 0,
+        systems: spec.system.iter().cloned().collect(),
+        records: 0,
+        errors: 1,
+    };
+    let fail = |message: String| InputError {
+        source: spec.display.clone(),
+        message,
+    };
+    if let Some(f) = spec.forced.filter(|f| *f != Format::Pwquality) {
+        errors.push(fail(format!(
+            "a directory is read as pwquality.conf drop-ins only, not as {}",
+            f.as_str()
+        )));
+        return (summary, None);
+    }
+    let dropins = match input::dropin::read(&spec.path) {
+        Ok(d) => d,
+        Err(e) => {
+            errors.push(fail(format!("cannot read: {}", io_reason(&e))));
+            return (summary, None);
+        }
+    };
+    let mut parsed = input::dropin::parse(&dropins, &spec.display);
+    summary.sha256 = dropins.sha256;
+    summary.size = dropins.size;
+    summary.records = parsed.records;
+    summary.errors = parsed.errors.len();
+    errors.append(&mut parsed.errors);
+    (summary, Some(parsed))
 }
 
 /// What recovery established per account: the plaintext and how, and the salted work spent.

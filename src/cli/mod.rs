@@ -535,6 +535,10 @@ fn policy_cmd(p: PolicyArgs) -> Result<Outcome, String> {
     let mut problems = 0;
     for arg in &p.files {
         let (forced, path) = input::split_format(arg)?;
+        if std::path::Path::new(path).is_dir() {
+            fragments.extend(policy_dir(forced, path, &mut problems)?);
+            continue;
+        }
         let bytes = std::fs::read(path).map_err(|e| format!("{path}: cannot read: {e}"))?;
         let text = input::decode(&bytes).map_err(|e| format!("{path}: {e}"))?;
         let name = std::path::Path::new(path)
@@ -545,7 +549,7 @@ fn policy_cmd(p: PolicyArgs) -> Result<Outcome, String> {
             .or_else(|| input::detect(&text, &name))
             .filter(|f| f.is_policy())
             .ok_or_else(|| {
-                format!("{path}: not a policy file (secedit, login.defs, pwquality.conf, policy)")
+                format!("{path}: not a policy file (secedit, login.defs, pwquality.conf, pam, faillock.conf, policy)")
             })?;
         let parsed = input::parse(fmt, &text, path);
         for e in &parsed.errors {
@@ -598,6 +602,16 @@ fn policy_cmd(p: PolicyArgs) -> Result<Outcome, String> {
         ));
         s.push_str(&format!("mfa           {}\n", e.mfa));
         s.push_str(&format!(
+            "lockout       {}\n",
+            report::text::lockout(
+                Lang::En,
+                e.lockout_threshold,
+                e.lockout_duration_minutes,
+                e.lockout_reset_minutes,
+            )
+            .replace('—', "-")
+        ));
+        s.push_str(&format!(
             "verdict       {}{}\n",
             v.status,
             v.path.map(|p| format!(" ({p})")).unwrap_or_default()
@@ -619,6 +633,27 @@ fn policy_cmd(p: PolicyArgs) -> Result<Outcome, String> {
     } else {
         Outcome::Clean
     })
+}
+
+/// A `pwquality.conf.d` directory given to `kensa policy`: its drop-ins as one source.
+fn policy_dir(
+    forced: Option<input::Format>,
+    path: &str,
+    problems: &mut usize,
+) -> Result<Option<crate::model::PolicyFragment>, String> {
+    if forced.is_some_and(|f| f != input::Format::Pwquality) {
+        return Err(format!(
+            "{path}: a directory is read as pwquality.conf drop-ins only"
+        ));
+    }
+    let d = input::dropin::read(std::path::Path::new(path))
+        .map_err(|e| format!("{path}: cannot read: {e}"))?;
+    let parsed = input::dropin::parse(&d, path);
+    for e in &parsed.errors {
+        eprintln!("kensa: {}: {}", e.source, e.message);
+        *problems += 1;
+    }
+    Ok(parsed.policy)
 }
 
 fn code_name(c: Code) -> String {

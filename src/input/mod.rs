@@ -3,10 +3,13 @@
 //! Each format lives in a file of its own and exposes `parse(text, label) -> ParsedInput`;
 //! `label` is the file name used in `file:line` sources.
 
+pub mod dropin;
+pub mod faillock;
 pub mod htpasswd;
 pub mod inventory;
 pub mod ldif;
 pub mod logindefs;
+pub mod pam;
 pub mod policy;
 pub mod potfile;
 pub mod pwdump;
@@ -29,10 +32,14 @@ pub enum Format {
     LoginDefs,
     Pwquality,
     Policy,
+    /// PAM configuration (`/etc/pam.d/*`, `/etc/pam.conf`): pam_pwquality and lockout arguments.
+    Pam,
+    /// `/etc/security/faillock.conf`: account lockout.
+    Faillock,
 }
 
 impl Format {
-    pub const ALL: [Format; 10] = [
+    pub const ALL: [Format; 12] = [
         Format::Pwdump,
         Format::Shadow,
         Format::Htpasswd,
@@ -43,6 +50,8 @@ impl Format {
         Format::LoginDefs,
         Format::Pwquality,
         Format::Policy,
+        Format::Pam,
+        Format::Faillock,
     ];
     /// The stable name used in evidence and in `FORMAT:PATH` arguments.
     pub fn as_str(self) -> &'static str {
@@ -57,9 +66,12 @@ impl Format {
             Format::LoginDefs => "login.defs",
             Format::Pwquality => "pwquality.conf",
             Format::Policy => "policy",
+            Format::Pam => "pam",
+            Format::Faillock => "faillock.conf",
         }
     }
-    /// Parse a format name as written in `FORMAT:PATH` (aliases: `ldap`, `pot`, `logindefs`, `pwquality`).
+    /// Parse a format name as written in `FORMAT:PATH` (aliases: `ldap`, `pot`, `logindefs`,
+    /// `pwquality`, `pam.d`, `faillock`).
     pub fn from_name(name: &str) -> Option<Format> {
         let n = name.to_ascii_lowercase();
         Some(match n.as_str() {
@@ -73,6 +85,8 @@ impl Format {
             "login.defs" | "logindefs" | "login_defs" => Format::LoginDefs,
             "pwquality.conf" | "pwquality" => Format::Pwquality,
             "policy" | "toml" => Format::Policy,
+            "pam" | "pam.d" | "pam.conf" => Format::Pam,
+            "faillock.conf" | "faillock" => Format::Faillock,
             _ => return None,
         })
     }
@@ -80,7 +94,12 @@ impl Format {
     pub fn is_policy(self) -> bool {
         matches!(
             self,
-            Format::Secedit | Format::LoginDefs | Format::Pwquality | Format::Policy
+            Format::Secedit
+                | Format::LoginDefs
+                | Format::Pwquality
+                | Format::Policy
+                | Format::Pam
+                | Format::Faillock
         )
     }
 }
@@ -196,11 +215,13 @@ pub fn parse(format: Format, text: &str, label: &str) -> ParsedInput {
         Format::LoginDefs => logindefs::parse(text, label),
         Format::Pwquality => pwquality::parse(text, label),
         Format::Policy => policy::parse(text, label),
+        Format::Pam => pam::parse(text, label),
+        Format::Faillock => faillock::parse(text, label),
     }
 }
 
 /// The order in which content sniffers are tried: the most distinctive formats first.
-const SNIFF_ORDER: [Format; 10] = [
+const SNIFF_ORDER: [Format; 12] = [
     Format::Secedit,
     Format::Ldif,
     Format::Pwdump,
@@ -209,7 +230,9 @@ const SNIFF_ORDER: [Format; 10] = [
     Format::Potfile,
     Format::Htpasswd,
     Format::LoginDefs,
+    Format::Pam,
     Format::Pwquality,
+    Format::Faillock,
     Format::Policy,
 ];
 
@@ -225,6 +248,8 @@ fn sniff(format: Format, text: &str) -> bool {
         Format::LoginDefs => logindefs::sniff(text),
         Format::Pwquality => pwquality::sniff(text),
         Format::Policy => policy::sniff(text),
+        Format::Pam => pam::sniff(text),
+        Format::Faillock => faillock::sniff(text),
     }
 }
 
@@ -240,6 +265,10 @@ fn name_hint(file_name: &str) -> Option<Format> {
         Format::LoginDefs
     } else if base.contains("pwquality") {
         Format::Pwquality
+    } else if base.contains("faillock") {
+        Format::Faillock
+    } else if is_pam_name(&base) {
+        Format::Pam
     } else if ext == "inf" || base.contains("secedit") {
         Format::Secedit
     } else if ext == "ldif" {
@@ -259,6 +288,16 @@ fn name_hint(file_name: &str) -> Option<Format> {
     } else {
         return None;
     })
+}
+
+/// The PAM files that carry password and lockout settings (`common-password`, `system-auth`, …).
+fn is_pam_name(base: &str) -> bool {
+    base.starts_with("common-")
+        || base.starts_with("pam.")
+        || matches!(
+            base,
+            "system-auth" | "password-auth" | "system-auth-ac" | "password-auth-ac"
+        )
 }
 
 /// Lines with 1-based numbers: a leading UTF-8 BOM is dropped and `\r\n` endings are accepted.
@@ -482,6 +521,16 @@ mod tests {
                 Format::Policy,
                 "min_length = 13\nrequire = [\"letter\", \"digit\", \"symbol\"]\n".into(),
             ),
+            (
+                Format::Pam,
+                "# common-password\npassword requisite pam_pwquality.so retry=3 minlen=14\n\
+                 password [success=1 default=ignore] pam_unix.so obscure use_authtok yescrypt\n"
+                    .into(),
+            ),
+            (
+                Format::Faillock,
+                "# faillock.conf\ndeny = 5\nunlock_time = 900\neven_deny_root\n".into(),
+            ),
         ]
     }
 
@@ -531,6 +580,37 @@ mod tests {
         // Content wins over a misleading name.
         let pw = format!("a:500:aad3b435b51404eeaad3b435b51404ee:{NT}:::\n");
         assert_eq!(detect(&pw, "shadow"), Some(Format::Pwdump));
+    }
+
+    #[test]
+    fn detect_linux_policy_files_as_hardened_servers_write_them() {
+        // Bare flags (pwquality.conf(5)) and the CIS layout, under any name.
+        let cis = "# CIS\nenforce_for_root\nminclass = 4\nminlen = 14\n";
+        assert_eq!(detect(cis, "input"), Some(Format::Pwquality));
+        assert_eq!(
+            detect("enforce_for_root\n", "50-cis.conf"),
+            Some(Format::Pwquality)
+        );
+        assert_eq!(
+            detect("deny = 5\nunlock_time = 900\neven_deny_root\n", "input"),
+            Some(Format::Faillock)
+        );
+        // Files of comments only go by their names.
+        assert_eq!(
+            detect("# deny = 3\n", "/etc/security/faillock.conf"),
+            Some(Format::Faillock)
+        );
+        assert_eq!(detect("# nothing\n", "common-auth"), Some(Format::Pam));
+        let auth = "auth required pam_faillock.so preauth silent deny=5 unlock_time=900\n\
+                    auth [default=die] pam_faillock.so authfail deny=5 unlock_time=900\n";
+        assert_eq!(detect(auth, "system-auth"), Some(Format::Pam));
+        assert_eq!(detect(auth, "input"), Some(Format::Pam));
+        assert_eq!(split_format("pam:sshd").unwrap().0, Some(Format::Pam));
+        assert_eq!(
+            split_format("faillock:f.conf").unwrap().0,
+            Some(Format::Faillock)
+        );
+        assert!(Format::Pam.is_policy() && Format::Faillock.is_policy());
     }
 
     #[test]

@@ -3,7 +3,9 @@
 use super::error;
 use crate::model::{CharClass, InputError, ParsedInput, PolicyFragment};
 
-/// Parse a kensa policy file: `min_length`, `max_length`, `require`, `max_age_days`, `mfa`.
+/// Parse a kensa policy file: `min_length`, `max_length`, `require`, `max_age_days`, `mfa`,
+/// `lockout_threshold` (0 = accounts are never locked), `lockout_duration_minutes` (0 or less =
+/// until an administrator unlocks), `lockout_reset_minutes`.
 pub fn parse(text: &str, label: &str) -> ParsedInput {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut out = ParsedInput::default();
@@ -47,10 +49,16 @@ pub fn parse(text: &str, label: &str) -> ParsedInput {
                 None => Err("expected true or false".into()),
             },
             "require" => classes(value).map(|c| policy.require = c),
-            _ => Err(
-                "unknown key (expected min_length, max_length, require, max_age_days, mfa)"
-                    .to_string(),
-            ),
+            "lockout_threshold" => count(value).map(|n| policy.lockout_threshold = Some(n)),
+            "lockout_duration_minutes" => match value.as_integer() {
+                Some(n) => {
+                    policy.lockout_duration_minutes = Some(if n <= 0 { -1 } else { n });
+                    Ok(())
+                }
+                None => Err("expected a whole number of minutes".into()),
+            },
+            "lockout_reset_minutes" => count(value).map(|n| policy.lockout_reset_minutes = Some(n)),
+            _ => Err(format!("unknown key (expected {})", KEYS.join(", "))),
         };
         match result {
             Ok(()) => out.records += 1,
@@ -64,12 +72,20 @@ pub fn parse(text: &str, label: &str) -> ParsedInput {
 /// Content looks like a kensa policy: valid TOML with at least one kensa policy key at top level.
 pub fn sniff(text: &str) -> bool {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    toml::from_str::<toml::Table>(text).is_ok_and(|t| {
-        ["min_length", "max_length", "require", "max_age_days", "mfa"]
-            .iter()
-            .any(|k| t.contains_key(*k))
-    })
+    toml::from_str::<toml::Table>(text).is_ok_and(|t| KEYS.iter().any(|k| t.contains_key(*k)))
 }
+
+/// The keys of a kensa policy file.
+const KEYS: [&str; 8] = [
+    "min_length",
+    "max_length",
+    "require",
+    "max_age_days",
+    "mfa",
+    "lockout_threshold",
+    "lockout_duration_minutes",
+    "lockout_reset_minutes",
+];
 
 fn count(value: &toml::Value) -> Result<u32, String> {
     value
@@ -161,6 +177,22 @@ mod tests {
         assert_eq!(bad.errors.len(), 1);
         assert!(bad.errors[0].message.starts_with("invalid TOML"));
         assert_eq!(bad.errors[0].source, "b.toml:1");
+    }
+
+    #[test]
+    fn reads_lockout_keys() {
+        let p = parse(
+            "lockout_threshold = 10\nlockout_duration_minutes = 0\nlockout_reset_minutes = 30\n",
+            "nas.toml",
+        );
+        assert!(p.errors.is_empty(), "{:?}", p.errors);
+        let pol = p.policy.unwrap();
+        assert_eq!(pol.lockout_threshold, Some(10));
+        assert_eq!(pol.lockout_duration_minutes, Some(-1));
+        assert_eq!(pol.lockout_reset_minutes, Some(30));
+        let p = parse("lockout_threshold = -1\n", "b.toml");
+        assert_eq!(p.errors.len(), 1);
+        assert!(sniff("lockout_threshold = 0\n"));
     }
 
     #[test]

@@ -1,72 +1,96 @@
-//! `/etc/security/pwquality.conf`: the length and character classes pam_pwquality guarantees.
+//! `/etc/security/pwquality.conf` and its `pwquality.conf.d/*.conf` drop-ins: the options
+//! libpwquality (pam_pwquality) reads, as pwquality.conf(5) and libpwquality 1.4.5 define them.
 //!
-//! Semantics checked against libpwquality 1.4.5 (python3-pwquality): `minlen` is raised to 6;
-//! each positive credit lets up to that many characters of its class count twice, so the shortest
-//! accepted password has max(minlen − Σ positive credits, ⌈minlen / 2⌉) characters; negative credits
-//! require that many characters of the class; `minclass` counts digits, upper, lower and other.
+//! Syntax: `name = value`, `name value` or a bare `name` (the flags `enforce_for_root`,
+//! `local_users_only`); names are case-insensitive; `#` starts a comment anywhere on a line. Every
+//! option of pwquality.conf(5) is accepted; libpwquality stops reading at an option it does not
+//! know or a number it cannot read, and so does kensa: the line is an input error and nothing
+//! after it (nor, for a drop-in, pwquality.conf) is applied. What the options guarantee is decided
+//! in `rules::linux`, once a system's sources are combined.
 
 use super::{error, numbered_lines};
-use crate::model::{CharClass, ParsedInput, PolicyFragment};
+use crate::model::linux::{Layer, LinuxSettings, Pwquality};
+use crate::model::{InputError, ParsedInput, PolicyFragment};
 
-/// Parse pwquality.conf into the guarantees it gives (nothing is guaranteed when `enforcing = 0`).
+/// Parse one pwquality.conf (a drop-in when its path is inside a `pwquality.conf.d` directory).
 pub fn parse(text: &str, label: &str) -> ParsedInput {
     let mut out = ParsedInput::default();
-    let mut s = Settings::default();
-    for (no, line) in numbered_lines(text) {
-        let Some((key, value)) = setting(line) else {
-            if !super::is_comment(line) {
-                out.errors
-                    .push(error(label, no, "malformed line: expected key = value"));
-            }
-            continue;
-        };
-        let slot = match key.as_str() {
-            "minlen" => &mut s.minlen,
-            "dcredit" => &mut s.dcredit,
-            "ucredit" => &mut s.ucredit,
-            "lcredit" => &mut s.lcredit,
-            "ocredit" => &mut s.ocredit,
-            "minclass" => &mut s.minclass,
-            "enforcing" => &mut s.enforcing,
-            _ => continue,
-        };
-        match value.parse::<i64>() {
-            Ok(n) => {
-                *slot = Some(n);
-                out.records += 1;
-            }
-            Err(_) => out.errors.push(error(
-                label,
-                no,
-                format!("{key}: the value is not a number"),
-            )),
-        }
-    }
-    out.policy = Some(s.fragment(label));
+    let mut settings = Pwquality::default();
+    read(text, label, &mut settings, &mut out);
+    let layer = if in_drop_in_dir(label) {
+        Layer::PwqualityDropIn
+    } else {
+        Layer::Pwquality
+    };
+    out.policy = Some(fragment(label, layer, settings));
     out
 }
 
-/// Content looks like pwquality.conf: `key = value` lines with at least one pwquality key.
+/// Parse the drop-in files of a `pwquality.conf.d` directory, `(name, text)` in the order
+/// libpwquality reads them, as one source named `label`; lines are `label/name:line`. Reading
+/// stops at the first file libpwquality stops in.
+pub fn parse_dir(files: &[(String, String)], label: &str) -> ParsedInput {
+    let mut out = ParsedInput::default();
+    let mut settings = Pwquality::default();
+    for (name, text) in files {
+        read(text, &format!("{label}/{name}"), &mut settings, &mut out);
+        if settings.halted {
+            break;
+        }
+    }
+    out.policy = Some(fragment(label, Layer::PwqualityDropIn, settings));
+    out
+}
+
+/// Content looks like pwquality.conf: option lines only, at least one of them a pwquality option
+/// (and none a faillock.conf one).
 pub fn sniff(text: &str) -> bool {
     let mut known = false;
     for (_, line) in numbered_lines(text) {
-        if super::is_comment(line) {
+        let Some((name, _)) = option_line(line) else {
             continue;
+        };
+        if !name
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+        {
+            return false;
         }
-        match setting(line) {
-            Some((k, _)) if KEYS.contains(&k.as_str()) => known = true,
-            Some((k, _)) if !k.bytes().all(|b| b.is_ascii_lowercase() || b == b'_') => {
-                return false
-            }
-            Some(_) => {}
-            None => return false,
+        if super::faillock::OPTIONS.contains(&name) && !OPTIONS.contains(&name) {
+            return false;
         }
+        known |= OPTIONS.contains(&name) && !SHARED.contains(&name);
     }
     known
 }
 
-/// Every option libpwquality reads from pwquality.conf.
-const KEYS: [&str; 19] = [
+/// A libpwquality / pam_faillock option line with the comment cut off: the name (up to the first
+/// space or `=`) and the value (after the spaces and at most one `=` that follow). `None` for
+/// blank and comment lines.
+pub(crate) fn option_line(line: &str) -> Option<(&str, &str)> {
+    let line = line.split('#').next().unwrap_or("").trim();
+    if line.is_empty() {
+        return None;
+    }
+    let end = line
+        .find(|c: char| c.is_ascii_whitespace() || c == '=')
+        .unwrap_or(line.len());
+    let (name, rest) = line.split_at(end);
+    let mut eq = false;
+    let value = rest.trim_start_matches(|c: char| {
+        if c == '=' && !eq {
+            eq = true;
+            true
+        } else {
+            c.is_ascii_whitespace()
+        }
+    });
+    Some((name, value))
+}
+
+/// Every option libpwquality 1.4.5 reads (pwquality.conf(5)).
+pub(crate) const OPTIONS: [&str; 20] = [
+    "difok",
     "minlen",
     "dcredit",
     "ucredit",
@@ -74,8 +98,8 @@ const KEYS: [&str; 19] = [
     "ocredit",
     "minclass",
     "maxrepeat",
-    "maxsequence",
     "maxclassrepeat",
+    "maxsequence",
     "gecoscheck",
     "dictcheck",
     "usercheck",
@@ -88,150 +112,210 @@ const KEYS: [&str; 19] = [
     "local_users_only",
 ];
 
-/// libpwquality's defaults and floor.
-const DEFAULT_MINLEN: i64 = 8;
-const MIN_MINLEN: i64 = 6;
+/// Options that take a string (any value, or none).
+const STRINGS: [&str; 2] = ["badwords", "dictpath"];
+/// Flags: set by their name alone (a value is ignored, as libpwquality ignores it).
+const FLAGS: [&str; 2] = ["enforce_for_root", "local_users_only"];
+/// Options faillock.conf has too (so they tell neither file apart).
+const SHARED: [&str; 1] = ["local_users_only"];
 
-#[derive(Default)]
-struct Settings {
-    minlen: Option<i64>,
-    dcredit: Option<i64>,
-    ucredit: Option<i64>,
-    lcredit: Option<i64>,
-    ocredit: Option<i64>,
-    minclass: Option<i64>,
-    enforcing: Option<i64>,
-}
-
-impl Settings {
-    fn fragment(&self, label: &str) -> PolicyFragment {
-        let mut p = PolicyFragment {
-            source: label.to_string(),
-            ..PolicyFragment::default()
+/// Apply the options of one file to `settings` until libpwquality would stop reading.
+pub(crate) fn read(text: &str, label: &str, settings: &mut Pwquality, out: &mut ParsedInput) {
+    for (no, line) in numbered_lines(text) {
+        let Some((name, value)) = option_line(line) else {
+            continue;
         };
-        if self.enforcing == Some(0) {
-            // Warn-only mode: pam_pwquality accepts every password.
-            return p;
+        if let Err(e) = apply(settings, name, value) {
+            out.errors.push(stop(label, no, &e));
+            settings.halted = true;
+            return;
         }
-        let credits = [self.dcredit, self.ucredit, self.lcredit, self.ocredit];
-        if self.minlen.is_some() || credits.iter().any(Option::is_some) {
-            let minlen = self.minlen.unwrap_or(DEFAULT_MINLEN).max(MIN_MINLEN);
-            let bonus: i64 = credits.iter().flatten().filter(|c| **c > 0).sum();
-            let shortest = (minlen - bonus).max((minlen + 1) / 2);
-            p.min_length = u32::try_from(shortest).ok();
-        }
-        let required = |c: Option<i64>| c.is_some_and(|c| c < 0);
-        let (d, u, l, o) = (
-            required(self.dcredit),
-            required(self.ucredit),
-            required(self.lcredit),
-            required(self.ocredit),
-        );
-        let minclass = self.minclass.unwrap_or(0).clamp(0, 4);
-        if let Some(c) = self.minclass {
-            p.min_class = u32::try_from(c.clamp(0, 4)).ok();
-        }
-        let all = minclass >= 4;
-        // Without upper and lower only digits and other remain: three classes force a letter.
-        let letter = u || l || minclass >= 3;
-        for (on, class) in [
-            (letter, CharClass::Letter),
-            (d || all, CharClass::Digit),
-            (o || all, CharClass::Symbol),
-            (u || all, CharClass::Upper),
-            (l || all, CharClass::Lower),
-        ] {
-            if on {
-                p.require.push(class);
-            }
-        }
-        p
+        out.records += 1;
     }
 }
 
-/// A `key = value` line, key lower-cased; `None` for comments, blanks and lines without `=`.
-fn setting(line: &str) -> Option<(String, &str)> {
-    let line = line.trim();
-    if line.is_empty() || line.starts_with('#') {
+/// Set option `name` (any case) to `value`; the error says why libpwquality rejects it.
+pub(crate) fn apply(s: &mut Pwquality, name: &str, value: &str) -> Result<(), String> {
+    let lower = name.to_ascii_lowercase();
+    let name = lower.as_str();
+    if !OPTIONS.contains(&name) {
+        return Err(format!("`{name}` is not a pwquality.conf option"));
+    }
+    if STRINGS.contains(&name) || FLAGS.contains(&name) {
+        return Ok(());
+    }
+    let n = integer(value).ok_or_else(|| format!("{name}: the value is not a whole number"))?;
+    let slot = match name {
+        "minlen" => &mut s.minlen,
+        "dcredit" => &mut s.dcredit,
+        "ucredit" => &mut s.ucredit,
+        "lcredit" => &mut s.lcredit,
+        "ocredit" => &mut s.ocredit,
+        "minclass" => &mut s.minclass,
+        "enforcing" => &mut s.enforcing,
+        // Checked (a bad number stops libpwquality) but with no bearing on length or classes.
+        _ => return Ok(()),
+    };
+    *slot = Some(n);
+    Ok(())
+}
+
+/// An integer as libpwquality reads it (strtol base 10, the whole value, within `int`).
+fn integer(value: &str) -> Option<i64> {
+    let digits = value.strip_prefix('+').unwrap_or(value);
+    if digits.starts_with(['+', '-']) && value.starts_with('+') {
         return None;
     }
-    let (k, v) = line.split_once('=')?;
-    Some((k.trim().to_ascii_lowercase(), v.trim()))
+    let n: i64 = digits.parse().ok()?;
+    (n > i64::from(i32::MIN) && n < i64::from(i32::MAX)).then_some(n)
+}
+
+/// Is `label` a file inside a `pwquality.conf.d` directory?
+fn in_drop_in_dir(label: &str) -> bool {
+    let mut parts = label.rsplit(['/', '\\']);
+    parts.next();
+    parts
+        .next()
+        .is_some_and(|dir| dir.eq_ignore_ascii_case("pwquality.conf.d"))
+}
+
+fn fragment(label: &str, layer: Layer, pwquality: Pwquality) -> PolicyFragment {
+    PolicyFragment {
+        source: label.to_string(),
+        linux: Some(Box::new(LinuxSettings {
+            layer,
+            pwquality,
+            ..LinuxSettings::default()
+        })),
+        ..PolicyFragment::default()
+    }
+}
+
+fn stop(label: &str, no: usize, why: &str) -> InputError {
+    error(
+        label,
+        no,
+        format!("{why}; libpwquality stops reading here, so nothing after this line is applied"),
+    )
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use CharClass::*;
 
-    fn policy(text: &str) -> PolicyFragment {
-        let p = parse(text, "pwquality.conf");
+    fn settings(text: &str) -> (Pwquality, ParsedInput) {
+        let mut p = parse(text, "pwquality.conf");
+        let f = p.policy.take().unwrap();
+        assert_eq!(f.source, "pwquality.conf");
+        let l = f.linux.unwrap();
+        assert_eq!(l.layer, Layer::Pwquality);
+        (l.pwquality, p)
+    }
+
+    #[test]
+    fn every_option_of_the_man_page_reads_without_error() {
+        // As CIS benchmarks and the Debian/RHEL files write them, bare flags included.
+        let text = "# pwquality.conf\r\ndifok = 5\r\nminlen = 14\r\ndcredit = -1\r\nucredit = -1\r\n\
+            lcredit = -1\r\nocredit = -1\r\nminclass = 4\r\nmaxrepeat = 3\r\nmaxsequence = 3\r\n\
+            maxclassrepeat = 4\r\ngecoscheck = 1\r\ndictcheck = 1\r\nusercheck = 1\r\nusersubstr = 4\r\n\
+            enforcing = 1\r\nbadwords = koro hospital\r\ndictpath = /usr/share/cracklib/pw_dict\r\n\
+            retry = 3\r\nenforce_for_root\r\nlocal_users_only\r\n";
+        let (s, p) = settings(text);
         assert!(p.errors.is_empty(), "{:?}", p.errors);
-        p.policy.unwrap()
+        assert_eq!(p.records, 20);
+        assert_eq!(s.minlen, Some(14));
+        assert_eq!([s.dcredit, s.ucredit, s.lcredit, s.ocredit], [Some(-1); 4]);
+        assert_eq!(s.minclass, Some(4));
+        assert_eq!(s.enforcing, Some(1));
+        assert!(!s.halted);
     }
 
     #[test]
-    fn negative_credits_require_classes() {
-        let p = policy("# comment\r\nminlen = 14\r\ndcredit = -1\r\nucredit=-1\r\nocredit = -2\r\ndictcheck = 1\r\n");
-        assert_eq!(p.min_length, Some(14));
-        assert_eq!(p.require, [Letter, Digit, Symbol, Upper]);
-        assert_eq!(p.min_class, None);
-        assert_eq!(p.source, "pwquality.conf");
+    fn syntax_as_libpwquality_reads_it() {
+        // Oracle (libpwquality 1.4.5): `minlen 14`, `MINCLASS=3`, `dcredit = +2` and an inline
+        // comment read as minlen 14, minclass 3, dcredit 2; `enforce_for_root = 0` still sets it.
+        let (s, p) =
+            settings("  minlen 14 # fourteen\nMINCLASS=3\ndcredit = +2\n\tenforce_for_root = 0\n");
+        assert!(p.errors.is_empty(), "{:?}", p.errors);
+        assert_eq!(
+            (s.minlen, s.minclass, s.dcredit),
+            (Some(14), Some(3), Some(2))
+        );
+        assert_eq!(option_line("minlen=14"), Some(("minlen", "14")));
+        assert_eq!(option_line("minlen == 14"), Some(("minlen", "= 14")));
+        assert_eq!(
+            option_line("enforce_for_root"),
+            Some(("enforce_for_root", ""))
+        );
+        assert_eq!(option_line("   # x = 1"), None);
+        assert_eq!(integer("-1"), Some(-1));
+        assert_eq!(integer("+-1"), None);
+        assert_eq!(integer("14 "), None);
+        assert_eq!(integer(""), None);
     }
 
     #[test]
-    fn positive_credits_shorten_the_minimum() {
-        // Oracle (libpwquality 1.4.5): minlen=8 with four credits of 1 accepts "aB3$" (4 chars);
-        // minlen=12 accepts 8; minlen=9 dcredit=3 accepts "abc123" (6); minlen=6 dcredit=5 accepts "193".
-        let ones = "dcredit=1\nucredit=1\nlcredit=1\nocredit=1\n";
-        assert_eq!(policy(&format!("minlen=8\n{ones}")).min_length, Some(4));
-        assert_eq!(policy(&format!("minlen=12\n{ones}")).min_length, Some(8));
-        assert_eq!(policy("minlen=9\ndcredit=3\n").min_length, Some(6));
-        assert_eq!(policy("minlen=6\ndcredit=5\n").min_length, Some(3));
-        assert_eq!(
-            policy("minlen=5\n").min_length,
-            Some(6),
-            "minlen is raised to 6"
-        );
-        assert_eq!(
-            policy("dcredit=-1\n").min_length,
-            Some(8),
-            "default minlen 8"
-        );
-        assert_eq!(policy("retry=3\n").min_length, None);
+    fn an_unknown_option_or_bad_number_stops_the_reading() {
+        // Oracle: `bogus = 3` stops libpwquality before the `minlen = 20` after it;
+        // `minlen == 14` is a bad integer and leaves minlen at its default.
+        let (s, p) =
+            settings("enforce_for_root\nminclass = 4\nminlen 14\nbogus = 3\nminlen = 20\n");
+        assert_eq!(s.minlen, Some(14));
+        assert!(s.halted);
+        assert_eq!(p.errors.len(), 1);
+        assert_eq!(p.errors[0].source, "pwquality.conf:4");
+        assert!(p.errors[0]
+            .message
+            .contains("`bogus` is not a pwquality.conf option"));
+        let (s, p) = settings("minlen == 14\nminclass = 4\n");
+        assert_eq!((s.minlen, s.minclass), (None, None));
+        assert_eq!(p.errors[0].source, "pwquality.conf:1");
+        assert!(p.errors[0]
+            .message
+            .starts_with("minlen: the value is not a whole number"));
+        let (_, p) = settings("difok = many\n");
+        assert_eq!(p.errors.len(), 1);
     }
 
     #[test]
-    fn minclass_guarantees() {
-        let p = policy("minlen=8\nminclass=4\n");
-        assert_eq!(p.min_class, Some(4));
-        assert_eq!(p.require, [Letter, Digit, Symbol, Upper, Lower]);
-        let p = policy("minlen=8\nminclass=3\n");
-        assert_eq!(p.min_class, Some(3));
-        assert_eq!(
-            p.require,
-            [Letter],
-            "3 classes force a letter, not a symbol"
+    fn drop_ins_in_a_directory_or_one_by_one() {
+        let files = vec![
+            ("10-a.conf".to_string(), "minlen = 12\n".to_string()),
+            (
+                "20-b.conf".to_string(),
+                "typo = 1\nminclass = 4\n".to_string(),
+            ),
+            ("30-c.conf".to_string(), "ucredit = -1\n".to_string()),
+        ];
+        let p = parse_dir(&files, "etc/pwquality.conf.d");
+        assert_eq!(p.errors.len(), 1);
+        assert_eq!(p.errors[0].source, "etc/pwquality.conf.d/20-b.conf:1");
+        let f = p.policy.unwrap();
+        assert_eq!(f.source, "etc/pwquality.conf.d");
+        let l = f.linux.unwrap();
+        assert_eq!(l.layer, Layer::PwqualityDropIn);
+        assert_eq!(l.pwquality.minlen, Some(12));
+        assert_eq!(l.pwquality.ucredit, None, "files after a stop are not read");
+        assert!(l.pwquality.halted);
+        let one = parse(
+            "minclass = 4\n",
+            "etc/security/pwquality.conf.d/50-cis.conf",
         );
-        assert_eq!(policy("minclass=2\n").require, []);
-    }
-
-    #[test]
-    fn warn_only_and_bad_values() {
         assert_eq!(
-            policy("minlen=14\ndcredit=-1\nenforcing=0\n").min_length,
-            None
+            one.policy.unwrap().linux.unwrap().layer,
+            Layer::PwqualityDropIn
         );
-        let p = parse("minlen = fourteen\ngarbage\n", "pq");
-        assert_eq!(p.errors.len(), 2);
-        assert_eq!(p.errors[0].source, "pq:1");
-        assert_eq!(p.errors[1].source, "pq:2");
     }
 
     #[test]
     fn sniff_recognises_pwquality() {
         assert!(sniff("# x\nminlen = 12\nminclass = 3\n"));
+        assert!(sniff("enforce_for_root\nminclass = 4\n"));
+        assert!(sniff("minlen 14\n"));
+        assert!(!sniff("local_users_only\n"), "shared with faillock.conf");
+        assert!(!sniff("deny = 5\nminlen = 8\n"), "a faillock option");
         assert!(!sniff("min_length = 12\nrequire = [\"letter\"]\n"));
         assert!(!sniff("PASS_MAX_DAYS 60\n"));
+        assert!(!sniff("password requisite pam_pwquality.so minlen=14\n"));
     }
 }

@@ -1,4 +1,5 @@
-//! Windows `secedit /export` INF files: the domain or local password policy in `[System Access]`.
+//! Windows `secedit /export` INF files: the domain or local password policy in `[System Access]`,
+//! with the account lockout policy (`LockoutBadCount`, `LockoutDuration`, `ResetLockoutCount`).
 
 use super::{error, numbered_lines};
 use crate::model::{ParsedInput, PolicyFragment};
@@ -33,6 +34,9 @@ pub fn parse(text: &str, label: &str) -> ParsedInput {
             "minimumpasswordlength",
             "passwordcomplexity",
             "maximumpasswordage",
+            "lockoutbadcount",
+            "lockoutduration",
+            "resetlockoutcount",
         ];
         let lower = key.to_ascii_lowercase();
         if !known.contains(&lower.as_str()) {
@@ -60,6 +64,23 @@ pub fn parse(text: &str, label: &str) -> ParsedInput {
                 _ => out
                     .errors
                     .push(error(label, no, format!("{key}: expected 0 or 1"))),
+            },
+            // 0 failed logins: accounts are never locked.
+            "lockoutbadcount" => match u32::try_from(n) {
+                Ok(n) => policy.lockout_threshold = Some(n),
+                Err(_) => out
+                    .errors
+                    .push(error(label, no, format!("{key}: negative count"))),
+            },
+            // 0 (the dialog) or -1 (the export): locked until an administrator unlocks it.
+            "lockoutduration" => {
+                policy.lockout_duration_minutes = Some(if n <= 0 { -1 } else { n })
+            }
+            "resetlockoutcount" => match u32::try_from(n) {
+                Ok(n) => policy.lockout_reset_minutes = Some(n),
+                Err(_) => out
+                    .errors
+                    .push(error(label, no, format!("{key}: negative minutes"))),
             },
             _ => policy.max_age_days = Some(if n <= 0 { -1 } else { n }),
         }
@@ -126,6 +147,28 @@ mod tests {
         assert_eq!(p.errors[0].source, "x.inf:4");
         let zero = parse("[System Access]\nMaximumPasswordAge = 0\n", "z.inf");
         assert_eq!(zero.policy.unwrap().max_age_days, Some(-1));
+    }
+
+    #[test]
+    fn reads_the_lockout_policy() {
+        let text = "[System Access]\r\nLockoutBadCount = 5\r\nResetLockoutCount = 15\r\n\
+                    LockoutDuration = 30\r\n";
+        let p = parse(text, "gpo.inf");
+        assert!(p.errors.is_empty(), "{:?}", p.errors);
+        assert_eq!(p.records, 3);
+        let pol = p.policy.unwrap();
+        assert_eq!(pol.lockout_threshold, Some(5));
+        assert_eq!(pol.lockout_duration_minutes, Some(30));
+        assert_eq!(pol.lockout_reset_minutes, Some(15));
+        let p = parse(
+            "[System Access]\nLockoutBadCount = 0\nLockoutDuration = -1\nResetLockoutCount = -5\n",
+            "x.inf",
+        );
+        let pol = p.policy.unwrap();
+        assert_eq!(pol.lockout_threshold, Some(0), "0 = never locked");
+        assert_eq!(pol.lockout_duration_minutes, Some(-1));
+        assert_eq!(p.errors.len(), 1);
+        assert_eq!(p.errors[0].source, "x.inf:4");
     }
 
     #[test]

@@ -289,6 +289,15 @@ pub struct EffectivePolicy {
     pub mfa: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub max_length: Option<u32>,
+    /// Failed logins that lock an account (`0`: accounts are never locked); absent when no source says.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lockout_threshold: Option<u32>,
+    /// How long a locked account stays locked; `-1` = until an administrator unlocks it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lockout_duration_minutes: Option<i64>,
+    /// Minutes after which the count of failed logins starts again.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lockout_reset_minutes: Option<u32>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

@@ -1,6 +1,7 @@
 //! Plain data shared by every stage: systems, accounts, credentials, policies, findings.
 
 pub mod evidence;
+pub mod linux;
 pub mod secret;
 
 pub use secret::Secret;
@@ -177,6 +178,17 @@ pub struct PolicyFragment {
     /// Enforced maximum password age in days; `Some(0)` or negative = never expires.
     pub max_age_days: Option<i64>,
     pub mfa: Option<bool>,
+    /// Failed logins that lock an account; `Some(0)` = accounts are never locked.
+    pub lockout_threshold: Option<u32>,
+    /// How long a locked account stays locked, in minutes; `Some(-1)` = until an administrator
+    /// unlocks it.
+    pub lockout_duration_minutes: Option<i64>,
+    /// Minutes after which the count of failed logins starts again.
+    pub lockout_reset_minutes: Option<u32>,
+    /// What a Linux PAM source states as it stands (pwquality and faillock options), combined with
+    /// the system's other Linux sources in the order PAM reads them before anything is judged
+    /// (`rules::linux`). Boxed: most fragments have none.
+    pub linux: Option<Box<linux::LinuxSettings>>,
 }
 
 /// The result of parsing one input file.
@@ -230,6 +242,8 @@ pub enum Code {
     PolicyNoRotation,
     #[serde(rename = "POLICY_MAX_LENGTH_LT64")]
     PolicyMaxLengthLt64,
+    /// No policy source configures account lockout, or one turns it off (advisory; guideline 第7.0版).
+    PolicyNoLockout,
     #[serde(rename = "NIST_SINGLE_FACTOR_LT15")]
     NistSingleFactorLt15,
     NistRotationDiscouraged,

@@ -679,6 +679,12 @@ fn policies<'a>(ev: &'a Evidence, lang: Lang, t: &'static Labels, out: &mut Vec<
             Cell::text(max_age),
             Cell::text(yes_no(t, e.mfa)),
             Cell::text(opt(t, e.max_length)),
+            Cell::text(text::lockout(
+                lang,
+                e.lockout_threshold,
+                e.lockout_duration_minutes,
+                e.lockout_reset_minutes,
+            )),
             Cell::lines(findings(lang, t, &p.findings)),
         ]
     });
@@ -693,6 +699,7 @@ fn policies<'a>(ev: &'a Evidence, lang: Lang, t: &'static Labels, out: &mut Vec<
             t.col_max_age,
             t.col_mfa,
             t.col_max_length,
+            t.col_lockout,
             t.col_findings,
         ],
         rows,

@@ -227,6 +227,9 @@ pub(crate) fn sample(complete: bool) -> Evidence {
                 max_age_days: Some(90),
                 mfa: false,
                 max_length: None,
+                lockout_threshold: Some(10),
+                lockout_duration_minutes: Some(30),
+                lockout_reset_minutes: Some(30),
             },
             findings: vec![
                 Finding::fail(Code::PolicyRotationTooLong, "90 > 60 days"),

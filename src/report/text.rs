@@ -102,6 +102,7 @@ pub struct Labels {
     pub col_require: &'static str,
     pub col_max_age: &'static str,
     pub col_max_length: &'static str,
+    pub col_lockout: &'static str,
     pub never_expires: &'static str,
 
     pub h_advisories: &'static str,
@@ -248,6 +249,7 @@ const JA: Labels = Labels {
     col_require: "必須の文字種",
     col_max_age: "有効期間（日）",
     col_max_length: "最大文字数",
+    col_lockout: "アカウントロックアウト",
     never_expires: "無期限",
 
     h_advisories: "NIST SP 800-63B に基づく参考指摘",
@@ -394,6 +396,7 @@ const EN: Labels = Labels {
     col_require: "Required character classes",
     col_max_age: "Maximum age (days)",
     col_max_length: "Maximum length",
+    col_lockout: "Account lockout",
     never_expires: "never",
 
     h_advisories: "NIST SP 800-63B advisories",
@@ -581,6 +584,11 @@ pub fn code(lang: Lang, c: Code) -> &'static str {
             "ポリシーが64文字未満のパスワードしか許しません",
             "The policy does not allow passwords of 64 characters",
         ),
+        Code::PolicyNoLockout => pick(
+            lang,
+            "ログイン失敗によるアカウントロックアウトが設定されていません（ガイドライン第7.0版で求められる対策）",
+            "No account lockout after failed logins is configured (expected by guideline edition 7.0)",
+        ),
         Code::NistSingleFactorLt15 => pick(
             lang,
             "NIST は単要素認証のパスワードに15文字以上を求めています",
@@ -621,6 +629,7 @@ pub fn code_short(lang: Lang, c: Code) -> &'static str {
         Code::PolicyRotationTooLong => pick(lang, "ポリシー：有効期間", "policy: maximum age"),
         Code::PolicyNoRotation => pick(lang, "ポリシー：変更強制なし", "policy: no rotation"),
         Code::PolicyMaxLengthLt64 => pick(lang, "ポリシー：最大文字数", "policy: maximum length"),
+        Code::PolicyNoLockout => pick(lang, "ポリシー：ロックアウトなし", "policy: no lockout"),
         Code::NistSingleFactorLt15 => pick(lang, "NIST：15文字未満", "NIST: under 15"),
         Code::NistRotationDiscouraged => pick(lang, "NIST：定期変更", "NIST: rotation"),
         Code::NistCompositionDiscouraged => pick(lang, "NIST：文字種規則", "NIST: composition"),
@@ -942,6 +951,42 @@ pub fn char_class(lang: Lang, c: &str) -> String {
     )
 }
 
+/// A policy's account lockout in words (`effective.lockout_*`): a dash when no source says,
+/// "off" for a threshold of 0, else the threshold with the duration and reset time when known.
+pub fn lockout(
+    lang: Lang,
+    threshold: Option<u32>,
+    duration_minutes: Option<i64>,
+    reset_minutes: Option<u32>,
+) -> String {
+    let Some(n) = threshold else {
+        return labels(lang).dash.to_string();
+    };
+    if n == 0 {
+        return pick(lang, "なし（しきい値 0）", "off (threshold 0)").to_string();
+    }
+    let mut parts: Vec<String> = Vec::new();
+    match (lang, duration_minutes) {
+        (Lang::Ja, Some(d)) if d < 0 => parts.push("管理者が解除するまで".into()),
+        (Lang::Ja, Some(d)) => parts.push(format!("{d}分間")),
+        (Lang::En, Some(d)) if d < 0 => parts.push("until an administrator unlocks".into()),
+        (Lang::En, Some(d)) => parts.push(format!("for {d} min")),
+        (_, None) => {}
+    }
+    if let Some(r) = reset_minutes {
+        parts.push(match lang {
+            Lang::Ja => format!("{r}分で回数をリセット"),
+            Lang::En => format!("count reset after {r} min"),
+        });
+    }
+    match lang {
+        Lang::Ja if parts.is_empty() => format!("{n}回の失敗でロック"),
+        Lang::Ja => format!("{n}回の失敗でロック（{}）", parts.join("、")),
+        Lang::En if parts.is_empty() => format!("locked after {n} failures"),
+        Lang::En => format!("locked after {n} failures ({})", parts.join("; ")),
+    }
+}
+
 /// The answer counts of an item: `不合格 12、未検証 3、合格 9`.
 pub fn counts(
     lang: Lang,
@@ -1014,7 +1059,7 @@ fn circled(item: &str) -> String {
 mod tests {
     use super::*;
 
-    const ALL_CODES: [Code; 22] = [
+    const ALL_CODES: [Code; 23] = [
         Code::EmptyPassword,
         Code::TooShort,
         Code::NotMixed,
@@ -1034,6 +1079,7 @@ mod tests {
         Code::PolicyRotationTooLong,
         Code::PolicyNoRotation,
         Code::PolicyMaxLengthLt64,
+        Code::PolicyNoLockout,
         Code::NistSingleFactorLt15,
         Code::NistRotationDiscouraged,
         Code::NistCompositionDiscouraged,
@@ -1148,6 +1194,16 @@ mod tests {
             char_class(Lang::Ja, "3-of-4"),
             "4種のうち3種（記号は保証されない）"
         );
+        assert_eq!(
+            lockout(Lang::Ja, Some(5), Some(15), Some(15)),
+            "5回の失敗でロック（15分間、15分で回数をリセット）"
+        );
+        assert_eq!(
+            lockout(Lang::En, Some(5), Some(-1), None),
+            "locked after 5 failures (until an administrator unlocks)"
+        );
+        assert_eq!(lockout(Lang::En, Some(0), None, None), "off (threshold 0)");
+        assert_eq!(lockout(Lang::Ja, None, None, None), "—");
         assert_eq!(
             counts(Lang::Ja, Some(2), Some(1), None, None),
             "不合格 2、未検証 1"

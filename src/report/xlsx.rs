@@ -494,10 +494,13 @@ fn policies_sheet(
         t.col_max_age,
         t.col_mfa,
         t.col_max_length,
+        t.col_lockout,
         x.col_codes,
         t.col_findings,
     ];
-    let widths = [14.0, 28.0, 14.0, 10.0, 28.0, 12.0, 10.0, 10.0, 24.0, 50.0];
+    let widths = [
+        14.0, 28.0, 14.0, 10.0, 28.0, 12.0, 10.0, 10.0, 24.0, 24.0, 50.0,
+    ];
     let rows = ev.policies.iter().map(|p| {
         let e = &p.effective;
         let fill = match p.status.as_str() {
@@ -523,6 +526,12 @@ fn policies_sheet(
             max_age,
             txt(if e.mfa { t.yes } else { t.no }),
             e.max_length.map(num).unwrap_or_else(|| txt(t.dash)),
+            txt(text::lockout(
+                lang,
+                e.lockout_threshold,
+                e.lockout_duration_minutes,
+                e.lockout_reset_minutes,
+            )),
             txt(codes(&p.findings)),
             txt(reasons(lang, t, &p.findings)),
         ]
@@ -983,6 +992,10 @@ mod tests {
         assert_eq!(policies["F2"], "90");
         assert_eq!(
             policies["I2"],
+            "10回の失敗でロック（30分間、30分で回数をリセット）"
+        );
+        assert_eq!(
+            policies["J2"],
             "POLICY_ROTATION_TOO_LONG, POLICY_COMPOSITION"
         );
 

@@ -1,5 +1,6 @@
 //! Item 2-⑦ at policy level: merge a system's policy sources into one effective policy and judge it.
 
+use super::linux;
 use crate::model::evidence::EffectivePolicy;
 use crate::model::{CharClass, Code, Finding, PolicyFragment};
 
@@ -16,6 +17,12 @@ pub struct Effective {
     /// Enforced maximum age; `Some(d <= 0)` = never.
     pub max_age_days: Option<i64>,
     pub mfa: bool,
+    /// Failed logins that lock an account; `Some(0)` = never locked.
+    pub lockout_threshold: Option<u32>,
+    /// Minutes a locked account stays locked; `Some(-1)` = until an administrator unlocks it.
+    pub lockout_duration_minutes: Option<i64>,
+    /// Minutes after which the count of failed logins starts again.
+    pub lockout_reset_minutes: Option<u32>,
 }
 
 /// The policy verdict of one system.
@@ -30,20 +37,27 @@ pub struct PolicyVerdict {
 }
 
 /// Merge fragments (in precedence order: the first that sets a field wins for scalar fields;
-/// required classes are united). `mfa` and `rotation_days` from the manifest come first.
+/// required classes are united). `mfa` and `rotation_days` from the manifest come first. Linux
+/// PAM sources are first combined as PAM reads them ([`linux::combine`]).
 pub fn merge(fragments: &[PolicyFragment], mfa: bool, rotation_days: Option<i64>) -> Effective {
     let mut e = Effective {
         mfa,
         max_age_days: rotation_days,
         ..Default::default()
     };
-    for f in fragments {
+    for f in &linux::combine(fragments) {
         if !e.sources.contains(&f.source) {
             e.sources.push(f.source.clone());
         }
         e.min_length = e.min_length.or(f.min_length);
         e.max_length = e.max_length.or(f.max_length);
         e.max_age_days = e.max_age_days.or(f.max_age_days);
+        if e.lockout_threshold.is_none() && f.lockout_threshold.is_some() {
+            // The duration and reset time go with the threshold they were set with.
+            e.lockout_threshold = f.lockout_threshold;
+            e.lockout_duration_minutes = f.lockout_duration_minutes;
+            e.lockout_reset_minutes = f.lockout_reset_minutes;
+        }
         e.mfa |= f.mfa.unwrap_or(false);
         e.complexity_3of4 |= f.complexity_3of4;
         for c in &f.require {
@@ -110,6 +124,9 @@ impl Effective {
             max_age_days: self.max_age_days,
             mfa: self.mfa,
             max_length: self.max_length,
+            lockout_threshold: self.lockout_threshold,
+            lockout_duration_minutes: self.lockout_duration_minutes,
+            lockout_reset_minutes: self.lockout_reset_minutes,
         }
     }
 }
@@ -138,6 +155,19 @@ pub fn judge(e: &Effective) -> PolicyVerdict {
             Code::NistCompositionDiscouraged,
             "composition rules are enforced; NIST SP 800-63B rev. 4 advises length and blocklists instead",
         ));
+    }
+    if !e.sources.is_empty() {
+        match e.lockout_threshold {
+            None => advisories.push(Finding::info(
+                Code::PolicyNoLockout,
+                "no policy source configures account lockout (guideline 第7.0版 expects it)",
+            )),
+            Some(0) => advisories.push(Finding::info(
+                Code::PolicyNoLockout,
+                "account lockout is off (threshold 0)",
+            )),
+            Some(_) => {}
+        }
     }
     if !e.mfa && e.min_length.is_some_and(|m| m < 15) {
         advisories.push(Finding::info(
@@ -256,6 +286,59 @@ mod tests {
         assert!(v.findings.iter().any(|f| f.code == Code::PolicyNoRotation));
         let v = judge(&merge(&[frag(Some(6), &all, Some(30), false)], false, None));
         assert!(v.findings.iter().any(|f| f.code == Code::PolicyMinLength));
+    }
+
+    #[test]
+    fn lockout_is_reported_and_its_absence_is_an_advisory_only() {
+        let all = [Letter, Digit, Symbol];
+        let no_lockout = |v: &PolicyVerdict| {
+            v.advisories
+                .iter()
+                .filter(|f| f.code == Code::PolicyNoLockout)
+                .map(|f| f.detail.clone())
+                .collect::<Vec<_>>()
+        };
+        // No source configures lockout: advisory, the verdict is unchanged.
+        let v = judge(&merge(&[frag(Some(14), &all, None, false)], false, None));
+        assert_eq!(v.status, "pass");
+        assert!(v.findings.is_empty());
+        assert_eq!(no_lockout(&v).len(), 1);
+        assert!(v
+            .advisories
+            .iter()
+            .all(|f| f.severity == crate::model::Severity::Info));
+        // Secedit with a threshold: reported, no advisory; the first source that sets it wins.
+        let inf = PolicyFragment {
+            lockout_threshold: Some(5),
+            lockout_duration_minutes: Some(30),
+            lockout_reset_minutes: Some(15),
+            ..frag(Some(14), &all, None, false)
+        };
+        let toml = PolicyFragment {
+            source: "q".into(),
+            lockout_threshold: Some(0),
+            ..PolicyFragment::default()
+        };
+        let e = merge(&[inf.clone(), toml.clone()], false, None);
+        let ev = e.to_evidence();
+        assert_eq!(
+            (
+                ev.lockout_threshold,
+                ev.lockout_duration_minutes,
+                ev.lockout_reset_minutes
+            ),
+            (Some(5), Some(30), Some(15))
+        );
+        assert!(no_lockout(&judge(&e)).is_empty());
+        // Threshold 0: lockout is off.
+        let v = judge(&merge(&[toml, inf], false, None));
+        assert_eq!(no_lockout(&v), ["account lockout is off (threshold 0)"]);
+        assert_eq!(v.status, "pass");
+        // Without any policy source (the manifest alone) nothing is said.
+        assert!(no_lockout(&judge(&merge(&[], true, Some(30)))).is_empty());
+        // Absent from the JSON when no source says.
+        let json = serde_json::to_value(merge(&[], false, None).to_evidence()).unwrap();
+        assert!(json.get("lockout_threshold").is_none());
     }
 
     #[test]
