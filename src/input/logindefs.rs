@@ -1,4 +1,8 @@
 //! `/etc/login.defs`: Linux password aging (`PASS_MAX_DAYS`); `PASS_MIN_LEN` is ignored under PAM.
+//!
+//! Read as shadow's getdef reads it: `KEY value` separated by spaces or tabs, `#` comments on
+//! lines of their own, quotes around a value dropped, a key alone skipped, the last definition
+//! of a key winning; keys kensa has no use for are skipped.
 
 use super::{error, numbered_lines};
 use crate::model::{ParsedInput, PolicyFragment};
@@ -14,7 +18,7 @@ pub fn parse(text: &str, label: &str) -> ParsedInput {
         let Some((key, value)) = setting(line) else {
             continue;
         };
-        if key != "PASS_MAX_DAYS" {
+        if key != "PASS_MAX_DAYS" || value.is_empty() {
             continue;
         }
         match value.parse::<i64>() {
@@ -51,17 +55,20 @@ pub fn sniff(text: &str) -> bool {
 /// login.defs' conventional "never expires" value.
 const NEVER: i64 = 99999;
 
-/// A `KEY value` line (upper-case key, whitespace-separated); `None` for comments and blanks.
+/// A `KEY value` line (upper-case key, whitespace-separated; the value without its quotes, as
+/// getdef reads it); `None` for comments and blanks.
 fn setting(line: &str) -> Option<(&str, &str)> {
     let line = line.trim();
     if line.is_empty() || line.starts_with('#') {
         return None;
     }
-    let (key, value) = line.split_once(char::is_whitespace).unwrap_or((line, ""));
+    let (key, value) = line.split_once([' ', '\t']).unwrap_or((line, ""));
+    let value = value.trim_start_matches([' ', '\t', '"']);
+    let value = value.split('"').next().unwrap_or(value).trim_end();
     let upper = key
         .bytes()
         .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_');
-    (upper && !key.is_empty()).then(|| (key, value.trim()))
+    (upper && !key.is_empty()).then_some((key, value))
 }
 
 #[cfg(test)]
@@ -80,6 +87,22 @@ mod tests {
         assert_eq!(pol.source, "login.defs");
         assert_eq!(p.records, 1);
         assert!(p.errors.is_empty());
+    }
+
+    #[test]
+    fn tabs_quotes_unknown_keys_and_the_last_definition() {
+        let text = "#\n# /etc/login.defs - Configuration control definitions for the login package.\n\
+            MAIL_DIR\t\t/var/mail\nFAILLOG_ENAB\t\tyes\nENV_SUPATH\tPATH=/usr/local/sbin:/usr/sbin\n\
+            ERASECHAR\t0177\nPASS_MAX_DAYS\t99999\n  PASS_MAX_DAYS \t \"45\"\nPASS_MIN_DAYS\t1\n\
+            PASS_WARN_AGE\t7\nENCRYPT_METHOD YESCRYPT\nCONSOLE_GROUPS\t\tfloppy:audio:cdrom\n\
+            PASS_MAX_DAYS\n";
+        assert!(sniff(text));
+        let p = parse(text, "login.defs");
+        assert!(p.errors.is_empty(), "{:?}", p.errors);
+        assert_eq!(p.policy.unwrap().max_age_days, Some(45));
+        // getdef does not read inline comments: the value is not a number.
+        let p = parse("PASS_MAX_DAYS 60 # two months\n", "l");
+        assert_eq!(p.errors.len(), 1);
     }
 
     #[test]
