@@ -653,6 +653,117 @@ fn policy_command_judges_secedit_utf16() {
     let o = kensa(&["policy", "--json", inf.to_str().unwrap()]);
     let v: Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(v["effective"]["min_length"], 14);
+    // [System Access] LockoutBadCount / ResetLockoutCount / LockoutDuration.
+    assert_eq!(v["effective"]["lockout_threshold"], 5);
+    assert_eq!(v["effective"]["lockout_reset_minutes"], 30);
+    assert_eq!(v["effective"]["lockout_duration_minutes"], 30);
+}
+
+/// The CIS-hardened Linux server made by tests/fixtures/linux-policy/generate.py (checked there
+/// with libpwquality and sha256sum, whose answers are in expected.json).
+#[test]
+fn linux_policy_cis_hardened_server_reads_whole_and_passes() {
+    let fx = root().join("tests/fixtures/linux-policy");
+    let expected: Value =
+        serde_json::from_str(&fs::read_to_string(fx.join("expected.json")).unwrap()).unwrap();
+    let (o, ev, dir) = audit(&[
+        "--manifest",
+        fx.join("audit.toml").to_str().unwrap(),
+        "--hibp",
+        "off",
+        QUICK[0],
+        QUICK[1],
+    ]);
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(code(&o), 0, "{stderr}\n{:#}", ev["input_errors"]);
+    assert_eq!(ev["input_errors"], serde_json::json!([]));
+    assert_eq!(ev["complete"], true);
+    // Every file detected from its content, the drop-in directory as one input.
+    let formats: Vec<(&str, &str)> = ev["inputs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| {
+            assert_eq!(i["errors"], 0, "{i}");
+            (i["path"].as_str().unwrap(), i["format"].as_str().unwrap())
+        })
+        .collect();
+    assert_eq!(
+        formats,
+        [
+            ("cis01/etc/shadow", "shadow"),
+            ("cis01/etc/login.defs", "login.defs"),
+            ("cis01/etc/security/pwquality.conf", "pwquality.conf"),
+            ("cis01/etc/security/pwquality.conf.d", "pwquality.conf"),
+            ("cis01/etc/security/faillock.conf", "faillock.conf"),
+            ("cis01/etc/pam.d/common-password", "pam"),
+            ("cis01/etc/pam.d/common-auth", "pam"),
+        ]
+    );
+    let drop_ins = &ev["inputs"][3];
+    assert_eq!(drop_ins["sha256"], expected["dropins"]["sha256"]);
+    assert_eq!(drop_ins["size"], expected["dropins"]["size"]);
+    assert_eq!(
+        drop_ins["records"].as_u64().unwrap() as usize,
+        expected["dropins"]["files"].as_array().unwrap().len()
+    );
+    // The policy as rules.md decides it; the length is what libpwquality read.
+    let p = &ev["policies"][0];
+    let want = &expected["policy_by_rules_md"];
+    assert_eq!(p["system"], "cis01");
+    assert_eq!(p["status"], want["status"]);
+    assert_eq!(p["path"], want["path"]);
+    assert_eq!(p["findings"], serde_json::json!([]));
+    assert_eq!(p["sources"].as_array().unwrap().len(), 6);
+    assert_eq!(
+        p["effective"]["min_length"],
+        expected["libpwquality"]["read"]["minlen"]
+    );
+    for k in [
+        "min_length",
+        "require",
+        "max_age_days",
+        "lockout_threshold",
+        "lockout_duration_minutes",
+        "lockout_reset_minutes",
+    ] {
+        assert_eq!(p["effective"][k], want[k], "{k}");
+    }
+    let advisories: Vec<&str> = ev["advisories"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["finding"]["code"].as_str().unwrap())
+        .collect();
+    assert!(!advisories.contains(&"POLICY_NO_LOCKOUT"), "{advisories:?}");
+    assert_eq!(item(&ev, "2-7")["answer"], "yes");
+    for a in ev["accounts"].as_array().unwrap() {
+        assert!(a["status"] == "pass" || a["status"] == "skipped", "{a}");
+    }
+    // The reports say it in words.
+    let md = fs::read_to_string(dir.path().join("report/evidence.md")).unwrap();
+    assert!(md.contains("5回の失敗でロック（15分間、15分で回数をリセット）"));
+    // kensa verify recomputes the directory's digest.
+    let o = kensa(&["verify", dir.path().join("report").to_str().unwrap()]);
+    assert_eq!(code(&o), 0, "{}", String::from_utf8_lossy(&o.stdout));
+
+    // The quality settings alone: the same pass, and lockout missing is an advisory only.
+    let etc = fx.join("cis01/etc/security");
+    let o = kensa(&[
+        "policy",
+        "--json",
+        etc.join("pwquality.conf").to_str().unwrap(),
+        etc.join("pwquality.conf.d").to_str().unwrap(),
+    ]);
+    assert_eq!(code(&o), 0, "{}", String::from_utf8_lossy(&o.stderr));
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["path"], "13+");
+    assert!(v["effective"].get("lockout_threshold").is_none());
+    assert!(v["advisories"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|a| a["code"] == "POLICY_NO_LOCKOUT" && a["severity"] == "info"));
 }
 
 #[test]
@@ -708,7 +819,7 @@ fn every_finding_code_is_produced_somewhere() {
     let all = "EMPTY_PASSWORD TOO_SHORT NOT_MIXED GUESSABLE DEFAULT_PASSWORD BREACHED NO_ROTATION \
                ROTATION_TOO_LONG LM_HASH_STORED WEAK_HASH_SCHEME NON_ASCII REUSED_ACROSS_SYSTEMS \
                REUSED_WITHIN_SYSTEM POLICY_MIN_LENGTH POLICY_COMPOSITION POLICY_ROTATION_TOO_LONG \
-               POLICY_NO_ROTATION POLICY_MAX_LENGTH_LT64 NIST_SINGLE_FACTOR_LT15 \
+               POLICY_NO_ROTATION POLICY_MAX_LENGTH_LT64 POLICY_NO_LOCKOUT NIST_SINGLE_FACTOR_LT15 \
                NIST_ROTATION_DISCOURAGED NIST_COMPOSITION_DISCOURAGED";
     let missing: Vec<&str> = all
         .split_whitespace()
