@@ -17,7 +17,7 @@ pub struct Cli {
 pub enum Command {
     /// Audit exported credentials and policies; write the evidence (the main job).
     Audit(Box<AuditArgs>),
-    /// Read policy files only (secedit INF, login.defs, pwquality.conf, kensa policy TOML) and judge them.
+    /// Read policy files only (secedit INF, login.defs, pwquality.conf and its .d directory, PAM files, faillock.conf, kensa policy TOML) and judge them.
     Policy(PolicyArgs),
     /// Check one password read from standard input (never echoed): verdict and reasons.
     Check(CheckArgs),
@@ -270,7 +270,7 @@ pub struct AuditArgs {
 
 #[derive(Debug, Args)]
 pub struct PolicyArgs {
-    /// Policy files (`PATH` or `FORMAT:PATH`), merged as the policy of one system.
+    /// Policy files (`PATH` or `FORMAT:PATH`; a pwquality.conf.d directory), merged as the policy of one system.
     #[arg(required = true, value_name = "FILE")]
     pub files: Vec<String>,
     /// Print JSON instead of a table.

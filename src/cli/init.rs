@@ -124,6 +124,11 @@ const EXPORT_WORDS: &[&str] = &[
     "logindefs",
     "defs",
     "pwquality",
+    "faillock",
+    "pam",
+    "common",
+    "auth",
+    "password",
     "htpasswd",
     "ldif",
     "ldap",
@@ -318,6 +323,9 @@ mod tests {
         assert_eq!(system_id("linux01-shadow"), "linux01");
         assert_eq!(system_id("web01.htpasswd"), "web01");
         assert_eq!(system_id("shadow"), "shadow");
+        assert_eq!(system_id("linux01-faillock.conf"), "linux01");
+        assert_eq!(system_id("linux01-common-password"), "linux01");
+        assert_eq!(system_id("linux01-common-auth"), "linux01");
     }
 
     #[test]

@@ -4,7 +4,7 @@
 //!
 //! The digest is the SHA-256 of the listing `sha256sum` prints for the files in that order
 //! (`HASH  NAME` lines), so an inspector can recompute it with
-//! `cd pwquality.conf.d && LC_ALL=C ls | grep '\.conf$' | xargs sha256sum | sha256sum`;
+//! `cd pwquality.conf.d && sha256sum $(LC_ALL=C ls *.conf) | sha256sum`;
 //! the size is the files' sizes added up.
 
 use crate::model::ParsedInput;
