@@ -53,7 +53,7 @@ fn scan(dir: &Path, target: &Path) -> Result<Scan, String> {
     let mut names: Vec<PathBuf> = std::fs::read_dir(dir)
         .map_err(|e| format!("{}: cannot list: {e}", dir.display()))?
         .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.is_file())
+        .filter(|p| p.is_file() || is_drop_in_dir(p))
         .collect();
     names.sort();
     let target_abs = std::path::absolute(target).ok();
@@ -63,6 +63,13 @@ fn scan(dir: &Path, target: &Path) -> Result<Scan, String> {
             continue;
         };
         if name.starts_with('.') || std::path::absolute(&p).ok() == target_abs {
+            continue;
+        }
+        if p.is_dir() {
+            s.systems
+                .entry(system_id(&name))
+                .or_default()
+                .push((name, Format::Pwquality));
             continue;
         }
         let Ok(bytes) = std::fs::read(&p) else {
@@ -98,6 +105,13 @@ fn scan(dir: &Path, target: &Path) -> Result<Scan, String> {
         }
     }
     Ok(s)
+}
+
+/// A `pwquality.conf.d` directory (`linux01-pwquality.conf.d` too): one input of drop-ins.
+fn is_drop_in_dir(p: &Path) -> bool {
+    p.is_dir()
+        && p.file_name()
+            .is_some_and(|n| n.to_string_lossy().ends_with("pwquality.conf.d"))
 }
 
 /// A TOML file that is an audit manifest rather than a kensa policy file.
@@ -326,6 +340,7 @@ mod tests {
         assert_eq!(system_id("linux01-faillock.conf"), "linux01");
         assert_eq!(system_id("linux01-common-password"), "linux01");
         assert_eq!(system_id("linux01-common-auth"), "linux01");
+        assert_eq!(system_id("linux01-pwquality.conf.d"), "linux01");
     }
 
     #[test]
