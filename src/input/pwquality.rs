@@ -162,11 +162,8 @@ pub(crate) fn apply(s: &mut Pwquality, name: &str, value: &str) -> Result<(), St
 
 /// An integer as libpwquality reads it (strtol base 10, the whole value, within `int`).
 fn integer(value: &str) -> Option<i64> {
-    let digits = value.strip_prefix('+').unwrap_or(value);
-    if digits.starts_with(['+', '-']) && value.starts_with('+') {
-        return None;
-    }
-    let n: i64 = digits.parse().ok()?;
+    // One optional sign, then digits only, as `str::parse` takes them.
+    let n: i64 = value.parse().ok()?;
     (n > i64::from(i32::MIN) && n < i64::from(i32::MAX)).then_some(n)
 }
 
@@ -250,6 +247,13 @@ mod tests {
         assert_eq!(option_line("   # x = 1"), None);
         assert_eq!(integer("-1"), Some(-1));
         assert_eq!(integer("+-1"), None);
+        assert_eq!(integer("++1"), None);
+        assert_eq!(integer("+7"), Some(7));
+        assert_eq!(
+            integer("2147483647"),
+            None,
+            "INT_MAX is rejected as libpwquality does"
+        );
         assert_eq!(integer("14 "), None);
         assert_eq!(integer(""), None);
     }
