@@ -536,19 +536,19 @@ fn policy_cmd(p: PolicyArgs) -> Result<Outcome, String> {
     for arg in &p.files {
         let (forced, path) = input::split_format(arg)?;
         let bytes = std::fs::read(path).map_err(|e| format!("{path}: cannot read: {e}"))?;
-        let text = input::decode(&bytes).map_err(|e| format!("{path}: {e}"))?;
         let name = std::path::Path::new(path)
             .file_name()
             .map(|n| n.to_string_lossy().to_string())
             .unwrap_or_default();
-        let fmt = forced
-            .or_else(|| input::detect(&text, &name))
-            .filter(|f| f.is_policy())
-            .ok_or_else(|| {
-                format!("{path}: not a policy file (secedit, login.defs, pwquality.conf, policy)")
-            })?;
-        let parsed = input::parse(fmt, &text, path);
-        for e in &parsed.errors {
+        let (text, fmt) = input::decode_input(&bytes, forced, &name);
+        if !text.is_text() {
+            return Err(format!("{path}: {}", text.binary_message()));
+        }
+        let fmt = fmt.filter(|f| f.is_policy()).ok_or_else(|| {
+            format!("{path}: not a policy file (secedit, login.defs, pwquality.conf, policy)")
+        })?;
+        let parsed = input::parse(fmt, text.text(), path);
+        for e in text.errors(path).iter().chain(&parsed.errors) {
             eprintln!("kensa: {}: {}", e.source, e.message);
             problems += 1;
         }
