@@ -982,6 +982,35 @@ pub fn input_files(opts: &AuditOptions) -> Result<Vec<(String, PathBuf)>, AuditE
         .collect())
 }
 
+/// The files an audit would read that cannot be opened, each as `PATH: cannot read: REASON`:
+/// the inputs (of the manifest and `FILE` arguments), pot files and wordlists, each once. For a
+/// check before any work, so that a mistyped path is an error at once, not after the audit.
+pub fn unreadable_inputs(opts: &AuditOptions) -> Result<Vec<String>, AuditError> {
+    let (_, specs) = plan(opts)?;
+    let mut seen = BTreeSet::new();
+    Ok(specs
+        .iter()
+        .map(|s| s.path.as_path())
+        .chain(opts.potfiles.iter().map(PathBuf::as_path))
+        .chain(opts.wordlists.iter().map(PathBuf::as_path))
+        .filter(|p| seen.insert(*p))
+        .filter_map(|p| {
+            cannot_open(p, false).map(|why| format!("{}: cannot read: {why}", p.display()))
+        })
+        .collect())
+}
+
+/// Why `path` cannot be opened for reading (`None` when it can): a file, or with `dir_ok` a
+/// directory whose entries can be listed.
+pub fn cannot_open(path: &Path, dir_ok: bool) -> Option<String> {
+    match std::fs::metadata(path) {
+        Err(e) => Some(io_reason(&e)),
+        Ok(m) if m.is_dir() && !dir_ok => Some("is a directory, not a file".into()),
+        Ok(m) if m.is_dir() => std::fs::read_dir(path).err().map(|e| io_reason(&e)),
+        Ok(_) => std::fs::File::open(path).err().map(|e| io_reason(&e)),
+    }
+}
+
 /// A breach answer for one account, as [`Breach`] without a string.
 #[derive(Debug, Clone, Copy)]
 struct Hit {
@@ -1442,6 +1471,48 @@ mod tests {
         want.sort_by(|a, b| (a.0, &a.1, source_key(&a.2)).cmp(&(b.0, &b.1, source_key(&b.2))));
         sort_accounts(&mut accounts, &labels);
         assert_eq!(seen(&accounts), want);
+    }
+
+    #[test]
+    fn unreadable_inputs_are_named_once_each_before_any_work() {
+        let dir = tempfile::tempdir().unwrap();
+        let here = dir.path().join("dump.txt");
+        std::fs::write(
+            &here,
+            "a:500:aad3b435b51404eeaad3b435b51404ee:8846f7eaee8fb117ad06bdd830b7586c:::\n",
+        )
+        .unwrap();
+        let gone = dir.path().join("gone.txt");
+        let opts = AuditOptions {
+            manifest: None,
+            files: vec![
+                here.display().to_string(),
+                format!("pwdump:{}", gone.display()),
+            ],
+            wordlists: vec![dir.path().to_path_buf()],
+            default_wordlists: false,
+            potfiles: vec![gone.clone(), here.clone()],
+            check_date: None,
+            target_date: None,
+            strict_reuse: false,
+            salted_budget: 0,
+            salted_total: 0,
+            lang: RemarkLang::En,
+            today: "2026-11-24".into(),
+        };
+        let problems = unreadable_inputs(&opts).unwrap();
+        assert_eq!(
+            problems,
+            [
+                format!("{}: cannot read: no such file", gone.display()),
+                format!(
+                    "{}: cannot read: is a directory, not a file",
+                    dir.path().display()
+                ),
+            ]
+        );
+        assert_eq!(cannot_open(dir.path(), true), None);
+        assert_eq!(cannot_open(&here, false), None);
     }
 
     #[test]

@@ -222,3 +222,78 @@ fn a_utf16_dump_without_a_bom_is_read() {
     let names: Vec<String> = accounts(&ev).into_iter().map(|(_, a, _)| a).collect();
     assert_eq!(names, ["Administrator", "Guest", "nurse01"]);
 }
+
+#[test]
+fn a_missing_path_stops_the_audit_before_any_work() {
+    // The example facility with one of its manifest's inputs gone, and options naming files that
+    // are not there: each is named, and nothing is audited or written.
+    let facility = tempfile::tempdir().unwrap();
+    let example = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("examples/koro-hospital");
+    for e in fs::read_dir(&example).unwrap() {
+        let p = e.unwrap().path();
+        fs::copy(&p, facility.path().join(p.file_name().unwrap())).unwrap();
+    }
+    fs::remove_file(facility.path().join("pc-02-sam.txt")).unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let report = out.path().join("report");
+    let started = std::time::Instant::now();
+    let o = kensa_in(
+        facility.path(),
+        &[
+            "audit",
+            "--manifest",
+            "audit.toml",
+            "--potfile",
+            "no-such.potfile",
+            "--wordlist",
+            "no-such-words.txt",
+            "--hibp",
+            "no-such-corpus",
+            "--no-progress",
+            "--out",
+            report.to_str().unwrap(),
+            "missing-arg.txt",
+        ],
+    );
+    let took = started.elapsed();
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{stderr}");
+    for path in [
+        "pc-02-sam.txt",
+        "no-such.potfile",
+        "no-such-words.txt",
+        "no-such-corpus",
+        "missing-arg.txt",
+    ] {
+        assert!(
+            stderr.contains(&format!("{path}: cannot read: no such file")),
+            "{path} not named: {stderr}"
+        );
+    }
+    assert!(stderr.contains("5 inputs cannot be read"), "{stderr}");
+    assert!(!report.exists(), "nothing is written");
+    // The whole audit of the example takes many seconds; the check takes milliseconds.
+    assert!(took < std::time::Duration::from_secs(5), "took {took:?}");
+
+    // A wordlist that is a directory, and an export, are checked the same way.
+    let o = kensa_in(
+        facility.path(),
+        &["audit", "--wordlist", ".", "--hibp", "off", "pc-01-sam.txt"],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains(".: cannot read: is a directory"));
+    let o = kensa_in(
+        facility.path(),
+        &[
+            "export",
+            "hashcat",
+            "--manifest",
+            "audit.toml",
+            "-o",
+            "crack",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("pc-02-sam.txt: cannot read"));
+    assert!(!facility.path().join("crack").exists());
+}
