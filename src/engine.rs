@@ -982,6 +982,36 @@ pub fn input_files(opts: &AuditOptions) -> Result<Vec<(String, PathBuf)>, AuditE
         .collect())
 }
 
+/// The files an audit would read that cannot be opened, each as `PATH: cannot read: REASON`:
+/// the inputs (of the manifest and `FILE` arguments; a directory is one input of drop-ins), pot
+/// files and wordlists, each once. For a check before any work, so that a mistyped path is an
+/// error at once, not after the audit.
+pub fn unreadable_inputs(opts: &AuditOptions) -> Result<Vec<String>, AuditError> {
+    let (_, specs) = plan(opts)?;
+    let mut seen = BTreeSet::new();
+    Ok(specs
+        .iter()
+        .map(|s| (s.path.as_path(), true))
+        .chain(opts.potfiles.iter().map(|p| (p.as_path(), false)))
+        .chain(opts.wordlists.iter().map(|p| (p.as_path(), false)))
+        .filter(|(p, _)| seen.insert(*p))
+        .filter_map(|(p, dir_ok)| {
+            cannot_open(p, dir_ok).map(|why| format!("{}: cannot read: {why}", p.display()))
+        })
+        .collect())
+}
+
+/// Why `path` cannot be opened for reading (`None` when it can): a file, or with `dir_ok` a
+/// directory whose entries can be listed.
+pub fn cannot_open(path: &Path, dir_ok: bool) -> Option<String> {
+    match std::fs::metadata(path) {
+        Err(e) => Some(io_reason(&e)),
+        Ok(m) if m.is_dir() && !dir_ok => Some("is a directory, not a file".into()),
+        Ok(m) if m.is_dir() => std::fs::read_dir(path).err().map(|e| io_reason(&e)),
+        Ok(_) => std::fs::File::open(path).err().map(|e| io_reason(&e)),
+    }
+}
+
 /// A breach answer for one account, as [`Breach`] without a string.
 #[derive(Debug, Clone, Copy)]
 struct Hit {
@@ -1090,21 +1120,15 @@ fn plan(opts: &AuditOptions) -> Result<(Manifest, Vec<InputSpec>), AuditError> {
 /// The format of a file from its first 64 KiB (detection looks at no more).
 fn sniff_file(path: &Path) -> Option<Format> {
     use std::io::Read;
-    let mut head = Vec::new();
+    let mut head = zeroize::Zeroizing::new(Vec::new());
     std::fs::File::open(path)
         .ok()?
         .take(input::SNIFF_BYTES as u64)
         .read_to_end(&mut head)
         .ok()?;
-    let text = match input::decode(&head) {
-        Ok(t) => t,
-        // Cut inside a character: the whole characters before it.
-        Err(_) => match std::str::from_utf8(&head) {
-            Ok(t) => t.to_string(),
-            Err(e) => String::from_utf8_lossy(&head[..e.valid_up_to()]).into_owned(),
-        },
-    };
-    input::detect(&text, &path.file_name()?.to_string_lossy())
+    // A character cut at the end makes the last line undecodable, which detection skips.
+    let (_, format) = input::decode_input(&head, None, &path.file_name()?.to_string_lossy());
+    format
 }
 
 /// `FORMAT:PATH` or `PATH`, relative to the manifest when one is given.
@@ -1157,6 +1181,7 @@ fn read_input(
         systems: spec.system.iter().cloned().collect(),
         records: 0,
         errors: 0,
+        encoding: None,
     };
     let bytes = match std::fs::read(&spec.path) {
         Ok(b) => b,
@@ -1178,40 +1203,19 @@ fn read_input(
         .file_name()
         .map(|n| n.to_string_lossy().to_string())
         .unwrap_or_default();
-    /// Why a file gives nothing.
-    enum Unread {
-        Decode(String),
-        Format,
-    }
-    // Hash the file while its text (borrowed from the bytes) is parsed.
-    let (digest, read) = rayon::join(
+    // Hash the file while its text (borrowed from the bytes when it is UTF-8) is parsed.
+    let (digest, text) = rayon::join(
         || sha2::Sha256::digest(&*bytes),
-        || {
-            let mut text = input::decode_borrowed(&bytes).map_err(Unread::Decode)?;
-            let read = match spec.forced.or_else(|| input::detect(&text, &name)) {
-                Some(format) => Ok((format, input::parse(format, &text, &spec.display))),
-                None => Err(Unread::Format),
-            };
-            // A text decoded from UTF-16 is a copy.
-            if let std::borrow::Cow::Owned(t) = &mut text {
-                zeroize::Zeroize::zeroize(t);
-            }
-            read
-        },
+        || decode_and_parse(spec, &bytes, &name),
     );
     summary.sha256 = hex::encode(digest);
-    let (format, mut parsed) = match read {
+    summary.encoding = text.encoding;
+    let (format, mut parsed) = match text.read {
         Ok(r) => r,
-        Err(why) => {
+        Err(message) => {
             errors.push(InputError {
                 source: spec.display.clone(),
-                message: match why {
-                    Unread::Decode(e) => e,
-                    Unread::Format => format!(
-                        "cannot tell the format from the content; name it as FORMAT:PATH (one of {})",
-                        Format::ALL.map(|f| f.as_str()).join(", ")
-                    ),
-                },
+                message,
             });
             summary.errors = 1;
             return (summary, None, None);
@@ -1219,13 +1223,17 @@ fn read_input(
     };
     summary.format = format.as_str().into();
     summary.records = parsed.records;
-    summary.errors = parsed.errors.len();
+    summary.errors = text.line_errors.len() + parsed.errors.len();
+    errors.extend(text.line_errors);
     errors.append(&mut parsed.errors);
-    // A pot file is kept whole and walked by recovery (no value per line): its bytes become the
-    // text without a copy.
+    // A pot file is kept whole and walked by recovery (no value per line): its UTF-8 bytes become
+    // the text without a copy (a decoded copy is moved).
     let pot = (format == Format::Potfile).then(|| PotFile {
         label: spec.display.clone(),
-        text: Secret::new(input::decode_owned(std::mem::take(&mut *bytes)).expect("decoded above")),
+        text: Secret::new(
+            text.pot_copy
+                .unwrap_or_else(|| utf8_bytes_into_text(std::mem::take(&mut *bytes))),
+        ),
     });
     (summary, Some(parsed), pot)
 }
@@ -1244,6 +1252,7 @@ fn read_dir_input(
         systems: spec.system.iter().cloned().collect(),
         records: 0,
         errors: 1,
+        encoding: None,
     };
     let fail = |message: String| InputError {
         source: spec.display.clone(),
@@ -1270,6 +1279,60 @@ fn read_dir_input(
     summary.errors = parsed.errors.len();
     errors.append(&mut parsed.errors);
     (summary, Some(parsed))
+}
+
+/// An input's text decoded and parsed.
+struct ParsedText {
+    /// `None` when the file is not text.
+    encoding: Option<Encoding>,
+    /// One per undecodable line.
+    line_errors: Vec<InputError>,
+    /// The format and what the file holds, or why it holds nothing.
+    read: Result<(Format, crate::model::ParsedInput), String>,
+    /// A pot file's text when decoding made a copy of it (else it is the bytes themselves).
+    pot_copy: Option<String>,
+}
+
+/// Decode `bytes` line by line, tell the format and parse the text. A copy of the text made
+/// by decoding is zeroized when dropped (a pot file's is moved out).
+fn decode_and_parse(spec: &InputSpec, bytes: &[u8], name: &str) -> ParsedText {
+    let (mut text, format) = input::decode_input(bytes, spec.forced, name);
+    if !text.is_text() {
+        return ParsedText {
+            encoding: None,
+            line_errors: Vec::new(),
+            read: Err(text.binary_message()),
+            pot_copy: None,
+        };
+    }
+    let read = match format {
+        Some(f) => Ok((f, input::parse(f, text.text(), &spec.display))),
+        None => Err(format!(
+            "cannot tell the format from the content; name it as FORMAT:PATH (one of {})",
+            Format::ALL.map(|f| f.as_str()).join(", ")
+        )),
+    };
+    let pot_copy = match read {
+        Ok((Format::Potfile, _)) => text.take_copy(),
+        _ => None,
+    };
+    ParsedText {
+        encoding: Some(text.encoding),
+        line_errors: text.errors(&spec.display),
+        read,
+        pot_copy,
+    }
+}
+
+/// The bytes of a file that decoded as UTF-8 without a copy, as its text (a BOM dropped).
+fn utf8_bytes_into_text(mut bytes: Vec<u8>) -> String {
+    if bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {
+        bytes.drain(..3);
+    }
+    String::from_utf8(bytes).unwrap_or_else(|e| {
+        zeroize::Zeroize::zeroize(&mut e.into_bytes());
+        String::new()
+    })
 }
 
 /// What recovery established per account: the plaintext and how, and the salted work spent.
@@ -1456,6 +1519,48 @@ mod tests {
         want.sort_by(|a, b| (a.0, &a.1, source_key(&a.2)).cmp(&(b.0, &b.1, source_key(&b.2))));
         sort_accounts(&mut accounts, &labels);
         assert_eq!(seen(&accounts), want);
+    }
+
+    #[test]
+    fn unreadable_inputs_are_named_once_each_before_any_work() {
+        let dir = tempfile::tempdir().unwrap();
+        let here = dir.path().join("dump.txt");
+        std::fs::write(
+            &here,
+            "a:500:aad3b435b51404eeaad3b435b51404ee:8846f7eaee8fb117ad06bdd830b7586c:::\n",
+        )
+        .unwrap();
+        let gone = dir.path().join("gone.txt");
+        let opts = AuditOptions {
+            manifest: None,
+            files: vec![
+                here.display().to_string(),
+                format!("pwdump:{}", gone.display()),
+            ],
+            wordlists: vec![dir.path().to_path_buf()],
+            default_wordlists: false,
+            potfiles: vec![gone.clone(), here.clone()],
+            check_date: None,
+            target_date: None,
+            strict_reuse: false,
+            salted_budget: 0,
+            salted_total: 0,
+            lang: RemarkLang::En,
+            today: "2026-11-24".into(),
+        };
+        let problems = unreadable_inputs(&opts).unwrap();
+        assert_eq!(
+            problems,
+            [
+                format!("{}: cannot read: no such file", gone.display()),
+                format!(
+                    "{}: cannot read: is a directory, not a file",
+                    dir.path().display()
+                ),
+            ]
+        );
+        assert_eq!(cannot_open(dir.path(), true), None);
+        assert_eq!(cannot_open(&here, false), None);
     }
 
     #[test]

@@ -19,6 +19,7 @@ pub fn run(cmd: ExportCommand) -> Result<Outcome, String> {
 fn export_hashcat(a: ExportHashcatArgs) -> Result<Outcome, String> {
     a.source.init_threads()?;
     let opts = a.source.options();
+    super::check_paths(&opts, &[])?;
     let show = !a.quiet && !a.no_progress && std::io::stderr().is_terminal();
     let progress = Progress::new(show);
     let (hashes, problems) = engine::unverified_hashes(&opts, &|p, d, t| progress.tick(p, d, t))

@@ -76,17 +76,19 @@ fn scan(dir: &Path, target: &Path) -> Result<Scan, String> {
             s.unknown.push(name);
             continue;
         };
-        let Ok(text) = input::decode(&bytes) else {
+        // Read as the audit reads it (line by line; Shift_JIS inventories too).
+        let (text, format) = input::decode_input(&bytes, None, &name);
+        if !text.is_text() {
             s.unknown.push(name);
             continue;
-        };
-        if name.ends_with(".toml") && is_manifest(&text) {
+        }
+        if name.ends_with(".toml") && is_manifest(text.text()) {
             continue;
         }
-        match input::detect(&text, &name) {
+        match format {
             Some(f @ (Format::Inventory | Format::Potfile)) => {
                 if f == Format::Inventory {
-                    for acc in input::parse(f, &text, &name).accounts {
+                    for acc in input::parse(f, text.text(), &name).accounts {
                         if let Some(sys) = acc.system.filter(|x| !x.is_empty()) {
                             s.named_in_inventories
                                 .entry(sys)
@@ -341,6 +343,17 @@ mod tests {
         assert_eq!(system_id("linux01-common-password"), "linux01");
         assert_eq!(system_id("linux01-common-auth"), "linux01");
         assert_eq!(system_id("linux01-pwquality.conf.d"), "linux01");
+    }
+
+    #[test]
+    fn a_shift_jis_inventory_names_its_systems() {
+        let dir = tempfile::tempdir().unwrap();
+        let (csv, _, _) = encoding_rs::SHIFT_JIS
+            .encode("システム,アカウント,パスワード\r\n電子カルテ,山田,x\r\n");
+        std::fs::write(dir.path().join("devices.csv"), csv).unwrap();
+        let s = scan(dir.path(), &dir.path().join("audit.toml")).unwrap();
+        assert_eq!(s.shared, [("devices.csv".to_string(), Format::Inventory)]);
+        assert!(s.named_in_inventories.contains_key("電子カルテ"));
     }
 
     #[test]

@@ -263,11 +263,6 @@ fn audit(a: AuditArgs) -> Result<Outcome, String> {
     }
     let fail_on = parse_fail_on(&a.fail_on)?;
     a.source.init_threads()?;
-    let baseline = match &a.baseline {
-        Some(p) => Some(crate::baseline::load(p)?),
-        None => None,
-    };
-    let breach = breach_source(&a)?;
     let opts = AuditOptions {
         check_date: a.check_date.clone(),
         target_date: a.target_date.clone(),
@@ -279,6 +274,18 @@ fn audit(a: AuditArgs) -> Result<Outcome, String> {
         },
         ..a.source.options()
     };
+    let corpora: Vec<std::path::PathBuf> = a
+        .hibp
+        .iter()
+        .filter(|m| !matches!(m.as_str(), "online" | "off"))
+        .map(std::path::PathBuf::from)
+        .collect();
+    check_paths(&opts, &corpora)?;
+    let baseline = match &a.baseline {
+        Some(p) => Some(crate::baseline::load(p)?),
+        None => None,
+    };
+    let breach = breach_source(&a)?;
     let show_progress = !a.quiet && !a.no_progress && std::io::stderr().is_terminal();
     let progress = Progress::new(show_progress);
     let started = std::time::Instant::now();
@@ -343,6 +350,25 @@ fn audit(a: AuditArgs) -> Result<Outcome, String> {
     } else {
         Outcome::Clean
     })
+}
+
+/// Before any work: every input, pot file, wordlist and offline corpus (`corpora`) can be opened.
+/// Each one that cannot is printed with its path; the error ends the command (exit 2).
+fn check_paths(opts: &AuditOptions, corpora: &[std::path::PathBuf]) -> Result<(), String> {
+    let mut problems = engine::unreadable_inputs(opts).map_err(|AuditError::Usage(m)| m)?;
+    problems.extend(corpora.iter().filter_map(|p| {
+        engine::cannot_open(p, true).map(|why| format!("{}: cannot read: {why}", p.display()))
+    }));
+    for p in &problems {
+        eprintln!("kensa: {p}");
+    }
+    match problems.len() {
+        0 => Ok(()),
+        1 => Err("an input cannot be read (nothing was read or written)".into()),
+        n => Err(format!(
+            "{n} inputs cannot be read (nothing was read or written)"
+        )),
+    }
 }
 
 fn answer_word(a: Answer, lang: Lang) -> &'static str {
@@ -540,19 +566,19 @@ fn policy_cmd(p: PolicyArgs) -> Result<Outcome, String> {
             continue;
         }
         let bytes = std::fs::read(path).map_err(|e| format!("{path}: cannot read: {e}"))?;
-        let text = input::decode(&bytes).map_err(|e| format!("{path}: {e}"))?;
         let name = std::path::Path::new(path)
             .file_name()
             .map(|n| n.to_string_lossy().to_string())
             .unwrap_or_default();
-        let fmt = forced
-            .or_else(|| input::detect(&text, &name))
-            .filter(|f| f.is_policy())
-            .ok_or_else(|| {
-                format!("{path}: not a policy file (secedit, login.defs, pwquality.conf, pam, faillock.conf, policy)")
-            })?;
-        let parsed = input::parse(fmt, &text, path);
-        for e in &parsed.errors {
+        let (text, fmt) = input::decode_input(&bytes, forced, &name);
+        if !text.is_text() {
+            return Err(format!("{path}: {}", text.binary_message()));
+        }
+        let fmt = fmt.filter(|f| f.is_policy()).ok_or_else(|| {
+            format!("{path}: not a policy file (secedit, login.defs, pwquality.conf, pam, faillock.conf, policy)")
+        })?;
+        let parsed = input::parse(fmt, text.text(), path);
+        for e in text.errors(path).iter().chain(&parsed.errors) {
             eprintln!("kensa: {}: {}", e.source, e.message);
             problems += 1;
         }

@@ -3,6 +3,7 @@
 //! Each format lives in a file of its own and exposes `parse(text, label) -> ParsedInput`;
 //! `label` is the file name used in `file:line` sources.
 
+mod decode;
 pub mod dropin;
 pub mod faillock;
 pub mod htpasswd;
@@ -16,6 +17,8 @@ pub mod pwdump;
 pub mod pwquality;
 pub mod secedit;
 pub mod shadow;
+
+pub use decode::{decode_input, decode_lines, Decoded};
 
 use crate::model::{InputError, ParsedInput, Scheme};
 
@@ -121,46 +124,15 @@ pub fn split_format(arg: &str) -> Result<(Option<Format>, &str), String> {
     }
 }
 
-/// Decode raw file bytes: UTF-16LE/BE with BOM, UTF-8 with or without BOM.
-/// Errors name the reason only (the caller adds the path).
+/// Decode raw file bytes as a whole (UTF-8 with or without BOM, UTF-16LE/BE): for small files
+/// that are read only if every line decodes. Errors name the first undecodable line only (the
+/// caller adds the path). Input files are read with [`decode_input`], line by line.
 pub fn decode(bytes: &[u8]) -> Result<String, String> {
-    decode_borrowed(bytes).map(std::borrow::Cow::into_owned)
-}
-
-/// Like [`decode`], borrowing UTF-8 text from `bytes` instead of copying it.
-pub fn decode_borrowed(bytes: &[u8]) -> Result<std::borrow::Cow<'_, str>, String> {
-    if let Some(rest) = bytes.strip_prefix(&[0xFF, 0xFE]) {
-        return utf16(rest, u16::from_le_bytes).map(Into::into);
+    let d = decode_lines(bytes);
+    match d.bad_lines.first() {
+        Some(n) => Err(format!("line {n}: {}", d.line_message())),
+        None => Ok(d.text().to_string()),
     }
-    if let Some(rest) = bytes.strip_prefix(&[0xFE, 0xFF]) {
-        return utf16(rest, u16::from_be_bytes).map(Into::into);
-    }
-    let bytes = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(bytes);
-    std::str::from_utf8(bytes).map(Into::into).map_err(|e| {
-        format!(
-            "not valid UTF-8 or UTF-16 text (invalid byte at offset {})",
-            e.valid_up_to()
-        )
-    })
-}
-
-/// Like [`decode`], consuming the bytes: UTF-8 text becomes the `String` without a copy (a large
-/// dump is not held twice).
-pub fn decode_owned(mut bytes: Vec<u8>) -> Result<String, String> {
-    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
-        let text = decode(&bytes);
-        zeroize::Zeroize::zeroize(&mut bytes);
-        return text;
-    }
-    if bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {
-        bytes.drain(..3);
-    }
-    String::from_utf8(bytes).map_err(|e| {
-        let at = e.utf8_error().valid_up_to();
-        let mut bytes = e.into_bytes();
-        zeroize::Zeroize::zeroize(&mut bytes);
-        format!("not valid UTF-8 or UTF-16 text (invalid byte at offset {at})")
-    })
 }
 
 /// Guess the format of a decoded file from its content (the file name is only a tie-breaker).
@@ -458,14 +430,6 @@ pub(crate) fn unknown_scheme_message(hash: &str) -> String {
         }
         _ => "unrecognised hash scheme".into(),
     }
-}
-
-fn utf16(bytes: &[u8], f: fn([u8; 2]) -> u16) -> Result<String, String> {
-    if !bytes.len().is_multiple_of(2) {
-        return Err("UTF-16 text with an odd number of bytes".into());
-    }
-    let units: Vec<u16> = bytes.chunks_exact(2).map(|c| f([c[0], c[1]])).collect();
-    String::from_utf16(&units).map_err(|_| "invalid UTF-16 text".into())
 }
 
 #[cfg(test)]

@@ -5,7 +5,8 @@ use crate::model::{CharClass, InputError, ParsedInput, PolicyFragment};
 
 /// Parse a kensa policy file: `min_length`, `max_length`, `require`, `max_age_days`, `mfa`,
 /// `lockout_threshold` (0 = accounts are never locked), `lockout_duration_minutes` (0 or less =
-/// until an administrator unlocks), `lockout_reset_minutes`.
+/// until an administrator unlocks), `lockout_reset_minutes`, at top level or under a `[policy]`
+/// table.
 pub fn parse(text: &str, label: &str) -> ParsedInput {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut out = ParsedInput::default();
@@ -26,9 +27,17 @@ pub fn parse(text: &str, label: &str) -> ParsedInput {
             return out;
         }
     };
-    for (key, value) in &table {
+    let (entries, twice) = entries(&table, text);
+    for (key, line) in twice {
+        out.errors.push(error(
+            label,
+            line,
+            format!("{key}: given both at top level and under [policy]"),
+        ));
+    }
+    for (key, value, line) in entries {
         let at = |msg: String| InputError {
-            source: format!("{label}:{}", key_line(text, key)),
+            source: format!("{label}:{line}"),
             message: msg,
         };
         let result = match key.as_str() {
@@ -69,10 +78,46 @@ pub fn parse(text: &str, label: &str) -> ParsedInput {
     out
 }
 
-/// Content looks like a kensa policy: valid TOML with at least one kensa policy key at top level.
+/// Content looks like a kensa policy: valid TOML with at least one kensa policy key at top level
+/// or under `[policy]`.
 pub fn sniff(text: &str) -> bool {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    toml::from_str::<toml::Table>(text).is_ok_and(|t| KEYS.iter().any(|k| t.contains_key(*k)))
+    toml::from_str::<toml::Table>(text).is_ok_and(|t| {
+        let inner = t.get("policy").and_then(toml::Value::as_table);
+        KEYS.iter()
+            .any(|k| t.contains_key(*k) || inner.is_some_and(|i| i.contains_key(*k)))
+    })
+}
+
+/// The policy's keys with their values and lines: those at top level, then those of a `[policy]`
+/// table. Also the keys given in both places, with the line of the second.
+#[allow(clippy::type_complexity)]
+fn entries<'t>(
+    table: &'t toml::Table,
+    text: &str,
+) -> (
+    Vec<(&'t String, &'t toml::Value, usize)>,
+    Vec<(&'t String, usize)>,
+) {
+    let inner = table.get("policy").and_then(toml::Value::as_table);
+    let mut out: Vec<(&String, &toml::Value, usize)> = table
+        .iter()
+        .filter(|(k, _)| !(k.as_str() == "policy" && inner.is_some()))
+        .map(|(k, v)| (k, v, key_line(text, k, 1)))
+        .collect();
+    let mut twice = Vec::new();
+    if let Some(inner) = inner {
+        let start = table_line(text, "policy");
+        for (k, v) in inner {
+            let line = key_line(text, k, start);
+            if table.contains_key(k) {
+                twice.push((k, line));
+            } else {
+                out.push((k, v, line));
+            }
+        }
+    }
+    (out, twice)
 }
 
 /// The keys of a kensa policy file.
@@ -124,14 +169,29 @@ fn line_of(text: &str, offset: usize) -> usize {
         + 1
 }
 
-/// The line where top-level `key` is assigned (1 if not found).
-fn key_line(text: &str, key: &str) -> usize {
+/// The first line from line `from` on where `key` is assigned (1 if not found).
+fn key_line(text: &str, key: &str, from: usize) -> usize {
     super::numbered_lines(text)
+        .skip(from.saturating_sub(1))
         .find(|(_, l)| {
             l.trim_start()
                 .strip_prefix(key)
                 .or_else(|| l.trim_start().strip_prefix(&format!("\"{key}\"")))
                 .is_some_and(|rest| rest.trim_start().starts_with('='))
+        })
+        .map(|(n, _)| n)
+        .unwrap_or(1)
+}
+
+/// The line of the header `[name]` (1 if not found).
+fn table_line(text: &str, name: &str) -> usize {
+    super::numbered_lines(text)
+        .find(|(_, l)| {
+            l.trim()
+                .strip_prefix('[')
+                .and_then(|r| r.split('#').next())
+                .and_then(|r| r.trim_end().strip_suffix(']'))
+                .is_some_and(|n| n.trim().trim_matches('"') == name)
         })
         .map(|(n, _)| n)
         .unwrap_or(1)
@@ -193,6 +253,50 @@ mod tests {
         let p = parse("lockout_threshold = -1\n", "b.toml");
         assert_eq!(p.errors.len(), 1);
         assert!(sniff("lockout_threshold = 0\n"));
+    }
+
+    #[test]
+    fn keys_may_sit_under_a_policy_table() {
+        let text =
+            "# router\n[policy]\nmin_length = 12\nrequire = [\"letter\", \"digit\"]\nmfa = true\n";
+        let p = parse(text, "router.toml");
+        assert!(p.errors.is_empty(), "{:?}", p.errors);
+        assert_eq!(p.records, 3);
+        let f = p.policy.unwrap();
+        assert_eq!(
+            (f.min_length, f.require, f.mfa),
+            (Some(12), vec![Letter, Digit], Some(true))
+        );
+        assert!(sniff(text));
+        assert_eq!(
+            super::super::detect(text, "router.txt"),
+            Some(super::super::Format::Policy)
+        );
+        // Mixed with top-level keys; errors name the line under the table; a key given twice is
+        // an error at its second place.
+        let text =
+            "max_age_days = 60\nmfa = false\n[policy] # the device\nminlen = 9\nmfa = true\n";
+        let p = parse(text, "p.toml");
+        let errs: Vec<(&str, &str)> = p
+            .errors
+            .iter()
+            .map(|e| (e.source.as_str(), e.message.as_str()))
+            .collect();
+        assert_eq!(errs.len(), 2, "{errs:?}");
+        assert_eq!(
+            errs[0],
+            (
+                "p.toml:5",
+                "mfa: given both at top level and under [policy]"
+            )
+        );
+        assert_eq!(errs[1].0, "p.toml:4");
+        assert!(errs[1].1.starts_with("minlen: unknown key"));
+        let f = p.policy.unwrap();
+        assert_eq!((f.max_age_days, f.mfa), (Some(60), Some(false)));
+        // Any other table is still an unknown key.
+        let p = parse("[device]\nmin_length = 8\n", "d.toml");
+        assert!(p.errors[0].message.starts_with("device: unknown key"));
     }
 
     #[test]

@@ -327,6 +327,43 @@ pub struct InputSummary {
     pub systems: Vec<String>,
     pub records: usize,
     pub errors: usize,
+    /// The character encoding the file was read in; absent when it could not be read as text.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub encoding: Option<Encoding>,
+}
+
+/// The character encoding of an input file's text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Encoding {
+    #[serde(rename = "utf-8")]
+    Utf8,
+    #[serde(rename = "utf-16le")]
+    Utf16Le,
+    #[serde(rename = "utf-16be")]
+    Utf16Be,
+    /// Shift_JIS as Windows writes it (CP932), e.g. a CSV saved by Excel in Japan.
+    #[serde(rename = "shift_jis")]
+    ShiftJis,
+}
+
+impl Encoding {
+    /// The name written in the evidence.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Encoding::Utf8 => "utf-8",
+            Encoding::Utf16Le => "utf-16le",
+            Encoding::Utf16Be => "utf-16be",
+            Encoding::ShiftJis => "shift_jis",
+        }
+    }
+    /// The name used in messages (`line is not valid … text`).
+    pub fn label(self) -> &'static str {
+        match self {
+            Encoding::Utf8 => "UTF-8",
+            Encoding::Utf16Le | Encoding::Utf16Be => "UTF-16",
+            Encoding::ShiftJis => "Shift_JIS",
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

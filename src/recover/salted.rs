@@ -63,32 +63,17 @@ pub(crate) fn run(
             complete: true,
         });
     }
-    // Plaintexts already joined and already tried against the salted hashes (secrets: zeroized).
-    let mut joined = Known::default();
-    let mut tried_known = Known::default();
-
-    cross_check(
+    let mut cross = CrossCheck {
         targets,
         idx,
-        &salted,
-        &mut b,
-        st,
-        &mut joined,
-        &mut tried_known,
-        progress,
-    );
+        salted: &salted,
+        joined: Known::default(),
+        tried: Known::default(),
+    };
+    cross.round(&mut b, st, progress);
     if salted.is_empty() {
         // Nothing salted to spend on: only joins of what becomes known, until nothing new.
-        while cross_check(
-            targets,
-            idx,
-            &salted,
-            &mut b,
-            st,
-            &mut joined,
-            &mut tried_known,
-            progress,
-        ) {}
+        cross.until_nothing_new(&mut b, st, progress);
         return;
     }
 
@@ -183,16 +168,7 @@ pub(crate) fn run(
         },
     );
     // What the salted work found is checked against every other hash, until nothing new appears.
-    while cross_check(
-        targets,
-        idx,
-        &salted,
-        &mut b,
-        st,
-        &mut joined,
-        &mut tried_known,
-        progress,
-    ) {}
+    cross.until_nothing_new(&mut b, st, progress);
 }
 
 /// Hand every UTF-8 pot plaintext to `f` until it says stop; false when it did.
@@ -242,121 +218,133 @@ struct Budget {
     per: BTreeMap<usize, (u64, u64)>,
 }
 
-/// Join every known plaintext not joined yet against the unsalted hashes, and verify every known
-/// plaintext not tried yet against the salted hashes still unknown (within the budget). True if
-/// something new became known.
-#[allow(clippy::too_many_arguments)]
-fn cross_check(
-    targets: &[Target],
-    idx: &Index,
-    salted: &[usize],
-    b: &mut Budget,
-    st: &mut State,
-    joined: &mut Known,
-    tried_known: &mut Known,
-    progress: Progress<'_>,
-) -> bool {
-    let before = st.found.iter().filter(|f| f.is_some()).count();
-    let salted_left = !salted.is_empty();
-    // Distinct known plaintexts not yet joined (or, with salted hashes, not yet tried on them),
-    // most shared first, then by the first account holding them.
-    // Unsalted: a join. Hashes whose accounts are all known already are not reported again.
-    let known_slots: Vec<bool> = (0..idx.nt.len() as u32)
-        .map(|s| {
-            idx.nt
-                .targets(s)
+/// The cross-check of known plaintexts, round after round: what it works on, and the plaintexts
+/// already joined and already tried against the salted hashes (keys only: no copy of a secret).
+struct CrossCheck<'a> {
+    targets: &'a [Target],
+    idx: &'a Index,
+    salted: &'a [usize],
+    joined: Known,
+    tried: Known,
+}
+
+impl CrossCheck<'_> {
+    /// Rounds until one finds nothing new.
+    fn until_nothing_new(&mut self, b: &mut Budget, st: &mut State, progress: Progress<'_>) {
+        while self.round(b, st, progress) {}
+    }
+
+    /// One round: join every known plaintext not joined yet against the unsalted hashes, and
+    /// verify every known plaintext not tried yet against the salted hashes still unknown
+    /// (within the budget). True if something new became known.
+    fn round(&mut self, b: &mut Budget, st: &mut State, progress: Progress<'_>) -> bool {
+        let (targets, idx, salted) = (self.targets, self.idx, self.salted);
+        let (joined, tried_known) = (&mut self.joined, &mut self.tried);
+        let before = st.found.iter().filter(|f| f.is_some()).count();
+        let salted_left = !salted.is_empty();
+        // Distinct known plaintexts not yet joined (or, with salted hashes, not yet tried on them),
+        // most shared first, then by the first account holding them.
+        // Unsalted: a join. Hashes whose accounts are all known already are not reported again.
+        let known_slots: Vec<bool> = (0..idx.nt.len() as u32)
+            .map(|s| {
+                idx.nt
+                    .targets(s)
+                    .iter()
+                    .all(|&t| st.found[t as usize].is_some())
+            })
+            .collect();
+        // A plaintext verified against an NT hash whose accounts are all known has nothing left to
+        // find in the NT map: its digest is that hash's.
+        let nt_done = |i: usize| {
+            let s = idx.nt_slot[i];
+            s != super::NO_SLOT
+                && known_slots[s as usize]
+                && st.found[i]
+                    .as_ref()
+                    .is_some_and(|f| f.method != Method::Given)
+        };
+        // LM hashes of known plaintexts only while an account with an LM hash is still unknown.
+        let with_lm = (0..idx.lm.len() as u32)
+            .flat_map(|s| idx.lm.targets(s))
+            .any(|&t| st.found[t as usize].is_none());
+        let other_maps = with_lm || !idx.sha1.is_empty();
+        let mut by_plain: HashMap<
+            &str,
+            (usize, usize, bool),
+            xxhash_rust::xxh3::Xxh3DefaultBuilder,
+        > = HashMap::default();
+        for (i, f) in st.found.iter().enumerate() {
+            if let Some(f) = f {
+                if !salted_left && !other_maps && nt_done(i) {
+                    // Nothing to join it with and nothing salted to try it on.
+                    continue;
+                }
+                let p = f.plain.expose();
+                let h = plain_key(p);
+                if joined.contains(&h) && (!salted_left || tried_known.contains(&h)) {
+                    continue;
+                }
+                let e = by_plain.entry(p).or_insert((0, i, false));
+                e.0 += 1;
+                e.2 |= nt_done(i);
+            }
+        }
+        let mut order: Vec<(&str, usize, usize, bool)> = by_plain
+            .into_iter()
+            .map(|(p, (n, first, nt_done))| (p, n, first, nt_done))
+            .collect();
+        order.sort_by(|a, b| b.1.cmp(&a.1).then(a.2.cmp(&b.2)));
+        let mut j = Joiner::new(idx);
+        j.skip_nt = Some(&known_slots);
+        j.with_lm = with_lm;
+        for &(p, _, first, nt_done) in &order {
+            if joined.insert(plain_key(p)) {
+                let key = Key {
+                    tier: Tier::Known,
+                    source: first as u32,
+                    index: 0,
+                };
+                if !nt_done {
+                    j.push_str(p, key);
+                } else if other_maps {
+                    j.push_str_without_nt(p, key);
+                }
+            }
+        }
+        let (hits, n): (Hits, u64) = j.finish();
+        // The plaintexts for the salted hashes, most shared first (copied: `st` changes below).
+        let fresh: Vec<Secret> = if salted_left {
+            order
                 .iter()
-                .all(|&t| st.found[t as usize].is_some())
-        })
-        .collect();
-    // A plaintext verified against an NT hash whose accounts are all known has nothing left to
-    // find in the NT map: its digest is that hash's.
-    let nt_done = |i: usize| {
-        let s = idx.nt_slot[i];
-        s != super::NO_SLOT
-            && known_slots[s as usize]
-            && st.found[i]
-                .as_ref()
-                .is_some_and(|f| f.method != Method::Given)
-    };
-    // LM hashes of known plaintexts only while an account with an LM hash is still unknown.
-    let with_lm = (0..idx.lm.len() as u32)
-        .flat_map(|s| idx.lm.targets(s))
-        .any(|&t| st.found[t as usize].is_none());
-    let other_maps = with_lm || !idx.sha1.is_empty();
-    let mut by_plain: HashMap<&str, (usize, usize, bool), xxhash_rust::xxh3::Xxh3DefaultBuilder> =
-        HashMap::default();
-    for (i, f) in st.found.iter().enumerate() {
-        if let Some(f) = f {
-            if !salted_left && !other_maps && nt_done(i) {
-                // Nothing to join it with and nothing salted to try it on.
-                continue;
-            }
-            let p = f.plain.expose();
-            let h = plain_key(p);
-            if joined.contains(&h) && (!salted_left || tried_known.contains(&h)) {
-                continue;
-            }
-            let e = by_plain.entry(p).or_insert((0, i, false));
-            e.0 += 1;
-            e.2 |= nt_done(i);
+                .filter(|(p, _, _, _)| tried_known.insert(plain_key(p)))
+                .map(|(p, _, _, _)| Secret::new(*p))
+                .collect()
+        } else {
+            Vec::new()
+        };
+        drop(order);
+        st.stats.cross_verifications += n;
+        st.apply(idx, targets, hits);
+        lm::resolve_to_nt(targets, st);
+        // Salted: known plaintexts not tried yet, within the budget.
+        if !fresh.is_empty() {
+            let t0 = st.stats.salted_verifications;
+            spend(
+                targets,
+                salted,
+                b,
+                st,
+                progress,
+                "cross-check",
+                &|_| fresh.len() as u64,
+                &|_, f| {
+                    let _ = offer(fresh.iter().map(Secret::expose), Method::Reuse, f);
+                },
+            );
+            st.stats.cross_verifications += st.stats.salted_verifications - t0;
         }
+        st.found.iter().filter(|f| f.is_some()).count() > before
     }
-    let mut order: Vec<(&str, usize, usize, bool)> = by_plain
-        .into_iter()
-        .map(|(p, (n, first, nt_done))| (p, n, first, nt_done))
-        .collect();
-    order.sort_by(|a, b| b.1.cmp(&a.1).then(a.2.cmp(&b.2)));
-    let mut j = Joiner::new(idx);
-    j.skip_nt = Some(&known_slots);
-    j.with_lm = with_lm;
-    for &(p, _, first, nt_done) in &order {
-        if joined.insert(plain_key(p)) {
-            let key = Key {
-                tier: Tier::Known,
-                source: first as u32,
-                index: 0,
-            };
-            if !nt_done {
-                j.push_str(p, key);
-            } else if other_maps {
-                j.push_str_without_nt(p, key);
-            }
-        }
-    }
-    let (hits, n): (Hits, u64) = j.finish();
-    // The plaintexts for the salted hashes, most shared first (copied: `st` changes below).
-    let fresh: Vec<Secret> = if salted_left {
-        order
-            .iter()
-            .filter(|(p, _, _, _)| tried_known.insert(plain_key(p)))
-            .map(|(p, _, _, _)| Secret::new(*p))
-            .collect()
-    } else {
-        Vec::new()
-    };
-    drop(order);
-    st.stats.cross_verifications += n;
-    st.apply(idx, targets, hits);
-    lm::resolve_to_nt(targets, st);
-    // Salted: known plaintexts not tried yet, within the budget.
-    if !fresh.is_empty() {
-        let t0 = st.stats.salted_verifications;
-        spend(
-            targets,
-            salted,
-            b,
-            st,
-            progress,
-            "cross-check",
-            &|_| fresh.len() as u64,
-            &|_, f| {
-                let _ = offer(fresh.iter().map(Secret::expose), Method::Reuse, f);
-            },
-        );
-        st.stats.cross_verifications += st.stats.salted_verifications - t0;
-    }
-    st.found.iter().filter(|f| f.is_some()).count() > before
 }
 
 /// Candidates verified at once against one hash (in parallel: an expensive hash left alone still

@@ -821,6 +821,7 @@ fn inputs<'a>(ev: &'a Evidence, t: &'static Labels, out: &mut Vec<Block<'a>>) {
         vec![
             Cell::text(i.path.as_str()),
             Cell::text(i.format.as_str()),
+            Cell::text(i.encoding.map_or("-", |e| e.as_str())),
             Cell::text(i.sha256.chars().take(12).collect::<String>()),
             Cell::text(i.size.to_string()),
             Cell::text(i.systems.join(t.list_sep)),
@@ -832,6 +833,7 @@ fn inputs<'a>(ev: &'a Evidence, t: &'static Labels, out: &mut Vec<Block<'a>>) {
         &[
             t.col_file,
             t.col_format,
+            t.col_encoding,
             t.col_sha256,
             t.col_size,
             t.col_systems,

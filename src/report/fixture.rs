@@ -253,6 +253,7 @@ pub(crate) fn sample(complete: bool) -> Evidence {
             systems: vec!["ad01".into()],
             records: 12,
             errors: 1,
+            encoding: Some(Encoding::Utf8),
         }],
         recovery: Recovery {
             recovered: [("potfile".to_string(), 1), ("wordlist".to_string(), 1)]

@@ -554,17 +554,19 @@ fn inputs_sheet(
     let headers = [
         t.col_file,
         t.col_format,
+        t.col_encoding,
         "SHA-256",
         t.col_size,
         t.col_systems,
         t.col_records,
         t.col_errors,
     ];
-    let widths = [30.0, 14.0, 68.0, 14.0, 20.0, 12.0, 12.0];
+    let widths = [30.0, 14.0, 12.0, 68.0, 14.0, 20.0, 12.0, 12.0];
     let rows = ev.inputs.iter().map(|i| {
         vec![
             txt(&i.path),
             txt(&i.format),
+            txt(i.encoding.map_or("-", |e| e.as_str())),
             txt(&i.sha256),
             count(i.size),
             txt(i.systems.join(t.list_sep)),
@@ -1001,8 +1003,9 @@ mod tests {
 
         let inputs = cells(&p, 6);
         assert_eq!(inputs["A2"], "ad01-ntds.txt");
-        assert_eq!(inputs["C2"], ev.inputs[0].sha256);
-        assert_eq!(inputs["D2"], "4096");
+        assert_eq!(inputs["C2"], "utf-8");
+        assert_eq!(inputs["D2"], ev.inputs[0].sha256);
+        assert_eq!(inputs["E2"], "4096");
         assert_eq!(
             inputs[&format!("B{}", row_of(&inputs, 'A', "bad.txt:7"))],
             "expected 7 fields, found 3"
@@ -1104,7 +1107,7 @@ mod tests {
         assert!(!cells(&p, 3).contains_key("A2"));
         assert_eq!(cells(&p, 4)["A1"], "Group");
         assert_eq!(cells(&p, 5)["A1"], "System");
-        assert_eq!(cells(&p, 6)["C1"], "SHA-256");
+        assert_eq!(cells(&p, 6)["D1"], "SHA-256");
     }
 
     #[test]
