@@ -1051,33 +1051,24 @@ fn plan(opts: &AuditOptions) -> Result<(Manifest, Vec<InputSpec>), AuditError> {
     if let Some(mp) = &opts.manifest {
         for s in &m.systems {
             for i in &s.inputs {
-                specs.push(spec_for(i, Some(mp), Some(s.id.clone()))?);
+                specs.extend(expand_dir(spec_for(i, Some(mp), Some(s.id.clone()))?)?);
             }
         }
-        for i in &m.inputs {
-            specs.push(spec_for(i, Some(mp), None)?);
+        for i in m.inputs.clone() {
+            let spec = spec_for(&i, Some(mp), None)?;
+            if spec.path.is_dir() {
+                for spec in expand_dir(spec)? {
+                    specs.push(own_system(spec, &mut m));
+                }
+            } else {
+                specs.push(spec);
+            }
         }
     }
     for f in &opts.files {
-        let mut spec = spec_for(f, None, None)?;
-        // A bare file is one system named after its stem (pot files and inventories name their own).
-        let stem = spec
-            .path
-            .file_stem()
-            .map(|s| s.to_string_lossy().to_string())
-            .unwrap_or_else(|| spec.display.clone());
-        let is_pot = spec.forced == Some(Format::Potfile)
-            || (spec.forced.is_none() && sniff_file(&spec.path) == Some(Format::Potfile));
-        if !is_pot {
-            if !m.systems.iter().any(|s| s.id == stem) {
-                m.systems.push(SystemDef {
-                    id: stem.clone(),
-                    ..Default::default()
-                });
-            }
-            spec.system = Some(stem);
+        for spec in expand_dir(spec_for(f, None, None)?)? {
+            specs.push(own_system(spec, &mut m));
         }
-        specs.push(spec);
     }
     if specs.is_empty() && opts.potfiles.is_empty() {
         return Err(AuditError::Usage(
@@ -1085,6 +1076,67 @@ fn plan(opts: &AuditOptions) -> Result<(Manifest, Vec<InputSpec>), AuditError> {
         ));
     }
     Ok((m, specs))
+}
+
+/// A bare file is one system named after its stem (pot files and inventories name their own);
+/// the system is added to the manifest unless it is there already.
+fn own_system(mut spec: InputSpec, m: &mut Manifest) -> InputSpec {
+    let stem = spec
+        .path
+        .file_stem()
+        .map(|s| s.to_string_lossy().to_string())
+        .unwrap_or_else(|| spec.display.clone());
+    let is_pot = spec.forced == Some(Format::Potfile)
+        || (spec.forced.is_none() && sniff_file(&spec.path) == Some(Format::Potfile));
+    if !is_pot {
+        if !m.systems.iter().any(|s| s.id == stem) {
+            m.systems.push(SystemDef {
+                id: stem.clone(),
+                ..Default::default()
+            });
+        }
+        spec.system = Some(stem);
+    }
+    spec
+}
+
+/// A directory given as one input (per-host SAM dumps, say): its files, sorted by name, each an
+/// input of its own named `DIR/FILE` (a forced format applies to each). Hidden files and
+/// subdirectories are left out. Anything else is returned as it is.
+fn expand_dir(spec: InputSpec) -> Result<Vec<InputSpec>, AuditError> {
+    if !spec.path.is_dir() {
+        return Ok(vec![spec]);
+    }
+    let listing = std::fs::read_dir(&spec.path).map_err(|e| {
+        AuditError::Usage(format!(
+            "{}: cannot list the directory: {}",
+            spec.display,
+            io_reason(&e)
+        ))
+    })?;
+    let mut names: Vec<std::ffi::OsString> = listing
+        .filter_map(|e| e.ok())
+        .filter(|e| e.path().is_file())
+        .map(|e| e.file_name())
+        .filter(|n| !n.to_string_lossy().starts_with('.'))
+        .collect();
+    names.sort();
+    if names.is_empty() {
+        return Err(AuditError::Usage(format!(
+            "{}: the directory holds no files to audit",
+            spec.display
+        )));
+    }
+    let dir = spec.display.trim_end_matches(['/', '\\']);
+    Ok(names
+        .into_iter()
+        .map(|n| InputSpec {
+            path: spec.path.join(&n),
+            display: format!("{dir}/{}", n.to_string_lossy()),
+            forced: spec.forced,
+            system: spec.system.clone(),
+        })
+        .collect())
 }
 
 /// The format of a file from its first 64 KiB (detection looks at no more).
@@ -1410,6 +1462,52 @@ mod tests {
         want.sort_by(|a, b| (a.0, &a.1, source_key(&a.2)).cmp(&(b.0, &b.1, source_key(&b.2))));
         sort_accounts(&mut accounts, &labels);
         assert_eq!(seen(&accounts), want);
+    }
+
+    fn options(files: &[&str]) -> AuditOptions {
+        AuditOptions {
+            manifest: None,
+            files: files.iter().map(|f| f.to_string()).collect(),
+            wordlists: Vec::new(),
+            default_wordlists: false,
+            potfiles: Vec::new(),
+            check_date: None,
+            target_date: None,
+            strict_reuse: false,
+            salted_budget: 0,
+            salted_total: 0,
+            lang: RemarkLang::En,
+            today: "2026-11-24".into(),
+        }
+    }
+
+    #[test]
+    fn a_directory_is_one_system_per_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let pcs = dir.path().join("pcs");
+        std::fs::create_dir_all(pcs.join("old")).unwrap();
+        let line = "Administrator:500:aad3b435b51404eeaad3b435b51404ee:31d6cfe0d16ae931b73c59d7e0c089c0:::\n";
+        for name in ["pc-02.txt", "pc-01.txt", ".hidden.txt", "old/pc-09.txt"] {
+            std::fs::write(pcs.join(name), line).unwrap();
+        }
+        let arg = format!("{}/", pcs.display());
+        let (m, specs) = plan(&options(&[&arg])).unwrap();
+        let got: Vec<(String, Option<String>)> = specs
+            .iter()
+            .map(|s| (s.display.clone(), s.system.clone()))
+            .collect();
+        let want = |n: &str| (format!("{}/{n}.txt", pcs.display()), Some(n.to_string()));
+        assert_eq!(got, [want("pc-01"), want("pc-02")]);
+        let ids: Vec<&str> = m.systems.iter().map(|s| s.id.as_str()).collect();
+        assert_eq!(ids, ["pc-01", "pc-02"]);
+        // A forced format applies to every file.
+        let (_, specs) = plan(&options(&[&format!("pwdump:{}", pcs.display())])).unwrap();
+        assert!(specs.iter().all(|s| s.forced == Some(Format::Pwdump)));
+        // An empty directory is a usage error.
+        let empty = dir.path().join("empty");
+        std::fs::create_dir(&empty).unwrap();
+        let e = plan(&options(&[&empty.display().to_string()])).unwrap_err();
+        assert!(e.to_string().contains("holds no files"), "{e}");
     }
 
     #[test]
