@@ -7,8 +7,8 @@ use crate::input::{self, Format};
 use crate::manifest::{self, Manifest, SystemDef};
 use crate::model::evidence::*;
 use crate::model::{
-    Code, Finding, HashValue, InputError, ManagedBy, PolicyFragment, PotFile, RawAccount, Scheme,
-    Secret, Severity, SkipReason, SystemKind,
+    Code, Finding, HashValue, InputError, ManagedBy, PasswordSet, PolicyFragment, PotFile,
+    RawAccount, Scheme, Secret, Severity, SkipReason, SystemKind,
 };
 use crate::recover::{self, wordlists::Wordlists, Method};
 use crate::rules::answer::{self, AnswerContext, RemarkLang};
@@ -84,6 +84,8 @@ struct Record {
     line: usize,
     hash: Option<HashValue>,
     skip: Option<SkipReason>,
+    /// When the password was last set (inline: an NTDS dump with `pwdLastSet` has it everywhere).
+    password_set: Option<PasswordSet>,
     rare: Option<Box<Rare>>,
 }
 
@@ -115,6 +117,7 @@ impl From<RawAccount> for Record {
             line: r.line,
             hash: r.hash,
             skip: r.skip,
+            password_set: r.password_set,
             rare,
         }
     }
@@ -300,6 +303,8 @@ pub fn audit(
     }
 
     progress("judge", 0, 0);
+    // The check date, for password ages (validated when read).
+    let checked_day = manifest::parse_date(&checked_on).map_err(AuditError::Usage)?;
     // The systems and their effective policies by [`Acc::system`].
     let system_list: Vec<(&System, &policy::Effective)> = system_ids
         .iter()
@@ -421,15 +426,23 @@ pub fn audit(
                 breach: breach_of.get(i).unwrap_or(&Hit::UNCHECKED).to_breach(),
                 reuse_group: None,
                 salted: salted_work[i].map(Box::new),
+                password_last_set: a.raw.password_set,
+                password_never_expires: a.raw.max_age_days() == Some(-1),
             };
             let mut advisory = None;
             if a.raw.skip.is_some() {
                 e.account = std::mem::take(&mut a.raw.name);
                 return (e, advisory);
             }
+            let max_age_days = a.raw.max_age_days().or(eff.max_age_days);
             let ctx = seven::AccountContext {
                 mfa: a.raw.mfa().unwrap_or(eff.mfa),
-                max_age_days: a.raw.max_age_days().or(eff.max_age_days),
+                max_age_days,
+                age_exceeded: crate::rules::age::exceeded(
+                    a.raw.password_set,
+                    max_age_days,
+                    checked_day,
+                ),
                 pin_exempt: sys.def.pin_exempt,
                 default_applies: !matches!(
                     sys.def.kind,
@@ -495,10 +508,12 @@ pub fn audit(
                     };
                 }
                 None => {
+                    let v = seven::by_policy(eff.guarantees(), &ctx);
+                    e.findings.extend(v.findings);
                     let fails = e.findings.iter().any(|f| f.severity == Severity::Fail);
                     if fails {
                         e.status = AccountStatus::Fail;
-                    } else if let Some(_path) = eff.guarantees() {
+                    } else if v.path.is_some() {
                         e.status = AccountStatus::Pass;
                         e.path = Some("policy".into());
                     } else {

@@ -545,7 +545,7 @@ fn policy_cmd(p: PolicyArgs) -> Result<Outcome, String> {
             .or_else(|| input::detect(&text, &name))
             .filter(|f| f.is_policy())
             .ok_or_else(|| {
-                format!("{path}: not a policy file (secedit, login.defs, pwquality.conf, policy)")
+                format!("{path}: not a policy file (secedit, login.defs, pwquality.conf, policy, netaccounts)")
             })?;
         let parsed = input::parse(fmt, &text, path);
         for e in &parsed.errors {
@@ -658,6 +658,7 @@ fn check(c: CheckArgs) -> Result<Outcome, String> {
         max_age_days: c.rotation_days,
         pin_exempt: false,
         default_applies: true,
+        age_exceeded: None,
     };
     let mut v = seven::decide(&a, &ctx);
     let mut breach = "unchecked".to_string();
