@@ -279,8 +279,25 @@ fn secretsdump_pwd_last_set_and_status_decide_password_age_at_the_check_date() {
             "{name}"
         );
     }
-    // The reports name the finding in both languages.
+    // No report holds a plaintext or a whole hash of the fixture.
     let dir = _dir.path().join("report");
+    let pot = fs::read_to_string(&pot).unwrap();
+    let ntds = fs::read_to_string(fixture("ad01-ntds.txt")).unwrap();
+    let secrets: Vec<&str> = pot
+        .lines()
+        .flat_map(|l| l.split(':'))
+        .chain(ntds.lines().filter_map(|l| l.split(':').nth(3)))
+        .filter(|s| s.len() >= 8 && *s != "aad3b435b51404eeaad3b435b51404ee")
+        .collect();
+    assert!(secrets.len() >= 10);
+    for f in fs::read_dir(&dir).unwrap() {
+        let text =
+            String::from_utf8_lossy(&fs::read(f.as_ref().unwrap().path()).unwrap()).to_string();
+        for s in &secrets {
+            assert!(!text.contains(s), "{:?} holds a secret", f.unwrap().path());
+        }
+    }
+    // The reports name the finding in both languages.
     let md = fs::read_to_string(dir.join("evidence.md")).unwrap();
     assert!(
         md.contains("最長有効期間"),
