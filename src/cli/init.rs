@@ -132,6 +132,7 @@ const EXPORT_WORDS: &[&str] = &[
     "users",
     "export",
     "accounts",
+    "netaccounts",
     "secretsdump",
     "inf",
     "conf",
@@ -141,6 +142,12 @@ const EXPORT_WORDS: &[&str] = &[
 fn system_id(name: &str) -> String {
     let stem = name.split('.').next().unwrap_or(name);
     let mut id = stem.to_string();
+    // `net accounts` saved as `pc01-net-accounts.txt`.
+    for two_words in ["-net-accounts", "_net_accounts"] {
+        if id.len() > two_words.len() && id.to_ascii_lowercase().ends_with(two_words) {
+            id.truncate(id.len() - two_words.len());
+        }
+    }
     while let Some(pos) = id.rfind(['-', '_']) {
         let last = id[pos + 1..].to_ascii_lowercase();
         if EXPORT_WORDS.contains(&last.as_str()) && pos > 0 {
@@ -320,6 +327,8 @@ mod tests {
         assert_eq!(system_id("linux01-shadow"), "linux01");
         assert_eq!(system_id("web01.htpasswd"), "web01");
         assert_eq!(system_id("shadow"), "shadow");
+        assert_eq!(system_id("pc01-net-accounts.txt"), "pc01");
+        assert_eq!(system_id("pc01_netaccounts.txt"), "pc01");
     }
 
     #[test]

@@ -571,7 +571,7 @@ fn policy_cmd(p: PolicyArgs) -> Result<Outcome, String> {
             return Err(format!("{path}: {}", text.binary_message()));
         }
         let fmt = fmt.filter(|f| f.is_policy()).ok_or_else(|| {
-            format!("{path}: not a policy file (secedit, login.defs, pwquality.conf, policy)")
+            format!("{path}: not a policy file (secedit, login.defs, pwquality.conf, policy, netaccounts)")
         })?;
         let parsed = input::parse(fmt, text.text(), path);
         for e in text.errors(path).iter().chain(&parsed.errors) {
@@ -684,6 +684,7 @@ fn check(c: CheckArgs) -> Result<Outcome, String> {
         max_age_days: c.rotation_days,
         pin_exempt: false,
         default_applies: true,
+        age_exceeded: None,
     };
     let mut v = seven::decide(&a, &ctx);
     let mut breach = "unchecked".to_string();

@@ -8,6 +8,7 @@ pub mod htpasswd;
 pub mod inventory;
 pub mod ldif;
 pub mod logindefs;
+pub mod netaccounts;
 pub mod policy;
 pub mod potfile;
 pub mod pwdump;
@@ -32,10 +33,12 @@ pub enum Format {
     LoginDefs,
     Pwquality,
     Policy,
+    /// `net accounts` output (English or Japanese Windows).
+    NetAccounts,
 }
 
 impl Format {
-    pub const ALL: [Format; 10] = [
+    pub const ALL: [Format; 11] = [
         Format::Pwdump,
         Format::Shadow,
         Format::Htpasswd,
@@ -46,6 +49,7 @@ impl Format {
         Format::LoginDefs,
         Format::Pwquality,
         Format::Policy,
+        Format::NetAccounts,
     ];
     /// The stable name used in evidence and in `FORMAT:PATH` arguments.
     pub fn as_str(self) -> &'static str {
@@ -60,6 +64,7 @@ impl Format {
             Format::LoginDefs => "login.defs",
             Format::Pwquality => "pwquality.conf",
             Format::Policy => "policy",
+            Format::NetAccounts => "netaccounts",
         }
     }
     /// Parse a format name as written in `FORMAT:PATH` (aliases: `ldap`, `pot`, `logindefs`, `pwquality`).
@@ -76,6 +81,7 @@ impl Format {
             "login.defs" | "logindefs" | "login_defs" => Format::LoginDefs,
             "pwquality.conf" | "pwquality" => Format::Pwquality,
             "policy" | "toml" => Format::Policy,
+            "netaccounts" | "net-accounts" | "net_accounts" => Format::NetAccounts,
             _ => return None,
         })
     }
@@ -83,7 +89,11 @@ impl Format {
     pub fn is_policy(self) -> bool {
         matches!(
             self,
-            Format::Secedit | Format::LoginDefs | Format::Pwquality | Format::Policy
+            Format::Secedit
+                | Format::LoginDefs
+                | Format::Pwquality
+                | Format::Policy
+                | Format::NetAccounts
         )
     }
 }
@@ -168,12 +178,14 @@ pub fn parse(format: Format, text: &str, label: &str) -> ParsedInput {
         Format::LoginDefs => logindefs::parse(text, label),
         Format::Pwquality => pwquality::parse(text, label),
         Format::Policy => policy::parse(text, label),
+        Format::NetAccounts => netaccounts::parse(text, label),
     }
 }
 
 /// The order in which content sniffers are tried: the most distinctive formats first.
-const SNIFF_ORDER: [Format; 10] = [
+const SNIFF_ORDER: [Format; 11] = [
     Format::Secedit,
+    Format::NetAccounts,
     Format::Ldif,
     Format::Pwdump,
     Format::Shadow,
@@ -197,6 +209,7 @@ fn sniff(format: Format, text: &str) -> bool {
         Format::LoginDefs => logindefs::sniff(text),
         Format::Pwquality => pwquality::sniff(text),
         Format::Policy => policy::sniff(text),
+        Format::NetAccounts => netaccounts::sniff(text),
     }
 }
 
@@ -212,6 +225,11 @@ fn name_hint(file_name: &str) -> Option<Format> {
         Format::LoginDefs
     } else if base.contains("pwquality") {
         Format::Pwquality
+    } else if base.contains("netaccounts")
+        || base.contains("net-accounts")
+        || base.contains("net_accounts")
+    {
+        Format::NetAccounts
     } else if ext == "inf" || base.contains("secedit") {
         Format::Secedit
     } else if ext == "ldif" {
@@ -445,6 +463,13 @@ mod tests {
             (
                 Format::Policy,
                 "min_length = 13\nrequire = [\"letter\", \"digit\", \"symbol\"]\n".into(),
+            ),
+            (
+                Format::NetAccounts,
+                "Minimum password age (days):       0\nMaximum password age (days):       42\n\
+                 Minimum password length:           8\nLockout threshold:                 Never\n\
+                 The command completed successfully.\n"
+                    .into(),
             ),
         ]
     }

@@ -1,7 +1,8 @@
 //! Verdicts: 2-⑦ per account ([`seven`]) and per policy ([`policy`]), 2-⑧ reuse groups ([`reuse`]),
-//! guessability ([`guess`]), predictable changes seen in the password history ([`rotation`])
-//! and the checklist answers ([`answer`]).
+//! guessability ([`guess`]), predictable changes seen in the password history ([`rotation`]),
+//! passwords older than the enforced maximum age ([`age`]) and the checklist answers ([`answer`]).
 
+pub mod age;
 pub mod answer;
 pub mod guess;
 pub mod policy;
