@@ -281,9 +281,9 @@ fn secretsdump_pwd_last_set_and_status_decide_password_age_at_the_check_date() {
     }
     // No report holds a plaintext or a whole hash of the fixture.
     let dir = _dir.path().join("report");
-    let pot = fs::read_to_string(&pot).unwrap();
+    let pot_text = fs::read_to_string(&pot).unwrap();
     let ntds = fs::read_to_string(fixture("ad01-ntds.txt")).unwrap();
-    let secrets: Vec<&str> = pot
+    let secrets: Vec<&str> = pot_text
         .lines()
         .flat_map(|l| l.split(':'))
         .chain(ntds.lines().filter_map(|l| l.split(':').nth(3)))
