@@ -7,8 +7,8 @@ use crate::input::{self, Format};
 use crate::manifest::{self, Manifest, SystemDef};
 use crate::model::evidence::*;
 use crate::model::{
-    Code, Finding, HashValue, InputError, ManagedBy, PolicyFragment, PotFile, RawAccount, Scheme,
-    Secret, Severity, SkipReason, SystemKind,
+    Code, Finding, HashValue, InputError, ManagedBy, PasswordSet, PolicyFragment, PotFile,
+    RawAccount, Scheme, Secret, Severity, SkipReason, SystemKind,
 };
 use crate::recover::{self, wordlists::Wordlists, Method};
 use crate::rules::answer::{self, AnswerContext, RemarkLang};
@@ -84,6 +84,8 @@ struct Record {
     line: usize,
     hash: Option<HashValue>,
     skip: Option<SkipReason>,
+    /// When the password was last set (inline: an NTDS dump with `pwdLastSet` has it everywhere).
+    password_set: Option<PasswordSet>,
     rare: Option<Box<Rare>>,
 }
 
@@ -115,6 +117,7 @@ impl From<RawAccount> for Record {
             line: r.line,
             hash: r.hash,
             skip: r.skip,
+            password_set: r.password_set,
             rare,
         }
     }
@@ -300,6 +303,8 @@ pub fn audit(
     }
 
     progress("judge", 0, 0);
+    // The check date, for password ages (validated when read).
+    let checked_day = manifest::parse_date(&checked_on).map_err(AuditError::Usage)?;
     // The systems and their effective policies by [`Acc::system`].
     let system_list: Vec<(&System, &policy::Effective)> = system_ids
         .iter()
@@ -421,15 +426,23 @@ pub fn audit(
                 breach: breach_of.get(i).unwrap_or(&Hit::UNCHECKED).to_breach(),
                 reuse_group: None,
                 salted: salted_work[i].map(Box::new),
+                password_last_set: a.raw.password_set,
+                password_never_expires: a.raw.max_age_days() == Some(-1),
             };
             let mut advisory = None;
             if a.raw.skip.is_some() {
                 e.account = std::mem::take(&mut a.raw.name);
                 return (e, advisory);
             }
+            let max_age_days = a.raw.max_age_days().or(eff.max_age_days);
             let ctx = seven::AccountContext {
                 mfa: a.raw.mfa().unwrap_or(eff.mfa),
-                max_age_days: a.raw.max_age_days().or(eff.max_age_days),
+                max_age_days,
+                age_exceeded: crate::rules::age::exceeded(
+                    a.raw.password_set,
+                    max_age_days,
+                    checked_day,
+                ),
                 pin_exempt: sys.def.pin_exempt,
                 default_applies: !matches!(
                     sys.def.kind,
@@ -495,10 +508,12 @@ pub fn audit(
                     };
                 }
                 None => {
+                    let v = seven::by_policy(eff.guarantees(), &ctx);
+                    e.findings.extend(v.findings);
                     let fails = e.findings.iter().any(|f| f.severity == Severity::Fail);
                     if fails {
                         e.status = AccountStatus::Fail;
-                    } else if let Some(_path) = eff.guarantees() {
+                    } else if v.path.is_some() {
                         e.status = AccountStatus::Pass;
                         e.path = Some("policy".into());
                     } else {
@@ -983,8 +998,8 @@ pub fn input_files(opts: &AuditOptions) -> Result<Vec<(String, PathBuf)>, AuditE
 }
 
 /// The files an audit would read that cannot be opened, each as `PATH: cannot read: REASON`:
-/// the inputs (of the manifest and `FILE` arguments; a directory is one input of drop-ins), pot
-/// files and wordlists, each once. For a check before any work, so that a mistyped path is an
+/// the inputs (of the manifest and `FILE` arguments; a `pwquality.conf.d` directory is one input
+/// of drop-ins), pot files and wordlists, each once. For a check before any work, so that a mistyped path is an
 /// error at once, not after the audit.
 pub fn unreadable_inputs(opts: &AuditOptions) -> Result<Vec<String>, AuditError> {
     let (_, specs) = plan(opts)?;
@@ -1081,33 +1096,24 @@ fn plan(opts: &AuditOptions) -> Result<(Manifest, Vec<InputSpec>), AuditError> {
     if let Some(mp) = &opts.manifest {
         for s in &m.systems {
             for i in &s.inputs {
-                specs.push(spec_for(i, Some(mp), Some(s.id.clone()))?);
+                specs.extend(expand_dir(spec_for(i, Some(mp), Some(s.id.clone()))?)?);
             }
         }
-        for i in &m.inputs {
-            specs.push(spec_for(i, Some(mp), None)?);
+        for i in m.inputs.clone() {
+            let spec = spec_for(&i, Some(mp), None)?;
+            if spec.path.is_dir() {
+                for spec in expand_dir(spec)? {
+                    specs.push(own_system(spec, &mut m));
+                }
+            } else {
+                specs.push(spec);
+            }
         }
     }
     for f in &opts.files {
-        let mut spec = spec_for(f, None, None)?;
-        // A bare file is one system named after its stem (pot files and inventories name their own).
-        let stem = spec
-            .path
-            .file_stem()
-            .map(|s| s.to_string_lossy().to_string())
-            .unwrap_or_else(|| spec.display.clone());
-        let is_pot = spec.forced == Some(Format::Potfile)
-            || (spec.forced.is_none() && sniff_file(&spec.path) == Some(Format::Potfile));
-        if !is_pot {
-            if !m.systems.iter().any(|s| s.id == stem) {
-                m.systems.push(SystemDef {
-                    id: stem.clone(),
-                    ..Default::default()
-                });
-            }
-            spec.system = Some(stem);
+        for spec in expand_dir(spec_for(f, None, None)?)? {
+            specs.push(own_system(spec, &mut m));
         }
-        specs.push(spec);
     }
     if specs.is_empty() && opts.potfiles.is_empty() {
         return Err(AuditError::Usage(
@@ -1115,6 +1121,80 @@ fn plan(opts: &AuditOptions) -> Result<(Manifest, Vec<InputSpec>), AuditError> {
         ));
     }
     Ok((m, specs))
+}
+
+/// A bare file is one system named after its stem (pot files and inventories name their own);
+/// the system is added to the manifest unless it is there already.
+fn own_system(mut spec: InputSpec, m: &mut Manifest) -> InputSpec {
+    let stem = spec
+        .path
+        .file_stem()
+        .map(|s| s.to_string_lossy().to_string())
+        .unwrap_or_else(|| spec.display.clone());
+    let is_pot = spec.forced == Some(Format::Potfile)
+        || (spec.forced.is_none() && sniff_file(&spec.path) == Some(Format::Potfile));
+    if !is_pot {
+        if !m.systems.iter().any(|s| s.id == stem) {
+            m.systems.push(SystemDef {
+                id: stem.clone(),
+                ..Default::default()
+            });
+        }
+        spec.system = Some(stem);
+    }
+    spec
+}
+
+/// A directory given as one input (per-host SAM dumps, say): its files, sorted by name, each an
+/// input of its own named `DIR/FILE` (a forced format applies to each). Hidden files and
+/// subdirectories are left out. Anything else, and a `pwquality.conf.d` directory (one input of
+/// drop-ins, see [`is_drop_in_dir`]), is returned as it is.
+fn expand_dir(spec: InputSpec) -> Result<Vec<InputSpec>, AuditError> {
+    if !spec.path.is_dir() || is_drop_in_dir(&spec) {
+        return Ok(vec![spec]);
+    }
+    let listing = std::fs::read_dir(&spec.path).map_err(|e| {
+        AuditError::Usage(format!(
+            "{}: cannot list the directory: {}",
+            spec.display,
+            io_reason(&e)
+        ))
+    })?;
+    let mut names: Vec<std::ffi::OsString> = listing
+        .filter_map(|e| e.ok())
+        .filter(|e| e.path().is_file())
+        .map(|e| e.file_name())
+        .filter(|n| !n.to_string_lossy().starts_with('.'))
+        .collect();
+    names.sort();
+    if names.is_empty() {
+        return Err(AuditError::Usage(format!(
+            "{}: the directory holds no files to audit",
+            spec.display
+        )));
+    }
+    let dir = spec.display.trim_end_matches(['/', '\\']);
+    Ok(names
+        .into_iter()
+        .map(|n| InputSpec {
+            path: spec.path.join(&n),
+            display: format!("{dir}/{}", n.to_string_lossy()),
+            forced: spec.forced,
+            system: spec.system.clone(),
+        })
+        .collect())
+}
+
+/// A `pwquality.conf.d` directory, by its name or forced as `pwquality:DIR`: read whole as the
+/// drop-ins of one policy source ([`read_dir_input`]), not as one input per file.
+fn is_drop_in_dir(spec: &InputSpec) -> bool {
+    spec.path.is_dir()
+        && (spec.forced == Some(Format::Pwquality)
+            || spec.path.file_name().is_some_and(|n| {
+                n.to_string_lossy()
+                    .to_ascii_lowercase()
+                    .ends_with("pwquality.conf.d")
+            }))
 }
 
 /// The format of a file from its first 64 KiB (detection looks at no more).
@@ -1238,8 +1318,9 @@ fn read_input(
     (summary, Some(parsed), pot)
 }
 
-/// Read a directory input: a `pwquality.conf.d` of drop-in files, one policy source (its digest
-/// is that of the `sha256sum` listing of its files, see [`input::dropin`]).
+/// Read a directory input, which planning left whole only when it is a `pwquality.conf.d`
+/// ([`is_drop_in_dir`]): its drop-in files are one policy source (its digest is that of the
+/// `sha256sum` listing of its files, see [`input::dropin`]).
 fn read_dir_input(
     spec: &InputSpec,
     errors: &mut Vec<InputError>,
@@ -1519,6 +1600,52 @@ mod tests {
         want.sort_by(|a, b| (a.0, &a.1, source_key(&a.2)).cmp(&(b.0, &b.1, source_key(&b.2))));
         sort_accounts(&mut accounts, &labels);
         assert_eq!(seen(&accounts), want);
+    }
+
+    fn options(files: &[&str]) -> AuditOptions {
+        AuditOptions {
+            manifest: None,
+            files: files.iter().map(|f| f.to_string()).collect(),
+            wordlists: Vec::new(),
+            default_wordlists: false,
+            potfiles: Vec::new(),
+            check_date: None,
+            target_date: None,
+            strict_reuse: false,
+            salted_budget: 0,
+            salted_total: 0,
+            lang: RemarkLang::En,
+            today: "2026-11-24".into(),
+        }
+    }
+
+    #[test]
+    fn a_directory_is_one_system_per_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let pcs = dir.path().join("pcs");
+        std::fs::create_dir_all(pcs.join("old")).unwrap();
+        let line = "Administrator:500:aad3b435b51404eeaad3b435b51404ee:31d6cfe0d16ae931b73c59d7e0c089c0:::\n";
+        for name in ["pc-02.txt", "pc-01.txt", ".hidden.txt", "old/pc-09.txt"] {
+            std::fs::write(pcs.join(name), line).unwrap();
+        }
+        let arg = format!("{}/", pcs.display());
+        let (m, specs) = plan(&options(&[&arg])).unwrap();
+        let got: Vec<(String, Option<String>)> = specs
+            .iter()
+            .map(|s| (s.display.clone(), s.system.clone()))
+            .collect();
+        let want = |n: &str| (format!("{}/{n}.txt", pcs.display()), Some(n.to_string()));
+        assert_eq!(got, [want("pc-01"), want("pc-02")]);
+        let ids: Vec<&str> = m.systems.iter().map(|s| s.id.as_str()).collect();
+        assert_eq!(ids, ["pc-01", "pc-02"]);
+        // A forced format applies to every file.
+        let (_, specs) = plan(&options(&[&format!("pwdump:{}", pcs.display())])).unwrap();
+        assert!(specs.iter().all(|s| s.forced == Some(Format::Pwdump)));
+        // An empty directory is a usage error.
+        let empty = dir.path().join("empty");
+        std::fs::create_dir(&empty).unwrap();
+        let e = plan(&options(&[&empty.display().to_string()])).unwrap_err();
+        assert!(e.to_string().contains("holds no files"), "{e}");
     }
 
     #[test]

@@ -17,7 +17,8 @@ pub struct Cli {
 pub enum Command {
     /// Audit exported credentials and policies; write the evidence (the main job).
     Audit(Box<AuditArgs>),
-    /// Read policy files only (secedit INF, login.defs, pwquality.conf and its .d directory, PAM files, faillock.conf, kensa policy TOML) and judge them.
+    /// Read policy files only (secedit INF, `net accounts` output, login.defs, pwquality.conf and its .d
+    /// directory, PAM files, faillock.conf, kensa policy TOML) and judge them.
     Policy(PolicyArgs),
     /// Check one password read from standard input (never echoed): verdict and reasons.
     Check(CheckArgs),

@@ -151,6 +151,7 @@ const EXPORT_WORDS: &[&str] = &[
     "users",
     "export",
     "accounts",
+    "netaccounts",
     "secretsdump",
     "inf",
     "conf",
@@ -160,6 +161,12 @@ const EXPORT_WORDS: &[&str] = &[
 fn system_id(name: &str) -> String {
     let stem = name.split('.').next().unwrap_or(name);
     let mut id = stem.to_string();
+    // `net accounts` saved as `pc01-net-accounts.txt`.
+    for two_words in ["-net-accounts", "_net_accounts"] {
+        if id.len() > two_words.len() && id.to_ascii_lowercase().ends_with(two_words) {
+            id.truncate(id.len() - two_words.len());
+        }
+    }
     while let Some(pos) = id.rfind(['-', '_']) {
         let last = id[pos + 1..].to_ascii_lowercase();
         if EXPORT_WORDS.contains(&last.as_str()) && pos > 0 {
@@ -343,6 +350,8 @@ mod tests {
         assert_eq!(system_id("linux01-common-password"), "linux01");
         assert_eq!(system_id("linux01-common-auth"), "linux01");
         assert_eq!(system_id("linux01-pwquality.conf.d"), "linux01");
+        assert_eq!(system_id("pc01-net-accounts.txt"), "pc01");
+        assert_eq!(system_id("pc01_netaccounts.txt"), "pc01");
     }
 
     #[test]

@@ -575,7 +575,7 @@ fn policy_cmd(p: PolicyArgs) -> Result<Outcome, String> {
             return Err(format!("{path}: {}", text.binary_message()));
         }
         let fmt = fmt.filter(|f| f.is_policy()).ok_or_else(|| {
-            format!("{path}: not a policy file (secedit, login.defs, pwquality.conf, pam, faillock.conf, policy)")
+            format!("{path}: not a policy file (secedit, netaccounts, login.defs, pwquality.conf, pam, faillock.conf, policy)")
         })?;
         let parsed = input::parse(fmt, text.text(), path);
         for e in text.errors(path).iter().chain(&parsed.errors) {
@@ -719,6 +719,7 @@ fn check(c: CheckArgs) -> Result<Outcome, String> {
         max_age_days: c.rotation_days,
         pin_exempt: false,
         default_applies: true,
+        age_exceeded: None,
     };
     let mut v = seven::decide(&a, &ctx);
     let mut breach = "unchecked".to_string();

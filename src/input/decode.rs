@@ -107,14 +107,15 @@ pub fn decode_lines(bytes: &[u8]) -> Decoded<'_> {
 
 /// Decode the bytes of an input file and tell its format (`forced`, or detected from the text
 /// and the file name `name`). A file that is not valid UTF-8 (nor UTF-16) is read as Shift_JIS
-/// when that leaves fewer lines undecodable and the text is an inventory or LDIF.
+/// when that leaves fewer lines undecodable and the text is an inventory, LDIF, or `net accounts`
+/// output (cmd.exe on Japanese Windows redirects it in Shift_JIS).
 pub fn decode_input<'a>(
     bytes: &'a [u8],
     forced: Option<Format>,
     name: &str,
 ) -> (Decoded<'a>, Option<Format>) {
     let utf = decode_lines(bytes);
-    let legacy = |f: Format| matches!(f, Format::Inventory | Format::Ldif);
+    let legacy = |f: Format| matches!(f, Format::Inventory | Format::Ldif | Format::NetAccounts);
     // A UTF-8 BOM says UTF-8: its bad lines stay bad.
     if utf.encoding == Encoding::Utf8
         && !utf.bad_lines.is_empty()
@@ -431,7 +432,24 @@ mod tests {
     }
 
     #[test]
-    fn shift_jis_is_only_for_inventories_and_ldif() {
+    fn japanese_net_accounts_output_is_read_as_shift_jis() {
+        // `net accounts > file` on Japanese Windows: cmd.exe writes Shift_JIS.
+        let text = "パスワードの最長有効期間 (日):                     42\r\n\
+                    パスワードの最短必要長:                            12\r\n\
+                    ロックアウトのしきい値:                            10\r\n\
+                    コマンドは正常に終了しました。\r\n";
+        let bytes = sjis(text);
+        let (d, format) = decode_input(&bytes, None, "pc01-net-accounts.txt");
+        assert_eq!(
+            (format, d.encoding),
+            (Some(Format::NetAccounts), Encoding::ShiftJis)
+        );
+        assert!(d.bad_lines.is_empty());
+        assert!(d.text().contains("ロックアウトのしきい値"));
+    }
+
+    #[test]
+    fn shift_jis_is_only_for_inventories_ldif_and_net_accounts() {
         // A pwdump line in Shift_JIS decodes without error as Shift_JIS, but a dump stays UTF-8.
         let mut bytes = format!("a:500:{LM}:{NT}:::\n").into_bytes();
         bytes.extend_from_slice(&sjis(&format!("山田:1001:{LM}:{NT}:::\n")));

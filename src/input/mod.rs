@@ -10,6 +10,7 @@ pub mod htpasswd;
 pub mod inventory;
 pub mod ldif;
 pub mod logindefs;
+pub mod netaccounts;
 pub mod pam;
 pub mod policy;
 pub mod potfile;
@@ -39,10 +40,12 @@ pub enum Format {
     Pam,
     /// `/etc/security/faillock.conf`: account lockout.
     Faillock,
+    /// `net accounts` output (English or Japanese Windows).
+    NetAccounts,
 }
 
 impl Format {
-    pub const ALL: [Format; 12] = [
+    pub const ALL: [Format; 13] = [
         Format::Pwdump,
         Format::Shadow,
         Format::Htpasswd,
@@ -55,6 +58,7 @@ impl Format {
         Format::Policy,
         Format::Pam,
         Format::Faillock,
+        Format::NetAccounts,
     ];
     /// The stable name used in evidence and in `FORMAT:PATH` arguments.
     pub fn as_str(self) -> &'static str {
@@ -71,6 +75,7 @@ impl Format {
             Format::Policy => "policy",
             Format::Pam => "pam",
             Format::Faillock => "faillock.conf",
+            Format::NetAccounts => "netaccounts",
         }
     }
     /// Parse a format name as written in `FORMAT:PATH` (aliases: `ldap`, `pot`, `logindefs`,
@@ -90,6 +95,7 @@ impl Format {
             "policy" | "toml" => Format::Policy,
             "pam" | "pam.d" | "pam.conf" => Format::Pam,
             "faillock.conf" | "faillock" => Format::Faillock,
+            "netaccounts" | "net-accounts" | "net_accounts" => Format::NetAccounts,
             _ => return None,
         })
     }
@@ -103,6 +109,7 @@ impl Format {
                 | Format::Policy
                 | Format::Pam
                 | Format::Faillock
+                | Format::NetAccounts
         )
     }
 }
@@ -189,12 +196,14 @@ pub fn parse(format: Format, text: &str, label: &str) -> ParsedInput {
         Format::Policy => policy::parse(text, label),
         Format::Pam => pam::parse(text, label),
         Format::Faillock => faillock::parse(text, label),
+        Format::NetAccounts => netaccounts::parse(text, label),
     }
 }
 
 /// The order in which content sniffers are tried: the most distinctive formats first.
-const SNIFF_ORDER: [Format; 12] = [
+const SNIFF_ORDER: [Format; 13] = [
     Format::Secedit,
+    Format::NetAccounts,
     Format::Ldif,
     Format::Pwdump,
     Format::Shadow,
@@ -222,6 +231,7 @@ fn sniff(format: Format, text: &str) -> bool {
         Format::Policy => policy::sniff(text),
         Format::Pam => pam::sniff(text),
         Format::Faillock => faillock::sniff(text),
+        Format::NetAccounts => netaccounts::sniff(text),
     }
 }
 
@@ -237,6 +247,11 @@ fn name_hint(file_name: &str) -> Option<Format> {
         Format::LoginDefs
     } else if base.contains("pwquality") {
         Format::Pwquality
+    } else if base.contains("netaccounts")
+        || base.contains("net-accounts")
+        || base.contains("net_accounts")
+    {
+        Format::NetAccounts
     } else if base.contains("faillock") {
         Format::Faillock
     } else if is_pam_name(&base) {
@@ -494,6 +509,13 @@ mod tests {
             (
                 Format::Faillock,
                 "# faillock.conf\ndeny = 5\nunlock_time = 900\neven_deny_root\n".into(),
+            ),
+            (
+                Format::NetAccounts,
+                "Minimum password age (days):       0\nMaximum password age (days):       42\n\
+                 Minimum password length:           8\nLockout threshold:                 Never\n\
+                 The command completed successfully.\n"
+                    .into(),
             ),
         ]
     }

@@ -1,7 +1,15 @@
 //! pwdump / secretsdump (`user:rid:lmhash:nthash:::`): Windows SAM and NTDS accounts with NT and LM hashes.
+//!
+//! Also what Metasploit prints: Meterpreter `hashdump` and `post/windows/gather/hashdump` (plain
+//! pwdump lines, password hints as `user:"hint"` lines), `post/windows/gather/smart_hashdump`
+//! (accounts behind `[+] ` and a tab, `user:rid:lm:nt` without the trailing colons when injected,
+//! a ` (Hint: "…")` suffix in old versions). impacket's suffixes are read in any order:
+//! ` (pwdLastSet=YYYY-MM-DD HH:MM)` (NTDS; `HH:MM:SS` from a SAM), `never` or `N/A`,
+//! ` (status=Enabled|Disabled|N/A)` (NTDS `-user-status`) and ` (Enabled=True|False) (Locked=…)
+//! (Admin=…)` (SAM `-user-status`).
 
 use super::{error, line_chunks, numbered_lines, LineChunk};
-use crate::model::{HashValue, ParsedInput, RawAccount, Scheme, Secret, SkipReason};
+use crate::model::{HashValue, ParsedInput, PasswordSet, RawAccount, Scheme, Secret, SkipReason};
 
 /// Parse a pwdump or impacket-secretsdump text. A large text is parsed in chunks in parallel;
 /// accounts and errors come out in line order all the same.
@@ -83,19 +91,35 @@ enum Line {
     Ignored,
 }
 
-/// Numbered lines that may hold accounts: noise and secretsdump sections of other secrets left out.
-/// `in_hashes`: the lines start in a section of NT/LM hashes (as a file does).
+/// Numbered lines that may hold accounts (see [`account_text`]): noise and secretsdump sections
+/// of other secrets left out. `in_hashes`: the lines start in a section of NT/LM hashes (as a
+/// file does).
 fn data_lines<'a>(
     lines: impl Iterator<Item = (usize, &'a str)>,
     mut in_hashes: bool,
 ) -> impl Iterator<Item = (usize, &'a str)> {
-    lines.filter(move |(_, line)| {
+    lines.filter_map(move |(no, line)| {
         if let Some(header) = section_header(line) {
             in_hashes = header.unwrap_or(in_hashes);
-            return false;
+            return None;
         }
-        in_hashes && !is_noise(line)
+        if !in_hashes {
+            return None;
+        }
+        account_text(line).map(|t| (no, t))
     })
+}
+
+/// The part of a line that may hold an account, or `None` for noise. Metasploit's
+/// `smart_hashdump` prints accounts with `print_good`: `[+] ` and a tab before the pwdump text;
+/// its other `[+]` lines (`Got SYSTEM privilege`, password hints) are noise.
+fn account_text(line: &str) -> Option<&str> {
+    let t = line.trim();
+    if let Some(rest) = t.strip_prefix("[+]") {
+        let rest = rest.trim_start();
+        return (memchr::memchr_iter(b':', rest.as_bytes()).count() >= 3).then_some(rest);
+    }
+    (!is_noise(t)).then_some(t)
 }
 
 /// For a secretsdump `[*] …` header: `Some(Some(true))` when a section of NT/LM hashes starts,
@@ -121,7 +145,8 @@ fn section_header(line: &str) -> Option<Option<bool>> {
     })
 }
 
-/// Blank lines, `#` comments and secretsdump chatter (`[*] Dumping …`, the Impacket banner).
+/// Blank lines, `#` comments, secretsdump chatter (`[*] Dumping …`, the Impacket banner) and
+/// Metasploit's (console prompts, `No users with password hints on this system`).
 fn is_noise(line: &str) -> bool {
     let t = line.trim();
     t.is_empty()
@@ -131,13 +156,19 @@ fn is_noise(line: &str) -> bool {
         || t.starts_with("[+]")
         || t.starts_with("[!]")
         || t.starts_with("Impacket v")
+        || t.starts_with("meterpreter >")
+        || (t.starts_with("msf") && t.contains(" > "))
+        || t == "No users with password hints on this system"
 }
 
 /// At most this many `:` fields are kept of a line (more is an error anyway).
 const MAX_FIELDS: usize = 7;
 
 fn parse_line(line: &str) -> Result<Line, String> {
-    let (body, disabled) = strip_suffixes(line.trim());
+    let (body, suffixes) = strip_suffixes(line.trim())?;
+    if is_hint(body) {
+        return Ok(Line::Ignored);
+    }
     let mut fields = [""; MAX_FIELDS];
     let mut count = 0;
     for f in body.split(':') {
@@ -192,7 +223,7 @@ fn parse_line(line: &str) -> Result<Line, String> {
         Some(SkipReason::ServiceSecret)
     } else if is_history(name) {
         Some(SkipReason::History)
-    } else if disabled {
+    } else if suffixes.disabled {
         Some(SkipReason::Disabled)
     } else if no_password {
         Some(SkipReason::NoPassword)
@@ -204,8 +235,15 @@ fn parse_line(line: &str) -> Result<Line, String> {
         hash,
         lm,
         skip: reason,
+        password_set: suffixes.password_set,
         ..RawAccount::default()
     }))
+}
+
+/// Metasploit's password hint lines, `user:"hint"`: not accounts (and never quoted).
+fn is_hint(body: &str) -> bool {
+    body.split_once(':')
+        .is_some_and(|(_, rest)| rest.len() >= 2 && rest.starts_with('"') && rest.ends_with('"'))
 }
 
 /// `s` starts with the ASCII `prefix`, ignoring ASCII case.
@@ -215,21 +253,73 @@ fn starts_with_ignore_case(s: &str, prefix: &str) -> bool {
         .is_some_and(|p| p.eq_ignore_ascii_case(prefix.as_bytes()))
 }
 
-/// Strip secretsdump's trailing ` (status=…)` / ` (pwdLastSet=…)` groups; report `status=Disabled`.
-fn strip_suffixes(mut line: &str) -> (&str, bool) {
-    let mut disabled = false;
+/// What the suffixes after an account's hashes say.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+struct Suffixes {
+    /// `(status=Disabled)` (NTDS) or `(Enabled=False)` (SAM).
+    disabled: bool,
+    /// `(pwdLastSet=…)`; `None` when absent or `N/A`.
+    password_set: Option<PasswordSet>,
+}
+
+/// Strip the trailing `(name=value)` groups of impacket (in any order) and Metasploit's old
+/// ` (Hint: "…")`, and read them. A `pwdLastSet` that is no date is an error.
+fn strip_suffixes(mut line: &str) -> Result<(&str, Suffixes), String> {
+    let mut out = Suffixes::default();
+    // A user name cannot hold `"`, so the first ` (Hint: "` starts the hint.
+    if line.ends_with("\")") {
+        if let Some(i) = line.find(" (Hint: \"") {
+            line = line[..i].trim_end();
+        }
+    }
     while line.ends_with(')') {
         let Some(open) = line.rfind(" (") else { break };
         let group = &line[open + 2..line.len() - 1];
-        if !group.contains('=') {
+        let Some((key, value)) = group.split_once('=') else {
             break;
-        }
-        if let Some(status) = group.strip_prefix("status=") {
-            disabled |= status.trim().eq_ignore_ascii_case("disabled");
+        };
+        let value = value.trim();
+        match key.trim() {
+            "status" => out.disabled |= value.eq_ignore_ascii_case("disabled"),
+            "Enabled" => out.disabled |= value.eq_ignore_ascii_case("false"),
+            "pwdLastSet" => out.password_set = password_set(value)?,
+            _ => {}
         }
         line = line[..open].trim_end();
     }
-    (line, disabled)
+    Ok((line, out))
+}
+
+/// secretsdump's `pwdLastSet` value: `YYYY-MM-DD HH:MM` (NTDS, the dumping machine's local time),
+/// `YYYY-MM-DD HH:MM:SS` (SAM, UTC), `never` (never set, or must change at the next logon) or `N/A`.
+/// Only the day is kept.
+fn password_set(value: &str) -> Result<Option<PasswordSet>, String> {
+    if value.eq_ignore_ascii_case("never") {
+        return Ok(Some(PasswordSet::Never));
+    }
+    if value.eq_ignore_ascii_case("n/a") {
+        return Ok(None);
+    }
+    let b = value.as_bytes();
+    let num = |r: std::ops::Range<usize>| -> Option<u32> {
+        let d = b.get(r)?;
+        d.iter()
+            .all(u8::is_ascii_digit)
+            .then(|| d.iter().fold(0, |n, c| n * 10 + u32::from(c - b'0')))
+    };
+    let day = (b.len() == 10 || b.get(10).is_some_and(|&c| c == b' ' || c == b'T'))
+        .then_some(())
+        .filter(|_| b.get(4) == Some(&b'-') && b.get(7) == Some(&b'-'))
+        .and_then(|_| Some((num(0..4)?, num(5..7)?, num(8..10)?)))
+        .and_then(|(y, m, d)| chrono::NaiveDate::from_ymd_opt(y as i32, m, d))
+        .and_then(PasswordSet::on);
+    match day {
+        Some(d) => Ok(Some(d)),
+        None => Err(
+            "malformed pwdump line: pwdLastSet is not a date (YYYY-MM-DD HH:MM), never or N/A"
+                .into(),
+        ),
+    }
 }
 
 /// `Ok(None)` for an absent hash (empty or pwdump's `NO PASSWORD****`), `Ok(Some(hex))` for 32
@@ -431,7 +521,7 @@ mod tests {
                         .as_ref()
                         .map(|h| (h.scheme, h.text.expose().to_string())),
                     a.lm.as_ref().map(|h| h.text.expose().to_string()),
-                    a.skip
+                    (a.skip, a.password_set)
                 )
             })
             .collect();
@@ -448,6 +538,11 @@ mod tests {
         let mut text = String::from("\u{feff}");
         for i in 0..40 {
             text.push_str(&sample().replace("yoshida", &format!("u{i}")));
+            text.push_str(&format!(
+                "w{i}:1{i}:{EMPTY_LM}:{NT}::: (pwdLastSet=2025-0{}-1{} 09:00) (status=Enabled)\n",
+                i % 9 + 1,
+                i % 10
+            ));
             if i % 7 == 3 {
                 text.push_str("[*] Dumping LSA Secrets\nsecret:1:x\n\n");
             }
@@ -475,6 +570,125 @@ mod tests {
                 assert_eq!(chunked, lines, "chunk {chunk}");
             }
         }
+    }
+
+    fn account(line: &str) -> RawAccount {
+        match parse_line(line) {
+            Ok(Line::Account(a)) => a,
+            Ok(Line::Ignored) => panic!("ignored: {line}"),
+            Err(e) => panic!("{e}: {line}"),
+        }
+    }
+
+    fn day(s: &str) -> Option<PasswordSet> {
+        PasswordSet::on(chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap())
+    }
+
+    /// impacket prints ` (pwdLastSet=…)` before ` (status=…)` (NTDS) or ` (Enabled=…) (Locked=…)
+    /// (Admin=…)` (SAM); either may be absent, and other tools reorder them.
+    #[test]
+    fn secretsdump_suffixes_in_any_order() {
+        let base = format!("KORO\\sato:1104:{EMPTY_LM}:{NT}:::");
+        let cases = [
+            (String::new(), None, None),
+            (
+                " (pwdLastSet=2025-10-01 09:00)".into(),
+                day("2025-10-01"),
+                None,
+            ),
+            (" (status=Enabled)".into(), None, None),
+            (
+                " (status=Disabled)".into(),
+                None,
+                Some(SkipReason::Disabled),
+            ),
+            (
+                " (pwdLastSet=2025-10-01 09:00) (status=Enabled)".into(),
+                day("2025-10-01"),
+                None,
+            ),
+            (
+                " (status=Disabled) (pwdLastSet=2019-02-28 23:59)".into(),
+                day("2019-02-28"),
+                Some(SkipReason::Disabled),
+            ),
+            (
+                " (pwdLastSet=never) (status=N/A)".into(),
+                Some(PasswordSet::Never),
+                None,
+            ),
+            (" (pwdLastSet=N/A) (status=Enabled)".into(), None, None),
+            // SAM: seconds, and the Enabled/Locked/Admin groups of -user-status.
+            (
+                " (pwdLastSet=2024-05-01 12:34:56) (Enabled=False) (Locked=False) (Admin=True)"
+                    .into(),
+                day("2024-05-01"),
+                Some(SkipReason::Disabled),
+            ),
+            (
+                " (pwdLastSet=never) (Enabled=True) (Locked=True) (Admin=False)".into(),
+                Some(PasswordSet::Never),
+                None,
+            ),
+        ];
+        for (suffix, set, skip) in cases {
+            let a = account(&format!("{base}{suffix}"));
+            assert_eq!((a.password_set, a.skip), (set, skip), "{suffix}");
+            assert_eq!(a.name, "sato");
+            assert_eq!(a.hash.unwrap().text.expose(), NT.to_ascii_lowercase());
+        }
+        for bad in [
+            "(pwdLastSet=yesterday)",
+            "(pwdLastSet=2025-13-01 00:00)",
+            "(pwdLastSet=2025-10-0109:00)",
+        ] {
+            let e = parse_line(&format!("{base} {bad}")).err().unwrap();
+            assert!(e.contains("pwdLastSet"), "{bad}: {e}");
+        }
+    }
+
+    /// Metasploit: Meterpreter `hashdump`, `post/windows/gather/hashdump` (hints as `user:"hint"`)
+    /// and `smart_hashdump` (`[+] ` and a tab; injected lines without `:::`; old `(Hint: "…")`).
+    #[test]
+    fn metasploit_hashdump_variants() {
+        let text = format!(
+            "meterpreter > hashdump\n\
+             Administrator:500:{EMPTY_LM}:{NT}:::\n\
+             msf6 post(windows/gather/hashdump) > run\n\
+             [*] Dumping password hints...\n\
+             \n\
+             sato:\"my cat: tama\"\n\
+             No users with password hints on this system\n\
+             [*] Dumping password hashes...\n\
+             [+] \tThis host is a Domain Controller!\n\
+             [+] \tsato:\"hint\"\n\
+             [+] \tsuzuki:1001:{LM}:{NT}:::\n\
+             [+] \tkato:1002:{EMPTY_LM}:{NT}\n\
+             [+] \tito:1003:{EMPTY_LM}:{NT}::: (Hint: \"a (b) c\")\n\
+             [+] \tbad:1004:{EMPTY_LM}:xyz:::\n\
+             [*] Post module execution completed\n"
+        );
+        assert!(sniff(&text));
+        let p = parse(&text, "msf.txt");
+        let names: Vec<(&str, usize)> = p
+            .accounts
+            .iter()
+            .map(|a| (a.name.as_str(), a.line))
+            .collect();
+        assert_eq!(
+            names,
+            [
+                ("Administrator", 2),
+                ("suzuki", 11),
+                ("kato", 12),
+                ("ito", 13)
+            ]
+        );
+        assert!(p.accounts.iter().all(|a| a.skip.is_none()));
+        assert_eq!(p.accounts[1].lm.as_ref().unwrap().text.expose(), LM);
+        assert_eq!(p.errors.len(), 1, "{:?}", p.errors);
+        assert_eq!(p.errors[0].source, "msf.txt:14");
+        assert!(!p.errors[0].message.contains("hint"));
     }
 
     #[test]

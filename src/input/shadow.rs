@@ -1,7 +1,8 @@
-//! `/etc/shadow`: Linux crypt(3) hashes, locked and password-less entries, per-account maximum age.
+//! `/etc/shadow`: Linux crypt(3) hashes, locked and password-less entries, per-account maximum age
+//! and day of the last change.
 
 use super::{error, identify_hash, numbered_lines, unknown_scheme_message};
-use crate::model::{HashValue, ParsedInput, RawAccount, Secret, SkipReason};
+use crate::model::{HashValue, ParsedInput, PasswordSet, RawAccount, Secret, SkipReason};
 
 /// Parse a shadow file (`name:hash:lastchg:min:max:warn:inactive:expire:`).
 pub fn parse(text: &str, label: &str) -> ParsedInput {
@@ -56,6 +57,12 @@ fn parse_line(line: &str) -> Result<RawAccount, String> {
         name: f[0].to_string(),
         ..RawAccount::default()
     };
+    // Field 3, the day of the last change: `0` = must change at the next login; empty = no aging.
+    acc.password_set = match f.get(2).map(|d| d.trim().parse::<i64>()) {
+        Some(Ok(0)) => Some(PasswordSet::Never),
+        Some(Ok(d)) => u32::try_from(d).ok().map(PasswordSet::Day),
+        _ => None,
+    };
     if let Some(max) = f.get(4) {
         acc.max_age_days = Some(match max.trim().parse::<i64>() {
             Ok(d) if (0..NEVER).contains(&d) => d,
@@ -106,7 +113,7 @@ mod tests {
         # comment\r\n\
         daemon:*:19700:0:99999:7:::\r\n\
         nurse:!$6$saltsalt$abcdef:19700:0:90:7:::\r\n\
-        newbie:!!:19700:0:99999:7:::\r\n\
+        newbie:!!:0:0:99999:7:::\r\n\
         locked:!:19700::::::\r\n\
         open::19700:0:60:7:::\r\n\
         ykk:$y$j9T$abcdefghijklmnop$ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789abc:19700:1:42:7:::\r\n\
@@ -135,11 +142,18 @@ mod tests {
             .expose()
             .starts_with("$6$saltsalt$"));
         assert_eq!(root.max_age_days, Some(-1));
+        assert_eq!(root.password_set, Some(PasswordSet::Day(19700)));
+        assert_eq!(p.accounts[4].password_set, Some(PasswordSet::Day(19700)));
         assert_eq!(root.skip, None);
         assert_eq!(p.accounts[1].skip, Some(SkipReason::NoPassword));
         assert_eq!(p.accounts[2].skip, Some(SkipReason::Locked));
         assert_eq!(p.accounts[2].max_age_days, Some(90));
         assert_eq!(p.accounts[3].skip, Some(SkipReason::NoPassword));
+        assert_eq!(
+            p.accounts[3].password_set,
+            Some(PasswordSet::Never),
+            "0 = change at next login"
+        );
         assert_eq!(p.accounts[4].skip, Some(SkipReason::Locked));
         assert_eq!(p.accounts[4].max_age_days, Some(-1), "empty max = never");
         let open = &p.accounts[5];

@@ -198,6 +198,14 @@ pub struct AccountEvidence {
     /// For a salted hash recovery worked on: how much was tried (boxed: few rows carry one).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub salted: Option<Box<SaltedWork>>,
+    /// When the password was last set, `YYYY-MM-DD` or `never` (secretsdump `pwdLastSet`, shadow
+    /// field 3); absent when the input does not say.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub password_last_set: Option<super::PasswordSet>,
+    /// The account's own settings exempt its password from expiry (shadow maximum age empty or
+    /// 99999): whatever the system's policy says, rotation does not hold for it.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub password_never_expires: bool,
 }
 
 /// What was tried against one salted hash.
@@ -634,8 +642,17 @@ mod tests {
                 cost: 5,
                 complete: false,
             })),
+            password_last_set: super::super::PasswordSet::on(
+                chrono::NaiveDate::from_ymd_opt(2025, 10, 1).unwrap(),
+            ),
+            password_never_expires: false,
         };
         let v = serde_json::to_value(&row).unwrap();
+        assert_eq!(v["password_last_set"], "2025-10-01");
+        assert!(
+            v.get("password_never_expires").is_none(),
+            "false is left out"
+        );
         assert_eq!(v["system"], "ad01");
         assert_eq!(v["scheme"], "nt");
         assert_eq!(v["hash_prefix"], "8846f7ea");
@@ -644,5 +661,26 @@ mod tests {
         assert_eq!(v["salted"]["tries"], 2);
         let back: AccountEvidence = serde_json::from_value(v.clone()).unwrap();
         assert_eq!(serde_json::to_value(&back).unwrap(), v);
+        // `never`, and rows written before these fields existed.
+        let mut never = v.clone();
+        never["password_last_set"] = "never".into();
+        never["password_never_expires"] = true.into();
+        let back: AccountEvidence = serde_json::from_value(never.clone()).unwrap();
+        assert_eq!(
+            back.password_last_set,
+            Some(super::super::PasswordSet::Never)
+        );
+        assert!(back.password_never_expires);
+        assert_eq!(serde_json::to_value(&back).unwrap(), never);
+        let mut old = v.clone();
+        old.as_object_mut().unwrap().remove("password_last_set");
+        let back: AccountEvidence = serde_json::from_value(old).unwrap();
+        assert_eq!(back.password_last_set, None);
+        assert!(serde_json::from_value::<AccountEvidence>({
+            let mut bad = v;
+            bad["password_last_set"] = "1969-12-31".into();
+            bad
+        })
+        .is_err());
     }
 }

@@ -133,12 +133,64 @@ pub struct RawAccount {
     pub mfa: Option<bool>,
     /// Per-account maximum password age in days (shadow field 5); `Some(-1)` = never expires.
     pub max_age_days: Option<i64>,
+    /// When the password was last set (secretsdump `pwdLastSet`, shadow field 3), if the input says.
+    pub password_set: Option<PasswordSet>,
 }
 
 impl RawAccount {
     /// `label:line`, where the account was read from the file named `label`.
     pub fn source(&self, label: &str) -> String {
         format!("{label}:{}", self.line)
+    }
+}
+
+/// When an account's password was last set: a day, or never (secretsdump `pwdLastSet=never`,
+/// shadow's last-change day `0`: the password must be changed at the next logon). Four bytes of
+/// payload, so a million account rows carry it inline. Serializes as `YYYY-MM-DD` or `never`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum PasswordSet {
+    /// Days since 1970-01-01 (shadow's own unit).
+    Day(u32),
+    Never,
+}
+
+impl PasswordSet {
+    /// The day of a calendar date; `None` before 1970.
+    pub fn on(date: chrono::NaiveDate) -> Option<PasswordSet> {
+        let epoch = chrono::NaiveDate::from_ymd_opt(1970, 1, 1).expect("a date");
+        u32::try_from((date - epoch).num_days())
+            .ok()
+            .map(PasswordSet::Day)
+    }
+    /// The calendar date of a day; `None` for [`PasswordSet::Never`].
+    pub fn date(self) -> Option<chrono::NaiveDate> {
+        match self {
+            PasswordSet::Day(d) => chrono::NaiveDate::from_ymd_opt(1970, 1, 1)
+                .and_then(|e| e.checked_add_days(chrono::Days::new(u64::from(d)))),
+            PasswordSet::Never => None,
+        }
+    }
+}
+
+impl Serialize for PasswordSet {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self.date() {
+            Some(d) => s.collect_str(&d.format("%Y-%m-%d")),
+            None => s.serialize_str("never"),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for PasswordSet {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = std::borrow::Cow::<'de, str>::deserialize(d)?;
+        if s == "never" {
+            return Ok(PasswordSet::Never);
+        }
+        chrono::NaiveDate::parse_from_str(&s, "%Y-%m-%d")
+            .ok()
+            .and_then(PasswordSet::on)
+            .ok_or_else(|| serde::de::Error::custom("expected YYYY-MM-DD (from 1970) or never"))
     }
 }
 
@@ -236,6 +288,8 @@ pub enum Code {
     ReusedWithinSystem,
     /// History shows the current password is a previous one incremented or barely changed.
     PredictableRotation,
+    /// The last change is older than the enforced maximum age (or the password was never set).
+    PasswordAgeExceedsPolicy,
     PolicyMinLength,
     PolicyComposition,
     PolicyRotationTooLong,

@@ -43,6 +43,8 @@ fn account(system: &str, name: &str, status: AccountStatus) -> AccountEvidence {
         },
         reuse_group: None,
         salted: None,
+        password_last_set: None,
+        password_never_expires: false,
     }
 }
 

@@ -562,6 +562,11 @@ pub fn code(lang: Lang, c: Code) -> &'static str {
             "過去のパスワードを少し変えただけです（数字の繰り上げや端の数文字の変更、履歴から判明）",
             "The password is a previous one barely changed (a number bumped or an end edited; from the history)",
         ),
+        Code::PasswordAgeExceedsPolicy => pick(
+            lang,
+            "最後の変更が最長有効期間より前です（有効期間の設定が適用されていません）",
+            "The password was last changed longer ago than the enforced maximum age (the setting is not applied)",
+        ),
         Code::PolicyMinLength => pick(
             lang,
             "ポリシーの最小文字数が足りません",
@@ -627,6 +632,7 @@ pub fn code_short(lang: Lang, c: Code) -> &'static str {
         Code::ReusedAcrossSystems => pick(lang, "システム間の使い回し", "reused across systems"),
         Code::ReusedWithinSystem => pick(lang, "システム内の使い回し", "reused within a system"),
         Code::PredictableRotation => pick(lang, "推測可能な変更（履歴）", "predictable rotation"),
+        Code::PasswordAgeExceedsPolicy => pick(lang, "有効期間の超過", "older than maximum age"),
         Code::PolicyMinLength => pick(lang, "ポリシー：最小文字数", "policy: minimum length"),
         Code::PolicyComposition => pick(lang, "ポリシー：文字種", "policy: composition"),
         Code::PolicyRotationTooLong => pick(lang, "ポリシー：有効期間", "policy: maximum age"),
@@ -1062,7 +1068,7 @@ fn circled(item: &str) -> String {
 mod tests {
     use super::*;
 
-    const ALL_CODES: [Code; 23] = [
+    const ALL_CODES: [Code; 24] = [
         Code::EmptyPassword,
         Code::TooShort,
         Code::NotMixed,
@@ -1077,6 +1083,7 @@ mod tests {
         Code::ReusedAcrossSystems,
         Code::ReusedWithinSystem,
         Code::PredictableRotation,
+        Code::PasswordAgeExceedsPolicy,
         Code::PolicyMinLength,
         Code::PolicyComposition,
         Code::PolicyRotationTooLong,

@@ -1,7 +1,9 @@
 //! Verdicts: 2-⑦ per account ([`seven`]) and per policy ([`policy`]), 2-⑧ reuse groups ([`reuse`]),
 //! guessability ([`guess`]), predictable changes seen in the password history ([`rotation`]),
-//! what a Linux PAM stack guarantees ([`linux`]) and the checklist answers ([`answer`]).
+//! passwords older than the enforced maximum age ([`age`]), what a Linux PAM stack guarantees
+//! ([`linux`]) and the checklist answers ([`answer`]).
 
+pub mod age;
 pub mod answer;
 pub mod guess;
 pub mod linux;

@@ -1,5 +1,6 @@
 //! Item 2-⑦ for one account: length, character classes, guessability, and the three passing paths.
 
+use super::age;
 use super::guess::{self, GuessContext};
 use crate::model::{Code, Finding};
 use unicode_normalization::UnicodeNormalization;
@@ -15,6 +16,9 @@ pub struct AccountContext {
     /// A vendor-default password here is a factory default left unchanged (a device, an
     /// application, or a built-in admin account); elsewhere it is only a guessable password.
     pub default_applies: bool,
+    /// The password is older than `max_age_days` at the check date ([`age::exceeded`]): rotation
+    /// is evidently not applied to this account.
+    pub age_exceeded: Option<age::Exceeded>,
 }
 
 impl AccountContext {
@@ -168,6 +172,11 @@ pub fn decide(a: &Assessment, ctx: &AccountContext) -> Verdict {
             )),
         }
     }
+    if let Some(e) = ctx.age_exceeded {
+        // Rotation that is not applied cannot be the way to pass.
+        let only_rotation = (8..13).contains(&len) && !ctx.mfa && ctx.rotation_ok();
+        f.push(age::finding(e, only_rotation));
+    }
     let fails = f.iter().any(|x| x.severity == crate::model::Severity::Fail);
     let path = if fails {
         None
@@ -180,6 +189,22 @@ pub fn decide(a: &Assessment, ctx: &AccountContext) -> Verdict {
     };
     f.sort();
     Verdict { path, findings: f }
+}
+
+/// The 2-⑦ verdict for an account whose plaintext is unknown, given the path the system's
+/// enforced policy guarantees ([`super::policy::Effective::guarantees`]): that path, unless it is
+/// `8+rotation` and rotation does not hold for this account (its own maximum age is never, or its
+/// password is older than the maximum age). An exceeded age is a warning: the length is unknown.
+pub fn by_policy(guarantee: Option<&'static str>, ctx: &AccountContext) -> Verdict {
+    let rotation = ctx.rotation_ok() && ctx.age_exceeded.is_none();
+    Verdict {
+        path: guarantee.filter(|p| *p != "8+rotation" || rotation),
+        findings: ctx
+            .age_exceeded
+            .map(|e| age::finding(e, false))
+            .into_iter()
+            .collect(),
+    }
 }
 
 #[cfg(test)]
@@ -277,6 +302,88 @@ mod tests {
         let v = verdict("さくら7#Qzx!Lp9Wm", "u", &[], AccountContext::default());
         assert!(codes(&v).contains(&Code::NonAscii));
         assert_eq!(v.path, Some("13+"));
+    }
+
+    #[test]
+    fn a_password_older_than_the_maximum_age_cannot_pass_via_rotation() {
+        let check = chrono::NaiveDate::from_ymd_opt(2026, 11, 24).unwrap();
+        let old = PasswordSetOn::day(2026, 1, 5);
+        let ctx = |max: i64, mfa: bool| AccountContext {
+            mfa,
+            max_age_days: Some(max),
+            age_exceeded: age::exceeded(Some(old), Some(max), check),
+            ..Default::default()
+        };
+        // 10 characters on a 42-day policy: only 8+rotation could pass it, and it does not hold.
+        let v = verdict("x9%Gh2&kLp", "u", &[], ctx(42, false));
+        assert_eq!(v.path, None);
+        assert_eq!(codes(&v), vec![Code::PasswordAgeExceedsPolicy]);
+        assert_eq!(v.findings[0].severity, crate::model::Severity::Fail);
+        // With two-factor authentication, or 13+ characters, it passes; the age is a warning.
+        let v = verdict("x9%Gh2&kLp", "u", &[], ctx(42, true));
+        assert_eq!(v.path, Some("8+mfa"));
+        assert_eq!(v.findings[0].severity, crate::model::Severity::Warn);
+        let v = verdict("Vq7#tLm2$eRw9!", "u", &[], ctx(42, false));
+        assert_eq!(v.path, Some("13+"));
+        assert_eq!(codes(&v), vec![Code::PasswordAgeExceedsPolicy]);
+        // A 90-day policy fails the short password already; the age adds a warning.
+        let v = verdict("x9%Gh2&kLp", "u", &[], ctx(90, false));
+        assert_eq!(
+            codes(&v),
+            vec![
+                Code::TooShort,
+                Code::RotationTooLong,
+                Code::PasswordAgeExceedsPolicy
+            ]
+        );
+        // Changed within the maximum age: 8+rotation as before.
+        let fresh = AccountContext {
+            max_age_days: Some(42),
+            age_exceeded: age::exceeded(Some(PasswordSetOn::day(2026, 11, 1)), Some(42), check),
+            ..Default::default()
+        };
+        assert_eq!(
+            verdict("x9%Gh2&kLp", "u", &[], fresh).path,
+            Some("8+rotation")
+        );
+    }
+
+    #[test]
+    fn policy_paths_need_rotation_that_holds_for_the_account() {
+        let check = chrono::NaiveDate::from_ymd_opt(2026, 11, 24).unwrap();
+        let rot = AccountContext {
+            max_age_days: Some(42),
+            ..Default::default()
+        };
+        assert_eq!(by_policy(Some("8+rotation"), &rot).path, Some("8+rotation"));
+        assert!(by_policy(Some("8+rotation"), &rot).findings.is_empty());
+        // Password older than the maximum age, or never set.
+        let stale = AccountContext {
+            age_exceeded: age::exceeded(Some(crate::model::PasswordSet::Never), Some(42), check),
+            ..rot
+        };
+        let v = by_policy(Some("8+rotation"), &stale);
+        assert_eq!(v.path, None);
+        assert_eq!(codes(&v), vec![Code::PasswordAgeExceedsPolicy]);
+        assert_eq!(v.findings[0].severity, crate::model::Severity::Warn);
+        assert_eq!(by_policy(Some("13+"), &stale).path, Some("13+"));
+        // The account's own maximum age is never (shadow 99999).
+        let exempt = AccountContext {
+            max_age_days: Some(-1),
+            ..Default::default()
+        };
+        assert_eq!(by_policy(Some("8+rotation"), &exempt).path, None);
+        assert_eq!(by_policy(Some("8+mfa"), &exempt).path, Some("8+mfa"));
+        assert_eq!(by_policy(None, &rot).path, None);
+    }
+
+    /// Days of calendar dates, for tests.
+    struct PasswordSetOn;
+    impl PasswordSetOn {
+        fn day(y: i32, m: u32, d: u32) -> crate::model::PasswordSet {
+            crate::model::PasswordSet::on(chrono::NaiveDate::from_ymd_opt(y, m, d).unwrap())
+                .unwrap()
+        }
     }
 
     #[test]
