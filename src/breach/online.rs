@@ -517,9 +517,11 @@ fn transport(e: &reqwest::Error) -> Failure {
     }
 }
 
-/// Parses a range body: `SUFFIX:COUNT` lines (CRLF or LF); drops padding (`:0`).
-/// Any line of the wrong shape makes the whole range unusable.
-fn parse_range(body: &str, suffix_len: usize) -> Result<HashMap<String, u64>, String> {
+/// Parses a range body: `SUFFIX:COUNT` lines (CRLF or LF) whose suffixes have `suffix_len` hex
+/// characters (35 for SHA-1, 27 for NTLM); drops padding (`:0`). Any line of the wrong shape makes
+/// the whole range unusable; the error names the line, never its content. Public so that the
+/// fuzz harness (`benches/fuzz`) reaches it the way a response does.
+pub fn parse_range(body: &str, suffix_len: usize) -> Result<HashMap<String, u64>, String> {
     let mut map = HashMap::new();
     let mut lines = 0usize;
     for (n, line) in body.split('\n').enumerate() {
