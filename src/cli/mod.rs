@@ -325,10 +325,19 @@ fn audit(a: AuditArgs) -> Result<Outcome, String> {
         let color = std::io::stdout().is_terminal() && color_allowed();
         out(&summary(&ev, file.baseline.as_ref(), &written, lang, color));
     }
+    // When the breach API could not be reached at all, its failed lookups (one per query) are
+    // told in one message that says what to do on a closed network.
+    let unreachable = breach.as_deref().and_then(|b| b.unreachable());
     for e in &ev.input_errors {
-        if !a.quiet {
+        if !a.quiet && (unreachable.is_none() || !engine::is_breach_error(e)) {
             eprintln!("kensa: {}: {}", e.source, e.message);
         }
+    }
+    if let (Some(why), Some(b), false) = (&unreachable, &breach, a.quiet) {
+        eprintln!(
+            "kensa: error: {}",
+            unreachable_message(b.as_ref(), why, &ev)
+        );
     }
     Ok(if !ev.complete {
         if !a.quiet {
@@ -343,6 +352,21 @@ fn audit(a: AuditArgs) -> Result<Outcome, String> {
     } else {
         Outcome::Clean
     })
+}
+
+/// The one message for a breach API that never answered (no route, DNS failure, connection
+/// refused): how many lookups failed, that they are errors (never "not found"), and the two ways
+/// to audit on a closed network.
+fn unreachable_message(b: &dyn BreachSource, why: &str, ev: &Evidence) -> String {
+    format!(
+        "no answer from the {}: {why}. Its {} breach lookups are recorded as errors (never as \
+         not found) and the evidence is incomplete. On a closed network, audit with `--hibp off` \
+         (no breach check) or with an offline copy of Pwned Passwords, `--hibp PATH` (a file or \
+         directory from the Pwned Passwords downloader or `kensa hibp download`, or a \
+         `kensa hibp index`).",
+        b.dataset(),
+        ev.breach_check.errors
+    )
 }
 
 fn answer_word(a: Answer, lang: Lang) -> &'static str {
