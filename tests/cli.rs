@@ -478,7 +478,7 @@ fn closed_network_is_one_message_not_one_per_prefix() {
     let url = closed_port_url();
     let m = example();
     let m = m.to_str().unwrap();
-    for quiet in [false] {
+    for quiet in [false, true] {
         let mut args = vec![
             "--manifest",
             m,
@@ -529,6 +529,61 @@ fn closed_network_is_one_message_not_one_per_prefix() {
             assert!(o.stdout.is_empty());
         }
     }
+}
+
+#[test]
+fn quiet_never_hides_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let ad = dir.path().join("ad.txt");
+    fs::write(
+        &ad,
+        "KORO\\a:500:aad3b435b51404eeaad3b435b51404ee:8846f7eaee8fb117ad06bdd830b7586c:::\nbroken:line\n",
+    )
+    .unwrap();
+    let input = format!("pwdump:{}", ad.display());
+
+    // An input error.
+    let (o, ev, _d) = audit(&["--hibp", "off", "--quiet", &input]);
+    assert_eq!(code(&o), 2);
+    assert_eq!(ev["complete"], false);
+    assert!(o.stdout.is_empty());
+    let err = String::from_utf8_lossy(&o.stderr).to_string();
+    assert!(
+        err.contains(&format!("kensa: {}:2: malformed pwdump line", ad.display())),
+        "{err}"
+    );
+    assert!(err.contains("the evidence is incomplete"), "{err}");
+
+    // Breach lookups that failed on a server that answers (one error per failed lookup).
+    let server = start_server();
+    server.fail_all(500);
+    let (o, _ev, _d) = audit(&[
+        "--manifest",
+        example().to_str().unwrap(),
+        "--hibp-url",
+        &server.url,
+        "--hibp-retries",
+        "0",
+        "--quiet",
+        QUICK[0],
+        QUICK[1],
+    ]);
+    assert_eq!(code(&o), 2);
+    assert!(o.stdout.is_empty());
+    let err = String::from_utf8_lossy(&o.stderr).to_string();
+    assert!(
+        err.contains("kensa: breach lookup (sha1): Pwned Passwords range"),
+        "{err}"
+    );
+    assert!(err.contains("HTTP 500"), "{err}");
+
+    // Usage errors.
+    let o = kensa(&["audit", "--quiet", "--fail-on", "bogus", &input]);
+    assert_eq!(code(&o), 2);
+    assert!(String::from_utf8_lossy(&o.stderr).contains("kensa: error: --fail-on: `bogus`"));
+    let o = kensa(&["audit", "--quiet", "--no-such-flag"]);
+    assert_eq!(code(&o), 2);
+    assert!(String::from_utf8_lossy(&o.stderr).contains("--no-such-flag"));
 }
 
 #[test]

@@ -325,27 +325,26 @@ fn audit(a: AuditArgs) -> Result<Outcome, String> {
         let color = std::io::stdout().is_terminal() && color_allowed();
         out(&summary(&ev, file.baseline.as_ref(), &written, lang, color));
     }
+    // Errors reach stderr whatever --quiet says (it hides the summary and the progress only).
     // When the breach API could not be reached at all, its failed lookups (one per query) are
     // told in one message that says what to do on a closed network.
     let unreachable = breach.as_deref().and_then(|b| b.unreachable());
     for e in &ev.input_errors {
-        if !a.quiet && (unreachable.is_none() || !engine::is_breach_error(e)) {
+        if unreachable.is_none() || !engine::is_breach_error(e) {
             eprintln!("kensa: {}: {}", e.source, e.message);
         }
     }
-    if let (Some(why), Some(b), false) = (&unreachable, &breach, a.quiet) {
+    if let (Some(why), Some(b)) = (&unreachable, &breach) {
         eprintln!(
             "kensa: error: {}",
             unreachable_message(b.as_ref(), why, &ev)
         );
     }
     Ok(if !ev.complete {
-        if !a.quiet {
-            eprintln!(
-                "kensa: the evidence is incomplete ({} problems; see input_errors)",
-                ev.input_errors.len()
-            );
-        }
+        eprintln!(
+            "kensa: the evidence is incomplete ({} problems; see input_errors)",
+            ev.input_errors.len()
+        );
         Outcome::Incomplete
     } else if selected(&ev, fail_on, file.baseline.as_ref()) {
         Outcome::Findings
