@@ -10,7 +10,7 @@ use kensa::breach::{BreachSource, Lookup, Query};
 use kensa::input::{self, Format};
 use kensa::manifest::Manifest;
 use std::collections::hash_map::DefaultHasher;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
 
@@ -273,6 +273,8 @@ impl Target for InputTarget {
         let lines = line_count(text.as_bytes());
         let mut own: Option<Vec<String>> = None;
         let mut own_config: Option<bool> = None;
+        // The behaviour: which kinds of error and of record, not how many.
+        let mut kinds: BTreeSet<String> = BTreeSet::new();
         for e in &p.errors {
             if !names_line(&e.source, LABEL, lines) {
                 problems.push(Problem::new(
@@ -284,7 +286,7 @@ impl Target for InputTarget {
                     ),
                 ));
             }
-            hash_of(&mut h, &shape(&e.message, &[]));
+            kinds.insert(words(&e.message, 4));
             let own_config =
                 *own_config.get_or_insert_with(|| self.format == Format::Policy && own_toml(&text));
             if own_config {
@@ -310,7 +312,7 @@ impl Target for InputTarget {
         p.accounts.len().min(3).hash(&mut h);
         let mut debug = String::new();
         for a in &p.accounts {
-            let kinds = (
+            let record = (
                 a.hash.as_ref().map(|x| x.scheme),
                 a.lm.is_some(),
                 a.plaintext.is_some(),
@@ -318,14 +320,15 @@ impl Target for InputTarget {
                 a.mfa,
                 a.max_age_days.map(i64::signum),
             );
-            format!("{kinds:?}").hash(&mut h);
+            kinds.insert(format!("{record:?}"));
             debug.push_str(&format!("{:?}{:?}{:?}", a.hash, a.lm, a.plaintext));
         }
         if let Some(pol) = &p.policy {
             let d = format!("{pol:?}");
-            shape(&d, &[]).hash(&mut h);
+            kinds.insert(shape(&d, &[]));
             debug.push_str(&d);
         }
+        kinds.hash(&mut h);
         if debug.contains(MARKER) {
             problems.push(Problem::new(
                 Kind::Leak,
@@ -361,9 +364,12 @@ impl Target for ManifestTarget {
         match Manifest::load(&self.path) {
             Ok(m) => {
                 (m.systems.len().min(3), m.inputs.len().min(2)).hash(&mut h);
-                for s in &m.systems {
-                    format!("{:?}{:?}", s.kind, s.managed_by).hash(&mut h);
-                }
+                let kinds: BTreeSet<String> = m
+                    .systems
+                    .iter()
+                    .map(|s| format!("{:?}{:?}", s.kind, s.managed_by))
+                    .collect();
+                kinds.hash(&mut h);
             }
             Err(msg) => {
                 let lines = line_count(bytes);
@@ -384,7 +390,7 @@ impl Target for ManifestTarget {
                 if !own_toml(&String::from_utf8_lossy(bytes)) {
                     leak(&mut problems, secrets, "manifest error", &msg);
                 }
-                hash_of(&mut h, &shape(&msg, &[&path]));
+                hash_of(&mut h, &words(&unquote(&msg.replace(&path, "<path>")), 8));
             }
         }
         Exec {
@@ -452,7 +458,7 @@ impl Target for RangeTarget {
                     ));
                 }
                 leak(&mut problems, secrets, "range error", &msg);
-                hash_of(&mut h, &shape(&msg, &[]));
+                hash_of(&mut h, &words(&msg, 6));
             }
         }
         Exec {
@@ -611,14 +617,14 @@ fn check_answers(
     answers: &[Lookup],
     cap: u64,
     secrets: &Secrets,
-    h: &mut DefaultHasher,
+    seen: &mut BTreeSet<String>,
     problems: &mut Vec<Problem>,
 ) {
     for (q, a) in qs.iter().zip(answers) {
         let same_mode = reference.is_some_and(|r| r.hex_len == q.bytes().len() * 2);
         match a {
             Lookup::Error(msg) => {
-                hash_of(h, &shape(msg, &[path]));
+                seen.insert(words(&msg.replace(path, "<path>"), 8));
                 leak(problems, secrets, "lookup error", msg);
                 if msg.starts_with("no offline ") {
                     // A query of the other mode: not an error of this corpus.
@@ -654,7 +660,7 @@ fn check_answers(
                         ),
                     ));
                 }
-                std::mem::discriminant(found).hash(h);
+                seen.insert(format!("{:?}", std::mem::discriminant(found)));
             }
         }
     }
@@ -705,6 +711,7 @@ impl Target for TextCorpusTarget {
     fn exec(&mut self, bytes: &[u8], secrets: &Secrets) -> Exec {
         let mut h = DefaultHasher::new();
         let mut problems = Vec::new();
+        let mut seen = BTreeSet::new();
         std::fs::write(&self.path, bytes).expect("write the corpus");
         let path = self.path.display().to_string();
         let lines = line_count(bytes);
@@ -712,7 +719,7 @@ impl Target for TextCorpusTarget {
         reference.is_some().hash(&mut h);
         match OfflineSource::open(std::slice::from_ref(&self.path)) {
             Err(msg) => {
-                hash_of(&mut h, &shape(&msg, &[&path]));
+                hash_of(&mut h, &words(&msg.replace(&path, "<path>"), 8));
                 leak(&mut problems, secrets, "open error", &msg);
                 check_place("open", &path, lines, &msg, &mut problems);
                 if reference.is_some() {
@@ -736,11 +743,12 @@ impl Target for TextCorpusTarget {
                     &answers,
                     u64::MAX - 1,
                     secrets,
-                    &mut h,
+                    &mut seen,
                     &mut problems,
                 );
             }
         }
+        seen.hash(&mut h);
         Exec {
             signature: h.finish(),
             problems,
@@ -766,6 +774,7 @@ impl Target for DirCorpusTarget {
     fn exec(&mut self, bytes: &[u8], secrets: &Secrets) -> Exec {
         let mut h = DefaultHasher::new();
         let mut problems = Vec::new();
+        let mut seen = BTreeSet::new();
         std::fs::write(&self.file, bytes).expect("write the prefix file");
         let file = self.file.display().to_string();
         let lines = line_count(bytes);
@@ -773,7 +782,7 @@ impl Target for DirCorpusTarget {
         reference.is_some().hash(&mut h);
         match OfflineSource::open(std::slice::from_ref(&self.dir)) {
             Err(msg) => {
-                hash_of(&mut h, &shape(&msg, &[&file]));
+                hash_of(&mut h, &words(&msg.replace(&file, "<path>"), 8));
                 leak(&mut problems, secrets, "open error", &msg);
                 // Opening tells the mode from the first non-empty line, or says the file is empty.
                 if !msg.contains("every prefix file is empty") {
@@ -800,11 +809,12 @@ impl Target for DirCorpusTarget {
                     &answers,
                     u64::MAX - 1,
                     secrets,
-                    &mut h,
+                    &mut seen,
                     &mut problems,
                 );
             }
         }
+        seen.hash(&mut h);
         Exec {
             signature: h.finish(),
             problems,
@@ -833,6 +843,7 @@ impl Target for IndexTarget {
     fn exec(&mut self, bytes: &[u8], secrets: &Secrets) -> Exec {
         let mut h = DefaultHasher::new();
         let mut problems = Vec::new();
+        let mut seen = BTreeSet::new();
         std::fs::write(&self.text, bytes).expect("write the corpus");
         let _ = std::fs::remove_file(&self.index);
         let path = self.text.display().to_string();
@@ -841,7 +852,7 @@ impl Target for IndexTarget {
         reference.is_some().hash(&mut h);
         match build_index(std::slice::from_ref(&self.text), &self.index, &|_, _| {}) {
             Err(msg) => {
-                hash_of(&mut h, &shape(&msg, &[&path]));
+                hash_of(&mut h, &words(&msg.replace(&path, "<path>"), 8));
                 leak(&mut problems, secrets, "index error", &msg);
                 check_place("index", &path, lines, &msg, &mut problems);
                 if reference.is_some() {
@@ -880,13 +891,14 @@ impl Target for IndexTarget {
                             &answers,
                             u64::from(u32::MAX),
                             secrets,
-                            &mut h,
+                            &mut seen,
                             &mut problems,
                         );
                     }
                 }
             }
         }
+        seen.hash(&mut h);
         Exec {
             signature: h.finish(),
             problems,
