@@ -207,6 +207,9 @@ fn main() {
     for f in &new {
         print_finding(f, &o.out, None);
     }
+    // `exit` runs no destructor: remove the scratch directory first.
+    drop(all);
+    let _ = scratch.close();
     std::process::exit(1);
 }
 
