@@ -6,6 +6,8 @@
 //!
 //! ```text
 //! cargo bench --bench fuzz -- [--execs N] [--seed S] [--target NAME]... [--max-ms MS] [--out DIR]
+//! cargo bench --bench fuzz -- --target NAME --replay FILE   # one input, its problems printed
+//! cargo bench --bench fuzz -- --list                        # the targets
 //! benches/fuzz/run.sh                      # the campaign: 1e6 executions per target
 //! ```
 //! Under `cargo test --all-targets` (no `--bench` argument) it runs a smoke pass of 2,000
@@ -48,6 +50,8 @@ struct Options {
     max: Duration,
     out: PathBuf,
     list: bool,
+    /// Run these inputs once through the chosen targets and print what they show.
+    replay: Vec<PathBuf>,
 }
 
 fn options() -> Result<Options, String> {
@@ -59,6 +63,7 @@ fn options() -> Result<Options, String> {
         max: Duration::from_secs(1),
         out: Path::new(env!("CARGO_MANIFEST_DIR")).join("target/fuzz"),
         list: false,
+        replay: Vec::new(),
     };
     let mut args = std::env::args().skip(1).filter(|a| a != "--bench");
     while let Some(a) = args.next() {
@@ -70,6 +75,7 @@ fn options() -> Result<Options, String> {
             "--max-ms" => o.max = Duration::from_millis(number(&value("--max-ms")?)?),
             "--out" => o.out = PathBuf::from(value("--out")?),
             "--list" => o.list = true,
+            "--replay" => o.replay.push(PathBuf::from(value("--replay")?)),
             other => return Err(format!("fuzz: unknown argument `{other}`")),
         }
     }
@@ -153,6 +159,22 @@ fn main() {
     let out = o.out.clone();
     std::thread::spawn(move || watchdog(epoch, &out));
 
+    if !o.replay.is_empty() {
+        let mut any = false;
+        for t in all.iter_mut() {
+            for p in &o.replay {
+                let input = std::fs::read(p).expect("read the input to replay");
+                let name = t.name();
+                let (exec, took) = once(t.as_mut(), &name, &input, &secrets, epoch);
+                println!("[{name}] {} ({} ms)", p.display(), took.as_millis());
+                for pr in &exec.problems {
+                    any = true;
+                    println!("  {}: {}", pr.kind.as_str(), pr.detail);
+                }
+            }
+        }
+        std::process::exit(i32::from(any));
+    }
     println!(
         "kensa fuzz: seed {}, {} executions per target, time bound {} ms, {} targets",
         o.seed,

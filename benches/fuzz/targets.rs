@@ -221,12 +221,13 @@ fn unquote(message: &str) -> String {
         .join("`")
 }
 
-/// Is `text` a valid TOML document? kensa's own configuration files (the manifest, the policy
-/// format) hold no secret field, so what their messages quote of a valid TOML file (an unknown
-/// key, a bad value) is the auditor's own configuration. A file that is not TOML at all (a dump
-/// given as a policy by mistake, say) gets the full check.
+/// Is `text` a valid TOML document (after byte-order marks)? kensa's own configuration files
+/// (the manifest, the policy format) hold no secret field, so what their messages quote of a
+/// valid TOML file (an unknown key, a bad value) is the auditor's own configuration. A file that
+/// is not TOML (a dump given as a policy by mistake, say) gets the full check, but for what the
+/// TOML parser quotes of the file in backticks ([`unquote`]).
 fn own_toml(text: &str) -> bool {
-    toml::from_str::<toml::Table>(text).is_ok()
+    toml::from_str::<toml::Table>(text.trim_start_matches('\u{feff}')).is_ok()
 }
 
 /// An input format through `input::decode_borrowed` (the engine's decode path), `input::detect`
@@ -292,11 +293,16 @@ impl Target for InputTarget {
             if own_config {
                 continue;
             }
-            leak(&mut problems, secrets, "error message", &e.message);
+            let message = if self.format == Format::Policy {
+                unquote(&e.message)
+            } else {
+                e.message.clone()
+            };
+            leak(&mut problems, secrets, "error message", &message);
             leak(&mut problems, secrets, "error source", &e.source);
             // A secret field kensa read from another line of this very input.
             let own = own.get_or_insert_with(|| seeds::parsed_secrets(self.format, &text, 9));
-            if let Some(s) = own.iter().find(|s| e.message.contains(s.as_str())) {
+            if let Some(s) = own.iter().find(|s| message.contains(s.as_str())) {
                 problems.push(Problem::new(
                     Kind::Leak,
                     format!("own field: {}", words(&e.message, 2)),
@@ -388,7 +394,7 @@ impl Target for ManifestTarget {
                     )),
                 }
                 if !own_toml(&String::from_utf8_lossy(bytes)) {
-                    leak(&mut problems, secrets, "manifest error", &msg);
+                    leak(&mut problems, secrets, "manifest error", &unquote(&msg));
                 }
                 hash_of(&mut h, &words(&unquote(&msg.replace(&path, "<path>")), 8));
             }
