@@ -149,6 +149,14 @@ impl Acc {
     }
 }
 
+/// The input errors that record failed breach lookups have the source `breach lookup (sha1)` or
+/// `breach lookup (ntlm)`, one per failed query.
+pub fn is_breach_error(e: &InputError) -> bool {
+    e.source.starts_with(BREACH_ERROR) && e.source[BREACH_ERROR.len()..].starts_with(" (")
+}
+
+const BREACH_ERROR: &str = "breach lookup";
+
 /// Run the audit.
 pub fn audit(
     opts: &AuditOptions,
@@ -276,7 +284,7 @@ pub fn audit(
                 Lookup::Error(e) => {
                     breach_check.errors += 1;
                     errors.push(InputError {
-                        source: format!("breach lookup ({})", via.as_str()),
+                        source: format!("{BREACH_ERROR} ({})", via.as_str()),
                         message: e,
                     });
                     Hit {

@@ -423,6 +423,38 @@ fn unreachable_server_is_an_error_after_retries() {
 }
 
 #[test]
+fn a_source_that_never_answered_says_why_once() {
+    let port = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        l.local_addr().unwrap().port()
+    };
+    let src = OnlineSource::new(OnlineOptions {
+        base_url: format!("http://127.0.0.1:{port}"),
+        retries: 0,
+        ..OnlineOptions::default()
+    })
+    .unwrap();
+    assert_eq!(src.unreachable(), None, "nothing asked yet");
+    let queries: Vec<Query> = (0..6)
+        .map(|i| Query::Sha1(sha1(&format!("closed-{i}"))))
+        .collect();
+    let got = lookup(&src, &queries);
+    // Every lookup is an error naming its prefix only, never "not found".
+    assert!(got.iter().all(|l| matches!(l, Lookup::Error(_))), "{got:?}");
+    let why = src.unreachable().expect("no request was answered");
+    assert!(why.starts_with("connection failed"), "{why}");
+    assert!(!why.contains("/range/"), "{why}");
+
+    // A server that answers, even with errors, is reachable.
+    let server = RangeServer::start(&[], &[]);
+    server.fail_all(500);
+    let src = source(&server.url);
+    let got = lookup(&src, &queries[..1]);
+    assert!(matches!(&got[0], Lookup::Error(m) if m.contains("500")));
+    assert_eq!(src.unreachable(), None);
+}
+
+#[test]
 fn fail_all_marks_every_query_error_and_empty_batch_is_free() {
     let server = RangeServer::start(&[], &[]);
     server.fail_all(502);

@@ -458,6 +458,134 @@ fn failed_breach_lookups_are_errors_and_exit_2() {
     assert!(!statuses.contains("not_found"), "{statuses:?}");
 }
 
+/// `http://127.0.0.1:PORT` where nothing listens (the port was free a moment ago).
+fn closed_port_url() -> String {
+    let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = l.local_addr().unwrap().port();
+    drop(l);
+    format!("http://127.0.0.1:{port}")
+}
+
+fn stderr_lines(o: &Output) -> Vec<String> {
+    String::from_utf8_lossy(&o.stderr)
+        .lines()
+        .map(String::from)
+        .collect()
+}
+
+#[test]
+fn closed_network_is_one_message_not_one_per_prefix() {
+    let url = closed_port_url();
+    let m = example();
+    let m = m.to_str().unwrap();
+    for quiet in [false, true] {
+        let mut args = vec![
+            "--manifest",
+            m,
+            "--hibp-url",
+            &url,
+            "--hibp-retries",
+            "0",
+            QUICK[0],
+            QUICK[1],
+        ];
+        if quiet {
+            args.push("--quiet");
+        }
+        let (o, ev, _d) = audit(&args);
+        // The lookups are still errors, the evidence incomplete, the exit code 2.
+        assert_eq!(code(&o), 2);
+        assert_eq!(ev["complete"], false);
+        assert_eq!(ev["breach_check"]["status"], "incomplete");
+        let statuses: BTreeSet<&str> = ev["accounts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| a["breach"]["status"].as_str().unwrap())
+            .collect();
+        assert!(statuses.contains("error"), "{statuses:?}");
+        assert!(!statuses.contains("not_found"), "{statuses:?}");
+        let failed = ev["breach_check"]["errors"].as_u64().unwrap();
+        assert!(failed > 1, "{failed}");
+        // One message for all of them, naming the way out.
+        let lines = stderr_lines(&o);
+        let advice: Vec<&String> = lines.iter().filter(|l| l.contains("--hibp off")).collect();
+        assert_eq!(advice.len(), 1, "{lines:#?}");
+        assert!(
+            advice[0].starts_with("kensa: error: no answer from"),
+            "{}",
+            advice[0]
+        );
+        assert!(advice[0].contains(&url), "{}", advice[0]);
+        assert!(advice[0].contains("--hibp PATH"), "{}", advice[0]);
+        assert!(advice[0].contains(&format!("Its {failed} breach lookups")));
+        assert!(
+            !lines.iter().any(|l| l.contains("breach lookup (")),
+            "{lines:#?}"
+        );
+        assert_eq!(lines.len(), 2, "{lines:#?}");
+        assert!(lines[1].contains("the evidence is incomplete"));
+        if quiet {
+            assert!(o.stdout.is_empty());
+        }
+    }
+}
+
+#[test]
+fn quiet_never_hides_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let ad = dir.path().join("ad.txt");
+    fs::write(
+        &ad,
+        "KORO\\a:500:aad3b435b51404eeaad3b435b51404ee:8846f7eaee8fb117ad06bdd830b7586c:::\nbroken:line\n",
+    )
+    .unwrap();
+    let input = format!("pwdump:{}", ad.display());
+
+    // An input error.
+    let (o, ev, _d) = audit(&["--hibp", "off", "--quiet", &input]);
+    assert_eq!(code(&o), 2);
+    assert_eq!(ev["complete"], false);
+    assert!(o.stdout.is_empty());
+    let err = String::from_utf8_lossy(&o.stderr).to_string();
+    assert!(
+        err.contains(&format!("kensa: {}:2: malformed pwdump line", ad.display())),
+        "{err}"
+    );
+    assert!(err.contains("the evidence is incomplete"), "{err}");
+
+    // Breach lookups that failed on a server that answers (one error per failed lookup).
+    let server = start_server();
+    server.fail_all(500);
+    let (o, _ev, _d) = audit(&[
+        "--manifest",
+        example().to_str().unwrap(),
+        "--hibp-url",
+        &server.url,
+        "--hibp-retries",
+        "0",
+        "--quiet",
+        QUICK[0],
+        QUICK[1],
+    ]);
+    assert_eq!(code(&o), 2);
+    assert!(o.stdout.is_empty());
+    let err = String::from_utf8_lossy(&o.stderr).to_string();
+    assert!(
+        err.contains("kensa: breach lookup (sha1): Pwned Passwords range"),
+        "{err}"
+    );
+    assert!(err.contains("HTTP 500"), "{err}");
+
+    // Usage errors.
+    let o = kensa(&["audit", "--quiet", "--fail-on", "bogus", &input]);
+    assert_eq!(code(&o), 2);
+    assert!(String::from_utf8_lossy(&o.stderr).contains("kensa: error: --fail-on: `bogus`"));
+    let o = kensa(&["audit", "--quiet", "--no-such-flag"]);
+    assert_eq!(code(&o), 2);
+    assert!(String::from_utf8_lossy(&o.stderr).contains("--no-such-flag"));
+}
+
 #[test]
 fn fail_on_selects_what_makes_exit_1() {
     let m = example();

@@ -402,6 +402,7 @@ impl Job<'_> {
             retry: true,
             retry_after: None,
             why,
+            answered: true,
         })?;
         Ok(Got::Body {
             body,

@@ -50,6 +50,12 @@ pub trait BreachSource: Send + Sync {
     fn cache_hits(&self) -> usize {
         0
     }
+    /// Why the source could not be reached at all: no request got an answer (no route, DNS
+    /// failure, connection refused, timeouts), so every lookup that needed the network failed
+    /// the same way. `None` when some request was answered or none was made.
+    fn unreachable(&self) -> Option<String> {
+        None
+    }
     /// Whether SHA-1 queries can be answered (an offline source needs a SHA-1 corpus).
     fn answers_sha1(&self) -> bool {
         true

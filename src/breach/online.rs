@@ -77,6 +77,10 @@ pub struct OnlineSource {
     requests: AtomicUsize,
     cache_hits: AtomicUsize,
     cache_write_errors: AtomicUsize,
+    /// Requests the server answered (any HTTP status).
+    answered: AtomicUsize,
+    /// Why the first request that got no answer at all failed (DNS, refused, no route, timeout).
+    unanswered: Mutex<Option<String>>,
     /// The newest `Last-Modified` seen.
     newest: Mutex<Option<chrono::DateTime<chrono::FixedOffset>>>,
 }
@@ -101,6 +105,8 @@ impl OnlineSource {
             requests: AtomicUsize::new(0),
             cache_hits: AtomicUsize::new(0),
             cache_write_errors: AtomicUsize::new(0),
+            answered: AtomicUsize::new(0),
+            unanswered: Mutex::new(None),
             newest: Mutex::new(None),
         })
     }
@@ -195,6 +201,16 @@ impl BreachSource for OnlineSource {
     fn cache_hits(&self) -> usize {
         self.cache_hits.load(Ordering::Relaxed)
     }
+
+    fn unreachable(&self) -> Option<String> {
+        if self.answered.load(Ordering::Relaxed) > 0 {
+            return None;
+        }
+        self.unanswered
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
+    }
 }
 
 /// The two range-API modes.
@@ -227,11 +243,14 @@ impl Mode {
     }
 }
 
-/// One failed attempt: whether it is worth retrying, the server's `Retry-After`, and why.
+/// One failed attempt: whether it is worth retrying, the server's `Retry-After`, why, and
+/// whether the server answered at all (an HTTP status or a body, as opposed to a request that
+/// never got an answer: DNS failure, connection refused, no route, timeout).
 pub(super) struct Failure {
     pub(super) retry: bool,
     pub(super) retry_after: Option<Duration>,
     pub(super) why: String,
+    pub(super) answered: bool,
 }
 
 /// One accepted HTTP answer: 200 with its body, or 304 (empty body).
@@ -316,6 +335,7 @@ pub(super) fn get_range(
             retry,
             retry_after,
             why: format!("HTTP {status}"),
+            answered: true,
         });
     }
     let body = resp.text().map_err(|e| transport(&e))?;
@@ -443,7 +463,15 @@ impl OnlineSource {
     /// One HTTP request, its body parsed.
     fn attempt(&self, url: &str, mode: Mode) -> Result<HashMap<String, u64>, Failure> {
         self.requests.fetch_add(1, Ordering::Relaxed);
-        let answer = get_range(&self.client, url, true, None)?;
+        let answer = get_range(&self.client, url, true, None).inspect_err(|f| {
+            if f.answered {
+                self.answered.fetch_add(1, Ordering::Relaxed);
+            } else {
+                let mut first = self.unanswered.lock().unwrap_or_else(|p| p.into_inner());
+                first.get_or_insert_with(|| f.why.clone());
+            }
+        })?;
+        self.answered.fetch_add(1, Ordering::Relaxed);
         if let Some(d) = answer
             .last_modified
             .as_deref()
@@ -458,6 +486,7 @@ impl OnlineSource {
             retry: false,
             retry_after: None,
             why,
+            answered: true,
         })
     }
 }
@@ -494,8 +523,11 @@ fn render(map: &HashMap<String, u64>) -> String {
         .join("\r\n")
 }
 
-/// Describes a transport error without the URL (it only holds the prefix, but stay terse).
+/// Describes a transport error without the URL (it only holds the prefix, but stay terse): its
+/// kind and its innermost cause (e.g. `Connection refused (os error 111)`, a DNS failure).
 fn transport(e: &reqwest::Error) -> Failure {
+    // A body that could not be read came after an answer; every other error means none came.
+    let body_error = e.is_body() || e.is_decode();
     let kind = if e.is_timeout() {
         "timed out"
     } else if e.is_connect() {
@@ -506,20 +538,26 @@ fn transport(e: &reqwest::Error) -> Failure {
         "request failed"
     };
     let mut why = kind.to_string();
-    let mut src = std::error::Error::source(e);
-    if let Some(s) = src.take() {
-        why.push_str(&format!(": {s}"));
+    let mut cause = std::error::Error::source(e);
+    while let Some(inner) = cause.and_then(std::error::Error::source) {
+        cause = Some(inner);
+    }
+    if let Some(c) = cause {
+        why.push_str(&format!(": {c}"));
     }
     Failure {
         retry: true,
         retry_after: None,
         why,
+        answered: body_error,
     }
 }
 
-/// Parses a range body: `SUFFIX:COUNT` lines (CRLF or LF); drops padding (`:0`).
-/// Any line of the wrong shape makes the whole range unusable.
-fn parse_range(body: &str, suffix_len: usize) -> Result<HashMap<String, u64>, String> {
+/// Parses a range body: `SUFFIX:COUNT` lines (CRLF or LF) whose suffixes have `suffix_len` hex
+/// characters (35 for SHA-1, 27 for NTLM); drops padding (`:0`). Any line of the wrong shape makes
+/// the whole range unusable; the error names the line, never its content. Public so that the
+/// fuzz harness (`benches/fuzz`) reaches it the way a response does.
+pub fn parse_range(body: &str, suffix_len: usize) -> Result<HashMap<String, u64>, String> {
     let mut map = HashMap::new();
     let mut lines = 0usize;
     for (n, line) in body.split('\n').enumerate() {

@@ -332,18 +332,26 @@ fn audit(a: AuditArgs) -> Result<Outcome, String> {
         let color = std::io::stdout().is_terminal() && color_allowed();
         out(&summary(&ev, file.baseline.as_ref(), &written, lang, color));
     }
+    // Errors reach stderr whatever --quiet says (it hides the summary and the progress only).
+    // When the breach API could not be reached at all, its failed lookups (one per query) are
+    // told in one message that says what to do on a closed network.
+    let unreachable = breach.as_deref().and_then(|b| b.unreachable());
     for e in &ev.input_errors {
-        if !a.quiet {
+        if unreachable.is_none() || !engine::is_breach_error(e) {
             eprintln!("kensa: {}: {}", e.source, e.message);
         }
     }
+    if let (Some(why), Some(b)) = (&unreachable, &breach) {
+        eprintln!(
+            "kensa: error: {}",
+            unreachable_message(b.as_ref(), why, &ev)
+        );
+    }
     Ok(if !ev.complete {
-        if !a.quiet {
-            eprintln!(
-                "kensa: the evidence is incomplete ({} problems; see input_errors)",
-                ev.input_errors.len()
-            );
-        }
+        eprintln!(
+            "kensa: the evidence is incomplete ({} problems; see input_errors)",
+            ev.input_errors.len()
+        );
         Outcome::Incomplete
     } else if selected(&ev, fail_on, file.baseline.as_ref()) {
         Outcome::Findings
@@ -369,6 +377,21 @@ fn check_paths(opts: &AuditOptions, corpora: &[std::path::PathBuf]) -> Result<()
             "{n} inputs cannot be read (nothing was read or written)"
         )),
     }
+}
+
+/// The one message for a breach API that never answered (no route, DNS failure, connection
+/// refused): how many lookups failed, that they are errors (never "not found"), and the two ways
+/// to audit on a closed network.
+fn unreachable_message(b: &dyn BreachSource, why: &str, ev: &Evidence) -> String {
+    format!(
+        "no answer from the {}: {why}. Its {} breach lookups are recorded as errors (never as \
+         not found) and the evidence is incomplete. On a closed network, audit with `--hibp off` \
+         (no breach check) or with an offline copy of Pwned Passwords, `--hibp PATH` (a file or \
+         directory from the Pwned Passwords downloader or `kensa hibp download`, or a \
+         `kensa hibp index`).",
+        b.dataset(),
+        ev.breach_check.errors
+    )
 }
 
 fn answer_word(a: Answer, lang: Lang) -> &'static str {

@@ -108,16 +108,24 @@ fn parse_attr(line: usize, text: &str) -> Attr {
         .unwrap_or(name)
         .trim()
         .to_ascii_lowercase();
+    // The name is quoted only when it is one kensa reads: whatever precedes the first ':' of a
+    // stray line (`HASH::plain`) could be a secret.
+    let named = match attr.as_str() {
+        "dn" | "uid" | "cn" | "userpassword" | "samaccountname" | "mail" | "objectclass" => {
+            attr.as_str()
+        }
+        _ => "(other)",
+    };
     let value = if let Some(b64) = rest.strip_prefix(':') {
         let compact: String = b64.chars().filter(|c| !c.is_whitespace()).collect();
         match base64::engine::general_purpose::STANDARD.decode(compact.as_bytes()) {
             Ok(bytes) => String::from_utf8(bytes)
-                .map_err(|_| format!("LDIF attribute {attr}: base64 value is not UTF-8 text")),
-            Err(_) => Err(format!("LDIF attribute {attr}: invalid base64 value")),
+                .map_err(|_| format!("LDIF attribute {named}: base64 value is not UTF-8 text")),
+            Err(_) => Err(format!("LDIF attribute {named}: invalid base64 value")),
         }
     } else if rest.starts_with('<') {
         Err(format!(
-            "LDIF attribute {attr}: URL values (':<') are not supported"
+            "LDIF attribute {named}: URL values (':<') are not supported"
         ))
     } else {
         Ok(rest.trim_start_matches(' ').to_string())
@@ -305,6 +313,24 @@ mod tests {
                 ),
             ]
         );
+    }
+
+    #[test]
+    fn a_stray_line_is_not_quoted_in_an_error() {
+        // Whatever precedes the first ':' of a stray line may be a hash or a password.
+        for text in [
+            "3cf2fc6c73a3:::\n",
+            "dn: uid=a,dc=koro\nWinter2024x:: !!\nuserPassword: {SSHA}x\n",
+            "dn: uid=a,dc=koro\nSummer2025y:< file:///x\n",
+        ] {
+            let p = parse(text, "x.ldif");
+            assert!(!p.errors.is_empty(), "{text:?}");
+            for e in &p.errors {
+                for secret in ["3cf2fc6c73a3", "winter2024x", "summer2025y"] {
+                    assert!(!e.message.to_lowercase().contains(secret), "{}", e.message);
+                }
+            }
+        }
     }
 
     #[test]
