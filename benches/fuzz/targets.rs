@@ -248,29 +248,30 @@ impl Target for InputTarget {
     fn exec(&mut self, bytes: &[u8], secrets: &Secrets) -> Exec {
         let mut h = DefaultHasher::new();
         let mut problems = Vec::new();
-        let text = match input::decode_borrowed(bytes) {
-            Ok(t) => t,
-            Err(msg) => {
-                // The engine records this against the file (`source` = the path), with the
-                // byte offset in the message.
-                leak(&mut problems, secrets, "decode error", &msg);
-                hash_of(&mut h, &shape(&msg, &[]));
-                return Exec {
-                    signature: h.finish(),
-                    problems,
-                };
-            }
-        };
+        // Decoded line by line as the engine does: an undecodable line is an error of its own
+        // (checked below with the parser's errors); a file mostly undecodable is one error.
+        let (decoded, _) = input::decode_input(bytes, Some(self.format), "fuzz-input");
+        if !decoded.is_text() {
+            let msg = decoded.binary_message();
+            leak(&mut problems, secrets, "decode error", &msg);
+            hash_of(&mut h, &shape(&msg, &[]));
+            return Exec {
+                signature: h.finish(),
+                problems,
+            };
+        }
+        let text = decoded.text();
         // Detection runs every sniffer over the text: every input target reaches it, so each
         // does it one execution in four.
         self.execs += 1;
         if self.execs.is_multiple_of(4) {
             hash_of(
                 &mut h,
-                input::detect(&text, "fuzz-input").map_or("?", |f| f.as_str()),
+                input::detect(text, "fuzz-input").map_or("?", |f| f.as_str()),
             );
         }
-        let p = input::parse(self.format, &text, LABEL);
+        let mut p = input::parse(self.format, text, LABEL);
+        p.errors.extend(decoded.errors(LABEL));
         let lines = line_count(text.as_bytes());
         let mut own: Option<Vec<String>> = None;
         let mut own_config: Option<bool> = None;
@@ -289,7 +290,7 @@ impl Target for InputTarget {
             }
             kinds.insert(words(&e.message, 4));
             let own_config =
-                *own_config.get_or_insert_with(|| self.format == Format::Policy && own_toml(&text));
+                *own_config.get_or_insert_with(|| self.format == Format::Policy && own_toml(text));
             if own_config {
                 continue;
             }
@@ -301,7 +302,7 @@ impl Target for InputTarget {
             leak(&mut problems, secrets, "error message", &message);
             leak(&mut problems, secrets, "error source", &e.source);
             // A secret field kensa read from another line of this very input.
-            let own = own.get_or_insert_with(|| seeds::parsed_secrets(self.format, &text, 9));
+            let own = own.get_or_insert_with(|| seeds::parsed_secrets(self.format, text, 9));
             if let Some(s) = own.iter().find(|s| message.contains(s.as_str())) {
                 problems.push(Problem::new(
                     Kind::Leak,
