@@ -49,40 +49,63 @@ pub struct SystemDef {
     pub inputs: Vec<String>,
 }
 
-impl Manifest {
-    /// Read and validate a manifest. Errors name the file (and the TOML position when known).
-    pub fn load(path: &Path) -> Result<Manifest, String> {
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| format!("{}: cannot read manifest: {e}", path.display()))?;
-        let m: Manifest = toml::from_str(&text).map_err(|e| {
-            let pos = e
-                .span()
-                .map(|s| {
-                    let line = text[..s.start.min(text.len())].matches('\n').count() + 1;
-                    format!(":{line}")
-                })
-                .unwrap_or_default();
-            format!("{}{pos}: invalid manifest: {}", path.display(), e.message())
-        })?;
-        m.validate()
-            .map_err(|e| format!("{}: {e}", path.display()))?;
-        Ok(m)
-    }
+/// The values the manifest's own checks judge, with their places in the file.
+#[derive(Deserialize)]
+struct Positions {
+    #[serde(default)]
+    checked_on: Option<toml::Spanned<String>>,
+    #[serde(default)]
+    target_date: Option<toml::Spanned<String>>,
+    #[serde(default, rename = "system")]
+    systems: Vec<SystemPosition>,
+}
 
-    fn validate(&self) -> Result<(), String> {
+#[derive(Deserialize)]
+struct SystemPosition {
+    id: toml::Spanned<String>,
+}
+
+impl Positions {
+    fn validate(&self) -> Result<(), (std::ops::Range<usize>, String)> {
         let mut seen = std::collections::BTreeSet::new();
         for s in &self.systems {
-            if s.id.trim().is_empty() {
-                return Err("a [[system]] has an empty id".into());
+            let id = s.id.get_ref();
+            if id.trim().is_empty() {
+                return Err((s.id.span(), "a [[system]] has an empty id".into()));
             }
-            if !seen.insert(s.id.as_str()) {
-                return Err(format!("system id `{}` is used twice", s.id));
+            if !seen.insert(id.as_str()) {
+                return Err((s.id.span(), format!("system id `{id}` is used twice")));
             }
         }
         for d in [&self.checked_on, &self.target_date].into_iter().flatten() {
-            parse_date(d)?;
+            parse_date(d.get_ref()).map_err(|e| (d.span(), e))?;
         }
         Ok(())
+    }
+}
+
+impl Manifest {
+    /// Read and validate a manifest. Errors name the file and the line of the offending value.
+    pub fn load(path: &Path) -> Result<Manifest, String> {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| format!("{}: cannot read manifest: {e}", path.display()))?;
+        Self::parse(&text).map_err(|(line, e)| match line {
+            Some(n) => format!("{}:{n}: invalid manifest: {e}", path.display()),
+            None => format!("{}: invalid manifest: {e}", path.display()),
+        })
+    }
+
+    /// Parse and validate manifest text; an error carries the 1-based line of the value at fault.
+    fn parse(text: &str) -> Result<Manifest, (Option<usize>, String)> {
+        let line_of = |at: usize| text[..at.min(text.len())].matches('\n').count() + 1;
+        let m: Manifest = toml::from_str(text)
+            .map_err(|e| (e.span().map(|s| line_of(s.start)), e.message().to_string()))?;
+        // A second, span-keeping read of the values `validate` judges, so its errors name a line.
+        let at: Positions = toml::from_str(text)
+            .map_err(|e| (e.span().map(|s| line_of(s.start)), e.message().to_string()))?;
+        at.validate()
+            .map_err(|(span, e)| (Some(line_of(span.start)), e))?;
+        Ok(m)
     }
 
     /// Resolve a manifest-relative path.
@@ -126,11 +149,27 @@ mod tests {
     }
 
     #[test]
+    fn validation_errors_name_the_line_of_the_value() {
+        let (line, e) =
+            Manifest::parse("facility = \"x\"\n\nchecked_on = \"2026-13-01\"\n").unwrap_err();
+        assert_eq!(line, Some(3));
+        assert!(e.contains("YYYY-MM-DD"), "{e}");
+        let (line, _) =
+            Manifest::parse("target_date = \"2027-03-31\"\n[[system]]\nname = \"a\"\nid = \" \"\n")
+                .unwrap_err();
+        assert_eq!(line, Some(4));
+        let (line, e) = Manifest::parse("[[system]]\nname = \"a\"\n").unwrap_err();
+        assert_eq!(line, Some(1), "{e}");
+        assert!(Manifest::parse("checked_on = \"2026-11-30\"\n[[system]]\nid = \"a\"\n").is_ok());
+    }
+
+    #[test]
     fn unknown_keys_and_duplicate_ids_are_errors() {
         assert!(toml::from_str::<Manifest>("facilty = \"x\"").is_err());
-        let m: Manifest =
-            toml::from_str("[[system]]\nid = \"a\"\n[[system]]\nid = \"a\"\n").unwrap();
-        assert!(m.validate().unwrap_err().contains("twice"));
+        let (line, e) =
+            Manifest::parse("[[system]]\nid = \"a\"\n[[system]]\nid = \"a\"\n").unwrap_err();
+        assert_eq!(line, Some(4));
+        assert!(e.contains("twice"), "{e}");
         let m: Manifest = toml::from_str(
             "facility = \"コロ病院\"\n[[system]]\nid = \"ad01\"\nkind = \"network_device\"\nmanaged_by = \"vendor\"\nmfa = true\nrotation_days = 42\ninputs = [\"a.txt\"]\n",
         )

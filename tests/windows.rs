@@ -316,16 +316,22 @@ fn net_accounts_in_english_and_japanese_is_a_policy_source() {
     let v: Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(v["effective"]["min_length"], 8);
     assert_eq!(v["effective"]["max_age_days"], 42);
-    // Japanese Windows, saved by PowerShell as UTF-16LE: 無制限 = never expires.
-    let ja = fixture("net-accounts-ja.txt");
-    let o = kensa(&["policy", "--json", &ja]);
-    assert!(
-        o.stderr.is_empty(),
-        "{}",
-        String::from_utf8_lossy(&o.stderr)
-    );
-    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
-    assert_eq!(v["effective"]["min_length"], 0);
-    assert_eq!(v["effective"]["max_age_days"], -1);
-    assert_eq!(v["status"], "fail");
+    // Japanese Windows, saved by PowerShell as UTF-16LE and by cmd.exe as CP932:
+    // 無制限 = never expires.
+    for name in ["net-accounts-ja.txt", "net-accounts-ja-cp932.txt"] {
+        let ja = fixture(name);
+        let o = kensa(&["policy", "--json", &ja]);
+        assert!(
+            o.stderr.is_empty(),
+            "{name}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+        assert_eq!(v["effective"]["min_length"], 0, "{name}");
+        assert_eq!(v["effective"]["max_age_days"], -1, "{name}");
+        assert_eq!(v["effective"]["lockout_threshold"], 10, "{name}");
+        assert_eq!(v["effective"]["lockout_duration_minutes"], 10, "{name}");
+        assert_eq!(v["effective"]["lockout_reset_minutes"], 10, "{name}");
+        assert_eq!(v["status"], "fail", "{name}");
+    }
 }

@@ -3,10 +3,10 @@
 //! `secedit /export`.
 //!
 //! The output is `label:  value` lines. English labels are matched by their words; Japanese
-//! Windows translates them (「ロックアウトのしきい値」「ロックアウト期間 (分)」「パスワードの最長有効期間 (日)」 …)
+//! Windows translates them (「ロックアウトのしきい値」「ロックアウト期間 (分)」「パスワード有効期間 (日数)」 …)
 //! and the translations have changed between versions, so Japanese labels are matched by their key
-//! words (しきい値, 監視, 履歴, 最長/最短 + 期間, 長/文字数). Values are numbers or a word for
-//! "none": `Never`, `Unlimited`, `None` / なし, 無制限, 無期限, しない.
+//! words (しきい値, 監視, 履歴, 最長/最短/変更禁止 + 期間, 長/文字数). Values are numbers or a word for
+//! "none": `Never`, `Unlimited`, `None` / なし, 無制限, 無期限, しない, 無効.
 //!
 //! `net accounts` does not show whether complexity is required: pair it with a secedit export
 //! for the composition of passwords.
@@ -233,7 +233,7 @@ impl Setting {
 /// A setting's value.
 enum Value {
     Number(i64),
-    /// `Never`, `Unlimited`, `None`, `No` / なし, 無制限, 無期限, しない, 無し.
+    /// `Never`, `Unlimited`, `None`, `No` / なし, 無制限, 無期限, しない, 無し, 無効.
     Nothing,
     Other,
 }
@@ -246,7 +246,16 @@ impl Value {
         }
         let lower = v.to_ascii_lowercase();
         if ["never", "unlimited", "none", "no"].contains(&lower.as_str())
-            || ["なし", "無制限", "無期限", "しない", "無し", "なし。"].contains(&v)
+            || [
+                "なし",
+                "無制限",
+                "無期限",
+                "しない",
+                "無し",
+                "なし。",
+                "無効",
+            ]
+            .contains(&v)
         {
             Value::Nothing
         } else {
@@ -373,6 +382,11 @@ mod tests {
         assert!(sniff(text));
         // Other wordings seen in Japanese write-ups.
         for (label, want) in [
+            // A Windows 10 Home capture (tests/fixtures/windows/README.md).
+            ("強制ログオフまでの時間 (分)", Setting::ForceLogoff),
+            ("パスワード変更禁止期間 (日数)", Setting::MinAge),
+            ("パスワード有効期間 (日数)", Setting::MaxAge),
+            ("パスワードの最短有効期間 (日)", Setting::MinAge),
             ("パスワードの有効期間 (日)", Setting::MaxAge),
             ("最小パスワード長", Setting::MinLength),
             ("パスワードの最小文字数", Setting::MinLength),
