@@ -6,9 +6,9 @@
 mod range_server;
 
 use serde_json::Value;
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
 fn root() -> PathBuf {
@@ -1266,4 +1266,101 @@ fn all_formats_are_written_consistent_and_free_of_secrets() {
     let html = fs::read_to_string(dir.join("evidence.html")).unwrap();
     assert!(!html.contains("<script") && html.contains("<svg"));
     assert!(html.contains("いいえ"));
+}
+
+/// The hidden working directories of a report directory (staging, previous set).
+fn hidden(dir: &Path) -> Vec<String> {
+    fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(".kensa-"))
+        .collect()
+}
+
+#[test]
+fn out_is_checked_before_the_audit_and_the_evidence_set_is_never_mixed() {
+    let tmp = tempfile::tempdir().unwrap();
+    let example = example();
+    let run = |out: &Path, format: &str| {
+        kensa(&[
+            "audit",
+            "--manifest",
+            example.to_str().unwrap(),
+            "--hibp",
+            "off",
+            "--no-progress",
+            "-q",
+            "--salted-budget",
+            "1000000",
+            "--format",
+            format,
+            "--out",
+            out.to_str().unwrap(),
+        ])
+    };
+    // `--out` naming a file: exit 2 at once, the file untouched.
+    let file = tmp.path().join("report.txt");
+    fs::write(&file, "not a directory").unwrap();
+    let o = run(&file, "all");
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(code(&o), 2, "{stderr}");
+    assert!(
+        stderr.contains("report.txt: --out names an existing file"),
+        "{stderr}"
+    );
+    assert_eq!(fs::read_to_string(&file).unwrap(), "not a directory");
+    // A directory whose parent is a file cannot be created.
+    let o = run(&file.join("sub"), "all");
+    assert_eq!(code(&o), 2);
+    assert!(String::from_utf8_lossy(&o.stderr).contains("is not a directory"));
+
+    // A previous run's whole set.
+    let dir = tmp.path().join("report");
+    let o = run(&dir, "all");
+    assert!(
+        matches!(code(&o), 0 | 1),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let before: BTreeMap<String, Vec<u8>> = fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| {
+            let e = e.unwrap();
+            (
+                e.file_name().to_string_lossy().into_owned(),
+                fs::read(e.path()).unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(before.len(), 5, "{:?}", before.keys());
+
+    // A directory in the way of one report: refused before the audit, the previous set intact.
+    fs::remove_file(dir.join("evidence.html")).unwrap();
+    fs::create_dir(dir.join("evidence.html")).unwrap();
+    let o = run(&dir, "all");
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(code(&o), 2, "{stderr}");
+    assert!(stderr.contains("evidence.html is in the way"), "{stderr}");
+    for (name, bytes) in &before {
+        if name != "evidence.html" {
+            assert_eq!(&fs::read(dir.join(name)).unwrap(), bytes, "{name} changed");
+        }
+    }
+    assert!(hidden(&dir).is_empty(), "{:?}", hidden(&dir));
+    fs::remove_dir(dir.join("evidence.html")).unwrap();
+
+    // A run with fewer formats replaces the whole set: no csv or xlsx of the previous run stays
+    // beside the new json and md.
+    let o = run(&dir, "json,md");
+    assert!(
+        matches!(code(&o), 0 | 1),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let mut names: Vec<String> = fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(names, ["evidence.json", "evidence.md"]);
 }

@@ -207,7 +207,9 @@ pub struct ExportHashcatArgs {
 pub struct AuditArgs {
     #[command(flatten)]
     pub source: SourceArgs,
-    /// Directory for the evidence files (written atomically, mode 0600).
+    /// Directory for the evidence files (mode 0600). The set is replaced as a whole: written to a
+    /// private staging directory inside it, then swapped in; files of formats not written this
+    /// time are removed, and on any error the previous set stays untouched. Checked before the audit.
     #[arg(long, short = 'o', value_name = "DIR", default_value = "kensa-report")]
     pub out: PathBuf,
     /// Report formats, comma-separated: json, md, html, csv, xlsx, or all.

@@ -281,6 +281,7 @@ fn audit(a: AuditArgs) -> Result<Outcome, String> {
         .map(std::path::PathBuf::from)
         .collect();
     check_paths(&opts, &corpora)?;
+    check_out_dir(&a.out)?;
     let baseline = match &a.baseline {
         Some(p) => Some(crate::baseline::load(p)?),
         None => None,
@@ -377,6 +378,78 @@ fn check_paths(opts: &AuditOptions, corpora: &[std::path::PathBuf]) -> Result<()
             "{n} inputs cannot be read (nothing was read or written)"
         )),
     }
+}
+
+/// Before any work: `--out` is a directory kensa can write the evidence into (or one it can
+/// create), and no file of the set is in the way — so an audit that may recover passwords for an
+/// hour does not end in "cannot write".
+fn check_out_dir(out: &std::path::Path) -> Result<(), String> {
+    let fail = |why: &str| {
+        Err(format!(
+            "{}: {why} (nothing was read or written)",
+            out.display()
+        ))
+    };
+    match std::fs::metadata(out) {
+        Ok(m) if !m.is_dir() => return fail("--out names an existing file, not a directory"),
+        Ok(_) => {
+            let in_way = report::write::in_the_way(out, &report::SET_FILES);
+            if !in_way.is_empty() {
+                return fail(&format!(
+                    "{} is in the way (not a regular file)",
+                    in_way.join(", ")
+                ));
+            }
+            if !writable_dir(out) {
+                return fail("the directory is not writable");
+            }
+        }
+        Err(e)
+            if matches!(
+                e.kind(),
+                std::io::ErrorKind::NotFound | std::io::ErrorKind::NotADirectory
+            ) =>
+        {
+            // Created later: the nearest existing ancestor must be a writable directory.
+            let mut up = out.parent();
+            while let Some(p) = up.filter(|p| !p.as_os_str().is_empty()) {
+                match std::fs::metadata(p) {
+                    Ok(m) if m.is_dir() => {
+                        return if writable_dir(p) {
+                            Ok(())
+                        } else {
+                            fail(&format!(
+                                "cannot create it: {} is not writable",
+                                p.display()
+                            ))
+                        };
+                    }
+                    Ok(_) => {
+                        return fail(&format!(
+                            "cannot create it: {} is not a directory",
+                            p.display()
+                        ))
+                    }
+                    Err(_) => up = p.parent(),
+                }
+            }
+            if !writable_dir(std::path::Path::new(".")) {
+                return fail("cannot create it: the current directory is not writable");
+            }
+        }
+        Err(e) => return fail(&format!("cannot use it: {e}")),
+    }
+    Ok(())
+}
+
+/// Whether files can be created in the directory `p` (write and search permission).
+fn writable_dir(p: &std::path::Path) -> bool {
+    use std::os::unix::ffi::OsStrExt;
+    let Ok(c) = std::ffi::CString::new(p.as_os_str().as_bytes()) else {
+        return false;
+    };
+    // SAFETY: `c` is a valid NUL-terminated path; access(2) only reads it.
+    unsafe { libc::access(c.as_ptr(), libc::W_OK | libc::X_OK) == 0 }
 }
 
 /// The one message for a breach API that never answered (no route, DNS failure, connection

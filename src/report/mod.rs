@@ -168,13 +168,24 @@ pub fn write_reports(
     write_reports_with_json(ev, ev, dir, formats, lang)
 }
 
+/// The files of an evidence set: what [`write_reports`] replaces in its directory, whichever formats
+/// a run writes (a previous run's other formats are removed, so a directory never mixes two runs).
+pub const SET_FILES: [&str; 5] = [
+    "evidence.json",
+    "evidence.md",
+    "evidence.html",
+    "evidence.csv",
+    "evidence.xlsx",
+];
+
 /// Like [`write_reports`], with evidence.json holding `json` serialised instead of `ev`.
 ///
-/// The reports are rendered in parallel, each streamed into its temp file: JSON by serde, the
-/// others row by row, so that writing them adds only their buffers to the memory of the run,
-/// however many accounts there are (xlsx, built in memory, is the exception). On an error the
-/// first one in the order of `formats` is returned; no temp file is left behind, and the
-/// reports that could be written are in place.
+/// The reports are rendered in parallel, each streamed into its file in a private staging
+/// directory inside `dir`: JSON by serde, the others row by row, so that writing them adds only
+/// their buffers to the memory of the run, however many accounts there are (xlsx, built in memory,
+/// is the exception). Only when every file is written and synced is the set swapped in
+/// ([`write::replace_set`]). On an error the first one in the order of `formats` is returned, the
+/// previous set in `dir` is untouched and no staging file is left behind.
 pub fn write_reports_with_json<J: Serialize + Sync + ?Sized>(
     ev: &Evidence,
     json: &J,
@@ -183,25 +194,35 @@ pub fn write_reports_with_json<J: Serialize + Sync + ?Sized>(
     lang: Lang,
 ) -> io::Result<Vec<PathBuf>> {
     ensure_dir(dir)?;
+    let in_way = write::in_the_way(dir, &SET_FILES);
+    if !in_way.is_empty() {
+        return Err(io::Error::other(format!(
+            "{} is in the way (not a regular file); nothing was written",
+            in_way.join(", ")
+        )));
+    }
     let mut unique: Vec<ReportFormat> = Vec::new();
     for &format in formats {
         if !unique.contains(&format) {
             unique.push(format);
         }
     }
-    let results: Vec<io::Result<PathBuf>> = unique
+    let staging = write::PrivateDir::new(dir, "staging")?;
+    let results: Vec<io::Result<&'static str>> = unique
         .par_iter()
         .map(|&format| {
-            let path = dir.join(format.file_name());
-            write::write_atomic_with(&path, |file| {
+            let name = format.file_name();
+            write::write_atomic_with(&staging.path().join(name), |file| {
                 let mut out = BufWriter::with_capacity(WRITE_BUFFER, file);
                 write_to(ev, json, format, lang, &mut out)?;
                 out.flush()
             })?;
-            Ok(path)
+            Ok(name)
         })
         .collect();
-    results.into_iter().collect()
+    let names: Vec<&str> = results.into_iter().collect::<io::Result<_>>()?;
+    write::replace_set(dir, staging.path(), &names, &SET_FILES)?;
+    Ok(names.iter().map(|n| dir.join(n)).collect())
 }
 
 /// Creates `dir` (and missing parents) with mode 0700; an existing directory is left as it is.
@@ -224,6 +245,12 @@ mod tests {
 
     fn mode(p: &Path) -> u32 {
         fs::metadata(p).unwrap().permissions().mode() & 0o777
+    }
+
+    #[test]
+    fn the_set_is_every_format_file() {
+        let names: Vec<&str> = ReportFormat::ALL.iter().map(|f| f.file_name()).collect();
+        assert_eq!(names, SET_FILES);
     }
 
     #[test]
@@ -406,22 +433,36 @@ mod tests {
     }
 
     #[test]
-    fn a_failed_report_leaves_no_temp_file_and_the_others_are_written() {
+    fn a_report_that_cannot_be_written_leaves_the_previous_set_untouched() {
         let tmp = tempfile::tempdir().unwrap();
         let dir = tmp.path();
-        // A non-empty directory where evidence.html goes: its rename fails.
+        fs::write(dir.join("evidence.json"), "previous").unwrap();
+        fs::write(dir.join("evidence.xlsx"), "previous").unwrap();
+        // A non-empty directory where evidence.html goes: the set cannot be replaced.
         fs::create_dir(dir.join("evidence.html")).unwrap();
         fs::write(dir.join("evidence.html").join("x"), "x").unwrap();
         let ev = fixture::sample(true);
         let formats = [ReportFormat::Json, ReportFormat::Html, ReportFormat::Csv];
-        assert!(write_reports(&ev, dir, &formats, Lang::Ja).is_err());
+        let e = write_reports(&ev, dir, &formats, Lang::Ja).unwrap_err();
+        assert!(e.to_string().contains("evidence.html is in the way"), "{e}");
         let mut names: Vec<String> = fs::read_dir(dir)
             .unwrap()
             .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
             .collect();
         names.sort();
-        assert_eq!(names, ["evidence.csv", "evidence.html", "evidence.json"]);
+        // No new csv or json beside the previous xlsx, no staging directory.
+        assert_eq!(names, ["evidence.html", "evidence.json", "evidence.xlsx"]);
         assert!(dir.join("evidence.html").is_dir());
+        assert_eq!(fs::read(dir.join("evidence.json")).unwrap(), b"previous");
+        // Without the obstacle the whole new set replaces the previous one (the xlsx goes).
+        fs::remove_dir_all(dir.join("evidence.html")).unwrap();
+        write_reports(&ev, dir, &formats, Lang::Ja).unwrap();
+        names = fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        assert_eq!(names, ["evidence.csv", "evidence.html", "evidence.json"]);
         assert_eq!(
             fs::read(dir.join("evidence.csv")).unwrap(),
             render_bytes(&ev, ReportFormat::Csv, Lang::Ja)

@@ -1,4 +1,5 @@
-//! Atomic, private file writes: reports land whole (temp file + fsync + rename) with mode 0600.
+//! Atomic, private file writes: reports land whole (temp file + fsync + rename) with mode 0600,
+//! and an evidence set is replaced as a whole ([`replace_set`]): never a mix of two runs.
 
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, Write};
@@ -41,6 +42,120 @@ where
     temp.renamed = true;
     // Make the rename durable; a directory that cannot be opened or synced is not an error.
     if let Ok(d) = File::open(&dir) {
+        let _ = d.sync_all();
+    }
+    Ok(())
+}
+
+/// A private directory (mode 0700) `.kensa-WHAT-PID-N` inside `dir`, removed with what it holds
+/// when dropped unless [`PrivateDir::keep`] was called.
+pub struct PrivateDir {
+    path: PathBuf,
+    keep: bool,
+}
+
+impl PrivateDir {
+    /// Creates a fresh one (never reusing an existing directory).
+    pub fn new(dir: &Path, what: &str) -> io::Result<PrivateDir> {
+        use std::os::unix::fs::DirBuilderExt;
+        static COUNTER: AtomicU64 = AtomicU64::new(0);
+        let pid = std::process::id();
+        loop {
+            let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+            let path = dir.join(format!(".kensa-{what}-{pid}-{n}"));
+            match fs::DirBuilder::new().mode(0o700).create(&path) {
+                Ok(()) => {
+                    fs::set_permissions(&path, fs::Permissions::from_mode(0o700))?;
+                    return Ok(PrivateDir { path, keep: false });
+                }
+                Err(e) if e.kind() == io::ErrorKind::AlreadyExists => continue,
+                Err(e) => return Err(e),
+            }
+        }
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Leave the directory in place when dropped.
+    pub fn keep(&mut self) {
+        self.keep = true;
+    }
+}
+
+impl Drop for PrivateDir {
+    fn drop(&mut self) {
+        if !self.keep {
+            let _ = fs::remove_dir_all(&self.path);
+        }
+    }
+}
+
+/// The names of a set that are in `dir` but are not regular files (or symbolic links): a
+/// directory named `evidence.html` cannot be replaced, so the set is not written at all.
+pub fn in_the_way(dir: &Path, names: &[&str]) -> Vec<String> {
+    names
+        .iter()
+        .filter(|n| {
+            fs::symlink_metadata(dir.join(n))
+                .is_ok_and(|m| !m.file_type().is_file() && !m.file_type().is_symlink())
+        })
+        .map(|n| n.to_string())
+        .collect()
+}
+
+/// Replaces the evidence set in `dir` by the files `new` staged (complete, fsynced) in `staging`:
+/// every file of `owned` present in `dir` (the previous run's set, including formats this run does
+/// not write) is moved aside, the new files are moved in, and only then is the previous set
+/// deleted. If any step fails, what was moved is moved back: `dir` holds the previous set
+/// untouched, never a mix of two runs. The moves are renames within one directory tree, so the
+/// window between the first and the last is a few system calls.
+pub fn replace_set(dir: &Path, staging: &Path, new: &[&str], owned: &[&str]) -> io::Result<()> {
+    let in_way = in_the_way(dir, owned);
+    if !in_way.is_empty() {
+        return Err(io::Error::other(format!(
+            "{} is in the way (not a regular file); nothing was replaced",
+            in_way.join(", ")
+        )));
+    }
+    let mut previous = PrivateDir::new(dir, "previous")?;
+    let mut moved_old: Vec<&str> = Vec::new();
+    let mut moved_new: Vec<&str> = Vec::new();
+    let mut step = || -> io::Result<()> {
+        for &name in owned {
+            let p = dir.join(name);
+            if fs::symlink_metadata(&p).is_ok() {
+                fs::rename(&p, previous.path().join(name))?;
+                moved_old.push(name);
+            }
+        }
+        for &name in new {
+            fs::rename(staging.join(name), dir.join(name))?;
+            moved_new.push(name);
+        }
+        Ok(())
+    };
+    let result = step();
+    if let Err(e) = result {
+        for name in moved_new.iter().rev() {
+            let _ = fs::rename(dir.join(name), staging.join(name));
+        }
+        let mut restored = true;
+        for name in moved_old.iter().rev() {
+            restored &= fs::rename(previous.path().join(name), dir.join(name)).is_ok();
+        }
+        if !restored {
+            // Never delete the only copy of the previous set.
+            previous.keep();
+            return Err(io::Error::other(format!(
+                "{e}; the previous evidence could not all be moved back and is kept in {}",
+                previous.path().display()
+            )));
+        }
+        return Err(e);
+    }
+    if let Ok(d) = File::open(dir) {
         let _ = d.sync_all();
     }
     Ok(())
@@ -171,6 +286,92 @@ mod tests {
         assert!(write_atomic(&p, b"<html>").is_err());
         assert_eq!(entries(dir.path()), vec!["evidence.html"]);
         assert!(p.is_dir());
+    }
+
+    fn set(dir: &Path, files: &[(&str, &str)]) {
+        for (n, c) in files {
+            fs::write(dir.join(n), c).unwrap();
+        }
+    }
+
+    const OWNED: [&str; 4] = [
+        "evidence.json",
+        "evidence.md",
+        "evidence.csv",
+        "evidence.xlsx",
+    ];
+
+    #[test]
+    fn a_set_is_replaced_whole_and_stale_formats_go() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        set(
+            d,
+            &[
+                ("evidence.json", "old"),
+                ("evidence.csv", "old"),
+                ("notes.txt", "mine"),
+            ],
+        );
+        let staging = PrivateDir::new(d, "staging").unwrap();
+        set(
+            staging.path(),
+            &[("evidence.json", "new"), ("evidence.md", "new")],
+        );
+        replace_set(d, staging.path(), &["evidence.json", "evidence.md"], &OWNED).unwrap();
+        drop(staging);
+        assert_eq!(fs::read_to_string(d.join("evidence.json")).unwrap(), "new");
+        assert_eq!(fs::read_to_string(d.join("evidence.md")).unwrap(), "new");
+        assert_eq!(fs::read_to_string(d.join("notes.txt")).unwrap(), "mine");
+        // The previous run's csv is not left beside this run's files.
+        assert_eq!(
+            entries(d),
+            vec!["evidence.json", "evidence.md", "notes.txt"]
+        );
+    }
+
+    #[test]
+    fn a_failed_replacement_leaves_the_previous_set_untouched() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        let old = [
+            ("evidence.json", "old json"),
+            ("evidence.md", "old md"),
+            ("evidence.csv", "old csv"),
+            ("evidence.xlsx", "old xlsx"),
+        ];
+        set(d, &old);
+        let staging = PrivateDir::new(d, "staging").unwrap();
+        // The md is missing from the staging directory: the second move in fails.
+        set(staging.path(), &[("evidence.json", "new json")]);
+        let err = replace_set(d, staging.path(), &["evidence.json", "evidence.md"], &OWNED);
+        assert!(err.is_err());
+        drop(staging);
+        for (n, c) in old {
+            assert_eq!(fs::read_to_string(d.join(n)).unwrap(), c, "{n}");
+        }
+        let mut want: Vec<&str> = old.iter().map(|(n, _)| *n).collect();
+        want.sort();
+        assert_eq!(entries(d), want, "no staging or backup directory is left");
+    }
+
+    #[test]
+    fn a_directory_in_the_way_stops_the_replacement_before_any_move() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        set(d, &[("evidence.json", "old")]);
+        fs::create_dir(d.join("evidence.md")).unwrap();
+        let staging = PrivateDir::new(d, "staging").unwrap();
+        set(
+            staging.path(),
+            &[("evidence.json", "new"), ("evidence.md", "new")],
+        );
+        let e =
+            replace_set(d, staging.path(), &["evidence.json", "evidence.md"], &OWNED).unwrap_err();
+        assert!(e.to_string().contains("evidence.md is in the way"), "{e}");
+        drop(staging);
+        assert_eq!(fs::read_to_string(d.join("evidence.json")).unwrap(), "old");
+        assert_eq!(entries(d), vec!["evidence.json", "evidence.md"]);
     }
 
     #[test]
