@@ -12,7 +12,7 @@ use std::time::Duration;
 use kensa::breach::download::{
     download, read_manifest, DownloadOptions, DownloadReport, ABORT_AFTER, MANIFEST,
 };
-use range_server::{RangeServer, DEFAULT_LAST_MODIFIED, FOREVER};
+use range_server::{Misbehaviour, RangeServer, DEFAULT_LAST_MODIFIED, FOREVER};
 use sha2::{Digest, Sha256};
 
 /// Prefixes 00000–000FF (256), three hashes each, plus one just outside the range.
@@ -417,6 +417,51 @@ fn an_api_that_stays_down_is_abandoned() {
         server.requests().len() < ABORT_AFTER + 12,
         "{}",
         server.requests().len()
+    );
+}
+
+#[test]
+fn a_flooded_or_redirected_range_fails_without_retry() {
+    let (server, sha, _) = start();
+    let tmp = tempfile::tempdir().unwrap();
+    let mut o = opts(&server.url, tmp.path(), false);
+    o.range = (0, 1);
+    // 50 MB of well-formed, ascending lines: without a cap it would be written as a range file.
+    server.misbehave(Some(Misbehaviour::Flood {
+        bytes: 50 * 1024 * 1024,
+        declare_length: false,
+    }));
+    let r = run(&o);
+    assert_eq!(r.fetched, 0, "{r:?}");
+    assert_eq!(r.failed.len(), 2, "{r:?}");
+    assert!(
+        r.failed.iter().all(|f| f.contains("larger than 4 MiB")),
+        "{r:?}"
+    );
+    assert_eq!(server.requests().len(), 2, "not retried");
+    assert!(!file(tmp.path(), 0).exists());
+    assert!(server.flooded_bytes() < 25 * 1024 * 1024);
+
+    // A redirect to another origin: the other server's ranges are not taken.
+    let (other, _, _) = start();
+    server.clear_requests();
+    server.misbehave(Some(Misbehaviour::RedirectTo(other.url.clone())));
+    let r = run(&o);
+    assert_eq!((r.fetched, r.failed.len()), (0, 2), "{r:?}");
+    assert!(
+        r.failed.iter().all(|f| f.contains("another origin")),
+        "{r:?}"
+    );
+    assert!(other.requests().is_empty());
+    assert_eq!(server.requests().len(), 2, "not retried");
+
+    // Behaving again, the same run completes.
+    server.misbehave(None);
+    let r = run(&o);
+    assert_eq!(r.fetched, 2, "{r:?}");
+    assert_eq!(
+        std::fs::read_to_string(file(tmp.path(), 0)).unwrap(),
+        expected(&sha, 0)
     );
 }
 

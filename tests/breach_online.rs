@@ -8,9 +8,11 @@ use std::net::TcpStream;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use kensa::breach::online::{CacheOptions, OnlineOptions, OnlineSource};
+use kensa::breach::online::{
+    CacheOptions, OnlineOptions, OnlineSource, MAX_RANGE_BODY, MAX_REDIRECTS,
+};
 use kensa::breach::{BreachSource, Lookup, Query};
-use range_server::{to_hex, RangeServer, FOREVER};
+use range_server::{to_hex, Misbehaviour, RangeServer, FOREVER};
 
 /// NT hash of "password".
 const NT_PASSWORD: &str = "8846F7EAEE8FB117AD06BDD830B7586C";
@@ -544,6 +546,139 @@ fn an_api_that_stays_down_stops_being_retried() {
     server.clear_failures();
     assert_eq!(lookup(&src, &queries[..1]), vec![Lookup::NotFound]);
     assert_eq!(src.requests(), 20);
+}
+
+// ---- Hostile servers: huge bodies, redirects -----------------------------------------------
+
+/// 50 MB, well-formed lines all the way: a client without a cap would read it and answer.
+const FLOOD: usize = 50 * 1024 * 1024;
+
+#[test]
+fn a_flooding_server_is_an_error_read_no_further_than_the_cap() {
+    for declare_length in [true, false] {
+        let pw = to_hex(&sha1("password"));
+        let server = RangeServer::start(&[], &[]);
+        server.misbehave(Some(Misbehaviour::Flood {
+            bytes: FLOOD,
+            declare_length,
+        }));
+        let src = source(&server.url);
+        let got = lookup(
+            &src,
+            &[
+                Query::Sha1(sha1("password")),
+                Query::Ntlm(nt_bytes(NT_PASSWORD)),
+            ],
+        );
+        for (l, prefix) in got.iter().zip([&pw[..5], "8846F"]) {
+            let msg = error_text(l);
+            assert!(msg.contains("larger than 4 MiB"), "{msg}");
+            assert!(msg.contains(prefix), "{msg}");
+        }
+        // Not retried: a range this size is no passing fault.
+        assert_eq!(server.requests().len(), 2, "{:?}", server.requests());
+        assert_eq!(src.requests(), 2);
+        // The client hung up: the server could not write the whole body.
+        let sent = server.flooded_bytes();
+        assert!(
+            sent < FLOOD / 2,
+            "declare_length {declare_length}: {sent} bytes sent"
+        );
+        assert_eq!(MAX_RANGE_BODY, 4 * 1024 * 1024);
+    }
+}
+
+#[test]
+fn a_body_just_under_the_cap_is_still_read() {
+    let server = RangeServer::start(&[], &[]);
+    // Some 3.9 MiB of well-formed lines: no suffix of ours among them.
+    server.misbehave(Some(Misbehaviour::Flood {
+        bytes: MAX_RANGE_BODY as usize - 100_000,
+        declare_length: false,
+    }));
+    let src = source(&server.url);
+    assert_eq!(
+        lookup(&src, &[Query::Sha1(sha1("password"))]),
+        vec![Lookup::NotFound]
+    );
+}
+
+#[test]
+fn a_redirect_to_another_origin_is_not_followed_nor_trusted() {
+    let pw = to_hex(&sha1("password"));
+    // The other server would say every password is breached.
+    let other = RangeServer::start(&[(&pw, 999_999)], &[(NT_PASSWORD, 999_999)]);
+    let server = RangeServer::start(&[], &[]);
+    server.misbehave(Some(Misbehaviour::RedirectTo(other.url.clone())));
+    let src = source(&server.url);
+    let got = lookup(
+        &src,
+        &[
+            Query::Sha1(sha1("password")),
+            Query::Ntlm(nt_bytes(NT_PASSWORD)),
+        ],
+    );
+    for l in &got {
+        let msg = error_text(l);
+        assert!(msg.contains("another origin"), "{msg}");
+        assert!(
+            !msg.contains(&other.url) && !msg.contains("127.0.0.1"),
+            "{msg}"
+        );
+    }
+    assert!(other.requests().is_empty(), "{:?}", other.requests());
+    // Not retried.
+    assert_eq!(server.requests().len(), 2, "{:?}", server.requests());
+    // The same origin on another port is another origin too.
+    let port = server.url.rsplit(':').next().unwrap();
+    let same_host = format!("http://localhost:{port}");
+    server.misbehave(Some(Misbehaviour::RedirectTo(same_host)));
+    server.clear_requests();
+    let got = lookup(&src, &[Query::Sha1(sha1("password"))]);
+    assert!(error_text(&got[0]).contains("another origin"));
+    assert_eq!(server.requests().len(), 1);
+}
+
+#[test]
+fn a_redirect_within_the_origin_is_followed() {
+    let pw = to_hex(&sha1("password"));
+    let server = RangeServer::start(&[(&pw, 12)], &[(NT_PASSWORD, 34)]);
+    server.misbehave(Some(Misbehaviour::RedirectChain(2)));
+    let src = source(&server.url);
+    let got = lookup(
+        &src,
+        &[
+            Query::Sha1(sha1("password")),
+            Query::Ntlm(nt_bytes(NT_PASSWORD)),
+        ],
+    );
+    assert_eq!(got, vec![Lookup::Found(12), Lookup::Found(34)]);
+    assert_eq!(server.status_count(302), 4);
+    // The padding header went along.
+    assert!(server.log().iter().all(|r| r.add_padding));
+}
+
+#[test]
+fn a_redirect_loop_or_endless_chain_is_an_error_not_retried() {
+    let server = RangeServer::start(&[], &[]);
+    server.misbehave(Some(Misbehaviour::RedirectLoop));
+    let src = source(&server.url);
+    let got = lookup(&src, &[Query::Sha1(sha1("password"))]);
+    let msg = error_text(&got[0]);
+    assert!(
+        msg.contains("redirect loop") && msg.contains("5BAA6"),
+        "{msg}"
+    );
+    // The loop is seen at the first redirect, and the range is not asked again.
+    assert_eq!(server.requests(), vec!["/range/5BAA6".to_string()]);
+
+    server.clear_requests();
+    server.misbehave(Some(Misbehaviour::RedirectChain(usize::MAX)));
+    let got = lookup(&src, &[Query::Ntlm(nt_bytes(NT_PASSWORD))]);
+    let msg = error_text(&got[0]);
+    assert!(msg.contains("too many redirects"), "{msg}");
+    // One request and MAX_REDIRECTS hops, once: with the 3 retries it would be four times that.
+    assert_eq!(server.requests().len(), 1 + MAX_REDIRECTS);
 }
 
 // ---- On-disk cache --------------------------------------------------------------------------

@@ -6,6 +6,9 @@
 //! run loses nothing, and rewritten compactly (one line per prefix, sorted) at the end. A rerun
 //! fetches only prefixes whose file is missing, malformed or differs from its recorded SHA-256;
 //! with `refresh` it also asks the API again, conditionally (`If-None-Match`), for the others.
+//! Requests go through the online source's client and reader: a body over
+//! [`MAX_RANGE_BODY`](super::online::MAX_RANGE_BODY) or a redirect out of the origin fails the
+//! prefix at once, without a retry.
 
 use std::collections::BTreeMap;
 use std::fs::{File, OpenOptions};

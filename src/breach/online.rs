@@ -6,9 +6,14 @@
 //! [`Lookup::Error`] — never into [`Lookup::NotFound`]. An optional on-disk cache
 //! (`DIR/sha1/PREFIX.txt`, `DIR/ntlm/PREFIX.txt`, the per-prefix corpus layout) answers ranges
 //! younger than a maximum age without touching the network.
+//!
+//! A server is trusted no further than it has to be: a range body larger than
+//! [`MAX_RANGE_BODY`] is refused while it is read (never buffered whole), and a redirect is
+//! followed only to the same scheme, host and port (at most [`MAX_REDIRECTS`], no loop); both
+//! end the range as an error that is not retried.
 
 use std::collections::{BTreeMap, HashMap};
-use std::io::Write;
+use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
@@ -65,6 +70,18 @@ pub const USER_AGENT: &str = concat!("kensa/", env!("CARGO_PKG_VERSION"), " (+pa
 
 /// The longest wait between two attempts, whatever `Retry-After` or the backoff say.
 pub const MAX_RETRY_DELAY: Duration = Duration::from_secs(60);
+
+/// The largest range body accepted, in bytes. A real range holds one to two thousand suffixes,
+/// about 40-90 KB for SHA-1 with padding (NTLM lines are shorter); 4 MiB is some fifty times that,
+/// so only a broken or hostile server sends more. The body is read up to this limit and no
+/// further (a `Content-Length` above it is refused before reading): memory stays bounded whatever
+/// the server sends. Such a range is an error, not retried.
+pub const MAX_RANGE_BODY: u64 = 4 * 1024 * 1024;
+
+/// Redirects followed in one request, at most, and only within the origin (scheme, host and
+/// port) of the request: a redirect to another origin, a loop or a longer chain is an error
+/// that is not retried (the answer it leads to is never read).
+pub const MAX_REDIRECTS: usize = 5;
 
 /// After this many ranges in a row failed despite every retry, the rest of the batch gets one
 /// attempt each (an API that is down must not cost minutes per range); a success resets it.
@@ -280,6 +297,7 @@ pub(super) fn client(timeout: Duration) -> Result<reqwest::blocking::Client, Str
         .connect_timeout(timeout.min(Duration::from_secs(10)))
         // Our own retry loop counts and paces every attempt.
         .retry(reqwest::retry::never())
+        .redirect(reqwest::redirect::Policy::custom(redirect_policy))
         .build()
         .map_err(|e| format!("cannot build the HTTP client: {e}"))
 }
@@ -338,12 +356,95 @@ pub(super) fn get_range(
             answered: true,
         });
     }
-    let body = resp.text().map_err(|e| transport(&e))?;
+    let body = read_body(resp)?;
     Ok(Answer {
         not_modified: false,
         body,
         etag,
         last_modified,
+    })
+}
+
+/// Follows a redirect only within the origin of the first request, never in a loop, and at most
+/// [`MAX_REDIRECTS`] times; anything else fails the request with a reason that names no URL.
+fn redirect_policy(attempt: reqwest::redirect::Attempt<'_>) -> reqwest::redirect::Action {
+    let next = attempt.url();
+    let previous = attempt.previous();
+    let same_origin = previous.first().is_some_and(|first| {
+        first.scheme() == next.scheme()
+            && first.host_str() == next.host_str()
+            && first.port_or_known_default() == next.port_or_known_default()
+    });
+    if !same_origin {
+        attempt.error(Redirect::OtherOrigin)
+    } else if previous.contains(next) {
+        attempt.error(Redirect::Loop)
+    } else if previous.len() > MAX_REDIRECTS {
+        attempt.error(Redirect::TooMany)
+    } else {
+        attempt.follow()
+    }
+}
+
+/// Why a redirect was not followed (the error reqwest reports; it never names the URL).
+#[derive(Debug)]
+enum Redirect {
+    OtherOrigin,
+    Loop,
+    TooMany,
+}
+
+impl std::fmt::Display for Redirect {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Redirect::OtherOrigin => "redirect to another origin not followed",
+            Redirect::Loop => "redirect loop",
+            Redirect::TooMany => "too many redirects",
+        })
+    }
+}
+
+impl std::error::Error for Redirect {}
+
+/// Reads a 200's body, at most [`MAX_RANGE_BODY`] bytes of it: a larger one (announced by
+/// `Content-Length` or found while reading) is a failure that is not retried, and the
+/// connection is dropped unread.
+fn read_body(resp: reqwest::blocking::Response) -> Result<String, Failure> {
+    let too_large = || Failure {
+        retry: false,
+        retry_after: None,
+        why: format!(
+            "response body larger than {} MiB (no real range is)",
+            MAX_RANGE_BODY / (1024 * 1024)
+        ),
+        answered: true,
+    };
+    if resp.content_length().is_some_and(|n| n > MAX_RANGE_BODY) {
+        return Err(too_large());
+    }
+    let mut bytes = Vec::new();
+    resp.take(MAX_RANGE_BODY + 1)
+        .read_to_end(&mut bytes)
+        .map_err(
+            |e| match e.get_ref().and_then(|r| r.downcast_ref::<reqwest::Error>()) {
+                Some(inner) => Failure {
+                    answered: true,
+                    ..transport(inner)
+                },
+                None => Failure {
+                    retry: true,
+                    retry_after: None,
+                    why: format!("response body could not be read: {}", e.kind()),
+                    answered: true,
+                },
+            },
+        )?;
+    if bytes.len() as u64 > MAX_RANGE_BODY {
+        return Err(too_large());
+    }
+    Ok(match String::from_utf8(bytes) {
+        Ok(s) => s,
+        Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
     })
 }
 
@@ -526,8 +627,20 @@ fn render(map: &HashMap<String, u64>) -> String {
 /// Describes a transport error without the URL (it only holds the prefix, but stay terse): its
 /// kind and its innermost cause (e.g. `Connection refused (os error 111)`, a DNS failure).
 fn transport(e: &reqwest::Error) -> Failure {
-    // A body that could not be read came after an answer; every other error means none came.
+    // A body that could not be read came after an answer, and so did a redirect that was not
+    // followed; every other error means none came.
     let body_error = e.is_body() || e.is_decode();
+    if e.is_redirect() {
+        // A server that redirects elsewhere or in circles will do it again: not retried.
+        let why = std::error::Error::source(e)
+            .map_or_else(|| "redirect not followed".to_string(), |c| c.to_string());
+        return Failure {
+            retry: false,
+            retry_after: None,
+            why,
+            answered: true,
+        };
+    }
     let kind = if e.is_timeout() {
         "timed out"
     } else if e.is_connect() {
