@@ -421,6 +421,31 @@ fn an_api_that_stays_down_is_abandoned() {
 }
 
 #[test]
+fn a_server_that_never_answers_is_abandoned_after_abort_after_requests() {
+    let (server, _, _) = start();
+    server.misbehave(Some(Misbehaviour::Hang));
+    let tmp = tempfile::tempdir().unwrap();
+    let mut o = opts(&server.url, tmp.path(), false);
+    o.timeout = Duration::from_millis(200);
+    let t = std::time::Instant::now();
+    let r = run(&o);
+    // Without the breaker: ABORT_AFTER ranges × 3 attempts × 0.2 s / 6 workers and more.
+    assert!(t.elapsed() < Duration::from_secs(30), "{:?}", t.elapsed());
+    assert_eq!(r.fetched, 0);
+    assert!(r.not_attempted > 0, "{r:?}");
+    assert_eq!(r.failed.len() as u64 + r.not_attempted, 256);
+    assert!(
+        r.failed.iter().any(|f| f.contains("unreachable")),
+        "{:?}",
+        r.failed
+    );
+    // ABORT_AFTER requests in a row got no answer, plus those in flight: not ABORT_AFTER ranges
+    // of three attempts each.
+    let asked = server.requests().len();
+    assert!((ABORT_AFTER..ABORT_AFTER + 6).contains(&asked), "{asked}");
+}
+
+#[test]
 fn a_flooded_or_redirected_range_fails_without_retry() {
     let (server, sha, _) = start();
     let tmp = tempfile::tempdir().unwrap();

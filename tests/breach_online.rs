@@ -9,9 +9,9 @@ use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use kensa::breach::online::{
-    CacheOptions, OnlineOptions, OnlineSource, MAX_RANGE_BODY, MAX_REDIRECTS,
+    CacheOptions, OnlineOptions, OnlineSource, MAX_RANGE_BODY, MAX_REDIRECTS, UNANSWERED_ROUNDS,
 };
-use kensa::breach::{BreachSource, Lookup, Query};
+use kensa::breach::{BreachSource, GiveUpReason, Lookup, Query};
 use range_server::{to_hex, Misbehaviour, RangeServer, FOREVER};
 
 /// NT hash of "password".
@@ -25,6 +25,7 @@ fn source(url: &str) -> OnlineSource {
         retries: 3,
         backoff: Duration::from_millis(2),
         cache: None,
+        deadline: None,
     })
     .unwrap()
 }
@@ -489,6 +490,7 @@ fn concurrency_is_bounded_but_parallel() {
         retries: 0,
         backoff: Duration::from_millis(1),
         cache: None,
+        deadline: None,
     })
     .unwrap();
     let queries: Vec<Query> = (0..12)
@@ -523,6 +525,7 @@ fn an_api_that_stays_down_stops_being_retried() {
         retries: 3,
         backoff: Duration::from_millis(1),
         cache: None,
+        deadline: None,
     })
     .unwrap();
     let queries: Vec<Query> = (0..10)
@@ -546,6 +549,154 @@ fn an_api_that_stays_down_stops_being_retried() {
     server.clear_failures();
     assert_eq!(lookup(&src, &queries[..1]), vec![Lookup::NotFound]);
     assert_eq!(src.requests(), 20);
+}
+
+// ---- A service that does not answer: circuit breaker and deadline ---------------------------
+
+/// `n` SHA-1 queries, distinct prefixes for most of them.
+fn many(tag: &str, n: usize) -> Vec<Query> {
+    (0..n)
+        .map(|i| Query::Sha1(sha1(&format!("{tag}-{i}"))))
+        .collect()
+}
+
+fn prefixes_of(queries: &[Query]) -> std::collections::BTreeSet<String> {
+    queries
+        .iter()
+        .map(|q| match q {
+            Query::Sha1(h) => to_hex(h)[..5].to_string(),
+            Query::Ntlm(h) => to_hex(h)[..5].to_string(),
+        })
+        .collect()
+}
+
+/// Every lookup is an error carrying exactly the message the source gave up with.
+fn all_gave_up(src: &OnlineSource, got: &[Lookup], queries: &[Query]) -> String {
+    let g = src.gave_up().expect("the source gave up");
+    for l in got {
+        assert_eq!(error_text(l), g.message);
+    }
+    // One message for all, naming no prefix.
+    for p in prefixes_of(queries) {
+        assert!(!g.message.contains(&p), "{}", g.message);
+    }
+    g.message
+}
+
+#[test]
+fn a_server_that_never_answers_opens_the_breaker_promptly() {
+    let server = RangeServer::start(&[], &[]);
+    server.misbehave(Some(Misbehaviour::Hang));
+    let src = OnlineSource::new(OnlineOptions {
+        base_url: server.url.clone(),
+        concurrency: 4,
+        timeout: Duration::from_millis(300),
+        retries: 4,
+        backoff: Duration::from_millis(10),
+        cache: None,
+        // The breaker alone.
+        deadline: None,
+    })
+    .unwrap();
+    let queries = many("hang", 100);
+    assert!(prefixes_of(&queries).len() > 90);
+    let t = Instant::now();
+    let got = lookup(&src, &queries);
+    let took = t.elapsed();
+    // Without the breaker: ~100 ranges × 5 attempts × 0.3 s / 4 workers, about 40 s.
+    assert!(took < Duration::from_secs(20), "{took:?}");
+    assert_eq!(got.len(), queries.len());
+    let msg = all_gave_up(&src, &got, &queries);
+    assert_eq!(src.gave_up().unwrap().reason, GiveUpReason::Unreachable);
+    assert!(
+        msg.contains("unreachable") && msg.contains("timed out"),
+        "{msg}"
+    );
+    // Two rounds of the four workers, and the requests in flight when it opened.
+    let asked = server.requests().len();
+    assert!(
+        (UNANSWERED_ROUNDS * 4..UNANSWERED_ROUNDS * 4 + 4).contains(&asked),
+        "{asked}"
+    );
+    assert_eq!(
+        src.unreachable()
+            .as_deref()
+            .map(|w| w.starts_with("timed out")),
+        Some(true)
+    );
+
+    // The next batch starts afresh: the service is back.
+    server.misbehave(None);
+    assert_eq!(lookup(&src, &queries[..1]), vec![Lookup::NotFound]);
+}
+
+#[test]
+fn the_deadline_ends_a_batch_against_a_server_that_never_answers() {
+    let server = RangeServer::start(&[], &[]);
+    server.misbehave(Some(Misbehaviour::Hang));
+    let src = OnlineSource::new(OnlineOptions {
+        base_url: server.url.clone(),
+        // The defaults: a request would wait 20 s, five times per range.
+        concurrency: 8,
+        timeout: Duration::from_secs(20),
+        retries: 4,
+        backoff: Duration::from_millis(500),
+        cache: None,
+        deadline: Some(Duration::from_secs(2)),
+    })
+    .unwrap();
+    let queries = many("deadline", 100);
+    let t = Instant::now();
+    let got = lookup(&src, &queries);
+    let took = t.elapsed();
+    // The requests in flight are cut at the deadline (the old way: minutes).
+    assert!(took < Duration::from_secs(15), "{took:?}");
+    let msg = all_gave_up(&src, &got, &queries);
+    assert_eq!(src.gave_up().unwrap().reason, GiveUpReason::Deadline);
+    assert_eq!(
+        msg,
+        "not completed: the deadline of 2s for breach lookups was reached"
+    );
+    assert_eq!(server.requests().len(), 8, "one round, cut short");
+}
+
+#[test]
+fn lookups_answered_before_the_deadline_stand_the_rest_are_errors() {
+    let server = RangeServer::start(&[], &[]);
+    server.set_delay(Duration::from_millis(150));
+    let src = OnlineSource::new(OnlineOptions {
+        base_url: server.url.clone(),
+        concurrency: 1,
+        timeout: Duration::from_secs(5),
+        retries: 2,
+        backoff: Duration::from_millis(1),
+        cache: None,
+        deadline: Some(Duration::from_millis(1200)),
+    })
+    .unwrap();
+    let queries = many("slow", 40);
+    let got = lookup(&src, &queries);
+    let answered = got.iter().filter(|l| **l == Lookup::NotFound).count();
+    assert!(answered >= 1 && answered < queries.len(), "{answered}");
+    let g = src.gave_up().expect("deadline");
+    assert_eq!(g.reason, GiveUpReason::Deadline);
+    assert!(g.message.contains("1200ms"), "{}", g.message);
+    for l in &got {
+        match l {
+            Lookup::NotFound => {}
+            Lookup::Error(m) => assert_eq!(*m, g.message),
+            other => panic!("{other:?}"),
+        }
+    }
+    // The requests made: the answered ranges and the one cut short (if the deadline came while
+    // it was in flight), no more.
+    let asked = server.requests().len();
+    assert!(
+        asked == answered || asked == answered + 1,
+        "{asked} {answered}"
+    );
+    // A server that answers is reachable.
+    assert_eq!(src.unreachable(), None);
 }
 
 // ---- Hostile servers: huge bodies, redirects -----------------------------------------------
@@ -694,6 +845,7 @@ fn cached_source(url: &str, dir: &std::path::Path, max_age: Duration) -> OnlineS
             dir: dir.to_path_buf(),
             max_age,
         }),
+        deadline: None,
     })
     .unwrap()
 }

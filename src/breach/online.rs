@@ -7,6 +7,11 @@
 //! (`DIR/sha1/PREFIX.txt`, `DIR/ntlm/PREFIX.txt`, the per-prefix corpus layout) answers ranges
 //! younger than a maximum age without touching the network.
 //!
+//! A batch never hangs on a service that does not answer: a circuit breaker ([`Breaker`]) ends
+//! it when its deadline passes ([`OnlineOptions::deadline`]) or when requests in a row got no
+//! answer at all ([`UNANSWERED_ROUNDS`] rounds of the workers); every range not yet answered is
+//! then an error at once, all with the same message ([`BreachSource::gave_up`]).
+//!
 //! A server is trusted no further than it has to be: a range body larger than
 //! [`MAX_RANGE_BODY`] is refused while it is read (never buffered whole), and a redirect is
 //! followed only to the same scheme, host and port (at most [`MAX_REDIRECTS`], no loop); both
@@ -16,10 +21,10 @@ use std::collections::{BTreeMap, HashMap};
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Mutex;
-use std::time::{Duration, SystemTime};
+use std::sync::{Mutex, OnceLock};
+use std::time::{Duration, Instant, SystemTime};
 
-use super::{BreachSource, Lookup, Query};
+use super::{BreachSource, GaveUp, GiveUpReason, Lookup, Query};
 
 /// Settings for the online source.
 #[derive(Debug, Clone)]
@@ -36,7 +41,21 @@ pub struct OnlineOptions {
     pub backoff: std::time::Duration,
     /// On-disk cache of range bodies; `None` (the default) caches nothing.
     pub cache: Option<CacheOptions>,
+    /// How long one batch of lookups may take in all ([`DEFAULT_DEADLINE`]); `None`: no limit.
+    /// When it passes, requests in flight are cut short and every lookup not yet answered is an
+    /// error.
+    pub deadline: Option<Duration>,
 }
+
+/// The default [`OnlineOptions::deadline`]: 10 minutes, ample for the API answering tens of
+/// thousands of ranges, and a bound on an audit behind a firewall that drops packets.
+pub const DEFAULT_DEADLINE: Duration = Duration::from_secs(600);
+
+/// The breaker opens when this many rounds of requests (one per worker: `concurrency` requests,
+/// and at least [`GIVE_UP_AFTER`]) in a row got no answer at all (timed out, refused, no route):
+/// two rounds of timeouts, not hours of them. Any answer, even an HTTP error, starts the count
+/// again.
+pub const UNANSWERED_ROUNDS: usize = 2;
 
 impl Default for OnlineOptions {
     fn default() -> Self {
@@ -47,6 +66,7 @@ impl Default for OnlineOptions {
             retries: 4,
             backoff: std::time::Duration::from_millis(500),
             cache: None,
+            deadline: Some(DEFAULT_DEADLINE),
         }
     }
 }
@@ -100,6 +120,8 @@ pub struct OnlineSource {
     unanswered: Mutex<Option<String>>,
     /// The newest `Last-Modified` seen.
     newest: Mutex<Option<chrono::DateTime<chrono::FixedOffset>>>,
+    /// The first batch given up.
+    gave_up: Mutex<Option<GaveUp>>,
 }
 
 impl OnlineSource {
@@ -125,6 +147,7 @@ impl OnlineSource {
             answered: AtomicUsize::new(0),
             unanswered: Mutex::new(None),
             newest: Mutex::new(None),
+            gave_up: Mutex::new(None),
         })
     }
 
@@ -162,7 +185,10 @@ impl BreachSource for OnlineSource {
         let results: Mutex<(Vec<Option<Lookup>>, usize)> =
             Mutex::new((vec![None; queries.len()], 0));
         let next = AtomicUsize::new(0);
-        let streak = AtomicUsize::new(0);
+        let breaker = Breaker::new(
+            self.opts.deadline,
+            (UNANSWERED_ROUNDS * self.opts.concurrency).max(GIVE_UP_AFTER),
+        );
         let workers = self.opts.concurrency.min(groups.len());
 
         let work = || loop {
@@ -170,7 +196,7 @@ impl BreachSource for OnlineSource {
             let Some(((mode, prefix), idx)) = groups.get(g) else {
                 break;
             };
-            let answer = self.fetch(*mode, prefix, &streak);
+            let answer = self.fetch(*mode, prefix, &breaker);
             let mut guard = results.lock().unwrap_or_else(|p| p.into_inner());
             for &i in idx {
                 let l = match &answer {
@@ -199,6 +225,12 @@ impl BreachSource for OnlineSource {
             });
         }
 
+        if let Some(g) = breaker.tripped() {
+            self.gave_up
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .get_or_insert_with(|| g.clone());
+        }
         let (answers, _) = results.into_inner().unwrap_or_else(|p| p.into_inner());
         answers
             .into_iter()
@@ -227,6 +259,126 @@ impl BreachSource for OnlineSource {
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .clone()
+    }
+
+    fn gave_up(&self) -> Option<GaveUp> {
+        self.gave_up
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
+    }
+}
+
+/// The circuit breaker of one batch, shared by its workers: counts ranges in a row that failed
+/// after every retry (from [`GIVE_UP_AFTER`] on, a range gets one attempt) and requests in a row
+/// that got no answer at all, and watches the deadline. Once open it stays open: every range not
+/// yet answered ends with its [`GaveUp::message`], and no request is made for it.
+pub(super) struct Breaker {
+    streak: AtomicUsize,
+    silent: AtomicUsize,
+    silent_limit: usize,
+    /// When the batch must end, and the deadline as given (for the message).
+    deadline: Option<(Instant, Duration)>,
+    open: OnceLock<GaveUp>,
+}
+
+impl Breaker {
+    /// A breaker that opens at `deadline` from now (`None`: never) or after `silent_limit`
+    /// requests in a row got no answer.
+    pub(super) fn new(deadline: Option<Duration>, silent_limit: usize) -> Self {
+        Breaker {
+            streak: AtomicUsize::new(0),
+            silent: AtomicUsize::new(0),
+            silent_limit: silent_limit.max(1),
+            deadline: deadline.map(|d| (Instant::now() + d, d)),
+            open: OnceLock::new(),
+        }
+    }
+
+    /// Why the breaker is open, opening it first if the deadline has passed.
+    pub(super) fn open(&self) -> Option<&GaveUp> {
+        if let Some(g) = self.open.get() {
+            return Some(g);
+        }
+        let (at, d) = self.deadline?;
+        (Instant::now() >= at).then(|| {
+            self.trip(
+                GiveUpReason::Deadline,
+                format!(
+                    "not completed: the deadline of {} for breach lookups was reached",
+                    describe_duration(d)
+                ),
+            )
+        })
+    }
+
+    /// Why it opened, if it did (without looking at the clock).
+    pub(super) fn tripped(&self) -> Option<&GaveUp> {
+        self.open.get()
+    }
+
+    /// Ranges in a row that failed after every retry.
+    pub(super) fn streak(&self) -> usize {
+        self.streak.load(Ordering::Relaxed)
+    }
+
+    /// The time left before the deadline, if there is one.
+    fn remaining(&self) -> Option<Duration> {
+        self.deadline
+            .map(|(at, _)| at.saturating_duration_since(Instant::now()))
+    }
+
+    fn trip(&self, reason: GiveUpReason, message: String) -> &GaveUp {
+        self.open.get_or_init(|| GaveUp { reason, message })
+    }
+
+    /// The server answered (any status): the service is there.
+    fn answered(&self) {
+        self.silent.store(0, Ordering::Relaxed);
+    }
+
+    /// A request got no answer at all (`why`: timed out, refused…).
+    fn unanswered(&self, why: &str) {
+        // A request cut short by the deadline opens the breaker for the deadline.
+        if self.open().is_some() {
+            return;
+        }
+        let n = self.silent.fetch_add(1, Ordering::Relaxed) + 1;
+        if n >= self.silent_limit {
+            self.trip(
+                GiveUpReason::Unreachable,
+                format!(
+                    "not completed: the Pwned Passwords API is unreachable ({n} requests in a \
+                     row got no answer; the last: {why})"
+                ),
+            );
+        }
+    }
+
+    /// Sleeps `d`, less if the breaker opens or the deadline comes first.
+    fn sleep(&self, d: Duration) {
+        let until = Instant::now() + d;
+        while self.open().is_none() {
+            let now = Instant::now();
+            if now >= until {
+                return;
+            }
+            std::thread::sleep((until - now).min(Duration::from_millis(20)));
+        }
+    }
+}
+
+/// A duration as a person writes it: `90s`, `10m`, `2h`, `1500ms`.
+pub fn describe_duration(d: Duration) -> String {
+    let s = d.as_secs();
+    if d.subsec_nanos() != 0 || s == 0 {
+        format!("{}ms", d.as_millis())
+    } else if s.is_multiple_of(3600) {
+        format!("{}h", s / 3600)
+    } else if s.is_multiple_of(60) {
+        format!("{}m", s / 60)
+    } else {
+        format!("{s}s")
     }
 }
 
@@ -317,8 +469,12 @@ pub(super) fn get_range(
     url: &str,
     padding: bool,
     if_none_match: Option<&str>,
+    timeout: Option<Duration>,
 ) -> Result<Answer, Failure> {
     let mut req = client.get(url);
+    if let Some(t) = timeout {
+        req = req.timeout(t);
+    }
     if padding {
         req = req.header("Add-Padding", "true");
     }
@@ -450,27 +606,38 @@ fn read_body(resp: reqwest::blocking::Response) -> Result<String, Failure> {
 
 /// Runs `attempt` until it succeeds, fails for good, or the retries run out, sleeping with
 /// exponential backoff (at least `Retry-After`, at most [`MAX_RETRY_DELAY`]) in between.
-/// `streak` counts ranges in a row that failed after every retry: from [`GIVE_UP_AFTER`] on,
-/// the API is taken to be down and each range gets one attempt. `Err` names the prefix only.
+/// `attempt` is given the time left before the deadline, to cap its request's timeout.
+/// The `breaker` counts what happens: from [`GIVE_UP_AFTER`] ranges in a row failed, the API is
+/// taken to be down and each range gets one attempt; once it is open (deadline, no answer),
+/// no attempt is made and `Err` is its message. Otherwise `Err` names the prefix only.
 pub(super) fn retrying<T>(
     retries: u32,
     backoff: Duration,
-    streak: &AtomicUsize,
+    breaker: &Breaker,
     mode: Mode,
     prefix: &str,
-    mut attempt: impl FnMut() -> Result<T, Failure>,
+    mut attempt: impl FnMut(Option<Duration>) -> Result<T, Failure>,
 ) -> Result<T, String> {
-    let down = streak.load(Ordering::Relaxed) >= GIVE_UP_AFTER;
+    let down = breaker.streak() >= GIVE_UP_AFTER;
     let attempts = if down { 1 } else { retries.saturating_add(1) };
     let mut last = String::new();
     for n in 0..attempts {
-        let f = match attempt() {
+        if let Some(g) = breaker.open() {
+            return Err(g.message.clone());
+        }
+        let f = match attempt(breaker.remaining()) {
             Ok(v) => {
-                streak.store(0, Ordering::Relaxed);
+                breaker.answered();
+                breaker.streak.store(0, Ordering::Relaxed);
                 return Ok(v);
             }
             Err(f) => f,
         };
+        if f.answered {
+            breaker.answered();
+        } else {
+            breaker.unanswered(&f.why);
+        }
         if !f.retry {
             return Err(format!(
                 "Pwned Passwords range {prefix} ({}): {}",
@@ -478,16 +645,22 @@ pub(super) fn retrying<T>(
                 f.why
             ));
         }
+        if let Some(g) = breaker.open() {
+            return Err(g.message.clone());
+        }
         last = f.why;
         if n + 1 < attempts {
             let delay = backoff
                 .checked_mul(1u32.checked_shl(n).unwrap_or(u32::MAX))
                 .unwrap_or(MAX_RETRY_DELAY);
             let wait = f.retry_after.map_or(delay, |ra| ra.max(delay));
-            std::thread::sleep(wait.min(MAX_RETRY_DELAY));
+            breaker.sleep(wait.min(MAX_RETRY_DELAY));
         }
     }
-    streak.fetch_add(1, Ordering::Relaxed);
+    if let Some(g) = breaker.open() {
+        return Err(g.message.clone());
+    }
+    breaker.streak.fetch_add(1, Ordering::Relaxed);
     let tail = if down {
         "not retried: earlier ranges kept failing".to_string()
     } else {
@@ -531,7 +704,7 @@ impl OnlineSource {
         &self,
         mode: Mode,
         prefix: &str,
-        streak: &AtomicUsize,
+        breaker: &Breaker,
     ) -> Result<HashMap<String, u64>, String> {
         let cached = self
             .opts
@@ -548,10 +721,10 @@ impl OnlineSource {
         let map = retrying(
             self.opts.retries,
             self.opts.backoff,
-            streak,
+            breaker,
             mode,
             prefix,
-            || self.attempt(&url, mode),
+            |left| self.attempt(&url, mode, left),
         )?;
         if let Some(path) = &cached {
             if write_atomic(path, render(&map).as_bytes()).is_err() {
@@ -561,10 +734,16 @@ impl OnlineSource {
         Ok(map)
     }
 
-    /// One HTTP request, its body parsed.
-    fn attempt(&self, url: &str, mode: Mode) -> Result<HashMap<String, u64>, Failure> {
+    /// One HTTP request, its body parsed; `left` (the time before the deadline) caps its timeout.
+    fn attempt(
+        &self,
+        url: &str,
+        mode: Mode,
+        left: Option<Duration>,
+    ) -> Result<HashMap<String, u64>, Failure> {
         self.requests.fetch_add(1, Ordering::Relaxed);
-        let answer = get_range(&self.client, url, true, None).inspect_err(|f| {
+        let timeout = left.map(|l| l.min(self.opts.timeout));
+        let answer = get_range(&self.client, url, true, None, timeout).inspect_err(|f| {
             if f.answered {
                 self.answered.fetch_add(1, Ordering::Relaxed);
             } else {
@@ -742,6 +921,42 @@ mod tests {
         assert!(parse_range("0018A45C4D1DEF81644B54AB7F969B88D65", 35).is_err());
         assert!(parse_range("ZZ18A45C4D1DEF81644B54AB7F969B88D65:1", 35).is_err());
         assert!(parse_range("\r\n", 35).is_err());
+    }
+
+    #[test]
+    fn durations_are_described_as_written() {
+        let d = |ms| describe_duration(Duration::from_millis(ms));
+        assert_eq!(d(90_000), "90s");
+        assert_eq!(d(600_000), "10m");
+        assert_eq!(d(7_200_000), "2h");
+        assert_eq!(d(1_500), "1500ms");
+        assert_eq!(d(0), "0ms");
+        assert_eq!(describe_duration(DEFAULT_DEADLINE), "10m");
+    }
+
+    #[test]
+    fn a_breaker_opens_on_silence_or_the_deadline_and_stays_open() {
+        let b = Breaker::new(None, 3);
+        b.unanswered("timed out");
+        b.unanswered("timed out");
+        b.answered();
+        b.unanswered("timed out");
+        b.unanswered("timed out");
+        assert!(b.open().is_none(), "an answer starts the count again");
+        b.unanswered("connection failed: refused");
+        let g = b.open().expect("open").clone();
+        assert_eq!(g.reason, GiveUpReason::Unreachable);
+        assert!(g.message.contains("3 requests") && g.message.ends_with("refused)"));
+        b.answered();
+        assert_eq!(b.open(), Some(&g), "stays open");
+
+        let b = Breaker::new(Some(Duration::ZERO), 3);
+        assert_eq!(b.tripped(), None);
+        b.unanswered("timed out");
+        assert_eq!(b.tripped().map(|g| g.reason), Some(GiveUpReason::Deadline));
+        let b = Breaker::new(Some(Duration::from_secs(3600)), usize::MAX);
+        assert!(b.open().is_none());
+        assert!(b.remaining().unwrap() > Duration::from_secs(3500));
     }
 
     #[test]

@@ -367,6 +367,8 @@ fn serve(mut stream: TcpStream, st: &State) {
             }
             continue;
         }
+        // Recorded on arrival, before any delay.
+        record(st, &target, &headers);
         {
             let mut f = st.in_flight.lock().unwrap();
             f.0 += 1;
@@ -469,7 +471,6 @@ fn respond(
     target: &str,
     headers: &HashMap<String, String>,
 ) -> (u16, Vec<(String, String)>, String) {
-    record(st, target, headers);
     let user_agent = headers.get("user-agent").cloned();
     let if_none_match = headers.get("if-none-match").cloned();
     let add_padding = headers
