@@ -631,6 +631,45 @@ fn a_server_that_never_answers_opens_the_breaker_promptly() {
 }
 
 #[test]
+fn a_service_that_stops_answering_opens_the_breaker() {
+    let server = RangeServer::start(&[], &[]);
+    server.misbehave(Some(Misbehaviour::HangAfter(5)));
+    let src = OnlineSource::new(OnlineOptions {
+        base_url: server.url.clone(),
+        concurrency: 1,
+        timeout: Duration::from_millis(200),
+        retries: 4,
+        backoff: Duration::from_millis(1),
+        cache: None,
+        deadline: None,
+    })
+    .unwrap();
+    let queries = many("stops", 60);
+    let got = lookup(&src, &queries);
+    let g = src.gave_up().expect("gave up");
+    assert_eq!(g.reason, GiveUpReason::Unreachable);
+    assert!(
+        g.why.starts_with("3 requests in a row got no answer"),
+        "{}",
+        g.why
+    );
+    // One worker asks the ranges in prefix order: the first five were answered, the rest not.
+    let answered: Vec<String> = prefixes_of(&queries).into_iter().take(5).collect();
+    for (q, l) in queries.iter().zip(&got) {
+        let Query::Sha1(h) = q else { unreachable!() };
+        if answered.contains(&to_hex(h)[..5].to_string()) {
+            assert_eq!(*l, Lookup::NotFound);
+        } else {
+            assert_eq!(error_text(l), g.message);
+        }
+    }
+    // Answered before: not "unreachable" from the start.
+    assert_eq!(src.unreachable(), None);
+    // Five answered, then three that got no answer (one range, retried), and no more.
+    assert_eq!(server.requests().len(), 5 + 3);
+}
+
+#[test]
 fn the_deadline_ends_a_batch_against_a_server_that_never_answers() {
     let server = RangeServer::start(&[], &[]);
     server.misbehave(Some(Misbehaviour::Hang));

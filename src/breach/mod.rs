@@ -45,7 +45,10 @@ pub enum GiveUpReason {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct GaveUp {
     pub reason: GiveUpReason,
+    /// The error of every lookup it ended: `not completed: …`.
     pub message: String,
+    /// What happened, in a few words (the deadline, or the requests that got no answer).
+    pub why: String,
 }
 
 /// A breach corpus.

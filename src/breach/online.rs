@@ -302,13 +302,11 @@ impl Breaker {
         }
         let (at, d) = self.deadline?;
         (Instant::now() >= at).then(|| {
-            self.trip(
-                GiveUpReason::Deadline,
-                format!(
-                    "not completed: the deadline of {} for breach lookups was reached",
-                    describe_duration(d)
-                ),
-            )
+            let why = format!(
+                "the deadline of {} for breach lookups was reached",
+                describe_duration(d)
+            );
+            self.trip(GiveUpReason::Deadline, format!("not completed: {why}"), why)
         })
     }
 
@@ -328,8 +326,12 @@ impl Breaker {
             .map(|(at, _)| at.saturating_duration_since(Instant::now()))
     }
 
-    fn trip(&self, reason: GiveUpReason, message: String) -> &GaveUp {
-        self.open.get_or_init(|| GaveUp { reason, message })
+    fn trip(&self, reason: GiveUpReason, message: String, why: String) -> &GaveUp {
+        self.open.get_or_init(|| GaveUp {
+            reason,
+            message,
+            why,
+        })
     }
 
     /// The server answered (any status): the service is there.
@@ -345,12 +347,11 @@ impl Breaker {
         }
         let n = self.silent.fetch_add(1, Ordering::Relaxed) + 1;
         if n >= self.silent_limit {
+            let why = format!("{n} requests in a row got no answer; the last: {why}");
             self.trip(
                 GiveUpReason::Unreachable,
-                format!(
-                    "not completed: the Pwned Passwords API is unreachable ({n} requests in a \
-                     row got no answer; the last: {why})"
-                ),
+                format!("not completed: the Pwned Passwords API is unreachable ({why})"),
+                why,
             );
         }
     }

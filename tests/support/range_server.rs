@@ -28,6 +28,9 @@ pub const FOREVER: usize = usize::MAX;
 pub enum Misbehaviour {
     /// Read the request, then never answer (until the mode changes or the server stops).
     Hang,
+    /// Answer the first `n` requests (counted since the start or `clear_requests`) as usual, then
+    /// hang like [`Misbehaviour::Hang`]: a service that stops answering.
+    HangAfter(usize),
     /// Answer 200 with `bytes` of well-formed `SUFFIX:1` lines of the request's mode, streamed,
     /// with a `Content-Length` when `declare_length`, else until the connection closes.
     Flood { bytes: usize, declare_length: bool },
@@ -318,17 +321,20 @@ fn serve(mut stream: TcpStream, st: &State) {
         };
         let misbehaviour = st.misbehave.lock().unwrap().clone();
         let (path, query) = target.split_once('?').unwrap_or((&target, ""));
-        let location = match misbehaviour {
-            None => None,
-            Some(Misbehaviour::Hang) => {
-                record(st, &target, &headers);
-                while !st.stop.load(Ordering::SeqCst)
-                    && *st.misbehave.lock().unwrap() == Some(Misbehaviour::Hang)
-                {
-                    std::thread::sleep(Duration::from_millis(10));
-                }
-                return;
+        let hang = match misbehaviour {
+            Some(Misbehaviour::Hang) => true,
+            Some(Misbehaviour::HangAfter(n)) => st.log.lock().unwrap().len() >= n,
+            _ => false,
+        };
+        if hang {
+            record(st, &target, &headers);
+            while !st.stop.load(Ordering::SeqCst) && *st.misbehave.lock().unwrap() == misbehaviour {
+                std::thread::sleep(Duration::from_millis(10));
             }
+            return;
+        }
+        let location = match misbehaviour {
+            None | Some(Misbehaviour::Hang) | Some(Misbehaviour::HangAfter(_)) => None,
             Some(Misbehaviour::Flood {
                 bytes,
                 declare_length,
