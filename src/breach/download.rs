@@ -20,9 +20,10 @@ use std::time::Duration;
 
 use sha2::{Digest, Sha256};
 
+use super::breaker::Breaker;
 use super::online::{
     check_base_url, client, create_private_dir, get_range, range_url, retrying, write_atomic,
-    Breaker, Failure, Mode,
+    Failure, Mode,
 };
 
 /// The manifest's file name inside the output directory.

@@ -1,5 +1,6 @@
 //! Breach corpus lookups (Pwned Passwords): one trait, an online range-API source (and later offline ones).
 
+pub mod breaker;
 pub mod download;
 pub mod offline;
 pub mod online;

@@ -7,10 +7,11 @@
 //! (`DIR/sha1/PREFIX.txt`, `DIR/ntlm/PREFIX.txt`, the per-prefix corpus layout) answers ranges
 //! younger than a maximum age without touching the network.
 //!
-//! A batch never hangs on a service that does not answer: a circuit breaker ([`Breaker`]) ends
-//! it when its deadline passes ([`OnlineOptions::deadline`]) or when requests in a row got no
-//! answer at all ([`UNANSWERED_ROUNDS`] rounds of the workers); every range not yet answered is
-//! then an error at once, all with the same message ([`BreachSource::gave_up`]).
+//! A batch never hangs on a service that does not answer: a circuit breaker
+//! ([`breaker`](super::breaker)) ends it when its deadline passes ([`OnlineOptions::deadline`])
+//! or when requests in a row got no answer at all ([`UNANSWERED_ROUNDS`] rounds of the workers);
+//! every range not yet answered is then an error at once, all with the same message
+//! ([`BreachSource::gave_up`]).
 //!
 //! A server is trusted no further than it has to be: a range body larger than
 //! [`MAX_RANGE_BODY`] is refused while it is read (never buffered whole), and a redirect is
@@ -21,10 +22,11 @@ use std::collections::{BTreeMap, HashMap};
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Mutex, OnceLock};
-use std::time::{Duration, Instant, SystemTime};
+use std::sync::Mutex;
+use std::time::{Duration, SystemTime};
 
-use super::{BreachSource, GaveUp, GiveUpReason, Lookup, Query};
+use super::breaker::Breaker;
+use super::{BreachSource, GaveUp, Lookup, Query};
 
 /// Settings for the online source.
 #[derive(Debug, Clone)]
@@ -266,120 +268,6 @@ impl BreachSource for OnlineSource {
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .clone()
-    }
-}
-
-/// The circuit breaker of one batch, shared by its workers: counts ranges in a row that failed
-/// after every retry (from [`GIVE_UP_AFTER`] on, a range gets one attempt) and requests in a row
-/// that got no answer at all, and watches the deadline. Once open it stays open: every range not
-/// yet answered ends with its [`GaveUp::message`], and no request is made for it.
-pub(super) struct Breaker {
-    streak: AtomicUsize,
-    silent: AtomicUsize,
-    silent_limit: usize,
-    /// When the batch must end, and the deadline as given (for the message).
-    deadline: Option<(Instant, Duration)>,
-    open: OnceLock<GaveUp>,
-}
-
-impl Breaker {
-    /// A breaker that opens at `deadline` from now (`None`: never) or after `silent_limit`
-    /// requests in a row got no answer.
-    pub(super) fn new(deadline: Option<Duration>, silent_limit: usize) -> Self {
-        Breaker {
-            streak: AtomicUsize::new(0),
-            silent: AtomicUsize::new(0),
-            silent_limit: silent_limit.max(1),
-            deadline: deadline.map(|d| (Instant::now() + d, d)),
-            open: OnceLock::new(),
-        }
-    }
-
-    /// Why the breaker is open, opening it first if the deadline has passed.
-    pub(super) fn open(&self) -> Option<&GaveUp> {
-        if let Some(g) = self.open.get() {
-            return Some(g);
-        }
-        let (at, d) = self.deadline?;
-        (Instant::now() >= at).then(|| {
-            let why = format!(
-                "the deadline of {} for breach lookups was reached",
-                describe_duration(d)
-            );
-            self.trip(GiveUpReason::Deadline, format!("not completed: {why}"), why)
-        })
-    }
-
-    /// Why it opened, if it did (without looking at the clock).
-    pub(super) fn tripped(&self) -> Option<&GaveUp> {
-        self.open.get()
-    }
-
-    /// Ranges in a row that failed after every retry.
-    pub(super) fn streak(&self) -> usize {
-        self.streak.load(Ordering::Relaxed)
-    }
-
-    /// The time left before the deadline, if there is one.
-    fn remaining(&self) -> Option<Duration> {
-        self.deadline
-            .map(|(at, _)| at.saturating_duration_since(Instant::now()))
-    }
-
-    fn trip(&self, reason: GiveUpReason, message: String, why: String) -> &GaveUp {
-        self.open.get_or_init(|| GaveUp {
-            reason,
-            message,
-            why,
-        })
-    }
-
-    /// The server answered (any status): the service is there.
-    fn answered(&self) {
-        self.silent.store(0, Ordering::Relaxed);
-    }
-
-    /// A request got no answer at all (`why`: timed out, refused…).
-    fn unanswered(&self, why: &str) {
-        // A request cut short by the deadline opens the breaker for the deadline.
-        if self.open().is_some() {
-            return;
-        }
-        let n = self.silent.fetch_add(1, Ordering::Relaxed) + 1;
-        if n >= self.silent_limit {
-            let why = format!("{n} requests in a row got no answer; the last: {why}");
-            self.trip(
-                GiveUpReason::Unreachable,
-                format!("not completed: the Pwned Passwords API is unreachable ({why})"),
-                why,
-            );
-        }
-    }
-
-    /// Sleeps `d`, less if the breaker opens or the deadline comes first.
-    fn sleep(&self, d: Duration) {
-        let until = Instant::now() + d;
-        while self.open().is_none() {
-            let now = Instant::now();
-            if now >= until {
-                return;
-            }
-            std::thread::sleep((until - now).min(Duration::from_millis(20)));
-        }
-    }
-}
-
-/// A duration as a person writes it: `90s`, `10m`, `2h`, `1500ms`.
-pub fn describe_duration(d: Duration) -> String {
-    let s = d.as_secs();
-    if d.subsec_nanos() != 0 || s == 0 {
-        format!("{}ms", d.as_millis())
-    } else if s.is_multiple_of(3600) {
-        format!("{}h", s / 3600)
-    } else if s.is_multiple_of(60) {
-        format!("{}m", s / 60)
-    } else {
-        format!("{s}s")
     }
 }
 
@@ -629,7 +517,7 @@ pub(super) fn retrying<T>(
         let f = match attempt(breaker.remaining()) {
             Ok(v) => {
                 breaker.answered();
-                breaker.streak.store(0, Ordering::Relaxed);
+                breaker.range_ok();
                 return Ok(v);
             }
             Err(f) => f,
@@ -661,7 +549,7 @@ pub(super) fn retrying<T>(
     if let Some(g) = breaker.open() {
         return Err(g.message.clone());
     }
-    breaker.streak.fetch_add(1, Ordering::Relaxed);
+    breaker.range_failed();
     let tail = if down {
         "not retried: earlier ranges kept failing".to_string()
     } else {
@@ -922,42 +810,6 @@ mod tests {
         assert!(parse_range("0018A45C4D1DEF81644B54AB7F969B88D65", 35).is_err());
         assert!(parse_range("ZZ18A45C4D1DEF81644B54AB7F969B88D65:1", 35).is_err());
         assert!(parse_range("\r\n", 35).is_err());
-    }
-
-    #[test]
-    fn durations_are_described_as_written() {
-        let d = |ms| describe_duration(Duration::from_millis(ms));
-        assert_eq!(d(90_000), "90s");
-        assert_eq!(d(600_000), "10m");
-        assert_eq!(d(7_200_000), "2h");
-        assert_eq!(d(1_500), "1500ms");
-        assert_eq!(d(0), "0ms");
-        assert_eq!(describe_duration(DEFAULT_DEADLINE), "10m");
-    }
-
-    #[test]
-    fn a_breaker_opens_on_silence_or_the_deadline_and_stays_open() {
-        let b = Breaker::new(None, 3);
-        b.unanswered("timed out");
-        b.unanswered("timed out");
-        b.answered();
-        b.unanswered("timed out");
-        b.unanswered("timed out");
-        assert!(b.open().is_none(), "an answer starts the count again");
-        b.unanswered("connection failed: refused");
-        let g = b.open().expect("open").clone();
-        assert_eq!(g.reason, GiveUpReason::Unreachable);
-        assert!(g.message.contains("3 requests") && g.message.ends_with("refused)"));
-        b.answered();
-        assert_eq!(b.open(), Some(&g), "stays open");
-
-        let b = Breaker::new(Some(Duration::ZERO), 3);
-        assert_eq!(b.tripped(), None);
-        b.unanswered("timed out");
-        assert_eq!(b.tripped().map(|g| g.reason), Some(GiveUpReason::Deadline));
-        let b = Breaker::new(Some(Duration::from_secs(3600)), usize::MAX);
-        assert!(b.open().is_none());
-        assert!(b.remaining().unwrap() > Duration::from_secs(3500));
     }
 
     #[test]

@@ -422,7 +422,7 @@ fn gave_up_message(
     let what = match (g.reason, deadline.0) {
         (GiveUpReason::Deadline, Some(d)) => format!(
             "the breach lookups did not finish within --hibp-deadline {}",
-            crate::breach::online::describe_duration(d)
+            crate::breach::breaker::describe_duration(d)
         ),
         (GiveUpReason::Deadline, None) => g.why.clone(),
         (GiveUpReason::Unreachable, _) => {
