@@ -157,6 +157,38 @@ pub fn is_breach_error(e: &InputError) -> bool {
 
 const BREACH_ERROR: &str = "breach lookup";
 
+/// `breach_check.gave_up`: the source gave up on the batch (`gave_up`, ending `given_up` lookups),
+/// or never got an answer at all (`unreachable`: then every one of the `errors` is for that).
+fn gave_up_evidence(
+    gave_up: Option<crate::breach::GaveUp>,
+    unreachable: Option<String>,
+    given_up: usize,
+    errors: usize,
+) -> Option<BreachGaveUp> {
+    use crate::breach::GiveUpReason as Why;
+    let lookups = if unreachable.is_some() {
+        errors
+    } else {
+        given_up
+    };
+    match (gave_up, unreachable) {
+        (Some(g), _) => Some(BreachGaveUp {
+            reason: match g.reason {
+                Why::Deadline => GiveUpReason::Deadline,
+                Why::Unreachable => GiveUpReason::Unreachable,
+            },
+            detail: g.message,
+            lookups,
+        }),
+        (None, Some(why)) if errors > 0 => Some(BreachGaveUp {
+            reason: GiveUpReason::Unreachable,
+            detail: format!("no answer from the Pwned Passwords API: {why}"),
+            lookups,
+        }),
+        _ => None,
+    }
+}
+
 /// Run the audit.
 pub fn audit(
     opts: &AuditOptions,
@@ -208,6 +240,7 @@ pub fn audit(
         dataset: String::new(),
         date: None,
         attribution: HIBP_ATTRIBUTION.into(),
+        gave_up: None,
     };
     if let Some(src) = breach {
         // SHA-1 of every known plaintext, and the NT hash itself (mode=ntlm) for every NT
@@ -256,6 +289,9 @@ pub fn audit(
         let mut qs: Vec<Query> = pairs.iter().map(|p| p.0).collect();
         qs.dedup();
         let answers = src.lookup(&qs, &|n| progress("breach", n, qs.len()));
+        // Lookups the source gave up (deadline, no answer) all carry its one message.
+        let gave_up = src.gave_up();
+        let mut given_up = 0usize;
         breach_check.mode = src.mode().into();
         breach_check.dataset = src.dataset();
         breach_check.date = src.date();
@@ -283,6 +319,9 @@ pub fn audit(
                 },
                 Lookup::Error(e) => {
                     breach_check.errors += 1;
+                    if gave_up.as_ref().is_some_and(|g| g.message == e) {
+                        given_up += 1;
+                    }
                     errors.push(InputError {
                         source: format!("{BREACH_ERROR} ({})", via.as_str()),
                         message: e,
@@ -302,6 +341,8 @@ pub fn audit(
                 breach_of[i] = breach_of[i].merge(b);
             }
         }
+        breach_check.gave_up =
+            gave_up_evidence(gave_up, src.unreachable(), given_up, breach_check.errors);
         breach_check.status = if breach_check.errors == 0 {
             "complete"
         } else {

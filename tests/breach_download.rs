@@ -12,7 +12,7 @@ use std::time::Duration;
 use kensa::breach::download::{
     download, read_manifest, DownloadOptions, DownloadReport, ABORT_AFTER, MANIFEST,
 };
-use range_server::{RangeServer, DEFAULT_LAST_MODIFIED, FOREVER};
+use range_server::{Misbehaviour, RangeServer, DEFAULT_LAST_MODIFIED, FOREVER};
 use sha2::{Digest, Sha256};
 
 /// Prefixes 00000–000FF (256), three hashes each, plus one just outside the range.
@@ -417,6 +417,76 @@ fn an_api_that_stays_down_is_abandoned() {
         server.requests().len() < ABORT_AFTER + 12,
         "{}",
         server.requests().len()
+    );
+}
+
+#[test]
+fn a_server_that_never_answers_is_abandoned_after_abort_after_requests() {
+    let (server, _, _) = start();
+    server.misbehave(Some(Misbehaviour::Hang));
+    let tmp = tempfile::tempdir().unwrap();
+    let mut o = opts(&server.url, tmp.path(), false);
+    o.timeout = Duration::from_millis(200);
+    let t = std::time::Instant::now();
+    let r = run(&o);
+    // Without the breaker: ABORT_AFTER ranges × 3 attempts × 0.2 s / 6 workers and more.
+    assert!(t.elapsed() < Duration::from_secs(30), "{:?}", t.elapsed());
+    assert_eq!(r.fetched, 0);
+    assert!(r.not_attempted > 0, "{r:?}");
+    assert_eq!(r.failed.len() as u64 + r.not_attempted, 256);
+    assert!(
+        r.failed.iter().any(|f| f.contains("unreachable")),
+        "{:?}",
+        r.failed
+    );
+    // ABORT_AFTER requests in a row got no answer, plus those in flight: not ABORT_AFTER ranges
+    // of three attempts each.
+    let asked = server.requests().len();
+    assert!((ABORT_AFTER..ABORT_AFTER + 6).contains(&asked), "{asked}");
+}
+
+#[test]
+fn a_flooded_or_redirected_range_fails_without_retry() {
+    let (server, sha, _) = start();
+    let tmp = tempfile::tempdir().unwrap();
+    let mut o = opts(&server.url, tmp.path(), false);
+    o.range = (0, 1);
+    // 50 MB of well-formed, ascending lines: without a cap it would be written as a range file.
+    server.misbehave(Some(Misbehaviour::Flood {
+        bytes: 50 * 1024 * 1024,
+        declare_length: false,
+    }));
+    let r = run(&o);
+    assert_eq!(r.fetched, 0, "{r:?}");
+    assert_eq!(r.failed.len(), 2, "{r:?}");
+    assert!(
+        r.failed.iter().all(|f| f.contains("larger than 4 MiB")),
+        "{r:?}"
+    );
+    assert_eq!(server.requests().len(), 2, "not retried");
+    assert!(!file(tmp.path(), 0).exists());
+    assert!(server.flooded_bytes() < 25 * 1024 * 1024);
+
+    // A redirect to another origin: the other server's ranges are not taken.
+    let (other, _, _) = start();
+    server.clear_requests();
+    server.misbehave(Some(Misbehaviour::RedirectTo(other.url.clone())));
+    let r = run(&o);
+    assert_eq!((r.fetched, r.failed.len()), (0, 2), "{r:?}");
+    assert!(
+        r.failed.iter().all(|f| f.contains("another origin")),
+        "{r:?}"
+    );
+    assert!(other.requests().is_empty());
+    assert_eq!(server.requests().len(), 2, "not retried");
+
+    // Behaving again, the same run completes.
+    server.misbehave(None);
+    let r = run(&o);
+    assert_eq!(r.fetched, 2, "{r:?}");
+    assert_eq!(
+        std::fs::read_to_string(file(tmp.path(), 0)).unwrap(),
+        expected(&sha, 0)
     );
 }
 

@@ -531,6 +531,164 @@ fn closed_network_is_one_message_not_one_per_prefix() {
     }
 }
 
+/// The breach errors of the evidence: every lookup error message, and the accounts' statuses.
+fn breach_outcome(ev: &Value) -> (Vec<String>, BTreeSet<String>) {
+    let messages = ev["input_errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["source"].as_str().unwrap().starts_with("breach lookup ("))
+        .map(|e| e["message"].as_str().unwrap().to_string())
+        .collect();
+    let statuses = ev["accounts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["breach"]["status"].as_str().unwrap().to_string())
+        .collect();
+    (messages, statuses)
+}
+
+#[test]
+fn a_breach_api_that_stops_answering_is_given_up_at_the_deadline_in_one_message() {
+    let server = start_server();
+    // Three ranges are answered, then nothing: without a deadline each hanging range would
+    // cost 5 × 20 s (shared by 8 workers), minutes for this facility.
+    server.misbehave(Some(range_server::Misbehaviour::HangAfter(3)));
+    let t = std::time::Instant::now();
+    let (o, ev, _d) = audit(&[
+        "--manifest",
+        example().to_str().unwrap(),
+        "--hibp-url",
+        &server.url,
+        "--hibp-deadline",
+        "3s",
+        QUICK[0],
+        QUICK[1],
+    ]);
+    let took = t.elapsed();
+    assert!(took < std::time::Duration::from_secs(90), "{took:?}");
+    assert_eq!(code(&o), 2, "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(ev["complete"], false);
+    let b = &ev["breach_check"];
+    assert_eq!(b["status"], "incomplete");
+    let g = &b["gave_up"];
+    assert_eq!(g["reason"], "deadline", "{b}");
+    let detail = "not completed: the deadline of 3s for breach lookups was reached";
+    assert_eq!(g["detail"], detail);
+    // Every failed lookup failed for the deadline, with that one message (no prefix in it).
+    let (messages, statuses) = breach_outcome(&ev);
+    assert_eq!(g["lookups"], b["errors"]);
+    assert_eq!(messages.len() as u64, b["errors"].as_u64().unwrap());
+    assert!(messages.len() > 1 && messages.iter().all(|m| m == detail));
+    assert!(statuses.contains("error"), "{statuses:?}");
+    let answered = b["lookups"].as_u64().unwrap() - b["errors"].as_u64().unwrap();
+    assert!((1..=3).contains(&answered), "{answered}");
+    // One message on stderr for all of them.
+    let lines = stderr_lines(&o);
+    assert_eq!(lines.len(), 2, "{lines:#?}");
+    assert!(
+        lines[0].starts_with(
+            "kensa: error: the breach lookups did not finish within --hibp-deadline 3s: "
+        ),
+        "{}",
+        lines[0]
+    );
+    assert!(lines[0].contains(&format!(
+        "{} of {} breach lookups",
+        b["errors"], b["lookups"]
+    )));
+    assert!(lines[0].contains("--hibp PATH") && lines[0].contains("--hibp-cache"));
+    assert!(lines[1].contains("the evidence is incomplete"));
+}
+
+#[test]
+fn a_breach_api_that_never_answers_is_one_message_naming_the_deadline() {
+    let server = start_server();
+    server.misbehave(Some(range_server::Misbehaviour::Hang));
+    let t = std::time::Instant::now();
+    let (o, ev, _d) = audit(&[
+        "--manifest",
+        example().to_str().unwrap(),
+        "--hibp-url",
+        &server.url,
+        "--hibp-deadline",
+        "2s",
+        "--quiet",
+        QUICK[0],
+        QUICK[1],
+    ]);
+    assert!(t.elapsed() < std::time::Duration::from_secs(90));
+    assert_eq!(code(&o), 2);
+    let b = &ev["breach_check"];
+    assert_eq!(b["gave_up"]["reason"], "deadline", "{b}");
+    assert_eq!(b["gave_up"]["lookups"], b["errors"]);
+    assert_eq!(b["errors"], b["lookups"]);
+    let (_, statuses) = breach_outcome(&ev);
+    assert!(!statuses.contains("not_found") && !statuses.contains("found"));
+    let lines = stderr_lines(&o);
+    assert_eq!(lines.len(), 2, "{lines:#?}");
+    assert!(
+        lines[0].starts_with("kensa: error: no answer from"),
+        "{}",
+        lines[0]
+    );
+    assert!(
+        lines[0].contains("the deadline of 2s for breach lookups was reached"),
+        "{}",
+        lines[0]
+    );
+    assert!(o.stdout.is_empty());
+}
+
+#[test]
+fn hibp_deadline_syntax() {
+    for bad in ["5x", "-1s", "1.5m"] {
+        let arg = format!("--hibp-deadline={bad}");
+        let o = kensa(&["audit", &arg, "--hibp", "off", "nothing.txt"]);
+        assert_eq!(code(&o), 2, "{bad}");
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(
+            err.contains("--hibp-deadline") && err.contains("90s"),
+            "{err}"
+        );
+    }
+    let help = String::from_utf8_lossy(&kensa(&["audit", "--help"]).stdout).to_string();
+    assert!(help.contains("--hibp-deadline <DURATION>"), "{help}");
+    assert!(help.contains("[default: 10m]"), "{help}");
+    assert!(help.contains("4 MiB") && help.contains("origin"), "{help}");
+    let help = String::from_utf8_lossy(&kensa(&["check", "--help"]).stdout).to_string();
+    assert!(help.contains("--hibp-deadline <DURATION>"), "{help}");
+}
+
+#[test]
+fn check_online_against_a_hanging_api_ends_at_the_deadline() {
+    let server = start_server();
+    server.misbehave(Some(range_server::Misbehaviour::Hang));
+    let t = std::time::Instant::now();
+    let o = kensa_stdin(
+        &[
+            "check",
+            "--json",
+            "--hibp",
+            "online",
+            "--hibp-url",
+            &server.url,
+            "--hibp-deadline",
+            "1s",
+        ],
+        "Vq7#tLm2$eRw9!\n",
+    );
+    assert!(t.elapsed() < std::time::Duration::from_secs(30));
+    assert_eq!(code(&o), 2);
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["breach"], "error");
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("the deadline of 1s"), "{err}");
+    assert!(!err.contains("Vq7#"), "{err}");
+    assert_eq!(server.requests().len(), 1);
+}
+
 #[test]
 fn quiet_never_hides_an_error() {
     let dir = tempfile::tempdir().unwrap();

@@ -6,6 +6,9 @@
 //! run loses nothing, and rewritten compactly (one line per prefix, sorted) at the end. A rerun
 //! fetches only prefixes whose file is missing, malformed or differs from its recorded SHA-256;
 //! with `refresh` it also asks the API again, conditionally (`If-None-Match`), for the others.
+//! Requests go through the online source's client and reader: a body over
+//! [`MAX_RANGE_BODY`](super::online::MAX_RANGE_BODY) or a redirect out of the origin fails the
+//! prefix at once, without a retry.
 
 use std::collections::BTreeMap;
 use std::fs::{File, OpenOptions};
@@ -17,6 +20,7 @@ use std::time::Duration;
 
 use sha2::{Digest, Sha256};
 
+use super::breaker::Breaker;
 use super::online::{
     check_base_url, client, create_private_dir, get_range, range_url, retrying, write_atomic,
     Failure, Mode,
@@ -28,8 +32,9 @@ pub const MANIFEST: &str = "kensa-download.tsv";
 /// The last 5-hex prefix (`FFFFF`).
 pub const LAST_PREFIX: u32 = 0xF_FFFF;
 
-/// After this many ranges in a row failed (after their retries), the API is taken to be down:
-/// no new prefix is attempted and the rest is counted in [`DownloadReport::not_attempted`].
+/// After this many ranges in a row failed (after their retries), or this many requests in a row
+/// got no answer at all (timed out, refused), the API is taken to be down: no new prefix is
+/// attempted and the rest is counted in [`DownloadReport::not_attempted`].
 pub const ABORT_AFTER: usize = 64;
 
 /// Settings of one download run.
@@ -203,17 +208,18 @@ pub fn download(
     });
     let records = Mutex::new(records);
     let next = AtomicUsize::new(0);
-    let streak = AtomicUsize::new(0);
+    // No deadline: a whole download takes hours, and a rerun resumes it.
+    let breaker = Breaker::new(None, ABORT_AFTER);
     let job = Job {
         opts,
         mode,
         base: &base,
         http: &http,
-        streak: &streak,
+        breaker: &breaker,
     };
 
     let work = || loop {
-        if streak.load(Ordering::Relaxed) >= ABORT_AFTER {
+        if breaker.streak() >= ABORT_AFTER || breaker.open().is_some() {
             break;
         }
         let i = next.fetch_add(1, Ordering::Relaxed) as u64;
@@ -306,7 +312,7 @@ struct Job<'a> {
     mode: Mode,
     base: &'a str,
     http: &'a reqwest::blocking::Client,
-    streak: &'a AtomicUsize,
+    breaker: &'a Breaker,
 }
 
 /// One successful answer: a verified, normalised body or a 304.
@@ -334,10 +340,10 @@ impl Job<'_> {
         let got = retrying(
             self.opts.retries,
             self.opts.backoff,
-            self.streak,
+            self.breaker,
             self.mode,
             &hex,
-            || self.attempt(&url, if_none_match),
+            |_| self.attempt(&url, if_none_match),
         );
         let got = match got {
             Ok(g) => g,
@@ -392,7 +398,7 @@ impl Job<'_> {
     /// One request; a malformed body is a retryable failure (a cut-short transfer).
     fn attempt(&self, url: &str, if_none_match: Option<&str>) -> Result<Got, Failure> {
         // Padding makes an empty range (possible on a mirror) distinguishable from a cut-short body.
-        let a = get_range(self.http, url, true, if_none_match)?;
+        let a = get_range(self.http, url, true, if_none_match, None)?;
         if a.not_modified {
             return Ok(Got::NotModified {
                 last_modified: a.last_modified,

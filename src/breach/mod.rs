@@ -1,5 +1,6 @@
 //! Breach corpus lookups (Pwned Passwords): one trait, an online range-API source (and later offline ones).
 
+pub mod breaker;
 pub mod download;
 pub mod offline;
 pub mod online;
@@ -30,6 +31,27 @@ pub enum Lookup {
     Error(String),
 }
 
+/// Why a source gave up on a batch before every lookup was done.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GiveUpReason {
+    /// The batch's deadline passed.
+    Deadline,
+    /// The service stopped answering (requests in a row got no answer at all).
+    Unreachable,
+}
+
+/// A batch given up (the online source's circuit breaker opened): why, and the one message that
+/// every lookup it did not complete carries as its [`Lookup::Error`] (the same text for all, with
+/// no prefix: most of them were never asked).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GaveUp {
+    pub reason: GiveUpReason,
+    /// The error of every lookup it ended: `not completed: …`.
+    pub message: String,
+    /// What happened, in a few words (the deadline, or the requests that got no answer).
+    pub why: String,
+}
+
 /// A breach corpus.
 pub trait BreachSource: Send + Sync {
     /// `online` or `offline`.
@@ -54,6 +76,11 @@ pub trait BreachSource: Send + Sync {
     /// failure, connection refused, timeouts), so every lookup that needed the network failed
     /// the same way. `None` when some request was answered or none was made.
     fn unreachable(&self) -> Option<String> {
+        None
+    }
+    /// Whether a batch was given up before every lookup was done (the first one that was): the
+    /// deadline passed or the service stopped answering. Its lookups are errors, never "not found".
+    fn gave_up(&self) -> Option<GaveUp> {
         None
     }
     /// Whether SHA-1 queries can be answered (an offline source needs a SHA-1 corpus).

@@ -6,15 +6,27 @@
 //! [`Lookup::Error`] — never into [`Lookup::NotFound`]. An optional on-disk cache
 //! (`DIR/sha1/PREFIX.txt`, `DIR/ntlm/PREFIX.txt`, the per-prefix corpus layout) answers ranges
 //! younger than a maximum age without touching the network.
+//!
+//! A batch never hangs on a service that does not answer: a circuit breaker
+//! ([`breaker`](super::breaker)) ends it when its deadline passes ([`OnlineOptions::deadline`])
+//! or when requests in a row got no answer at all ([`UNANSWERED_ROUNDS`] rounds of the workers);
+//! every range not yet answered is then an error at once, all with the same message
+//! ([`BreachSource::gave_up`]).
+//!
+//! A server is trusted no further than it has to be: a range body larger than
+//! [`MAX_RANGE_BODY`] is refused while it is read (never buffered whole), and a redirect is
+//! followed only to the same scheme, host and port (at most [`MAX_REDIRECTS`], no loop); both
+//! end the range as an error that is not retried.
 
 use std::collections::{BTreeMap, HashMap};
-use std::io::Write;
+use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 use std::time::{Duration, SystemTime};
 
-use super::{BreachSource, Lookup, Query};
+use super::breaker::Breaker;
+use super::{BreachSource, GaveUp, Lookup, Query};
 
 /// Settings for the online source.
 #[derive(Debug, Clone)]
@@ -31,7 +43,21 @@ pub struct OnlineOptions {
     pub backoff: std::time::Duration,
     /// On-disk cache of range bodies; `None` (the default) caches nothing.
     pub cache: Option<CacheOptions>,
+    /// How long one batch of lookups may take in all ([`DEFAULT_DEADLINE`]); `None`: no limit.
+    /// When it passes, requests in flight are cut short and every lookup not yet answered is an
+    /// error.
+    pub deadline: Option<Duration>,
 }
+
+/// The default [`OnlineOptions::deadline`]: 10 minutes, ample for the API answering tens of
+/// thousands of ranges, and a bound on an audit behind a firewall that drops packets.
+pub const DEFAULT_DEADLINE: Duration = Duration::from_secs(600);
+
+/// The breaker opens when this many rounds of requests (one per worker: `concurrency` requests,
+/// and at least [`GIVE_UP_AFTER`]) in a row got no answer at all (timed out, refused, no route):
+/// two rounds of timeouts, not hours of them. Any answer, even an HTTP error, starts the count
+/// again.
+pub const UNANSWERED_ROUNDS: usize = 2;
 
 impl Default for OnlineOptions {
     fn default() -> Self {
@@ -42,6 +68,7 @@ impl Default for OnlineOptions {
             retries: 4,
             backoff: std::time::Duration::from_millis(500),
             cache: None,
+            deadline: Some(DEFAULT_DEADLINE),
         }
     }
 }
@@ -66,6 +93,18 @@ pub const USER_AGENT: &str = concat!("kensa/", env!("CARGO_PKG_VERSION"), " (+pa
 /// The longest wait between two attempts, whatever `Retry-After` or the backoff say.
 pub const MAX_RETRY_DELAY: Duration = Duration::from_secs(60);
 
+/// The largest range body accepted, in bytes. A real range holds one to two thousand suffixes,
+/// about 40-90 KB for SHA-1 with padding (NTLM lines are shorter); 4 MiB is some fifty times that,
+/// so only a broken or hostile server sends more. The body is read up to this limit and no
+/// further (a `Content-Length` above it is refused before reading): memory stays bounded whatever
+/// the server sends. Such a range is an error, not retried.
+pub const MAX_RANGE_BODY: u64 = 4 * 1024 * 1024;
+
+/// Redirects followed in one request, at most, and only within the origin (scheme, host and
+/// port) of the request: a redirect to another origin, a loop or a longer chain is an error
+/// that is not retried (the answer it leads to is never read).
+pub const MAX_REDIRECTS: usize = 5;
+
 /// After this many ranges in a row failed despite every retry, the rest of the batch gets one
 /// attempt each (an API that is down must not cost minutes per range); a success resets it.
 pub const GIVE_UP_AFTER: usize = 3;
@@ -83,6 +122,8 @@ pub struct OnlineSource {
     unanswered: Mutex<Option<String>>,
     /// The newest `Last-Modified` seen.
     newest: Mutex<Option<chrono::DateTime<chrono::FixedOffset>>>,
+    /// The first batch given up.
+    gave_up: Mutex<Option<GaveUp>>,
 }
 
 impl OnlineSource {
@@ -108,6 +149,7 @@ impl OnlineSource {
             answered: AtomicUsize::new(0),
             unanswered: Mutex::new(None),
             newest: Mutex::new(None),
+            gave_up: Mutex::new(None),
         })
     }
 
@@ -145,7 +187,10 @@ impl BreachSource for OnlineSource {
         let results: Mutex<(Vec<Option<Lookup>>, usize)> =
             Mutex::new((vec![None; queries.len()], 0));
         let next = AtomicUsize::new(0);
-        let streak = AtomicUsize::new(0);
+        let breaker = Breaker::new(
+            self.opts.deadline,
+            (UNANSWERED_ROUNDS * self.opts.concurrency).max(GIVE_UP_AFTER),
+        );
         let workers = self.opts.concurrency.min(groups.len());
 
         let work = || loop {
@@ -153,7 +198,7 @@ impl BreachSource for OnlineSource {
             let Some(((mode, prefix), idx)) = groups.get(g) else {
                 break;
             };
-            let answer = self.fetch(*mode, prefix, &streak);
+            let answer = self.fetch(*mode, prefix, &breaker);
             let mut guard = results.lock().unwrap_or_else(|p| p.into_inner());
             for &i in idx {
                 let l = match &answer {
@@ -182,6 +227,12 @@ impl BreachSource for OnlineSource {
             });
         }
 
+        if let Some(g) = breaker.tripped() {
+            self.gave_up
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .get_or_insert_with(|| g.clone());
+        }
         let (answers, _) = results.into_inner().unwrap_or_else(|p| p.into_inner());
         answers
             .into_iter()
@@ -207,6 +258,13 @@ impl BreachSource for OnlineSource {
             return None;
         }
         self.unanswered
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
+    }
+
+    fn gave_up(&self) -> Option<GaveUp> {
+        self.gave_up
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .clone()
@@ -280,6 +338,7 @@ pub(super) fn client(timeout: Duration) -> Result<reqwest::blocking::Client, Str
         .connect_timeout(timeout.min(Duration::from_secs(10)))
         // Our own retry loop counts and paces every attempt.
         .retry(reqwest::retry::never())
+        .redirect(reqwest::redirect::Policy::custom(redirect_policy))
         .build()
         .map_err(|e| format!("cannot build the HTTP client: {e}"))
 }
@@ -299,8 +358,12 @@ pub(super) fn get_range(
     url: &str,
     padding: bool,
     if_none_match: Option<&str>,
+    timeout: Option<Duration>,
 ) -> Result<Answer, Failure> {
     let mut req = client.get(url);
+    if let Some(t) = timeout {
+        req = req.timeout(t);
+    }
     if padding {
         req = req.header("Add-Padding", "true");
     }
@@ -338,7 +401,7 @@ pub(super) fn get_range(
             answered: true,
         });
     }
-    let body = resp.text().map_err(|e| transport(&e))?;
+    let body = read_body(resp)?;
     Ok(Answer {
         not_modified: false,
         body,
@@ -347,29 +410,123 @@ pub(super) fn get_range(
     })
 }
 
+/// Follows a redirect only within the origin of the first request, never in a loop, and at most
+/// [`MAX_REDIRECTS`] times; anything else fails the request with a reason that names no URL.
+fn redirect_policy(attempt: reqwest::redirect::Attempt<'_>) -> reqwest::redirect::Action {
+    let next = attempt.url();
+    let previous = attempt.previous();
+    let same_origin = previous.first().is_some_and(|first| {
+        first.scheme() == next.scheme()
+            && first.host_str() == next.host_str()
+            && first.port_or_known_default() == next.port_or_known_default()
+    });
+    if !same_origin {
+        attempt.error(Redirect::OtherOrigin)
+    } else if previous.contains(next) {
+        attempt.error(Redirect::Loop)
+    } else if previous.len() > MAX_REDIRECTS {
+        attempt.error(Redirect::TooMany)
+    } else {
+        attempt.follow()
+    }
+}
+
+/// Why a redirect was not followed (the error reqwest reports; it never names the URL).
+#[derive(Debug)]
+enum Redirect {
+    OtherOrigin,
+    Loop,
+    TooMany,
+}
+
+impl std::fmt::Display for Redirect {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Redirect::OtherOrigin => "redirect to another origin not followed",
+            Redirect::Loop => "redirect loop",
+            Redirect::TooMany => "too many redirects",
+        })
+    }
+}
+
+impl std::error::Error for Redirect {}
+
+/// Reads a 200's body, at most [`MAX_RANGE_BODY`] bytes of it: a larger one (announced by
+/// `Content-Length` or found while reading) is a failure that is not retried, and the
+/// connection is dropped unread.
+fn read_body(resp: reqwest::blocking::Response) -> Result<String, Failure> {
+    let too_large = || Failure {
+        retry: false,
+        retry_after: None,
+        why: format!(
+            "response body larger than {} MiB (no real range is)",
+            MAX_RANGE_BODY / (1024 * 1024)
+        ),
+        answered: true,
+    };
+    if resp.content_length().is_some_and(|n| n > MAX_RANGE_BODY) {
+        return Err(too_large());
+    }
+    let mut bytes = Vec::new();
+    resp.take(MAX_RANGE_BODY + 1)
+        .read_to_end(&mut bytes)
+        .map_err(
+            |e| match e.get_ref().and_then(|r| r.downcast_ref::<reqwest::Error>()) {
+                Some(inner) => Failure {
+                    answered: true,
+                    ..transport(inner)
+                },
+                None => Failure {
+                    retry: true,
+                    retry_after: None,
+                    why: format!("response body could not be read: {}", e.kind()),
+                    answered: true,
+                },
+            },
+        )?;
+    if bytes.len() as u64 > MAX_RANGE_BODY {
+        return Err(too_large());
+    }
+    Ok(match String::from_utf8(bytes) {
+        Ok(s) => s,
+        Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
+    })
+}
+
 /// Runs `attempt` until it succeeds, fails for good, or the retries run out, sleeping with
 /// exponential backoff (at least `Retry-After`, at most [`MAX_RETRY_DELAY`]) in between.
-/// `streak` counts ranges in a row that failed after every retry: from [`GIVE_UP_AFTER`] on,
-/// the API is taken to be down and each range gets one attempt. `Err` names the prefix only.
+/// `attempt` is given the time left before the deadline, to cap its request's timeout.
+/// The `breaker` counts what happens: from [`GIVE_UP_AFTER`] ranges in a row failed, the API is
+/// taken to be down and each range gets one attempt; once it is open (deadline, no answer),
+/// no attempt is made and `Err` is its message. Otherwise `Err` names the prefix only.
 pub(super) fn retrying<T>(
     retries: u32,
     backoff: Duration,
-    streak: &AtomicUsize,
+    breaker: &Breaker,
     mode: Mode,
     prefix: &str,
-    mut attempt: impl FnMut() -> Result<T, Failure>,
+    mut attempt: impl FnMut(Option<Duration>) -> Result<T, Failure>,
 ) -> Result<T, String> {
-    let down = streak.load(Ordering::Relaxed) >= GIVE_UP_AFTER;
+    let down = breaker.streak() >= GIVE_UP_AFTER;
     let attempts = if down { 1 } else { retries.saturating_add(1) };
     let mut last = String::new();
     for n in 0..attempts {
-        let f = match attempt() {
+        if let Some(g) = breaker.open() {
+            return Err(g.message.clone());
+        }
+        let f = match attempt(breaker.remaining()) {
             Ok(v) => {
-                streak.store(0, Ordering::Relaxed);
+                breaker.answered();
+                breaker.range_ok();
                 return Ok(v);
             }
             Err(f) => f,
         };
+        if f.answered {
+            breaker.answered();
+        } else {
+            breaker.unanswered(&f.why);
+        }
         if !f.retry {
             return Err(format!(
                 "Pwned Passwords range {prefix} ({}): {}",
@@ -377,16 +534,22 @@ pub(super) fn retrying<T>(
                 f.why
             ));
         }
+        if let Some(g) = breaker.open() {
+            return Err(g.message.clone());
+        }
         last = f.why;
         if n + 1 < attempts {
             let delay = backoff
                 .checked_mul(1u32.checked_shl(n).unwrap_or(u32::MAX))
                 .unwrap_or(MAX_RETRY_DELAY);
             let wait = f.retry_after.map_or(delay, |ra| ra.max(delay));
-            std::thread::sleep(wait.min(MAX_RETRY_DELAY));
+            breaker.sleep(wait.min(MAX_RETRY_DELAY));
         }
     }
-    streak.fetch_add(1, Ordering::Relaxed);
+    if let Some(g) = breaker.open() {
+        return Err(g.message.clone());
+    }
+    breaker.range_failed();
     let tail = if down {
         "not retried: earlier ranges kept failing".to_string()
     } else {
@@ -430,7 +593,7 @@ impl OnlineSource {
         &self,
         mode: Mode,
         prefix: &str,
-        streak: &AtomicUsize,
+        breaker: &Breaker,
     ) -> Result<HashMap<String, u64>, String> {
         let cached = self
             .opts
@@ -447,10 +610,10 @@ impl OnlineSource {
         let map = retrying(
             self.opts.retries,
             self.opts.backoff,
-            streak,
+            breaker,
             mode,
             prefix,
-            || self.attempt(&url, mode),
+            |left| self.attempt(&url, mode, left),
         )?;
         if let Some(path) = &cached {
             if write_atomic(path, render(&map).as_bytes()).is_err() {
@@ -460,10 +623,16 @@ impl OnlineSource {
         Ok(map)
     }
 
-    /// One HTTP request, its body parsed.
-    fn attempt(&self, url: &str, mode: Mode) -> Result<HashMap<String, u64>, Failure> {
+    /// One HTTP request, its body parsed; `left` (the time before the deadline) caps its timeout.
+    fn attempt(
+        &self,
+        url: &str,
+        mode: Mode,
+        left: Option<Duration>,
+    ) -> Result<HashMap<String, u64>, Failure> {
         self.requests.fetch_add(1, Ordering::Relaxed);
-        let answer = get_range(&self.client, url, true, None).inspect_err(|f| {
+        let timeout = left.map(|l| l.min(self.opts.timeout));
+        let answer = get_range(&self.client, url, true, None, timeout).inspect_err(|f| {
             if f.answered {
                 self.answered.fetch_add(1, Ordering::Relaxed);
             } else {
@@ -526,8 +695,20 @@ fn render(map: &HashMap<String, u64>) -> String {
 /// Describes a transport error without the URL (it only holds the prefix, but stay terse): its
 /// kind and its innermost cause (e.g. `Connection refused (os error 111)`, a DNS failure).
 fn transport(e: &reqwest::Error) -> Failure {
-    // A body that could not be read came after an answer; every other error means none came.
+    // A body that could not be read came after an answer, and so did a redirect that was not
+    // followed; every other error means none came.
     let body_error = e.is_body() || e.is_decode();
+    if e.is_redirect() {
+        // A server that redirects elsewhere or in circles will do it again: not retried.
+        let why = std::error::Error::source(e)
+            .map_or_else(|| "redirect not followed".to_string(), |c| c.to_string());
+        return Failure {
+            retry: false,
+            retry_after: None,
+            why,
+            answered: true,
+        };
+    }
     let kind = if e.is_timeout() {
         "timed out"
     } else if e.is_connect() {

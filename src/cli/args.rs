@@ -3,6 +3,7 @@
 
 use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
+use std::time::Duration;
 
 /// kensa — evidence for the MHLW cybersecurity checklist items 2-⑦ (password strength) and
 /// 2-⑧ (no password reuse) from exported credential files.
@@ -226,13 +227,21 @@ pub struct AuditArgs {
     /// Breach check: `online` (Pwned Passwords range API, k-anonymity), `off`, or PATH of an offline corpus; repeatable.
     #[arg(long, value_name = "online|off|PATH", default_value = "online")]
     pub hibp: Vec<String>,
-    /// Base URL of the range API (a mirror).
+    /// Base URL of the range API (a mirror). Redirects are followed only within its origin
+    /// (scheme, host, port; at most 5, no loop) and a range body over 4 MiB is refused: either is
+    /// an error, not retried.
     #[arg(
         long,
         value_name = "URL",
         default_value = "https://api.pwnedpasswords.com"
     )]
     pub hibp_url: String,
+    /// How long the online breach lookups may take in all: `90s`, `10m`, `1h`, `500ms` (a bare
+    /// number is seconds; `0`: no deadline). At the deadline, or at once when the API evidently
+    /// does not answer (two rounds of requests with no answer at all), the lookups left are given
+    /// up: errors (exit 2), never "not found", told in one message.
+    #[arg(long, value_name = "DURATION", default_value = "10m", value_parser = deadline)]
+    pub hibp_deadline: Deadline,
     /// Keep range bodies in this directory and reuse them while younger than --hibp-cache-max-age.
     #[arg(long, value_name = "DIR")]
     pub hibp_cache: Option<PathBuf>,
@@ -304,17 +313,72 @@ pub struct CheckArgs {
     /// Also look the password up in Pwned Passwords: `online` (k-anonymity) or `off`.
     #[arg(long, value_name = "online|off", default_value = "off")]
     pub hibp: String,
-    /// Base URL of the range API.
+    /// Base URL of the range API (redirects only within its origin; bodies over 4 MiB refused).
     #[arg(
         long,
         value_name = "URL",
         default_value = "https://api.pwnedpasswords.com"
     )]
     pub hibp_url: String,
+    /// How long the online lookup may take in all: `90s`, `10m`, `1h` (`0`: no deadline).
+    #[arg(long, value_name = "DURATION", default_value = "10m", value_parser = deadline)]
+    pub hibp_deadline: Deadline,
     /// Print JSON.
     #[arg(long)]
     pub json: bool,
     /// Print English details (default: Japanese labels with English details).
     #[arg(long, value_name = "ja|en", default_value = "ja")]
     pub lang: String,
+}
+
+/// `--hibp-deadline`: how long the online breach lookups may take in all (`None`: no limit).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Deadline(pub Option<Duration>);
+
+/// Parses `90s`, `10m`, `1h`, `500ms` or a bare number of seconds; any zero means no deadline.
+pub fn deadline(s: &str) -> Result<Deadline, String> {
+    let t = s.trim();
+    let split = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
+    let (digits, unit) = t.split_at(split);
+    let bad = || format!("`{s}` is not a duration such as 90s, 10m, 1h or 500ms (0: no deadline)");
+    let n: u64 = digits.parse().map_err(|_| bad())?;
+    let ms = match unit.trim() {
+        "ms" => Some(1),
+        "" | "s" => Some(1_000),
+        "m" | "min" => Some(60_000),
+        "h" => Some(3_600_000),
+        _ => None,
+    }
+    .ok_or_else(bad)?;
+    let total = n.checked_mul(ms).ok_or_else(bad)?;
+    Ok(Deadline((total > 0).then(|| Duration::from_millis(total))))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn deadlines() {
+        let d = |s| deadline(s).map(|d| d.0);
+        assert_eq!(d("90s"), Ok(Some(Duration::from_secs(90))));
+        assert_eq!(d("10m"), Ok(Some(Duration::from_secs(600))));
+        assert_eq!(d("1h"), Ok(Some(Duration::from_secs(3600))));
+        assert_eq!(d("500ms"), Ok(Some(Duration::from_millis(500))));
+        assert_eq!(d("45"), Ok(Some(Duration::from_secs(45))));
+        assert_eq!(d(" 2 min "), Ok(Some(Duration::from_secs(120))));
+        assert_eq!(d("0"), Ok(None));
+        assert_eq!(d("0s"), Ok(None));
+        for bad in [
+            "",
+            "m",
+            "-5s",
+            "1.5m",
+            "10 minutes",
+            "1d",
+            "99999999999999999h",
+        ] {
+            assert!(d(bad).is_err(), "{bad}");
+        }
+    }
 }

@@ -8,7 +8,7 @@ mod init;
 mod verify;
 
 use crate::breach::online::{CacheOptions, OnlineOptions, OnlineSource};
-use crate::breach::{BreachSource, Lookup, Query};
+use crate::breach::{BreachSource, GiveUpReason, Lookup, Query};
 use crate::engine::{self, AuditError, AuditOptions};
 use crate::input;
 use crate::model::evidence::{
@@ -244,6 +244,7 @@ fn breach_source(a: &AuditArgs) -> Result<Option<Box<dyn BreachSource>>, String>
         base_url: a.hibp_url.clone(),
         retries: a.hibp_retries,
         cache,
+        deadline: a.hibp_deadline.0,
         ..Default::default()
     })?;
     Ok(Some(Box::new(src)))
@@ -335,17 +336,31 @@ fn audit(a: AuditArgs) -> Result<Outcome, String> {
     }
     // Errors reach stderr whatever --quiet says (it hides the summary and the progress only).
     // When the breach API could not be reached at all, its failed lookups (one per query) are
-    // told in one message that says what to do on a closed network.
+    // told in one message that says what to do on a closed network; so are the lookups given up
+    // at the deadline or when the API stopped answering (each carries the same message).
     let unreachable = breach.as_deref().and_then(|b| b.unreachable());
+    let gave_up = breach.as_deref().and_then(|b| b.gave_up());
     for e in &ev.input_errors {
-        if unreachable.is_none() || !engine::is_breach_error(e) {
+        let folded = engine::is_breach_error(e)
+            && (unreachable.is_some() || gave_up.as_ref().is_some_and(|g| g.message == e.message));
+        if !folded {
             eprintln!("kensa: {}: {}", e.source, e.message);
         }
     }
     if let (Some(why), Some(b)) = (&unreachable, &breach) {
+        // No answer at all, and perhaps the deadline came first: say both.
+        let why = match &gave_up {
+            Some(g) if g.reason == GiveUpReason::Deadline => format!("{why}; {}", g.why),
+            _ => why.clone(),
+        };
         eprintln!(
             "kensa: error: {}",
-            unreachable_message(b.as_ref(), why, &ev)
+            unreachable_message(b.as_ref(), &why, &ev)
+        );
+    } else if let (Some(g), Some(b)) = (&gave_up, &breach) {
+        eprintln!(
+            "kensa: error: {}",
+            gave_up_message(b.as_ref(), g, a.hibp_deadline, &ev)
         );
     }
     Ok(if !ev.complete {
@@ -464,6 +479,37 @@ fn unreachable_message(b: &dyn BreachSource, why: &str, ev: &Evidence) -> String
          `kensa hibp index`).",
         b.dataset(),
         ev.breach_check.errors
+    )
+}
+
+/// The one message for breach lookups given up part-way (the API answered before): at the
+/// deadline, or when it stopped answering. How many, that they are errors, and what to do.
+fn gave_up_message(
+    b: &dyn BreachSource,
+    g: &crate::breach::GaveUp,
+    deadline: args::Deadline,
+    ev: &Evidence,
+) -> String {
+    let n = ev.breach_check.gave_up.as_ref().map_or(0, |e| e.lookups);
+    let of = ev.breach_check.lookups;
+    let what = match (g.reason, deadline.0) {
+        (GiveUpReason::Deadline, Some(d)) => format!(
+            "the breach lookups did not finish within --hibp-deadline {}",
+            crate::breach::breaker::describe_duration(d)
+        ),
+        (GiveUpReason::Deadline, None) => g.why.clone(),
+        (GiveUpReason::Unreachable, _) => {
+            format!("the {} stopped answering ({})", b.dataset(), g.why)
+        }
+    };
+    let advice = match g.reason {
+        GiveUpReason::Deadline => "Allow more time with --hibp-deadline (0: no deadline)",
+        GiveUpReason::Unreachable => "Try again later",
+    };
+    format!(
+        "{what}: {n} of {of} breach lookups are recorded as errors (never as not found) and the \
+         evidence is incomplete. {advice}; with --hibp-cache DIR the ranges already answered are \
+         kept for the next run. Or audit with an offline copy of Pwned Passwords, `--hibp PATH`."
     )
 }
 
@@ -825,6 +871,7 @@ fn check(c: CheckArgs) -> Result<Outcome, String> {
         "online" => {
             let src = OnlineSource::new(OnlineOptions {
                 base_url: c.hibp_url.clone(),
+                deadline: c.hibp_deadline.0,
                 ..Default::default()
             })?;
             let q = Query::Sha1(crate::hash::sha1(pw.expose()));

@@ -387,6 +387,31 @@ pub struct BreachCheck {
     /// The dataset's date (`YYYY-MM-DD`) when known: Last-Modified online, the corpus date offline.
     pub date: Option<String>,
     pub attribution: String,
+    /// Present when the online lookups were given up before all were done: why, and how many
+    /// lookups failed for that reason (each is also an `input_errors` entry and an account's
+    /// `breach.status` = `error`, never `not_found`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gave_up: Option<BreachGaveUp>,
+}
+
+/// Why the breach lookups were given up (`breach_check.gave_up`).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct BreachGaveUp {
+    pub reason: GiveUpReason,
+    /// One sentence, with no hash or prefix: e.g. the deadline that was reached, or how many
+    /// requests in a row got no answer and the last reason (timed out, connection refused).
+    pub detail: String,
+    /// Lookups that failed for this reason.
+    pub lookups: usize,
+}
+
+/// `deadline`: the deadline for breach lookups (`--hibp-deadline`) was reached;
+/// `unreachable`: the service did not answer (timeouts, refused connections, no route).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum GiveUpReason {
+    Deadline,
+    Unreachable,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

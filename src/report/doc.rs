@@ -783,6 +783,9 @@ fn breach_check(ev: &Evidence, lang: Lang, t: &Labels, out: &mut Vec<Block<'_>>)
         (t.breach_found.to_string(), b.found.to_string()),
         (t.breach_errors.to_string(), b.errors.to_string()),
     ];
+    if let Some(g) = &b.gave_up {
+        fields.push((t.breach_gave_up.to_string(), text::breach_gave_up(lang, g)));
+    }
     if !b.dataset.is_empty() {
         fields.push((t.breach_dataset.to_string(), b.dataset.clone()));
     }

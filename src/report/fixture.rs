@@ -280,6 +280,7 @@ pub(crate) fn sample(complete: bool) -> Evidence {
             dataset: "api.pwnedpasswords.com".into(),
             date: Some("2026-11-01".into()),
             attribution: HIBP_ATTRIBUTION.into(),
+            gave_up: None,
         },
         run: None,
     }

@@ -116,6 +116,7 @@ pub struct Labels {
     pub breach_lookups: &'static str,
     pub breach_found: &'static str,
     pub breach_errors: &'static str,
+    pub breach_gave_up: &'static str,
     pub breach_dataset: &'static str,
     pub breach_date: &'static str,
     pub breach_attribution: &'static str,
@@ -264,6 +265,7 @@ const JA: Labels = Labels {
     breach_lookups: "照会数",
     breach_found: "漏えいあり",
     breach_errors: "エラー",
+    breach_gave_up: "打ち切り",
     breach_dataset: "データセット",
     breach_date: "データセットの日付",
     breach_attribution: "出典",
@@ -412,6 +414,7 @@ const EN: Labels = Labels {
     breach_lookups: "Lookups",
     breach_found: "Found in breaches",
     breach_errors: "Errors",
+    breach_gave_up: "Given up",
     breach_dataset: "Dataset",
     breach_date: "Dataset date",
     breach_attribution: "Attribution",
@@ -875,6 +878,27 @@ pub fn breach_mode(lang: Lang, m: &str) -> String {
             ("off", "実施せず", "off"),
         ],
     )
+}
+
+/// Why the breach lookups were given up (`breach_check.gave_up`), with how many: `deadline` |
+/// `unreachable`.
+pub fn breach_gave_up(lang: Lang, g: &crate::model::evidence::BreachGaveUp) -> String {
+    use crate::model::evidence::GiveUpReason;
+    let n = g.lookups;
+    match (g.reason, lang) {
+        (GiveUpReason::Deadline, Lang::Ja) => {
+            format!("照会の期限（--hibp-deadline）に達した: {n} 件の照会はエラー")
+        }
+        (GiveUpReason::Unreachable, Lang::Ja) => {
+            format!("API から応答がない: {n} 件の照会はエラー")
+        }
+        (GiveUpReason::Deadline, Lang::En) => {
+            format!("deadline for lookups (--hibp-deadline) reached: {n} lookups are errors")
+        }
+        (GiveUpReason::Unreachable, Lang::En) => {
+            format!("no answer from the API: {n} lookups are errors")
+        }
+    }
 }
 
 /// The breach check status: `complete` | `incomplete` | `skipped`.

@@ -602,20 +602,25 @@ fn inputs_sheet(
     }
 
     let b = &ev.breach_check;
-    let block = [
+    let mut block = vec![
         (t.breach_mode, text::breach_mode(lang, &b.mode)),
         (t.breach_status, text::breach_check_status(lang, &b.status)),
         (t.breach_lookups, b.lookups.to_string()),
         (t.breach_found, b.found.to_string()),
         (t.breach_errors, b.errors.to_string()),
+    ];
+    if let Some(g) = &b.gave_up {
+        block.push((t.breach_gave_up, text::breach_gave_up(lang, g)));
+    }
+    block.extend([
         (t.breach_dataset, b.dataset.clone()),
         (
             t.breach_date,
             b.date.clone().unwrap_or_else(|| t.dash.to_string()),
         ),
         (t.breach_attribution, b.attribution.clone()),
-    ];
-    if row < MAX_ROW - 10 {
+    ]);
+    if row < MAX_ROW - 11 {
         row += 2;
         ws.write_string_with_format(row, 0, t.h_breach, &f.key)?;
         for (key, value) in block {

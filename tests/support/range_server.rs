@@ -7,6 +7,9 @@
 //! told to fail (`fail_prefix`, `fail_all`) or to serve a raw body (`set_body`). Every 200 carries
 //! an `ETag` (a hash of the unpadded body and the mode) and a `Last-Modified` (`set_last_modified`);
 //! a matching `If-None-Match` is answered `304 Not Modified`.
+//!
+//! It can also misbehave on every request ([`RangeServer::misbehave`]): accept and never answer,
+//! flood a huge body, redirect to another server, or redirect in a loop or an endless chain.
 #![allow(unused)]
 
 use std::collections::HashMap;
@@ -19,6 +22,26 @@ use std::time::Duration;
 
 /// `times` value for [`RangeServer::fail_prefix`] that never stops failing.
 pub const FOREVER: usize = usize::MAX;
+
+/// A way to misbehave on every request (the request is still recorded).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Misbehaviour {
+    /// Read the request, then never answer (until the mode changes or the server stops).
+    Hang,
+    /// Answer the first `n` requests (counted since the start or `clear_requests`) as usual, then
+    /// hang like [`Misbehaviour::Hang`]: a service that stops answering.
+    HangAfter(usize),
+    /// Answer 200 with `bytes` of well-formed `SUFFIX:1` lines of the request's mode, streamed,
+    /// with a `Content-Length` when `declare_length`, else until the connection closes.
+    Flood { bytes: usize, declare_length: bool },
+    /// Answer `302 Found` to the same target on another server (`http://127.0.0.1:PORT`).
+    RedirectTo(String),
+    /// Answer `302 Found` to the very same target.
+    RedirectLoop,
+    /// Answer `302 Found` to the same path with one more `hop=N` in the query, until the
+    /// request has this many (then answer as usual); `usize::MAX`: endlessly.
+    RedirectChain(usize),
+}
 
 /// One request as the server saw it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -59,6 +82,8 @@ impl RangeServer {
             last_modified: Mutex::new(Some(DEFAULT_LAST_MODIFIED.to_string())),
             statuses: Mutex::new(Vec::new()),
             in_flight: Mutex::new((0, 0)),
+            misbehave: Mutex::new(None),
+            flooded: Mutex::new(0),
             stop: AtomicBool::new(false),
             conns: Mutex::new(Vec::new()),
         });
@@ -156,6 +181,16 @@ impl RangeServer {
             .count()
     }
 
+    /// Misbehaves on every request from now on (`None`: behave again).
+    pub fn misbehave(&self, m: Option<Misbehaviour>) {
+        *self.state.misbehave.lock().unwrap() = m;
+    }
+
+    /// Bytes of flood bodies written so far (what the clients took before hanging up).
+    pub fn flooded_bytes(&self) -> usize {
+        *self.state.flooded.lock().unwrap()
+    }
+
     /// Adds `Retry-After: secs` to injected 429/503 answers.
     pub fn set_retry_after(&self, secs: Option<u64>) {
         *self.state.retry_after.lock().unwrap() = secs;
@@ -192,6 +227,8 @@ struct State {
     statuses: Mutex<Vec<u16>>,
     /// (now, maximum) requests being answered.
     in_flight: Mutex<(usize, usize)>,
+    misbehave: Mutex<Option<Misbehaviour>>,
+    flooded: Mutex<usize>,
     stop: AtomicBool,
     conns: Mutex<Vec<JoinHandle<()>>>,
 }
@@ -282,6 +319,62 @@ fn serve(mut stream: TcpStream, st: &State) {
             Some(v) if v == "keep-alive" => false,
             _ => version != "HTTP/1.1",
         };
+        let misbehaviour = st.misbehave.lock().unwrap().clone();
+        let (path, query) = target.split_once('?').unwrap_or((&target, ""));
+        let hang = match misbehaviour {
+            Some(Misbehaviour::Hang) => true,
+            Some(Misbehaviour::HangAfter(n)) => st.log.lock().unwrap().len() >= n,
+            _ => false,
+        };
+        if hang {
+            record(st, &target, &headers);
+            while !st.stop.load(Ordering::SeqCst) && *st.misbehave.lock().unwrap() == misbehaviour {
+                std::thread::sleep(Duration::from_millis(10));
+            }
+            return;
+        }
+        let location = match misbehaviour {
+            None | Some(Misbehaviour::Hang) | Some(Misbehaviour::HangAfter(_)) => None,
+            Some(Misbehaviour::Flood {
+                bytes,
+                declare_length,
+            }) => {
+                record(st, &target, &headers);
+                let ntlm = query.split('&').any(|p| p == "mode=ntlm");
+                flood(&mut stream, st, ntlm, bytes, declare_length);
+                return;
+            }
+            Some(Misbehaviour::RedirectTo(base)) => Some(format!("{base}{target}")),
+            Some(Misbehaviour::RedirectLoop) => Some(target.clone()),
+            Some(Misbehaviour::RedirectChain(max)) => {
+                let hops = query.split('&').filter(|p| p.starts_with("hop=")).count();
+                (hops < max).then(|| {
+                    if query.is_empty() {
+                        format!("{path}?hop={}", hops + 1)
+                    } else {
+                        format!("{path}?{query}&hop={}", hops + 1)
+                    }
+                })
+            }
+        };
+        if let Some(location) = location {
+            record(st, &target, &headers);
+            st.statuses.lock().unwrap().push(302);
+            let out = format!(
+                "HTTP/1.1 302 Found\r\nLocation: {location}\r\nContent-Length: 0\r\n{}",
+                if close {
+                    "Connection: close\r\n\r\n"
+                } else {
+                    "Connection: keep-alive\r\n\r\n"
+                }
+            );
+            if stream.write_all(out.as_bytes()).is_err() || stream.flush().is_err() || close {
+                return;
+            }
+            continue;
+        }
+        // Recorded on arrival, before any delay.
+        record(st, &target, &headers);
         {
             let mut f = st.in_flight.lock().unwrap();
             f.0 += 1;
@@ -314,6 +407,69 @@ fn serve(mut stream: TcpStream, st: &State) {
     }
 }
 
+/// Adds a request to the log.
+fn record(st: &State, target: &str, headers: &HashMap<String, String>) {
+    st.log.lock().unwrap().push(Recorded {
+        path: target.to_string(),
+        user_agent: headers.get("user-agent").cloned(),
+        add_padding: headers
+            .get("add-padding")
+            .is_some_and(|v| v.eq_ignore_ascii_case("true")),
+        if_none_match: headers.get("if-none-match").cloned(),
+    });
+}
+
+/// Streams a 200 of about `bytes` well-formed lines (a whole number of them), with or without a
+/// `Content-Length`, until done, the client hangs up or the server stops; then closes.
+fn flood(stream: &mut TcpStream, st: &State, ntlm: bool, bytes: usize, declare_length: bool) {
+    st.statuses.lock().unwrap().push(200);
+    let suffix_len = if ntlm { 27 } else { 35 };
+    let line_len = suffix_len + ":1\r\n".len();
+    let lines = bytes / line_len;
+    let mut head = "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n".to_string();
+    if declare_length {
+        head.push_str(&format!("Content-Length: {}\r\n", lines * line_len));
+    }
+    head.push_str("Connection: close\r\n\r\n");
+    // A client that stops reading must not block the server's shutdown.
+    let _ = stream.set_write_timeout(Some(Duration::from_millis(50)));
+    if !send(stream, st, head.as_bytes()) {
+        return;
+    }
+    let mut n = 0usize;
+    while n < lines {
+        let mut chunk = String::with_capacity(64 * 1024);
+        while n < lines && chunk.len() + line_len <= 64 * 1024 {
+            chunk.push_str(&format!("{n:0suffix_len$X}:1\r\n"));
+            n += 1;
+        }
+        if !send(stream, st, chunk.as_bytes()) {
+            return;
+        }
+        *st.flooded.lock().unwrap() += chunk.len();
+    }
+    let _ = stream.flush();
+}
+
+/// Writes all of `data` unless the client hangs up or the server stops.
+fn send(stream: &mut TcpStream, st: &State, mut data: &[u8]) -> bool {
+    while !data.is_empty() {
+        if st.stop.load(Ordering::SeqCst) {
+            return false;
+        }
+        match stream.write(data) {
+            Ok(0) => return false,
+            Ok(n) => data = &data[n..],
+            Err(e)
+                if e.kind() == std::io::ErrorKind::WouldBlock
+                    || e.kind() == std::io::ErrorKind::TimedOut
+                    || e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(_) => return false,
+        }
+    }
+    true
+}
+
 /// Decides the answer to one request: (status, extra headers, body).
 fn respond(
     st: &State,
@@ -322,16 +478,10 @@ fn respond(
     headers: &HashMap<String, String>,
 ) -> (u16, Vec<(String, String)>, String) {
     let user_agent = headers.get("user-agent").cloned();
+    let if_none_match = headers.get("if-none-match").cloned();
     let add_padding = headers
         .get("add-padding")
         .is_some_and(|v| v.eq_ignore_ascii_case("true"));
-    let if_none_match = headers.get("if-none-match").cloned();
-    st.log.lock().unwrap().push(Recorded {
-        path: target.to_string(),
-        user_agent: user_agent.clone(),
-        add_padding,
-        if_none_match: if_none_match.clone(),
-    });
     if method != "GET" {
         return (405, vec![], "Method not allowed".into());
     }
@@ -457,6 +607,7 @@ fn failure(st: &State, status: u16) -> (u16, Vec<(String, String)>, String) {
 fn reason(status: u16) -> &'static str {
     match status {
         200 => "OK",
+        302 => "Found",
         304 => "Not Modified",
         400 => "Bad Request",
         403 => "Forbidden",
