@@ -422,29 +422,69 @@ pub(crate) fn is_des_crypt(hash: &str) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'/')
 }
 
-/// A short, non-secret description of an unrecognised hash: its `$id$` or `{TAG}` if short.
-pub(crate) fn unknown_scheme_message(hash: &str) -> String {
+/// Why a stored value is not a hash kensa reads, as `FIELD: REASON` with a fixed reason: a value
+/// in a hash field may be a password typed into the wrong place (`bob:$Winter$2024`), so not one
+/// byte of it is quoted. A scheme is named only when its tag is one of [`KNOWN_UNSUPPORTED`], and
+/// then by the list's own words.
+pub(crate) fn unknown_scheme_message(field: &str, hash: &str) -> String {
+    let hash = crate::hash::strip_ldap_crypt(hash.trim());
     if is_des_crypt(hash) {
-        return "unsupported hash scheme (DES crypt)".into();
+        return format!("{field}: unsupported hash scheme (DES crypt)");
     }
-    let tag = if let Some(rest) = hash.strip_prefix('$') {
-        rest.split('$').next().filter(|t| rest.len() > t.len())
-    } else if let Some(rest) = hash.strip_prefix('{') {
-        rest.split('}').next().filter(|t| rest.len() > t.len())
-    } else {
-        None
-    };
-    match tag {
-        Some(t)
-            if !t.is_empty()
-                && t.len() <= 8
-                && t.bytes()
-                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_') =>
-        {
-            format!("unrecognised hash scheme ({t})")
-        }
-        _ => "unrecognised hash scheme".into(),
+    match known_unsupported(hash) {
+        Some(name) => format!("{field}: unsupported hash scheme ({name})"),
+        None => format!("{field}: not a hash scheme kensa recognises (the value is not shown)"),
     }
+}
+
+/// Real password hash schemes kensa cannot verify, by the tag that starts them: crypt(3) `$id$`
+/// (exact) and LDAP `{TAG}` (any case). Each entry: the tag, and the name messages print.
+pub(crate) const KNOWN_UNSUPPORTED: [(&str, &str); 32] = [
+    ("$md5$", "$md5$ Sun MD5 crypt"),
+    ("$md5,", "$md5$ Sun MD5 crypt"),
+    ("$sha1$", "$sha1$ NetBSD SHA-1 crypt"),
+    ("$3$", "$3$ FreeBSD NT-hash crypt"),
+    ("$7$", "$7$ scrypt crypt"),
+    ("$gy$", "$gy$ gost-yescrypt"),
+    ("$sm3$", "$sm3$ SM3 crypt"),
+    ("$2$", "$2$ original bcrypt"),
+    ("$2x$", "$2x$ bcrypt (crypt_blowfish bug variant)"),
+    ("$8$", "$8$ Cisco type 8 (PBKDF2-SHA256)"),
+    ("$9$", "$9$ Cisco type 9 (scrypt)"),
+    ("$P$", "$P$ phpass"),
+    ("$H$", "$H$ phpass"),
+    ("{MD5}", "{MD5}"),
+    ("{SMD5}", "{SMD5}"),
+    ("{SHA256}", "{SHA256}"),
+    ("{SSHA256}", "{SSHA256}"),
+    ("{SHA384}", "{SHA384}"),
+    ("{SSHA384}", "{SSHA384}"),
+    ("{SHA512}", "{SHA512}"),
+    ("{SSHA512}", "{SSHA512}"),
+    ("{PBKDF2}", "{PBKDF2}"),
+    ("{PBKDF2-SHA1}", "{PBKDF2-SHA1}"),
+    ("{PBKDF2-SHA256}", "{PBKDF2-SHA256}"),
+    ("{PBKDF2-SHA512}", "{PBKDF2-SHA512}"),
+    ("{PBKDF2_SHA256}", "{PBKDF2_SHA256}"),
+    ("{ARGON2}", "{ARGON2}"),
+    ("{BCRYPT}", "{BCRYPT}"),
+    ("{NS-MTA-MD5}", "{NS-MTA-MD5}"),
+    ("{GOST_YESCRYPT}", "{GOST_YESCRYPT}"),
+    ("{SASL}", "{SASL}"),
+    ("{K5KEY}", "{K5KEY}"),
+];
+
+/// The name of the known scheme `hash` starts with, from [`KNOWN_UNSUPPORTED`].
+fn known_unsupported(hash: &str) -> Option<&'static str> {
+    KNOWN_UNSUPPORTED.iter().find_map(|(tag, name)| {
+        let head = hash.get(..tag.len())?;
+        let hit = if tag.starts_with('{') {
+            head.eq_ignore_ascii_case(tag)
+        } else {
+            head == *tag
+        };
+        hit.then_some(*name)
+    })
 }
 
 #[cfg(test)]
@@ -623,22 +663,37 @@ mod tests {
     }
 
     #[test]
-    fn unknown_scheme_messages_show_no_more_than_a_tag() {
+    fn unknown_scheme_messages_name_the_field_and_quote_nothing() {
         assert_eq!(
-            unknown_scheme_message("$md5$rounds=1$abc"),
-            "unrecognised hash scheme (md5)"
+            unknown_scheme_message("hash field", "$md5$rounds=1$abc"),
+            "hash field: unsupported hash scheme ($md5$ Sun MD5 crypt)"
         );
         assert_eq!(
-            unknown_scheme_message("{SSHA512}AAAAAAAA"),
-            "unrecognised hash scheme (SSHA512)"
+            unknown_scheme_message("userPassword", "{ssha512}AAAAAAAA"),
+            "userPassword: unsupported hash scheme ({SSHA512})"
         );
         assert_eq!(
-            unknown_scheme_message("hunter2hunter2hunter2"),
-            "unrecognised hash scheme"
+            unknown_scheme_message("userPassword", "{CRYPT}$7$CU..../....abc"),
+            "userPassword: unsupported hash scheme ($7$ scrypt crypt)"
         );
         assert_eq!(
-            unknown_scheme_message("abcdefghij./X"),
-            "unsupported hash scheme (DES crypt)"
+            unknown_scheme_message("hash field", "abcdefghij./X"),
+            "hash field: unsupported hash scheme (DES crypt)"
         );
+        // A plaintext in a hash field: nothing of it, not even a tag-shaped part, is shown.
+        for value in [
+            "hunter2hunter2hunter2",
+            "$Winter$2024",
+            "{Summer}2024!",
+            "$Md5$x",
+            "{Herbst}",
+            "$2024$",
+        ] {
+            let m = unknown_scheme_message("hash field", value);
+            assert_eq!(
+                m, "hash field: not a hash scheme kensa recognises (the value is not shown)",
+                "{value}"
+            );
+        }
     }
 }

@@ -86,7 +86,7 @@ fn parse_line(line: &str) -> Result<RawAccount, String> {
             text: Secret::new(text),
         });
     } else if h.starts_with('$') || super::is_des_crypt(h) {
-        return Err(unknown_scheme_message(h));
+        return Err(unknown_scheme_message("password field (2)", h));
     } else {
         // Not a crypt(3) string at all: no password can match it, so the account is locked.
         acc.skip = Some(SkipReason::Locked);
@@ -174,8 +174,11 @@ mod tests {
         assert_eq!(
             errs,
             [
-                ("shadow:9", "unsupported hash scheme (DES crypt)"),
-                ("shadow:10", "unrecognised hash scheme (9z)"),
+                (
+                    "shadow:9",
+                    "password field (2): unsupported hash scheme (DES crypt)"
+                ),
+                ("shadow:10", "password field (2): not a hash scheme kensa recognises (the value is not shown)"),
                 (
                     "shadow:11",
                     "malformed shadow line: field 3 is not a number"
