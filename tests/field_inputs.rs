@@ -297,3 +297,149 @@ fn a_missing_path_stops_the_audit_before_any_work() {
     assert!(String::from_utf8_lossy(&o.stderr).contains("pc-02-sam.txt: cannot read"));
     assert!(!facility.path().join("crack").exists());
 }
+
+/// Audit files written into a fresh directory (name, bytes), with `extra` arguments before the
+/// file names; returns the output, the evidence and the directory (the report is in `report`).
+fn audit_written(
+    files: &[(&str, &[u8])],
+    extra: &[&str],
+    args: &[&str],
+) -> (Output, Value, tempfile::TempDir) {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, bytes) in files {
+        fs::write(dir.path().join(name), bytes).unwrap();
+    }
+    let mut a = vec![
+        "audit",
+        "--hibp",
+        "off",
+        "--no-progress",
+        "--format",
+        "all",
+        "--out",
+        "report",
+    ];
+    a.extend_from_slice(extra);
+    a.extend_from_slice(args);
+    let o = kensa_in(dir.path(), &a);
+    let text = fs::read_to_string(dir.path().join("report/evidence.json")).unwrap_or_else(|_| {
+        panic!(
+            "no evidence.json; stderr: {}",
+            String::from_utf8_lossy(&o.stderr)
+        )
+    });
+    (o, serde_json::from_str(&text).unwrap(), dir)
+}
+
+const APR1: &str = "$apr1$r31.....$HqJZimcKQFAMYayBlzkrA/";
+
+#[test]
+fn a_password_in_a_hash_field_is_never_echoed() {
+    let htpasswd = format!("alice:{APR1}\nbob:$Winter$2024\n");
+    let ldif = "dn: uid=carol,dc=koro\nuid: carol\nuserPassword: {Summer}2024!\n";
+    let (o, ev, dir) = audit_written(
+        &[
+            ("web.htpasswd", htpasswd.as_bytes()),
+            ("dir.ldif", ldif.as_bytes()),
+        ],
+        &[],
+        &["web.htpasswd", "dir.ldif"],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    let errors: Vec<(&str, &str)> = ev["input_errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            (
+                e["source"].as_str().unwrap(),
+                e["message"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        errors,
+        [
+            (
+                "dir.ldif:3",
+                "userPassword: not a hash scheme kensa recognises (the value is not shown)"
+            ),
+            (
+                "web.htpasswd:2",
+                "hash field: not a hash scheme kensa recognises (the value is not shown)"
+            ),
+        ]
+    );
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    for (path, bytes) in written(&dir.path().join("report"))
+        .into_iter()
+        .chain([(PathBuf::from("stderr"), o.stderr.clone())])
+    {
+        for secret in ["Winter", "Summer"] {
+            assert!(
+                !contains(&bytes, secret.as_bytes()),
+                "{path:?} shows {secret}: {stderr}"
+            );
+        }
+    }
+}
+
+#[test]
+fn control_characters_in_names_are_shown_never_written_raw() {
+    let htpasswd = format!("ad\0min:{APR1}\nbo\x1b[2Jb:{APR1}\nca\u{85}rol:{APR1}\n");
+    let (o, ev, dir) = audit_written(
+        &[("web.htpasswd", htpasswd.as_bytes())],
+        &[],
+        &["web.htpasswd"],
+    );
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    // The evidence keeps the exact names (JSON escapes them).
+    let names: Vec<String> = accounts(&ev).into_iter().map(|(_, a, _)| a).collect();
+    assert_eq!(names, ["ad\0min", "bo\x1b[2Jb", "ca\u{85}rol"]);
+    let report = dir.path().join("report");
+    for (path, bytes) in written(&report) {
+        let name = path.file_name().unwrap().to_string_lossy().to_string();
+        if name.ends_with(".xlsx") {
+            continue;
+        }
+        // JSON escapes C0 (`\u0000`) and may carry C1 as it is (valid JSON).
+        for raw in ["\0", "\x1b", "\u{85}"] {
+            if raw == "\u{85}" && name.ends_with(".json") {
+                continue;
+            }
+            assert!(
+                !contains(&bytes, raw.as_bytes()),
+                "{name} holds {raw:?} raw"
+            );
+        }
+        if !name.ends_with(".json") {
+            let text = String::from_utf8_lossy(&bytes);
+            assert!(text.contains("ad␀min"), "{name}");
+            assert!(text.contains("bo␛"), "{name}");
+            assert!(
+                text.contains("ca&lt;U+0085&gt;rol")
+                    || text.contains("ca<U+0085>rol")
+                    || text.contains("ca\\<U+0085\\>rol"),
+                "{name}"
+            );
+        }
+    }
+    // The workbook's shared strings show the same stand-ins.
+    let xlsx = fs::read(report.join("evidence.xlsx")).unwrap();
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(xlsx)).unwrap();
+    let mut strings = String::new();
+    std::io::Read::read_to_string(
+        &mut zip.by_name("xl/sharedStrings.xml").unwrap(),
+        &mut strings,
+    )
+    .unwrap();
+    assert!(
+        strings.contains("ad␀min") && !strings.contains("_x0000_"),
+        "{strings}"
+    );
+}

@@ -338,7 +338,11 @@ fn audit(a: AuditArgs) -> Result<Outcome, String> {
     let unreachable = breach.as_deref().and_then(|b| b.unreachable());
     for e in &ev.input_errors {
         if unreachable.is_none() || !engine::is_breach_error(e) {
-            eprintln!("kensa: {}: {}", e.source, e.message);
+            eprintln!(
+                "kensa: {}: {}",
+                report::visible(&e.source),
+                report::visible(&e.message)
+            );
         }
     }
     if let (Some(why), Some(b)) = (&unreachable, &breach) {
@@ -602,7 +606,11 @@ fn policy_cmd(p: PolicyArgs) -> Result<Outcome, String> {
         })?;
         let parsed = input::parse(fmt, text.text(), path);
         for e in text.errors(path).iter().chain(&parsed.errors) {
-            eprintln!("kensa: {}: {}", e.source, e.message);
+            eprintln!(
+                "kensa: {}: {}",
+                report::visible(&e.source),
+                report::visible(&e.message)
+            );
             problems += 1;
         }
         if let Some(mut f) = parsed.policy {
@@ -628,7 +636,10 @@ fn policy_cmd(p: PolicyArgs) -> Result<Outcome, String> {
     } else {
         let e = eff.to_evidence();
         let mut s = String::new();
-        s.push_str(&format!("sources       {}\n", eff.sources.join(", ")));
+        s.push_str(&format!(
+            "sources       {}\n",
+            report::visible(&eff.sources.join(", "))
+        ));
         s.push_str(&format!(
             "min_length    {}\n",
             e.min_length.map_or("-".into(), |m| m.to_string())
@@ -699,7 +710,11 @@ fn policy_dir(
         .map_err(|e| format!("{path}: cannot read: {e}"))?;
     let parsed = input::dropin::parse(&d, path);
     for e in &parsed.errors {
-        eprintln!("kensa: {}: {}", e.source, e.message);
+        eprintln!(
+            "kensa: {}: {}",
+            report::visible(&e.source),
+            report::visible(&e.message)
+        );
         *problems += 1;
     }
     Ok(parsed.policy)
