@@ -443,3 +443,88 @@ fn control_characters_in_names_are_shown_never_written_raw() {
         "{strings}"
     );
 }
+
+#[test]
+fn a_named_pipe_a_device_or_an_oversized_file_stops_the_audit_at_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("ntds.fifo");
+    assert!(Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap()
+        .success());
+    fs::write(dir.path().join("big.txt"), vec![b'#'; 2048]).unwrap();
+    // kensa is killed if it blocks: the test then fails on the exit status.
+    let run = |args: &[&str]| {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_kensa"))
+            .args(args)
+            .current_dir(dir.path())
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let started = std::time::Instant::now();
+        while child.try_wait().unwrap().is_none() {
+            if started.elapsed() > std::time::Duration::from_secs(20) {
+                child.kill().unwrap();
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        child.wait_with_output().unwrap()
+    };
+    let o = run(&[
+        "audit",
+        "--hibp",
+        "off",
+        "--out",
+        "report",
+        "--max-input-size",
+        "1K",
+        "ntds.fifo",
+        "/dev/zero",
+        "big.txt",
+    ]);
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("ntds.fifo: cannot read: not a regular file (a named pipe)"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("/dev/zero: cannot read: not a regular file (a character device)"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains(
+            "big.txt: cannot read: 2048 bytes, more than the input size limit of 1024 bytes"
+        ),
+        "{stderr}"
+    );
+    assert!(!dir.path().join("report").exists());
+    // As a pot file, a wordlist, or a policy file too.
+    let o = run(&[
+        "audit",
+        "--hibp",
+        "off",
+        "--potfile",
+        "ntds.fifo",
+        "--wordlist",
+        "/dev/zero",
+        "big.txt",
+    ]);
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("ntds.fifo: cannot read: not a regular file"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("/dev/zero: cannot read: not a regular file"),
+        "{stderr}"
+    );
+    let o = run(&["policy", "secedit:ntds.fifo"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("a named pipe"));
+}
