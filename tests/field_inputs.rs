@@ -528,3 +528,42 @@ fn a_named_pipe_a_device_or_an_oversized_file_stops_the_audit_at_once() {
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("a named pipe"));
 }
+
+#[test]
+fn a_file_mostly_malformed_is_still_read_by_its_good_lines() {
+    let nt = "8846f7eaee8fb117ad06bdd830b7586c";
+    let dump = format!(
+        "garbage\nmore garbage\nyoshida:1104:aad3b435b51404eeaad3b435b51404ee:{nt}:::\n\
+         x:y\nsato:1105:nothex:{nt}:::\n"
+    );
+    let (o, ev, _dir) = audit_written(&[("export.txt", dump.as_bytes())], &[], &["export.txt"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(ev["inputs"][0]["format"], "pwdump");
+    let names: Vec<String> = accounts(&ev).into_iter().map(|(_, a, _)| a).collect();
+    assert_eq!(names, ["yoshida"]);
+    let sources: Vec<&str> = ev["input_errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["source"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        sources,
+        [
+            "export.txt:1",
+            "export.txt:2",
+            "export.txt:4",
+            "export.txt:5"
+        ]
+    );
+    // No recognisable line at all: one error naming the file.
+    let (o, ev, _dir) = audit_written(&[("notes.txt", b"just\nsome words\n")], &[], &["notes.txt"]);
+    assert_eq!(o.status.code(), Some(2));
+    let errors = ev["input_errors"].as_array().unwrap();
+    assert_eq!(errors.len(), 1);
+    assert_eq!(errors[0]["source"], "notes.txt");
+    assert!(errors[0]["message"]
+        .as_str()
+        .unwrap()
+        .starts_with("cannot tell the format from the content"));
+}

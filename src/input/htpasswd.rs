@@ -21,7 +21,13 @@ pub fn parse(text: &str, label: &str) -> ParsedInput {
 
 /// Content looks like htpasswd: most lines are `user:hash` with a known (or DES) hash.
 pub fn sniff(text: &str) -> bool {
-    super::mostly(text, super::is_comment, |l| match l.split_once(':') {
+    super::mostly(line_hits(text))
+}
+
+/// Of the first 200 data lines, how many are `user:hash` with a known (or DES) hash, and how
+/// many there are.
+pub(crate) fn line_hits(text: &str) -> (usize, usize) {
+    super::count_lines(text, super::is_comment, |l| match l.split_once(':') {
         Some((user, hash)) => {
             !user.is_empty()
                 && !hash.contains(':')

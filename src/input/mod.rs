@@ -145,7 +145,11 @@ pub fn decode(bytes: &[u8]) -> Result<String, String> {
 /// Guess the format of a decoded file from its content (the file name is only a tie-breaker).
 ///
 /// Every format's `sniff` is tried in a fixed order; when several match, the one the file name
-/// suggests wins, else the first. When none match (e.g. a file of comments only), the file name decides.
+/// suggests wins, else the first. When none match, the line formats (pwdump, shadow, pot file,
+/// htpasswd) are counted line by line: the one with the most well-formed lines wins, however
+/// many malformed lines surround them (each of those is then an input error of its own), the
+/// file name breaking a tie. When no line is recognised at all (e.g. a file of comments only),
+/// the file name decides.
 pub fn detect(text: &str, file_name: &str) -> Option<Format> {
     let hint = name_hint(file_name);
     // The sniffers look at the head of the file only (whole lines of its first 64 KiB).
@@ -156,9 +160,34 @@ pub fn detect(text: &str, file_name: &str) -> Option<Format> {
         .filter(|f| sniff(*f, text))
         .collect();
     match (matching.as_slice(), hint) {
-        ([], hint) => hint,
+        ([], hint) => most_lines(text, hint).or(hint),
         (many, Some(h)) if many.contains(&h) => Some(h),
         (many, _) => many.first().copied(),
+    }
+}
+
+/// The line format with the most well-formed lines in `text` (at least one): `hint` when it is
+/// among the best, else the first of them in [`SNIFF_ORDER`].
+fn most_lines(text: &str, hint: Option<Format>) -> Option<Format> {
+    let scores: Vec<(Format, usize)> = SNIFF_ORDER
+        .iter()
+        .filter_map(|&f| {
+            let (hits, _) = match f {
+                Format::Pwdump => pwdump::line_hits(text),
+                Format::Shadow => shadow::line_hits(text),
+                Format::Potfile => potfile::line_hits(text),
+                Format::Htpasswd => htpasswd::line_hits(text),
+                _ => return None,
+            };
+            Some((f, hits))
+        })
+        .collect();
+    let best = scores.iter().map(|&(_, n)| n).max().filter(|&n| n > 0)?;
+    let mut tied = scores.iter().filter(|&&(_, n)| n == best).map(|&(f, _)| f);
+    let first = tied.clone().next();
+    match hint {
+        Some(h) if tied.any(|f| f == h) => Some(h),
+        _ => first,
     }
 }
 
@@ -384,8 +413,13 @@ pub(crate) fn is_comment(line: &str) -> bool {
     t.is_empty() || t.starts_with('#')
 }
 
-/// True when at least one of the (first 200) data lines matches and at least half of them do.
-pub(crate) fn mostly(text: &str, skip: impl Fn(&str) -> bool, pred: impl Fn(&str) -> bool) -> bool {
+/// Of the (first 200) data lines of `text` (those `skip` does not leave out), how many match
+/// `pred`, and how many there are.
+pub(crate) fn count_lines(
+    text: &str,
+    skip: impl Fn(&str) -> bool,
+    pred: impl Fn(&str) -> bool,
+) -> (usize, usize) {
     let (mut seen, mut hits) = (0usize, 0usize);
     for (_, line) in numbered_lines(text) {
         if skip(line) {
@@ -399,6 +433,11 @@ pub(crate) fn mostly(text: &str, skip: impl Fn(&str) -> bool, pred: impl Fn(&str
             break;
         }
     }
+    (hits, seen)
+}
+
+/// A content sniffer's verdict from `(hits, seen)`: at least one line matches and at least half do.
+pub(crate) fn mostly((hits, seen): (usize, usize)) -> bool {
     hits > 0 && hits * 2 >= seen
 }
 
@@ -606,6 +645,63 @@ mod tests {
         // Content wins over a misleading name.
         let pw = format!("a:500:aad3b435b51404eeaad3b435b51404ee:{NT}:::\n");
         assert_eq!(detect(&pw, "shadow"), Some(Format::Pwdump));
+    }
+
+    #[test]
+    fn detect_goes_by_the_lines_that_parse_when_most_are_malformed() {
+        let junk = "garbage line\nmore: garbage: here\n\u{1}\u{2}\nstill garbage\n";
+        for (format, good) in [
+            (
+                Format::Pwdump,
+                format!("yoshida:1104:aad3b435b51404eeaad3b435b51404ee:{NT}:::\n"),
+            ),
+            (
+                Format::Shadow,
+                "root:$6$salt$abcdef:19700:0:99999:7:::\n".to_string(),
+            ),
+            (
+                Format::Htpasswd,
+                "admin:$apr1$r31.....$HqJZimcKQFAMYayBlzkrA/\n".to_string(),
+            ),
+            (Format::Potfile, format!("{NT}:password\n")),
+        ] {
+            // One good line among four bad ones, under a name that says nothing.
+            let text = format!("{junk}{good}");
+            assert!(
+                !sniff(format, &text),
+                "{}: a majority sniffer",
+                format.as_str()
+            );
+            assert_eq!(
+                detect(&text, "export.txt"),
+                Some(format),
+                "{}",
+                format.as_str()
+            );
+            // And the parser then reports each bad line with its number and reads the good one.
+            let p = parse(format, &text, "export.txt");
+            assert_eq!(p.accounts.len() + usize::from(format == Format::Potfile), 1);
+            if format != Format::Potfile {
+                let lines: Vec<&str> = p.errors.iter().map(|e| e.source.as_str()).collect();
+                assert!(
+                    lines.contains(&"export.txt:1"),
+                    "{}: {lines:?}",
+                    format.as_str()
+                );
+            }
+        }
+        // The most well-formed lines win; the file name breaks a tie.
+        let two_shadow = format!(
+            "{junk}root:$6$salt$abc:19700:0:99999:7:::\nbin:$6$s$d:19700:0:99999:7:::\n\
+             a:1:aad3b435b51404eeaad3b435b51404ee:{NT}:::\n{junk}{junk}"
+        );
+        assert_eq!(detect(&two_shadow, "x"), Some(Format::Shadow));
+        let tie = format!("{junk}admin:$apr1$r31.....$HqJZimcKQFAMYayBlzkrA/\n{NT}:pw\n{junk}");
+        assert_eq!(detect(&tie, "x"), Some(Format::Potfile));
+        assert_eq!(detect(&tie, "web.htpasswd"), Some(Format::Htpasswd));
+        // No recognisable line at all: the name, or nothing.
+        assert_eq!(detect(junk, "notes.txt"), None);
+        assert_eq!(detect(junk, "site.htpasswd"), Some(Format::Htpasswd));
     }
 
     #[test]

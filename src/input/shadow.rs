@@ -25,7 +25,13 @@ pub fn parse(text: &str, label: &str) -> ParsedInput {
 
 /// Content looks like shadow: most lines have 9 fields with numeric (or empty) aging fields.
 pub fn sniff(text: &str) -> bool {
-    super::mostly(text, super::is_comment, |l| {
+    super::mostly(line_hits(text))
+}
+
+/// Of the first 200 data lines, how many have shadow's 9 fields with numeric (or empty) aging
+/// fields, and how many there are.
+pub(crate) fn line_hits(text: &str) -> (usize, usize) {
+    super::count_lines(text, super::is_comment, |l| {
         let f: Vec<&str> = l.split(':').collect();
         (7..=9).contains(&f.len())
             && !f[0].is_empty()
