@@ -1386,6 +1386,14 @@ fn read_input(
     };
     summary.format = format.as_str().into();
     summary.records = parsed.records;
+    if text.line_errors.is_empty() && parsed.errors.is_empty() {
+        if let Some(why) = input::nothing_read(format, &parsed) {
+            parsed.errors.push(InputError {
+                source: spec.display.clone(),
+                message: why.into(),
+            });
+        }
+    }
     summary.errors = text.line_errors.len() + parsed.errors.len();
     errors.extend(text.line_errors);
     errors.append(&mut parsed.errors);

@@ -567,3 +567,47 @@ fn a_file_mostly_malformed_is_still_read_by_its_good_lines() {
         .unwrap()
         .starts_with("cannot tell the format from the content"));
 }
+
+/// `text` as `iconv -t UTF-16LE` writes it: no byte-order mark.
+fn utf16le(text: &str) -> Vec<u8> {
+    text.encode_utf16().flat_map(u16::to_le_bytes).collect()
+}
+
+#[test]
+fn a_utf16_secedit_without_a_bom_is_read_and_an_empty_one_is_an_error() {
+    let inf = "[Unicode]\r\nUnicode=yes\r\n[System Access]\r\nMinimumPasswordAge = 1\r\n\
+               MaximumPasswordAge = 42\r\nMinimumPasswordLength = 14\r\nPasswordComplexity = 1\r\n\
+               NewAdministratorName = \"管理者\"\r\nNewGuestName = \"ゲスト\"\r\n\
+               [Version]\r\nsignature=\"$CHICAGO$\"\r\nRevision=1\r\n";
+    let (o, ev, _dir) = audit_written(&[("dc01.inf", &utf16le(inf))], &[], &["dc01.inf"]);
+    assert_eq!(
+        ev["input_errors"],
+        serde_json::json!([]),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let input = &ev["inputs"][0];
+    assert_eq!(
+        (&input["format"], &input["encoding"], &input["records"]),
+        (&"secedit".into(), &"utf-16le".into(), &3.into())
+    );
+    assert_eq!(ev["policies"][0]["effective"]["min_length"], 14);
+    assert_eq!(ev["policies"][0]["effective"]["max_age_days"], 42);
+
+    // No password settings at all: an input error, so the evidence is incomplete.
+    let other = "[Unicode]\r\nUnicode=yes\r\n[Event Audit]\r\nAuditLogonEvents = 3\r\n";
+    let (o, ev, _dir) = audit_written(&[("dc02.inf", &utf16le(other))], &[], &["dc02.inf"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(ev["complete"], false);
+    assert_eq!(ev["input_errors"][0]["source"], "dc02.inf");
+    assert!(ev["input_errors"][0]["message"]
+        .as_str()
+        .unwrap()
+        .starts_with("no settings found"));
+    // `kensa policy` says so too.
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("dc02.inf"), utf16le(other)).unwrap();
+    let o = kensa_in(dir.path(), &["policy", "dc02.inf"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("dc02.inf: no settings found"));
+}

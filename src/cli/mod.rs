@@ -635,7 +635,15 @@ fn policy_cmd(p: PolicyArgs) -> Result<Outcome, String> {
         let fmt = fmt.filter(|f| f.is_policy()).ok_or_else(|| {
             format!("{path}: not a policy file (secedit, netaccounts, login.defs, pwquality.conf, pam, faillock.conf, policy)")
         })?;
-        let parsed = input::parse(fmt, text.text(), path);
+        let mut parsed = input::parse(fmt, text.text(), path);
+        if text.bad_lines.is_empty() && parsed.errors.is_empty() {
+            if let Some(why) = input::nothing_read(fmt, &parsed) {
+                parsed.errors.push(crate::model::InputError {
+                    source: path.to_string(),
+                    message: why.into(),
+                });
+            }
+        }
         for e in text.errors(path).iter().chain(&parsed.errors) {
             eprintln!(
                 "kensa: {}: {}",

@@ -210,6 +210,35 @@ fn head(text: &str, max: usize) -> &str {
     &text[..cut]
 }
 
+/// Why a file that parsed without an error still gave nothing to audit, if it did: an account
+/// format with no account, or a Windows or kensa policy with no setting. The caller makes it an
+/// error naming the file (not a line): an empty export is not a clean one. The Linux policy files
+/// are left alone: as distributions ship them they set nothing, and that states the defaults.
+pub fn nothing_read(format: Format, p: &ParsedInput) -> Option<&'static str> {
+    let no_accounts = p.accounts.is_empty();
+    match format {
+        Format::Pwdump | Format::Shadow | Format::Htpasswd | Format::Inventory if no_accounts => {
+            Some("no accounts found in the file (an empty export?)")
+        }
+        Format::Ldif if no_accounts && p.records > 0 => Some(
+            "no entry has a userPassword (exported without the right to read it? \
+             ldapsearch shows userPassword only to a bind allowed to read it)",
+        ),
+        Format::Ldif if no_accounts => Some("no entries found in the file (an empty export?)"),
+        Format::Secedit if p.records == 0 => Some(
+            "no settings found: no password or lockout setting under [System Access] \
+             (export with `secedit /export /cfg FILE /areas SECURITYPOLICY`)",
+        ),
+        Format::NetAccounts if p.records == 0 => {
+            Some("no settings found in the `net accounts` output")
+        }
+        Format::Policy if p.records == 0 => {
+            Some("no settings found: no kensa policy key in the file")
+        }
+        _ => None,
+    }
+}
+
 /// Parse `text` as `format`; `label` is the file name used in `file:line` sources.
 pub fn parse(format: Format, text: &str, label: &str) -> ParsedInput {
     match format {
@@ -702,6 +731,76 @@ mod tests {
         // No recognisable line at all: the name, or nothing.
         assert_eq!(detect(junk, "notes.txt"), None);
         assert_eq!(detect(junk, "site.htpasswd"), Some(Format::Htpasswd));
+    }
+
+    #[test]
+    fn a_file_that_yields_nothing_to_audit_is_an_error() {
+        // What the engine and `kensa policy` report: the parser's errors, or why nothing was read.
+        let empty = |f: Format, text: &str| {
+            let p = parse(f, text, "f");
+            let mut errs: Vec<(String, String)> = p
+                .errors
+                .iter()
+                .map(|e| (e.source.clone(), e.message.clone()))
+                .collect();
+            if errs.is_empty() {
+                errs.extend(nothing_read(f, &p).map(|m| ("f".to_string(), m.to_string())));
+            }
+            errs
+        };
+        // A secedit export of other sections only, and an empty one.
+        let other = "[Unicode]\r\nUnicode=yes\r\n[Event Audit]\r\nAuditLogonEvents = 3\r\n\
+                     [Version]\r\nsignature=\"$CHICAGO$\"\r\n";
+        for text in [other, "", "[System Access]\r\nNewGuestName = \"Guest\"\r\n"] {
+            let errs = empty(Format::Secedit, text);
+            assert_eq!(errs.len(), 1, "{text:?}");
+            assert_eq!(errs[0].0, "f");
+            assert!(errs[0].1.starts_with("no settings found"), "{}", errs[0].1);
+        }
+        assert!(
+            empty(Format::NetAccounts, "The command completed successfully.\n")[0]
+                .1
+                .starts_with("no settings found")
+        );
+        assert!(empty(Format::Policy, "# nothing\n")[0]
+            .1
+            .starts_with("no settings found"));
+        for f in [Format::Pwdump, Format::Shadow, Format::Htpasswd] {
+            assert_eq!(
+                empty(f, "# comments only\n\n"),
+                [(
+                    "f".into(),
+                    "no accounts found in the file (an empty export?)".into()
+                )],
+                "{}",
+                f.as_str()
+            );
+        }
+        assert!(empty(Format::Inventory, "system,account,password\n")[0]
+            .1
+            .starts_with("no accounts found"));
+        assert!(empty(Format::Ldif, "dn: uid=a,dc=koro\nuid: a\n")[0]
+            .1
+            .starts_with("no entry has a userPassword"));
+        // Linux files as shipped, a pot file with nothing cracked: nothing to report.
+        for f in [
+            Format::LoginDefs,
+            Format::Pwquality,
+            Format::Faillock,
+            Format::Pam,
+            Format::Potfile,
+        ] {
+            assert!(empty(f, "# all defaults\n").is_empty(), "{}", f.as_str());
+        }
+        // A file with errors already says why: no second error.
+        assert_eq!(empty(Format::Htpasswd, "junk\n").len(), 1);
+        // Something read: no error.
+        assert!(empty(
+            Format::Secedit,
+            "[System Access]\nMinimumPasswordLength = 8\n"
+        )
+        .is_empty());
+        assert!(empty(Format::Shadow, "daemon:*:19700:0:99999:7:::\n").is_empty());
     }
 
     #[test]
