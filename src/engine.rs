@@ -181,6 +181,7 @@ pub fn audit(
         labels,
         mut errors,
         inputs,
+        unread,
         mut accounts,
         pots,
     } = {
@@ -657,7 +658,7 @@ pub fn audit(
         lang: opts.lang,
     };
     let all: BTreeSet<&str> = systems.keys().map(|s| s.as_str()).collect();
-    let items = answer::answer_items(&all, &evid, &policies, &reuse_groups, &cx);
+    let items = answer::answer_items(&all, &evid, &policies, &reuse_groups, &unread, &cx);
     let mut checklists = Vec::new();
     for (mb, title) in [
         (ManagedBy::Institution, "医療機関確認用"),
@@ -675,7 +676,7 @@ pub fn audit(
             managed_by: mb,
             title: title.into(),
             systems: scope.iter().map(|s| s.to_string()).collect(),
-            items: answer::answer_items(&scope, &evid, &policies, &reuse_groups, &cx),
+            items: answer::answer_items(&scope, &evid, &policies, &reuse_groups, &unread, &cx),
         });
     }
 
@@ -766,6 +767,8 @@ struct Read {
     labels: Vec<String>,
     errors: Vec<InputError>,
     inputs: Vec<InputSummary>,
+    /// The systems whose account inputs had errors (accounts may be missing).
+    unread: answer::Unread,
     accounts: Vec<Acc>,
     pots: Vec<PotFile>,
 }
@@ -823,9 +826,20 @@ fn read_all(opts: &AuditOptions) -> Result<Read, AuditError> {
     // The systems accounts name, in order of appearance ([`Acc::system`] until the end).
     let mut named: Vec<String> = Vec::new();
     let mut named_ids: std::collections::HashMap<String, u32> = std::collections::HashMap::new();
+    let mut unread = answer::Unread::default();
     for spec in &specs {
         let (summary, parsed, pot) = read_input(spec, opts.max_input_size, &mut errors);
         pots.extend(pot);
+        // An account input (or one whose format is unknown) with errors may have lost accounts.
+        let format = Format::from_name(&summary.format);
+        if summary.errors > 0 && !format.is_some_and(|f| f.is_policy() || f == Format::Potfile) {
+            match &spec.system {
+                Some(s) => {
+                    unread.systems.insert(s.clone());
+                }
+                None => unread.any_system = true,
+            }
+        }
         let input = labels.len() as u32;
         labels.push(spec.display.clone());
         if let Some(p) = parsed {
@@ -857,6 +871,7 @@ fn read_all(opts: &AuditOptions) -> Result<Read, AuditError> {
                         message: "the record names no system and the file belongs to no system"
                             .into(),
                     });
+                    unread.any_system = true;
                     continue;
                 };
                 let id = match last.filter(|&i| named[i as usize] == system) {
@@ -932,6 +947,7 @@ fn read_all(opts: &AuditOptions) -> Result<Read, AuditError> {
         labels,
         errors,
         inputs,
+        unread,
         accounts,
         pots,
     })

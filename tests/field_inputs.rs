@@ -611,3 +611,46 @@ fn a_utf16_secedit_without_a_bom_is_read_and_an_empty_one_is_an_error() {
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("dc02.inf: no settings found"));
 }
+
+/// `(answer, remarks)` of item `id` in the overall answers.
+fn answer(ev: &Value, id: &str) -> (String, String) {
+    let it = ev["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["item"] == id)
+        .unwrap();
+    (
+        it["answer"].as_str().unwrap().to_string(),
+        it["remarks"].as_str().unwrap().to_string(),
+    )
+}
+
+#[test]
+fn no_account_read_is_undetermined_and_no_account_in_scope_is_not_applicable() {
+    // An empty export and a file of malformed lines: nothing could be audited, nothing said.
+    for (name, bytes) in [
+        ("web.htpasswd", &b""[..]),
+        ("web.htpasswd", &b"junk\nmore junk\n"[..]),
+    ] {
+        let (o, ev, _dir) = audit_written(&[(name, bytes)], &[], &[name]);
+        assert_eq!(o.status.code(), Some(2));
+        assert_eq!(ev["complete"], false);
+        for item in ["2-7", "2-8"] {
+            let (a, r) = answer(&ev, item);
+            assert_eq!(a, "undetermined", "{item}: {r}");
+            assert!(r.starts_with("判定不能"), "{item}: {r}");
+        }
+    }
+    // Every input read, every account locked: no account in scope, as rules.md says (いいえ, 対象外).
+    let shadow = b"daemon:*:19700:0:99999:7:::\nold:!$6$x$y:19700::::::\n";
+    let (o, ev, _dir) = audit_written(&[("srv-shadow", shadow)], &[], &["srv-shadow"]);
+    assert_eq!(o.status.code(), Some(0));
+    for item in ["2-7", "2-8"] {
+        assert_eq!(
+            answer(&ev, item),
+            ("no".into(), "対象外（監査対象のアカウントなし）".into()),
+            "{item}"
+        );
+    }
+}
