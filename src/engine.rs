@@ -101,6 +101,8 @@ struct Record {
 struct Rare {
     lm: Option<HashValue>,
     plaintext: Option<Secret>,
+    /// See [`RawAccount::plaintext_stored`].
+    plaintext_stored: bool,
     mfa: Option<bool>,
     max_age_days: Option<i64>,
 }
@@ -115,6 +117,7 @@ impl From<RawAccount> for Record {
             Box::new(Rare {
                 lm: r.lm,
                 plaintext: r.plaintext,
+                plaintext_stored: r.plaintext_stored,
                 mfa: r.mfa,
                 max_age_days: r.max_age_days,
             })
@@ -136,6 +139,9 @@ impl Record {
     }
     fn plaintext(&self) -> Option<&Secret> {
         self.rare.as_ref().and_then(|r| r.plaintext.as_ref())
+    }
+    fn plaintext_stored(&self) -> bool {
+        self.rare.as_ref().is_some_and(|r| r.plaintext_stored)
     }
     fn mfa(&self) -> Option<bool> {
         self.rare.as_ref().and_then(|r| r.mfa)
@@ -469,6 +475,12 @@ pub fn audit(
                 e.findings.push(Finding::fail(
                     Code::LmHashStored,
                     "an LM hash is stored: it is crackable whatever the password",
+                ));
+            }
+            if a.raw.plaintext_stored() {
+                e.findings.push(Finding::warn(
+                    Code::PlaintextStored,
+                    "stored as cleartext (no hash scheme): whoever can read the store reads the password",
                 ));
             }
             if let Some(h) = &a.raw.hash {

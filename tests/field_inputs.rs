@@ -654,3 +654,47 @@ fn no_account_read_is_undetermined_and_no_account_in_scope_is_not_applicable() {
         );
     }
 }
+
+#[test]
+fn a_cleartext_user_password_is_a_finding_and_an_inventory_password_is_not() {
+    let ldif = "dn: uid=strong,dc=koro\nuid: strong\nuserPassword: Qz8#vLw2pRt6&Xn\n\n\
+                dn: uid=tagged,dc=koro\nuid: tagged\nuserPassword: {CLEARTEXT}Winter2024!\n\n\
+                dn: uid=hashed,dc=koro\nuid: hashed\nuserPassword: {SSHA}AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\n";
+    let inv = "system,account,password\nrouter,admin,Qz8#vLw2pRt6&Xm\n";
+    let (_, ev, _dir) = audit_written(
+        &[
+            ("dir.ldif", ldif.as_bytes()),
+            ("devices.csv", inv.as_bytes()),
+        ],
+        &[],
+        &["dir.ldif", "devices.csv"],
+    );
+    let finding = |name: &str| -> Option<(String, String)> {
+        let a = ev["accounts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|a| a["account"] == name)
+            .unwrap();
+        a["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["code"] == "PLAINTEXT_STORED")
+            .map(|f| {
+                (
+                    f["severity"].as_str().unwrap().to_string(),
+                    a["status"].as_str().unwrap().to_string(),
+                )
+            })
+    };
+    // A warning: a strong cleartext password still passes 2-⑦ by its strength.
+    assert_eq!(finding("strong"), Some(("warn".into(), "pass".into())));
+    assert_eq!(finding("tagged"), Some(("warn".into(), "fail".into())));
+    assert_eq!(finding("hashed"), None);
+    assert_eq!(
+        finding("admin"),
+        None,
+        "an inventory is a list kept for the audit"
+    );
+}

@@ -185,6 +185,7 @@ fn credential(value: &str) -> Result<RawAccount, String> {
         // OpenLDAP's `{CLEARTEXT}`, 389 Directory Server's `{CLEAR}`.
         if tag.eq_ignore_ascii_case("CLEARTEXT") || tag.eq_ignore_ascii_case("CLEAR") {
             acc.plaintext = Some(Secret::new(inner));
+            acc.plaintext_stored = true;
             return Ok(acc);
         }
         let Some((scheme, text)) = identify_hash(value) else {
@@ -197,6 +198,7 @@ fn credential(value: &str) -> Result<RawAccount, String> {
     } else {
         // OpenLDAP stores untagged values as cleartext.
         acc.plaintext = Some(Secret::new(value));
+        acc.plaintext_stored = true;
     }
     Ok(acc)
 }
@@ -294,6 +296,9 @@ mod tests {
             p.accounts[3].plaintext.as_ref().unwrap().expose(),
             "letmein"
         );
+        // Cleartext as the directory stores it; hashes are not.
+        let stored: Vec<bool> = p.accounts.iter().map(|a| a.plaintext_stored).collect();
+        assert_eq!(stored, [false, false, false, true, false]);
         assert_eq!(h(4).scheme, Scheme::Sha1);
         assert_eq!(p.records, 8);
         let errs: Vec<(&str, &str)> = p
@@ -360,6 +365,7 @@ mod tests {
             p.accounts[0].plaintext.as_ref().unwrap().expose(),
             "letmein"
         );
+        assert!(p.accounts[0].plaintext_stored);
     }
 
     #[test]
