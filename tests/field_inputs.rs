@@ -698,3 +698,20 @@ fn a_cleartext_user_password_is_a_finding_and_an_inventory_password_is_not() {
         "an inventory is a list kept for the audit"
     );
 }
+
+#[test]
+fn a_quoted_login_defs_value_is_read_as_getdef_reads_it() {
+    // shadow-utils' getdef drops the quotes around a value.
+    let defs = b"MAIL_DIR /var/mail\nPASS_MAX_DAYS \"45\"\nPASS_MIN_DAYS 0\n";
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("login.defs"), defs).unwrap();
+    let o = kensa_in(dir.path(), &["policy", "--json", "login.defs"]);
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        o.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let v: Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(v["effective"]["max_age_days"], 45, "{stdout}");
+}
