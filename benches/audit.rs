@@ -96,6 +96,7 @@ fn main() {
         salted_total: kensa::recover::DEFAULT_SALTED_TOTAL,
         lang: RemarkLang::Ja,
         today: "2026-11-24".into(),
+        max_input_size: kensa::engine::DEFAULT_MAX_INPUT_SIZE,
     };
     bench(
         "whole audit (NT accounts, offline)",

@@ -36,7 +36,14 @@ pub struct AuditOptions {
     pub lang: RemarkLang,
     /// Today's date (`YYYY-MM-DD`), the default 確認日.
     pub today: String,
+    /// The largest input, pot file or wordlist read (bytes; each is read into memory whole):
+    /// [`DEFAULT_MAX_INPUT_SIZE`] unless `--max-input-size` says otherwise.
+    pub max_input_size: u64,
 }
+
+/// The default of `--max-input-size`: 8 GiB, far beyond a domain's NTDS dump (about 150 bytes an
+/// account) or a cracking session's pot file, but not the size of a disk or of `/dev/zero`.
+pub const DEFAULT_MAX_INPUT_SIZE: u64 = 8 << 30;
 
 /// An error that stops the audit before any evidence exists (usage errors: exit 2).
 #[derive(Debug, thiserror::Error)]
@@ -94,6 +101,8 @@ struct Record {
 struct Rare {
     lm: Option<HashValue>,
     plaintext: Option<Secret>,
+    /// See [`RawAccount::plaintext_stored`].
+    plaintext_stored: bool,
     mfa: Option<bool>,
     max_age_days: Option<i64>,
 }
@@ -108,6 +117,7 @@ impl From<RawAccount> for Record {
             Box::new(Rare {
                 lm: r.lm,
                 plaintext: r.plaintext,
+                plaintext_stored: r.plaintext_stored,
                 mfa: r.mfa,
                 max_age_days: r.max_age_days,
             })
@@ -129,6 +139,9 @@ impl Record {
     }
     fn plaintext(&self) -> Option<&Secret> {
         self.rare.as_ref().and_then(|r| r.plaintext.as_ref())
+    }
+    fn plaintext_stored(&self) -> bool {
+        self.rare.as_ref().is_some_and(|r| r.plaintext_stored)
     }
     fn mfa(&self) -> Option<bool> {
         self.rare.as_ref().and_then(|r| r.mfa)
@@ -206,6 +219,7 @@ pub fn audit(
         labels,
         mut errors,
         inputs,
+        unread,
         mut accounts,
         pots,
     } = {
@@ -504,6 +518,12 @@ pub fn audit(
                     "an LM hash is stored: it is crackable whatever the password",
                 ));
             }
+            if a.raw.plaintext_stored() {
+                e.findings.push(Finding::warn(
+                    Code::PlaintextStored,
+                    "stored as cleartext (no hash scheme): whoever can read the store reads the password",
+                ));
+            }
             if let Some(h) = &a.raw.hash {
                 if h.scheme.is_weak() {
                     e.findings.push(Finding::warn(
@@ -691,7 +711,7 @@ pub fn audit(
         lang: opts.lang,
     };
     let all: BTreeSet<&str> = systems.keys().map(|s| s.as_str()).collect();
-    let items = answer::answer_items(&all, &evid, &policies, &reuse_groups, &cx);
+    let items = answer::answer_items(&all, &evid, &policies, &reuse_groups, &unread, &cx);
     let mut checklists = Vec::new();
     for (mb, title) in [
         (ManagedBy::Institution, "医療機関確認用"),
@@ -709,7 +729,7 @@ pub fn audit(
             managed_by: mb,
             title: title.into(),
             systems: scope.iter().map(|s| s.to_string()).collect(),
-            items: answer::answer_items(&scope, &evid, &policies, &reuse_groups, &cx),
+            items: answer::answer_items(&scope, &evid, &policies, &reuse_groups, &unread, &cx),
         });
     }
 
@@ -800,6 +820,8 @@ struct Read {
     labels: Vec<String>,
     errors: Vec<InputError>,
     inputs: Vec<InputSummary>,
+    /// The systems whose account inputs had errors (accounts may be missing).
+    unread: answer::Unread,
     accounts: Vec<Acc>,
     pots: Vec<PotFile>,
 }
@@ -857,9 +879,20 @@ fn read_all(opts: &AuditOptions) -> Result<Read, AuditError> {
     // The systems accounts name, in order of appearance ([`Acc::system`] until the end).
     let mut named: Vec<String> = Vec::new();
     let mut named_ids: std::collections::HashMap<String, u32> = std::collections::HashMap::new();
+    let mut unread = answer::Unread::default();
     for spec in &specs {
-        let (summary, parsed, pot) = read_input(spec, &mut errors);
+        let (summary, parsed, pot) = read_input(spec, opts.max_input_size, &mut errors);
         pots.extend(pot);
+        // An account input (or one whose format is unknown) with errors may have lost accounts.
+        let format = Format::from_name(&summary.format);
+        if summary.errors > 0 && !format.is_some_and(|f| f.is_policy() || f == Format::Potfile) {
+            match &spec.system {
+                Some(s) => {
+                    unread.systems.insert(s.clone());
+                }
+                None => unread.any_system = true,
+            }
+        }
         let input = labels.len() as u32;
         labels.push(spec.display.clone());
         if let Some(p) = parsed {
@@ -891,6 +924,7 @@ fn read_all(opts: &AuditOptions) -> Result<Read, AuditError> {
                         message: "the record names no system and the file belongs to no system"
                             .into(),
                     });
+                    unread.any_system = true;
                     continue;
                 };
                 let id = match last.filter(|&i| named[i as usize] == system) {
@@ -935,7 +969,7 @@ fn read_all(opts: &AuditOptions) -> Result<Read, AuditError> {
             forced: Some(Format::Potfile),
             system: None,
         };
-        let (summary, _, pot) = read_input(&spec, &mut errors);
+        let (summary, _, pot) = read_input(&spec, opts.max_input_size, &mut errors);
         pots.extend(pot);
         inputs.push(summary);
     }
@@ -966,6 +1000,7 @@ fn read_all(opts: &AuditOptions) -> Result<Read, AuditError> {
         labels,
         errors,
         inputs,
+        unread,
         accounts,
         pots,
     })
@@ -1049,7 +1084,8 @@ pub fn input_files(opts: &AuditOptions) -> Result<Vec<(String, PathBuf)>, AuditE
 /// The files an audit would read that cannot be opened, each as `PATH: cannot read: REASON`:
 /// the inputs (of the manifest and `FILE` arguments; a `pwquality.conf.d` directory is one input
 /// of drop-ins), pot files and wordlists, each once. For a check before any work, so that a mistyped path is an
-/// error at once, not after the audit.
+/// error at once, not after the audit; so is a named pipe or a device (which would block or
+/// never end) and a file larger than `max_input_size`.
 pub fn unreadable_inputs(opts: &AuditOptions) -> Result<Vec<String>, AuditError> {
     let (_, specs) = plan(opts)?;
     let mut seen = BTreeSet::new();
@@ -1060,20 +1096,83 @@ pub fn unreadable_inputs(opts: &AuditOptions) -> Result<Vec<String>, AuditError>
         .chain(opts.wordlists.iter().map(|p| (p.as_path(), false)))
         .filter(|(p, _)| seen.insert(*p))
         .filter_map(|(p, dir_ok)| {
-            cannot_open(p, dir_ok).map(|why| format!("{}: cannot read: {why}", p.display()))
+            cannot_open(p, dir_ok, Some(opts.max_input_size))
+                .map(|why| format!("{}: cannot read: {why}", p.display()))
         })
         .collect())
 }
 
-/// Why `path` cannot be opened for reading (`None` when it can): a file, or with `dir_ok` a
-/// directory whose entries can be listed.
-pub fn cannot_open(path: &Path, dir_ok: bool) -> Option<String> {
+/// Why `path` cannot be read (`None` when it can): a regular file (of at most `max_size` bytes,
+/// when given), or with `dir_ok` a directory whose entries can be listed. A named pipe, a device
+/// or a socket is refused without being opened: reading one could block for ever or never end.
+pub fn cannot_open(path: &Path, dir_ok: bool, max_size: Option<u64>) -> Option<String> {
     match std::fs::metadata(path) {
         Err(e) => Some(io_reason(&e)),
         Ok(m) if m.is_dir() && !dir_ok => Some("is a directory, not a file".into()),
         Ok(m) if m.is_dir() => std::fs::read_dir(path).err().map(|e| io_reason(&e)),
-        Ok(_) => std::fs::File::open(path).err().map(|e| io_reason(&e)),
+        Ok(m) if !m.is_file() => Some(not_regular(&m)),
+        Ok(m) if max_size.is_some_and(|max| m.len() > max) => {
+            Some(too_large(m.len(), max_size.unwrap_or(0)))
+        }
+        Ok(_) => open_nonblocking(path).err().map(|e| io_reason(&e)),
     }
+}
+
+/// The bytes of the regular file at `path`, at most `max_size` of them. Opened without blocking
+/// and checked on the open file, so a path that became a named pipe or a device after
+/// [`cannot_open`] is refused, not waited on.
+pub fn read_regular(path: &Path, max_size: u64) -> Result<Vec<u8>, String> {
+    use std::io::Read;
+    let file = open_nonblocking(path).map_err(|e| io_reason(&e))?;
+    let m = file.metadata().map_err(|e| io_reason(&e))?;
+    if !m.is_file() {
+        return Err(not_regular(&m));
+    }
+    if m.len() > max_size {
+        return Err(too_large(m.len(), max_size));
+    }
+    let mut bytes = Vec::with_capacity(usize::try_from(m.len()).unwrap_or(0));
+    // A file that grows while it is read stops at the limit.
+    file.take(max_size.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(|e| io_reason(&e))?;
+    if bytes.len() as u64 > max_size {
+        zeroize::Zeroize::zeroize(&mut bytes);
+        return Err(too_large(max_size.saturating_add(1), max_size));
+    }
+    Ok(bytes)
+}
+
+/// Open for reading with `O_NONBLOCK`: opening a named pipe with no writer returns at once.
+fn open_nonblocking(path: &Path) -> std::io::Result<std::fs::File> {
+    use std::os::unix::fs::OpenOptionsExt;
+    std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NONBLOCK)
+        .open(path)
+}
+
+/// Why a path that is neither a file nor a directory is not read.
+fn not_regular(m: &std::fs::Metadata) -> String {
+    use std::os::unix::fs::FileTypeExt;
+    let t = m.file_type();
+    let what = if t.is_fifo() {
+        "a named pipe"
+    } else if t.is_char_device() {
+        "a character device"
+    } else if t.is_block_device() {
+        "a block device"
+    } else if t.is_socket() {
+        "a socket"
+    } else {
+        "not a file or a directory"
+    };
+    format!("not a regular file ({what}); give a copy of its content as a file")
+}
+
+/// Why a file larger than the input size limit is not read.
+fn too_large(size: u64, max: u64) -> String {
+    format!("{size} bytes, more than the input size limit of {max} bytes (raise it with --max-input-size)")
 }
 
 /// A breach answer for one account, as [`Breach`] without a string.
@@ -1246,13 +1345,16 @@ fn is_drop_in_dir(spec: &InputSpec) -> bool {
             }))
 }
 
-/// The format of a file from its first 64 KiB (detection looks at no more).
+/// The format of a file from its first 64 KiB (detection looks at no more). Anything but a
+/// regular file is not opened (planning runs before the paths are checked).
 fn sniff_file(path: &Path) -> Option<Format> {
     use std::io::Read;
     let mut head = zeroize::Zeroizing::new(Vec::new());
-    std::fs::File::open(path)
-        .ok()?
-        .take(input::SNIFF_BYTES as u64)
+    let file = open_nonblocking(path).ok()?;
+    if !file.metadata().ok()?.is_file() {
+        return None;
+    }
+    file.take(input::SNIFF_BYTES as u64)
         .read_to_end(&mut head)
         .ok()?;
     // A character cut at the end makes the last line undecodable, which detection skips.
@@ -1292,6 +1394,7 @@ fn ensure_system<'a>(systems: &'a mut BTreeMap<String, System>, id: &str) -> &'a
 /// Read, hash, decode, detect and parse one input. Problems become input errors.
 fn read_input(
     spec: &InputSpec,
+    max_size: u64,
     errors: &mut Vec<InputError>,
 ) -> (
     InputSummary,
@@ -1312,12 +1415,12 @@ fn read_input(
         errors: 0,
         encoding: None,
     };
-    let bytes = match std::fs::read(&spec.path) {
+    let bytes = match read_regular(&spec.path, max_size) {
         Ok(b) => b,
-        Err(e) => {
+        Err(why) => {
             errors.push(InputError {
                 source: spec.display.clone(),
-                message: format!("cannot read: {}", io_reason(&e)),
+                message: format!("cannot read: {why}"),
             });
             summary.errors = 1;
             return (summary, None, None);
@@ -1352,6 +1455,14 @@ fn read_input(
     };
     summary.format = format.as_str().into();
     summary.records = parsed.records;
+    if text.line_errors.is_empty() && parsed.errors.is_empty() {
+        if let Some(why) = input::nothing_read(format, &parsed) {
+            parsed.errors.push(InputError {
+                source: spec.display.clone(),
+                message: why.into(),
+            });
+        }
+    }
     summary.errors = text.line_errors.len() + parsed.errors.len();
     errors.extend(text.line_errors);
     errors.append(&mut parsed.errors);
@@ -1665,6 +1776,7 @@ mod tests {
             salted_total: 0,
             lang: RemarkLang::En,
             today: "2026-11-24".into(),
+            max_input_size: DEFAULT_MAX_INPUT_SIZE,
         }
     }
 
@@ -1723,6 +1835,7 @@ mod tests {
             salted_total: 0,
             lang: RemarkLang::En,
             today: "2026-11-24".into(),
+            max_input_size: DEFAULT_MAX_INPUT_SIZE,
         };
         let problems = unreadable_inputs(&opts).unwrap();
         assert_eq!(
@@ -1735,8 +1848,49 @@ mod tests {
                 ),
             ]
         );
-        assert_eq!(cannot_open(dir.path(), true), None);
-        assert_eq!(cannot_open(&here, false), None);
+        assert_eq!(cannot_open(dir.path(), true, None), None);
+        assert_eq!(cannot_open(&here, false, Some(1000)), None);
+    }
+
+    #[test]
+    fn pipes_devices_and_oversized_files_are_refused_without_blocking() {
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("dump.fifo");
+        let c = std::ffi::CString::new(fifo.as_os_str().as_encoded_bytes()).unwrap();
+        assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+        let why = cannot_open(&fifo, true, None).unwrap();
+        assert!(
+            why.starts_with("not a regular file (a named pipe)"),
+            "{why}"
+        );
+        // Reading it directly does not wait for a writer either.
+        assert!(read_regular(&fifo, 100)
+            .unwrap_err()
+            .contains("a named pipe"));
+        assert!(sniff_file(&fifo).is_none());
+        let why = cannot_open(Path::new("/dev/zero"), false, None).unwrap();
+        assert!(why.contains("a character device"), "{why}");
+        // Size: checked before opening and on the open file.
+        let file = dir.path().join("big.txt");
+        std::fs::write(&file, [b'a'; 101]).unwrap();
+        let why = cannot_open(&file, false, Some(100)).unwrap();
+        assert!(
+            why.starts_with("101 bytes, more than the input size limit of 100 bytes"),
+            "{why}"
+        );
+        assert_eq!(cannot_open(&file, false, Some(101)), None);
+        assert!(read_regular(&file, 100).is_err());
+        assert_eq!(read_regular(&file, 101).unwrap().len(), 101);
+        // The up-front check names them all.
+        let mut opts = options(&[fifo.to_str().unwrap(), file.to_str().unwrap(), "/dev/null"]);
+        opts.max_input_size = 100;
+        let problems = unreadable_inputs(&opts).unwrap();
+        assert_eq!(problems.len(), 3, "{problems:?}");
+        assert!(problems[0].contains("dump.fifo: cannot read: not a regular file (a named pipe)"));
+        assert!(problems[1].contains("big.txt: cannot read: 101 bytes"));
+        assert!(
+            problems[2].contains("/dev/null: cannot read: not a regular file (a character device)")
+        );
     }
 
     #[test]

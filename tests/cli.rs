@@ -1071,8 +1071,13 @@ fn every_finding_code_is_produced_somewhere() {
     )
     .unwrap();
     fs::write(
+        d.path().join("dir.ldif"),
+        "dn: uid=clear,dc=t\nuid: clear\nuserPassword: Qz8#vLw2pRt6&Xn\n",
+    )
+    .unwrap();
+    fs::write(
         d.path().join("audit.toml"),
-        "facility = \"t\"\ninputs = [\"inv.csv\"]\n[[system]]\nid = \"kiosk\"\ninputs = [\"policy:kiosk.toml\"]\n[[system]]\nid = \"kiosk2\"\ninputs = [\"kiosk2.toml\"]\n",
+        "facility = \"t\"\ninputs = [\"inv.csv\"]\n[[system]]\nid = \"kiosk\"\ninputs = [\"policy:kiosk.toml\"]\n[[system]]\nid = \"kiosk2\"\ninputs = [\"kiosk2.toml\"]\n[[system]]\nid = \"ldap\"\ninputs = [\"dir.ldif\"]\n",
     )
     .unwrap();
     let server = start_server();
@@ -1103,7 +1108,7 @@ fn every_finding_code_is_produced_somewhere() {
         }
     }
     let all = "EMPTY_PASSWORD TOO_SHORT NOT_MIXED GUESSABLE DEFAULT_PASSWORD BREACHED NO_ROTATION \
-               ROTATION_TOO_LONG LM_HASH_STORED WEAK_HASH_SCHEME NON_ASCII REUSED_ACROSS_SYSTEMS \
+               ROTATION_TOO_LONG LM_HASH_STORED WEAK_HASH_SCHEME PLAINTEXT_STORED NON_ASCII REUSED_ACROSS_SYSTEMS \
                REUSED_WITHIN_SYSTEM POLICY_MIN_LENGTH POLICY_COMPOSITION POLICY_ROTATION_TOO_LONG \
                POLICY_NO_ROTATION POLICY_MAX_LENGTH_LT64 POLICY_NO_LOCKOUT NIST_SINGLE_FACTOR_LT15 \
                NIST_ROTATION_DISCOURAGED NIST_COMPOSITION_DISCOURAGED";

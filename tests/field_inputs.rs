@@ -297,3 +297,421 @@ fn a_missing_path_stops_the_audit_before_any_work() {
     assert!(String::from_utf8_lossy(&o.stderr).contains("pc-02-sam.txt: cannot read"));
     assert!(!facility.path().join("crack").exists());
 }
+
+/// Audit files written into a fresh directory (name, bytes), with `extra` arguments before the
+/// file names; returns the output, the evidence and the directory (the report is in `report`).
+fn audit_written(
+    files: &[(&str, &[u8])],
+    extra: &[&str],
+    args: &[&str],
+) -> (Output, Value, tempfile::TempDir) {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, bytes) in files {
+        fs::write(dir.path().join(name), bytes).unwrap();
+    }
+    let mut a = vec![
+        "audit",
+        "--hibp",
+        "off",
+        "--no-progress",
+        "--format",
+        "all",
+        "--out",
+        "report",
+    ];
+    a.extend_from_slice(extra);
+    a.extend_from_slice(args);
+    let o = kensa_in(dir.path(), &a);
+    let text = fs::read_to_string(dir.path().join("report/evidence.json")).unwrap_or_else(|_| {
+        panic!(
+            "no evidence.json; stderr: {}",
+            String::from_utf8_lossy(&o.stderr)
+        )
+    });
+    (o, serde_json::from_str(&text).unwrap(), dir)
+}
+
+const APR1: &str = "$apr1$r31.....$HqJZimcKQFAMYayBlzkrA/";
+
+#[test]
+fn a_password_in_a_hash_field_is_never_echoed() {
+    let htpasswd = format!("alice:{APR1}\nbob:$Winter$2024\n");
+    let ldif = "dn: uid=carol,dc=koro\nuid: carol\nuserPassword: {Summer}2024!\n";
+    let (o, ev, dir) = audit_written(
+        &[
+            ("web.htpasswd", htpasswd.as_bytes()),
+            ("dir.ldif", ldif.as_bytes()),
+        ],
+        &[],
+        &["web.htpasswd", "dir.ldif"],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    let errors: Vec<(&str, &str)> = ev["input_errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            (
+                e["source"].as_str().unwrap(),
+                e["message"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        errors,
+        [
+            (
+                "dir.ldif:3",
+                "userPassword: not a hash scheme kensa recognises (the value is not shown)"
+            ),
+            (
+                "web.htpasswd:2",
+                "hash field: not a hash scheme kensa recognises (the value is not shown)"
+            ),
+        ]
+    );
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    for (path, bytes) in written(&dir.path().join("report"))
+        .into_iter()
+        .chain([(PathBuf::from("stderr"), o.stderr.clone())])
+    {
+        for secret in ["Winter", "Summer"] {
+            assert!(
+                !contains(&bytes, secret.as_bytes()),
+                "{path:?} shows {secret}: {stderr}"
+            );
+        }
+    }
+}
+
+#[test]
+fn control_characters_in_names_are_shown_never_written_raw() {
+    let htpasswd = format!("ad\0min:{APR1}\nbo\x1b[2Jb:{APR1}\nca\u{85}rol:{APR1}\n");
+    let (o, ev, dir) = audit_written(
+        &[("web.htpasswd", htpasswd.as_bytes())],
+        &[],
+        &["web.htpasswd"],
+    );
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    // The evidence keeps the exact names (JSON escapes them).
+    let names: Vec<String> = accounts(&ev).into_iter().map(|(_, a, _)| a).collect();
+    assert_eq!(names, ["ad\0min", "bo\x1b[2Jb", "ca\u{85}rol"]);
+    let report = dir.path().join("report");
+    for (path, bytes) in written(&report) {
+        let name = path.file_name().unwrap().to_string_lossy().to_string();
+        if name.ends_with(".xlsx") {
+            continue;
+        }
+        // JSON escapes C0 (`\u0000`) and may carry C1 as it is (valid JSON).
+        for raw in ["\0", "\x1b", "\u{85}"] {
+            if raw == "\u{85}" && name.ends_with(".json") {
+                continue;
+            }
+            assert!(
+                !contains(&bytes, raw.as_bytes()),
+                "{name} holds {raw:?} raw"
+            );
+        }
+        if !name.ends_with(".json") {
+            let text = String::from_utf8_lossy(&bytes);
+            assert!(text.contains("ad␀min"), "{name}");
+            assert!(text.contains("bo␛"), "{name}");
+            assert!(
+                text.contains("ca&lt;U+0085&gt;rol")
+                    || text.contains("ca<U+0085>rol")
+                    || text.contains("ca\\<U+0085\\>rol"),
+                "{name}"
+            );
+        }
+    }
+    // The workbook's shared strings show the same stand-ins.
+    let xlsx = fs::read(report.join("evidence.xlsx")).unwrap();
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(xlsx)).unwrap();
+    let mut strings = String::new();
+    std::io::Read::read_to_string(
+        &mut zip.by_name("xl/sharedStrings.xml").unwrap(),
+        &mut strings,
+    )
+    .unwrap();
+    assert!(
+        strings.contains("ad␀min") && !strings.contains("_x0000_"),
+        "{strings}"
+    );
+}
+
+#[test]
+fn a_named_pipe_a_device_or_an_oversized_file_stops_the_audit_at_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("ntds.fifo");
+    assert!(Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap()
+        .success());
+    fs::write(dir.path().join("big.txt"), vec![b'#'; 2048]).unwrap();
+    // kensa is killed if it blocks: the test then fails on the exit status.
+    let run = |args: &[&str]| {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_kensa"))
+            .args(args)
+            .current_dir(dir.path())
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let started = std::time::Instant::now();
+        while child.try_wait().unwrap().is_none() {
+            if started.elapsed() > std::time::Duration::from_secs(20) {
+                child.kill().unwrap();
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        child.wait_with_output().unwrap()
+    };
+    let o = run(&[
+        "audit",
+        "--hibp",
+        "off",
+        "--out",
+        "report",
+        "--max-input-size",
+        "1K",
+        "ntds.fifo",
+        "/dev/zero",
+        "big.txt",
+    ]);
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("ntds.fifo: cannot read: not a regular file (a named pipe)"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("/dev/zero: cannot read: not a regular file (a character device)"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains(
+            "big.txt: cannot read: 2048 bytes, more than the input size limit of 1024 bytes"
+        ),
+        "{stderr}"
+    );
+    assert!(!dir.path().join("report").exists());
+    // As a pot file, a wordlist, or a policy file too.
+    let o = run(&[
+        "audit",
+        "--hibp",
+        "off",
+        "--potfile",
+        "ntds.fifo",
+        "--wordlist",
+        "/dev/zero",
+        "big.txt",
+    ]);
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("ntds.fifo: cannot read: not a regular file"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("/dev/zero: cannot read: not a regular file"),
+        "{stderr}"
+    );
+    let o = run(&["policy", "secedit:ntds.fifo"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("a named pipe"));
+}
+
+#[test]
+fn a_file_mostly_malformed_is_still_read_by_its_good_lines() {
+    let nt = "8846f7eaee8fb117ad06bdd830b7586c";
+    let dump = format!(
+        "garbage\nmore garbage\nyoshida:1104:aad3b435b51404eeaad3b435b51404ee:{nt}:::\n\
+         x:y\nsato:1105:nothex:{nt}:::\n"
+    );
+    let (o, ev, _dir) = audit_written(&[("export.txt", dump.as_bytes())], &[], &["export.txt"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(ev["inputs"][0]["format"], "pwdump");
+    let names: Vec<String> = accounts(&ev).into_iter().map(|(_, a, _)| a).collect();
+    assert_eq!(names, ["yoshida"]);
+    let sources: Vec<&str> = ev["input_errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["source"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        sources,
+        [
+            "export.txt:1",
+            "export.txt:2",
+            "export.txt:4",
+            "export.txt:5"
+        ]
+    );
+    // No recognisable line at all: one error naming the file.
+    let (o, ev, _dir) = audit_written(&[("notes.txt", b"just\nsome words\n")], &[], &["notes.txt"]);
+    assert_eq!(o.status.code(), Some(2));
+    let errors = ev["input_errors"].as_array().unwrap();
+    assert_eq!(errors.len(), 1);
+    assert_eq!(errors[0]["source"], "notes.txt");
+    assert!(errors[0]["message"]
+        .as_str()
+        .unwrap()
+        .starts_with("cannot tell the format from the content"));
+}
+
+/// `text` as `iconv -t UTF-16LE` writes it: no byte-order mark.
+fn utf16le(text: &str) -> Vec<u8> {
+    text.encode_utf16().flat_map(u16::to_le_bytes).collect()
+}
+
+#[test]
+fn a_utf16_secedit_without_a_bom_is_read_and_an_empty_one_is_an_error() {
+    let inf = "[Unicode]\r\nUnicode=yes\r\n[System Access]\r\nMinimumPasswordAge = 1\r\n\
+               MaximumPasswordAge = 42\r\nMinimumPasswordLength = 14\r\nPasswordComplexity = 1\r\n\
+               NewAdministratorName = \"管理者\"\r\nNewGuestName = \"ゲスト\"\r\n\
+               [Version]\r\nsignature=\"$CHICAGO$\"\r\nRevision=1\r\n";
+    let (o, ev, _dir) = audit_written(&[("dc01.inf", &utf16le(inf))], &[], &["dc01.inf"]);
+    assert_eq!(
+        ev["input_errors"],
+        serde_json::json!([]),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let input = &ev["inputs"][0];
+    assert_eq!(
+        (&input["format"], &input["encoding"], &input["records"]),
+        (&"secedit".into(), &"utf-16le".into(), &3.into())
+    );
+    assert_eq!(ev["policies"][0]["effective"]["min_length"], 14);
+    assert_eq!(ev["policies"][0]["effective"]["max_age_days"], 42);
+
+    // No password settings at all: an input error, so the evidence is incomplete.
+    let other = "[Unicode]\r\nUnicode=yes\r\n[Event Audit]\r\nAuditLogonEvents = 3\r\n";
+    let (o, ev, _dir) = audit_written(&[("dc02.inf", &utf16le(other))], &[], &["dc02.inf"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(ev["complete"], false);
+    assert_eq!(ev["input_errors"][0]["source"], "dc02.inf");
+    assert!(ev["input_errors"][0]["message"]
+        .as_str()
+        .unwrap()
+        .starts_with("no settings found"));
+    // `kensa policy` says so too.
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("dc02.inf"), utf16le(other)).unwrap();
+    let o = kensa_in(dir.path(), &["policy", "dc02.inf"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("dc02.inf: no settings found"));
+}
+
+/// `(answer, remarks)` of item `id` in the overall answers.
+fn answer(ev: &Value, id: &str) -> (String, String) {
+    let it = ev["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["item"] == id)
+        .unwrap();
+    (
+        it["answer"].as_str().unwrap().to_string(),
+        it["remarks"].as_str().unwrap().to_string(),
+    )
+}
+
+#[test]
+fn no_account_read_is_undetermined_and_no_account_in_scope_is_not_applicable() {
+    // An empty export and a file of malformed lines: nothing could be audited, nothing said.
+    for (name, bytes) in [
+        ("web.htpasswd", &b""[..]),
+        ("web.htpasswd", &b"junk\nmore junk\n"[..]),
+    ] {
+        let (o, ev, _dir) = audit_written(&[(name, bytes)], &[], &[name]);
+        assert_eq!(o.status.code(), Some(2));
+        assert_eq!(ev["complete"], false);
+        for item in ["2-7", "2-8"] {
+            let (a, r) = answer(&ev, item);
+            assert_eq!(a, "undetermined", "{item}: {r}");
+            assert!(r.starts_with("判定不能"), "{item}: {r}");
+        }
+    }
+    // Every input read, every account locked: no account in scope, as rules.md says (いいえ, 対象外).
+    let shadow = b"daemon:*:19700:0:99999:7:::\nold:!$6$x$y:19700::::::\n";
+    let (o, ev, _dir) = audit_written(&[("srv-shadow", shadow)], &[], &["srv-shadow"]);
+    assert_eq!(o.status.code(), Some(0));
+    for item in ["2-7", "2-8"] {
+        assert_eq!(
+            answer(&ev, item),
+            ("no".into(), "対象外（監査対象のアカウントなし）".into()),
+            "{item}"
+        );
+    }
+}
+
+#[test]
+fn a_cleartext_user_password_is_a_finding_and_an_inventory_password_is_not() {
+    let ldif = "dn: uid=strong,dc=koro\nuid: strong\nuserPassword: Qz8#vLw2pRt6&Xn\n\n\
+                dn: uid=tagged,dc=koro\nuid: tagged\nuserPassword: {CLEARTEXT}Winter2024!\n\n\
+                dn: uid=hashed,dc=koro\nuid: hashed\nuserPassword: {SSHA}AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\n";
+    let inv = "system,account,password\nrouter,admin,Qz8#vLw2pRt6&Xm\n";
+    let (_, ev, _dir) = audit_written(
+        &[
+            ("dir.ldif", ldif.as_bytes()),
+            ("devices.csv", inv.as_bytes()),
+        ],
+        &[],
+        &["dir.ldif", "devices.csv"],
+    );
+    let finding = |name: &str| -> Option<(String, String)> {
+        let a = ev["accounts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|a| a["account"] == name)
+            .unwrap();
+        a["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["code"] == "PLAINTEXT_STORED")
+            .map(|f| {
+                (
+                    f["severity"].as_str().unwrap().to_string(),
+                    a["status"].as_str().unwrap().to_string(),
+                )
+            })
+    };
+    // A warning: a strong cleartext password still passes 2-⑦ by its strength.
+    assert_eq!(finding("strong"), Some(("warn".into(), "pass".into())));
+    assert_eq!(finding("tagged"), Some(("warn".into(), "fail".into())));
+    assert_eq!(finding("hashed"), None);
+    assert_eq!(
+        finding("admin"),
+        None,
+        "an inventory is a list kept for the audit"
+    );
+}
+
+#[test]
+fn a_quoted_login_defs_value_is_read_as_getdef_reads_it() {
+    // shadow-utils' getdef drops the quotes around a value.
+    let defs = b"MAIL_DIR /var/mail\nPASS_MAX_DAYS \"45\"\nPASS_MIN_DAYS 0\n";
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("login.defs"), defs).unwrap();
+    let o = kensa_in(dir.path(), &["policy", "--json", "login.defs"]);
+    let stdout = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        o.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let v: Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(v["effective"]["max_age_days"], 45, "{stdout}");
+}

@@ -170,6 +170,10 @@ pub struct SourceArgs {
     /// Worker threads (default: all cores).
     #[arg(long, value_name = "N")]
     pub threads: Option<usize>,
+    /// Largest input, pot file or wordlist to read, each being read into memory whole: bytes, or
+    /// with a K, M, G or T suffix (binary). A larger file stops the command before any work.
+    #[arg(long, value_name = "SIZE", default_value = "8G", value_parser = super::parse_size)]
+    pub max_input_size: u64,
 }
 
 #[derive(Debug, Subcommand)]

@@ -72,7 +72,8 @@ fn scan(dir: &Path, target: &Path) -> Result<Scan, String> {
                 .push((name, Format::Pwquality));
             continue;
         }
-        let Ok(bytes) = std::fs::read(&p) else {
+        let Ok(bytes) = crate::engine::read_regular(&p, crate::engine::DEFAULT_MAX_INPUT_SIZE)
+        else {
             s.unknown.push(name);
             continue;
         };

@@ -98,6 +98,7 @@ impl SourceArgs {
             salted_total: self.salted_total,
             lang: RemarkLang::Ja,
             today: chrono::Local::now().date_naive().to_string(),
+            max_input_size: self.max_input_size,
         }
     }
 
@@ -344,7 +345,11 @@ fn audit(a: AuditArgs) -> Result<Outcome, String> {
         let folded = engine::is_breach_error(e)
             && (unreachable.is_some() || gave_up.as_ref().is_some_and(|g| g.message == e.message));
         if !folded {
-            eprintln!("kensa: {}: {}", e.source, e.message);
+            eprintln!(
+                "kensa: {}: {}",
+                report::visible(&e.source),
+                report::visible(&e.message)
+            );
         }
     }
     if let (Some(why), Some(b)) = (&unreachable, &breach) {
@@ -376,12 +381,40 @@ fn audit(a: AuditArgs) -> Result<Outcome, String> {
     })
 }
 
+/// A `--max-input-size` value: bytes, or a number with a binary `K`, `M`, `G` or `T` suffix
+/// (`KiB`, `MB`… are read alike).
+pub(crate) fn parse_size(s: &str) -> Result<u64, String> {
+    let t = s.trim();
+    let digits = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
+    let (n, unit) = t.split_at(digits);
+    let n: u64 = n
+        .parse()
+        .map_err(|_| format!("`{s}` is not a size (bytes, or a number with K, M, G or T)"))?;
+    let shift = match unit
+        .trim()
+        .to_ascii_uppercase()
+        .trim_end_matches("IB")
+        .trim_end_matches('B')
+    {
+        "" => 0,
+        "K" => 10,
+        "M" => 20,
+        "G" => 30,
+        "T" => 40,
+        _ => return Err(format!("`{s}`: unknown unit (use K, M, G or T)")),
+    };
+    n.checked_mul(1u64 << shift)
+        .filter(|n| *n > 0)
+        .ok_or_else(|| format!("`{s}` is not a size kensa can use"))
+}
+
 /// Before any work: every input, pot file, wordlist and offline corpus (`corpora`) can be opened.
 /// Each one that cannot is printed with its path; the error ends the command (exit 2).
 fn check_paths(opts: &AuditOptions, corpora: &[std::path::PathBuf]) -> Result<(), String> {
     let mut problems = engine::unreadable_inputs(opts).map_err(|AuditError::Usage(m)| m)?;
     problems.extend(corpora.iter().filter_map(|p| {
-        engine::cannot_open(p, true).map(|why| format!("{}: cannot read: {why}", p.display()))
+        // An offline corpus is read piece by piece (mapped or streamed): no size limit.
+        engine::cannot_open(p, true, None).map(|why| format!("{}: cannot read: {why}", p.display()))
     }));
     for p in &problems {
         eprintln!("kensa: {p}");
@@ -707,7 +740,9 @@ fn policy_cmd(p: PolicyArgs) -> Result<Outcome, String> {
             fragments.extend(policy_dir(forced, path, &mut problems)?);
             continue;
         }
-        let bytes = std::fs::read(path).map_err(|e| format!("{path}: cannot read: {e}"))?;
+        let bytes =
+            engine::read_regular(std::path::Path::new(path), engine::DEFAULT_MAX_INPUT_SIZE)
+                .map_err(|e| format!("{path}: cannot read: {e}"))?;
         let name = std::path::Path::new(path)
             .file_name()
             .map(|n| n.to_string_lossy().to_string())
@@ -719,9 +754,21 @@ fn policy_cmd(p: PolicyArgs) -> Result<Outcome, String> {
         let fmt = fmt.filter(|f| f.is_policy()).ok_or_else(|| {
             format!("{path}: not a policy file (secedit, netaccounts, login.defs, pwquality.conf, pam, faillock.conf, policy)")
         })?;
-        let parsed = input::parse(fmt, text.text(), path);
+        let mut parsed = input::parse(fmt, text.text(), path);
+        if text.bad_lines.is_empty() && parsed.errors.is_empty() {
+            if let Some(why) = input::nothing_read(fmt, &parsed) {
+                parsed.errors.push(crate::model::InputError {
+                    source: path.to_string(),
+                    message: why.into(),
+                });
+            }
+        }
         for e in text.errors(path).iter().chain(&parsed.errors) {
-            eprintln!("kensa: {}: {}", e.source, e.message);
+            eprintln!(
+                "kensa: {}: {}",
+                report::visible(&e.source),
+                report::visible(&e.message)
+            );
             problems += 1;
         }
         if let Some(mut f) = parsed.policy {
@@ -747,7 +794,10 @@ fn policy_cmd(p: PolicyArgs) -> Result<Outcome, String> {
     } else {
         let e = eff.to_evidence();
         let mut s = String::new();
-        s.push_str(&format!("sources       {}\n", eff.sources.join(", ")));
+        s.push_str(&format!(
+            "sources       {}\n",
+            report::visible(&eff.sources.join(", "))
+        ));
         s.push_str(&format!(
             "min_length    {}\n",
             e.min_length.map_or("-".into(), |m| m.to_string())
@@ -818,7 +868,11 @@ fn policy_dir(
         .map_err(|e| format!("{path}: cannot read: {e}"))?;
     let parsed = input::dropin::parse(&d, path);
     for e in &parsed.errors {
-        eprintln!("kensa: {}: {}", e.source, e.message);
+        eprintln!(
+            "kensa: {}: {}",
+            report::visible(&e.source),
+            report::visible(&e.message)
+        );
         *problems += 1;
     }
     Ok(parsed.policy)
@@ -940,6 +994,23 @@ fn check(c: CheckArgs) -> Result<Outcome, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn input_size_limits_read_with_binary_units() {
+        assert_eq!(parse_size("8G"), Ok(8 << 30));
+        assert_eq!(parse_size("512m"), Ok(512 << 20));
+        assert_eq!(parse_size("64KiB"), Ok(64 << 10));
+        assert_eq!(parse_size("1000"), Ok(1000));
+        assert_eq!(parse_size("2 TB"), Ok(2 << 40));
+        assert_eq!(
+            engine::DEFAULT_MAX_INPUT_SIZE,
+            parse_size("8G").unwrap(),
+            "the flag's default is the engine's"
+        );
+        for bad in ["", "G", "0", "8X", "-1", "99999999999T"] {
+            assert!(parse_size(bad).is_err(), "{bad}");
+        }
+    }
 
     #[test]
     fn answers_are_colored_only_when_asked() {

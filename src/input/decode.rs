@@ -246,8 +246,15 @@ fn shift_jis_lines(bytes: &[u8]) -> Decoded<'_> {
     }
 }
 
-/// UTF-16 without a BOM, told from the zero bytes of the first 4 KiB: `Some(true)` little-endian
-/// when most odd bytes are zero and hardly any even one, `Some(false)` big-endian the other way.
+/// UTF-16 without a BOM (what `iconv -t UTF-16LE` or a PowerShell redirect can write), told from
+/// the zero bytes of the first 4 KiB: `Some(true)` little-endian when zeros sit at odd offsets and
+/// hardly any at even ones, `Some(false)` big-endian the other way.
+///
+/// Every ASCII character (a line break, a digit, `=`, `:`, `,`) is a code unit with a zero high
+/// byte; English text is almost all ASCII, Japanese text (an inventory, `net accounts`) has one in
+/// five or fewer. So: zeros on one side in at least one code unit of five, at most one in ten on
+/// the other (`U+3000`, `一`… have a zero low byte), and the sample decodes without a lone
+/// surrogate. UTF-8 text with a stray NUL is none of this.
 fn utf16_without_bom(bytes: &[u8]) -> Option<bool> {
     let sample = &bytes[..bytes.len().min(4096) & !1];
     let pairs = sample.len() / 2;
@@ -263,14 +270,27 @@ fn utf16_without_bom(bytes: &[u8]) -> Option<bool> {
             .count()
     };
     let (even, odd) = (zeros(0), zeros(1));
-    let utf16 = |most: usize, few: usize| most * 2 > pairs && few * 10 <= pairs;
-    if utf16(odd, even) {
-        Some(true)
-    } else if utf16(even, odd) {
-        Some(false)
+    let looks = |most: usize, few: usize| most >= 2 && most * 5 >= pairs && few * 10 <= pairs;
+    let le = if looks(odd, even) && odd > even {
+        true
+    } else if looks(even, odd) && even > odd {
+        false
     } else {
-        None
-    }
+        return None;
+    };
+    let units = sample.chunks_exact(2).map(|c| {
+        if le {
+            u16::from_le_bytes([c[0], c[1]])
+        } else {
+            u16::from_be_bytes([c[0], c[1]])
+        }
+    });
+    // A high surrogate cut off at the end of the sample is not a fault of the text.
+    let lone = char::decode_utf16(units)
+        .enumerate()
+        .filter(|(i, c)| c.is_err() && i + 1 < pairs)
+        .count();
+    (lone == 0).then_some(le)
 }
 
 /// The pieces of `bytes` between `\n`s (joined by `\n` they give the bytes again).
@@ -374,6 +394,39 @@ mod tests {
         }
         // Text without zero bytes is not UTF-16.
         assert_eq!(decode_lines(b"abcdef\n").encoding, Encoding::Utf8);
+    }
+
+    #[test]
+    fn utf16_without_a_bom_holding_mostly_japanese_is_utf16_too() {
+        // An inventory and a `net accounts` output, with few ASCII characters.
+        for text in [
+            "システム,アカウント,パスワード\r\n電子カルテ,山田太郎,テスト\r\n",
+            "パスワードの最長有効期間 (日):   42\r\nロックアウトのしきい値:   10\r\n",
+            "[Unicode]\r\nUnicode=yes\r\n[System Access]\r\nMinimumPasswordLength = 14\r\n",
+        ] {
+            for le in [true, false] {
+                let bytes = utf16(text, le, false);
+                let d = decode_lines(&bytes);
+                assert_eq!(d.text(), text, "le {le}");
+                assert!(d.bad_lines.is_empty());
+            }
+        }
+        // UTF-8 with a NUL in a name, even at an odd offset, stays UTF-8.
+        for text in [
+            "a\0dmin:x\nbob:y\n",
+            "ad\0min:$apr1$r31.....$HqJZimcKQFAMYayBlzkrA/\n",
+        ] {
+            assert_eq!(
+                decode_lines(text.as_bytes()).encoding,
+                Encoding::Utf8,
+                "{text:?}"
+            );
+        }
+        // Zeros on one side but a lone surrogate: not UTF-16.
+        let mut bytes = utf16("ab\ncd\n", true, false);
+        bytes.extend_from_slice(&0xDC00u16.to_le_bytes());
+        bytes.extend_from_slice(&utf16("ef\n", true, false));
+        assert_eq!(decode_lines(&bytes).encoding, Encoding::Utf8);
     }
 
     #[test]

@@ -22,7 +22,8 @@ pub struct DropIns {
 }
 
 /// Read the files libpwquality would read from `dir`: names ending in `.conf` (the first `.conf`
-/// ends the name), sorted byte by byte, directories and unreadable names left out.
+/// ends the name), sorted byte by byte; directories, named pipes, devices and unreadable names
+/// left out.
 pub fn read(dir: &Path) -> std::io::Result<DropIns> {
     let mut names: Vec<String> = Vec::new();
     for entry in std::fs::read_dir(dir)? {
@@ -30,7 +31,7 @@ pub fn read(dir: &Path) -> std::io::Result<DropIns> {
         let Ok(name) = entry.file_name().into_string() else {
             continue;
         };
-        if name.find(".conf") == name.len().checked_sub(5) && !entry.path().is_dir() {
+        if name.find(".conf") == name.len().checked_sub(5) && entry.path().is_file() {
             names.push(name);
         }
     }

@@ -21,7 +21,13 @@ pub fn parse(text: &str, label: &str) -> ParsedInput {
 
 /// Content looks like htpasswd: most lines are `user:hash` with a known (or DES) hash.
 pub fn sniff(text: &str) -> bool {
-    super::mostly(text, super::is_comment, |l| match l.split_once(':') {
+    super::mostly(line_hits(text))
+}
+
+/// Of the first 200 data lines, how many are `user:hash` with a known (or DES) hash, and how
+/// many there are.
+pub(crate) fn line_hits(text: &str) -> (usize, usize) {
+    super::count_lines(text, super::is_comment, |l| match l.split_once(':') {
         Some((user, hash)) => {
             !user.is_empty()
                 && !hash.contains(':')
@@ -48,7 +54,7 @@ fn parse_line(line: &str) -> Result<RawAccount, String> {
         return Err("malformed htpasswd line: empty hash".into());
     }
     let Some((scheme, text)) = identify_hash(hash) else {
-        return Err(unknown_scheme_message(hash));
+        return Err(unknown_scheme_message("hash field", hash));
     };
     Ok(RawAccount {
         name: user.to_string(),
@@ -103,12 +109,47 @@ mod tests {
         assert_eq!(p.records, 9);
         assert_eq!(p.errors.len(), 3);
         assert_eq!(p.errors[0].source, "web.htpasswd:8");
-        assert_eq!(p.errors[0].message, "unsupported hash scheme (DES crypt)");
+        assert_eq!(
+            p.errors[0].message,
+            "hash field: unsupported hash scheme (DES crypt)"
+        );
         assert_eq!(p.errors[1].source, "web.htpasswd:9");
         assert_eq!(p.errors[2].source, "web.htpasswd:10");
         for e in &p.errors {
             assert!(!e.message.contains("abcdef"), "{e:?}");
         }
+    }
+
+    #[test]
+    fn a_password_in_the_hash_field_is_not_echoed() {
+        // A plaintext typed where the hash belongs: no tag-shaped part of it is quoted.
+        let p = parse(
+            "bob:$Winter$2024\ncarol:{Summer}2024!\ndave:$md5$rounds=5000$abc$def\n",
+            "web.htpasswd",
+        );
+        assert!(p.accounts.is_empty());
+        let errs: Vec<(&str, &str)> = p
+            .errors
+            .iter()
+            .map(|e| (e.source.as_str(), e.message.as_str()))
+            .collect();
+        assert_eq!(
+            errs,
+            [
+                (
+                    "web.htpasswd:1",
+                    "hash field: not a hash scheme kensa recognises (the value is not shown)"
+                ),
+                (
+                    "web.htpasswd:2",
+                    "hash field: not a hash scheme kensa recognises (the value is not shown)"
+                ),
+                (
+                    "web.htpasswd:3",
+                    "hash field: unsupported hash scheme ($md5$ Sun MD5 crypt)"
+                ),
+            ]
+        );
     }
 
     #[test]

@@ -126,7 +126,7 @@ impl Columns {
             (Some(p), _) if !p.is_empty() => acc.plaintext = Some(Secret::new(p)),
             (_, Some(h)) => {
                 let Some((scheme, text)) = identify_hash(h) else {
-                    return Err(unknown_scheme_message(h));
+                    return Err(unknown_scheme_message("hash column", h));
                 };
                 acc.hash = Some(HashValue {
                     scheme,
@@ -299,7 +299,29 @@ mod tests {
         assert_eq!(h.text.expose(), "8846f7eaee8fb117ad06bdd830b7586c");
         assert_eq!(p.errors.len(), 1);
         assert_eq!(p.errors[0].source, "h.csv:3");
-        assert_eq!(p.errors[0].message, "unrecognised hash scheme (9z)");
+        assert_eq!(
+            p.errors[0].message,
+            "hash column: not a hash scheme kensa recognises (the value is not shown)"
+        );
+    }
+
+    #[test]
+    fn a_password_in_the_hash_column_is_not_quoted() {
+        let p = parse(
+            "account,hash
+bob,$Winter$2024
+carol,{Summer}2024!
+",
+            "h.csv",
+        );
+        assert!(p.accounts.is_empty());
+        for e in &p.errors {
+            assert_eq!(
+                e.message,
+                "hash column: not a hash scheme kensa recognises (the value is not shown)"
+            );
+        }
+        assert_eq!(p.errors.len(), 2);
     }
 
     #[test]

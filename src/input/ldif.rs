@@ -182,12 +182,14 @@ fn credential(value: &str) -> Result<RawAccount, String> {
     let mut acc = RawAccount::default();
     if let Some(rest) = value.strip_prefix('{') {
         let (tag, inner) = rest.split_once('}').unwrap_or((rest, ""));
-        if tag.eq_ignore_ascii_case("CLEARTEXT") {
+        // OpenLDAP's `{CLEARTEXT}`, 389 Directory Server's `{CLEAR}`.
+        if tag.eq_ignore_ascii_case("CLEARTEXT") || tag.eq_ignore_ascii_case("CLEAR") {
             acc.plaintext = Some(Secret::new(inner));
+            acc.plaintext_stored = true;
             return Ok(acc);
         }
         let Some((scheme, text)) = identify_hash(value) else {
-            return Err(format!("userPassword: {}", unknown_scheme_message(value)));
+            return Err(unknown_scheme_message("userPassword", value));
         };
         acc.hash = Some(HashValue {
             scheme,
@@ -196,6 +198,7 @@ fn credential(value: &str) -> Result<RawAccount, String> {
     } else {
         // OpenLDAP stores untagged values as cleartext.
         acc.plaintext = Some(Secret::new(value));
+        acc.plaintext_stored = true;
     }
     Ok(acc)
 }
@@ -293,6 +296,9 @@ mod tests {
             p.accounts[3].plaintext.as_ref().unwrap().expose(),
             "letmein"
         );
+        // Cleartext as the directory stores it; hashes are not.
+        let stored: Vec<bool> = p.accounts.iter().map(|a| a.plaintext_stored).collect();
+        assert_eq!(stored, [false, false, false, true, false]);
         assert_eq!(h(4).scheme, Scheme::Sha1);
         assert_eq!(p.records, 8);
         let errs: Vec<(&str, &str)> = p
@@ -305,7 +311,7 @@ mod tests {
             [
                 (
                     "dir.ldif:29",
-                    "userPassword: unrecognised hash scheme (SSHA512)"
+                    "userPassword: unsupported hash scheme ({SSHA512})"
                 ),
                 (
                     "dir.ldif:32",
@@ -331,6 +337,35 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn a_password_in_user_password_is_not_echoed_through_its_braces() {
+        let p = parse(
+            "dn: uid=a,dc=koro\nuserPassword: {Summer}2024!\n\n\
+             dn: uid=b,dc=koro\nuserPassword: {CRYPT}$Winter$2024\n\n\
+             dn: uid=c,dc=koro\nuserPassword: {pbkdf2-sha256}10000$abc$def\n",
+            "x.ldif",
+        );
+        let errs: Vec<&str> = p.errors.iter().map(|e| e.message.as_str()).collect();
+        assert_eq!(
+            errs,
+            [
+                "userPassword: not a hash scheme kensa recognises (the value is not shown)",
+                "userPassword: not a hash scheme kensa recognises (the value is not shown)",
+                "userPassword: unsupported hash scheme ({PBKDF2-SHA256})",
+            ]
+        );
+        // 389 Directory Server's cleartext tag.
+        let p = parse(
+            "dn: uid=d,dc=koro\nuserPassword: {clear}letmein\n",
+            "y.ldif",
+        );
+        assert_eq!(
+            p.accounts[0].plaintext.as_ref().unwrap().expose(),
+            "letmein"
+        );
+        assert!(p.accounts[0].plaintext_stored);
     }
 
     #[test]

@@ -145,7 +145,11 @@ pub fn decode(bytes: &[u8]) -> Result<String, String> {
 /// Guess the format of a decoded file from its content (the file name is only a tie-breaker).
 ///
 /// Every format's `sniff` is tried in a fixed order; when several match, the one the file name
-/// suggests wins, else the first. When none match (e.g. a file of comments only), the file name decides.
+/// suggests wins, else the first. When none match, the line formats (pwdump, shadow, pot file,
+/// htpasswd) are counted line by line: the one with the most well-formed lines wins, however
+/// many malformed lines surround them (each of those is then an input error of its own), the
+/// file name breaking a tie. When no line is recognised at all (e.g. a file of comments only),
+/// the file name decides.
 pub fn detect(text: &str, file_name: &str) -> Option<Format> {
     let hint = name_hint(file_name);
     // The sniffers look at the head of the file only (whole lines of its first 64 KiB).
@@ -156,9 +160,34 @@ pub fn detect(text: &str, file_name: &str) -> Option<Format> {
         .filter(|f| sniff(*f, text))
         .collect();
     match (matching.as_slice(), hint) {
-        ([], hint) => hint,
+        ([], hint) => most_lines(text, hint).or(hint),
         (many, Some(h)) if many.contains(&h) => Some(h),
         (many, _) => many.first().copied(),
+    }
+}
+
+/// The line format with the most well-formed lines in `text` (at least one): `hint` when it is
+/// among the best, else the first of them in [`SNIFF_ORDER`].
+fn most_lines(text: &str, hint: Option<Format>) -> Option<Format> {
+    let scores: Vec<(Format, usize)> = SNIFF_ORDER
+        .iter()
+        .filter_map(|&f| {
+            let (hits, _) = match f {
+                Format::Pwdump => pwdump::line_hits(text),
+                Format::Shadow => shadow::line_hits(text),
+                Format::Potfile => potfile::line_hits(text),
+                Format::Htpasswd => htpasswd::line_hits(text),
+                _ => return None,
+            };
+            Some((f, hits))
+        })
+        .collect();
+    let best = scores.iter().map(|&(_, n)| n).max().filter(|&n| n > 0)?;
+    let mut tied = scores.iter().filter(|&&(_, n)| n == best).map(|&(f, _)| f);
+    let first = tied.clone().next();
+    match hint {
+        Some(h) if tied.any(|f| f == h) => Some(h),
+        _ => first,
     }
 }
 
@@ -179,6 +208,35 @@ fn head(text: &str, max: usize) -> &str {
         cut -= 1;
     }
     &text[..cut]
+}
+
+/// Why a file that parsed without an error still gave nothing to audit, if it did: an account
+/// format with no account, or a Windows or kensa policy with no setting. The caller makes it an
+/// error naming the file (not a line): an empty export is not a clean one. The Linux policy files
+/// are left alone: as distributions ship them they set nothing, and that states the defaults.
+pub fn nothing_read(format: Format, p: &ParsedInput) -> Option<&'static str> {
+    let no_accounts = p.accounts.is_empty();
+    match format {
+        Format::Pwdump | Format::Shadow | Format::Htpasswd | Format::Inventory if no_accounts => {
+            Some("no accounts found in the file (an empty export?)")
+        }
+        Format::Ldif if no_accounts && p.records > 0 => Some(
+            "no entry has a userPassword (exported without the right to read it? \
+             ldapsearch shows userPassword only to a bind allowed to read it)",
+        ),
+        Format::Ldif if no_accounts => Some("no entries found in the file (an empty export?)"),
+        Format::Secedit if p.records == 0 => Some(
+            "no settings found: no password or lockout setting under [System Access] \
+             (export with `secedit /export /cfg FILE /areas SECURITYPOLICY`)",
+        ),
+        Format::NetAccounts if p.records == 0 => {
+            Some("no settings found in the `net accounts` output")
+        }
+        Format::Policy if p.records == 0 => {
+            Some("no settings found: no kensa policy key in the file")
+        }
+        _ => None,
+    }
 }
 
 /// Parse `text` as `format`; `label` is the file name used in `file:line` sources.
@@ -384,8 +442,13 @@ pub(crate) fn is_comment(line: &str) -> bool {
     t.is_empty() || t.starts_with('#')
 }
 
-/// True when at least one of the (first 200) data lines matches and at least half of them do.
-pub(crate) fn mostly(text: &str, skip: impl Fn(&str) -> bool, pred: impl Fn(&str) -> bool) -> bool {
+/// Of the (first 200) data lines of `text` (those `skip` does not leave out), how many match
+/// `pred`, and how many there are.
+pub(crate) fn count_lines(
+    text: &str,
+    skip: impl Fn(&str) -> bool,
+    pred: impl Fn(&str) -> bool,
+) -> (usize, usize) {
     let (mut seen, mut hits) = (0usize, 0usize);
     for (_, line) in numbered_lines(text) {
         if skip(line) {
@@ -399,6 +462,11 @@ pub(crate) fn mostly(text: &str, skip: impl Fn(&str) -> bool, pred: impl Fn(&str
             break;
         }
     }
+    (hits, seen)
+}
+
+/// A content sniffer's verdict from `(hits, seen)`: at least one line matches and at least half do.
+pub(crate) fn mostly((hits, seen): (usize, usize)) -> bool {
     hits > 0 && hits * 2 >= seen
 }
 
@@ -422,29 +490,69 @@ pub(crate) fn is_des_crypt(hash: &str) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'/')
 }
 
-/// A short, non-secret description of an unrecognised hash: its `$id$` or `{TAG}` if short.
-pub(crate) fn unknown_scheme_message(hash: &str) -> String {
+/// Why a stored value is not a hash kensa reads, as `FIELD: REASON` with a fixed reason: a value
+/// in a hash field may be a password typed into the wrong place (`bob:$Winter$2024`), so not one
+/// byte of it is quoted. A scheme is named only when its tag is one of [`KNOWN_UNSUPPORTED`], and
+/// then by the list's own words.
+pub(crate) fn unknown_scheme_message(field: &str, hash: &str) -> String {
+    let hash = crate::hash::strip_ldap_crypt(hash.trim());
     if is_des_crypt(hash) {
-        return "unsupported hash scheme (DES crypt)".into();
+        return format!("{field}: unsupported hash scheme (DES crypt)");
     }
-    let tag = if let Some(rest) = hash.strip_prefix('$') {
-        rest.split('$').next().filter(|t| rest.len() > t.len())
-    } else if let Some(rest) = hash.strip_prefix('{') {
-        rest.split('}').next().filter(|t| rest.len() > t.len())
-    } else {
-        None
-    };
-    match tag {
-        Some(t)
-            if !t.is_empty()
-                && t.len() <= 8
-                && t.bytes()
-                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_') =>
-        {
-            format!("unrecognised hash scheme ({t})")
-        }
-        _ => "unrecognised hash scheme".into(),
+    match known_unsupported(hash) {
+        Some(name) => format!("{field}: unsupported hash scheme ({name})"),
+        None => format!("{field}: not a hash scheme kensa recognises (the value is not shown)"),
     }
+}
+
+/// Real password hash schemes kensa cannot verify, by the tag that starts them: crypt(3) `$id$`
+/// (exact) and LDAP `{TAG}` (any case). Each entry: the tag, and the name messages print.
+pub(crate) const KNOWN_UNSUPPORTED: [(&str, &str); 32] = [
+    ("$md5$", "$md5$ Sun MD5 crypt"),
+    ("$md5,", "$md5$ Sun MD5 crypt"),
+    ("$sha1$", "$sha1$ NetBSD SHA-1 crypt"),
+    ("$3$", "$3$ FreeBSD NT-hash crypt"),
+    ("$7$", "$7$ scrypt crypt"),
+    ("$gy$", "$gy$ gost-yescrypt"),
+    ("$sm3$", "$sm3$ SM3 crypt"),
+    ("$2$", "$2$ original bcrypt"),
+    ("$2x$", "$2x$ bcrypt (crypt_blowfish bug variant)"),
+    ("$8$", "$8$ Cisco type 8 (PBKDF2-SHA256)"),
+    ("$9$", "$9$ Cisco type 9 (scrypt)"),
+    ("$P$", "$P$ phpass"),
+    ("$H$", "$H$ phpass"),
+    ("{MD5}", "{MD5}"),
+    ("{SMD5}", "{SMD5}"),
+    ("{SHA256}", "{SHA256}"),
+    ("{SSHA256}", "{SSHA256}"),
+    ("{SHA384}", "{SHA384}"),
+    ("{SSHA384}", "{SSHA384}"),
+    ("{SHA512}", "{SHA512}"),
+    ("{SSHA512}", "{SSHA512}"),
+    ("{PBKDF2}", "{PBKDF2}"),
+    ("{PBKDF2-SHA1}", "{PBKDF2-SHA1}"),
+    ("{PBKDF2-SHA256}", "{PBKDF2-SHA256}"),
+    ("{PBKDF2-SHA512}", "{PBKDF2-SHA512}"),
+    ("{PBKDF2_SHA256}", "{PBKDF2_SHA256}"),
+    ("{ARGON2}", "{ARGON2}"),
+    ("{BCRYPT}", "{BCRYPT}"),
+    ("{NS-MTA-MD5}", "{NS-MTA-MD5}"),
+    ("{GOST_YESCRYPT}", "{GOST_YESCRYPT}"),
+    ("{SASL}", "{SASL}"),
+    ("{K5KEY}", "{K5KEY}"),
+];
+
+/// The name of the known scheme `hash` starts with, from [`KNOWN_UNSUPPORTED`].
+fn known_unsupported(hash: &str) -> Option<&'static str> {
+    KNOWN_UNSUPPORTED.iter().find_map(|(tag, name)| {
+        let head = hash.get(..tag.len())?;
+        let hit = if tag.starts_with('{') {
+            head.eq_ignore_ascii_case(tag)
+        } else {
+            head == *tag
+        };
+        hit.then_some(*name)
+    })
 }
 
 #[cfg(test)]
@@ -569,6 +677,133 @@ mod tests {
     }
 
     #[test]
+    fn detect_goes_by_the_lines_that_parse_when_most_are_malformed() {
+        let junk = "garbage line\nmore: garbage: here\n\u{1}\u{2}\nstill garbage\n";
+        for (format, good) in [
+            (
+                Format::Pwdump,
+                format!("yoshida:1104:aad3b435b51404eeaad3b435b51404ee:{NT}:::\n"),
+            ),
+            (
+                Format::Shadow,
+                "root:$6$salt$abcdef:19700:0:99999:7:::\n".to_string(),
+            ),
+            (
+                Format::Htpasswd,
+                "admin:$apr1$r31.....$HqJZimcKQFAMYayBlzkrA/\n".to_string(),
+            ),
+            (Format::Potfile, format!("{NT}:password\n")),
+        ] {
+            // One good line among four bad ones, under a name that says nothing.
+            let text = format!("{junk}{good}");
+            assert!(
+                !sniff(format, &text),
+                "{}: a majority sniffer",
+                format.as_str()
+            );
+            assert_eq!(
+                detect(&text, "export.txt"),
+                Some(format),
+                "{}",
+                format.as_str()
+            );
+            // And the parser then reports each bad line with its number and reads the good one.
+            let p = parse(format, &text, "export.txt");
+            assert_eq!(p.accounts.len() + usize::from(format == Format::Potfile), 1);
+            if format != Format::Potfile {
+                let lines: Vec<&str> = p.errors.iter().map(|e| e.source.as_str()).collect();
+                assert!(
+                    lines.contains(&"export.txt:1"),
+                    "{}: {lines:?}",
+                    format.as_str()
+                );
+            }
+        }
+        // The most well-formed lines win; the file name breaks a tie.
+        let two_shadow = format!(
+            "{junk}root:$6$salt$abc:19700:0:99999:7:::\nbin:$6$s$d:19700:0:99999:7:::\n\
+             a:1:aad3b435b51404eeaad3b435b51404ee:{NT}:::\n{junk}{junk}"
+        );
+        assert_eq!(detect(&two_shadow, "x"), Some(Format::Shadow));
+        let tie = format!("{junk}admin:$apr1$r31.....$HqJZimcKQFAMYayBlzkrA/\n{NT}:pw\n{junk}");
+        assert_eq!(detect(&tie, "x"), Some(Format::Potfile));
+        assert_eq!(detect(&tie, "web.htpasswd"), Some(Format::Htpasswd));
+        // No recognisable line at all: the name, or nothing.
+        assert_eq!(detect(junk, "notes.txt"), None);
+        assert_eq!(detect(junk, "site.htpasswd"), Some(Format::Htpasswd));
+    }
+
+    #[test]
+    fn a_file_that_yields_nothing_to_audit_is_an_error() {
+        // What the engine and `kensa policy` report: the parser's errors, or why nothing was read.
+        let empty = |f: Format, text: &str| {
+            let p = parse(f, text, "f");
+            let mut errs: Vec<(String, String)> = p
+                .errors
+                .iter()
+                .map(|e| (e.source.clone(), e.message.clone()))
+                .collect();
+            if errs.is_empty() {
+                errs.extend(nothing_read(f, &p).map(|m| ("f".to_string(), m.to_string())));
+            }
+            errs
+        };
+        // A secedit export of other sections only, and an empty one.
+        let other = "[Unicode]\r\nUnicode=yes\r\n[Event Audit]\r\nAuditLogonEvents = 3\r\n\
+                     [Version]\r\nsignature=\"$CHICAGO$\"\r\n";
+        for text in [other, "", "[System Access]\r\nNewGuestName = \"Guest\"\r\n"] {
+            let errs = empty(Format::Secedit, text);
+            assert_eq!(errs.len(), 1, "{text:?}");
+            assert_eq!(errs[0].0, "f");
+            assert!(errs[0].1.starts_with("no settings found"), "{}", errs[0].1);
+        }
+        assert!(
+            empty(Format::NetAccounts, "The command completed successfully.\n")[0]
+                .1
+                .starts_with("no settings found")
+        );
+        assert!(empty(Format::Policy, "# nothing\n")[0]
+            .1
+            .starts_with("no settings found"));
+        for f in [Format::Pwdump, Format::Shadow, Format::Htpasswd] {
+            assert_eq!(
+                empty(f, "# comments only\n\n"),
+                [(
+                    "f".into(),
+                    "no accounts found in the file (an empty export?)".into()
+                )],
+                "{}",
+                f.as_str()
+            );
+        }
+        assert!(empty(Format::Inventory, "system,account,password\n")[0]
+            .1
+            .starts_with("no accounts found"));
+        assert!(empty(Format::Ldif, "dn: uid=a,dc=koro\nuid: a\n")[0]
+            .1
+            .starts_with("no entry has a userPassword"));
+        // Linux files as shipped, a pot file with nothing cracked: nothing to report.
+        for f in [
+            Format::LoginDefs,
+            Format::Pwquality,
+            Format::Faillock,
+            Format::Pam,
+            Format::Potfile,
+        ] {
+            assert!(empty(f, "# all defaults\n").is_empty(), "{}", f.as_str());
+        }
+        // A file with errors already says why: no second error.
+        assert_eq!(empty(Format::Htpasswd, "junk\n").len(), 1);
+        // Something read: no error.
+        assert!(empty(
+            Format::Secedit,
+            "[System Access]\nMinimumPasswordLength = 8\n"
+        )
+        .is_empty());
+        assert!(empty(Format::Shadow, "daemon:*:19700:0:99999:7:::\n").is_empty());
+    }
+
+    #[test]
     fn detect_linux_policy_files_as_hardened_servers_write_them() {
         // Bare flags (pwquality.conf(5)) and the CIS layout, under any name.
         let cis = "# CIS\nenforce_for_root\nminclass = 4\nminlen = 14\n";
@@ -623,22 +858,37 @@ mod tests {
     }
 
     #[test]
-    fn unknown_scheme_messages_show_no_more_than_a_tag() {
+    fn unknown_scheme_messages_name_the_field_and_quote_nothing() {
         assert_eq!(
-            unknown_scheme_message("$md5$rounds=1$abc"),
-            "unrecognised hash scheme (md5)"
+            unknown_scheme_message("hash field", "$md5$rounds=1$abc"),
+            "hash field: unsupported hash scheme ($md5$ Sun MD5 crypt)"
         );
         assert_eq!(
-            unknown_scheme_message("{SSHA512}AAAAAAAA"),
-            "unrecognised hash scheme (SSHA512)"
+            unknown_scheme_message("userPassword", "{ssha512}AAAAAAAA"),
+            "userPassword: unsupported hash scheme ({SSHA512})"
         );
         assert_eq!(
-            unknown_scheme_message("hunter2hunter2hunter2"),
-            "unrecognised hash scheme"
+            unknown_scheme_message("userPassword", "{CRYPT}$7$CU..../....abc"),
+            "userPassword: unsupported hash scheme ($7$ scrypt crypt)"
         );
         assert_eq!(
-            unknown_scheme_message("abcdefghij./X"),
-            "unsupported hash scheme (DES crypt)"
+            unknown_scheme_message("hash field", "abcdefghij./X"),
+            "hash field: unsupported hash scheme (DES crypt)"
         );
+        // A plaintext in a hash field: nothing of it, not even a tag-shaped part, is shown.
+        for value in [
+            "hunter2hunter2hunter2",
+            "$Winter$2024",
+            "{Summer}2024!",
+            "$Md5$x",
+            "{Herbst}",
+            "$2024$",
+        ] {
+            let m = unknown_scheme_message("hash field", value);
+            assert_eq!(
+                m, "hash field: not a hash scheme kensa recognises (the value is not shown)",
+                "{value}"
+            );
+        }
     }
 }

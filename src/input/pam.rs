@@ -68,15 +68,19 @@ pub fn parse(text: &str, label: &str) -> ParsedInput {
                 let mut t = fl.tally2.unwrap_or_default();
                 for arg in entry.args {
                     let parsed = match arg.split_once('=') {
-                        Some(("deny", v)) => v.parse().map(|n| t.deny = Some(n)).is_ok(),
-                        Some(("unlock_time", v)) => {
-                            v.parse().map(|n| t.unlock_time = Some(n)).is_ok()
+                        Some(("deny", v)) => {
+                            v.parse().map(|n| t.deny = Some(n)).map_err(|_| "deny")
                         }
-                        _ => true,
+                        Some(("unlock_time", v)) => v
+                            .parse()
+                            .map(|n| t.unlock_time = Some(n))
+                            .map_err(|_| "unlock_time"),
+                        _ => Ok(()),
                     };
-                    if !parsed {
+                    // The option is named, its value is not (it may be anything).
+                    if let Err(name) = parsed {
                         bad(format!(
-                            "pam_tally2 {arg}: the value is not a whole number; the argument is ignored"
+                            "pam_tally2 {name}: the value is not a whole number; the argument is ignored"
                         ));
                     }
                 }
@@ -289,6 +293,16 @@ mod tests {
             })
         );
         assert!(!l.faillock.in_stack);
+        // A bad value is named by its option only (the value may be anything).
+        let (_, p) = read("auth required pam_tally2.so deny=Winter2024! unlock_time=x\n");
+        let errs: Vec<&str> = p.errors.iter().map(|e| e.message.as_str()).collect();
+        assert_eq!(
+            errs,
+            [
+                "pam_tally2 deny: the value is not a whole number; the argument is ignored",
+                "pam_tally2 unlock_time: the value is not a whole number; the argument is ignored",
+            ]
+        );
     }
 
     #[test]

@@ -18,21 +18,23 @@ pub fn parse(text: &str, label: &str) -> ParsedInput {
         Ok(t) => t,
         Err(e) => {
             let line = e.span().map(|s| line_of(text, s.start)).unwrap_or(1);
-            out.errors.push(error(
-                label,
-                line,
-                format!("invalid TOML: {}", e.message().trim()),
-            ));
+            out.errors
+                .push(error(label, line, toml_message(e.message())));
             out.policy = Some(policy);
             return out;
         }
     };
     let (entries, twice) = entries(&table, text);
     for (key, line) in twice {
+        let named = if KEYS.contains(&key.as_str()) {
+            key.as_str()
+        } else {
+            "a key"
+        };
         out.errors.push(error(
             label,
             line,
-            format!("{key}: given both at top level and under [policy]"),
+            format!("{named}: given both at top level and under [policy]"),
         ));
     }
     for (key, value, line) in entries {
@@ -67,15 +69,33 @@ pub fn parse(text: &str, label: &str) -> ParsedInput {
                 None => Err("expected a whole number of minutes".into()),
             },
             "lockout_reset_minutes" => count(value).map(|n| policy.lockout_reset_minutes = Some(n)),
-            _ => Err(format!("unknown key (expected {})", KEYS.join(", "))),
+            // Not quoted: an unknown key may be a password typed on the wrong line.
+            _ => Err(format!(
+                "an unknown key (not quoted; expected {})",
+                KEYS.join(", ")
+            )),
         };
         match result {
             Ok(()) => out.records += 1,
-            Err(msg) => out.errors.push(at(format!("{key}: {msg}"))),
+            Err(msg) if KEYS.contains(&key.as_str()) => {
+                out.errors.push(at(format!("{key}: {msg}")))
+            }
+            Err(msg) => out.errors.push(at(msg)),
         }
     }
     out.policy = Some(policy);
     out
+}
+
+/// `invalid TOML: REASON`, with the parser's reason only when it quotes nothing of the file
+/// (the parser quotes keys and values in backticks or quotes: they may hold a password).
+fn toml_message(reason: &str) -> String {
+    let reason = reason.trim();
+    if reason.is_empty() || reason.contains(['`', '"', '\'']) || reason.contains('\n') {
+        "invalid TOML (the parser's message is not shown: it quotes the file)".into()
+    } else {
+        format!("invalid TOML: {reason}")
+    }
 }
 
 /// Content looks like a kensa policy: valid TOML with at least one kensa policy key at top level
@@ -231,12 +251,31 @@ mod tests {
         );
         let errs: Vec<&str> = p.errors.iter().map(|e| e.source.as_str()).collect();
         assert_eq!(errs, ["p.toml:4", "p.toml:2", "p.toml:3"]);
-        assert!(p.errors[1].message.starts_with("minlen: unknown key"));
+        assert!(p.errors[1]
+            .message
+            .starts_with("an unknown key (not quoted"));
+        assert!(!p.errors[1].message.contains("minlen"));
         assert_eq!(p.policy.unwrap().min_length, Some(8));
         let bad = parse("min_length = \n", "b.toml");
         assert_eq!(bad.errors.len(), 1);
         assert!(bad.errors[0].message.starts_with("invalid TOML"));
         assert_eq!(bad.errors[0].source, "b.toml:1");
+    }
+
+    #[test]
+    fn errors_quote_no_key_or_value_of_the_file() {
+        for text in [
+            "\"Winter2024!\" = 1\n",
+            "min_length = 8\n\"Winter2024!\" = 1\n\"Winter2024!\" = 2\n",
+            "min_length = \"Winter2024!\n",
+            "\"Winter2024!\" = 1\n[policy]\n\"Winter2024!\" = 1\n",
+        ] {
+            let p = parse(text, "p.toml");
+            assert!(!p.errors.is_empty(), "{text:?}");
+            for e in &p.errors {
+                assert!(!e.message.contains("Winter"), "{}", e.message);
+            }
+        }
     }
 
     #[test]
@@ -291,12 +330,12 @@ mod tests {
             )
         );
         assert_eq!(errs[1].0, "p.toml:4");
-        assert!(errs[1].1.starts_with("minlen: unknown key"));
+        assert!(errs[1].1.starts_with("an unknown key"));
         let f = p.policy.unwrap();
         assert_eq!((f.max_age_days, f.mfa), (Some(60), Some(false)));
         // Any other table is still an unknown key.
         let p = parse("[device]\nmin_length = 8\n", "d.toml");
-        assert!(p.errors[0].message.starts_with("device: unknown key"));
+        assert!(p.errors[0].message.starts_with("an unknown key"));
     }
 
     #[test]

@@ -105,7 +105,12 @@ pub fn plain_bytes(plain: &str, out: &mut Vec<u8>) -> Result<(), &'static str> {
 
 /// Content looks like a pot file: most lines start with a known hash followed by `:`.
 pub fn sniff(text: &str) -> bool {
-    super::mostly(
+    super::mostly(line_hits(text))
+}
+
+/// Of the first 200 data lines, how many are pot lines of a known hash, and how many there are.
+pub(crate) fn line_hits(text: &str) -> (usize, usize) {
+    super::count_lines(
         text,
         |l| l.is_empty() || l.starts_with('#'),
         |l| {

@@ -74,12 +74,18 @@ fn parse_lines(chunk: LineChunk<'_>, in_hashes: bool, label: &str) -> ParsedInpu
 
 /// Content looks like pwdump: most data lines are `user:rid:32hex:32hex:::`.
 pub fn sniff(text: &str) -> bool {
+    super::mostly(line_hits(text))
+}
+
+/// Of the first 200 data lines, how many are `user:rid:32hex:32hex:::` accounts, and how many
+/// there are.
+pub(crate) fn line_hits(text: &str) -> (usize, usize) {
     let lines: Vec<(usize, &str)> = data_lines(numbered_lines(text), true).take(200).collect();
     let hits = lines
         .iter()
         .filter(|(_, l)| matches!(parse_line(l), Ok(Line::Account(_))))
         .count();
-    hits > 0 && hits * 2 >= lines.len()
+    (hits, lines.len())
 }
 
 /// The empty LM hash: no LM stored.

@@ -29,19 +29,22 @@ pub fn parse(text: &str, label: &str) -> ParsedInput {
                 .push(error(label, no, "malformed INF line: no '='"));
             continue;
         };
-        let key = key.trim();
+        // Messages name a setting by this list's spelling, not the file's.
         let known = [
-            "minimumpasswordlength",
-            "passwordcomplexity",
-            "maximumpasswordage",
-            "lockoutbadcount",
-            "lockoutduration",
-            "resetlockoutcount",
+            "MinimumPasswordLength",
+            "PasswordComplexity",
+            "MaximumPasswordAge",
+            "LockoutBadCount",
+            "LockoutDuration",
+            "ResetLockoutCount",
         ];
-        let lower = key.to_ascii_lowercase();
-        if !known.contains(&lower.as_str()) {
+        let Some(key) = known
+            .into_iter()
+            .find(|k| k.eq_ignore_ascii_case(key.trim()))
+        else {
             continue;
-        }
+        };
+        let lower = key.to_ascii_lowercase();
         let Ok(n) = value.trim().parse::<i64>() else {
             out.errors.push(error(
                 label,

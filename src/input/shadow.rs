@@ -25,7 +25,13 @@ pub fn parse(text: &str, label: &str) -> ParsedInput {
 
 /// Content looks like shadow: most lines have 9 fields with numeric (or empty) aging fields.
 pub fn sniff(text: &str) -> bool {
-    super::mostly(text, super::is_comment, |l| {
+    super::mostly(line_hits(text))
+}
+
+/// Of the first 200 data lines, how many have shadow's 9 fields with numeric (or empty) aging
+/// fields, and how many there are.
+pub(crate) fn line_hits(text: &str) -> (usize, usize) {
+    super::count_lines(text, super::is_comment, |l| {
         let f: Vec<&str> = l.split(':').collect();
         (7..=9).contains(&f.len())
             && !f[0].is_empty()
@@ -86,7 +92,7 @@ fn parse_line(line: &str) -> Result<RawAccount, String> {
             text: Secret::new(text),
         });
     } else if h.starts_with('$') || super::is_des_crypt(h) {
-        return Err(unknown_scheme_message(h));
+        return Err(unknown_scheme_message("password field (2)", h));
     } else {
         // Not a crypt(3) string at all: no password can match it, so the account is locked.
         acc.skip = Some(SkipReason::Locked);
@@ -174,8 +180,11 @@ mod tests {
         assert_eq!(
             errs,
             [
-                ("shadow:9", "unsupported hash scheme (DES crypt)"),
-                ("shadow:10", "unrecognised hash scheme (9z)"),
+                (
+                    "shadow:9",
+                    "password field (2): unsupported hash scheme (DES crypt)"
+                ),
+                ("shadow:10", "password field (2): not a hash scheme kensa recognises (the value is not shown)"),
                 (
                     "shadow:11",
                     "malformed shadow line: field 3 is not a number"

@@ -126,8 +126,11 @@ pub struct RawAccount {
     pub hash: Option<HashValue>,
     /// A stored LM hash (pwdump), if not the empty LM constant.
     pub lm: Option<HashValue>,
-    /// A known plaintext (inventory).
+    /// A known plaintext (inventory, or a cleartext `userPassword`).
     pub plaintext: Option<Secret>,
+    /// The plaintext is the credential as the system itself stores it (an LDIF `userPassword`
+    /// without a hash scheme), not a list kept for the audit (an inventory's password column).
+    pub plaintext_stored: bool,
     pub skip: Option<SkipReason>,
     /// Per-account two-factor flag (inventory `mfa` column).
     pub mfa: Option<bool>,
@@ -283,6 +286,10 @@ pub enum Code {
     RotationTooLong,
     LmHashStored,
     WeakHashScheme,
+    /// The credential is stored as cleartext where the system keeps it (an LDIF `userPassword`
+    /// without a hash scheme): a warning, as weak hash schemes are (rules.md makes no storage
+    /// form but LM fail 2-⑦).
+    PlaintextStored,
     NonAscii,
     ReusedAcrossSystems,
     ReusedWithinSystem,

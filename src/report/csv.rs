@@ -47,16 +47,19 @@ pub fn write(ev: &Evidence, out: &mut impl Write) -> io::Result<()> {
     Ok(())
 }
 
-/// Quotes one cell per RFC 4180 and defuses spreadsheet formulas (`=`, `+`, `-`, `@`, tab, CR).
+/// Quotes one cell per RFC 4180 and defuses spreadsheet formulas (`=`, `+`, `-`, `@`); control
+/// characters (tab and CR included) are made visible first ([`super::visible`]).
 pub fn cell(s: &str) -> String {
     let mut out = Vec::with_capacity(s.len() + 3);
     write_cell(&mut out, s).expect("writing into memory cannot fail");
     String::from_utf8(out).expect("a cell of a str is UTF-8")
 }
 
-/// Writes [`cell`]`(s)` into `out`.
+/// Writes [`cell`]`(s)` into `out`, control characters made visible first ([`super::visible`]).
 fn write_cell(out: &mut impl Write, s: &str) -> io::Result<()> {
-    let formula = s.starts_with(['=', '+', '-', '@', '\t', '\r']);
+    let shown = super::visible(s);
+    let s = &*shown;
+    let formula = s.starts_with(['=', '+', '-', '@']);
     let quoted = s.contains([',', '"', '\r', '\n']);
     if quoted {
         out.write_all(b"\"")?;
@@ -236,7 +239,8 @@ mod tests {
             .iter()
             .find(|r| r[0] == "pc-01" && r[6] == "EMPTY_PASSWORD")
             .unwrap();
-        assert_eq!(evil[1], fixture::EVIL_NAME);
+        assert_eq!(evil[1], super::super::visible(fixture::EVIL_NAME));
+        assert_eq!(evil[1], "<script>alert(\"x\")</script>|`tick`␊line2␀␛[31m");
         assert_eq!(evil[9], "error");
         let formula = rows.iter().find(|r| r[5] == "8+mfa").unwrap();
         assert_eq!(formula[1], format!("'{}", fixture::FORMULA_NAME));
@@ -247,12 +251,16 @@ mod tests {
         assert_eq!(cell("plain"), "plain");
         assert_eq!(cell("a,b"), "\"a,b\"");
         assert_eq!(cell("say \"hi\""), "\"say \"\"hi\"\"\"");
-        assert_eq!(cell("two\nlines"), "\"two\nlines\"");
+        // Control characters are made visible: a line break cannot split a row, a NUL or an
+        // escape sequence cannot hide.
+        assert_eq!(cell("two\nlines"), "two␊lines");
+        assert_eq!(cell("ad\0min\x1b[2J"), "ad␀min␛[2J");
+        assert_eq!(cell("a,\r\n"), "\"a,␍␊\"");
         assert_eq!(cell("=1+1"), "'=1+1");
         assert_eq!(cell("+1"), "'+1");
         assert_eq!(cell("-1"), "'-1");
         assert_eq!(cell("@SUM(A1)"), "'@SUM(A1)");
-        assert_eq!(cell("\tx"), "'\tx");
+        assert_eq!(cell("\tx"), "␉x");
         assert_eq!(cell("=a,b"), "\"'=a,b\"");
         assert_eq!(cell(""), "");
         assert_eq!(cell("a=b"), "a=b");

@@ -4,7 +4,8 @@
 use crate::model::evidence::*;
 use crate::model::{Code, Finding, InputError, ManagedBy, SystemKind};
 
-pub(crate) const EVIL_NAME: &str = "<script>alert(\"x\")</script>|`tick`\nline2";
+/// Markup, a line break, a NUL and an escape sequence: reports escape the first and show the rest.
+pub(crate) const EVIL_NAME: &str = "<script>alert(\"x\")</script>|`tick`\nline2\0\x1b[31m";
 pub(crate) const FORMULA_NAME: &str = "=HYPERLINK(\"http://x\",'a')";
 
 fn item(id: &str, label: &str, answer: Answer, remarks: &str) -> Item {

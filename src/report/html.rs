@@ -50,7 +50,8 @@ pub fn write(ev: &Evidence, lang: Lang, out: &mut impl Write) -> io::Result<()> 
     out.write_all(b"</main>\n</body>\n</html>\n")
 }
 
-/// Escapes text for HTML element content and quoted attribute values: `& < > " '`.
+/// Escapes text for HTML element content and quoted attribute values: `& < > " '`, after
+/// control characters are made visible ([`super::visible`]).
 pub fn escape(s: &str) -> String {
     Escaped(s).to_string()
 }
@@ -60,7 +61,8 @@ struct Escaped<'a>(&'a str);
 
 impl fmt::Display for Escaped<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let s = self.0;
+        let shown = super::visible(self.0);
+        let s = &*shown;
         let mut done = 0;
         for (i, b) in s.bytes().enumerate() {
             let entity = match b {
@@ -404,7 +406,8 @@ mod tests {
             .unwrap_or_else(|| panic!("missing {needle:?}"))
     }
 
-    const EVIL_ESCAPED: &str = "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;|`tick`\nline2";
+    const EVIL_ESCAPED: &str =
+        "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;|`tick`␊line2␀␛[31m";
 
     #[test]
     fn escape_script_and_quotes() {

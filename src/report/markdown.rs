@@ -82,7 +82,8 @@ impl<W: Write> Write for OneTrailingNewline<W> {
 }
 
 /// Escapes text for inline Markdown and table cells: markup characters get a backslash, `|`
-/// cannot end a cell, and line breaks become spaces (a cell or list item stays on one line).
+/// cannot end a cell, and control characters, line breaks included, become visible stand-ins
+/// ([`super::visible`]: a cell or list item stays on one line).
 pub fn escape(s: &str) -> String {
     Escaped(s).to_string()
 }
@@ -92,25 +93,20 @@ struct Escaped<'a>(&'a str);
 
 impl fmt::Display for Escaped<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let s = self.0;
+        let shown = super::visible(self.0);
+        let s = &*shown;
         let mut done = 0;
         for (i, c) in s.char_indices() {
             let markup = matches!(
                 c,
                 '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '~' | '#' | '&'
             );
-            // Line breaks (U+2028 and U+2029 included) and other control characters.
-            let space = matches!(c, '\u{2028}' | '\u{2029}') || c.is_control();
-            if !markup && !space {
+            if !markup {
                 continue;
             }
             f.write_str(&s[done..i])?;
-            if markup {
-                f.write_char('\\')?;
-                f.write_char(c)?;
-            } else {
-                f.write_char(' ')?;
-            }
+            f.write_char('\\')?;
+            f.write_char(c)?;
             done = i + c.len_utf8();
         }
         f.write_str(&s[done..])
@@ -308,7 +304,8 @@ mod tests {
         let seps = |l: &str| l.len() - l.replace(" | ", "").len();
         let head = row(&md, "| System | Account | Source | Stored as | Length |");
         assert_eq!(seps(evil), seps(head));
-        assert!(evil.contains("\\<script\\>alert(\"x\")\\</script\\>\\|\\`tick\\` line2"));
+        assert!(evil.contains("\\<script\\>alert(\"x\")\\</script\\>\\|\\`tick\\`␊line2␀␛\\[31m"));
+        assert!(!md.contains('\0') && !md.contains('\x1b'));
         assert!(!md.contains("<script>"));
         assert!(!md.contains("\nline2"));
     }
@@ -340,7 +337,8 @@ mod tests {
     fn escape_rules() {
         assert_eq!(escape("a|b"), "a\\|b");
         assert_eq!(escape("`x`"), "\\`x\\`");
-        assert_eq!(escape("a\r\nb"), "a  b");
+        assert_eq!(escape("a\r\nb"), "a␍␊b");
+        assert_eq!(escape("x\u{2028}\u{85}"), "x\\<U+2028\\>\\<U+0085\\>");
         assert_eq!(escape("svc_backup*"), "svc\\_backup\\*");
         assert_eq!(escape("[x](http://e)"), "\\[x\\](http://e)");
         assert_eq!(escape("コロ病院 2-⑦"), "コロ病院 2-⑦");

@@ -111,6 +111,51 @@ impl Lang {
     }
 }
 
+/// Text from the inputs (account and system names, file names, remarks that quote them) as every
+/// human report and the terminal show it: control characters become visible stand-ins, so a NUL,
+/// an escape sequence or a line break in a name can neither hide, break a table or an XML part,
+/// nor pass as two lines. C0 (tab and line breaks included) and DEL become their Control Pictures
+/// (`␀` `␉` `␊` `␛` `␡`, U+2400–U+2421); C1 controls, the line and paragraph separators and the
+/// bidirectional controls that reorder what a reader sees become `<U+XXXX>`. The JSON evidence
+/// keeps the exact text (serde escapes it).
+pub fn visible(s: &str) -> std::borrow::Cow<'_, str> {
+    use std::fmt::Write as _;
+    let Some(first) = s.find(|c| stand_in(c).is_some()) else {
+        return std::borrow::Cow::Borrowed(s);
+    };
+    let mut out = String::with_capacity(s.len() + 8);
+    out.push_str(&s[..first]);
+    for c in s[first..].chars() {
+        match stand_in(c) {
+            Some(Ok(picture)) => out.push(picture),
+            Some(Err(code)) => {
+                let _ = write!(out, "<U+{code:04X}>");
+            }
+            None => out.push(c),
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+/// What [`visible`] shows for `c`: a Control Picture, or the code point to write as `<U+XXXX>`;
+/// `None` for a character shown as it is.
+fn stand_in(c: char) -> Option<Result<char, u32>> {
+    let n = u32::from(c);
+    match n {
+        0x00..=0x1F => char::from_u32(0x2400 + n).map(Ok),
+        0x7F => Some(Ok('\u{2421}')),
+        0x80..=0x9F
+        | 0x2028
+        | 0x2029
+        | 0x061C
+        | 0x200E
+        | 0x200F
+        | 0x202A..=0x202E
+        | 0x2066..=0x2069 => Some(Err(n)),
+        _ => None,
+    }
+}
+
 /// Renders one text report to a string. The xlsx workbook is binary: for
 /// [`ReportFormat::Xlsx`] this returns an empty string; use [`render_bytes`] for it.
 pub fn render(ev: &Evidence, format: ReportFormat, lang: Lang) -> String {
@@ -240,6 +285,21 @@ pub(crate) fn ensure_dir(dir: &Path) -> io::Result<()> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn control_characters_become_visible_stand_ins() {
+        use super::visible;
+        assert!(matches!(visible("yoshida"), std::borrow::Cow::Borrowed(_)));
+        assert_eq!(visible("ad\0min"), "ad\u{2400}min");
+        assert_eq!(visible("a\tb\r\nc\x1b[31m\x7f"), "a␉b␍␊c␛[31m␡");
+        assert_eq!(
+            visible("x\u{85}y\u{202e}z\u{2028}"),
+            "x<U+0085>y<U+202E>z<U+2028>"
+        );
+        assert_eq!(visible("コロ病院 ゆき"), "コロ病院 ゆき");
+        // Idempotent: a stand-in is shown as it is.
+        assert_eq!(visible(&visible("a\0\u{9b}")), "a␀<U+009B>");
+    }
+
     use super::*;
     use std::fs;
 

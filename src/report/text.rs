@@ -545,6 +545,11 @@ pub fn code(lang: Lang, c: Code) -> &'static str {
             "パスワードが弱い方式で保存されています",
             "The password is stored with a weak hash scheme",
         ),
+        Code::PlaintextStored => pick(
+            lang,
+            "パスワードが平文のまま保存されています（ハッシュ化されていません）",
+            "The password is stored in cleartext (not hashed)",
+        ),
         Code::NonAscii => pick(
             lang,
             "英数字・記号以外の文字（かな・漢字など）を含みます",
@@ -631,6 +636,7 @@ pub fn code_short(lang: Lang, c: Code) -> &'static str {
         Code::RotationTooLong => pick(lang, "変更間隔が長い", "changed too rarely"),
         Code::LmHashStored => pick(lang, "LM ハッシュ保存", "LM hash stored"),
         Code::WeakHashScheme => pick(lang, "弱い保存方式", "weak hash scheme"),
+        Code::PlaintextStored => pick(lang, "平文で保存", "stored in cleartext"),
         Code::NonAscii => pick(lang, "英数記号以外の文字", "non-ASCII"),
         Code::ReusedAcrossSystems => pick(lang, "システム間の使い回し", "reused across systems"),
         Code::ReusedWithinSystem => pick(lang, "システム内の使い回し", "reused within a system"),
@@ -1092,7 +1098,7 @@ fn circled(item: &str) -> String {
 mod tests {
     use super::*;
 
-    const ALL_CODES: [Code; 24] = [
+    const ALL_CODES: [Code; 25] = [
         Code::EmptyPassword,
         Code::TooShort,
         Code::NotMixed,
@@ -1103,6 +1109,7 @@ mod tests {
         Code::RotationTooLong,
         Code::LmHashStored,
         Code::WeakHashScheme,
+        Code::PlaintextStored,
         Code::NonAscii,
         Code::ReusedAcrossSystems,
         Code::ReusedWithinSystem,

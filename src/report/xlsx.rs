@@ -138,12 +138,30 @@ enum Cell {
     Num(f64),
 }
 
+/// A text cell, control characters made visible ([`super::visible`]).
 fn txt(s: impl Into<String>) -> Cell {
-    Cell::Text(s.into(), Fill::Plain)
+    filled(s, Fill::Plain)
 }
 
 fn filled(s: impl Into<String>, fill: Fill) -> Cell {
-    Cell::Text(s.into(), fill)
+    Cell::Text(shown(s.into()), fill)
+}
+
+/// A cell of several lines (members, proofs, reasons): each made visible, then joined by line breaks.
+fn lines<S: AsRef<str>>(parts: impl IntoIterator<Item = S>) -> Cell {
+    let parts: Vec<String> = parts
+        .into_iter()
+        .map(|p| shown(p.as_ref().into()))
+        .collect();
+    Cell::Text(parts.join("\n"), Fill::Plain)
+}
+
+/// `s` with its control characters made visible (an XML part cannot hold most of them at all).
+fn shown(s: String) -> String {
+    match super::visible(&s) {
+        std::borrow::Cow::Borrowed(_) => s,
+        std::borrow::Cow::Owned(v) => v,
+    }
 }
 
 fn num<N: Into<f64>>(n: N) -> Cell {
@@ -229,7 +247,7 @@ fn properties(ev: &Evidence, t: &Labels) -> DocProperties {
         .set_title(t.doc_title)
         .set_subject(t.subtitle)
         .set_author(format!("{} {}", ev.tool.name, ev.tool.version))
-        .set_company(cut(&ev.facility));
+        .set_company(cut(&shown(ev.facility.clone())));
     match created {
         Some(d) => props.set_creation_datetime(&d),
         None => props,
@@ -380,7 +398,7 @@ fn accounts_sheet(
                 .map(|p| text::pass_path(lang, p))
                 .unwrap_or_default()),
             txt(codes(&a.findings)),
-            txt(reasons(lang, t, &a.findings)),
+            lines(reasons(lang, t, &a.findings)),
             filled(
                 text::breach(lang, a.breach.status, a.breach.count),
                 breach_fill,
@@ -462,11 +480,11 @@ fn reuse_sheet(
             txt(text::reuse_scope(lang, &g.scope)),
             filled(text::severity_name(lang, &g.severity), fill),
             txt(text::reuse_proof(lang, &g.evidence)),
-            txt(proofs.join("\n")),
+            lines(&proofs),
             txt(g.systems.join(t.list_sep)),
             count(g.members.len()),
-            txt(members.join("\n")),
-            txt(links.join("\n")),
+            lines(&members),
+            lines(&links),
             txt(if g.default_password { t.yes } else { t.no }),
         ]
     });
@@ -519,7 +537,7 @@ fn policies_sheet(
         let require = text::required_classes(lang, &e.require);
         vec![
             txt(&p.system),
-            txt(p.sources.join("\n")),
+            lines(&p.sources),
             filled(text::verdict(lang, &p.status), fill),
             e.min_length.map(num).unwrap_or_else(|| txt(t.dash)),
             txt(require),
@@ -533,7 +551,7 @@ fn policies_sheet(
                 e.lockout_reset_minutes,
             )),
             txt(codes(&p.findings)),
-            txt(reasons(lang, t, &p.findings)),
+            lines(reasons(lang, t, &p.findings)),
         ]
     });
     table(ws, 0, &headers, &widths, rows, x, f)?;
@@ -596,8 +614,8 @@ fn inputs_sheet(
                 break;
             }
             row += 1;
-            ws.write_string_with_format(row, 0, cut(&e.source), f.body())?;
-            ws.write_string_with_format(row, 1, cut(&e.message), &f.amber)?;
+            ws.write_string_with_format(row, 0, cut(&shown(e.source.clone())), f.body())?;
+            ws.write_string_with_format(row, 1, cut(&shown(e.message.clone())), &f.amber)?;
         }
     }
 
@@ -626,7 +644,7 @@ fn inputs_sheet(
         for (key, value) in block {
             row += 1;
             ws.write_string_with_format(row, 0, key, &f.key)?;
-            ws.write_string(row, 1, cut(&value))?;
+            ws.write_string(row, 1, cut(&shown(value)))?;
         }
     }
     Ok(())
@@ -682,7 +700,7 @@ fn write_cell(
 ) -> Result<(), XlsxError> {
     match cell {
         Cell::Text(s, fill) => {
-            let formula_like = s.starts_with(['=', '+', '-', '@', '\t', '\r']);
+            let formula_like = s.starts_with(['=', '+', '-', '@']);
             ws.write_string_with_format(row, col, cut(s), f.fill(*fill, formula_like))?
         }
         Cell::Num(n) => ws.write_number_with_format(row, col, *n, f.body())?,
@@ -707,7 +725,7 @@ fn codes(findings: &[Finding]) -> String {
 }
 
 /// The findings in plain words, one per line; warnings and advisories marked.
-fn reasons(lang: Lang, t: &Labels, findings: &[Finding]) -> String {
+fn reasons(lang: Lang, t: &Labels, findings: &[Finding]) -> Vec<String> {
     findings
         .iter()
         .map(|f| {
@@ -718,8 +736,7 @@ fn reasons(lang: Lang, t: &Labels, findings: &[Finding]) -> String {
             };
             format!("{prefix}{}", text::finding(lang, f.code, &f.detail))
         })
-        .collect::<Vec<_>>()
-        .join("\n")
+        .collect()
 }
 
 /// The serde name of a unit enum value (`TOO_SHORT`): the same words as the JSON.
@@ -983,7 +1000,8 @@ mod tests {
         assert_eq!(accounts[&format!("K{r}")], "10");
         assert!(accounts[&format!("H{r}")].contains("パスワードが短すぎます"));
         assert!(accounts[&format!("H{r}")].contains("［警告］"));
-        let evil = row_of(&accounts, 'B', fixture::EVIL_NAME);
+        // Control characters shown, never written raw into the XML.
+        let evil = row_of(&accounts, 'B', &crate::report::visible(fixture::EVIL_NAME));
         assert_eq!(accounts[&format!("A{evil}")], "pc-01");
 
         let reuse = cells(&p, 4);

@@ -22,12 +22,35 @@ pub struct AnswerContext<'a> {
     pub lang: RemarkLang,
 }
 
+/// Which systems have account inputs that could not be read in full (input errors): their
+/// accounts may be more than those audited.
+#[derive(Debug, Clone, Default)]
+pub struct Unread {
+    /// An input with errors that belongs to no one system (an inventory naming its own, a file
+    /// whose format could not be told): every system may have lost accounts.
+    pub any_system: bool,
+    pub systems: BTreeSet<String>,
+}
+
+impl Unread {
+    /// Could accounts of a system in `scope` be missing?
+    fn touches(&self, scope: &BTreeSet<&str>) -> bool {
+        self.any_system || self.systems.iter().any(|s| scope.contains(s.as_str()))
+    }
+}
+
 /// Answer both items over the systems in `scope`.
+///
+/// With no in-scope account at all, rules.md says いいえ with 備考 「対象外」: so it is when every
+/// input was read. When account inputs of the scope had errors (an empty export, a file of
+/// malformed lines), nothing can be said: both items are 判定不能 (undetermined), unless a
+/// policy fails 2-⑦, which is いいえ on its own.
 pub fn answer_items(
     scope: &BTreeSet<&str>,
     accounts: &[AccountEvidence],
     policies: &[PolicyEvidence],
     groups: &[ReuseGroup],
+    unread: &Unread,
     cx: &AnswerContext<'_>,
 ) -> Vec<Item> {
     let accounts: Vec<&AccountEvidence> = accounts
@@ -42,10 +65,28 @@ pub fn answer_items(
         .iter()
         .filter(|g| g.members.iter().any(|m| scope.contains(&*m.system)))
         .collect();
+    let unread = unread.touches(scope);
     vec![
-        item7(&accounts, &policies, cx),
-        item8(&accounts, &groups, cx),
+        item7(&accounts, &policies, unread, cx),
+        item8(&accounts, &groups, unread, cx),
     ]
+}
+
+/// The answer and remark for an item with no in-scope account (see [`answer_items`]).
+fn nothing_in_scope(unread: bool, ja: bool) -> (Answer, String) {
+    match (unread, ja) {
+        (true, true) => (
+            Answer::Undetermined,
+            "判定不能（監査できたアカウントなし。入力エラーのある入力にアカウントが含まれうる）".into(),
+        ),
+        (true, false) => (
+            Answer::Undetermined,
+            "undetermined (no account could be audited; inputs with errors may hold accounts that were not read)"
+                .into(),
+        ),
+        (false, true) => (Answer::No, "対象外（監査対象のアカウントなし）".into()),
+        (false, false) => (Answer::No, "not applicable (no account in scope)".into()),
+    }
 }
 
 fn label(edition: &str, item: &str) -> String {
@@ -77,6 +118,7 @@ fn names(set: &BTreeSet<&str>) -> String {
 fn item7(
     accounts: &[&AccountEvidence],
     policies: &[&PolicyEvidence],
+    unread: bool,
     cx: &AnswerContext<'_>,
 ) -> Item {
     let in_scope: Vec<_> = accounts
@@ -107,15 +149,8 @@ fn item7(
             .map(|a| &*a.system),
     );
     let ja = cx.lang == RemarkLang::Ja;
-    let (answer, remarks) = if in_scope.is_empty() && policies.is_empty() {
-        (
-            Answer::No,
-            if ja {
-                "対象外（監査対象のアカウントなし）".to_string()
-            } else {
-                "not applicable (no account in scope)".to_string()
-            },
-        )
+    let (answer, remarks) = if in_scope.is_empty() && failing_policies.is_empty() {
+        nothing_in_scope(unread, ja)
     } else if failing > 0 || !failing_policies.is_empty() {
         let mut parts = Vec::new();
         if failing > 0 {
@@ -185,7 +220,12 @@ fn item7(
     }
 }
 
-fn item8(accounts: &[&AccountEvidence], groups: &[&ReuseGroup], cx: &AnswerContext<'_>) -> Item {
+fn item8(
+    accounts: &[&AccountEvidence],
+    groups: &[&ReuseGroup],
+    unread: bool,
+    cx: &AnswerContext<'_>,
+) -> Item {
     let in_scope: Vec<_> = accounts
         .iter()
         .filter(|a| a.status != AccountStatus::Skipped)
@@ -203,14 +243,7 @@ fn item8(accounts: &[&AccountEvidence], groups: &[&ReuseGroup], cx: &AnswerConte
     let unknown = in_scope.iter().filter(|a| !a.plaintext_known).count();
     let ja = cx.lang == RemarkLang::Ja;
     let (answer, remarks) = if in_scope.is_empty() {
-        (
-            Answer::No,
-            if ja {
-                "対象外（監査対象のアカウントなし）".to_string()
-            } else {
-                "not applicable (no account in scope)".to_string()
-            },
-        )
+        nothing_in_scope(unread, ja)
     } else if !failing_groups.is_empty() || !defaults.is_empty() {
         let mut parts = Vec::new();
         if !failing_groups.is_empty() {
@@ -287,5 +320,56 @@ fn item8(accounts: &[&AccountEvidence], groups: &[&ReuseGroup], cx: &AnswerConte
         unverified: None,
         passing: None,
         groups: Some(failing_groups.len()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cx() -> AnswerContext<'static> {
+        AnswerContext {
+            edition: "R7",
+            checked_on: "2026-11-30",
+            target_date: "2027-03-31",
+            lang: RemarkLang::Ja,
+        }
+    }
+
+    #[test]
+    fn no_account_is_not_applicable_when_read_and_undetermined_when_not() {
+        let scope: BTreeSet<&str> = ["web"].into();
+        let read = Unread::default();
+        let items = answer_items(&scope, &[], &[], &[], &read, &cx());
+        for i in &items {
+            assert_eq!(
+                (i.answer, i.remarks.as_str()),
+                (Answer::No, "対象外（監査対象のアカウントなし）")
+            );
+        }
+        for unread in [
+            Unread {
+                any_system: true,
+                ..Unread::default()
+            },
+            Unread {
+                any_system: false,
+                systems: ["web".to_string()].into(),
+            },
+        ] {
+            let items = answer_items(&scope, &[], &[], &[], &unread, &cx());
+            for i in &items {
+                assert_eq!(i.answer, Answer::Undetermined, "{}", i.item);
+                assert!(i.remarks.starts_with("判定不能"), "{}", i.remarks);
+                assert_eq!(i.target_date.as_deref(), Some("2027-03-31"));
+            }
+        }
+        // Another system's unread input says nothing of this scope.
+        let other = Unread {
+            any_system: false,
+            systems: ["ad01".to_string()].into(),
+        };
+        let items = answer_items(&scope, &[], &[], &[], &other, &cx());
+        assert!(items.iter().all(|i| i.answer == Answer::No));
     }
 }
