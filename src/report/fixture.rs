@@ -270,6 +270,7 @@ pub(crate) fn sample(complete: bool) -> Evidence {
             cross_verifications: 3,
             potfile_lines_matched: 1,
             potfile_lines_rejected: 0,
+            potfile_lines_skipped: 0,
         },
         breach_check: BreachCheck {
             mode: "online".into(),
