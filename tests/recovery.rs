@@ -286,7 +286,18 @@ fn a_hash_whose_one_verification_is_over_the_budget_is_never_tried() {
     assert_eq!(r["potfile_lines_rejected"], 0);
     assert_eq!(r["salted_verifications"], 0);
 
-    // No output names a hash or a plaintext.
+    // The reports say why in words, with the cost in time; never the hash.
+    let md = fs::read_to_string(out.join("evidence.md")).unwrap();
+    assert!(
+        md.contains("照合せず: bcrypt cost=20 は1回の照合に1コアで約1.3分かかり"),
+        "{md}"
+    );
+    assert!(md.contains("照合せず: sha512crypt rounds=999999999 は1回の照合に1コアで約4.8分"));
+    let csv = fs::read_to_string(out.join("evidence.csv")).unwrap();
+    assert!(csv.contains(
+        "cost_exceeds_budget: not verified: bcrypt cost=20 takes ≈ 1.3 min of one core per try, \
+         more than the budget per hash (--salted-budget 100,000,000 units ≈ 8.0 s)"
+    ));
     for f in fs::read_dir(&out).unwrap() {
         let path = f.unwrap().path();
         let text = String::from_utf8_lossy(&fs::read(&path).unwrap()).into_owned();

@@ -380,7 +380,17 @@ fn accounts_sheet(
                 .map(|p| text::pass_path(lang, p))
                 .unwrap_or_default()),
             txt(codes(&a.findings)),
-            txt(reasons(lang, t, &a.findings)),
+            txt({
+                let skipped = a.salted.as_deref().and_then(|w| {
+                    text::salted_skipped(lang, &a.scheme, w, ev.recovery.salted_budget)
+                });
+                let reasons = reasons(lang, t, &a.findings);
+                match skipped {
+                    Some(s) if reasons.is_empty() => s,
+                    Some(s) => format!("{s}\n{reasons}"),
+                    None => reasons,
+                }
+            }),
             filled(
                 text::breach(lang, a.breach.status, a.breach.count),
                 breach_fill,
