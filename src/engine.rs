@@ -488,7 +488,7 @@ pub fn audit(
                 findings: Vec::new(),
                 breach: breach_of.get(i).unwrap_or(&Hit::UNCHECKED).to_breach(),
                 reuse_group: None,
-                salted: salted_work[i].map(Box::new),
+                salted: salted_work[i].clone().map(Box::new),
                 password_last_set: a.raw.password_set,
                 password_never_expires: a.raw.max_age_days() == Some(-1),
             };
@@ -800,6 +800,7 @@ pub fn audit(
             cross_verifications: stats.cross_verifications,
             potfile_lines_matched: stats.potfile_lines_matched,
             potfile_lines_rejected: stats.potfile_lines_rejected,
+            potfile_lines_skipped: stats.potfile_lines_skipped,
         },
         breach_check,
         run: None,

@@ -1,7 +1,8 @@
 //! Recovery end to end on tests/fixtures/recovery (made by generate.py there with libpass and
 //! impacket): LM halves and case toggling, password history, pot plaintexts as hashcat's NT
 //! kernel read them, pot plaintexts joined against other hashes, a wrong pot line, reuse behind
-//! a salted hash, and the salted budget reported per hash.
+//! a salted hash, the salted budget reported per hash, and hashes whose one verification is over
+//! the budget never tried.
 
 use serde_json::Value;
 use std::fs;
@@ -150,7 +151,9 @@ fn recovery_joins_lm_history_and_hashcat_readings() {
     assert_eq!(root["recovered_by"], "reuse");
     let tries = root["salted"]["tries"].as_u64().unwrap();
     assert!((1..=10).contains(&tries), "{tries} tries");
-    assert_eq!(root["salted"]["cost"], 720);
+    // sha512crypt at 1000 rounds: 3610 NT-hash units (hash::cost, calibrated in BENCHMARKS.md).
+    assert_eq!(root["salted"]["cost"], 3610);
+    assert!(root["salted"].get("skipped").is_none());
     let groups = ev["reuse_groups"].as_array().unwrap();
     assert_eq!(groups.len(), 1);
     assert_eq!(groups[0]["scope"], "cross_system");
@@ -197,4 +200,144 @@ fn salted_work_is_bounded_by_the_audit_budget_and_reported() {
     // The unsalted joins do not depend on the salted budget.
     assert_eq!(account(&ev, "ad01", "ito")["recovered_by"], "lm");
     assert_eq!(account(&ev, "ad01", "abe")["recovered_by"], "potfile");
+}
+
+/// Cost bombs (issue 11): shadow lines whose one verification takes minutes (bcrypt cost 20) or
+/// hours (sha512crypt rounds=999999999), each named by a pot line. Nothing is verified against
+/// them, pot lines included (one such line used to stall the audit), and the evidence and the
+/// reports say why with the cost; cheap hashes named by the same pot file are still verified.
+#[test]
+fn a_hash_whose_one_verification_is_over_the_budget_is_never_tried() {
+    let dir = tempfile::tempdir().unwrap();
+    let bcrypt20 = "$2b$20$abcdefghijklmnopqrstuuABCDEFGHIJKLMNOPQRSTUVWXYZ0123.";
+    let rounds =
+        "$6$rounds=999999999$saltstringsaltst$OW1/O6BYHV6BcXZu8QVeXbDWra3Oeqh0sbHbbMCVNSnCM/\
+                  UrjmM0Dp8vOuZeHBy/YTBmSK6H9qs/y3RnOaw5v.";
+    // libxcrypt's (tests/fixtures/hashes/vectors.tsv): `パスワード1!`, in no wordlist.
+    let cheap_bcrypt = "$2a$04$56/GFEJU.W0IPwV.P4Rlkufo5G2th4OqzuCH1jZpyfsDwGSov3Iv6";
+    let cheap_sha = "$6$rounds=1000$/0nXEFPqIWOyawSE$40yxxkpK56/aU.MBPNZGkKcpf7Mu1X0Tt7zjhxwT/\
+                     bANiDS4btfhvQnleR8Sm3D1NtXIMNwYLsBZGU56o9JcM0";
+    let shadow = dir.path().join("bombs");
+    fs::write(
+        &shadow,
+        format!(
+            "root:{bcrypt20}:19000:0:99999:7:::\nsvc:{rounds}:19000:0:99999:7:::\n\
+             kiosk:{cheap_bcrypt}:19000:0:99999:7:::\nclerk:{cheap_sha}:19000:0:99999:7:::\n"
+        ),
+    )
+    .unwrap();
+    let pot = dir.path().join("cracked.pot");
+    fs::write(
+        &pot,
+        format!(
+            "{bcrypt20}:Winter2024\n{rounds}:Winter2024\n{cheap_bcrypt}:パスワード1!\n\
+             {cheap_sha}:パスワード1!\n"
+        ),
+    )
+    .unwrap();
+    let out = dir.path().join("report");
+    let started = std::time::Instant::now();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_kensa"))
+        .args(["audit", "--hibp", "off", "--no-progress", "--potfile"])
+        .arg(&pot)
+        .arg(format!("shadow:{}", shadow.display()))
+        .arg("--out")
+        .arg(&out)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run kensa");
+    // One verification of the bcrypt line alone takes over a minute of one core.
+    while child.try_wait().unwrap().is_none() {
+        if started.elapsed() > std::time::Duration::from_secs(60) {
+            child.kill().unwrap();
+            panic!("the audit is still running after 60 s: a cost bomb was verified");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let o = child.wait_with_output().unwrap();
+    let ev: Value =
+        serde_json::from_str(&fs::read_to_string(out.join("evidence.json")).unwrap()).unwrap();
+
+    for (name, params, cost) in [
+        ("root", "cost=20", 900u64 << 20),
+        ("svc", "rounds=999999999", 3_609_999_996),
+    ] {
+        let a = account(&ev, "bombs", name);
+        assert_eq!(a["plaintext_known"], false, "{name}");
+        assert_eq!(a["status"], "unverified", "{name}");
+        let w = &a["salted"];
+        assert_eq!(w["tries"], 0, "{name}: not one verification");
+        assert_eq!(w["complete"], false, "{name}");
+        assert_eq!(w["skipped"], "cost_exceeds_budget", "{name}");
+        assert_eq!(w["params"], params, "{name}");
+        assert_eq!(w["cost"], cost, "{name}");
+        assert!(w["cost"].as_u64().unwrap() > ev["recovery"]["salted_budget"].as_u64().unwrap());
+    }
+    for name in ["kiosk", "clerk"] {
+        let a = account(&ev, "bombs", name);
+        assert_eq!(a["recovered_by"], "potfile", "{name}");
+        assert!(a["salted"].is_null(), "{name}: known before salted work");
+    }
+    let r = &ev["recovery"];
+    assert_eq!(r["potfile_lines_matched"], 2);
+    assert_eq!(r["potfile_lines_skipped"], 2);
+    assert_eq!(r["potfile_lines_rejected"], 0);
+    assert_eq!(r["salted_verifications"], 0);
+
+    // The reports say why in words, with the cost in time; never the hash.
+    let md = fs::read_to_string(out.join("evidence.md")).unwrap();
+    assert!(
+        md.contains("照合せず: bcrypt cost=20 は1回の照合に1コアで約1.3分かかり"),
+        "{md}"
+    );
+    assert!(md.contains("照合せず: sha512crypt rounds=999999999 は1回の照合に1コアで約4.8分"));
+    let csv = fs::read_to_string(out.join("evidence.csv")).unwrap();
+    assert!(csv.contains(
+        "cost_exceeds_budget: not verified: bcrypt cost=20 takes ≈ 1.3 min of one core per try, \
+         more than the budget per hash (--salted-budget 100,000,000 units ≈ 8.0 s)"
+    ));
+    for f in fs::read_dir(&out).unwrap() {
+        let path = f.unwrap().path();
+        let text = String::from_utf8_lossy(&fs::read(&path).unwrap()).into_owned();
+        for h in [bcrypt20, rounds, cheap_bcrypt, cheap_sha] {
+            assert!(!text.contains(&h[h.len() - 20..]), "{}", path.display());
+        }
+        assert!(!text.contains("Winter2024") && !text.contains("パスワード1!"));
+    }
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(!stderr.contains("abcdefghijklmnopqrstuu"), "{stderr}");
+
+    // The rule follows --salted-budget: at 100 units even the cheap hashes are over it, and the
+    // pot file no longer verifies them either.
+    let out2 = dir.path().join("report2");
+    Command::new(env!("CARGO_BIN_EXE_kensa"))
+        .args([
+            "audit",
+            "--hibp",
+            "off",
+            "--no-progress",
+            "--salted-budget",
+            "100",
+        ])
+        .arg("--potfile")
+        .arg(&pot)
+        .arg(format!("shadow:{}", shadow.display()))
+        .arg("--out")
+        .arg(&out2)
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    let ev: Value =
+        serde_json::from_str(&fs::read_to_string(out2.join("evidence.json")).unwrap()).unwrap();
+    for name in ["kiosk", "clerk"] {
+        let a = account(&ev, "bombs", name);
+        assert_eq!(
+            a["plaintext_known"], false,
+            "{name}: one try costs more than 100 units"
+        );
+        assert_eq!(a["salted"]["skipped"], "cost_exceeds_budget", "{name}");
+    }
+    assert_eq!(ev["recovery"]["potfile_lines_skipped"], 4);
 }

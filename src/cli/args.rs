@@ -160,11 +160,15 @@ pub struct SourceArgs {
     /// hashcat/john pot file with recovered plaintexts (re-verified before use); repeatable.
     #[arg(long, value_name = "FILE")]
     pub potfile: Vec<PathBuf>,
-    /// Work allowed per salted hash, in units of one NT hash (bcrypt/sha-crypt/yescrypt cost scales it).
+    /// Work allowed per salted hash, in units of one NT hash (about 80 ns of one core; a hash's
+    /// cost parameters scale what one try takes): the default is about 8 s of one core on the
+    /// 2-core reference machine of BENCHMARKS.md. A hash whose single verification costs more is
+    /// never tried, not even against a pot-file line; the evidence says so and names the cost.
     #[arg(long, value_name = "UNITS", default_value_t = crate::recover::DEFAULT_SALTED_BUDGET)]
     pub salted_budget: u64,
-    /// Salted work for the whole audit, in units of one NT hash: spent on the likeliest candidates
-    /// of every salted hash first (plaintexts already known, then names and common passwords).
+    /// Salted work for the whole audit, in units of one NT hash (the default is about 6.4 s of one
+    /// core): spent on the likeliest candidates of every salted hash first (plaintexts already
+    /// known, then names and common passwords).
     #[arg(long, value_name = "UNITS", default_value_t = crate::recover::DEFAULT_SALTED_TOTAL)]
     pub salted_total: u64,
     /// Worker threads (default: all cores).

@@ -10,7 +10,11 @@ pub fn verify(plain: &str, hash: &str) -> bool {
 
 /// The cost factor (log2 of the rounds), if the hash has a valid one (4..=31).
 pub fn cost_of(hash: &str) -> Option<u32> {
-    let c: u32 = hash.get(4..6)?.parse().ok()?;
+    let c = hash.get(4..6)?;
+    if !c.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let c: u32 = c.parse().ok()?;
     (4..=31).contains(&c).then_some(c)
 }
 
@@ -25,6 +29,10 @@ mod tests {
         assert!(verify("", h));
         assert!(!verify("x", h));
         assert_eq!(cost_of(h), Some(5));
+        assert_eq!(cost_of("$2b$31$x"), Some(31));
+        assert_eq!(cost_of("$2b$32$x"), None);
+        assert_eq!(cost_of("$2b$+5$x"), None);
+        assert_eq!(cost_of("$2b$"), None);
     }
 
     #[test]

@@ -6,9 +6,6 @@
 use sha1::Sha1;
 use sha2::{Sha256, Sha512};
 
-/// Iteration counts above this are refused (a single verify would take minutes).
-const MAX_ITERATIONS: u32 = 100_000_000;
-
 /// Verify `plain` against a PBKDF2 hash in any of the three forms. Malformed hashes are false.
 pub fn verify(plain: &str, hash: &str) -> bool {
     let Some(p) = parse(hash) else {
@@ -27,31 +24,35 @@ pub fn verify(plain: &str, hash: &str) -> bool {
     if !len_ok {
         return false;
     }
+    // The crate counts rounds in 32 bits; more than that is beyond any budget anyway.
+    let Ok(rounds) = u32::try_from(p.iterations) else {
+        return false;
+    };
     let mut out = vec![0u8; p.expected.len()];
     let pw = plain.as_bytes();
     match p.prf {
-        Prf::Sha1 => pbkdf2::pbkdf2_hmac::<Sha1>(pw, &p.salt, p.iterations, &mut out),
-        Prf::Sha256 => pbkdf2::pbkdf2_hmac::<Sha256>(pw, &p.salt, p.iterations, &mut out),
-        Prf::Sha512 => pbkdf2::pbkdf2_hmac::<Sha512>(pw, &p.salt, p.iterations, &mut out),
+        Prf::Sha1 => pbkdf2::pbkdf2_hmac::<Sha1>(pw, &p.salt, rounds, &mut out),
+        Prf::Sha256 => pbkdf2::pbkdf2_hmac::<Sha256>(pw, &p.salt, rounds, &mut out),
+        Prf::Sha512 => pbkdf2::pbkdf2_hmac::<Sha512>(pw, &p.salt, rounds, &mut out),
     }
     super::ct_eq(&out, &p.expected)
 }
 
-/// Relative cost of one verify (1 = one NT hash): iterations times the HMAC's cost, and one
-/// more pass per extra output block.
-pub fn cost(hash: &str) -> Option<u64> {
+/// The digest, iterations and output blocks of one verification (each output block is one more
+/// pass of the iterations).
+pub fn work(hash: &str) -> Option<(Prf, u64, u64)> {
     let p = parse(hash)?;
-    let (per_iter_x10, block) = match p.prf {
-        Prf::Sha1 => (26u64, 20usize),
-        Prf::Sha256 => (41, 32),
-        Prf::Sha512 => (76, 64),
+    let block = match p.prf {
+        Prf::Sha1 => 20,
+        Prf::Sha256 => 32,
+        Prf::Sha512 => 64,
     };
     let blocks = p.expected.len().div_ceil(block).max(1) as u64;
-    Some(u64::from(p.iterations) * per_iter_x10 * blocks / 10)
+    Some((p.prf, p.iterations, blocks))
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(super) enum Prf {
+pub enum Prf {
     Sha1,
     Sha256,
     Sha512,
@@ -75,7 +76,8 @@ pub(super) struct Parsed {
     /// PHC `l=` (or the length of a hashcat form's output), already checked against the stored
     /// output's length.
     length: Option<usize>,
-    pub(super) iterations: u32,
+    /// Numbers too long for 64 bits are taken as the largest.
+    pub(super) iterations: u64,
     pub(super) salt: Vec<u8>,
     pub(super) expected: Vec<u8>,
 }
@@ -114,11 +116,11 @@ pub(super) fn parse(hash: &str) -> Option<Parsed> {
             Some(l) => Some(l.parse::<usize>().ok()?),
             None => None,
         };
-        (get("i=")?.parse().ok()?, length)
+        (super::decimal(get("i=")?)?, length)
     } else {
-        (params.parse().ok()?, None)
+        (super::decimal(params)?, None)
     };
-    if iterations == 0 || iterations > MAX_ITERATIONS {
+    if iterations == 0 {
         return None;
     }
     let salt = if django {
@@ -149,11 +151,11 @@ fn parse_hashcat(hash: &str) -> Option<Parsed> {
         .find(|p| p.name() == name)?;
     let mut fields = rest.split(':');
     let (rounds, salt, expected) = (fields.next()?, fields.next()?, fields.next()?);
-    if fields.next().is_some() || rounds.is_empty() || !rounds.bytes().all(|b| b.is_ascii_digit()) {
+    if fields.next().is_some() {
         return None;
     }
-    let iterations: u32 = rounds.parse().ok()?;
-    if iterations == 0 || iterations > MAX_ITERATIONS {
+    let iterations = super::decimal(rounds)?;
+    if iterations == 0 {
         return None;
     }
     let salt = super::b64_decode(salt)?;
@@ -185,7 +187,7 @@ mod tests {
         assert!(!verify("passwort", &phc));
         let passlib = format!("$pbkdf2$2${}${}", salt, b64.replace('+', "."));
         assert!(verify("password", &passlib));
-        assert_eq!(cost(&passlib), Some(5));
+        assert_eq!(work(&passlib), Some((Prf::Sha1, 2, 1)));
         let django = format!("pbkdf2_sha1$2$salt${}=", b64);
         assert!(verify("password", &django));
         let hashcat = format!("sha1:2:c2FsdA==:{b64}=");
@@ -196,6 +198,24 @@ mod tests {
         assert!(verify("password", &format!("sha1:2:c2FsdA==:{short}")));
         let tiny = base64::engine::general_purpose::STANDARD.encode(&bytes[..8]);
         assert!(!verify("password", &format!("sha1:2:c2FsdA==:{tiny}")));
+    }
+
+    #[test]
+    fn huge_iteration_counts_are_read_not_wrapped() {
+        let out = "A8ha75Y/P/vzs5aBzsWjI5Mx1gFXuUbUy9XpFIzdoYc";
+        let at = |i: &str| format!("$pbkdf2-sha256${i}$P4fQmhOi1PofAyDE.L93zg${out}");
+        assert_eq!(work(&at("600000")), Some((Prf::Sha256, 600_000, 1)));
+        assert_eq!(
+            work(&at("18446744073709551616")),
+            Some((Prf::Sha256, u64::MAX, 1))
+        );
+        assert_eq!(
+            work(&format!("sha512:99999999999999999999:c2FsdA==:{out}")),
+            Some((Prf::Sha512, u64::MAX, 1))
+        );
+        // Beyond the crate's 32 bits: false at once, nothing computed.
+        assert!(!verify("x", &at("4294967296")));
+        assert!(!verify("x", &at("18446744073709551616")));
     }
 
     #[test]

@@ -1,16 +1,13 @@
 //! scrypt in passlib (`$scrypt$ln=..,r=..,p=..$ab64salt$ab64hash`) and PHC (standard base64) form,
 //! and in the form hashcat reads and writes to its pot file (`SCRYPT:N:r:p:b64salt:b64hash`, mode 8900).
 
-/// Parameters above 1 GiB of memory (128 * N * r * p bytes... p runs sequentially, so 128 * N * r)
-/// are refused.
-const MAX_MEMORY: u64 = 1 << 30;
-
-/// Verify `plain` against a scrypt hash. Malformed hashes (or absurd parameters) are false.
+/// Verify `plain` against a scrypt hash. Malformed hashes (or parameters needing more memory
+/// than [`super::MAX_MEMORY`]) are false.
 pub fn verify(plain: &str, hash: &str) -> bool {
     let Some(s) = parse(hash) else {
         return false;
     };
-    if (128u64 << s.ln).saturating_mul(u64::from(s.r)) > MAX_MEMORY || s.p > 16 {
+    if memory(s.ln, s.r, s.p) > super::MAX_MEMORY {
         return false;
     }
     // passlib and RustCrypto write 32 bytes (RFC 7914's examples 64): a truncated hash must not
@@ -28,7 +25,15 @@ pub fn verify(plain: &str, hash: &str) -> bool {
     super::ct_eq(&out, &s.expected)
 }
 
-/// `(log2 N, r, p)` of a scrypt hash.
+/// Bytes one verification allocates: V (128·r·N), B (128·r·p) and XY (256·r). Saturating.
+pub fn memory(ln: u8, r: u32, p: u32) -> u64 {
+    let n = 1u64.checked_shl(u32::from(ln)).unwrap_or(u64::MAX);
+    128u64
+        .saturating_mul(u64::from(r))
+        .saturating_mul(n.saturating_add(u64::from(p)).saturating_add(2))
+}
+
+/// `(log2 N, r, p)` of a scrypt hash (log2 N below 64).
 pub fn params(hash: &str) -> Option<(u8, u32, u32)> {
     if let Some(s) = parse_hashcat(hash) {
         return Some((s.ln, s.r, s.p));
@@ -38,7 +43,7 @@ pub fn params(hash: &str) -> Option<(u8, u32, u32)> {
     for kv in field.split(',') {
         let (k, v) = kv.split_once('=')?;
         match k {
-            "ln" => ln = v.parse::<u8>().ok().filter(|l| *l > 0 && *l < 40),
+            "ln" => ln = v.parse::<u8>().ok().filter(|l| *l > 0 && *l < 64),
             "r" => r = v.parse::<u32>().ok().filter(|r| *r > 0),
             "p" => p = v.parse::<u32>().ok().filter(|p| *p > 0),
             _ => {}
@@ -91,7 +96,7 @@ fn parse_hashcat(hash: &str) -> Option<Parsed> {
     if f.next().is_some() || !n.is_power_of_two() || n < 2 {
         return None;
     }
-    let ln = u8::try_from(n.trailing_zeros()).ok().filter(|l| *l < 40)?;
+    let ln = u8::try_from(n.trailing_zeros()).ok()?;
     Some(Parsed {
         ln,
         r,
@@ -145,5 +150,19 @@ mod tests {
         assert!(!verify("x", "SCRYPT:1024:8:1:c2FsdA=="));
         assert!(!verify("x", "SCRYPT:1024:8:1:c2FsdA==:AAAA:x"));
         assert_eq!(params("SCRYPT:16384:8:1:c2FsdA==:AAAA"), Some((14, 8, 1)));
+    }
+
+    #[test]
+    fn extreme_parameters_are_read_and_refused_without_allocating() {
+        let out = "SacJLauPeSZQdAMb4p0F96eF/9SHtuWCDyy+Ws8nexY";
+        let h = format!("$scrypt$ln=63,r=8,p=1$R8iZ0xqDkPJeK2VMKaVUCg${out}");
+        assert_eq!(params(&h), Some((63, 8, 1)));
+        assert_eq!(memory(63, 8, 1), u64::MAX);
+        assert!(!verify("x", &h));
+        assert_eq!(params("$scrypt$ln=64,r=8,p=1$c2FsdA$AAAA"), None);
+        assert_eq!(memory(20, 8, 1), 128 * 8 * ((1 << 20) + 3));
+        assert_eq!(memory(1, u32::MAX, u32::MAX), u64::MAX);
+        // p alone can make B larger than the limit.
+        assert!(memory(1, 1, u32::MAX) > crate::hash::MAX_MEMORY);
     }
 }

@@ -12,14 +12,19 @@ pub fn verify(plain: &str, hash: &str) -> bool {
         .is_ok()
 }
 
-/// The `rounds=` of a SHA-crypt hash (5000 when absent), clamped to glibc's range.
-pub fn rounds(hash: &str) -> u64 {
-    hash.split('$')
+/// The `rounds=` of a SHA-crypt hash (5000 when absent) as the specification reads it: clamped
+/// to 1,000..=999,999,999, a number too long for 64 bits taken as the largest. `None` when the
+/// field is not a decimal number.
+pub fn rounds(hash: &str) -> Option<u64> {
+    let Some(r) = hash
+        .split('$')
         .nth(2)
         .and_then(|f| f.strip_prefix("rounds="))
-        .and_then(|r| r.parse::<u64>().ok())
-        .map(|r| r.clamp(1_000, 999_999_999))
-        .unwrap_or(5_000)
+    else {
+        return Some(5_000);
+    };
+    let r = super::decimal(r)?;
+    Some(r.clamp(1_000, 999_999_999))
 }
 
 #[cfg(test)]
@@ -45,9 +50,18 @@ mod tests {
 
     #[test]
     fn rounds_parsing() {
-        assert_eq!(rounds("$6$rounds=10000$salt$x"), 10_000);
-        assert_eq!(rounds("$6$salt$x"), 5_000);
-        assert_eq!(rounds("$6$rounds=10$salt$x"), 1_000);
+        assert_eq!(rounds("$6$rounds=10000$salt$x"), Some(10_000));
+        assert_eq!(rounds("$6$salt$x"), Some(5_000));
+        assert_eq!(rounds("$6$rounds=10$salt$x"), Some(1_000));
+        assert_eq!(rounds("$6$rounds=999999999$salt$x"), Some(999_999_999));
+        assert_eq!(rounds("$6$rounds=5000000000$salt$x"), Some(999_999_999));
+        assert_eq!(
+            rounds("$6$rounds=99999999999999999999999999999$salt$x"),
+            Some(999_999_999)
+        );
+        assert_eq!(rounds("$6$rounds=abc$salt$x"), None);
+        assert_eq!(rounds("$6$rounds=$salt$x"), None);
+        assert_eq!(rounds("$6$rounds=-1$salt$x"), None);
     }
 
     #[test]

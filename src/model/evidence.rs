@@ -209,14 +209,53 @@ pub struct AccountEvidence {
 }
 
 /// What was tried against one salted hash.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SaltedWork {
     /// Verifications made.
     pub tries: u64,
-    /// Cost of one verification, in NT-hash units.
+    /// Cost of one verification, in NT-hash units (`u64::MAX` when the parameters cannot be read).
     pub cost: u64,
     /// Every candidate of kensa's salted order was tried (the budget did not cut it short).
     pub complete: bool,
+    /// Why not one verification was attempted, pot-file lines included (absent when kensa could
+    /// try).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub skipped: Option<SaltedSkip>,
+    /// With `skipped`: the hash's cost parameters as kensa read them (`cost=20`,
+    /// `rounds=999999999`, `m=4194304,t=3,p=1`), written from the numbers, never copied from the
+    /// hash.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub params: Option<String>,
+}
+
+/// Why kensa never verifies anything against a salted hash (`account.salted.skipped`; closed set).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SaltedSkip {
+    /// One verification costs more than the budget per hash (`--salted-budget`).
+    CostExceedsBudget,
+    /// One verification needs more memory than kensa allows itself (1 GiB).
+    MemoryExceedsLimit,
+    /// The hash's cost parameters cannot be read: nothing can be verified against it.
+    Malformed,
+}
+
+impl SaltedSkip {
+    /// Every value, in order.
+    pub const ALL: [SaltedSkip; 3] = [
+        SaltedSkip::CostExceedsBudget,
+        SaltedSkip::MemoryExceedsLimit,
+        SaltedSkip::Malformed,
+    ];
+
+    /// The name in the evidence.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SaltedSkip::CostExceedsBudget => "cost_exceeds_budget",
+            SaltedSkip::MemoryExceedsLimit => "memory_exceeds_limit",
+            SaltedSkip::Malformed => "malformed",
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -287,6 +326,10 @@ pub struct Recovery {
     pub potfile_lines_matched: usize,
     /// Pot-file lines whose plaintext did not verify against the hash (not trusted).
     pub potfile_lines_rejected: usize,
+    /// Pot-file lines naming a hash of the audit that kensa does not verify (see
+    /// `account.salted.skipped`): neither trusted nor rejected.
+    #[serde(default)]
+    pub potfile_lines_skipped: usize,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, Default)]
@@ -642,6 +685,33 @@ mod tests {
     }
 
     #[test]
+    fn salted_skips_serialize_as_their_names() {
+        for s in SaltedSkip::ALL {
+            assert_eq!(serde_json::to_value(s).unwrap(), s.as_str());
+            let back: SaltedSkip = serde_json::from_value(s.as_str().into()).unwrap();
+            assert_eq!(back, s);
+        }
+        let w: SaltedWork =
+            serde_json::from_str(r#"{"tries": 0, "cost": 9, "complete": true}"#).unwrap();
+        assert_eq!(
+            (w.skipped, w.params),
+            (None, None),
+            "written before the fields existed"
+        );
+        let w = SaltedWork {
+            tries: 0,
+            cost: 1 << 40,
+            complete: false,
+            skipped: Some(SaltedSkip::CostExceedsBudget),
+            params: Some("cost=20".into()),
+        };
+        assert_eq!(
+            serde_json::to_string(&w).unwrap(),
+            r#"{"tries":0,"cost":1099511627776,"complete":false,"skipped":"cost_exceeds_budget","params":"cost=20"}"#
+        );
+    }
+
+    #[test]
     fn account_rows_serialize_tags_and_shared_names_as_plain_strings() {
         let row = AccountEvidence {
             system: "ad01".into(),
@@ -666,6 +736,8 @@ mod tests {
                 tries: 2,
                 cost: 5,
                 complete: false,
+                skipped: None,
+                params: None,
             })),
             password_last_set: super::super::PasswordSet::on(
                 chrono::NaiveDate::from_ymd_opt(2025, 10, 1).unwrap(),
@@ -684,6 +756,7 @@ mod tests {
         assert_eq!(v["recovered_by"], "wordlist");
         assert_eq!(v["breach"]["via"], "ntlm");
         assert_eq!(v["salted"]["tries"], 2);
+        assert!(v["salted"].get("skipped").is_none(), "absent when tried");
         let back: AccountEvidence = serde_json::from_value(v.clone()).unwrap();
         assert_eq!(serde_json::to_value(&back).unwrap(), v);
         // `never`, and rows written before these fields existed.

@@ -1,5 +1,7 @@
 //! Pot files walked in place: every line's plaintext is verified against the hash the line names
-//! before it is trusted, and is a candidate against every other unsalted hash of the audit.
+//! before it is trusted, and is a candidate against every other unsalted hash of the audit. A
+//! salted hash whose one verification is not admitted ([`hash::admit`]: over the budget per hash,
+//! or over kensa's memory limit) is never verified, whatever the pot says.
 //!
 //! A plaintext with bytes outside ASCII is also read the way hashcat's NT kernel reads it (each
 //! byte one UTF-16 code unit): a Latin-1 wordlist cracks `Möm` as `$HEX[4df66d]`, which is not
@@ -14,33 +16,52 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 use zeroize::Zeroizing;
 
-/// Pot lines whose hash is one of the audit's: verified, or rejected.
+/// Pot lines whose hash is one of the audit's: verified, rejected, or not verified because one
+/// verification of that hash is not admitted ([`hash::admit`]).
 #[derive(Debug, Default, Clone, Copy)]
 pub(crate) struct PotStats {
     pub matched: usize,
     pub rejected: usize,
+    pub skipped: usize,
+}
+
+/// A salted hash of the audit as a pot line finds it: the targets storing it, the first one's
+/// own hash (a pot line is verified against the account's hash, never against the pot's text),
+/// and whether one verification against it is admitted.
+struct Stored<'a> {
+    targets: Vec<u32>,
+    scheme: Scheme,
+    hash: &'a str,
+    admitted: bool,
 }
 
 /// Bytes of pot text walked by one task.
 const CHUNK: usize = 1 << 20;
 
-/// Walk every pot file and gather its hits.
+/// Walk every pot file and gather its hits. `budget` is the budget per salted hash: a line
+/// naming a hash whose one verification costs more is not verified.
 pub(crate) fn walk(
     pots: &[PotFile],
     idx: &Index,
     targets: &[Target],
     hits: &mut Hits,
+    budget: u64,
     progress: Progress<'_>,
 ) -> PotStats {
-    // Salted hashes by canonical text: the targets storing it, and the first one's own hash
-    // (a pot line is verified against the account's hash, never against the pot's text).
-    let mut by_text: HashMap<Cow<'_, str>, (Vec<u32>, Scheme, &str)> = HashMap::new();
+    // Salted hashes by canonical text.
+    let mut by_text: HashMap<Cow<'_, str>, Stored<'_>> = HashMap::new();
     for (i, t) in targets.iter().enumerate() {
         if let Some(h) = t.hash.as_ref().filter(|h| !h.scheme.is_unsalted()) {
+            let text = h.text.expose();
             by_text
-                .entry(hash::hashcat::canonical(h.scheme, h.text.expose()))
-                .or_insert_with(|| (Vec::new(), h.scheme, h.text.expose()))
-                .0
+                .entry(hash::hashcat::canonical(h.scheme, text))
+                .or_insert_with(|| Stored {
+                    targets: Vec::new(),
+                    scheme: h.scheme,
+                    hash: text,
+                    admitted: hash::admit(h.scheme, text, budget).is_ok(),
+                })
+                .targets
                 .push(i as u32);
         }
     }
@@ -70,6 +91,7 @@ pub(crate) fn walk(
         hits.extend(h);
         stats.matched += s.matched;
         stats.rejected += s.rejected;
+        stats.skipped += s.skipped;
     }
     stats
 }
@@ -79,7 +101,7 @@ fn walk_chunk(
     base: usize,
     chunk: &str,
     idx: &Index,
-    by_text: &HashMap<Cow<'_, str>, (Vec<u32>, Scheme, &str)>,
+    by_text: &HashMap<Cow<'_, str>, Stored<'_>>,
 ) -> (Hits, PotStats) {
     let mut j = Joiner::new(idx);
     j.with_lm = true;
@@ -117,17 +139,21 @@ fn walk_chunk(
                 } else {
                     by_text.get(&*hash::hashcat::canonical(scheme, h))
                 };
-                if let Some((ts, own_scheme, own_hash)) = found {
-                    match utf8 {
-                        Some(p) if hash::verify(*own_scheme, p, own_hash) => {
-                            verified = true;
-                            for &t in ts {
-                                j.hits.salted.push((t, key, Secret::new(p)));
+                match found {
+                    Some(own) if !own.admitted => stats.skipped += 1,
+                    Some(own) => {
+                        match utf8 {
+                            Some(p) if hash::verify(own.scheme, p, own.hash) => {
+                                verified = true;
+                                for &t in &own.targets {
+                                    j.hits.salted.push((t, key, Secret::new(p)));
+                                }
                             }
+                            _ => {}
                         }
-                        _ => {}
+                        count(&mut stats, verified);
                     }
-                    count(&mut stats, verified);
+                    None => {}
                 }
             }
             PotHash::Hex32(d) => {

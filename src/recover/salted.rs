@@ -6,6 +6,8 @@
 //! tiers ordered by likelihood: plaintexts already known here, then the account's own name and the
 //! most common passwords, then context words and the full rules on the name, then pot-file
 //! plaintexts and the rest of the wordlists. Within a tier the cheapest hashes are served first.
+//! A hash whose one verification costs more than the budget per hash, or needs more memory than
+//! kensa allows, is never tried ([`hash::admit`], the rule the pot-file walk follows too).
 //! Grants and refunds are computed in a fixed order, so the result does not depend on threads or
 //! on the machine's speed; what each hash got is reported in [`SaltedWork`].
 
@@ -43,26 +45,37 @@ pub(crate) fn run(
         })
         .collect();
     st.stats.salted_hashes = salted.len();
-    let mut b = Budget {
-        total: opts.salted_total,
-        per: salted
-            .iter()
-            .map(|&i| {
-                let h = targets[i].hash.as_ref().expect("salted hash");
-                (
-                    i,
-                    (hash::cost(h.scheme, h.text.expose()), opts.salted_budget),
-                )
-            })
-            .collect(),
-    };
+    // A hash whose one verification is over the budget per hash (or needs more memory than
+    // kensa allows) is never tried: it stays out of the budget and says why.
+    let mut per = BTreeMap::new();
     for &i in &salted {
-        st.salted[i] = Some(SaltedWork {
-            tries: 0,
-            cost: b.per[&i].0,
-            complete: true,
+        let h = targets[i].hash.as_ref().expect("salted hash");
+        let text = h.text.expose();
+        st.salted[i] = Some(match hash::admit(h.scheme, text, opts.salted_budget) {
+            Ok(cost) => {
+                per.insert(i, (cost, opts.salted_budget));
+                SaltedWork {
+                    tries: 0,
+                    cost,
+                    complete: true,
+                    skipped: None,
+                    params: None,
+                }
+            }
+            Err(why) => SaltedWork {
+                tries: 0,
+                cost: hash::cost(h.scheme, text),
+                complete: false,
+                skipped: Some(why),
+                params: hash::parameters(h.scheme, text),
+            },
         });
     }
+    let salted: Vec<usize> = salted.into_iter().filter(|i| per.contains_key(i)).collect();
+    let mut b = Budget {
+        total: opts.salted_total,
+        per,
+    };
     let mut cross = CrossCheck {
         targets,
         idx,

@@ -3,11 +3,14 @@
 //! The CSV is language-neutral (stable codes, like the JSON). Cells that a spreadsheet would run
 //! as a formula are prefixed with a single quote: account names are untrusted input.
 
+use super::{text, Lang};
 use crate::model::evidence::{AccountEvidence, AccountStatus, BreachStatus, Evidence};
 use std::io::{self, Write};
 
-/// The header row, in column order.
-pub const COLUMNS: [&str; 11] = [
+/// The header row, in column order. `salted_skipped` (last, added later): why nothing was verified
+/// against the account's salted hash, its stable name (`account.salted.skipped`) then the same in
+/// English words with the cost of one try.
+pub const COLUMNS: [&str; 12] = [
     "system",
     "account",
     "source",
@@ -19,6 +22,7 @@ pub const COLUMNS: [&str; 11] = [
     "detail",
     "breach",
     "reuse_group",
+    "salted_skipped",
 ];
 
 /// Renders the evidence as CSV: BOM, header, then one CRLF-terminated row per (account, finding);
@@ -34,7 +38,7 @@ pub fn write(ev: &Evidence, out: &mut impl Write) -> io::Result<()> {
     out.write_all("\u{FEFF}".as_bytes())?;
     write_row(out, COLUMNS)?;
     for a in &ev.accounts {
-        let base = base_cells(a);
+        let base = base_cells(a, ev.recovery.salted_budget);
         if a.findings.is_empty() {
             write_row(out, row(&base, "", "", ""))?;
         }
@@ -89,9 +93,10 @@ struct Base<'a> {
     path: &'a str,
     breach: String,
     reuse_group: &'a str,
+    salted_skipped: String,
 }
 
-fn base_cells(a: &AccountEvidence) -> Base<'_> {
+fn base_cells(a: &AccountEvidence, budget: u64) -> Base<'_> {
     let status = match a.status {
         AccountStatus::Pass => "pass",
         AccountStatus::Fail => "fail",
@@ -111,10 +116,23 @@ fn base_cells(a: &AccountEvidence) -> Base<'_> {
         path: a.path.as_deref().unwrap_or_default(),
         breach,
         reuse_group: a.reuse_group.as_deref().unwrap_or_default(),
+        salted_skipped: a
+            .salted
+            .as_deref()
+            .and_then(|w| {
+                let words = text::salted_skipped(Lang::En, &a.scheme, w, budget)?;
+                Some(format!("{}: {words}", w.skipped?.as_str()))
+            })
+            .unwrap_or_default(),
     }
 }
 
-fn row<'a>(b: &'a Base, code: &'a str, severity: &'a str, detail: &'a str) -> [&'a str; 11] {
+fn row<'a>(
+    b: &'a Base,
+    code: &'a str,
+    severity: &'a str,
+    detail: &'a str,
+) -> [&'a str; COLUMNS.len()] {
     [
         b.system,
         b.account,
@@ -127,11 +145,12 @@ fn row<'a>(b: &'a Base, code: &'a str, severity: &'a str, detail: &'a str) -> [&
         detail,
         &b.breach,
         b.reuse_group,
+        &b.salted_skipped,
     ]
 }
 
 /// Writes one row: the cells quoted, comma-separated, CRLF-terminated.
-fn write_row(out: &mut impl Write, cells: [&str; 11]) -> io::Result<()> {
+fn write_row(out: &mut impl Write, cells: [&str; COLUMNS.len()]) -> io::Result<()> {
     for (i, c) in cells.into_iter().enumerate() {
         if i > 0 {
             out.write_all(b",")?;
@@ -214,7 +233,8 @@ mod tests {
                 "fail",
                 "10 < 13 without two-factor or rotation ≤ 60 days",
                 "found:1207",
-                "R1"
+                "R1",
+                ""
             ]
         );
         assert_eq!(yoshida[3][6], "NON_ASCII");
@@ -227,6 +247,13 @@ mod tests {
         let unverified = rows.iter().find(|r| r[1] == "admin").unwrap();
         assert_eq!(unverified[4], "unverified");
         assert_eq!(unverified[9], "unchecked");
+        // Nothing tried against its hash: the stable name, then why in words with the cost.
+        assert_eq!(
+            unverified[11],
+            "cost_exceeds_budget: not verified: sha512crypt rounds=999999999 takes ≈ 4.8 min of \
+             one core per try, more than the budget per hash (--salted-budget 100,000 units ≈ \
+             8.0 ms)"
+        );
         // The hash prefix is not a CSV column at all.
         assert!(!s.contains("$6$rounds"));
     }

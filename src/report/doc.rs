@@ -487,14 +487,24 @@ fn unverified<'a>(ev: &'a Evidence, lang: Lang, t: &'static Labels, out: &mut Ve
         return;
     }
     out.push(Block::Para(t.unverified_note.to_string()));
+    let budget = ev.recovery.salted_budget;
     let rows = with_status(ev, AccountStatus::Unverified).map(move |a| {
+        // Why nothing was tried against the hash comes before the findings.
+        let skipped = a
+            .salted
+            .as_deref()
+            .and_then(|w| text::salted_skipped(lang, &a.scheme, w, budget));
+        let mut why = Cell::lines(findings(lang, t, &a.findings));
+        if let Some(s) = skipped {
+            why.lines.insert(0, s.into());
+        }
         vec![
             Cell::text(&*a.system),
             Cell::text(a.account.as_str()),
             Cell::text(a.source.as_str()),
             Cell::text(&*a.scheme),
             Cell::text(hash_prefix(a)),
-            Cell::lines(findings(lang, t, &a.findings)),
+            why,
             Cell::text(text::breach(lang, a.breach.status, a.breach.count)),
             Cell::text(a.reuse_group.as_deref().unwrap_or_default()),
         ]
@@ -762,6 +772,12 @@ fn recovery(ev: &Evidence, lang: Lang, t: &Labels, out: &mut Vec<Block<'_>>) {
             r.potfile_lines_rejected.to_string(),
         ),
     ]);
+    if r.potfile_lines_skipped > 0 {
+        fields.push((
+            t.potfile_skipped.to_string(),
+            r.potfile_lines_skipped.to_string(),
+        ));
+    }
     out.push(Block::Fields(fields));
 }
 

@@ -106,8 +106,16 @@ pub(crate) fn sample(complete: bool) -> Evidence {
 
     let mut unverified = account("rt01", "admin", AccountStatus::Unverified);
     unverified.scheme = "sha512crypt".into();
-    unverified.hash_prefix = Some("$6$rounds=5000$abcdef".into());
+    unverified.hash_prefix = Some("$6$rounds=999999999$abcdef".into());
     unverified.source = "rt01-shadow:2".into();
+    // A cost bomb: one try is over the budget per hash, so nothing was tried.
+    unverified.salted = Some(Box::new(SaltedWork {
+        tries: 0,
+        cost: 3_609_999_996,
+        complete: false,
+        skipped: Some(SaltedSkip::CostExceedsBudget),
+        params: Some("rounds=999999999".into()),
+    }));
 
     let mut skipped = account("ad01", "WS01$", AccountStatus::Skipped);
     skipped.skip_reason = Some("machine_account".into());
@@ -271,6 +279,7 @@ pub(crate) fn sample(complete: bool) -> Evidence {
             cross_verifications: 3,
             potfile_lines_matched: 1,
             potfile_lines_rejected: 0,
+            potfile_lines_skipped: 1,
         },
         breach_check: BreachCheck {
             mode: "online".into(),

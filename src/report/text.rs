@@ -5,7 +5,7 @@
 //! the evidence still shows up instead of disappearing.
 
 use super::Lang;
-use crate::model::evidence::{AccountStatus, Answer, BreachStatus};
+use crate::model::evidence::{AccountStatus, Answer, BreachStatus, SaltedSkip, SaltedWork};
 use crate::model::{Code, ManagedBy, Severity, SystemKind};
 
 /// Labels, headings and fixed sentences of the human reports.
@@ -94,6 +94,7 @@ pub struct Labels {
     pub cross_verifications: &'static str,
     pub potfile_matched: &'static str,
     pub potfile_rejected: &'static str,
+    pub potfile_skipped: &'static str,
 
     pub h_policies: &'static str,
     pub col_sources: &'static str,
@@ -243,6 +244,7 @@ const JA: Labels = Labels {
     cross_verifications: "アカウント間の照合回数",
     potfile_matched: "ポットファイルの一致行",
     potfile_rejected: "ポットファイルの不一致行（不採用）",
+    potfile_skipped: "ポットファイルの照合しなかった行（1回の照合がハッシュごとの上限を超える）",
 
     h_policies: "パスワードポリシー",
     col_sources: "設定の出典",
@@ -392,6 +394,7 @@ const EN: Labels = Labels {
     cross_verifications: "Cross-account verifications",
     potfile_matched: "Pot-file lines matched",
     potfile_rejected: "Pot-file lines rejected (did not verify)",
+    potfile_skipped: "Pot-file lines not verified (one verification over the budget per hash)",
 
     h_policies: "Password policies",
     col_sources: "Sources",
@@ -803,7 +806,6 @@ pub fn recovered_by(lang: Lang, r: &str) -> String {
     )
 }
 
-/// Why an account is not audited (`account.skip_reason`, see `SkipReason::as_str`).
 /// The line that stands for a system's password-history entries in the human reports.
 pub fn history_entries(lang: Lang, system: &str, n: usize) -> String {
     match lang {
@@ -816,6 +818,7 @@ pub fn history_entries(lang: Lang, system: &str, n: usize) -> String {
     }
 }
 
+/// Why an account is not audited (`account.skip_reason`, see `SkipReason::as_str`).
 pub fn skip_reason(lang: Lang, r: &str) -> String {
     lookup(
         lang,
@@ -1060,6 +1063,87 @@ pub fn finding(lang: Lang, code_: Code, detail: &str) -> String {
     }
 }
 
+/// Why kensa verified nothing against an account's salted hash, in words, naming the cost of one
+/// try in time (`account.salted.skipped`); `None` when it could try.
+pub fn salted_skipped(lang: Lang, scheme: &str, w: &SaltedWork, budget: u64) -> Option<String> {
+    let what = match &w.params {
+        Some(p) => format!("{scheme} {p}"),
+        None => scheme.to_string(),
+    };
+    Some(match (w.skipped?, lang) {
+        (SaltedSkip::CostExceedsBudget, Lang::Ja) => format!(
+            "照合せず: {what} は1回の照合に1コアで約{}かかり、ハッシュごとの上限（--salted-budget {}単位 ≈ {}）を超える",
+            duration(lang, w.cost),
+            grouped(budget),
+            duration(lang, budget)
+        ),
+        (SaltedSkip::CostExceedsBudget, Lang::En) => format!(
+            "not verified: {what} takes ≈ {} of one core per try, more than the budget per hash (--salted-budget {} units ≈ {})",
+            duration(lang, w.cost),
+            grouped(budget),
+            duration(lang, budget)
+        ),
+        (SaltedSkip::MemoryExceedsLimit, Lang::Ja) => format!(
+            "照合せず: {what} は1回の照合に kensa の上限（{}）を超えるメモリが必要",
+            MEMORY_LIMIT
+        ),
+        (SaltedSkip::MemoryExceedsLimit, Lang::En) => format!(
+            "not verified: {what} needs more memory per try than kensa allows itself ({})",
+            MEMORY_LIMIT
+        ),
+        (SaltedSkip::Malformed, Lang::Ja) => {
+            format!("照合せず: {scheme} ハッシュのパラメータを読み取れない")
+        }
+        (SaltedSkip::Malformed, Lang::En) => {
+            format!("not verified: the {scheme} hash's cost parameters cannot be read")
+        }
+    })
+}
+
+/// [`crate::hash::MAX_MEMORY`] in words.
+const MEMORY_LIMIT: &str = "1 GiB";
+
+/// `units` of salted work as time of one core on the reference machine
+/// ([`crate::hash::NANOS_PER_UNIT`]): `8.0 ms`, `1.6 s`, `4.4 min`, `2.1 h`, `3.5 days`,
+/// `46,763 years`.
+pub fn duration(lang: Lang, units: u64) -> String {
+    let secs = units as f64 * crate::hash::NANOS_PER_UNIT as f64 / 1e9;
+    let (n, ja, en) = if secs < 1e-3 {
+        (secs * 1e6, "マイクロ秒", " µs")
+    } else if secs < 1.0 {
+        (secs * 1e3, "ミリ秒", " ms")
+    } else if secs < 60.0 {
+        (secs, "秒", " s")
+    } else if secs < 3600.0 {
+        (secs / 60.0, "分", " min")
+    } else if secs < 2.0 * 86_400.0 {
+        (secs / 3600.0, "時間", " h")
+    } else if secs < 2.0 * 365.0 * 86_400.0 {
+        (secs / 86_400.0, "日", " days")
+    } else {
+        (secs / (365.25 * 86_400.0), "年", " years")
+    };
+    let n = if n < 10.0 {
+        format!("{n:.1}")
+    } else {
+        grouped(n.round() as u64)
+    };
+    format!("{n}{}", pick(lang, ja, en))
+}
+
+/// `20000000` → `20,000,000`.
+fn grouped(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
 fn pick(lang: Lang, ja: &'static str, en: &'static str) -> &'static str {
     match lang {
         Lang::Ja => ja,
@@ -1260,6 +1344,70 @@ mod tests {
         assert_eq!(
             finding(Lang::Ja, Code::TooShort, ""),
             "パスワードが短すぎます"
+        );
+    }
+
+    #[test]
+    fn durations_in_a_human_unit() {
+        // One unit is 80 ns.
+        let secs = |s: f64| (s * 1e9 / crate::hash::NANOS_PER_UNIT as f64) as u64;
+        assert_eq!(duration(Lang::En, 20_000_000), "1.6 s");
+        assert_eq!(duration(Lang::Ja, 20_000_000), "1.6秒");
+        assert_eq!(duration(Lang::En, 1), "0.1 µs");
+        assert_eq!(duration(Lang::Ja, 100_000), "8.0ミリ秒");
+        assert_eq!(duration(Lang::En, 10_000_000), "800 ms");
+        assert_eq!(duration(Lang::En, secs(75.5)), "1.3 min");
+        assert_eq!(duration(Lang::En, secs(40.0 * 3600.0)), "40 h");
+        assert_eq!(duration(Lang::Ja, secs(3.0 * 86_400.0)), "3.0日");
+        assert_eq!(duration(Lang::En, u64::MAX), "46,763 years");
+        assert_eq!(grouped(0), "0");
+        assert_eq!(grouped(999), "999");
+        assert_eq!(grouped(1000), "1,000");
+        assert_eq!(grouped(u64::MAX), "18,446,744,073,709,551,615");
+    }
+
+    #[test]
+    fn salted_skips_in_words_name_the_cost_never_the_hash() {
+        let w = |skipped, cost, params: Option<&str>| SaltedWork {
+            tries: 0,
+            cost,
+            complete: false,
+            skipped,
+            params: params.map(Into::into),
+        };
+        let tried = w(None, 900, None);
+        assert_eq!(salted_skipped(Lang::En, "bcrypt", &tried, 20_000_000), None);
+        let bomb = w(
+            Some(SaltedSkip::CostExceedsBudget),
+            943_718_400,
+            Some("cost=20"),
+        );
+        assert_eq!(
+            salted_skipped(Lang::En, "bcrypt", &bomb, 20_000_000).unwrap(),
+            "not verified: bcrypt cost=20 takes ≈ 1.3 min of one core per try, more than the \
+             budget per hash (--salted-budget 20,000,000 units ≈ 1.6 s)"
+        );
+        assert_eq!(
+            salted_skipped(Lang::Ja, "bcrypt", &bomb, 20_000_000).unwrap(),
+            "照合せず: bcrypt cost=20 は1回の照合に1コアで約1.3分かかり、ハッシュごとの上限\
+             （--salted-budget 20,000,000単位 ≈ 1.6秒）を超える"
+        );
+        let memory = w(
+            Some(SaltedSkip::MemoryExceedsLimit),
+            1 << 40,
+            Some("m=4294967295,t=1,p=1"),
+        );
+        for lang in [Lang::Ja, Lang::En] {
+            let s = salted_skipped(lang, "argon2", &memory, 20_000_000).unwrap();
+            assert!(
+                s.contains("argon2 m=4294967295,t=1,p=1") && s.contains("1 GiB"),
+                "{s}"
+            );
+        }
+        let malformed = w(Some(SaltedSkip::Malformed), u64::MAX, None);
+        assert_eq!(
+            salted_skipped(Lang::En, "sha512crypt", &malformed, 1).unwrap(),
+            "not verified: the sha512crypt hash's cost parameters cannot be read"
         );
     }
 }

@@ -398,7 +398,15 @@ fn accounts_sheet(
                 .map(|p| text::pass_path(lang, p))
                 .unwrap_or_default()),
             txt(codes(&a.findings)),
-            lines(reasons(lang, t, &a.findings)),
+            lines({
+                let skipped = a.salted.as_deref().and_then(|w| {
+                    text::salted_skipped(lang, &a.scheme, w, ev.recovery.salted_budget)
+                });
+                skipped
+                    .into_iter()
+                    .chain(reasons(lang, t, &a.findings))
+                    .collect::<Vec<String>>()
+            }),
             filled(
                 text::breach(lang, a.breach.status, a.breach.count),
                 breach_fill,
