@@ -341,3 +341,66 @@ fn a_hash_whose_one_verification_is_over_the_budget_is_never_tried() {
     }
     assert_eq!(ev["recovery"]["potfile_lines_skipped"], 4);
 }
+
+#[test]
+fn pot_lines_naming_one_salted_hash_get_what_its_budget_buys_in_file_order() {
+    // libxcrypt's (tests/fixtures/hashes/vectors.tsv): `パスワード1!`; one try costs 16 × 900 units,
+    // so a budget of 30,000 buys two verifications of it.
+    let bcrypt = "$2a$04$56/GFEJU.W0IPwV.P4Rlkufo5G2th4OqzuCH1jZpyfsDwGSov3Iv6";
+    let dir = tempfile::tempdir().unwrap();
+    let shadow = dir.path().join("kiosk");
+    fs::write(&shadow, format!("kiosk:{bcrypt}:19000:0:99999:7:::\n")).unwrap();
+    let run = |pot_lines: &[&str]| -> Value {
+        let pot = dir.path().join("cracked.pot");
+        let text: String = pot_lines
+            .iter()
+            .map(|p| format!("{bcrypt}:{p}\n"))
+            .collect();
+        fs::write(&pot, text).unwrap();
+        let out = dir.path().join("report");
+        let o = Command::new(env!("CARGO_BIN_EXE_kensa"))
+            .args(["audit", "--hibp", "off", "--no-progress", "-q"])
+            .args([
+                "--no-default-wordlists",
+                "--salted-budget",
+                "30000",
+                "--potfile",
+            ])
+            .arg(&pot)
+            .arg(format!("shadow:{}", shadow.display()))
+            .arg("--out")
+            .arg(&out)
+            .stdin(Stdio::null())
+            .output()
+            .unwrap();
+        assert!(
+            matches!(o.status.code(), Some(0 | 1)),
+            "{}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        serde_json::from_str(&fs::read_to_string(out.join("evidence.json")).unwrap()).unwrap()
+    };
+    let counts = |ev: &Value| {
+        let r = &ev["recovery"];
+        (
+            r["potfile_lines_matched"].as_u64().unwrap(),
+            r["potfile_lines_rejected"].as_u64().unwrap(),
+            r["potfile_lines_skipped"].as_u64().unwrap(),
+        )
+    };
+    // Four wrong lines first: two are tried, the rest (the right one included) are not.
+    let ev = run(&["wrong-1", "wrong-2", "wrong-3", "wrong-4", "パスワード1!"]);
+    assert_eq!(counts(&ev), (0, 2, 3));
+    // The right one second: found on the second try; the lines after it need no try.
+    let ev = run(&[
+        "wrong-1",
+        "パスワード1!",
+        "wrong-3",
+        "パスワード1!",
+        "wrong-5",
+    ]);
+    assert_eq!(counts(&ev), (2, 3, 0));
+    let a = account(&ev, "kiosk", "kiosk");
+    assert_eq!(a["plaintext_known"], true);
+    assert_eq!(a["recovered_by"], "potfile");
+}

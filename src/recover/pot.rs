@@ -1,7 +1,10 @@
 //! Pot files walked in place: every line's plaintext is verified against the hash the line names
 //! before it is trusted, and is a candidate against every other unsalted hash of the audit. A
 //! salted hash whose one verification is not admitted ([`hash::admit`]: over the budget per hash,
-//! or over kensa's memory limit) is never verified, whatever the pot says.
+//! or over kensa's memory limit) is never verified, whatever the pot says; an admitted one gets at
+//! most as many verifications as its budget buys (the budget per hash over the cost of one try),
+//! spent on its pot lines in file order, so a pot file naming one slow hash on many lines cannot
+//! stall the audit and the outcome does not depend on threads.
 //!
 //! A plaintext with bytes outside ASCII is also read the way hashcat's NT kernel reads it (each
 //! byte one UTF-16 code unit): a Latin-1 wordlist cracks `Möm` as `$HEX[4df66d]`, which is not
@@ -29,10 +32,22 @@ pub(crate) struct PotStats {
 /// own hash (a pot line is verified against the account's hash, never against the pot's text),
 /// and whether one verification against it is admitted.
 struct Stored<'a> {
+    /// Its number, for the lines waiting for verification.
+    id: u32,
     targets: Vec<u32>,
     scheme: Scheme,
     hash: &'a str,
     admitted: bool,
+    /// Units of one verification ([`hash::cost`]).
+    cost: u64,
+}
+
+/// A pot line naming an admitted salted hash, waiting for its verification: the hash's number,
+/// where the line is, and its plaintext bytes (zeroized).
+struct Pending {
+    id: u32,
+    key: Key,
+    plain: Zeroizing<Vec<u8>>,
 }
 
 /// Bytes of pot text walked by one task.
@@ -53,13 +68,16 @@ pub(crate) fn walk(
     for (i, t) in targets.iter().enumerate() {
         if let Some(h) = t.hash.as_ref().filter(|h| !h.scheme.is_unsalted()) {
             let text = h.text.expose();
+            let id = by_text.len() as u32;
             by_text
                 .entry(hash::hashcat::canonical(h.scheme, text))
                 .or_insert_with(|| Stored {
+                    id,
                     targets: Vec::new(),
                     scheme: h.scheme,
                     hash: text,
                     admitted: hash::admit(h.scheme, text, budget).is_ok(),
+                    cost: hash::cost(h.scheme, text),
                 })
                 .targets
                 .push(i as u32);
@@ -77,7 +95,7 @@ pub(crate) fn walk(
     let total = chunks.len();
     let done = std::sync::atomic::AtomicUsize::new(0);
     progress("potfile", 0, total);
-    let parts: Vec<(Hits, PotStats)> = chunks
+    let parts: Vec<(Hits, PotStats, Vec<Pending>)> = chunks
         .par_iter()
         .map(|&(fi, base, chunk)| {
             let r = walk_chunk(fi, base, chunk, idx, &by_text);
@@ -87,12 +105,97 @@ pub(crate) fn walk(
         })
         .collect();
     let mut stats = PotStats::default();
-    for (h, s) in parts {
+    let mut pending = Vec::new();
+    for (h, s, p) in parts {
         hits.extend(h);
         stats.matched += s.matched;
         stats.rejected += s.rejected;
         stats.skipped += s.skipped;
+        pending.extend(p);
     }
+    let s = verify_salted(pending, &by_text, budget, idx, hits);
+    stats.matched += s.matched;
+    stats.rejected += s.rejected;
+    stats.skipped += s.skipped;
+    stats
+}
+
+/// Verify the pot lines naming admitted salted hashes: per hash, in file order, at most
+/// `budget / cost` verifications (one at least: the hash is admitted), stopping at the first
+/// that verifies; a later line with the same plaintext counts as matched, any other is rejected
+/// without a try, and the lines past the budget are skipped. Hashes are verified in parallel. The
+/// plaintexts that verified nothing are candidates against the unsalted hashes, as every pot
+/// plaintext is.
+fn verify_salted(
+    mut pending: Vec<Pending>,
+    by_text: &HashMap<Cow<'_, str>, Stored<'_>>,
+    budget: u64,
+    idx: &Index,
+    hits: &mut Hits,
+) -> PotStats {
+    if pending.is_empty() {
+        return PotStats::default();
+    }
+    let mut stored: Vec<&Stored<'_>> = by_text.values().collect();
+    stored.sort_by_key(|s| s.id);
+    pending.sort_by_key(|p| (p.id, p.key));
+    let groups: Vec<&[Pending]> = pending.chunk_by(|a, b| a.id == b.id).collect();
+    let done: Vec<(Hits, PotStats, Vec<&Pending>)> = groups
+        .par_iter()
+        .map(|lines| {
+            let own = stored[lines[0].id as usize];
+            let allowed = (budget / own.cost.max(1)).max(1);
+            let mut hits = Hits::default();
+            let mut stats = PotStats::default();
+            let mut unverified = Vec::new();
+            let mut tries = 0u64;
+            let mut found: Option<&[u8]> = None;
+            for line in lines.iter() {
+                if let Some(f) = found {
+                    if f == line.plain.as_slice() {
+                        stats.matched += 1;
+                        continue;
+                    }
+                    stats.rejected += 1;
+                } else if tries == allowed {
+                    stats.skipped += 1;
+                } else {
+                    tries += 1;
+                    match std::str::from_utf8(&line.plain) {
+                        Ok(p) if hash::verify(own.scheme, p, own.hash) => {
+                            stats.matched += 1;
+                            found = Some(&line.plain);
+                            for &t in &own.targets {
+                                hits.salted.push((t, line.key, Secret::new(p)));
+                            }
+                            continue;
+                        }
+                        _ => stats.rejected += 1,
+                    }
+                }
+                unverified.push(line);
+            }
+            (hits, stats, unverified)
+        })
+        .collect();
+    let mut stats = PotStats::default();
+    let mut j = Joiner::new(idx);
+    j.with_lm = true;
+    for (h, s, unverified) in done {
+        hits.extend(h);
+        stats.matched += s.matched;
+        stats.rejected += s.rejected;
+        stats.skipped += s.skipped;
+        for line in unverified {
+            if let Ok(p) = std::str::from_utf8(&line.plain) {
+                j.push_str(p, line.key);
+            }
+            if !line.plain.is_ascii() {
+                j.push_latin1(&line.plain, line.key);
+            }
+        }
+    }
+    hits.extend(j.finish().0);
     stats
 }
 
@@ -102,7 +205,8 @@ fn walk_chunk(
     chunk: &str,
     idx: &Index,
     by_text: &HashMap<Cow<'_, str>, Stored<'_>>,
-) -> (Hits, PotStats) {
+) -> (Hits, PotStats, Vec<Pending>) {
+    let mut pending = Vec::new();
     let mut j = Joiner::new(idx);
     j.with_lm = true;
     let mut stats = PotStats::default();
@@ -142,16 +246,13 @@ fn walk_chunk(
                 match found {
                     Some(own) if !own.admitted => stats.skipped += 1,
                     Some(own) => {
-                        match utf8 {
-                            Some(p) if hash::verify(own.scheme, p, own.hash) => {
-                                verified = true;
-                                for &t in &own.targets {
-                                    j.hits.salted.push((t, key, Secret::new(p)));
-                                }
-                            }
-                            _ => {}
-                        }
-                        count(&mut stats, verified);
+                        // Verified after the walk, within the hash's budget (verify_salted).
+                        pending.push(Pending {
+                            id: own.id,
+                            key,
+                            plain: Zeroizing::new(buf.to_vec()),
+                        });
+                        continue;
                     }
                     None => {}
                 }
@@ -215,7 +316,7 @@ fn walk_chunk(
             j.push_latin1(&buf, key);
         }
     }
-    (j.finish().0, stats)
+    (j.finish().0, stats, pending)
 }
 
 fn count(s: &mut PotStats, verified: bool) {
