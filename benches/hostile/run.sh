@@ -75,6 +75,17 @@ if [ "$(cat "$d/rc")" != 124 ] && [ "$tries" = 0 ]; then
     held "bcrypt cost 20 + rounds=999999999" "done in ${t} s, 0 tries, $(py "$d" "sorted({str(a['salted'].get('skipped')) for a in d['accounts']})")"
 else broke "bcrypt cost 20 + rounds=999999999" "rc $(cat "$d/rc"), ${t} s, tries ${tries:-?}"; fi
 
+# A pot file naming one slow (but admitted) hash on 1,000 lines: only what its budget buys is tried.
+d=$W/pot-repeat; mkdir -p "$d"
+H12='$2b$12$abcdefghijklmnopqrstuuABCDEFGHIJKLMNOPQRSTUVWXYZ0123.'
+printf 'nurse:%s:19000:0:99999:7:::\n' "$H12" >"$d/shadow"
+for i in $(seq 1000); do printf '%s:guess-%d\n' "$H12" "$i"; done >"$d/pot"
+t0=$(date +%s); LIMIT=120 audit "$d" --hibp off --potfile pot shadow:shadow; t=$(( $(date +%s) - t0 ))
+sk=$(py "$d" "d['recovery']['potfile_lines_skipped']" 2>/dev/null); rj=$(py "$d" "d['recovery']['potfile_lines_rejected']" 2>/dev/null)
+if [ "$(cat "$d/rc")" != 124 ] && [ "${sk:-0}" -gt 900 ]; then
+    held "1,000 pot lines for one bcrypt cost 12" "${t} s: ${rj} tried, ${sk} skipped (over the budget per hash)"
+else broke "1,000 pot lines for one bcrypt cost 12" "rc $(cat "$d/rc"), ${t} s, tried ${rj:-?}, skipped ${sk:-?}"; fi
+
 # --- 3. A breach API that hangs, floods or redirects: prompt, and never "not found" ------------------
 # 100 accounts with distinct NT hashes = 100 prefixes (no plaintext known: every lookup is by hash).
 python3 - "$W/sam100.txt" <<'PY'
