@@ -1821,22 +1821,12 @@ mod tests {
         .unwrap();
         let gone = dir.path().join("gone.txt");
         let opts = AuditOptions {
-            manifest: None,
-            files: vec![
-                here.display().to_string(),
-                format!("pwdump:{}", gone.display()),
-            ],
             wordlists: vec![dir.path().to_path_buf()],
-            default_wordlists: false,
             potfiles: vec![gone.clone(), here.clone()],
-            check_date: None,
-            target_date: None,
-            strict_reuse: false,
-            salted_budget: 0,
-            salted_total: 0,
-            lang: RemarkLang::En,
-            today: "2026-11-24".into(),
-            max_input_size: DEFAULT_MAX_INPUT_SIZE,
+            ..options(&[
+                &here.display().to_string(),
+                &format!("pwdump:{}", gone.display()),
+            ])
         };
         let problems = unreadable_inputs(&opts).unwrap();
         assert_eq!(

@@ -98,11 +98,11 @@ impl Manifest {
     /// Parse and validate manifest text; an error carries the 1-based line of the value at fault.
     fn parse(text: &str) -> Result<Manifest, (Option<usize>, String)> {
         let line_of = |at: usize| text[..at.min(text.len())].matches('\n').count() + 1;
-        let m: Manifest = toml::from_str(text)
-            .map_err(|e| (e.span().map(|s| line_of(s.start)), e.message().to_string()))?;
+        let toml_err =
+            |e: toml::de::Error| (e.span().map(|s| line_of(s.start)), e.message().to_string());
+        let m: Manifest = toml::from_str(text).map_err(toml_err)?;
         // A second, span-keeping read of the values `validate` judges, so its errors name a line.
-        let at: Positions = toml::from_str(text)
-            .map_err(|e| (e.span().map(|s| line_of(s.start)), e.message().to_string()))?;
+        let at: Positions = toml::from_str(text).map_err(toml_err)?;
         at.validate()
             .map_err(|(span, e)| (Some(line_of(span.start)), e))?;
         Ok(m)

@@ -187,12 +187,7 @@ fn verify_salted(
         stats.rejected += s.rejected;
         stats.skipped += s.skipped;
         for line in unverified {
-            if let Ok(p) = std::str::from_utf8(&line.plain) {
-                j.push_str(p, line.key);
-            }
-            if !line.plain.is_ascii() {
-                j.push_latin1(&line.plain, line.key);
-            }
+            push_readings(&mut j, &line.plain, line.key);
         }
     }
     hits.extend(j.finish().0);
@@ -309,14 +304,20 @@ fn walk_chunk(
             continue;
         }
         // A plaintext is a candidate against every other hash, whatever hash its line names.
-        if let Some(p) = utf8 {
-            j.push_str(p, key);
-        }
-        if !buf.is_ascii() {
-            j.push_latin1(&buf, key);
-        }
+        push_readings(&mut j, &buf, key);
     }
     (j.finish().0, stats, pending)
+}
+
+/// A pot plaintext as a candidate against the unsalted hashes: its UTF-8 reading, and for bytes
+/// outside ASCII also hashcat's reading of each byte as one UTF-16 code unit.
+fn push_readings(j: &mut Joiner<'_>, plain: &[u8], key: Key) {
+    if let Ok(p) = std::str::from_utf8(plain) {
+        j.push_str(p, key);
+    }
+    if !plain.is_ascii() {
+        j.push_latin1(plain, key);
+    }
 }
 
 fn count(s: &mut PotStats, verified: bool) {
