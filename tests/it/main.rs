@@ -1,0 +1,3 @@
+//! kensa's integration tests: one binary, one module per area, one support module.
+
+mod snapshot;
