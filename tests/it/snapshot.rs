@@ -86,7 +86,7 @@ fn example_facility_evidence_is_byte_identical() {
                     .lines()
                     .zip(want.lines())
                     .position(|(a, b)| a != b)
-                    .map_or_else(|| got.lines().count().min(want.lines().count()), |n| n)
+                    .unwrap_or_else(|| got.lines().count().min(want.lines().count()))
                     + 1;
                 mismatches.push(format!("{} differs from line {line}", path.display()));
             }
