@@ -5,12 +5,9 @@
 //! facts of the run (start time, duration) and the checkout's path are masked. After an intended change of the output,
 //! rewrite the files with `KENSA_BLESS=1 cargo test --test it snapshot` and review the diff.
 
-use std::path::{Path, PathBuf};
+use crate::support::root;
+use std::path::Path;
 use std::process::Command;
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
 
 /// The lines that carry the time of the run, whatever the language or format.
 const RUN_FACTS: [&str; 6] = [

@@ -2,60 +2,26 @@
 //! inventory, a dump with one undecodable line and a UTF-16 dump without a BOM
 //! (tests/fixtures/field/generate.py), and on input paths that are not there.
 
+use crate::support::{audit_in, evidence, fixtures, item, kensa_in, name};
+use kensa::model::evidence::{AccountStatus, Answer, Encoding, Evidence};
+use kensa::model::{Code, Severity};
 use serde_json::Value;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
-fn fixtures() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/field")
-}
-
-/// Run kensa in `dir` (so file arguments are named as a user would name them).
-fn kensa_in(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_kensa"))
-        .args(args)
-        .current_dir(dir)
-        .stdin(Stdio::null())
-        .output()
-        .expect("run kensa")
-}
-
-/// Audit `files` (named relative to the fixtures) into a fresh directory.
-fn audit(files: &[&str]) -> (Output, Value, tempfile::TempDir) {
-    let out = tempfile::tempdir().unwrap();
-    let report = out.path().join("report");
-    let mut args = vec![
-        "audit",
-        "--hibp",
-        "off",
-        "--no-progress",
-        "--out",
-        report.to_str().unwrap(),
-    ];
+/// Audit `files` (named relative to tests/fixtures/field) into a fresh directory.
+fn audit(files: &[&str]) -> (Output, Evidence, tempfile::TempDir) {
+    let mut args = vec!["--hibp", "off"];
     args.extend_from_slice(files);
-    let o = kensa_in(&fixtures(), &args);
-    let text = fs::read_to_string(report.join("evidence.json")).unwrap_or_else(|_| {
-        panic!(
-            "no evidence.json; stderr: {}",
-            String::from_utf8_lossy(&o.stderr)
-        )
-    });
-    (o, serde_json::from_str(&text).unwrap(), out)
+    audit_in(&fixtures("field"), &args)
 }
 
-fn accounts(ev: &Value) -> Vec<(String, String, String)> {
-    ev["accounts"]
-        .as_array()
-        .unwrap()
+/// (system, account, source) of every account, in the evidence's order.
+fn accounts(ev: &Evidence) -> Vec<(String, String, String)> {
+    ev.accounts
         .iter()
-        .map(|a| {
-            (
-                a["system"].as_str().unwrap().to_string(),
-                a["account"].as_str().unwrap().to_string(),
-                a["source"].as_str().unwrap().to_string(),
-            )
-        })
+        .map(|a| (a.system.to_string(), a.account.clone(), a.source.clone()))
         .collect()
 }
 
@@ -82,11 +48,11 @@ fn a_dump_with_one_undecodable_line_loses_that_line_only() {
     let (o, ev, dir) = audit(&["ward-ntds.txt"]);
     // The evidence is incomplete (one input error), every other account is audited.
     assert_eq!(o.status.code(), Some(2));
-    assert_eq!(ev["complete"], false);
-    let errors = ev["input_errors"].as_array().unwrap();
+    assert!(!ev.complete);
+    let errors = &ev.input_errors;
     assert_eq!(errors.len(), 1, "{errors:?}");
-    assert_eq!(errors[0]["source"], "ward-ntds.txt:4");
-    assert_eq!(errors[0]["message"], "line is not valid UTF-8 text");
+    assert_eq!(errors[0].source, "ward-ntds.txt:4");
+    assert_eq!(errors[0].message, "line is not valid UTF-8 text");
     let got = accounts(&ev);
     let want: Vec<(String, String, String)> = [
         ("alice_w", 2),
@@ -105,12 +71,16 @@ fn a_dump_with_one_undecodable_line_loses_that_line_only() {
     })
     .collect();
     assert_eq!(got, want);
-    let carol = &ev["accounts"][2];
-    assert_eq!(carol["status"], "fail", "the audit went on: {carol}");
-    let input = &ev["inputs"][0];
-    assert_eq!(input["format"], "pwdump");
-    assert_eq!(input["encoding"], "utf-8");
-    assert_eq!(input["errors"], 1);
+    let carol = &ev.accounts[2];
+    assert_eq!(
+        carol.status,
+        AccountStatus::Fail,
+        "the audit went on: {carol:?}"
+    );
+    let input = &ev.inputs[0];
+    assert_eq!(input.format, "pwdump");
+    assert_eq!(input.encoding, Some(Encoding::Utf8));
+    assert_eq!(input.errors, 1);
     // The line's bytes are quoted nowhere: not on stderr, not in any report.
     let stderr = String::from_utf8_lossy(&o.stderr);
     assert!(
@@ -139,18 +109,14 @@ fn a_dump_with_one_undecodable_line_loses_that_line_only() {
 #[test]
 fn a_shift_jis_inventory_keeps_its_japanese_names() {
     let (o, ev, dir) = audit(&["vendor-inventory.csv"]);
-    assert!(
-        ev["input_errors"].as_array().unwrap().is_empty(),
-        "{}",
-        ev["input_errors"]
-    );
-    assert_eq!(ev["complete"], true);
+    assert!(ev.input_errors.is_empty(), "{:?}", ev.input_errors);
+    assert!(ev.complete);
     // Complete; a weak password is a finding.
     assert_eq!(o.status.code(), Some(1));
-    let input = &ev["inputs"][0];
-    assert_eq!(input["format"], "inventory");
-    assert_eq!(input["encoding"], "shift_jis");
-    assert_eq!(input["records"], 4);
+    let input = &ev.inputs[0];
+    assert_eq!(input.format, "inventory");
+    assert_eq!(input.encoding, Some(Encoding::ShiftJis));
+    assert_eq!(input.records, 4);
     let mut got: Vec<(String, String)> =
         accounts(&ev).into_iter().map(|(s, a, _)| (s, a)).collect();
     got.sort();
@@ -165,27 +131,14 @@ fn a_shift_jis_inventory_keeps_its_japanese_names() {
     .collect();
     want.sort();
     assert_eq!(got, want);
-    let systems: Vec<&str> = ev["systems"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|s| s["id"].as_str().unwrap())
-        .collect();
+    let systems: Vec<&str> = ev.systems.iter().map(|s| s.id.as_str()).collect();
     for s in ["医事会計", "電子カルテ", "ＰＡＣＳ"] {
         assert!(systems.contains(&s), "{systems:?}");
     }
-    let find = |name: &str| {
-        ev["accounts"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|a| a["account"] == name)
-            .unwrap()
-            .clone()
-    };
+    let find = |user: &str| ev.accounts.iter().find(|a| a.account == user).unwrap();
     // The MFA column in Japanese was read: 10 characters pass with two-factor authentication.
-    assert_eq!(find("管理者①")["path"], "8+mfa");
-    assert_eq!(find("髙橋")["status"], "fail");
+    assert_eq!(name(&find("管理者①").path), "8+mfa");
+    assert_eq!(find("髙橋").status, AccountStatus::Fail);
     // The names reach the reports intact; the plaintexts reach nothing.
     let files = written(dir.path());
     let md = files
@@ -213,11 +166,11 @@ fn a_shift_jis_inventory_keeps_its_japanese_names() {
 #[test]
 fn a_utf16_dump_without_a_bom_is_read() {
     let (_, ev, _dir) = audit(&["pc-utf16-sam.txt"]);
-    assert!(ev["input_errors"].as_array().unwrap().is_empty());
-    let input = &ev["inputs"][0];
+    assert!(ev.input_errors.is_empty());
+    let input = &ev.inputs[0];
     assert_eq!(
-        (&input["format"], &input["encoding"]),
-        (&"pwdump".into(), &"utf-16le".into())
+        (input.format.as_str(), input.encoding),
+        ("pwdump", Some(Encoding::Utf16Le))
     );
     let names: Vec<String> = accounts(&ev).into_iter().map(|(_, a, _)| a).collect();
     assert_eq!(names, ["Administrator", "Guest", "nurse01"]);
@@ -228,7 +181,7 @@ fn a_missing_path_stops_the_audit_before_any_work() {
     // The example facility with one of its manifest's inputs gone, and options naming files that
     // are not there: each is named, and nothing is audited or written.
     let facility = tempfile::tempdir().unwrap();
-    let example = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("examples/koro-hospital");
+    let example = crate::support::example_dir();
     for e in fs::read_dir(&example).unwrap() {
         let p = e.unwrap().path();
         fs::copy(&p, facility.path().join(p.file_name().unwrap())).unwrap();
@@ -304,7 +257,7 @@ fn audit_written(
     files: &[(&str, &[u8])],
     extra: &[&str],
     args: &[&str],
-) -> (Output, Value, tempfile::TempDir) {
+) -> (Output, Evidence, tempfile::TempDir) {
     let dir = tempfile::tempdir().unwrap();
     for (name, bytes) in files {
         fs::write(dir.path().join(name), bytes).unwrap();
@@ -322,13 +275,8 @@ fn audit_written(
     a.extend_from_slice(extra);
     a.extend_from_slice(args);
     let o = kensa_in(dir.path(), &a);
-    let text = fs::read_to_string(dir.path().join("report/evidence.json")).unwrap_or_else(|_| {
-        panic!(
-            "no evidence.json; stderr: {}",
-            String::from_utf8_lossy(&o.stderr)
-        )
-    });
-    (o, serde_json::from_str(&text).unwrap(), dir)
+    let ev = evidence(&dir.path().join("report"), &o);
+    (o, ev, dir)
 }
 
 const APR1: &str = "$apr1$r31.....$HqJZimcKQFAMYayBlzkrA/";
@@ -346,16 +294,10 @@ fn a_password_in_a_hash_field_is_never_echoed() {
         &["web.htpasswd", "dir.ldif"],
     );
     assert_eq!(o.status.code(), Some(2));
-    let errors: Vec<(&str, &str)> = ev["input_errors"]
-        .as_array()
-        .unwrap()
+    let errors: Vec<(&str, &str)> = ev
+        .input_errors
         .iter()
-        .map(|e| {
-            (
-                e["source"].as_str().unwrap(),
-                e["message"].as_str().unwrap(),
-            )
-        })
+        .map(|e| (e.source.as_str(), e.message.as_str()))
         .collect();
     assert_eq!(
         errors,
@@ -538,15 +480,10 @@ fn a_file_mostly_malformed_is_still_read_by_its_good_lines() {
     );
     let (o, ev, _dir) = audit_written(&[("export.txt", dump.as_bytes())], &[], &["export.txt"]);
     assert_eq!(o.status.code(), Some(2));
-    assert_eq!(ev["inputs"][0]["format"], "pwdump");
+    assert_eq!(ev.inputs[0].format, "pwdump");
     let names: Vec<String> = accounts(&ev).into_iter().map(|(_, a, _)| a).collect();
     assert_eq!(names, ["yoshida"]);
-    let sources: Vec<&str> = ev["input_errors"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["source"].as_str().unwrap())
-        .collect();
+    let sources: Vec<&str> = ev.input_errors.iter().map(|e| e.source.as_str()).collect();
     assert_eq!(
         sources,
         [
@@ -559,12 +496,11 @@ fn a_file_mostly_malformed_is_still_read_by_its_good_lines() {
     // No recognisable line at all: one error naming the file.
     let (o, ev, _dir) = audit_written(&[("notes.txt", b"just\nsome words\n")], &[], &["notes.txt"]);
     assert_eq!(o.status.code(), Some(2));
-    let errors = ev["input_errors"].as_array().unwrap();
+    let errors = &ev.input_errors;
     assert_eq!(errors.len(), 1);
-    assert_eq!(errors[0]["source"], "notes.txt");
-    assert!(errors[0]["message"]
-        .as_str()
-        .unwrap()
+    assert_eq!(errors[0].source, "notes.txt");
+    assert!(errors[0]
+        .message
         .starts_with("cannot tell the format from the content"));
 }
 
@@ -580,30 +516,26 @@ fn a_utf16_secedit_without_a_bom_is_read_and_an_empty_one_is_an_error() {
                NewAdministratorName = \"管理者\"\r\nNewGuestName = \"ゲスト\"\r\n\
                [Version]\r\nsignature=\"$CHICAGO$\"\r\nRevision=1\r\n";
     let (o, ev, _dir) = audit_written(&[("dc01.inf", &utf16le(inf))], &[], &["dc01.inf"]);
-    assert_eq!(
-        ev["input_errors"],
-        serde_json::json!([]),
+    assert!(
+        ev.input_errors.is_empty(),
         "{}",
         String::from_utf8_lossy(&o.stderr)
     );
-    let input = &ev["inputs"][0];
+    let input = &ev.inputs[0];
     assert_eq!(
-        (&input["format"], &input["encoding"], &input["records"]),
-        (&"secedit".into(), &"utf-16le".into(), &3.into())
+        (input.format.as_str(), input.encoding, input.records),
+        ("secedit", Some(Encoding::Utf16Le), 3)
     );
-    assert_eq!(ev["policies"][0]["effective"]["min_length"], 14);
-    assert_eq!(ev["policies"][0]["effective"]["max_age_days"], 42);
+    assert_eq!(ev.policies[0].effective.min_length, Some(14));
+    assert_eq!(ev.policies[0].effective.max_age_days, Some(42));
 
     // No password settings at all: an input error, so the evidence is incomplete.
     let other = "[Unicode]\r\nUnicode=yes\r\n[Event Audit]\r\nAuditLogonEvents = 3\r\n";
     let (o, ev, _dir) = audit_written(&[("dc02.inf", &utf16le(other))], &[], &["dc02.inf"]);
     assert_eq!(o.status.code(), Some(2));
-    assert_eq!(ev["complete"], false);
-    assert_eq!(ev["input_errors"][0]["source"], "dc02.inf");
-    assert!(ev["input_errors"][0]["message"]
-        .as_str()
-        .unwrap()
-        .starts_with("no settings found"));
+    assert!(!ev.complete);
+    assert_eq!(ev.input_errors[0].source, "dc02.inf");
+    assert!(ev.input_errors[0].message.starts_with("no settings found"));
     // `kensa policy` says so too.
     let dir = tempfile::tempdir().unwrap();
     fs::write(dir.path().join("dc02.inf"), utf16le(other)).unwrap();
@@ -613,17 +545,9 @@ fn a_utf16_secedit_without_a_bom_is_read_and_an_empty_one_is_an_error() {
 }
 
 /// `(answer, remarks)` of item `id` in the overall answers.
-fn answer(ev: &Value, id: &str) -> (String, String) {
-    let it = ev["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|i| i["item"] == id)
-        .unwrap();
-    (
-        it["answer"].as_str().unwrap().to_string(),
-        it["remarks"].as_str().unwrap().to_string(),
-    )
+fn answer(ev: &Evidence, id: &str) -> (Answer, String) {
+    let it = item(ev, id);
+    (it.answer, it.remarks.clone())
 }
 
 #[test]
@@ -635,10 +559,10 @@ fn no_account_read_is_undetermined_and_no_account_in_scope_is_not_applicable() {
     ] {
         let (o, ev, _dir) = audit_written(&[(name, bytes)], &[], &[name]);
         assert_eq!(o.status.code(), Some(2));
-        assert_eq!(ev["complete"], false);
+        assert!(!ev.complete);
         for item in ["2-7", "2-8"] {
             let (a, r) = answer(&ev, item);
-            assert_eq!(a, "undetermined", "{item}: {r}");
+            assert_eq!(a, Answer::Undetermined, "{item}: {r}");
             assert!(r.starts_with("判定不能"), "{item}: {r}");
         }
     }
@@ -649,7 +573,7 @@ fn no_account_read_is_undetermined_and_no_account_in_scope_is_not_applicable() {
     for item in ["2-7", "2-8"] {
         assert_eq!(
             answer(&ev, item),
-            ("no".into(), "対象外（監査対象のアカウントなし）".into()),
+            (Answer::No, "対象外（監査対象のアカウントなし）".into()),
             "{item}"
         );
     }
@@ -669,28 +593,22 @@ fn a_cleartext_user_password_is_a_finding_and_an_inventory_password_is_not() {
         &[],
         &["dir.ldif", "devices.csv"],
     );
-    let finding = |name: &str| -> Option<(String, String)> {
-        let a = ev["accounts"]
-            .as_array()
-            .unwrap()
+    let finding = |user: &str| -> Option<(Severity, AccountStatus)> {
+        let a = ev.accounts.iter().find(|a| a.account == user).unwrap();
+        a.findings
             .iter()
-            .find(|a| a["account"] == name)
-            .unwrap();
-        a["findings"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|f| f["code"] == "PLAINTEXT_STORED")
-            .map(|f| {
-                (
-                    f["severity"].as_str().unwrap().to_string(),
-                    a["status"].as_str().unwrap().to_string(),
-                )
-            })
+            .find(|f| f.code == Code::PlaintextStored)
+            .map(|f| (f.severity, a.status))
     };
     // A warning: a strong cleartext password still passes 2-⑦ by its strength.
-    assert_eq!(finding("strong"), Some(("warn".into(), "pass".into())));
-    assert_eq!(finding("tagged"), Some(("warn".into(), "fail".into())));
+    assert_eq!(
+        finding("strong"),
+        Some((Severity::Warn, AccountStatus::Pass))
+    );
+    assert_eq!(
+        finding("tagged"),
+        Some((Severity::Warn, AccountStatus::Fail))
+    );
     assert_eq!(finding("hashed"), None);
     assert_eq!(
         finding("admin"),

@@ -2,67 +2,28 @@
 //! `--baseline`, `--fail-on new-reuse`, `completions`, `man`, `init`, colors) on the real binary
 //! and the example facility.
 
+use crate::support::{audit_into, code, evidence_json, example_dir, kensa_env, stderr, stdout};
+use kensa::model::evidence::Evidence;
 use serde_json::Value;
 use std::fs;
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn example_dir() -> PathBuf {
-    root().join("examples/koro-hospital")
-}
-
-fn kensa_env(args: &[&str], env: &[(&str, &str)]) -> Output {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_kensa"));
-    c.args(args).stdin(Stdio::null()).env_remove("NO_COLOR");
-    for (k, v) in env {
-        c.env(k, v);
-    }
-    c.output().expect("run kensa")
-}
-
-fn kensa(args: &[&str]) -> Output {
-    kensa_env(args, &[])
-}
-
-fn code(o: &Output) -> i32 {
-    o.status.code().expect("exit code")
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).to_string()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).to_string()
-}
+use std::process::Output;
 
 /// Fast, offline audit options.
 const QUICK: [&str; 4] = ["--hibp", "off", "--salted-budget", "1000000"];
 
-/// Audit `manifest` into `out` with `extra` options; returns the output and evidence.json.
-fn audit(manifest: &Path, out: &Path, extra: &[&str]) -> (Output, Value) {
-    let mut a: Vec<&str> = vec![
-        "audit",
-        "--manifest",
-        manifest.to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-        "--no-progress",
-    ];
+/// kensa without the caller's `NO_COLOR`: what these tests say about colours holds either way.
+fn kensa(args: &[&str]) -> Output {
+    kensa_env(args, &[])
+}
+
+/// Audit `manifest` into `out` with `extra` options; returns the output and the evidence.
+fn audit(manifest: &Path, out: &Path, extra: &[&str]) -> (Output, Evidence) {
+    let mut a: Vec<&str> = vec!["--manifest", manifest.to_str().unwrap()];
     a.extend_from_slice(&QUICK);
     a.extend_from_slice(extra);
-    let o = kensa(&a);
-    let text = fs::read_to_string(out.join("evidence.json"))
-        .unwrap_or_else(|_| panic!("no evidence.json; stderr: {}", stderr(&o)));
-    (
-        o,
-        serde_json::from_str(&text).expect("evidence.json parses"),
-    )
+    audit_into(out, &a)
 }
 
 /// A copy of the example facility in a fresh temp dir; returns (dir, manifest path).
@@ -82,15 +43,16 @@ fn facility_copy() -> (tempfile::TempDir, PathBuf) {
 fn evidence_records_rules_manifest_and_input_paths() {
     let (dir, m) = facility_copy();
     let out = dir.path().join("r");
-    let (_, ev) = audit(&m, &out, &[]);
+    let (_, typed) = audit(&m, &out, &[]);
+    // What the command line adds beside the evidence, read from the file as written.
+    let ev = evidence_json(&out);
     assert_eq!(ev["rules"], "MHLW R7 2-7/2-8, kensa rules 1");
     assert_eq!(ev["manifest"]["path"], m.to_str().unwrap());
     assert_eq!(ev["manifest"]["size"], fs::metadata(&m).unwrap().len());
-    let inputs = ev["inputs"].as_array().unwrap();
     let paths = ev["input_paths"].as_array().unwrap();
-    assert_eq!(inputs.len(), paths.len());
-    for (i, p) in inputs.iter().zip(paths) {
-        assert_eq!(i["path"], p["path"]);
+    assert_eq!(typed.inputs.len(), paths.len());
+    for (i, p) in typed.inputs.iter().zip(paths) {
+        assert_eq!(i.path, p["path"]);
         let abs = Path::new(p["absolute"].as_str().unwrap());
         assert!(abs.is_absolute() && abs.is_file(), "{abs:?}");
     }
@@ -177,17 +139,18 @@ fn baseline_rerun_reports_nothing_new() {
     let (_, first) = audit(&m, &dir.path().join("r1"), &[]);
     let old = dir.path().join("r1/evidence.json");
     for fail_on in ["new-reuse", "new"] {
-        let (o, ev) = audit(
+        let (o, _) = audit(
             &m,
             &dir.path().join("r2"),
             &["--baseline", old.to_str().unwrap(), "--fail-on", fail_on],
         );
         assert_eq!(code(&o), 0, "{fail_on}: {}", stderr(&o));
+        let ev = evidence_json(&dir.path().join("r2"));
         let b = &ev["baseline"];
         assert_eq!(b["counts"]["new"], 0);
         assert_eq!(b["counts"]["resolved"], 0);
         assert!(b["counts"]["unchanged"].as_u64().unwrap() > 10);
-        assert_eq!(b["checked_on"], first["checked_on"]);
+        assert_eq!(b["checked_on"], first.checked_on);
         assert_eq!(b["path"], old.to_str().unwrap());
         assert!(stdout(&o).contains("0 new"), "{}", stdout(&o));
     }
@@ -201,8 +164,10 @@ fn baseline_rerun_reports_nothing_new() {
 fn a_reuse_group_missing_from_the_baseline_is_new() {
     let dir = tempfile::tempdir().unwrap();
     let m = example_dir().join("audit.toml");
-    let (_, mut first) = audit(&m, &dir.path().join("r1"), &[]);
-    // Drop one cross-system reuse group (and its account findings) from the old evidence.
+    audit(&m, &dir.path().join("r1"), &[]);
+    // Drop one cross-system reuse group (and its account findings) from the old evidence, as a
+    // file: the edited JSON is the baseline.
+    let mut first = evidence_json(&dir.path().join("r1"));
     let groups = first["reuse_groups"].as_array_mut().unwrap();
     let at = groups
         .iter()
@@ -213,7 +178,7 @@ fn a_reuse_group_missing_from_the_baseline_is_new() {
     let old = dir.path().join("old.json");
     fs::write(&old, serde_json::to_string_pretty(&first).unwrap()).unwrap();
 
-    let (o, ev) = audit(
+    let (o, _) = audit(
         &m,
         &dir.path().join("r2"),
         &[
@@ -224,6 +189,7 @@ fn a_reuse_group_missing_from_the_baseline_is_new() {
         ],
     );
     assert_eq!(code(&o), 1, "{}", stderr(&o));
+    let ev = evidence_json(&dir.path().join("r2"));
     let b = &ev["baseline"];
     assert_eq!(b["counts"]["new"], 1);
     assert_eq!(b["counts"]["new_cross_system_reuse"], 1);
@@ -317,15 +283,10 @@ fn init_writes_a_manifest_that_audits() {
 
     let (o, ev) = audit(&manifest, &dir.path().join("r"), &[]);
     assert_ne!(code(&o), 2, "{}", stderr(&o));
-    assert_eq!(ev["complete"], true);
-    assert!(ev["input_errors"].as_array().unwrap().is_empty());
-    assert_eq!(ev["inputs"].as_array().unwrap().len(), 12 - 1);
-    let systems: Vec<&str> = ev["systems"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|s| s["id"].as_str().unwrap())
-        .collect();
+    assert!(ev.complete);
+    assert!(ev.input_errors.is_empty());
+    assert_eq!(ev.inputs.len(), 12 - 1);
+    let systems: Vec<&str> = ev.systems.iter().map(|s| s.id.as_str()).collect();
     assert_eq!(
         systems,
         ["ad01", "ldap01", "linux01", "net", "pc-01", "pc-02", "web01"]
@@ -364,7 +325,7 @@ fn init_beside_the_exports_uses_relative_paths() {
     );
     let (o, ev) = audit(&m, &fac.join("r"), &[]);
     assert_ne!(code(&o), 2, "{}", stderr(&o));
-    assert_eq!(ev["complete"], true);
+    assert!(ev.complete);
 }
 
 #[test]

@@ -4,7 +4,7 @@
 use kensa::hash;
 use kensa::model::Scheme;
 
-const VECTORS: &str = include_str!("fixtures/hashes/vectors.tsv");
+const VECTORS: &str = include_str!("../fixtures/hashes/vectors.tsv");
 
 const ALL_SCHEMES: [Scheme; 14] = [
     Scheme::Nt,

@@ -653,7 +653,7 @@ fn index_is_deterministic_checksummed_and_equal_from_directory_and_text() {
 
 /// Writes 2^20 prefix files: about 2.5 minutes of file-system time on a slow disk.
 #[test]
-#[ignore = "creates 2^20 files; run with `cargo test --test breach_offline -- --ignored`"]
+#[ignore = "creates 2^20 files; run with `cargo test --test it breach_offline -- --ignored`"]
 fn index_from_a_complete_directory_equals_the_index_from_the_sorted_file() {
     let t = tempfile::tempdir().unwrap();
     let c = corpus(40, 20, 4000);

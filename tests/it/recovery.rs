@@ -4,76 +4,33 @@
 //! a salted hash, the salted budget reported per hash, and hashes whose one verification is over
 //! the budget never tried.
 
-use serde_json::Value;
+use crate::support::{account, account_json, evidence, evidence_json, fixtures, name};
+use kensa::model::evidence::{AccountEvidence, AccountStatus, Evidence, SaltedSkip};
+use kensa::model::{Code, Severity};
 use std::fs;
-use std::path::PathBuf;
 use std::process::{Command, Output, Stdio};
 
 fn fixture(name: &str) -> String {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures/recovery")
+    fixtures("recovery")
         .join(name)
         .to_string_lossy()
         .into_owned()
 }
 
-fn audit(extra: &[&str]) -> (Output, Value, tempfile::TempDir) {
-    let dir = tempfile::tempdir().unwrap();
-    let out = dir.path().join("report");
+fn audit(extra: &[&str]) -> (Output, Evidence, tempfile::TempDir) {
     let manifest = fixture("audit.toml");
     let pot = fixture("cracked.potfile");
-    let mut args = vec![
-        "audit",
-        "--manifest",
-        &manifest,
-        "--potfile",
-        &pot,
-        "--hibp",
-        "off",
-        "--no-progress",
-        "--out",
-        out.to_str().unwrap(),
-    ];
+    let mut args = vec!["--manifest", &manifest, "--potfile", &pot, "--hibp", "off"];
     args.extend_from_slice(extra);
-    let o = Command::new(env!("CARGO_BIN_EXE_kensa"))
-        .args(&args)
-        .stdin(Stdio::null())
-        .output()
-        .expect("run kensa");
-    let text = fs::read_to_string(out.join("evidence.json")).unwrap_or_else(|_| {
-        panic!(
-            "no evidence.json; stderr: {}",
-            String::from_utf8_lossy(&o.stderr)
-        )
-    });
-    (o, serde_json::from_str(&text).unwrap(), dir)
+    crate::support::audit(&args)
 }
 
-fn account<'a>(ev: &'a Value, sys: &str, name: &str) -> &'a Value {
-    ev["accounts"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|a| a["system"] == sys && a["account"] == name)
-        .unwrap_or_else(|| panic!("no account {sys}/{name}"))
+fn findings(a: &AccountEvidence) -> Vec<(Code, Severity)> {
+    a.findings.iter().map(|f| (f.code, f.severity)).collect()
 }
 
-fn findings(a: &Value) -> Vec<(String, String)> {
-    a["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| {
-            (
-                f["code"].as_str().unwrap().to_string(),
-                f["severity"].as_str().unwrap().to_string(),
-            )
-        })
-        .collect()
-}
-
-fn has(a: &Value, code: &str, severity: &str) -> bool {
-    findings(a).iter().any(|(c, s)| c == code && s == severity)
+fn has(a: &AccountEvidence, code: Code, severity: Severity) -> bool {
+    findings(a).iter().any(|&(c, s)| c == code && s == severity)
 }
 
 #[test]
@@ -85,79 +42,90 @@ fn recovery_joins_lm_history_and_hashcat_readings() {
         "{}",
         String::from_utf8_lossy(&o.stderr)
     );
-    assert!(ev["input_errors"].as_array().unwrap().is_empty());
+    assert!(ev.input_errors.is_empty());
 
     // LM halves from the pot give the upper-case plaintext; the case comes from the NT hash.
     let ito = account(&ev, "ad01", "ito");
-    assert_eq!(ito["plaintext_known"], true);
-    assert_eq!(ito["recovered_by"], "lm");
-    assert_eq!(ito["length"], 10);
-    assert!(has(ito, "LM_HASH_STORED", "fail"), "{ito}");
+    assert!(ito.plaintext_known);
+    assert_eq!(name(&ito.recovered_by), "lm");
+    assert_eq!(ito.length, Some(10));
+    assert!(has(ito, Code::LmHashStored, Severity::Fail), "{ito:?}");
 
     // A whole LM hash in john's `$LM$` form: the same way to the NT plaintext.
     let endo = account(&ev, "ad01", "endo");
-    assert_eq!(endo["recovered_by"], "lm");
-    assert!(has(endo, "LM_HASH_STORED", "fail"), "{endo}");
+    assert_eq!(name(&endo.recovered_by), "lm");
+    assert!(has(endo, Code::LmHashStored, Severity::Fail), "{endo:?}");
 
     // A $HEX[] plaintext that is not UTF-8, read as hashcat's NT kernel read it.
     let mori = account(&ev, "ad01", "mori");
-    assert_eq!(mori["recovered_by"], "potfile");
-    assert_eq!(mori["length"], 14);
+    assert_eq!(name(&mori.recovered_by), "potfile");
+    assert_eq!(mori.length, Some(14));
 
     // A pot plaintext filed under a hash of another kind still joins by its NT digest.
     let ueda = account(&ev, "ad01", "ueda");
-    assert_eq!(ueda["recovered_by"], "potfile");
+    assert_eq!(name(&ueda.recovered_by), "potfile");
 
     // A pot line whose plaintext does not verify is not trusted.
     let noda = account(&ev, "ad01", "noda");
-    assert_eq!(noda["plaintext_known"], false);
-    assert_eq!(noda["status"], "unverified");
-    assert_eq!(ev["recovery"]["potfile_lines_rejected"], 1);
-    assert_eq!(ev["recovery"]["potfile_lines_matched"], 10);
+    assert!(!noda.plaintext_known);
+    assert_eq!(noda.status, AccountStatus::Unverified);
+    assert_eq!(ev.recovery.potfile_lines_rejected, 1);
+    assert_eq!(ev.recovery.potfile_lines_matched, 10);
 
     // History: a number bumped fails when rotation is the only way to pass; an end changed on a
     // 13+ password is a warning. `_history0` is the previous password (secretsdump leaves the
     // current one out); the first entry that matches is named.
     let sato = account(&ev, "ad01", "sato");
-    assert_eq!(sato["status"], "fail");
-    assert!(has(sato, "PREDICTABLE_ROTATION", "fail"), "{sato}");
-    let detail = sato["findings"]
-        .as_array()
-        .unwrap()
+    assert_eq!(sato.status, AccountStatus::Fail);
+    assert!(
+        has(sato, Code::PredictableRotation, Severity::Fail),
+        "{sato:?}"
+    );
+    let detail = &sato
+        .findings
         .iter()
-        .find(|f| f["code"] == "PREDICTABLE_ROTATION")
-        .unwrap()["detail"]
-        .as_str()
+        .find(|f| f.code == Code::PredictableRotation)
         .unwrap()
-        .to_string();
+        .detail;
     assert!(detail.contains("history entry 0"), "{detail}");
     let kato = account(&ev, "ad01", "kato");
-    assert_eq!(kato["status"], "pass");
-    assert_eq!(kato["path"], "13+");
-    assert!(has(kato, "PREDICTABLE_ROTATION", "warn"), "{kato}");
+    assert_eq!(kato.status, AccountStatus::Pass);
+    assert_eq!(name(&kato.path), "13+");
+    assert!(
+        has(kato, Code::PredictableRotation, Severity::Warn),
+        "{kato:?}"
+    );
     // History entries are joined but never audited as people.
     for h in ["sato_history0", "sato_history1", "kato_history1"] {
         let a = account(&ev, "ad01", h);
-        assert_eq!(a["status"], "skipped");
-        assert_eq!(a["skip_reason"], "password_history");
+        assert_eq!(a.status, AccountStatus::Skipped);
+        assert_eq!(name(&a.skip_reason), "password_history");
         assert!(findings(a).is_empty());
     }
     let abe = account(&ev, "ad01", "abe");
-    assert!(!has(abe, "PREDICTABLE_ROTATION", "warn") && !has(abe, "PREDICTABLE_ROTATION", "fail"));
+    assert!(
+        !has(abe, Code::PredictableRotation, Severity::Warn)
+            && !has(abe, Code::PredictableRotation, Severity::Fail)
+    );
 
     // Reuse behind a salted hash: abe's plaintext (known from the pot) verified against root's
     // sha512crypt, a known plaintext tried before any wordlist.
     let root = account(&ev, "linux02", "root");
-    assert_eq!(root["recovered_by"], "reuse");
-    let tries = root["salted"]["tries"].as_u64().unwrap();
+    assert_eq!(name(&root.recovered_by), "reuse");
+    let salted = root.salted.as_ref().expect("salted work");
+    let tries = salted.tries;
     assert!((1..=10).contains(&tries), "{tries} tries");
     // sha512crypt at 1000 rounds: 3610 NT-hash units (hash::cost, calibrated in BENCHMARKS.md).
-    assert_eq!(root["salted"]["cost"], 3610);
-    assert!(root["salted"].get("skipped").is_none());
-    let groups = ev["reuse_groups"].as_array().unwrap();
+    assert_eq!(salted.cost, 3610);
+    // Tried: the key is left out of the row.
+    let json = evidence_json(&dir.path().join("report"));
+    assert!(account_json(&json, "linux02", "root")["salted"]
+        .get("skipped")
+        .is_none());
+    let groups = &ev.reuse_groups;
     assert_eq!(groups.len(), 1);
-    assert_eq!(groups[0]["scope"], "cross_system");
-    assert_eq!(groups[0]["evidence"], "verified_plaintext");
+    assert_eq!(name(&groups[0].scope), "cross_system");
+    assert_eq!(name(&groups[0].evidence), "verified_plaintext");
 
     // No plaintext in anything written or printed.
     let secrets = [
@@ -192,14 +160,15 @@ fn recovery_joins_lm_history_and_hashcat_readings() {
 fn salted_work_is_bounded_by_the_audit_budget_and_reported() {
     let (_, ev, _dir) = audit(&["--salted-total", "0"]);
     let root = account(&ev, "linux02", "root");
-    assert_eq!(root["plaintext_known"], false);
-    assert_eq!(root["salted"]["tries"], 0);
-    assert_eq!(root["salted"]["complete"], false);
-    assert_eq!(ev["recovery"]["salted_units"], 0);
-    assert_eq!(ev["recovery"]["salted_total"], 0);
+    assert!(!root.plaintext_known);
+    let salted = root.salted.as_ref().expect("salted work");
+    assert_eq!(salted.tries, 0);
+    assert!(!salted.complete);
+    assert_eq!(ev.recovery.salted_units, 0);
+    assert_eq!(ev.recovery.salted_total, 0);
     // The unsalted joins do not depend on the salted budget.
-    assert_eq!(account(&ev, "ad01", "ito")["recovered_by"], "lm");
-    assert_eq!(account(&ev, "ad01", "abe")["recovered_by"], "potfile");
+    assert_eq!(name(&account(&ev, "ad01", "ito").recovered_by), "lm");
+    assert_eq!(name(&account(&ev, "ad01", "abe").recovered_by), "potfile");
 }
 
 /// Cost bombs (issue 11): shadow lines whose one verification takes minutes (bcrypt cost 20) or
@@ -257,34 +226,36 @@ fn a_hash_whose_one_verification_is_over_the_budget_is_never_tried() {
         std::thread::sleep(std::time::Duration::from_millis(50));
     }
     let o = child.wait_with_output().unwrap();
-    let ev: Value =
-        serde_json::from_str(&fs::read_to_string(out.join("evidence.json")).unwrap()).unwrap();
+    let ev = evidence(&out, &o);
 
-    for (name, params, cost) in [
+    for (user, params, cost) in [
         ("root", "cost=20", 900u64 << 20),
         ("svc", "rounds=999999999", 3_609_999_996),
     ] {
-        let a = account(&ev, "bombs", name);
-        assert_eq!(a["plaintext_known"], false, "{name}");
-        assert_eq!(a["status"], "unverified", "{name}");
-        let w = &a["salted"];
-        assert_eq!(w["tries"], 0, "{name}: not one verification");
-        assert_eq!(w["complete"], false, "{name}");
-        assert_eq!(w["skipped"], "cost_exceeds_budget", "{name}");
-        assert_eq!(w["params"], params, "{name}");
-        assert_eq!(w["cost"], cost, "{name}");
-        assert!(w["cost"].as_u64().unwrap() > ev["recovery"]["salted_budget"].as_u64().unwrap());
+        let a = account(&ev, "bombs", user);
+        assert!(!a.plaintext_known, "{user}");
+        assert_eq!(a.status, AccountStatus::Unverified, "{user}");
+        let w = a
+            .salted
+            .as_ref()
+            .unwrap_or_else(|| panic!("{user}: salted"));
+        assert_eq!(w.tries, 0, "{user}: not one verification");
+        assert!(!w.complete, "{user}");
+        assert_eq!(w.skipped, Some(SaltedSkip::CostExceedsBudget), "{user}");
+        assert_eq!(w.params.as_deref(), Some(params), "{user}");
+        assert_eq!(w.cost, cost, "{user}");
+        assert!(w.cost > ev.recovery.salted_budget);
     }
-    for name in ["kiosk", "clerk"] {
-        let a = account(&ev, "bombs", name);
-        assert_eq!(a["recovered_by"], "potfile", "{name}");
-        assert!(a["salted"].is_null(), "{name}: known before salted work");
+    for user in ["kiosk", "clerk"] {
+        let a = account(&ev, "bombs", user);
+        assert_eq!(name(&a.recovered_by), "potfile", "{user}");
+        assert!(a.salted.is_none(), "{user}: known before salted work");
     }
-    let r = &ev["recovery"];
-    assert_eq!(r["potfile_lines_matched"], 2);
-    assert_eq!(r["potfile_lines_skipped"], 2);
-    assert_eq!(r["potfile_lines_rejected"], 0);
-    assert_eq!(r["salted_verifications"], 0);
+    let r = &ev.recovery;
+    assert_eq!(r.potfile_lines_matched, 2);
+    assert_eq!(r.potfile_lines_skipped, 2);
+    assert_eq!(r.potfile_lines_rejected, 0);
+    assert_eq!(r.salted_verifications, 0);
 
     // The reports say why in words, with the cost in time; never the hash.
     let md = fs::read_to_string(out.join("evidence.md")).unwrap();
@@ -312,7 +283,7 @@ fn a_hash_whose_one_verification_is_over_the_budget_is_never_tried() {
     // The rule follows --salted-budget: at 100 units even the cheap hashes are over it, and the
     // pot file no longer verifies them either.
     let out2 = dir.path().join("report2");
-    Command::new(env!("CARGO_BIN_EXE_kensa"))
+    let o = Command::new(env!("CARGO_BIN_EXE_kensa"))
         .args([
             "audit",
             "--hibp",
@@ -329,17 +300,20 @@ fn a_hash_whose_one_verification_is_over_the_budget_is_never_tried() {
         .stdin(Stdio::null())
         .output()
         .unwrap();
-    let ev: Value =
-        serde_json::from_str(&fs::read_to_string(out2.join("evidence.json")).unwrap()).unwrap();
-    for name in ["kiosk", "clerk"] {
-        let a = account(&ev, "bombs", name);
-        assert_eq!(
-            a["plaintext_known"], false,
-            "{name}: one try costs more than 100 units"
+    let ev = evidence(&out2, &o);
+    for user in ["kiosk", "clerk"] {
+        let a = account(&ev, "bombs", user);
+        assert!(
+            !a.plaintext_known,
+            "{user}: one try costs more than 100 units"
         );
-        assert_eq!(a["salted"]["skipped"], "cost_exceeds_budget", "{name}");
+        assert_eq!(
+            a.salted.as_ref().and_then(|w| w.skipped),
+            Some(SaltedSkip::CostExceedsBudget),
+            "{user}"
+        );
     }
-    assert_eq!(ev["recovery"]["potfile_lines_skipped"], 4);
+    assert_eq!(ev.recovery.potfile_lines_skipped, 4);
 }
 
 #[test]
@@ -350,7 +324,7 @@ fn pot_lines_naming_one_salted_hash_get_what_its_budget_buys_in_file_order() {
     let dir = tempfile::tempdir().unwrap();
     let shadow = dir.path().join("kiosk");
     fs::write(&shadow, format!("kiosk:{bcrypt}:19000:0:99999:7:::\n")).unwrap();
-    let run = |pot_lines: &[&str]| -> Value {
+    let run = |pot_lines: &[&str]| -> Evidence {
         let pot = dir.path().join("cracked.pot");
         let text: String = pot_lines
             .iter()
@@ -378,14 +352,14 @@ fn pot_lines_naming_one_salted_hash_get_what_its_budget_buys_in_file_order() {
             "{}",
             String::from_utf8_lossy(&o.stderr)
         );
-        serde_json::from_str(&fs::read_to_string(out.join("evidence.json")).unwrap()).unwrap()
+        evidence(&out, &o)
     };
-    let counts = |ev: &Value| {
-        let r = &ev["recovery"];
+    let counts = |ev: &Evidence| {
+        let r = &ev.recovery;
         (
-            r["potfile_lines_matched"].as_u64().unwrap(),
-            r["potfile_lines_rejected"].as_u64().unwrap(),
-            r["potfile_lines_skipped"].as_u64().unwrap(),
+            r.potfile_lines_matched,
+            r.potfile_lines_rejected,
+            r.potfile_lines_skipped,
         )
     };
     // Four wrong lines first: two are tried, the rest (the right one included) are not.
@@ -401,6 +375,6 @@ fn pot_lines_naming_one_salted_hash_get_what_its_budget_buys_in_file_order() {
     ]);
     assert_eq!(counts(&ev), (2, 3, 0));
     let a = account(&ev, "kiosk", "kiosk");
-    assert_eq!(a["plaintext_known"], true);
-    assert_eq!(a["recovered_by"], "potfile");
+    assert!(a.plaintext_known);
+    assert_eq!(name(&a.recovered_by), "potfile");
 }

@@ -1,18 +1,15 @@
-//! `breach::download` against a real local range server (tests/support/range_server.rs):
+//! `breach::download` against a real local range server (tests/it/support/range_server.rs):
 //! both modes, resumability, failures, ETag revalidation and the manifest.
-
-#[path = "support/range_server.rs"]
-mod range_server;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 use std::sync::Mutex;
 use std::time::Duration;
 
+use crate::support::range_server::{Misbehaviour, RangeServer, DEFAULT_LAST_MODIFIED, FOREVER};
 use kensa::breach::download::{
     download, read_manifest, DownloadOptions, DownloadReport, ABORT_AFTER, MANIFEST,
 };
-use range_server::{Misbehaviour, RangeServer, DEFAULT_LAST_MODIFIED, FOREVER};
 use sha2::{Digest, Sha256};
 
 /// Prefixes 00000–000FF (256), three hashes each, plus one just outside the range.

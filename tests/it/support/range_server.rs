@@ -1,7 +1,6 @@
 //! A real HTTP/1.1 stand-in for the Pwned Passwords range API, on 127.0.0.1, for the tests.
 //!
-//! Self-contained (std only) so any test file can include it with
-//! `#[path = "support/range_server.rs"] mod range_server;`. It answers `/range/XXXXX` and
+//! Self-contained (std only): `crate::support::range_server` in every test module. It answers `/range/XXXXX` and
 //! `/range/XXXXX?mode=ntlm` like the real API (uppercase suffixes, CRLF, `SUFFIX:0` padding when the
 //! request says `Add-Padding: true`, 403 without a User-Agent), records every request, and can be
 //! told to fail (`fail_prefix`, `fail_all`) or to serve a raw body (`set_body`). Every 200 carries

@@ -5,14 +5,13 @@
 //! The hashcat tests print a notice and pass when `hashcat` is not installed, unless
 //! `KENSA_REQUIRE_HASHCAT=1` is set.
 
+use crate::support::{evidence, fixtures, have_hashcat, kensa_env, name};
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
-
-const KENSA: &str = env!("CARGO_BIN_EXE_kensa");
 
 /// Every account of the fixture (each name holds '_', which no hash alphabet has).
 const ACCOUNTS: [&str; 16] = [
@@ -45,7 +44,7 @@ const EXPECTED: [(&str, u32, usize); 13] = [
 ];
 
 fn fixture() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/export")
+    fixtures("export")
 }
 
 fn manifest() -> String {
@@ -53,11 +52,7 @@ fn manifest() -> String {
 }
 
 fn kensa(args: &[&str]) -> Output {
-    Command::new(KENSA)
-        .args(args)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("run kensa")
+    kensa_env(args, &[("NO_COLOR", "1")])
 }
 
 fn export_fixture(dir: &Path) -> Output {
@@ -299,23 +294,6 @@ fn usage_and_input_problems_exit_2_with_file_and_line() {
 // ---------------------------------------------------------------------------------------------
 // hashcat itself
 
-/// Is hashcat there? When not: a notice, or a failure under `KENSA_REQUIRE_HASHCAT=1`.
-fn have_hashcat() -> bool {
-    let ok = Command::new("hashcat")
-        .arg("--version")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success());
-    if !ok {
-        if std::env::var("KENSA_REQUIRE_HASHCAT").as_deref() == Ok("1") {
-            panic!("hashcat is not installed and KENSA_REQUIRE_HASHCAT=1");
-        }
-        eprintln!("notice: hashcat is not installed; skipping the hashcat test");
-    }
-    ok
-}
-
 /// hashcat with what keeps a test run from touching the user's hashcat state: its own pot file
 /// and session name, no restore file, no log. hashcat 6.2.6 keeps its own files (kernel cache,
 /// dictstat) under the home directory of the password database whatever `$HOME` says; `$HOME`
@@ -374,7 +352,7 @@ fn run_for(mut c: Command, limit: Duration) -> Output {
 /// each hash it loaded (no kernels run, so this is quick).
 #[test]
 fn hashcat_parses_every_exported_file() {
-    if !have_hashcat() {
+    if !have_hashcat("hashcat_parses_every_exported_file") {
         return;
     }
     let tmp = tempfile::tempdir().unwrap();
@@ -490,30 +468,19 @@ fn audit_with_pot(tmp: &Path, pot: &Path) -> BTreeMap<String, (bool, Option<Stri
         "audit: {}",
         text(&o.stderr)
     );
-    let ev: Value =
-        serde_json::from_str(&std::fs::read_to_string(report.join("evidence.json")).unwrap())
-            .unwrap();
-    ev["accounts"]
-        .as_array()
-        .unwrap()
+    evidence(&report, &o)
+        .accounts
         .iter()
         .map(|a| {
-            let name = a["account"].as_str().unwrap();
-            let name = name.rsplit('\\').next().unwrap().to_string();
-            (
-                name,
-                (
-                    a["plaintext_known"].as_bool().unwrap(),
-                    a["recovered_by"].as_str().map(String::from),
-                ),
-            )
+            let user = a.account.rsplit('\\').next().unwrap().to_string();
+            (user, (a.plaintext_known, a.recovered_by.as_ref().map(name)))
         })
         .collect()
 }
 
 #[test]
 fn round_trip_through_hashcat() {
-    if !have_hashcat() {
+    if !have_hashcat("round_trip_through_hashcat") {
         return;
     }
     let started = Instant::now();
@@ -598,7 +565,7 @@ fn round_trip_through_hashcat() {
 /// the stored Django hash because recovery keys salted pot lines by `hash::hashcat::canonical`.
 #[test]
 fn round_trip_pbkdf2_through_hashcat() {
-    if !have_hashcat() {
+    if !have_hashcat("round_trip_pbkdf2_through_hashcat") {
         return;
     }
     let tmp = tempfile::tempdir().unwrap();

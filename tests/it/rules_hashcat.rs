@@ -14,6 +14,7 @@
 //!   rule set has `d` or `f`, each word is followed in the wordlist by a word of NUL bytes that
 //!   fills the rest of its 256-byte window, and the NUL words' own lines are skipped.
 
+use crate::support::have_hashcat;
 use kensa::recover::rules::{Rule, RuleSet, MAX_LEN};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
@@ -33,7 +34,7 @@ const KENSA_FILES: [&str; 4] = [
 ];
 
 fn rules_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("wordlists/rules")
+    crate::support::root().join("wordlists/rules")
 }
 
 /// A `hashcat` command whose state stays out of the real home: HOME, its data and config folders
@@ -75,24 +76,6 @@ fn shared_cache() -> &'static Path {
             .status();
         cache
     })
-}
-
-/// True when hashcat can be run; otherwise prints a notice, or panics under KENSA_REQUIRE_HASHCAT=1.
-fn have_hashcat(test: &str) -> bool {
-    let dir = tempfile::tempdir().unwrap();
-    let found = hashcat_command(dir.path())
-        .arg("--version")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success());
-    if !found {
-        if std::env::var("KENSA_REQUIRE_HASHCAT").as_deref() == Ok("1") {
-            panic!("{test}: hashcat is not on PATH but KENSA_REQUIRE_HASHCAT=1");
-        }
-        eprintln!("{test}: hashcat is not on PATH; skipping the comparison with hashcat");
-    }
-    found
 }
 
 /// ~200 words: lower, upper and mixed case, digits, symbols, spaces, 0-30 bytes, and a few Latin-1

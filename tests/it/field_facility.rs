@@ -5,17 +5,14 @@
 //! `net accounts` policy. The fixtures are those of tests/fixtures/{field,linux-policy,recovery,
 //! windows}, each made by the generator beside it; this test only puts them in one manifest.
 
-use serde_json::Value;
+use crate::support::{account, codes, evidence, fixtures, kensa, name};
+use kensa::model::evidence::{AccountStatus, Encoding};
+use kensa::model::Code;
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
-
-fn fixtures() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
-}
 
 fn path(rel: &str) -> String {
-    let p = fixtures().join(rel);
+    let p = fixtures(rel);
     assert!(p.exists(), "fixture {rel} missing");
     p.to_string_lossy().replace('\\', "/")
 }
@@ -68,122 +65,87 @@ inputs = ["{win_ntds}", "{win_net}", "{win_toml}"]
     m
 }
 
-fn account<'a>(ev: &'a Value, sys: &str, name: &str) -> &'a Value {
-    ev["accounts"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|a| a["system"] == sys && a["account"] == name)
-        .unwrap_or_else(|| panic!("no account {sys}/{name}"))
-}
-
-fn codes(a: &Value) -> Vec<String> {
-    a["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["code"].as_str().unwrap().to_string())
-        .collect()
-}
-
 #[test]
 fn a_facility_exported_as_the_field_exports_it_is_audited_whole_but_one_line() {
     let dir = tempfile::tempdir().unwrap();
     let m = manifest(dir.path());
     let out = dir.path().join("report");
-    let o = Command::new(env!("CARGO_BIN_EXE_kensa"))
-        .args(["audit", "--manifest"])
-        .arg(&m)
-        .args(["--potfile", &path("recovery/cracked.potfile")])
-        .args(["--potfile", &path("windows/cracked.potfile")])
-        .args(["--hibp", "off", "--no-progress", "--out"])
-        .arg(&out)
-        .stdin(Stdio::null())
-        .output()
-        .unwrap();
+    let o = kensa(&[
+        "audit",
+        "--manifest",
+        m.to_str().unwrap(),
+        "--potfile",
+        &path("recovery/cracked.potfile"),
+        "--potfile",
+        &path("windows/cracked.potfile"),
+        "--hibp",
+        "off",
+        "--no-progress",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
     let stderr = String::from_utf8_lossy(&o.stderr).into_owned();
-    let ev: Value = serde_json::from_str(
-        &fs::read_to_string(out.join("evidence.json"))
-            .unwrap_or_else(|_| panic!("no evidence.json; stderr: {stderr}")),
-    )
-    .unwrap();
+    let ev = evidence(&out, &o);
 
     // Exactly one input error: the undecodable line, named by file and line; the evidence is
     // incomplete because of it (exit 2).
-    let errors = ev["input_errors"].as_array().unwrap();
+    let errors = &ev.input_errors;
     assert_eq!(errors.len(), 1, "{errors:?}");
-    assert!(
-        errors[0]["source"]
-            .as_str()
-            .unwrap()
-            .ends_with("ward-ntds.txt:4"),
-        "{errors:?}"
-    );
+    assert!(errors[0].source.ends_with("ward-ntds.txt:4"), "{errors:?}");
     assert_eq!(o.status.code(), Some(2), "{stderr}");
-    assert_eq!(ev["complete"], false);
+    assert!(!ev.complete);
 
     // Every input read, with its encoding.
     let enc = |suffix: &str| {
-        ev["inputs"]
-            .as_array()
-            .unwrap()
+        ev.inputs
             .iter()
-            .find(|i| i["path"].as_str().unwrap().ends_with(suffix))
-            .unwrap_or_else(|| panic!("no input {suffix}"))["encoding"]
-            .clone()
+            .find(|i| i.path.ends_with(suffix))
+            .unwrap_or_else(|| panic!("no input {suffix}"))
+            .encoding
     };
-    assert_eq!(enc("vendor-inventory.csv"), "shift_jis");
-    assert_eq!(enc("ward-ntds.txt"), "utf-8");
+    assert_eq!(enc("vendor-inventory.csv"), Some(Encoding::ShiftJis));
+    assert_eq!(enc("ward-ntds.txt"), Some(Encoding::Utf8));
 
     // The rest of the broken dump is audited.
-    let ward: Vec<&Value> = ev["accounts"]
-        .as_array()
-        .unwrap()
+    let ward: Vec<_> = ev
+        .accounts
         .iter()
-        .filter(|a| a["system"] == "ward")
+        .filter(|a| &*a.system == "ward")
         .collect();
     assert!(ward.len() >= 5, "{} ward accounts", ward.len());
 
     // Japanese names from the Shift_JIS inventory come through intact.
     for name in ["髙橋", "管理者①", "ｶﾙﾃ担当", "山田太郎"] {
         assert!(
-            ev["accounts"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .any(|a| a["account"] == name),
+            ev.accounts.iter().any(|a| a.account == name),
             "{name} missing"
         );
     }
 
     // The hardened Linux policy passes, lockout read, and no advisory about it.
-    let cis = ev["policies"]
-        .as_array()
-        .unwrap()
+    let cis = ev.policies.iter().find(|p| p.system == "cis01").unwrap();
+    assert_eq!(name(&cis.status), "pass", "{cis:?}");
+    assert_eq!(cis.effective.lockout_threshold, Some(5), "{cis:?}");
+    assert!(!ev
+        .advisories
         .iter()
-        .find(|p| p["system"] == "cis01")
-        .unwrap();
-    assert_eq!(cis["status"], "pass", "{cis}");
-    assert_eq!(cis["effective"]["lockout_threshold"], 5, "{cis}");
-    assert!(!ev["advisories"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .any(|a| a["system"] == "cis01" && a["finding"]["code"] == "POLICY_NO_LOCKOUT"));
+        .any(|a| a.system == "cis01" && a.finding.code == Code::PolicyNoLockout));
 
     // LM halves, a non-UTF-8 $HEX[] plain read as hashcat's NT kernel read it, history.
-    assert_eq!(account(&ev, "ad01", "ito")["recovered_by"], "lm");
-    assert_eq!(account(&ev, "ad01", "mori")["recovered_by"], "potfile");
-    assert!(codes(account(&ev, "ad01", "sato")).contains(&"PREDICTABLE_ROTATION".to_string()));
-    assert_eq!(account(&ev, "ad01", "sato_history0")["status"], "skipped");
+    assert_eq!(name(&account(&ev, "ad01", "ito").recovered_by), "lm");
+    assert_eq!(name(&account(&ev, "ad01", "mori").recovered_by), "potfile");
+    assert!(codes(&account(&ev, "ad01", "sato").findings).contains(&Code::PredictableRotation));
+    assert_eq!(
+        account(&ev, "ad01", "sato_history0").status,
+        AccountStatus::Skipped
+    );
 
     // Password age from pwdLastSet against the enforced maximum age.
-    assert!(ev["accounts"]
-        .as_array()
-        .unwrap()
+    assert!(ev
+        .accounts
         .iter()
-        .filter(|a| a["system"] == "dc02")
-        .any(|a| codes(a).contains(&"PASSWORD_AGE_EXCEEDS_POLICY".to_string())));
+        .filter(|a| &*a.system == "dc02")
+        .any(|a| codes(&a.findings).contains(&Code::PasswordAgeExceedsPolicy)));
 
     // No plaintext from either pot file and no whole hash in anything written or printed.
     let mut secrets: Vec<String> = Vec::new();
