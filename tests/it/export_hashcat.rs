@@ -5,10 +5,9 @@
 //! The hashcat tests print a notice and pass when `hashcat` is not installed, unless
 //! `KENSA_REQUIRE_HASHCAT=1` is set.
 
-use crate::support::{evidence, fixtures, have_hashcat, kensa_env, name};
+use crate::support::{evidence, fixtures, have_hashcat, kensa_env, mode_of, name};
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
-use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
@@ -70,10 +69,6 @@ fn export_fixture(dir: &Path) -> Output {
 
 fn text(b: &[u8]) -> String {
     String::from_utf8_lossy(b).into_owned()
-}
-
-fn mode_of(p: &Path) -> u32 {
-    std::fs::metadata(p).unwrap().permissions().mode() & 0o777
 }
 
 fn lines(p: &Path) -> Vec<String> {

@@ -2,6 +2,7 @@
 //! and revalidation by ETag.
 
 use super::*;
+use crate::support::mode_of;
 
 // ---- On-disk cache --------------------------------------------------------------------------
 
@@ -22,11 +23,6 @@ fn cached_source(url: &str, dir: &std::path::Path, max_age: Duration) -> OnlineS
 }
 
 #[cfg(unix)]
-fn mode_of(p: &std::path::Path) -> u32 {
-    use std::os::unix::fs::PermissionsExt;
-    std::fs::metadata(p).unwrap().permissions().mode() & 0o777
-}
-
 /// Sets a file's modification time `ago` in the past.
 fn age_file(p: &std::path::Path, ago: Duration) {
     let f = std::fs::OpenOptions::new().write(true).open(p).unwrap();

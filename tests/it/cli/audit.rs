@@ -1,7 +1,7 @@
 //! `kensa audit` end to end on the example facility and small facilities written by the tests:
 //! the answers and findings, exit codes, errors by file and line, the reports and their files.
 
-use super::{assert_no_secrets, start_server, QUICK};
+use super::{assert_no_secrets, audit_example, start_server, QUICK};
 use crate::support::{
     account, audit, code, codes, evidence_json, example, group_of, item, kensa, name, root,
 };
@@ -255,17 +255,8 @@ fn quiet_never_hides_an_error() {
     // Breach lookups that failed on a server that answers (one error per failed lookup).
     let server = start_server();
     server.fail_all(500);
-    let (o, _ev, _d) = audit(&[
-        "--manifest",
-        example().to_str().unwrap(),
-        "--hibp-url",
-        &server.url,
-        "--hibp-retries",
-        "0",
-        "--quiet",
-        QUICK[0],
-        QUICK[1],
-    ]);
+    let (o, _ev, _d) =
+        audit_example(&["--hibp-url", &server.url, "--hibp-retries", "0", "--quiet"]);
     assert_eq!(code(&o), 2);
     assert!(o.stdout.is_empty());
     let err = String::from_utf8_lossy(&o.stderr).to_string();
@@ -477,14 +468,7 @@ fn every_finding_code_is_produced_somewhere() {
         "--hibp",
         "off",
     ]);
-    let (_, ex, _r2) = audit(&[
-        "--manifest",
-        example().to_str().unwrap(),
-        "--hibp-url",
-        &server.url,
-        QUICK[0],
-        QUICK[1],
-    ]);
+    let (_, ex, _r2) = audit_example(&["--hibp-url", &server.url]);
     let mut seen = BTreeSet::new();
     for ev in [&extra, &ex] {
         let findings = ev
@@ -510,16 +494,7 @@ fn every_finding_code_is_produced_somewhere() {
 
 #[test]
 fn all_formats_are_written_consistent_and_free_of_secrets() {
-    let (o, ev, d) = audit(&[
-        "--manifest",
-        example().to_str().unwrap(),
-        "--hibp",
-        "off",
-        "--format",
-        "all",
-        QUICK[0],
-        QUICK[1],
-    ]);
+    let (o, ev, d) = audit_example(&["--hibp", "off", "--format", "all"]);
     assert_eq!(code(&o), 1);
     let dir = d.path().join("report");
     for f in [

@@ -2,7 +2,7 @@
 //! 127.0.0.1 that answers, fails or hangs, and against offline corpora (sorted files, kensa
 //! indexes, downloaded prefix directories) that must give the same hits.
 
-use super::{breach_rows, start_server, QUICK};
+use super::{audit_example, breach_rows, start_server, QUICK};
 use crate::support::{
     account, audit, code, codes, example, kensa, kensa_stdin, name, range_server,
 };
@@ -61,16 +61,7 @@ fn breach_hits_in_sha1_and_ntlm_mode_through_a_real_range_server() {
 fn failed_breach_lookups_are_errors_and_exit_2() {
     let server = start_server();
     server.fail_all(500);
-    let (o, ev, _d) = audit(&[
-        "--manifest",
-        example().to_str().unwrap(),
-        "--hibp-url",
-        &server.url,
-        "--hibp-retries",
-        "1",
-        QUICK[0],
-        QUICK[1],
-    ]);
+    let (o, ev, _d) = audit_example(&["--hibp-url", &server.url, "--hibp-retries", "1"]);
     assert_eq!(code(&o), 2);
     assert!(!ev.complete);
     assert_eq!(name(&ev.breach_check.status), "incomplete");
@@ -166,16 +157,7 @@ fn a_breach_api_that_stops_answering_is_given_up_at_the_deadline_in_one_message(
     // cost 5 × 20 s (shared by 8 workers), minutes for this facility.
     server.misbehave(Some(range_server::Misbehaviour::HangAfter(3)));
     let t = std::time::Instant::now();
-    let (o, ev, _d) = audit(&[
-        "--manifest",
-        example().to_str().unwrap(),
-        "--hibp-url",
-        &server.url,
-        "--hibp-deadline",
-        "3s",
-        QUICK[0],
-        QUICK[1],
-    ]);
+    let (o, ev, _d) = audit_example(&["--hibp-url", &server.url, "--hibp-deadline", "3s"]);
     let took = t.elapsed();
     assert!(took < std::time::Duration::from_secs(90), "{took:?}");
     assert_eq!(code(&o), 2, "{}", String::from_utf8_lossy(&o.stderr));
@@ -214,16 +196,12 @@ fn a_breach_api_that_never_answers_is_one_message_naming_the_deadline() {
     let server = start_server();
     server.misbehave(Some(range_server::Misbehaviour::Hang));
     let t = std::time::Instant::now();
-    let (o, ev, _d) = audit(&[
-        "--manifest",
-        example().to_str().unwrap(),
+    let (o, ev, _d) = audit_example(&[
         "--hibp-url",
         &server.url,
         "--hibp-deadline",
         "2s",
         "--quiet",
-        QUICK[0],
-        QUICK[1],
     ]);
     assert!(t.elapsed() < std::time::Duration::from_secs(90));
     assert_eq!(code(&o), 2);
@@ -339,33 +317,20 @@ fn breach_map(ev: &Evidence) -> Vec<(String, String, BreachStatus, Option<u64>)>
 /// The example audited online against a fresh range server (quick recovery budget).
 fn online_example() -> (range_server::RangeServer, Evidence, tempfile::TempDir) {
     let server = start_server();
-    let (_, ev, d) = audit(&[
-        "--manifest",
-        example().to_str().unwrap(),
-        "--hibp-url",
-        &server.url,
-        QUICK[0],
-        QUICK[1],
-    ]);
+    let (_, ev, d) = audit_example(&["--hibp-url", &server.url]);
     (server, ev, d)
 }
 
 #[test]
 fn offline_sorted_files_and_index_give_the_same_hits_as_online() {
     let (_server, online, _d0) = online_example();
-    let m = example();
-    let m = m.to_str().unwrap();
     let d = tempfile::tempdir().unwrap();
     let (sha1, ntlm) = sorted_corpora(d.path());
-    let (o, offline, _d1) = audit(&[
-        "--manifest",
-        m,
+    let (o, offline, _d1) = audit_example(&[
         "--hibp",
         sha1.to_str().unwrap(),
         "--hibp",
         ntlm.to_str().unwrap(),
-        QUICK[0],
-        QUICK[1],
     ]);
     assert_eq!(code(&o), 1, "{}", String::from_utf8_lossy(&o.stderr));
     assert_eq!(name(&offline.breach_check.mode), "offline");
@@ -396,27 +361,16 @@ fn offline_sorted_files_and_index_give_the_same_hits_as_online() {
         .as_str()
         .unwrap()
         .contains("ordered-by-hash"));
-    let (_, indexed, _d2) = audit(&[
-        "--manifest",
-        m,
+    let (_, indexed, _d2) = audit_example(&[
         "--hibp",
         si.to_str().unwrap(),
         "--hibp",
         ni.to_str().unwrap(),
-        QUICK[0],
-        QUICK[1],
     ]);
     assert_eq!(breach_map(&online), breach_map(&indexed));
 
     // A corpus of one mode only: lookups of the other mode are errors, never not_found.
-    let (o, half, _d3) = audit(&[
-        "--manifest",
-        m,
-        "--hibp",
-        sha1.to_str().unwrap(),
-        QUICK[0],
-        QUICK[1],
-    ]);
+    let (o, half, _d3) = audit_example(&["--hibp", sha1.to_str().unwrap()]);
     assert_eq!(code(&o), 2);
     assert_eq!(
         account(&half, "ad01", "suzuki").breach.status,
@@ -425,14 +379,7 @@ fn offline_sorted_files_and_index_give_the_same_hits_as_online() {
 
     // An NTLM corpus alone answers for known plaintexts too, by their NT hash: the shadow account
     // whose plaintext is recovered is looked up by NT(plaintext), and the audit is complete.
-    let (o, nt_only, _d4) = audit(&[
-        "--manifest",
-        m,
-        "--hibp",
-        ntlm.to_str().unwrap(),
-        QUICK[0],
-        QUICK[1],
-    ]);
+    let (o, nt_only, _d4) = audit_example(&["--hibp", ntlm.to_str().unwrap()]);
     assert_ne!(code(&o), 2, "{}", String::from_utf8_lossy(&o.stderr));
     assert_eq!(name(&nt_only.breach_check.status), "complete");
     let root = account(&nt_only, "linux01", "root");
@@ -473,8 +420,6 @@ fn malformed_offline_corpus_is_an_error_naming_the_file() {
 #[test]
 fn downloaded_prefix_directory_works_as_a_corpus_and_the_cache_saves_requests() {
     let (server, online, _d0) = online_example();
-    let m = example();
-    let m = m.to_str().unwrap();
     // The prefixes the audit asked for, per mode.
     let prefixes = |ntlm: bool| -> BTreeSet<String> {
         server
@@ -516,15 +461,11 @@ fn downloaded_prefix_directory_works_as_a_corpus_and_the_cache_saves_requests() 
             assert_eq!(code(&o), 0, "{}", String::from_utf8_lossy(&o.stderr));
         }
     }
-    let (o, dirs, _d1) = audit(&[
-        "--manifest",
-        m,
+    let (o, dirs, _d1) = audit_example(&[
         "--hibp",
         d.path().join("sha1").to_str().unwrap(),
         "--hibp",
         d.path().join("ntlm").to_str().unwrap(),
-        QUICK[0],
-        QUICK[1],
     ]);
     assert_eq!(code(&o), 1, "{}", String::from_utf8_lossy(&o.stderr));
     assert_eq!(breach_map(&online), breach_map(&dirs));
@@ -532,26 +473,8 @@ fn downloaded_prefix_directory_works_as_a_corpus_and_the_cache_saves_requests() 
     // Online with a cache: the second run is answered from disk.
     let cache = d.path().join("cache");
     let c = cache.to_str().unwrap();
-    let (_, first, _d2) = audit(&[
-        "--manifest",
-        m,
-        "--hibp-url",
-        &server.url,
-        "--hibp-cache",
-        c,
-        QUICK[0],
-        QUICK[1],
-    ]);
-    let (_, second, _d3) = audit(&[
-        "--manifest",
-        m,
-        "--hibp-url",
-        &server.url,
-        "--hibp-cache",
-        c,
-        QUICK[0],
-        QUICK[1],
-    ]);
+    let (_, first, _d2) = audit_example(&["--hibp-url", &server.url, "--hibp-cache", c]);
+    let (_, second, _d3) = audit_example(&["--hibp-url", &server.url, "--hibp-cache", c]);
     let run = |ev: &Evidence| ev.run.clone().expect("the run's facts");
     assert!(run(&first).breach_requests > 0);
     assert_eq!(run(&second).breach_requests, 0);

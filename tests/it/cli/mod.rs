@@ -6,11 +6,22 @@ mod audit;
 mod breach;
 mod commands;
 
-use crate::support::{range_server, root};
+use crate::support::{audit, example, range_server, root};
+use kensa::model::evidence::Evidence;
 use std::fs;
+use std::process::Output;
 
 /// A small recovery budget for tests whose assertions do not depend on deep salted recovery.
 const QUICK: [&str; 2] = ["--salted-budget", "1000000"];
+
+/// `kensa audit` of the example facility with `args` and the small recovery budget.
+fn audit_example(args: &[&str]) -> (Output, Evidence, tempfile::TempDir) {
+    let manifest = example();
+    let mut a = vec!["--manifest", manifest.to_str().unwrap()];
+    a.extend_from_slice(args);
+    a.extend_from_slice(&QUICK);
+    audit(&a)
+}
 
 fn assert_no_secrets(label: &str, text: &str) {
     let lower = text.to_lowercase();

@@ -164,6 +164,12 @@ pub fn name<T: Serialize + ?Sized>(t: &T) -> String {
     }
 }
 
+/// A file's permission bits (`0o600`: the owner's only).
+pub fn mode_of(p: &Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(p).unwrap().permissions().mode() & 0o777
+}
+
 /// True when hashcat can be run; otherwise prints a notice and returns false, or panics under
 /// `KENSA_REQUIRE_HASHCAT=1` (CI, where hashcat is installed and the comparisons must run).
 pub fn have_hashcat(test: &str) -> bool {
