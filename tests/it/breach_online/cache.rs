@@ -4,25 +4,17 @@
 use super::*;
 use crate::support::mode_of;
 
-// ---- On-disk cache --------------------------------------------------------------------------
-
 fn cached_source(url: &str, dir: &std::path::Path, max_age: Duration) -> OnlineSource {
     OnlineSource::new(OnlineOptions {
-        base_url: url.to_string(),
-        concurrency: 4,
-        timeout: Duration::from_secs(5),
-        retries: 3,
-        backoff: Duration::from_millis(2),
         cache: Some(CacheOptions {
             dir: dir.to_path_buf(),
             max_age,
         }),
-        deadline: None,
+        ..options(url)
     })
     .unwrap()
 }
 
-#[cfg(unix)]
 /// Sets a file's modification time `ago` in the past.
 fn age_file(p: &std::path::Path, ago: Duration) {
     let f = std::fs::OpenOptions::new().write(true).open(p).unwrap();

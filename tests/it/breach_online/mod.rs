@@ -18,7 +18,12 @@ mod failing;
 const NT_PASSWORD: &str = "8846F7EAEE8FB117AD06BDD830B7586C";
 
 fn source(url: &str) -> OnlineSource {
-    OnlineSource::new(OnlineOptions {
+    OnlineSource::new(options(url)).unwrap()
+}
+
+/// Quick retries, no cache, no deadline.
+fn options(url: &str) -> OnlineOptions {
+    OnlineOptions {
         base_url: url.to_string(),
         concurrency: 4,
         timeout: Duration::from_secs(5),
@@ -26,8 +31,7 @@ fn source(url: &str) -> OnlineSource {
         backoff: Duration::from_millis(2),
         cache: None,
         deadline: None,
-    })
-    .unwrap()
+    }
 }
 
 fn sha1(plain: &str) -> [u8; 20] {
