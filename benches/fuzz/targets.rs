@@ -368,7 +368,7 @@ impl Target for ManifestTarget {
         let mut problems = Vec::new();
         std::fs::write(&self.path, bytes).expect("write the manifest");
         let path = self.path.display().to_string();
-        match Manifest::load(&self.path) {
+        match Manifest::load(&self.path).map_err(|e| e.to_string()) {
             Ok(m) => {
                 (m.systems.len().min(3), m.inputs.len().min(2)).hash(&mut h);
                 let kinds: BTreeSet<String> = m
