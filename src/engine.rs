@@ -1369,7 +1369,7 @@ fn spec_for(
     manifest: Option<&PathBuf>,
     system: Option<String>,
 ) -> Result<InputSpec, AuditError> {
-    let (forced, rest) = input::split_format(arg).map_err(AuditError::Usage)?;
+    let (forced, rest) = input::split_format(arg).map_err(|e| AuditError::Usage(e.into()))?;
     let path = match manifest {
         Some(mp) => Manifest::resolve(mp, rest),
         None => PathBuf::from(rest),
