@@ -856,7 +856,7 @@ fn read_all(opts: &AuditOptions) -> Result<Read, AuditError> {
         Wordlists::empty()
     };
     for w in &opts.wordlists {
-        lists.add_file(w).map_err(AuditError::Usage)?;
+        lists.add_file(w).map_err(|e| AuditError::Usage(e.into()))?;
     }
 
     // Systems, in manifest order then by id.
