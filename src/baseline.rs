@@ -3,10 +3,11 @@
 //! accounts, (system, code) for policies, the set of (system, account) members for reuse groups —
 //! never by a password, a hash or a hash prefix.
 
+use crate::error::{classify, ExitClass};
 use crate::model::evidence::{BaselineCounts, BaselineEntry, BaselineReport, Evidence, MemberKey};
 use serde::Deserialize;
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// The parts of an evidence.json a comparison needs (read leniently, so evidence written by an
 /// older kensa still compares).
@@ -24,22 +25,55 @@ pub struct Snapshot {
     reuse_groups: Vec<SnapGroup>,
 }
 
-/// Read an earlier evidence.json. Errors (unreadable, not JSON, not kensa evidence) are usage errors.
-pub fn load(path: &Path) -> Result<Snapshot, String> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| format!("{}: cannot read the baseline: {e}", path.display()))?;
-    let v: serde_json::Value = serde_json::from_str(&text)
-        .map_err(|e| format!("{}: the baseline is not JSON: {e}", path.display()))?;
+/// Why `--baseline` cannot be read. Every case is a usage error: the option names a file that is
+/// not an earlier evidence.json.
+#[derive(Debug, thiserror::Error)]
+pub enum BaselineError {
+    #[error("{}: cannot read the baseline: {source}", path.display())]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{}: the baseline is not JSON: {source}", path.display())]
+    NotJson {
+        path: PathBuf,
+        source: serde_json::Error,
+    },
+    /// `schema` is cut to 40 characters: it is whatever the file holds.
+    #[error("{}: not a kensa evidence.json (schema `{schema}`)", path.display())]
+    NotEvidence { path: PathBuf, schema: String },
+    #[error("{}: malformed kensa evidence: {source}", path.display())]
+    Malformed {
+        path: PathBuf,
+        source: serde_json::Error,
+    },
+}
+
+classify!(BaselineError, |_e| ExitClass::Usage);
+
+/// Read an earlier evidence.json.
+pub fn load(path: &Path) -> Result<Snapshot, BaselineError> {
+    let path_buf = || path.to_path_buf();
+    let text = std::fs::read_to_string(path).map_err(|source| BaselineError::Read {
+        path: path_buf(),
+        source,
+    })?;
+    let v: serde_json::Value =
+        serde_json::from_str(&text).map_err(|source| BaselineError::NotJson {
+            path: path_buf(),
+            source,
+        })?;
     let schema = v.get("schema").and_then(|s| s.as_str()).unwrap_or("");
     if !schema.starts_with("kensa/evidence/") {
-        return Err(format!(
-            "{}: not a kensa evidence.json (schema `{}`)",
-            path.display(),
-            schema.chars().take(40).collect::<String>()
-        ));
+        return Err(BaselineError::NotEvidence {
+            path: path_buf(),
+            schema: schema.chars().take(40).collect(),
+        });
     }
-    serde_json::from_value(v)
-        .map_err(|e| format!("{}: malformed kensa evidence: {e}", path.display()))
+    serde_json::from_value(v).map_err(|source| BaselineError::Malformed {
+        path: path_buf(),
+        source,
+    })
 }
 
 impl Snapshot {
@@ -282,9 +316,11 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("x.json");
         std::fs::write(&p, r#"{"schema": "other/1"}"#).unwrap();
-        assert!(load(&p).unwrap_err().contains("not a kensa evidence"));
+        let e = load(&p).unwrap_err();
+        assert!(e.to_string().contains("not a kensa evidence"));
+        assert_eq!(crate::error::Classify::class(&e), ExitClass::Usage);
         std::fs::write(&p, "not json").unwrap();
-        assert!(load(&p).unwrap_err().contains("not JSON"));
+        assert!(load(&p).unwrap_err().to_string().contains("not JSON"));
         assert!(load(&dir.path().join("missing.json")).is_err());
         std::fs::write(&p, sample().to_string()).unwrap();
         assert_eq!(load(&p).unwrap().checked_on, "2026-11-24");

@@ -367,7 +367,7 @@ pub fn audit(
 
     progress("judge", 0, 0);
     // The check date, for password ages (validated when read).
-    let checked_day = manifest::parse_date(&checked_on).map_err(AuditError::Usage)?;
+    let checked_day = manifest::parse_date(&checked_on).map_err(|e| AuditError::Usage(e.into()))?;
     // The systems and their effective policies by [`Acc::system`].
     let system_list: Vec<(&System, &policy::Effective)> = system_ids
         .iter()
@@ -835,10 +835,10 @@ fn read_all(opts: &AuditOptions) -> Result<Read, AuditError> {
         .clone()
         .or(m.checked_on.clone())
         .unwrap_or_else(|| opts.today.clone());
-    let checked = manifest::parse_date(&checked_on).map_err(AuditError::Usage)?;
+    let checked = manifest::parse_date(&checked_on).map_err(|e| AuditError::Usage(e.into()))?;
     let target_date = match opts.target_date.clone().or(m.target_date.clone()) {
         Some(t) => {
-            manifest::parse_date(&t).map_err(AuditError::Usage)?;
+            manifest::parse_date(&t).map_err(|e| AuditError::Usage(e.into()))?;
             t
         }
         None => manifest::fiscal_year_end(checked).to_string(),
@@ -856,7 +856,7 @@ fn read_all(opts: &AuditOptions) -> Result<Read, AuditError> {
         Wordlists::empty()
     };
     for w in &opts.wordlists {
-        lists.add_file(w).map_err(AuditError::Usage)?;
+        lists.add_file(w).map_err(|e| AuditError::Usage(e.into()))?;
     }
 
     // Systems, in manifest order then by id.
@@ -1238,7 +1238,7 @@ impl Hit {
 /// Build the manifest (given or implied by bare files) and the list of inputs.
 fn plan(opts: &AuditOptions) -> Result<(Manifest, Vec<InputSpec>), AuditError> {
     let mut m = match &opts.manifest {
-        Some(p) => Manifest::load(p).map_err(AuditError::Usage)?,
+        Some(p) => Manifest::load(p).map_err(|e| AuditError::Usage(e.into()))?,
         None => Manifest::default(),
     };
     let mut specs = Vec::new();
@@ -1369,7 +1369,7 @@ fn spec_for(
     manifest: Option<&PathBuf>,
     system: Option<String>,
 ) -> Result<InputSpec, AuditError> {
-    let (forced, rest) = input::split_format(arg).map_err(AuditError::Usage)?;
+    let (forced, rest) = input::split_format(arg).map_err(|e| AuditError::Usage(e.into()))?;
     let path = match manifest {
         Some(mp) => Manifest::resolve(mp, rest),
         None => PathBuf::from(rest),

@@ -10,6 +10,7 @@ pub mod breach;
 pub mod cli;
 
 pub mod engine;
+pub mod error;
 pub mod export;
 pub mod hash;
 pub mod input;

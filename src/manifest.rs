@@ -1,5 +1,6 @@
 //! The audit manifest (contract §2): facility, dates, context words, systems and their input files.
 
+use crate::error::{classify, ExitClass};
 use crate::model::{ManagedBy, SystemKind};
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
@@ -49,6 +50,28 @@ pub struct SystemDef {
     pub inputs: Vec<String>,
 }
 
+/// Why a manifest or a date in it cannot be used. Every case is a usage error: the audit has not
+/// begun and nothing was read yet.
+#[derive(Debug, thiserror::Error)]
+pub enum ManifestError {
+    #[error("{}: cannot read manifest: {source}", path.display())]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    /// `line` is the 1-based line of the value at fault, when the parser knows it.
+    #[error("{}{}: invalid manifest: {reason}", path.display(), line.map(|n| format!(":{n}")).unwrap_or_default())]
+    Invalid {
+        path: PathBuf,
+        line: Option<usize>,
+        reason: String,
+    },
+    #[error("`{0}` is not a date of the form YYYY-MM-DD")]
+    Date(String),
+}
+
+classify!(ManifestError, |_e| ExitClass::Usage);
+
 /// The values the manifest's own checks judge, with their places in the file.
 #[derive(Deserialize)]
 struct Positions {
@@ -78,7 +101,7 @@ impl Positions {
             }
         }
         for d in [&self.checked_on, &self.target_date].into_iter().flatten() {
-            parse_date(d.get_ref()).map_err(|e| (d.span(), e))?;
+            parse_date(d.get_ref()).map_err(|e| (d.span(), e.to_string()))?;
         }
         Ok(())
     }
@@ -86,12 +109,15 @@ impl Positions {
 
 impl Manifest {
     /// Read and validate a manifest. Errors name the file and the line of the offending value.
-    pub fn load(path: &Path) -> Result<Manifest, String> {
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| format!("{}: cannot read manifest: {e}", path.display()))?;
-        Self::parse(&text).map_err(|(line, e)| match line {
-            Some(n) => format!("{}:{n}: invalid manifest: {e}", path.display()),
-            None => format!("{}: invalid manifest: {e}", path.display()),
+    pub fn load(path: &Path) -> Result<Manifest, ManifestError> {
+        let text = std::fs::read_to_string(path).map_err(|source| ManifestError::Read {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        Self::parse(&text).map_err(|(line, reason)| ManifestError::Invalid {
+            path: path.to_path_buf(),
+            line,
+            reason,
         })
     }
 
@@ -120,9 +146,8 @@ impl Manifest {
 }
 
 /// Parse `YYYY-MM-DD`.
-pub fn parse_date(s: &str) -> Result<chrono::NaiveDate, String> {
-    chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d")
-        .map_err(|_| format!("`{s}` is not a date of the form YYYY-MM-DD"))
+pub fn parse_date(s: &str) -> Result<chrono::NaiveDate, ManifestError> {
+    chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| ManifestError::Date(s.to_string()))
 }
 
 /// 31 March that ends the Japanese fiscal year (April–March) containing `day`.
@@ -161,6 +186,35 @@ mod tests {
         let (line, e) = Manifest::parse("[[system]]\nname = \"a\"\n").unwrap_err();
         assert_eq!(line, Some(1), "{e}");
         assert!(Manifest::parse("checked_on = \"2026-11-30\"\n[[system]]\nid = \"a\"\n").is_ok());
+    }
+
+    #[test]
+    fn load_errors_keep_their_message_and_are_usage_errors() {
+        use crate::error::Classify;
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("m.toml");
+        std::fs::write(&p, "facility = \"x\"\nchecked_on = \"2026-13-01\"\n").unwrap();
+        let e = Manifest::load(&p).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            format!(
+                "{}:2: invalid manifest: `2026-13-01` is not a date of the form YYYY-MM-DD",
+                p.display()
+            )
+        );
+        assert_eq!(e.class(), ExitClass::Usage);
+        std::fs::write(&p, "facility = ").unwrap();
+        let e = Manifest::load(&p).unwrap_err().to_string();
+        assert!(
+            e.starts_with(&format!("{}:1: invalid manifest: ", p.display())),
+            "{e}"
+        );
+        let missing = dir.path().join("none.toml");
+        let e = Manifest::load(&missing).unwrap_err();
+        assert!(e
+            .to_string()
+            .starts_with(&format!("{}: cannot read manifest: ", missing.display())));
+        assert_eq!(e.class(), ExitClass::Usage);
     }
 
     #[test]

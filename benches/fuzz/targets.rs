@@ -368,7 +368,7 @@ impl Target for ManifestTarget {
         let mut problems = Vec::new();
         std::fs::write(&self.path, bytes).expect("write the manifest");
         let path = self.path.display().to_string();
-        match Manifest::load(&self.path) {
+        match Manifest::load(&self.path).map_err(|e| e.to_string()) {
             Ok(m) => {
                 (m.systems.len().min(3), m.inputs.len().min(2)).hash(&mut h);
                 let kinds: BTreeSet<String> = m
@@ -726,6 +726,7 @@ impl Target for TextCorpusTarget {
         reference.is_some().hash(&mut h);
         match OfflineSource::open(std::slice::from_ref(&self.path)) {
             Err(msg) => {
+                let msg = msg.to_string();
                 hash_of(&mut h, &words(&msg.replace(&path, "<path>"), 8));
                 leak(&mut problems, secrets, "open error", &msg);
                 check_place("open", &path, lines, &msg, &mut problems);
@@ -789,6 +790,7 @@ impl Target for DirCorpusTarget {
         reference.is_some().hash(&mut h);
         match OfflineSource::open(std::slice::from_ref(&self.dir)) {
             Err(msg) => {
+                let msg = msg.to_string();
                 hash_of(&mut h, &words(&msg.replace(&file, "<path>"), 8));
                 leak(&mut problems, secrets, "open error", &msg);
                 // Opening tells the mode from the first non-empty line, or says the file is empty.
@@ -859,6 +861,7 @@ impl Target for IndexTarget {
         reference.is_some().hash(&mut h);
         match build_index(std::slice::from_ref(&self.text), &self.index, &|_, _| {}) {
             Err(msg) => {
+                let msg = msg.to_string();
                 hash_of(&mut h, &words(&msg.replace(&path, "<path>"), 8));
                 leak(&mut problems, secrets, "index error", &msg);
                 check_place("index", &path, lines, &msg, &mut problems);

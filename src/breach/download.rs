@@ -25,6 +25,7 @@ use super::online::{
     check_base_url, client, create_private_dir, get_range, range_url, retrying, write_atomic,
     Failure, Mode,
 };
+use super::BreachError;
 
 /// The manifest's file name inside the output directory.
 pub const MANIFEST: &str = "kensa-download.tsv";
@@ -133,12 +134,17 @@ impl Manifest {
 
 /// Reads `DIR/kensa-download.tsv`; `Ok(None)` when there is none. Torn or malformed lines
 /// (an interrupted append) are skipped: their prefixes count as not downloaded.
-pub fn read_manifest(dir: &Path) -> Result<Option<Manifest>, String> {
+pub fn read_manifest(dir: &Path) -> Result<Option<Manifest>, BreachError> {
     let path = dir.join(MANIFEST);
     let text = match std::fs::read_to_string(&path) {
         Ok(t) => t,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-        Err(e) => return Err(format!("cannot read {}: {e}", path.display())),
+        Err(e) => {
+            return Err(BreachError::Corpus(format!(
+                "cannot read {}: {e}",
+                path.display()
+            )))
+        }
     };
     let mut lines = text.lines();
     let header = lines.next().unwrap_or("");
@@ -146,10 +152,10 @@ pub fn read_manifest(dir: &Path) -> Result<Option<Manifest>, String> {
         Some(Mode::Ntlm) => true,
         Some(Mode::Sha1) => false,
         None => {
-            return Err(format!(
+            return Err(BreachError::Corpus(format!(
                 "{} is not a kensa download manifest (first line: expected `# kensa-download … mode=sha1|ntlm`)",
                 path.display()
-            ))
+            )))
         }
     };
     let mut entries = BTreeMap::new();
@@ -167,17 +173,16 @@ pub fn read_manifest(dir: &Path) -> Result<Option<Manifest>, String> {
 pub fn download(
     opts: &DownloadOptions,
     progress: &(dyn Fn(u64, u64) + Sync),
-) -> Result<DownloadReport, String> {
+) -> Result<DownloadReport, BreachError> {
     let base = check_base_url(&opts.base_url)?;
     let (first, last) = opts.range;
     if first > last || last > LAST_PREFIX {
-        return Err(format!(
-            "prefix range {first:05X}-{last:05X} is not within 00000-FFFFF"
-        ));
+        return Err(BreachError::PrefixRange { first, last });
     }
     let mode = if opts.ntlm { Mode::Ntlm } else { Mode::Sha1 };
     let out = &opts.out;
-    create_private_dir(out).map_err(|e| format!("cannot create {}: {e}", out.display()))?;
+    create_private_dir(out)
+        .map_err(|e| BreachError::Write(format!("cannot create {}: {e}", out.display())))?;
     remove_stale_temporaries(out);
 
     let old = read_manifest(out)?;
@@ -503,9 +508,10 @@ struct ManifestLog {
 impl ManifestLog {
     /// Opens `OUT/kensa-download.tsv` for appending, writing the header if it is new and
     /// terminating a torn last line.
-    fn open(out: &Path, mode: Mode, base: &str) -> Result<Self, String> {
+    fn open(out: &Path, mode: Mode, base: &str) -> Result<Self, BreachError> {
         let path = out.join(MANIFEST);
-        let err = |e: std::io::Error| format!("cannot write {}: {e}", path.display());
+        let err =
+            |e: std::io::Error| BreachError::Write(format!("cannot write {}: {e}", path.display()));
         if !path.exists() {
             write_atomic(&path, header(mode, base).as_bytes()).map_err(err)?;
         }
@@ -544,14 +550,14 @@ fn write_manifest(
     mode: Mode,
     base: &str,
     records: &BTreeMap<u32, ManifestEntry>,
-) -> Result<(), String> {
+) -> Result<(), BreachError> {
     let mut text = header(mode, base);
     for e in records.values() {
         text.push_str(&entry_line(e));
     }
     let path = out.join(MANIFEST);
     write_atomic(&path, text.as_bytes())
-        .map_err(|e| format!("cannot write {}: {e}", path.display()))
+        .map_err(|e| BreachError::Write(format!("cannot write {}: {e}", path.display())))
 }
 
 fn header(mode: Mode, base: &str) -> String {
@@ -611,13 +617,12 @@ fn clean(v: &str) -> String {
         .collect()
 }
 
-fn mode_mix(out: &Path, have: Mode, want: Mode) -> String {
-    format!(
-        "{} already holds {} ranges; {} ranges need a directory of their own",
-        out.display(),
-        have.label(),
-        want.label()
-    )
+fn mode_mix(out: &Path, have: Mode, want: Mode) -> BreachError {
+    BreachError::ModeMix {
+        dir: out.to_path_buf(),
+        have: have.label(),
+        want: want.label(),
+    }
 }
 
 /// The mode of the first `XXXXX.txt` found in a directory without a manifest (by suffix length).

@@ -2,8 +2,11 @@
 
 pub mod breaker;
 pub mod download;
+mod error;
 pub mod offline;
 pub mod online;
+
+pub use error::BreachError;
 
 /// One hash to look up: SHA-1 of the UTF-8 plaintext, or an NT hash (`mode=ntlm`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -26,7 +26,7 @@ use std::sync::Mutex;
 use std::time::{Duration, SystemTime};
 
 use super::breaker::Breaker;
-use super::{BreachSource, GaveUp, Lookup, Query};
+use super::{BreachError, BreachSource, GaveUp, Lookup, Query};
 
 /// Settings for the online source.
 #[derive(Debug, Clone)]
@@ -129,14 +129,17 @@ pub struct OnlineSource {
 impl OnlineSource {
     /// Builds the HTTP client once (must not be called from inside an async runtime) and creates
     /// the cache directories when a cache is configured.
-    pub fn new(mut opts: OnlineOptions) -> Result<Self, String> {
+    pub fn new(mut opts: OnlineOptions) -> Result<Self, BreachError> {
         opts.base_url = check_base_url(&opts.base_url)?;
         opts.concurrency = opts.concurrency.max(1);
         let client = client(opts.timeout)?;
         if let Some(c) = &opts.cache {
             for sub in ["sha1", "ntlm"] {
                 create_private_dir(&c.dir.join(sub)).map_err(|e| {
-                    format!("cannot create the breach cache {}: {e}", c.dir.display())
+                    BreachError::Write(format!(
+                        "cannot create the breach cache {}: {e}",
+                        c.dir.display()
+                    ))
                 })?;
             }
         }
@@ -320,18 +323,16 @@ pub(super) struct Answer {
 }
 
 /// Validates and normalises a base URL (scheme required, trailing slash removed).
-pub(super) fn check_base_url(url: &str) -> Result<String, String> {
+pub(super) fn check_base_url(url: &str) -> Result<String, BreachError> {
     let base = url.trim().trim_end_matches('/').to_string();
     if !(base.starts_with("https://") || base.starts_with("http://")) {
-        return Err(format!(
-            "breach API URL `{base}` must start with https:// or http://"
-        ));
+        return Err(BreachError::BaseUrl(base));
     }
     Ok(base)
 }
 
 /// The blocking client every range request goes through.
-pub(super) fn client(timeout: Duration) -> Result<reqwest::blocking::Client, String> {
+pub(super) fn client(timeout: Duration) -> Result<reqwest::blocking::Client, BreachError> {
     reqwest::blocking::Client::builder()
         .user_agent(USER_AGENT)
         .timeout(timeout)
@@ -340,7 +341,7 @@ pub(super) fn client(timeout: Duration) -> Result<reqwest::blocking::Client, Str
         .retry(reqwest::retry::never())
         .redirect(reqwest::redirect::Policy::custom(redirect_policy))
         .build()
-        .map_err(|e| format!("cannot build the HTTP client: {e}"))
+        .map_err(BreachError::Client)
 }
 
 /// `BASE/range/PREFIX`, with `?mode=ntlm` for NT hashes.

@@ -65,7 +65,7 @@ pub fn parse(d: &DropIns, label: &str) -> ParsedInput {
             Ok(t) => texts.push((name.clone(), t)),
             Err(e) => errors.push(crate::model::InputError {
                 source: format!("{label}/{name}"),
-                message: e,
+                message: e.to_string(),
             }),
         }
     }

@@ -5,6 +5,7 @@
 
 mod decode;
 pub mod dropin;
+mod error;
 pub mod faillock;
 pub mod htpasswd;
 pub mod inventory;
@@ -20,6 +21,7 @@ pub mod secedit;
 pub mod shadow;
 
 pub use decode::{decode_input, decode_lines, Decoded};
+pub use error::ReadError;
 
 use crate::model::{InputError, ParsedInput, Scheme};
 
@@ -116,15 +118,16 @@ impl Format {
 
 /// Split a `FORMAT:PATH` argument. A plain path (or an existing file whose name has a colon)
 /// has no forced format; an unknown format name is an error listing the known ones.
-pub fn split_format(arg: &str) -> Result<(Option<Format>, &str), String> {
+pub fn split_format(arg: &str) -> Result<(Option<Format>, &str), ReadError> {
     match arg.split_once(':') {
         Some((f, rest)) if !rest.is_empty() && !std::path::Path::new(arg).exists() => {
             match Format::from_name(f) {
                 Some(fmt) => Ok((Some(fmt), rest)),
-                None => Err(format!(
-                    "`{f}` is not a known input format (in `{arg}`); known: {}",
-                    Format::ALL.map(|f| f.as_str()).join(", ")
-                )),
+                None => Err(ReadError::UnknownFormat {
+                    name: f.to_string(),
+                    arg: arg.to_string(),
+                    known: Format::ALL.map(|f| f.as_str()).join(", "),
+                }),
             }
         }
         _ => Ok((None, arg)),
@@ -134,10 +137,13 @@ pub fn split_format(arg: &str) -> Result<(Option<Format>, &str), String> {
 /// Decode raw file bytes as a whole (UTF-8 with or without BOM, UTF-16LE/BE): for small files
 /// that are read only if every line decodes. Errors name the first undecodable line only (the
 /// caller adds the path). Input files are read with [`decode_input`], line by line.
-pub fn decode(bytes: &[u8]) -> Result<String, String> {
+pub fn decode(bytes: &[u8]) -> Result<String, ReadError> {
     let d = decode_lines(bytes);
     match d.bad_lines.first() {
-        Some(n) => Err(format!("line {n}: {}", d.line_message())),
+        Some(&line) => Err(ReadError::Undecodable {
+            line,
+            encoding: d.encoding,
+        }),
         None => Ok(d.text().to_string()),
     }
 }
@@ -565,7 +571,10 @@ mod tests {
             (Some(Format::Pwdump), "a.txt")
         );
         assert_eq!(split_format("a.txt").unwrap(), (None, "a.txt"));
-        assert!(split_format("nosuch:a.txt").unwrap_err().contains("known:"));
+        assert!(split_format("nosuch:a.txt")
+            .unwrap_err()
+            .to_string()
+            .contains("known:"));
     }
 
     use super::*;

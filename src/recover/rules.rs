@@ -44,20 +44,16 @@ pub struct RuleSet {
 
 /// Why a rule file does not parse. `reason` names at most the op character, never more of the
 /// rule's text.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// An input error: the rule file is read like any other input.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("rule line {line}: {reason}")]
 pub struct RuleError {
     /// 1-based line number in the rule file (1 for [`Rule::parse`]).
     pub line: usize,
     pub reason: String,
 }
 
-impl fmt::Display for RuleError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "rule line {}: {}", self.line, self.reason)
-    }
-}
-
-impl std::error::Error for RuleError {}
+crate::error::classify!(RuleError, |_e| crate::error::ExitClass::Input);
 
 impl RuleSet {
     /// One rule per line; blank lines and lines starting with '#' are skipped, as hashcat does.
@@ -1000,6 +996,8 @@ mod tests {
         assert_eq!(err.line, 5);
         assert!(err.reason.contains("'a'"), "{}", err.reason);
         assert_eq!(err.to_string(), format!("rule line 5: {}", err.reason));
+        let class = crate::error::Classify::class(&err);
+        assert_eq!(class, crate::error::ExitClass::Input);
 
         let err = RuleSet::parse(":\r\n$").unwrap_err();
         assert_eq!(err.line, 2);

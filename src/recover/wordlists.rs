@@ -4,7 +4,9 @@
 //! defaults, `#` comment lines name the vendor), `common.txt` (breached/common passwords, most frequent
 //! first), `keyboard.txt` (keyboard walks), `japanese.txt` and `medical.txt` (hand-curated).
 
+use crate::error::{classify, ExitClass};
 use std::io::BufRead;
+use std::path::PathBuf;
 use xxhash_rust::xxh3::xxh3_64;
 
 /// Factory defaults of network devices and medical systems (`#` lines are vendor comments).
@@ -162,9 +164,11 @@ impl Wordlists {
     /// [`Wordlists::invalid_utf8_lines`]. Every line counts as "in a wordlist" (`common`); new ones
     /// are appended to `candidates`. Returns the number of lines added (valid, non-empty lines read);
     /// errors name the path.
-    pub fn add_file(&mut self, path: &std::path::Path) -> Result<usize, String> {
-        let file = std::fs::File::open(path)
-            .map_err(|e| format!("cannot open wordlist {}: {e}", path.display()))?;
+    pub fn add_file(&mut self, path: &std::path::Path) -> Result<usize, WordlistError> {
+        let file = std::fs::File::open(path).map_err(|source| WordlistError::Open {
+            path: path.to_path_buf(),
+            source,
+        })?;
         // Room for about one word per 10 bytes, so the tables are not rebuilt as they grow.
         if let Ok(m) = file.metadata() {
             let words = usize::try_from(m.len() / 10).unwrap_or(0).min(1 << 26);
@@ -172,7 +176,10 @@ impl Wordlists {
             self.common.reserve(words, m.len() as usize);
         }
         self.add_reader(std::io::BufReader::new(file))
-            .map_err(|e| format!("cannot read wordlist {}: {e}", path.display()))
+            .map_err(|source| WordlistError::Read {
+                path: path.to_path_buf(),
+                source,
+            })
     }
 
     /// Like [`Wordlists::add_file`] for any reader (used by tests and by `add_file`).
@@ -226,6 +233,23 @@ const BUILTIN: [(&str, &str); 5] = [
     ("japanese", JAPANESE_TXT),
     ("medical", MEDICAL_TXT),
 ];
+
+/// Why a `--wordlist` file cannot be read (an input error: the audit would miss its words).
+#[derive(Debug, thiserror::Error)]
+pub enum WordlistError {
+    #[error("cannot open wordlist {}: {source}", path.display())]
+    Open {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("cannot read wordlist {}: {source}", path.display())]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+}
+
+classify!(WordlistError, |_e| ExitClass::Input);
 
 /// Entries of one built-in file: `\r` stripped, empty lines skipped, `#` comments only in the
 /// hand-made files (common passwords may start with `#`).
@@ -316,6 +340,11 @@ mod tests {
         let err = w
             .add_file(std::path::Path::new("/nonexistent/kensa-words.txt"))
             .unwrap_err();
-        assert!(err.contains("/nonexistent/kensa-words.txt"), "{err}");
+        assert!(
+            err.to_string()
+                .starts_with("cannot open wordlist /nonexistent/kensa-words.txt: "),
+            "{err}"
+        );
+        assert_eq!(crate::error::Classify::class(&err), ExitClass::Input);
     }
 }

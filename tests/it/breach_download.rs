@@ -381,11 +381,11 @@ fn modes_do_not_mix_in_one_directory() {
     run(&o);
     server.clear_requests();
     o.ntlm = false;
-    let err = download(&o, &|_, _| {}).unwrap_err();
+    let err = download(&o, &|_, _| {}).unwrap_err().to_string();
     assert!(err.contains("NTLM") && err.contains("SHA-1"), "{err}");
     // Without the manifest, the files themselves give the mode away.
     std::fs::remove_file(out.join(MANIFEST)).unwrap();
-    let err = download(&o, &|_, _| {}).unwrap_err();
+    let err = download(&o, &|_, _| {}).unwrap_err().to_string();
     assert!(err.contains("NTLM"), "{err}");
     assert!(server.requests().is_empty());
     // Without a manifest the NTLM files are not trusted: they are fetched again.
@@ -491,7 +491,10 @@ fn a_flooded_or_redirected_range_fails_without_retry() {
 fn bad_options_are_errors() {
     let tmp = tempfile::tempdir().unwrap();
     let mut o = opts("ftp://example", tmp.path(), false);
-    assert!(download(&o, &|_, _| {}).unwrap_err().contains("http"));
+    assert!(download(&o, &|_, _| {})
+        .unwrap_err()
+        .to_string()
+        .contains("http"));
     o.base_url = "http://127.0.0.1:9".into();
     o.range = (0x10, 0x0F);
     assert!(download(&o, &|_, _| {}).is_err());
@@ -500,7 +503,10 @@ fn bad_options_are_errors() {
     // A manifest that is not ours.
     std::fs::write(tmp.path().join(MANIFEST), "hello\n").unwrap();
     o.range = (0, 0);
-    assert!(download(&o, &|_, _| {}).unwrap_err().contains("manifest"));
+    assert!(download(&o, &|_, _| {})
+        .unwrap_err()
+        .to_string()
+        .contains("manifest"));
 }
 
 #[test]

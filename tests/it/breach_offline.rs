@@ -302,6 +302,7 @@ fn both_modes_at_once_and_a_mode_without_corpus_is_an_error() {
 
     // Two corpora of one mode.
     let e = OfflineSource::open(&[np.clone(), nidx.clone()])
+        .map_err(|e| e.to_string())
         .err()
         .unwrap();
     assert!(e.contains("NTLM") && e.contains("ntlm.txt"), "{e}");
@@ -351,6 +352,7 @@ fn index_build_errors_name_file_and_line() {
         let p = t.path().join(format!("{name}.txt"));
         std::fs::write(&p, l.concat()).unwrap();
         let e = build_index(std::slice::from_ref(&p), &out, &no_progress)
+            .map_err(|e| e.to_string())
             .err()
             .unwrap_or_else(|| panic!("{name} accepted"));
         assert!(e.contains(&format!("{}:102", p.display())), "{name}: {e}");
@@ -362,6 +364,7 @@ fn index_build_errors_name_file_and_line() {
     let n = t.path().join("ntlm.txt");
     write_text(&n, &corpus(21, 16, 100), false);
     let e = build_index(&[good.clone(), n], &out, &no_progress)
+        .map_err(|e| e.to_string())
         .err()
         .unwrap();
     assert!(e.contains("NTLM") && e.contains("SHA-1"), "{e}");
@@ -370,6 +373,7 @@ fn index_build_errors_name_file_and_line() {
     let d = t.path().join("sparse");
     write_dir(&d, &c, false, false, &[]);
     let e = build_index(std::slice::from_ref(&d), &out, &no_progress)
+        .map_err(|e| e.to_string())
         .err()
         .unwrap();
     assert!(e.contains("missing") && e.contains("00001.txt"), "{e}");
@@ -470,6 +474,7 @@ fn index_build_over_several_blocks_checks_order_and_lines_across_their_boundarie
         let p = t.path().join("edited.txt");
         std::fs::write(&p, l.concat()).unwrap();
         let e = build_index(std::slice::from_ref(&p), &out, &no_progress)
+            .map_err(|e| e.to_string())
             .err()
             .unwrap_or_else(|| panic!("{name} accepted"));
         assert!(
@@ -529,6 +534,7 @@ fn index_build_takes_every_valid_line_shape_and_refuses_an_endless_line() {
     let p = t.path().join("endless.txt");
     std::fs::write(&p, long).unwrap();
     let e = build_index(std::slice::from_ref(&p), &idx, &no_progress)
+        .map_err(|e| e.to_string())
         .err()
         .unwrap();
     assert!(
@@ -642,7 +648,7 @@ fn index_is_deterministic_checksummed_and_equal_from_directory_and_text() {
         bad[at] ^= 0x01;
         let f = t.path().join("flipped.idx");
         std::fs::write(&f, &bad).unwrap();
-        let e = verify(&f).err().unwrap();
+        let e = verify(&f).err().unwrap().to_string();
         assert!(e.contains(what), "{at}: {e}");
     }
     let f = t.path().join("flipped.idx");

@@ -38,6 +38,7 @@ use super::{
     mtime_date, num_key, parse_line, parse_next, release, with_read_ahead, Ahead, Mode,
     PageCounter, PageSet, Walk, PAGE, RELEASE,
 };
+use crate::breach::BreachError;
 
 /// What an index records about itself (its JSON trailer).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -82,52 +83,60 @@ pub fn build_index(
     corpora: &[PathBuf],
     out: &Path,
     progress: &(dyn Fn(u64, u64) + Sync),
-) -> Result<IndexInfo, String> {
+) -> Result<IndexInfo, BreachError> {
+    const NONE: BreachError = BreachError::NoCorpus("no corpus to index");
     if corpora.is_empty() {
-        return Err("no corpus to index".into());
+        return Err(NONE);
     }
     // Survey: kinds, modes, sizes, dates (and missing prefix files) before writing anything.
     let mut plan: Vec<(Kind, SourceInfo)> = Vec::new();
     let mut mode: Option<Mode> = None;
     for c in corpora {
-        let (kind, m, info) = survey(c)?;
+        let (kind, m, info) = survey(c).map_err(BreachError::Corpus)?;
         if let Some(prev) = mode {
             if prev != m {
-                return Err(format!(
+                return Err(BreachError::Corpus(format!(
                     "{}: a {} corpus cannot go in the same index as a {} corpus",
                     c.display(),
                     m.label(),
                     prev.label()
-                ));
+                )));
             }
         }
         mode = Some(m);
         plan.push((kind, info));
     }
-    let mode = mode.ok_or("no corpus to index")?;
+    let mode = mode.ok_or(NONE)?;
     let total: u64 = plan.iter().map(|(_, i)| i.size).sum();
 
     let tmp = tmp_path(out);
     let r = (|| {
         let file = std::fs::File::create(&tmp)
-            .map_err(|e| format!("cannot create {}: {e}", tmp.display()))?;
-        let mut sink = Sink::new(file, mode, &tmp)?;
+            .map_err(|e| BreachError::Write(format!("cannot create {}: {e}", tmp.display())))?;
+        let mut sink = Sink::new(file, mode, &tmp).map_err(BreachError::Write)?;
         let mut read = 0u64;
         for (c, (kind, _)) in corpora.iter().zip(&plan) {
+            // Reading and sorting the corpus is what fails here (a write of the sink that fails
+            // is classed with it: the message still says `cannot write`).
             match kind {
-                Kind::Text => stream_text(c, mode, &mut sink, &mut read, total, progress)?,
-                Kind::Dir => stream_dir(c, mode, &mut sink, &mut read, total, progress)?,
+                Kind::Text => stream_text(c, mode, &mut sink, &mut read, total, progress),
+                Kind::Dir => stream_dir(c, mode, &mut sink, &mut read, total, progress),
             }
+            .map_err(BreachError::Corpus)?;
         }
         progress(total, total);
         let sources = plan.iter().map(|(_, i)| i.clone()).collect();
-        sink.finish(sources)
+        sink.finish(sources).map_err(BreachError::Write)
     })();
     match r {
         Ok(info) => {
             std::fs::rename(&tmp, out).map_err(|e| {
                 let _ = std::fs::remove_file(&tmp);
-                format!("cannot rename {} to {}: {e}", tmp.display(), out.display())
+                BreachError::Write(format!(
+                    "cannot rename {} to {}: {e}",
+                    tmp.display(),
+                    out.display()
+                ))
             })?;
             if let Some(dir) = out.parent().filter(|d| !d.as_os_str().is_empty()) {
                 if let Ok(d) = std::fs::File::open(dir) {
@@ -144,7 +153,12 @@ pub fn build_index(
 }
 
 /// Reads an index's header and trailer (cheap: no record is read).
-pub fn read_info(index: &Path) -> Result<IndexInfo, String> {
+pub fn read_info(index: &Path) -> Result<IndexInfo, BreachError> {
+    info_of(index).map_err(BreachError::Corpus)
+}
+
+/// Reads an index's header and trailer (see [`read_info`]).
+fn info_of(index: &Path) -> Result<IndexInfo, String> {
     let mut f = std::fs::File::open(index)
         .map_err(|e| format!("cannot open index {}: {e}", index.display()))?;
     let len = f
@@ -164,7 +178,12 @@ pub fn read_info(index: &Path) -> Result<IndexInfo, String> {
 
 /// Reads the whole index: recomputes the checksum and re-checks the record order and the
 /// prefix table. Returns the recorded information when everything matches.
-pub fn verify(index: &Path) -> Result<IndexInfo, String> {
+pub fn verify(index: &Path) -> Result<IndexInfo, BreachError> {
+    check(index).map_err(BreachError::Corpus)
+}
+
+/// Reads and checks the whole index (see [`verify`]).
+fn check(index: &Path) -> Result<IndexInfo, String> {
     let c = IndexCorpus::open(index)?;
     let h = &c.header;
     let m = &c.map[..];

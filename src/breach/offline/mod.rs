@@ -30,7 +30,7 @@ use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 
 use rayon::prelude::*;
 
-use super::{BreachSource, Lookup, Query};
+use super::{BreachError, BreachSource, Lookup, Query};
 use batch::{Batch, Task, NOT_DONE};
 
 pub use index::{build_index, read_info, verify, IndexInfo, SourceInfo};
@@ -45,28 +45,27 @@ pub struct OfflineSource {
 impl OfflineSource {
     /// Opens each path (index, per-prefix directory or sorted text file, told apart by content).
     /// Two corpora of one mode, an unreadable path or an unrecognised format are errors.
-    pub fn open(paths: &[PathBuf]) -> Result<OfflineSource, String> {
+    pub fn open(paths: &[PathBuf]) -> Result<OfflineSource, BreachError> {
         let mut src = OfflineSource {
             sha1: None,
             ntlm: None,
             requests: AtomicUsize::new(0),
         };
         if paths.is_empty() {
-            return Err("no offline breach corpus given".into());
+            return Err(BreachError::NoCorpus("no offline breach corpus given"));
         }
         for p in paths {
-            let corpus = Corpus::open(p)?;
+            let corpus = Corpus::open(p).map_err(BreachError::Corpus)?;
             let slot = match corpus.mode() {
                 Mode::Sha1 => &mut src.sha1,
                 Mode::Ntlm => &mut src.ntlm,
             };
             if let Some(prev) = slot {
-                return Err(format!(
-                    "two offline {} corpora given ({} and {}): give at most one per mode",
-                    corpus.mode().label(),
-                    prev.path().display(),
-                    p.display()
-                ));
+                return Err(BreachError::TwoCorpora {
+                    mode: corpus.mode().label(),
+                    first: prev.path().to_path_buf(),
+                    second: p.clone(),
+                });
             }
             *slot = Some(corpus);
         }
