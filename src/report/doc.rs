@@ -11,7 +11,8 @@ use super::Lang;
 use crate::model::evidence::{
     AccountEvidence, AccountStatus, Answer, Evidence, Item, SystemSummary, HIBP_ATTRIBUTION,
 };
-use crate::model::{Code, Finding, ManagedBy, Severity};
+use crate::model::tags::PolicyStatus;
+use crate::model::{Code, Finding, ManagedBy, Severity, SkipReason};
 use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
@@ -342,7 +343,7 @@ fn systems<'a>(ev: &'a Evidence, lang: Lang, t: &'static Labels, out: &mut Vec<B
             count_cell(s.unverified, "undetermined"),
             Cell::text(s.passing.to_string()),
             Cell::text(s.skipped.to_string()),
-            Cell::text(text::verdict(lang, &s.policy)).class(verdict_class(&s.policy)),
+            Cell::text(text::verdict(lang, s.policy)).class(policy_class(s.policy)),
         ]
     });
     out.push(Block::Table(Table::new(
@@ -385,7 +386,7 @@ fn vendors<'a>(ev: &'a Evidence, lang: Lang, t: &'static Labels, out: &mut Vec<B
         let policy_failing = ev
             .policies
             .iter()
-            .filter(|p| p.status == "fail" && ids.contains(&*p.system))
+            .filter(|p| p.status == PolicyStatus::Fail && ids.contains(&*p.system))
             .count();
         let reuse_groups = ev
             .reuse_groups
@@ -458,7 +459,7 @@ fn failing<'a>(ev: &'a Evidence, lang: Lang, t: &'static Labels, out: &mut Vec<B
             Cell::text(&*a.system),
             Cell::text(a.account.as_str()),
             Cell::text(a.source.as_str()),
-            Cell::text(&*a.scheme),
+            Cell::text(a.scheme.as_str()),
             Cell::text(a.length.map(|n| n.to_string()).unwrap_or_default()),
             Cell::lines(findings(lang, t, &a.findings)).class("fail"),
             Cell::text(text::breach(lang, a.breach.status, a.breach.count)),
@@ -493,7 +494,7 @@ fn unverified<'a>(ev: &'a Evidence, lang: Lang, t: &'static Labels, out: &mut Ve
         let skipped = a
             .salted
             .as_deref()
-            .and_then(|w| text::salted_skipped(lang, &a.scheme, w, budget));
+            .and_then(|w| text::salted_skipped(lang, a.scheme, w, budget));
         let mut why = Cell::lines(findings(lang, t, &a.findings));
         if let Some(s) = skipped {
             why.lines.insert(0, s.into());
@@ -502,7 +503,7 @@ fn unverified<'a>(ev: &'a Evidence, lang: Lang, t: &'static Labels, out: &mut Ve
             Cell::text(&*a.system),
             Cell::text(a.account.as_str()),
             Cell::text(a.source.as_str()),
-            Cell::text(&*a.scheme),
+            Cell::text(a.scheme.as_str()),
             Cell::text(hash_prefix(a)),
             why,
             Cell::text(text::breach(lang, a.breach.status, a.breach.count)),
@@ -534,16 +535,10 @@ fn passing<'a>(ev: &'a Evidence, lang: Lang, t: &'static Labels, out: &mut Vec<B
             Cell::text(&*a.system),
             Cell::text(a.account.as_str()),
             Cell::text(a.source.as_str()),
-            Cell::text(&*a.scheme),
-            Cell::text(
-                a.path
-                    .as_deref()
-                    .map(|p| text::pass_path(lang, p))
-                    .unwrap_or_default(),
-            ),
+            Cell::text(a.scheme.as_str()),
+            Cell::text(a.path.map(|p| text::pass_path(lang, p)).unwrap_or_default()),
             Cell::text(
                 a.recovered_by
-                    .as_deref()
                     .map(|r| text::recovered_by(lang, r))
                     .unwrap_or_default(),
             ),
@@ -571,7 +566,7 @@ fn passing<'a>(ev: &'a Evidence, lang: Lang, t: &'static Labels, out: &mut Vec<B
 /// A password-history entry (a domain dumped with -history has twenty a person): counted per
 /// system in the human reports; every one is still in evidence.json and evidence.csv.
 fn is_history(a: &AccountEvidence) -> bool {
-    a.skip_reason.as_deref() == Some("password_history")
+    a.skip_reason == Some(SkipReason::History)
 }
 
 fn skipped<'a>(ev: &'a Evidence, lang: Lang, t: &'static Labels, out: &mut Vec<Block<'a>>) {
@@ -597,7 +592,6 @@ fn skipped<'a>(ev: &'a Evidence, lang: Lang, t: &'static Labels, out: &mut Vec<B
             Cell::text(a.source.as_str()),
             Cell::text(
                 a.skip_reason
-                    .as_deref()
                     .map(|r| text::skip_reason(lang, r))
                     .unwrap_or_default(),
             ),
@@ -617,11 +611,11 @@ fn reuse<'a>(ev: &'a Evidence, lang: Lang, t: &'static Labels, out: &mut Vec<Blo
     }
     out.push(Block::Para(t.reuse_note.to_string()));
     let rows = ev.reuse_groups.iter().map(move |g| {
-        let proof = std::iter::once(text::reuse_proof(lang, &g.evidence)).chain(
+        let proof = std::iter::once(text::reuse_proof(lang, g.evidence)).chain(
             g.proofs
                 .iter()
                 .filter(|p| **p != g.evidence)
-                .map(|p| text::reuse_proof(lang, p)),
+                .map(|p| text::reuse_proof(lang, *p)),
         );
         let members = g
             .members
@@ -634,13 +628,13 @@ fn reuse<'a>(ev: &'a Evidence, lang: Lang, t: &'static Labels, out: &mut Vec<Blo
                 l.from.account,
                 l.to.system,
                 l.to.account,
-                text::reuse_proof(lang, &l.evidence)
+                text::reuse_proof(lang, l.evidence)
             )
         });
         vec![
             Cell::text(g.id.as_str()),
-            Cell::text(text::reuse_scope(lang, &g.scope)),
-            Cell::text(text::severity_name(lang, &g.severity)).class(verdict_class(&g.severity)),
+            Cell::text(text::reuse_scope(lang, g.scope)),
+            Cell::text(text::severity(lang, g.severity)).class(severity_class(g.severity)),
             Cell::lines(proof),
             Cell::lines(members),
             Cell::lines(links),
@@ -677,13 +671,8 @@ fn policies<'a>(ev: &'a Evidence, lang: Lang, t: &'static Labels, out: &mut Vec<
         vec![
             Cell::text(&*p.system),
             Cell::lines(p.sources.iter().map(String::as_str)),
-            Cell::text(text::verdict(lang, &p.status)).class(verdict_class(&p.status)),
-            Cell::text(
-                p.path
-                    .as_deref()
-                    .map(|x| text::pass_path(lang, x))
-                    .unwrap_or_default(),
-            ),
+            Cell::text(text::verdict(lang, p.status)).class(policy_class(p.status)),
+            Cell::text(p.path.map(|x| text::pass_path(lang, x)).unwrap_or_default()),
             Cell::text(opt(t, e.min_length)),
             Cell::text(text::required_classes(lang, &e.require)),
             Cell::text(max_age),
@@ -745,7 +734,7 @@ fn recovery(ev: &Evidence, lang: Lang, t: &Labels, out: &mut Vec<Block<'_>>) {
     let mut fields = vec![(t.recovered_total.to_string(), total.to_string())];
     for (method, n) in &r.recovered {
         fields.push((
-            format!("· {}", text::recovered_by(lang, method)),
+            format!("· {}", text::recovered_by(lang, *method)),
             n.to_string(),
         ));
     }
@@ -790,10 +779,13 @@ fn breach_check(ev: &Evidence, lang: Lang, t: &Labels, out: &mut Vec<Block<'_>>)
         b.attribution.clone()
     };
     let mut fields = vec![
-        (t.breach_mode.to_string(), text::breach_mode(lang, &b.mode)),
+        (
+            t.breach_mode.to_string(),
+            text::breach_mode(lang, b.mode).to_string(),
+        ),
         (
             t.breach_status.to_string(),
-            text::breach_check_status(lang, &b.status),
+            text::breach_check_status(lang, b.status).to_string(),
         ),
         (t.breach_lookups.to_string(), b.lookups.to_string()),
         (t.breach_found.to_string(), b.found.to_string()),
@@ -911,12 +903,19 @@ fn answer_class(a: Answer) -> &'static str {
     }
 }
 
-fn verdict_class(v: &str) -> &'static str {
+fn policy_class(v: PolicyStatus) -> &'static str {
     match v {
-        "pass" => "yes",
-        "fail" => "no",
-        "warn" => "warn",
-        _ => "undetermined",
+        PolicyStatus::Pass => "yes",
+        PolicyStatus::Fail => "no",
+        PolicyStatus::Unknown | PolicyStatus::None => "undetermined",
+    }
+}
+
+fn severity_class(s: Severity) -> &'static str {
+    match s {
+        Severity::Fail => "no",
+        Severity::Warn => "warn",
+        Severity::Info => "undetermined",
     }
 }
 

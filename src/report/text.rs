@@ -6,7 +6,10 @@
 
 use super::Lang;
 use crate::model::evidence::{AccountStatus, Answer, BreachStatus, SaltedSkip, SaltedWork};
-use crate::model::{Code, ManagedBy, Severity, SystemKind};
+use crate::model::tags::{
+    BreachCheckStatus, BreachMode, Method, PassPath, PolicyStatus, Proof, ReuseScope,
+};
+use crate::model::{Code, ManagedBy, Scheme, Severity, SkipReason, SystemKind};
 
 /// Labels, headings and fixed sentences of the human reports.
 pub struct Labels {
@@ -494,19 +497,6 @@ pub fn severity(lang: Lang, s: Severity) -> &'static str {
     }
 }
 
-/// A severity given as a string (reuse groups): `fail` | `warn` | `info`.
-pub fn severity_name(lang: Lang, s: &str) -> String {
-    lookup(
-        lang,
-        s,
-        &[
-            ("fail", "不合格", "fail"),
-            ("warn", "警告", "warning"),
-            ("info", "参考", "info"),
-        ],
-    )
-}
-
 /// What a finding code means, in plain words.
 pub fn code(lang: Lang, c: Code) -> &'static str {
     match c {
@@ -719,91 +709,82 @@ pub fn system_kind(lang: Lang, k: SystemKind) -> &'static str {
     }
 }
 
-/// A system's or policy's verdict string: `pass` | `fail` | `none`.
-pub fn verdict(lang: Lang, v: &str) -> String {
-    lookup(
-        lang,
-        v,
-        &[
-            ("pass", "合格", "Pass"),
-            ("fail", "不合格", "Fail"),
-            ("none", "ポリシー情報なし", "No policy source"),
-            ("unverified", "未検証", "Unverified"),
-            ("undetermined", "判定不能", "Undetermined"),
-        ],
-    )
+/// A system's policy verdict.
+pub fn verdict(lang: Lang, v: PolicyStatus) -> &'static str {
+    match v {
+        PolicyStatus::Pass => pick(lang, "合格", "Pass"),
+        PolicyStatus::Fail => pick(lang, "不合格", "Fail"),
+        PolicyStatus::Unknown => pick(
+            lang,
+            "判定不能（文字数・文字種の設定なし）",
+            "Unknown (no length or composition setting)",
+        ),
+        PolicyStatus::None => pick(lang, "ポリシー情報なし", "No policy source"),
+    }
 }
 
 /// Why an account passes 2-⑦ (`account.path`).
-pub fn pass_path(lang: Lang, p: &str) -> String {
-    lookup(
-        lang,
-        p,
-        &[
-            (
-                "13+",
-                "13文字以上・英数字記号混在・推定困難",
-                "13 or more characters, mixed, hard to guess",
-            ),
-            (
-                "8+mfa",
-                "8文字以上・英数字記号混在・推定困難、かつ二要素認証",
-                "8 or more characters, mixed, hard to guess, with two-factor authentication",
-            ),
-            (
-                "8+rotation",
-                "8文字以上・英数字記号混在・推定困難、かつ2か月以内の定期変更",
-                "8 or more characters, mixed, hard to guess, changed at least every 2 months",
-            ),
-            (
-                "policy",
-                "強制されたパスワードポリシーが要件を保証",
-                "guaranteed by the enforced password policy",
-            ),
-            (
-                "pin_exempt",
-                "ICカード等を解除する PIN（二要素認証の一部として対象外）",
-                "PIN unlocking an IC card or certificate (exempt as part of two-factor authentication)",
-            ),
-        ],
-    )
+pub fn pass_path(lang: Lang, p: PassPath) -> &'static str {
+    match p {
+        PassPath::Len13 => pick(
+            lang,
+            "13文字以上・英数字記号混在・推定困難",
+            "13 or more characters, mixed, hard to guess",
+        ),
+        PassPath::Len8Mfa => pick(
+            lang,
+            "8文字以上・英数字記号混在・推定困難、かつ二要素認証",
+            "8 or more characters, mixed, hard to guess, with two-factor authentication",
+        ),
+        PassPath::Len8Rotation => pick(
+            lang,
+            "8文字以上・英数字記号混在・推定困難、かつ2か月以内の定期変更",
+            "8 or more characters, mixed, hard to guess, changed at least every 2 months",
+        ),
+        PassPath::Policy => pick(
+            lang,
+            "強制されたパスワードポリシーが要件を保証",
+            "guaranteed by the enforced password policy",
+        ),
+        PassPath::PinExempt => pick(
+            lang,
+            "ICカード等を解除する PIN（二要素認証の一部として対象外）",
+            "PIN unlocking an IC card or certificate (exempt as part of two-factor authentication)",
+        ),
+    }
 }
 
 /// How a plaintext became known (`account.recovered_by`).
-pub fn recovered_by(lang: Lang, r: &str) -> String {
-    lookup(
-        lang,
-        r,
-        &[
-            ("given", "入力に平文で記載", "given in the input"),
-            (
-                "potfile",
-                "解析結果（ポットファイル）",
-                "cracking results (pot file)",
-            ),
-            ("wordlist", "辞書との照合", "wordlist match"),
-            (
-                "context",
-                "施設名・人名などの語との照合",
-                "context words (facility, people, products)",
-            ),
-            (
-                "lm",
-                "LMハッシュの解析結果（大文字・小文字はNTハッシュで確認）",
-                "from the LM hash (letter case found against the NT hash)",
-            ),
-            (
-                "reuse",
-                "他のアカウントのパスワードと一致",
-                "matched another account's password",
-            ),
-            (
-                "empty_hash",
-                "空のパスワードのハッシュ",
-                "hash of the empty password",
-            ),
-        ],
-    )
+pub fn recovered_by(lang: Lang, r: Method) -> &'static str {
+    match r {
+        Method::Given => pick(lang, "入力に平文で記載", "given in the input"),
+        Method::Potfile => pick(
+            lang,
+            "解析結果（ポットファイル）",
+            "cracking results (pot file)",
+        ),
+        Method::Wordlist => pick(lang, "辞書との照合", "wordlist match"),
+        Method::Context => pick(
+            lang,
+            "施設名・人名などの語との照合",
+            "context words (facility, people, products)",
+        ),
+        Method::Lm => pick(
+            lang,
+            "LMハッシュの解析結果（大文字・小文字はNTハッシュで確認）",
+            "from the LM hash (letter case found against the NT hash)",
+        ),
+        Method::Reuse => pick(
+            lang,
+            "他のアカウントのパスワードと一致",
+            "matched another account's password",
+        ),
+        Method::EmptyHash => pick(
+            lang,
+            "空のパスワードのハッシュ",
+            "hash of the empty password",
+        ),
+    }
 }
 
 /// The line that stands for a system's password-history entries in the human reports.
@@ -818,40 +799,36 @@ pub fn history_entries(lang: Lang, system: &str, n: usize) -> String {
     }
 }
 
-/// Why an account is not audited (`account.skip_reason`, see `SkipReason::as_str`).
-pub fn skip_reason(lang: Lang, r: &str) -> String {
-    lookup(
-        lang,
-        r,
-        &[
-            (
-                "locked",
-                "ロックされている（パスワードでログインできない）",
-                "locked (cannot log in with a password)",
-            ),
-            (
-                "no_password",
-                "パスワードが設定されていない",
-                "no password credential",
-            ),
-            ("disabled", "無効化されている", "disabled"),
-            (
-                "machine_account",
-                "コンピューターアカウント（ドメインが管理する乱数）",
-                "machine account (a random secret managed by the domain)",
-            ),
-            (
-                "password_history",
-                "パスワード履歴（過去のパスワード）",
-                "password history entry (an old password)",
-            ),
-            (
-                "service_secret",
-                "サービス用の秘密情報（krbtgt など）",
-                "service secret (krbtgt and the like)",
-            ),
-        ],
-    )
+/// Why an account is not audited (`account.skip_reason`).
+pub fn skip_reason(lang: Lang, r: SkipReason) -> &'static str {
+    match r {
+        SkipReason::Locked => pick(
+            lang,
+            "ロックされている（パスワードでログインできない）",
+            "locked (cannot log in with a password)",
+        ),
+        SkipReason::NoPassword => pick(
+            lang,
+            "パスワードが設定されていない",
+            "no password credential",
+        ),
+        SkipReason::Disabled => pick(lang, "無効化されている", "disabled"),
+        SkipReason::Machine => pick(
+            lang,
+            "コンピューターアカウント（ドメインが管理する乱数）",
+            "machine account (a random secret managed by the domain)",
+        ),
+        SkipReason::History => pick(
+            lang,
+            "パスワード履歴（過去のパスワード）",
+            "password history entry (an old password)",
+        ),
+        SkipReason::ServiceSecret => pick(
+            lang,
+            "サービス用の秘密情報（krbtgt など）",
+            "service secret (krbtgt and the like)",
+        ),
+    }
 }
 
 /// A breach lookup result, with the count when found.
@@ -868,25 +845,21 @@ pub fn breach(lang: Lang, status: BreachStatus, count: Option<u64>) -> String {
     }
 }
 
-/// The breach check mode: `online` | `offline` | `off`.
-pub fn breach_mode(lang: Lang, m: &str) -> String {
-    lookup(
-        lang,
-        m,
-        &[
-            (
-                "online",
-                "オンライン（Pwned Passwords API）",
-                "online (Pwned Passwords API)",
-            ),
-            (
-                "offline",
-                "オフライン（手元のデータセット）",
-                "offline (local dataset)",
-            ),
-            ("off", "実施せず", "off"),
-        ],
-    )
+/// How the breach check ran.
+pub fn breach_mode(lang: Lang, m: BreachMode) -> &'static str {
+    match m {
+        BreachMode::Online => pick(
+            lang,
+            "オンライン（Pwned Passwords API）",
+            "online (Pwned Passwords API)",
+        ),
+        BreachMode::Offline => pick(
+            lang,
+            "オフライン（手元のデータセット）",
+            "offline (local dataset)",
+        ),
+        BreachMode::Off => pick(lang, "実施せず", "off"),
+    }
 }
 
 /// Why the breach lookups were given up (`breach_check.gave_up`), with how many: `deadline` |
@@ -910,54 +883,42 @@ pub fn breach_gave_up(lang: Lang, g: &crate::model::evidence::BreachGaveUp) -> S
     }
 }
 
-/// The breach check status: `complete` | `incomplete` | `skipped`.
-pub fn breach_check_status(lang: Lang, s: &str) -> String {
-    lookup(
-        lang,
-        s,
-        &[
-            ("complete", "完了", "complete"),
-            (
-                "incomplete",
-                "未完了（一部の照会が失敗）",
-                "incomplete (some lookups failed)",
-            ),
-            ("skipped", "実施せず", "skipped"),
-        ],
-    )
+/// How far the breach check got.
+pub fn breach_check_status(lang: Lang, s: BreachCheckStatus) -> &'static str {
+    match s {
+        BreachCheckStatus::Complete => pick(lang, "完了", "complete"),
+        BreachCheckStatus::Incomplete => pick(
+            lang,
+            "未完了（一部の照会が失敗）",
+            "incomplete (some lookups failed)",
+        ),
+        BreachCheckStatus::Skipped => pick(lang, "実施せず", "skipped"),
+    }
 }
 
-/// A reuse group's scope: `cross_system` | `same_system`.
-pub fn reuse_scope(lang: Lang, s: &str) -> String {
-    lookup(
-        lang,
-        s,
-        &[
-            ("cross_system", "複数システム間", "across systems"),
-            ("same_system", "同一システム内", "within one system"),
-        ],
-    )
+/// A reuse group's scope.
+pub fn reuse_scope(lang: Lang, s: ReuseScope) -> &'static str {
+    match s {
+        ReuseScope::CrossSystem => pick(lang, "複数システム間", "across systems"),
+        ReuseScope::SameSystem => pick(lang, "同一システム内", "within one system"),
+    }
 }
 
 /// A kind of proof that two accounts share a password.
-pub fn reuse_proof(lang: Lang, p: &str) -> String {
-    lookup(
-        lang,
-        p,
-        &[
-            (
-                "identical_unsalted_hash",
-                "ソルトなしハッシュが同一",
-                "identical unsalted hashes",
-            ),
-            (
-                "verified_plaintext",
-                "判明した平文を他方のハッシュで検証",
-                "a known password verified against the other hash",
-            ),
-            ("same_plaintext", "平文が同一", "identical plaintexts"),
-        ],
-    )
+pub fn reuse_proof(lang: Lang, p: Proof) -> &'static str {
+    match p {
+        Proof::IdenticalUnsaltedHash => pick(
+            lang,
+            "ソルトなしハッシュが同一",
+            "identical unsalted hashes",
+        ),
+        Proof::VerifiedPlaintext => pick(
+            lang,
+            "判明した平文を他方のハッシュで検証",
+            "a known password verified against the other hash",
+        ),
+        Proof::SamePlaintext => pick(lang, "平文が同一", "identical plaintexts"),
+    }
 }
 
 /// A required character class of a policy (`letter`, `digit`, `symbol`, `upper`, `lower`, `3-of-4`).
@@ -1065,7 +1026,8 @@ pub fn finding(lang: Lang, code_: Code, detail: &str) -> String {
 
 /// Why kensa verified nothing against an account's salted hash, in words, naming the cost of one
 /// try in time (`account.salted.skipped`); `None` when it could try.
-pub fn salted_skipped(lang: Lang, scheme: &str, w: &SaltedWork, budget: u64) -> Option<String> {
+pub fn salted_skipped(lang: Lang, scheme: Scheme, w: &SaltedWork, budget: u64) -> Option<String> {
+    let scheme = scheme.as_str();
     let what = match &w.params {
         Some(p) => format!("{scheme} {p}"),
         None => scheme.to_string(),
@@ -1290,20 +1252,26 @@ mod tests {
     }
 
     #[test]
-    fn string_lookups_translate_and_fall_back() {
+    fn closed_sets_translate() {
         assert_eq!(
-            skip_reason(Lang::Ja, "machine_account"),
+            skip_reason(Lang::Ja, SkipReason::Machine),
             "コンピューターアカウント（ドメインが管理する乱数）"
         );
-        assert_eq!(skip_reason(Lang::En, "disabled"), "disabled");
-        assert_eq!(skip_reason(Lang::En, "something_new"), "something_new");
-        assert_eq!(reuse_scope(Lang::Ja, "cross_system"), "複数システム間");
+        assert_eq!(skip_reason(Lang::En, SkipReason::Disabled), "disabled");
         assert_eq!(
-            reuse_proof(Lang::En, "same_plaintext"),
-            "identical plaintexts"
+            reuse_scope(Lang::Ja, ReuseScope::CrossSystem),
+            "複数システム間"
         );
         assert_eq!(
-            pass_path(Lang::En, "13+"),
+            reuse_proof(Lang::En, Proof::SamePlaintext),
+            "identical plaintexts"
+        );
+        assert!(
+            !verdict(Lang::Ja, PolicyStatus::Unknown).contains("unknown"),
+            "every policy status is translated"
+        );
+        assert_eq!(
+            pass_path(Lang::En, PassPath::Len13),
             "13 or more characters, mixed, hard to guess"
         );
         assert_eq!(
@@ -1312,7 +1280,7 @@ mod tests {
         );
         assert_eq!(breach(Lang::En, BreachStatus::NotFound, None), "not found");
         assert_eq!(
-            breach_check_status(Lang::Ja, "incomplete"),
+            breach_check_status(Lang::Ja, BreachCheckStatus::Incomplete),
             "未完了（一部の照会が失敗）"
         );
         assert_eq!(
@@ -1376,19 +1344,22 @@ mod tests {
             params: params.map(Into::into),
         };
         let tried = w(None, 900, None);
-        assert_eq!(salted_skipped(Lang::En, "bcrypt", &tried, 20_000_000), None);
+        assert_eq!(
+            salted_skipped(Lang::En, Scheme::Bcrypt, &tried, 20_000_000),
+            None
+        );
         let bomb = w(
             Some(SaltedSkip::CostExceedsBudget),
             943_718_400,
             Some("cost=20"),
         );
         assert_eq!(
-            salted_skipped(Lang::En, "bcrypt", &bomb, 20_000_000).unwrap(),
+            salted_skipped(Lang::En, Scheme::Bcrypt, &bomb, 20_000_000).unwrap(),
             "not verified: bcrypt cost=20 takes ≈ 1.3 min of one core per try, more than the \
              budget per hash (--salted-budget 20,000,000 units ≈ 1.6 s)"
         );
         assert_eq!(
-            salted_skipped(Lang::Ja, "bcrypt", &bomb, 20_000_000).unwrap(),
+            salted_skipped(Lang::Ja, Scheme::Bcrypt, &bomb, 20_000_000).unwrap(),
             "照合せず: bcrypt cost=20 は1回の照合に1コアで約1.3分かかり、ハッシュごとの上限\
              （--salted-budget 20,000,000単位 ≈ 1.6秒）を超える"
         );
@@ -1398,7 +1369,7 @@ mod tests {
             Some("m=4294967295,t=1,p=1"),
         );
         for lang in [Lang::Ja, Lang::En] {
-            let s = salted_skipped(lang, "argon2", &memory, 20_000_000).unwrap();
+            let s = salted_skipped(lang, Scheme::Argon2, &memory, 20_000_000).unwrap();
             assert!(
                 s.contains("argon2 m=4294967295,t=1,p=1") && s.contains("1 GiB"),
                 "{s}"
@@ -1406,7 +1377,7 @@ mod tests {
         }
         let malformed = w(Some(SaltedSkip::Malformed), u64::MAX, None);
         assert_eq!(
-            salted_skipped(Lang::En, "sha512crypt", &malformed, 1).unwrap(),
+            salted_skipped(Lang::En, Scheme::Sha512crypt, &malformed, 1).unwrap(),
             "not verified: the sha512crypt hash's cost parameters cannot be read"
         );
     }

@@ -7,7 +7,7 @@
 
 use super::text::{self, Labels};
 use super::Lang;
-use crate::model::evidence::{AccountStatus, Answer, Checklist, Evidence};
+use crate::model::evidence::{AccountStatus, Answer, Checklist, Evidence, PolicyStatus};
 use crate::model::{Finding, ManagedBy, Severity};
 use rust_xlsxwriter::{
     Color, DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, Workbook, Worksheet,
@@ -390,17 +390,13 @@ fn accounts_sheet(
             txt(&*a.system),
             txt(&a.account),
             txt(&a.source),
-            txt(&*a.scheme),
+            txt(a.scheme.as_str()),
             filled(text::account_status(lang, a.status), fill),
-            txt(a
-                .path
-                .as_deref()
-                .map(|p| text::pass_path(lang, p))
-                .unwrap_or_default()),
+            txt(a.path.map(|p| text::pass_path(lang, p)).unwrap_or_default()),
             txt(codes(&a.findings)),
             lines({
                 let skipped = a.salted.as_deref().and_then(|w| {
-                    text::salted_skipped(lang, &a.scheme, w, ev.recovery.salted_budget)
+                    text::salted_skipped(lang, a.scheme, w, ev.recovery.salted_budget)
                 });
                 skipped
                     .into_iter()
@@ -415,12 +411,10 @@ fn accounts_sheet(
             a.length.map(count).unwrap_or_else(|| txt("")),
             txt(a
                 .recovered_by
-                .as_deref()
                 .map(|r| text::recovered_by(lang, r))
                 .unwrap_or_default()),
             txt(a
                 .skip_reason
-                .as_deref()
                 .map(|r| text::skip_reason(lang, r))
                 .unwrap_or_default()),
         ]
@@ -454,10 +448,10 @@ fn reuse_sheet(
     ];
     let widths = [10.0, 16.0, 10.0, 28.0, 36.0, 20.0, 10.0, 36.0, 50.0, 12.0];
     let rows = ev.reuse_groups.iter().map(|g| {
-        let fill = match g.severity.as_str() {
-            "fail" => Fill::Bad,
-            "warn" => Fill::Amber,
-            _ => Fill::Plain,
+        let fill = match g.severity {
+            Severity::Fail => Fill::Bad,
+            Severity::Warn => Fill::Amber,
+            Severity::Info => Fill::Plain,
         };
         let members: Vec<String> = g
             .members
@@ -474,20 +468,20 @@ fn reuse_sheet(
                     l.from.account,
                     l.to.system,
                     l.to.account,
-                    text::reuse_proof(lang, &l.evidence)
+                    text::reuse_proof(lang, l.evidence)
                 )
             })
             .collect();
         let proofs: Vec<String> = g
             .proofs
             .iter()
-            .map(|p| text::reuse_proof(lang, p))
+            .map(|p| text::reuse_proof(lang, *p).to_string())
             .collect();
         vec![
             txt(&g.id),
-            txt(text::reuse_scope(lang, &g.scope)),
-            filled(text::severity_name(lang, &g.severity), fill),
-            txt(text::reuse_proof(lang, &g.evidence)),
+            txt(text::reuse_scope(lang, g.scope)),
+            filled(text::severity(lang, g.severity), fill),
+            txt(text::reuse_proof(lang, g.evidence)),
             lines(&proofs),
             txt(g.systems.join(t.list_sep)),
             count(g.members.len()),
@@ -529,11 +523,10 @@ fn policies_sheet(
     ];
     let rows = ev.policies.iter().map(|p| {
         let e = &p.effective;
-        let fill = match p.status.as_str() {
-            "pass" => Fill::Good,
-            "fail" => Fill::Bad,
-            "unverified" | "undetermined" => Fill::Amber,
-            _ => Fill::Plain,
+        let fill = match p.status {
+            PolicyStatus::Pass => Fill::Good,
+            PolicyStatus::Fail => Fill::Bad,
+            PolicyStatus::Unknown | PolicyStatus::None => Fill::Plain,
         };
         let max_age = match e.max_age_days {
             None => txt(t.dash),
@@ -546,7 +539,7 @@ fn policies_sheet(
         vec![
             txt(&p.system),
             lines(&p.sources),
-            filled(text::verdict(lang, &p.status), fill),
+            filled(text::verdict(lang, p.status), fill),
             e.min_length.map(num).unwrap_or_else(|| txt(t.dash)),
             txt(require),
             max_age,
@@ -629,8 +622,11 @@ fn inputs_sheet(
 
     let b = &ev.breach_check;
     let mut block = vec![
-        (t.breach_mode, text::breach_mode(lang, &b.mode)),
-        (t.breach_status, text::breach_check_status(lang, &b.status)),
+        (t.breach_mode, text::breach_mode(lang, b.mode).to_string()),
+        (
+            t.breach_status,
+            text::breach_check_status(lang, b.status).to_string(),
+        ),
         (t.breach_lookups, b.lookups.to_string()),
         (t.breach_found, b.found.to_string()),
         (t.breach_errors, b.errors.to_string()),
@@ -727,7 +723,7 @@ fn print_setup(ws: &mut Worksheet) {
 fn codes(findings: &[Finding]) -> String {
     findings
         .iter()
-        .map(|f| serde_name(&f.code))
+        .map(|f| f.code.as_str())
         .collect::<Vec<_>>()
         .join(", ")
 }
@@ -745,14 +741,6 @@ fn reasons(lang: Lang, t: &Labels, findings: &[Finding]) -> Vec<String> {
             format!("{prefix}{}", text::finding(lang, f.code, &f.detail))
         })
         .collect()
-}
-
-/// The serde name of a unit enum value (`TOO_SHORT`): the same words as the JSON.
-fn serde_name<T: serde::Serialize>(v: &T) -> String {
-    match serde_json::to_value(v) {
-        Ok(serde_json::Value::String(s)) => s,
-        _ => String::new(),
-    }
 }
 
 /// Cuts a string to Excel's cell limit (on a character boundary).

@@ -3,6 +3,7 @@
 use crate::model::evidence::{
     AccountEvidence, AccountStatus, Answer, Item, PolicyEvidence, ReuseGroup,
 };
+use crate::model::tags::PolicyStatus;
 use crate::model::{Code, Severity};
 use std::collections::BTreeSet;
 
@@ -133,7 +134,7 @@ fn item7(
     );
     let failing_policies: BTreeSet<&str> = policies
         .iter()
-        .filter(|p| p.status == "fail")
+        .filter(|p| p.status == PolicyStatus::Fail)
         .map(|p| &*p.system)
         .collect();
     let failing_systems = distinct(
@@ -230,8 +231,10 @@ fn item8(
         .iter()
         .filter(|a| a.status != AccountStatus::Skipped)
         .collect();
-    let failing_groups: Vec<&&ReuseGroup> =
-        groups.iter().filter(|g| g.severity == "fail").collect();
+    let failing_groups: Vec<&&ReuseGroup> = groups
+        .iter()
+        .filter(|g| g.severity == Severity::Fail)
+        .collect();
     let defaults: Vec<_> = in_scope
         .iter()
         .filter(|a| {
@@ -300,7 +303,7 @@ fn item8(
                 )
             });
         }
-        if groups.iter().any(|g| g.severity != "fail") {
+        if groups.iter().any(|g| g.severity != Severity::Fail) {
             r.push_str(if ja {
                 "。同一システム内の共有は警告として記載"
             } else {
