@@ -1,12 +1,12 @@
 //! evidence.html: one self-contained, printable page (inline CSS, no scripts, no external assets).
 
 use super::doc::{self, Block, Table};
+use super::markup::Escaped;
 use super::svg::{self, Bar, StackRow, Tone};
 use super::text::{self, Labels};
 use super::Lang;
 use crate::model::evidence::{AccountStatus, Evidence};
 use std::collections::BTreeMap;
-use std::fmt;
 use std::io::{self, Write};
 
 /// Renders the evidence as a complete HTML document in `lang`: the facts of the run, the two
@@ -48,38 +48,6 @@ pub fn write(ev: &Evidence, lang: Lang, out: &mut impl Write) -> io::Result<()> 
         block(b, out)?;
     }
     out.write_all(b"</main>\n</body>\n</html>\n")
-}
-
-/// Escapes text for HTML element content and quoted attribute values: `& < > " '`, after
-/// control characters are made visible ([`super::visible`]).
-pub fn escape(s: &str) -> String {
-    Escaped(s).to_string()
-}
-
-/// Displays a string as [`escape`] does, without building the escaped copy.
-struct Escaped<'a>(&'a str);
-
-impl fmt::Display for Escaped<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let shown = super::visible(self.0);
-        let s = &*shown;
-        let mut done = 0;
-        for (i, b) in s.bytes().enumerate() {
-            let entity = match b {
-                b'&' => "&amp;",
-                b'<' => "&lt;",
-                b'>' => "&gt;",
-                b'"' => "&quot;",
-                b'\'' => "&#39;",
-                _ => continue,
-            };
-            // The five are ASCII: `i` and `i + 1` are char boundaries.
-            f.write_str(&s[done..i])?;
-            f.write_str(entity)?;
-            done = i + 1;
-        }
-        f.write_str(&s[done..])
-    }
 }
 
 const CSS: &str = r#"
@@ -410,17 +378,6 @@ mod tests {
         "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;|`tick`␊line2␀␛[31m";
 
     #[test]
-    fn escape_script_and_quotes() {
-        assert_eq!(
-            escape("<script>alert('x')</script>"),
-            "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;"
-        );
-        assert_eq!(escape("a \"b\" & c"), "a &quot;b&quot; &amp; c");
-        assert_eq!(escape("&lt;"), "&amp;lt;");
-        assert_eq!(escape("コロ病院"), "コロ病院");
-    }
-
-    #[test]
     fn self_contained_and_escaped() {
         for lang in [Lang::Ja, Lang::En] {
             let html = render(&fixture::sample(true), lang);
@@ -661,7 +618,7 @@ mod tests {
                     .map(|x| x.split(close).next().unwrap().to_string())
                     .collect()
             };
-            let charts = escape(text::labels(lang).h_charts);
+            let charts = super::super::markup::escape(text::labels(lang).h_charts);
             let html_heads: Vec<String> = h2(&html, "<h2>", "</h2>")
                 .into_iter()
                 .filter(|h| *h != charts)

@@ -5,6 +5,7 @@ pub mod csv;
 pub mod html;
 pub mod json;
 pub mod markdown;
+mod markup;
 pub mod svg;
 pub mod text;
 pub mod write;
