@@ -11,9 +11,10 @@ use crate::model::{
     RawAccount, Scheme, Secret, Severity, SkipReason, SystemKind,
 };
 use crate::recover::{self, wordlists::Wordlists};
-use crate::rules::answer::{self, AnswerContext, RemarkLang};
+use crate::rules::answer::{self, AnswerContext};
 use crate::rules::guess::GuessContext;
 use crate::rules::{policy, reuse, rotation, seven};
+use crate::words::Lang;
 use sha2::Digest;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -33,7 +34,7 @@ pub struct AuditOptions {
     pub salted_budget: u64,
     /// Salted work for the whole audit, in NT-hash units.
     pub salted_total: u64,
-    pub lang: RemarkLang,
+    pub lang: Lang,
     /// Today's date (`YYYY-MM-DD`), the default 確認日.
     pub today: String,
     /// The largest input, pot file or wordlist read (bytes; each is read into memory whole):
@@ -1755,7 +1756,7 @@ mod tests {
             strict_reuse: false,
             salted_budget: 0,
             salted_total: 0,
-            lang: RemarkLang::En,
+            lang: Lang::En,
             today: "2026-11-24".into(),
             max_input_size: DEFAULT_MAX_INPUT_SIZE,
         }

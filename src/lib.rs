@@ -18,3 +18,4 @@ pub mod model;
 pub mod recover;
 pub mod report;
 pub mod rules;
+pub mod words;

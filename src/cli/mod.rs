@@ -18,7 +18,6 @@ use crate::model::tags::PolicyStatus;
 use crate::model::{Code, Severity};
 use crate::recover::wordlists::Wordlists;
 use crate::report::{self, Lang, ReportFormat};
-use crate::rules::answer::RemarkLang;
 use crate::rules::guess::GuessContext;
 use crate::rules::{policy, seven};
 use args::{AuditArgs, CheckArgs, Cli, Command, PolicyArgs, SourceArgs};
@@ -97,7 +96,7 @@ impl SourceArgs {
             strict_reuse: false,
             salted_budget: self.salted_budget,
             salted_total: self.salted_total,
-            lang: RemarkLang::Ja,
+            lang: Lang::Ja,
             today: chrono::Local::now().date_naive().to_string(),
             max_input_size: self.max_input_size,
         }
@@ -270,11 +269,7 @@ fn audit(a: AuditArgs) -> Result<Outcome, String> {
         check_date: a.check_date.clone(),
         target_date: a.target_date.clone(),
         strict_reuse: a.strict_reuse,
-        lang: if lang == Lang::En {
-            RemarkLang::En
-        } else {
-            RemarkLang::Ja
-        },
+        lang,
         ..a.source.options()
     };
     let corpora: Vec<std::path::PathBuf> = a
@@ -822,7 +817,7 @@ fn policy_cmd(p: PolicyArgs) -> Result<Outcome, String> {
         s.push_str(&format!("mfa           {}\n", e.mfa));
         s.push_str(&format!(
             "lockout       {}\n",
-            report::text::lockout(
+            crate::words::lockout(
                 Lang::En,
                 e.lockout_threshold,
                 e.lockout_duration_minutes,

@@ -3,8 +3,9 @@
 //! The CSV is language-neutral (stable codes, like the JSON). Cells that a spreadsheet would run
 //! as a formula are prefixed with a single quote: account names are untrusted input.
 
-use super::{text, Lang};
+use super::Lang;
 use crate::model::evidence::{AccountEvidence, BreachStatus, Evidence};
+use crate::words;
 use std::io::{self, Write};
 
 /// The header row, in column order. `salted_skipped` (last, added later): why nothing was verified
@@ -116,7 +117,7 @@ fn base_cells(a: &AccountEvidence, budget: u64) -> Base<'_> {
             .salted
             .as_deref()
             .and_then(|w| {
-                let words = text::salted_skipped(Lang::En, a.scheme, w, budget)?;
+                let words = words::salted_skipped(Lang::En, a.scheme, w, budget)?;
                 Some(format!("{}: {words}", w.skipped?.as_str()))
             })
             .unwrap_or_default(),

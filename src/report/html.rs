@@ -3,9 +3,9 @@
 use super::doc::{self, Block, Table};
 use super::markup::Escaped;
 use super::svg::{self, Bar, StackRow, Tone};
-use super::text::{self, Labels};
 use super::Lang;
 use crate::model::evidence::{AccountStatus, Evidence};
+use crate::words::{self, Labels};
 use std::collections::BTreeMap;
 use std::io::{self, Write};
 
@@ -20,7 +20,7 @@ pub fn render(ev: &Evidence, lang: Lang) -> String {
 /// Writes the document of [`render`] into `out`, section by section and every table row by row:
 /// what it holds besides `out` is one row, whatever the number of accounts.
 pub fn write(ev: &Evidence, lang: Lang, out: &mut impl Write) -> io::Result<()> {
-    let t = text::labels(lang);
+    let t = words::labels(lang);
     let head = doc::head(ev, lang);
     let title = head
         .iter()
@@ -239,7 +239,7 @@ fn charts(ev: &Evidence, lang: Lang, t: &Labels, out: &mut impl Write) -> io::Re
     let reasons: Vec<Bar> = doc::failure_reasons(ev)
         .into_iter()
         .map(|(code, n)| Bar {
-            label: text::code_short(lang, code).to_string(),
+            label: words::code_short(lang, code).to_string(),
             value: n,
             tone: Tone::Fail,
         })
@@ -251,19 +251,19 @@ fn charts(ev: &Evidence, lang: Lang, t: &Labels, out: &mut impl Write) -> io::Re
     ];
     let series = [
         (
-            text::account_status(lang, AccountStatus::Pass).to_string(),
+            words::account_status(lang, AccountStatus::Pass).to_string(),
             Tone::Pass,
         ),
         (
-            text::account_status(lang, AccountStatus::Fail).to_string(),
+            words::account_status(lang, AccountStatus::Fail).to_string(),
             Tone::Fail,
         ),
         (
-            text::account_status(lang, AccountStatus::Unverified).to_string(),
+            words::account_status(lang, AccountStatus::Unverified).to_string(),
             Tone::Warn,
         ),
         (
-            text::account_status(lang, AccountStatus::Skipped).to_string(),
+            words::account_status(lang, AccountStatus::Skipped).to_string(),
             Tone::Muted,
         ),
     ];
@@ -441,7 +441,7 @@ mod tests {
     #[test]
     fn answers_come_before_everything_else() {
         for lang in [Lang::Ja, Lang::En] {
-            let t = text::labels(lang);
+            let t = words::labels(lang);
             let html = render(&fixture::sample(false), lang);
             let first_h2 = pos(&html, "<h2>");
             assert_eq!(first_h2, pos(&html, &format!("<h2>{}</h2>", t.h_answers)));
@@ -511,7 +511,7 @@ mod tests {
         let charts = &charts[..pos(charts, "</section>")];
         assert_eq!(charts.matches("<svg ").count(), 3);
         assert_eq!(ja.matches("<svg ").count(), 3);
-        let t = text::labels(Lang::Ja);
+        let t = words::labels(Lang::Ja);
         for title in [t.chart_reasons, t.chart_lengths, t.chart_systems] {
             assert!(
                 charts.contains(&format!("<title>{title}</title>")),
@@ -618,7 +618,7 @@ mod tests {
                     .map(|x| x.split(close).next().unwrap().to_string())
                     .collect()
             };
-            let charts = super::super::markup::escape(text::labels(lang).h_charts);
+            let charts = super::super::markup::escape(words::labels(lang).h_charts);
             let html_heads: Vec<String> = h2(&html, "<h2>", "</h2>")
                 .into_iter()
                 .filter(|h| *h != charts)
