@@ -991,4 +991,19 @@ mod tests {
         assert_eq!(rows[0][9].lines, ["1"]);
         assert_eq!(rows[1][9].lines, ["1"]);
     }
+
+    #[test]
+    fn every_answer_but_yes_shows_the_target_date_the_evidence_records() {
+        let mut ev = fixture::sample(true);
+        for it in &mut ev.items {
+            it.target_date = (it.answer != Answer::Yes).then(|| "2027-03-31".into());
+        }
+        ev.items[1].answer = Answer::Undetermined;
+        let views = answer_views(&ev.items, Lang::Ja);
+        assert_eq!(views[1].answer_text, "判定不能");
+        assert_eq!(views[1].target_date, "2027-03-31");
+        ev.items[1].answer = Answer::Yes;
+        ev.items[1].target_date = None;
+        assert_eq!(answer_views(&ev.items, Lang::Ja)[1].target_date, "");
+    }
 }
