@@ -270,28 +270,25 @@ fn checklist_sheet(
         t.remarks,
         t.col_counts,
     ];
-    let rows = checklist.items.iter().map(|i| {
-        let fill = match i.answer {
-            Answer::Yes => Fill::Good,
-            Answer::No => Fill::Bad,
-            Answer::Undetermined => Fill::Amber,
-        };
-        vec![
-            txt(words::item_label(lang, &i.item, &i.label)),
-            txt(words::question(lang, &i.item).unwrap_or(&i.label)),
-            filled(words::answer(lang, i.answer), fill),
-            txt(&i.checked_on),
-            txt(i.target_date.as_deref().unwrap_or("")),
-            txt(&i.remarks),
-            txt(words::counts(
-                lang,
-                i.failing,
-                i.unverified,
-                i.passing,
-                i.groups,
-            )),
-        ]
-    });
+    // The rows md and html print, from the same view.
+    let rows = super::doc::answer_views(&checklist.items, lang)
+        .into_iter()
+        .map(|v| {
+            let fill = match v.answer {
+                Answer::Yes => Fill::Good,
+                Answer::No => Fill::Bad,
+                Answer::Undetermined => Fill::Amber,
+            };
+            vec![
+                txt(v.item),
+                txt(v.question),
+                filled(v.answer_text, fill),
+                txt(v.checked_on),
+                txt(v.target_date),
+                txt(v.remarks),
+                txt(v.counts),
+            ]
+        });
     table(ws, row, &headers, &[], rows, x, f)?;
     Ok(())
 }
