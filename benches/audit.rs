@@ -7,7 +7,7 @@ use kensa::engine::{audit, AuditOptions};
 use kensa::hash;
 use kensa::input::{self, Format};
 use kensa::model::Scheme;
-use kensa::rules::answer::RemarkLang;
+use kensa::words::Lang;
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
@@ -94,7 +94,7 @@ fn main() {
         strict_reuse: false,
         salted_budget: kensa::recover::DEFAULT_SALTED_BUDGET,
         salted_total: kensa::recover::DEFAULT_SALTED_TOTAL,
-        lang: RemarkLang::Ja,
+        lang: Lang::Ja,
         today: "2026-11-24".into(),
         max_input_size: kensa::engine::DEFAULT_MAX_INPUT_SIZE,
     };

@@ -10,10 +10,11 @@ use crate::model::{
     Code, Finding, HashValue, InputError, ManagedBy, PasswordSet, PolicyFragment, PotFile,
     RawAccount, Scheme, Secret, Severity, SkipReason, SystemKind,
 };
-use crate::recover::{self, wordlists::Wordlists, Method};
-use crate::rules::answer::{self, AnswerContext, RemarkLang};
+use crate::recover::{self, wordlists::Wordlists};
+use crate::rules::answer::{self, AnswerContext};
 use crate::rules::guess::GuessContext;
 use crate::rules::{policy, reuse, rotation, seven};
+use crate::words::Lang;
 use sha2::Digest;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -33,7 +34,7 @@ pub struct AuditOptions {
     pub salted_budget: u64,
     /// Salted work for the whole audit, in NT-hash units.
     pub salted_total: u64,
-    pub lang: RemarkLang,
+    pub lang: Lang,
     /// Today's date (`YYYY-MM-DD`), the default 確認日.
     pub today: String,
     /// The largest input, pot file or wordlist read (bytes; each is read into memory whole):
@@ -246,8 +247,8 @@ pub fn audit(
     // Each account's answer (none when there is no breach source).
     let mut breach_of: Vec<Hit> = Vec::new();
     let mut breach_check = BreachCheck {
-        mode: "off".into(),
-        status: "skipped".into(),
+        mode: BreachMode::Off,
+        status: BreachCheckStatus::Skipped,
         lookups: 0,
         found: 0,
         errors: 0,
@@ -306,7 +307,7 @@ pub fn audit(
         // Lookups the source gave up (deadline, no answer) all carry its one message.
         let gave_up = src.gave_up();
         let mut given_up = 0usize;
-        breach_check.mode = src.mode().into();
+        breach_check.mode = src.mode();
         breach_check.dataset = src.dataset();
         breach_check.date = src.date();
         breach_check.lookups = qs.len();
@@ -358,11 +359,10 @@ pub fn audit(
         breach_check.gave_up =
             gave_up_evidence(gave_up, src.unreachable(), given_up, breach_check.errors);
         breach_check.status = if breach_check.errors == 0 {
-            "complete"
+            BreachCheckStatus::Complete
         } else {
-            "incomplete"
-        }
-        .into();
+            BreachCheckStatus::Incomplete
+        };
     }
 
     progress("judge", 0, 0);
@@ -475,16 +475,14 @@ pub fn audit(
                     .raw
                     .hash
                     .as_ref()
-                    .map_or(Scheme::Plaintext, |h| h.scheme)
-                    .as_str()
-                    .into(),
+                    .map_or(Scheme::Plaintext, |h| h.scheme),
                 hash_prefix: a.raw.hash.as_ref().map(|h| h.text.hash_prefix()),
                 plaintext_known: known[i].is_some(),
-                recovered_by: known[i].as_ref().map(|(_, m)| m.as_str().into()),
+                recovered_by: known[i].as_ref().map(|(_, m)| *m),
                 length: None,
                 status: AccountStatus::Skipped,
                 path: None,
-                skip_reason: a.raw.skip.map(|s| s.as_str().into()),
+                skip_reason: a.raw.skip,
                 findings: Vec::new(),
                 breach: breach_of.get(i).unwrap_or(&Hit::UNCHECKED).to_breach(),
                 reuse_group: None,
@@ -538,7 +536,7 @@ pub fn audit(
                     format!(
                         "in the Pwned Passwords corpus ({} times, {} lookup)",
                         e.breach.count.unwrap_or(0),
-                        e.breach.via.as_deref().unwrap_or("sha1")
+                        e.breach.via.unwrap_or(Via::Sha1).as_str()
                     ),
                 ));
             }
@@ -551,7 +549,7 @@ pub fn audit(
                         e.findings.push(rotation::finding(
                             change,
                             n as usize,
-                            v.path == Some("8+rotation"),
+                            v.path == Some(PassPath::Len8Rotation),
                         ));
                     }
                     if !ctx.mfa && assessed.length < 15 && assessed.length > 0 {
@@ -573,7 +571,7 @@ pub fn audit(
                     e.path = if fails {
                         None
                     } else {
-                        v.path.map(Into::into)
+                        v.path
                     };
                 }
                 None => {
@@ -584,7 +582,7 @@ pub fn audit(
                         e.status = AccountStatus::Fail;
                     } else if v.path.is_some() {
                         e.status = AccountStatus::Pass;
-                        e.path = Some("policy".into());
+                        e.path = Some(PassPath::Policy);
                     } else {
                         e.status = AccountStatus::Unverified;
                     }
@@ -615,19 +613,18 @@ pub fn audit(
             .iter()
             .map(|&i| evid[i].system.to_string())
             .collect();
-        let mut proofs: Vec<String> = g.links.iter().map(|l| l.2.as_str().to_string()).collect();
-        proofs.sort();
+        let mut proofs: Vec<Proof> = g.links.iter().map(|l| l.2).collect();
+        proofs.sort_by_key(|p| p.as_str());
         proofs.dedup();
         let group = ReuseGroup {
             id: id.clone(),
             scope: if g.cross_system {
-                "cross_system"
+                ReuseScope::CrossSystem
             } else {
-                "same_system"
-            }
-            .into(),
-            severity: if fail { "fail" } else { "warn" }.into(),
-            evidence: g.evidence().as_str().into(),
+                ReuseScope::SameSystem
+            },
+            severity: if fail { Severity::Fail } else { Severity::Warn },
+            evidence: g.evidence(),
             proofs,
             systems: systems_in.iter().cloned().collect(),
             members: g.members.iter().map(|&i| member(i)).collect(),
@@ -637,7 +634,7 @@ pub fn audit(
                 .map(|&(a, b, p)| Link {
                     from: member(a),
                     to: member(b),
-                    evidence: p.as_str().into(),
+                    evidence: p,
                 })
                 .collect(),
             default_password,
@@ -677,7 +674,7 @@ pub fn audit(
             policies.push(PolicyEvidence {
                 system: id.clone(),
                 sources: Vec::new(),
-                status: "none".into(),
+                status: PolicyStatus::None,
                 path: None,
                 effective: eff.to_evidence(),
                 findings: Vec::new(),
@@ -695,8 +692,8 @@ pub fn audit(
         policies.push(PolicyEvidence {
             system: id.clone(),
             sources: eff.sources.clone(),
-            status: v.status.into(),
-            path: v.path.map(String::from),
+            status: v.status,
+            path: v.path,
             effective: eff.to_evidence(),
             findings: v.findings,
         });
@@ -753,14 +750,14 @@ pub fn audit(
                 policy: policies
                     .iter()
                     .find(|p| &p.system == id)
-                    .map_or("none".to_string(), |p| p.status.clone()),
+                    .map_or(PolicyStatus::None, |p| p.status),
             }
         })
         .collect();
 
-    let mut recovered: BTreeMap<String, usize> = BTreeMap::new();
+    let mut recovered: BTreeMap<Method, usize> = BTreeMap::new();
     for (_, m) in known.iter().flatten() {
-        *recovered.entry(m.as_str().into()).or_default() += 1;
+        *recovered.entry(*m).or_default() += 1;
     }
     errors.sort_by(|a, b| {
         source_key(&a.source)
@@ -1184,22 +1181,6 @@ struct Hit {
     via: Option<Via>,
 }
 
-/// Which form of a password was looked up.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Via {
-    Sha1,
-    Ntlm,
-}
-
-impl Via {
-    fn as_str(self) -> &'static str {
-        match self {
-            Via::Sha1 => "sha1",
-            Via::Ntlm => "ntlm",
-        }
-    }
-}
-
 impl Hit {
     const UNCHECKED: Hit = Hit {
         status: BreachStatus::Unchecked,
@@ -1230,7 +1211,7 @@ impl Hit {
         Breach {
             status: self.status,
             count: self.count,
-            via: self.via.map(|v| v.as_str().into()),
+            via: self.via,
         }
     }
 }
@@ -1775,7 +1756,7 @@ mod tests {
             strict_reuse: false,
             salted_budget: 0,
             salted_total: 0,
-            lang: RemarkLang::En,
+            lang: Lang::En,
             today: "2026-11-24".into(),
             max_input_size: DEFAULT_MAX_INPUT_SIZE,
         }

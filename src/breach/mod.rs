@@ -57,8 +57,8 @@ pub struct GaveUp {
 
 /// A breach corpus.
 pub trait BreachSource: Send + Sync {
-    /// `online` or `offline`.
-    fn mode(&self) -> &'static str;
+    /// Online or offline.
+    fn mode(&self) -> crate::model::evidence::BreachMode;
     /// A description of the dataset (URL or path, and date when known).
     fn dataset(&self) -> String;
     /// Look up every query; the answer has the same length and order as `queries`.

@@ -168,8 +168,8 @@ impl OnlineSource {
 }
 
 impl BreachSource for OnlineSource {
-    fn mode(&self) -> &'static str {
-        "online"
+    fn mode(&self) -> crate::model::evidence::BreachMode {
+        crate::model::evidence::BreachMode::Online
     }
 
     fn dataset(&self) -> String {

@@ -14,10 +14,10 @@ use crate::input;
 use crate::model::evidence::{
     AccountStatus, Answer, BaselineReport, Evidence, EvidenceFile, FileRef,
 };
+use crate::model::tags::PolicyStatus;
 use crate::model::{Code, Severity};
 use crate::recover::wordlists::Wordlists;
 use crate::report::{self, Lang, ReportFormat};
-use crate::rules::answer::RemarkLang;
 use crate::rules::guess::GuessContext;
 use crate::rules::{policy, seven};
 use args::{AuditArgs, CheckArgs, Cli, Command, PolicyArgs, SourceArgs};
@@ -96,7 +96,7 @@ impl SourceArgs {
             strict_reuse: false,
             salted_budget: self.salted_budget,
             salted_total: self.salted_total,
-            lang: RemarkLang::Ja,
+            lang: Lang::Ja,
             today: chrono::Local::now().date_naive().to_string(),
             max_input_size: self.max_input_size,
         }
@@ -185,7 +185,7 @@ fn selected(ev: &Evidence, f: FailOn, baseline: Option<&BaselineReport>) -> bool
         None if f.new_reuse => FailOn { reuse: true, ..f },
         None => f,
     };
-    let reuse = ev.reuse_groups.iter().any(|g| g.severity == "fail")
+    let reuse = ev.reuse_groups.iter().any(|g| g.severity == Severity::Fail)
         || ev.accounts.iter().any(|a| {
             a.status != AccountStatus::Skipped
                 && a.findings.iter().any(|x| x.code == Code::DefaultPassword)
@@ -203,7 +203,7 @@ fn selected(ev: &Evidence, f: FailOn, baseline: Option<&BaselineReport>) -> bool
         .accounts
         .iter()
         .any(|a| a.findings.iter().any(|x| x.code == Code::Breached));
-    let policy = ev.policies.iter().any(|p| p.status == "fail");
+    let policy = ev.policies.iter().any(|p| p.status == PolicyStatus::Fail);
     (f.reuse && reuse) || (f.weak && weak) || (f.breached && breached) || (f.policy && policy)
 }
 
@@ -269,11 +269,7 @@ fn audit(a: AuditArgs) -> Result<Outcome, String> {
         check_date: a.check_date.clone(),
         target_date: a.target_date.clone(),
         strict_reuse: a.strict_reuse,
-        lang: if lang == Lang::En {
-            RemarkLang::En
-        } else {
-            RemarkLang::Ja
-        },
+        lang,
         ..a.source.options()
     };
     let corpora: Vec<std::path::PathBuf> = a
@@ -645,7 +641,7 @@ fn summary(
         count(AccountStatus::Pass),
         count(AccountStatus::Skipped),
         ev.reuse_groups.len(),
-        ev.breach_check.status,
+        ev.breach_check.status.as_str(),
         ev.breach_check.found,
     ));
     if let Some(b) = baseline {
@@ -821,7 +817,7 @@ fn policy_cmd(p: PolicyArgs) -> Result<Outcome, String> {
         s.push_str(&format!("mfa           {}\n", e.mfa));
         s.push_str(&format!(
             "lockout       {}\n",
-            report::text::lockout(
+            crate::words::lockout(
                 Lang::En,
                 e.lockout_threshold,
                 e.lockout_duration_minutes,
@@ -831,8 +827,10 @@ fn policy_cmd(p: PolicyArgs) -> Result<Outcome, String> {
         ));
         s.push_str(&format!(
             "verdict       {}{}\n",
-            v.status,
-            v.path.map(|p| format!(" ({p})")).unwrap_or_default()
+            v.status.as_str(),
+            v.path
+                .map(|p| format!(" ({})", p.as_str()))
+                .unwrap_or_default()
         ));
         for f in v.findings.iter().chain(&v.advisories) {
             s.push_str(&format!(
@@ -846,7 +844,7 @@ fn policy_cmd(p: PolicyArgs) -> Result<Outcome, String> {
     }
     Ok(if problems > 0 {
         Outcome::Incomplete
-    } else if v.status == "fail" {
+    } else if v.status == PolicyStatus::Fail {
         Outcome::Findings
     } else {
         Outcome::Clean
@@ -878,11 +876,8 @@ fn policy_dir(
     Ok(parsed.policy)
 }
 
-fn code_name(c: Code) -> String {
-    serde_json::to_value(c)
-        .ok()
-        .and_then(|v| v.as_str().map(String::from))
-        .unwrap_or_default()
+fn code_name(c: Code) -> &'static str {
+    c.as_str()
 }
 
 fn read_password() -> Result<crate::model::Secret, String> {
@@ -971,7 +966,9 @@ fn check(c: CheckArgs) -> Result<Outcome, String> {
         };
         let mut s = format!(
             "2-⑦: {verdict}{} (length {})\n",
-            v.path.map(|p| format!(" via {p}")).unwrap_or_default(),
+            v.path
+                .map(|p| format!(" via {}", p.as_str()))
+                .unwrap_or_default(),
             a.length
         );
         for f in &v.findings {

@@ -1,14 +1,10 @@
 //! The evidence document (contract §3, schema `kensa/evidence/1`): what every report renders.
 
-use super::{Finding, ManagedBy, SystemKind};
+pub use super::tags::*;
+use super::{Finding, ManagedBy, Scheme, Severity, SkipReason, SystemKind};
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
 use std::sync::Arc;
-
-/// A name from a set kensa writes itself (a scheme, a recovery method, a path, a reason): a
-/// `&'static str` when kensa made it, so a million account rows make no allocation for it; owned
-/// only when read back from a file. It serializes as the plain string.
-pub type Tag = Cow<'static, str>;
 
 /// The first characters of a stored hash, at most 8 characters and 24 bytes, held inline (an
 /// account row carries one; a million rows would otherwise make a million small allocations).
@@ -159,8 +155,8 @@ pub struct SystemSummary {
     pub unverified: usize,
     pub passing: usize,
     pub skipped: usize,
-    /// Policy verdict: `pass` | `fail` | `none` (no policy source).
-    pub policy: String,
+    /// Policy verdict (`none`: no policy source).
+    pub policy: PolicyStatus,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
@@ -172,26 +168,38 @@ pub enum AccountStatus {
     Skipped,
 }
 
+impl AccountStatus {
+    /// The name in the evidence.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AccountStatus::Pass => "pass",
+            AccountStatus::Fail => "fail",
+            AccountStatus::Unverified => "unverified",
+            AccountStatus::Skipped => "skipped",
+        }
+    }
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct AccountEvidence {
     /// One allocation per system, shared by its accounts.
     pub system: Arc<str>,
     pub account: String,
     pub source: String,
-    pub scheme: Tag,
+    pub scheme: Scheme,
     /// At most the first 8 characters of the stored hash; never the whole hash.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub hash_prefix: Option<HashPrefix>,
     pub plaintext_known: bool,
-    /// How the plaintext became known: `given`, `potfile`, `wordlist`, `context`, `reuse`, `empty_hash`.
+    /// How the plaintext became known.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub recovered_by: Option<Tag>,
+    pub recovered_by: Option<Method>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub length: Option<usize>,
     pub status: AccountStatus,
-    pub path: Option<Tag>,
+    pub path: Option<PassPath>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub skip_reason: Option<Tag>,
+    pub skip_reason: Option<SkipReason>,
     pub findings: Vec<Finding>,
     pub breach: Breach,
     pub reuse_group: Option<String>,
@@ -267,14 +275,26 @@ pub enum BreachStatus {
     Error,
 }
 
+impl BreachStatus {
+    /// The name in the evidence.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            BreachStatus::Found => "found",
+            BreachStatus::NotFound => "not_found",
+            BreachStatus::Unchecked => "unchecked",
+            BreachStatus::Error => "error",
+        }
+    }
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Breach {
     pub status: BreachStatus,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub count: Option<u64>,
-    /// `sha1` or `ntlm`: which form was looked up.
+    /// Which form was looked up.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub via: Option<Tag>,
+    pub via: Option<Via>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -286,12 +306,12 @@ pub struct Member {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ReuseGroup {
     pub id: String,
-    pub scope: String,
-    pub severity: String,
-    /// The strongest proof among the links: `identical_unsalted_hash` | `verified_plaintext` | `same_plaintext`.
-    pub evidence: String,
-    /// Every kind of proof that links members of this group, sorted.
-    pub proofs: Vec<String>,
+    pub scope: ReuseScope,
+    pub severity: Severity,
+    /// The strongest proof among the links.
+    pub evidence: Proof,
+    /// Every kind of proof that links members of this group, sorted by name.
+    pub proofs: Vec<Proof>,
     pub systems: Vec<String>,
     pub members: Vec<Member>,
     /// How each link between two members was proved (a spanning set of links).
@@ -304,15 +324,14 @@ pub struct ReuseGroup {
 pub struct Link {
     pub from: Member,
     pub to: Member,
-    /// `identical_unsalted_hash` | `verified_plaintext` | `same_plaintext`.
-    pub evidence: String,
+    pub evidence: Proof,
 }
 
 /// What recovery did: how plaintexts became known and how much work it took.
 #[derive(Debug, Clone, Serialize, Deserialize, Default)]
 pub struct Recovery {
-    /// Accounts whose plaintext became known, by method (`given`, `potfile`, `wordlist`, …).
-    pub recovered: std::collections::BTreeMap<String, usize>,
+    /// Accounts whose plaintext became known, by method (in the order of the names).
+    pub recovered: std::collections::BTreeMap<Method, usize>,
     pub candidates_unsalted: usize,
     pub salted_hashes: usize,
     pub salted_budget: u64,
@@ -355,8 +374,8 @@ pub struct EffectivePolicy {
 pub struct PolicyEvidence {
     pub system: String,
     pub sources: Vec<String>,
-    pub status: String,
-    pub path: Option<String>,
+    pub status: PolicyStatus,
+    pub path: Option<PassPath>,
     pub effective: EffectivePolicy,
     pub findings: Vec<Finding>,
 }
@@ -419,10 +438,8 @@ impl Encoding {
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct BreachCheck {
-    /// `online` | `offline` | `off`.
-    pub mode: String,
-    /// `complete` | `incomplete` | `skipped`.
-    pub status: String,
+    pub mode: BreachMode,
+    pub status: BreachCheckStatus,
     pub lookups: usize,
     pub found: usize,
     pub errors: usize,
@@ -717,10 +734,10 @@ mod tests {
             system: "ad01".into(),
             account: "sato".into(),
             source: "ntds.txt:3".into(),
-            scheme: "nt".into(),
+            scheme: Scheme::Nt,
             hash_prefix: Some(HashPrefix::of("8846f7eaee8fb117")),
             plaintext_known: true,
-            recovered_by: Some("wordlist".into()),
+            recovered_by: Some(Method::Wordlist),
             length: Some(8),
             status: AccountStatus::Fail,
             path: None,
@@ -729,7 +746,7 @@ mod tests {
             breach: Breach {
                 status: BreachStatus::Found,
                 count: Some(3),
-                via: Some("ntlm".into()),
+                via: Some(Via::Ntlm),
             },
             reuse_group: None,
             salted: Some(Box::new(SaltedWork {

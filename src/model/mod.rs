@@ -3,6 +3,7 @@
 pub mod evidence;
 pub mod linux;
 pub mod secret;
+pub mod tags;
 
 pub use secret::Secret;
 
@@ -93,8 +94,10 @@ pub enum SkipReason {
     /// `(status=Disabled)` in a secretsdump line.
     Disabled,
     /// A machine account (`name$`): a random secret managed by the domain.
+    #[serde(rename = "machine_account")]
     Machine,
     /// A password-history entry (`_history0`): an old password, not a current credential.
+    #[serde(rename = "password_history")]
     History,
     /// krbtgt and similar service secrets, not a person's password.
     ServiceSecret,
@@ -272,6 +275,17 @@ pub enum Severity {
     Info,
 }
 
+impl Severity {
+    /// The name in the evidence.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Fail => "fail",
+            Severity::Warn => "warn",
+            Severity::Info => "info",
+        }
+    }
+}
+
 /// Stable finding codes (contract §4).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
@@ -309,6 +323,139 @@ pub enum Code {
     NistSingleFactorLt15,
     NistRotationDiscouraged,
     NistCompositionDiscouraged,
+}
+
+impl Code {
+    /// Every code, in declaration order.
+    pub const ALL: [Code; 25] = [
+        Code::EmptyPassword,
+        Code::TooShort,
+        Code::NotMixed,
+        Code::Guessable,
+        Code::DefaultPassword,
+        Code::Breached,
+        Code::NoRotation,
+        Code::RotationTooLong,
+        Code::LmHashStored,
+        Code::WeakHashScheme,
+        Code::PlaintextStored,
+        Code::NonAscii,
+        Code::ReusedAcrossSystems,
+        Code::ReusedWithinSystem,
+        Code::PredictableRotation,
+        Code::PasswordAgeExceedsPolicy,
+        Code::PolicyMinLength,
+        Code::PolicyComposition,
+        Code::PolicyRotationTooLong,
+        Code::PolicyNoRotation,
+        Code::PolicyMaxLengthLt64,
+        Code::PolicyNoLockout,
+        Code::NistSingleFactorLt15,
+        Code::NistRotationDiscouraged,
+        Code::NistCompositionDiscouraged,
+    ];
+
+    /// The stable name (contract §4), as in the evidence.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Code::EmptyPassword => "EMPTY_PASSWORD",
+            Code::TooShort => "TOO_SHORT",
+            Code::NotMixed => "NOT_MIXED",
+            Code::Guessable => "GUESSABLE",
+            Code::DefaultPassword => "DEFAULT_PASSWORD",
+            Code::Breached => "BREACHED",
+            Code::NoRotation => "NO_ROTATION",
+            Code::RotationTooLong => "ROTATION_TOO_LONG",
+            Code::LmHashStored => "LM_HASH_STORED",
+            Code::WeakHashScheme => "WEAK_HASH_SCHEME",
+            Code::PlaintextStored => "PLAINTEXT_STORED",
+            Code::NonAscii => "NON_ASCII",
+            Code::ReusedAcrossSystems => "REUSED_ACROSS_SYSTEMS",
+            Code::ReusedWithinSystem => "REUSED_WITHIN_SYSTEM",
+            Code::PredictableRotation => "PREDICTABLE_ROTATION",
+            Code::PasswordAgeExceedsPolicy => "PASSWORD_AGE_EXCEEDS_POLICY",
+            Code::PolicyMinLength => "POLICY_MIN_LENGTH",
+            Code::PolicyComposition => "POLICY_COMPOSITION",
+            Code::PolicyRotationTooLong => "POLICY_ROTATION_TOO_LONG",
+            Code::PolicyNoRotation => "POLICY_NO_ROTATION",
+            Code::PolicyMaxLengthLt64 => "POLICY_MAX_LENGTH_LT64",
+            Code::PolicyNoLockout => "POLICY_NO_LOCKOUT",
+            Code::NistSingleFactorLt15 => "NIST_SINGLE_FACTOR_LT15",
+            Code::NistRotationDiscouraged => "NIST_ROTATION_DISCOURAGED",
+            Code::NistCompositionDiscouraged => "NIST_COMPOSITION_DISCOURAGED",
+        }
+    }
+
+    /// What a finding of this code means, in one English sentence (the reports translate it).
+    pub fn description(self) -> &'static str {
+        match self {
+            Code::EmptyPassword => "The password is empty.",
+            Code::TooShort => {
+                "The password is shorter than 2-⑦ allows (8, or 13 without two-factor authentication or rotation)."
+            }
+            Code::NotMixed => "The password does not mix letters, digits and symbols.",
+            Code::Guessable => {
+                "The password is easy to guess (a common word, a name, a keyboard walk, context words)."
+            }
+            Code::DefaultPassword => "The password is a vendor's factory default.",
+            Code::Breached => {
+                "The password appears in the Pwned Passwords corpus of breached passwords."
+            }
+            Code::NoRotation => {
+                "Below 13 characters without two-factor authentication, and no maximum password age is enforced."
+            }
+            Code::RotationTooLong => {
+                "Below 13 characters without two-factor authentication, and the maximum age exceeds 60 days."
+            }
+            Code::LmHashStored => "An LM hash is stored: crackable whatever the password.",
+            Code::WeakHashScheme => {
+                "The password is stored with a weak hash scheme (fast unsalted or md5-based)."
+            }
+            Code::PlaintextStored => {
+                "The password is stored as cleartext where the system keeps it."
+            }
+            Code::NonAscii => {
+                "The password contains characters other than ASCII letters, digits and symbols."
+            }
+            Code::ReusedAcrossSystems => {
+                "The same password is used on accounts of two or more systems (fails 2-⑧)."
+            }
+            Code::ReusedWithinSystem => {
+                "Several accounts of one system share a password (a warning unless --strict-reuse)."
+            }
+            Code::PredictableRotation => {
+                "The password history shows the current password is a previous one barely changed."
+            }
+            Code::PasswordAgeExceedsPolicy => {
+                "The password was last set longer ago than the enforced maximum age, or never."
+            }
+            Code::PolicyMinLength => "The enforced minimum length is below what 2-⑦ requires.",
+            Code::PolicyComposition => {
+                "The enforced policy does not require letters, digits and symbols."
+            }
+            Code::PolicyRotationTooLong => {
+                "The enforced maximum password age exceeds 60 days where rotation is needed."
+            }
+            Code::PolicyNoRotation => {
+                "No maximum password age is enforced where rotation is needed."
+            }
+            Code::PolicyMaxLengthLt64 => {
+                "The policy does not allow passwords of 64 characters (advisory)."
+            }
+            Code::PolicyNoLockout => {
+                "No policy source configures account lockout, or one turns it off (advisory)."
+            }
+            Code::NistSingleFactorLt15 => {
+                "Single-factor passwords shorter than 15 characters are accepted (NIST SP 800-63B, advisory)."
+            }
+            Code::NistRotationDiscouraged => {
+                "Periodic changes are forced, which NIST SP 800-63B advises against (advisory)."
+            }
+            Code::NistCompositionDiscouraged => {
+                "Composition rules are imposed, which NIST SP 800-63B advises against (advisory)."
+            }
+        }
+    }
 }
 
 /// A finding: a stable code, a severity and a detail that never quotes a secret.
@@ -361,4 +508,21 @@ pub enum ManagedBy {
     #[default]
     Institution,
     Vendor,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_serialize_as_their_names_and_each_has_a_description() {
+        let mut seen = std::collections::BTreeSet::new();
+        for c in Code::ALL {
+            assert_eq!(serde_json::to_value(c).unwrap(), c.as_str());
+            let back: Code = serde_json::from_value(c.as_str().into()).unwrap();
+            assert_eq!(back, c);
+            assert!(seen.insert(c), "{c:?} listed twice");
+            assert!(c.description().ends_with('.'), "{c:?}");
+        }
+    }
 }

@@ -40,38 +40,8 @@ pub const DEFAULT_SALTED_BUDGET: u64 = 100_000_000;
 /// one core on the reference machine.
 pub const DEFAULT_SALTED_TOTAL: u64 = 80_000_000;
 
-/// How a plaintext became known.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Method {
-    /// Given in an inventory.
-    Given,
-    /// The stored NT hash is the hash of the empty string.
-    EmptyHash,
-    /// A pot-file line, verified against the hash.
-    Potfile,
-    /// A wordlist candidate.
-    Wordlist,
-    /// A mangled context word or account name.
-    Context,
-    /// The LM hash's plaintext, its letters' case found against the NT hash.
-    Lm,
-    /// A plaintext recovered for another account, verified against this hash.
-    Reuse,
-}
-
-impl Method {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Method::Given => "given",
-            Method::EmptyHash => "empty_hash",
-            Method::Potfile => "potfile",
-            Method::Wordlist => "wordlist",
-            Method::Context => "context",
-            Method::Lm => "lm",
-            Method::Reuse => "reuse",
-        }
-    }
-}
+/// How a plaintext became known (a closed set of the evidence).
+pub use crate::model::tags::Method;
 
 /// One credential to recover.
 #[derive(Debug, Clone)]

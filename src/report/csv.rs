@@ -3,8 +3,9 @@
 //! The CSV is language-neutral (stable codes, like the JSON). Cells that a spreadsheet would run
 //! as a formula are prefixed with a single quote: account names are untrusted input.
 
-use super::{text, Lang};
-use crate::model::evidence::{AccountEvidence, AccountStatus, BreachStatus, Evidence};
+use super::Lang;
+use crate::model::evidence::{AccountEvidence, BreachStatus, Evidence};
+use crate::words;
 use std::io::{self, Write};
 
 /// The header row, in column order. `salted_skipped` (last, added later): why nothing was verified
@@ -43,9 +44,10 @@ pub fn write(ev: &Evidence, out: &mut impl Write) -> io::Result<()> {
             write_row(out, row(&base, "", "", ""))?;
         }
         for f in &a.findings {
-            let code = serde_name(&f.code);
-            let severity = serde_name(&f.severity);
-            write_row(out, row(&base, &code, &severity, &f.detail))?;
+            write_row(
+                out,
+                row(&base, f.code.as_str(), f.severity.as_str(), &f.detail),
+            )?;
         }
     }
     Ok(())
@@ -97,30 +99,25 @@ struct Base<'a> {
 }
 
 fn base_cells(a: &AccountEvidence, budget: u64) -> Base<'_> {
-    let status = match a.status {
-        AccountStatus::Pass => "pass",
-        AccountStatus::Fail => "fail",
-        AccountStatus::Unverified => "unverified",
-        AccountStatus::Skipped => "skipped",
-    };
+    let status = a.status.as_str();
     let breach = match (a.breach.status, a.breach.count) {
         (BreachStatus::Found, Some(n)) => format!("found:{n}"),
-        (s, _) => serde_name(&s),
+        (s, _) => s.as_str().to_string(),
     };
     Base {
         system: &a.system,
         account: &a.account,
         source: &a.source,
-        scheme: &a.scheme,
+        scheme: a.scheme.as_str(),
         status,
-        path: a.path.as_deref().unwrap_or_default(),
+        path: a.path.map(|p| p.as_str()).unwrap_or_default(),
         breach,
         reuse_group: a.reuse_group.as_deref().unwrap_or_default(),
         salted_skipped: a
             .salted
             .as_deref()
             .and_then(|w| {
-                let words = text::salted_skipped(Lang::En, &a.scheme, w, budget)?;
+                let words = words::salted_skipped(Lang::En, a.scheme, w, budget)?;
                 Some(format!("{}: {words}", w.skipped?.as_str()))
             })
             .unwrap_or_default(),
@@ -158,14 +155,6 @@ fn write_row(out: &mut impl Write, cells: [&str; COLUMNS.len()]) -> io::Result<(
         write_cell(out, c)?;
     }
     out.write_all(b"\r\n")
-}
-
-/// The serde name of a unit enum value (`TOO_SHORT`, `fail`, `not_found`): the same words as the JSON.
-fn serde_name<T: serde::Serialize>(v: &T) -> String {
-    match serde_json::to_value(v) {
-        Ok(serde_json::Value::String(s)) => s,
-        _ => String::new(),
-    }
 }
 
 #[cfg(test)]

@@ -6,12 +6,13 @@
 //! The rows of a table are made as the renderer reads them: a table of a million accounts is
 //! written one row at a time, never held whole.
 
-use super::text::{self, Labels};
 use super::Lang;
 use crate::model::evidence::{
     AccountEvidence, AccountStatus, Answer, Evidence, Item, SystemSummary, HIBP_ATTRIBUTION,
 };
-use crate::model::{Code, Finding, ManagedBy, Severity};
+use crate::model::tags::PolicyStatus;
+use crate::model::{Code, Finding, ManagedBy, Severity, SkipReason};
+use crate::words::{self, Labels};
 use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
@@ -87,7 +88,7 @@ impl<'a> Cell<'a> {
 
 /// Builds the report content in the order every human report follows.
 pub(crate) fn build(ev: &Evidence, lang: Lang) -> Vec<Block<'_>> {
-    let t = text::labels(lang);
+    let t = words::labels(lang);
     let mut out = head(ev, lang);
     answers(ev, lang, t, &mut out);
     checklists(ev, lang, t, &mut out);
@@ -98,14 +99,14 @@ pub(crate) fn build(ev: &Evidence, lang: Lang) -> Vec<Block<'_>> {
 /// The title and the facts of the run (and the incomplete warning): what comes before the answers.
 pub(crate) fn head<'a>(ev: &Evidence, lang: Lang) -> Vec<Block<'a>> {
     let mut out = Vec::new();
-    header(ev, lang, text::labels(lang), &mut out);
+    header(ev, lang, words::labels(lang), &mut out);
     out
 }
 
 /// Everything after the answers and the split checklists: systems, vendors, accounts, reuse,
 /// policies, advisories, recovery, breach check, inputs and the closing notes.
 pub(crate) fn body(ev: &Evidence, lang: Lang) -> Vec<Block<'_>> {
-    let t = text::labels(lang);
+    let t = words::labels(lang);
     let mut out = Vec::new();
     systems(ev, lang, t, &mut out);
     vendors(ev, lang, t, &mut out);
@@ -138,7 +139,7 @@ pub(crate) struct AnswerView {
     /// `yes` | `no` | `undetermined`: the style hint of the answer.
     pub class: &'static str,
     pub checked_on: String,
-    /// Only for a `No` answer.
+    /// For いいえ and 判定不能 (empty for はい).
     pub target_date: String,
     pub remarks: String,
     pub counts: String,
@@ -149,20 +150,19 @@ pub(crate) fn answer_views(items: &[Item], lang: Lang) -> Vec<AnswerView> {
     items
         .iter()
         .map(|it| AnswerView {
-            item: text::item_label(lang, &it.item, &it.label),
-            question: text::question(lang, &it.item)
+            item: words::item_label(lang, &it.item, &it.label),
+            question: words::question(lang, &it.item)
                 .unwrap_or_default()
                 .to_string(),
             answer: it.answer,
-            answer_text: text::answer(lang, it.answer),
+            answer_text: words::answer(lang, it.answer),
             class: answer_class(it.answer),
             checked_on: it.checked_on.clone(),
-            target_date: match (it.answer, &it.target_date) {
-                (Answer::No, Some(d)) => d.clone(),
-                _ => String::new(),
-            },
+            // As the evidence records it: いいえ and 判定不能 both carry one (an item not yet
+            // confirmed はい is answered いいえ on the MHLW form, which asks for a 目標日).
+            target_date: it.target_date.clone().unwrap_or_default(),
             remarks: it.remarks.clone(),
-            counts: text::counts(lang, it.failing, it.unverified, it.passing, it.groups),
+            counts: words::counts(lang, it.failing, it.unverified, it.passing, it.groups),
         })
         .collect()
 }
@@ -178,11 +178,11 @@ pub(crate) struct ChecklistView {
 
 /// The split checklists as printed, in the evidence's order.
 pub(crate) fn checklist_views(ev: &Evidence, lang: Lang) -> Vec<ChecklistView> {
-    let t = text::labels(lang);
+    let t = words::labels(lang);
     ev.checklists
         .iter()
         .map(|ck| ChecklistView {
-            title: text::checklist_title(lang, ck.managed_by).to_string(),
+            title: words::checklist_title(lang, ck.managed_by).to_string(),
             systems: if ck.systems.is_empty() {
                 t.none.to_string()
             } else {
@@ -251,7 +251,7 @@ fn header(ev: &Evidence, lang: Lang, t: &Labels, out: &mut Vec<Block<'_>>) {
     let mut fields = vec![
         (t.facility.to_string(), ev.facility.clone()),
         (t.checked_on.to_string(), ev.checked_on.clone()),
-        (t.edition.to_string(), text::edition(lang, &ev.edition)),
+        (t.edition.to_string(), words::edition(lang, &ev.edition)),
         (
             t.tool.to_string(),
             format!("{} {}", ev.tool.name, ev.tool.version),
@@ -333,8 +333,8 @@ fn systems<'a>(ev: &'a Evidence, lang: Lang, t: &'static Labels, out: &mut Vec<B
         vec![
             Cell::text(s.id.as_str()),
             Cell::text(s.name.as_deref().unwrap_or_default()),
-            Cell::text(text::system_kind(lang, s.kind)),
-            Cell::text(text::managed_by(lang, s.managed_by)),
+            Cell::text(words::system_kind(lang, s.kind)),
+            Cell::text(words::managed_by(lang, s.managed_by)),
             Cell::text(s.vendor.as_deref().unwrap_or_default()),
             Cell::text(yes_no(t, s.mfa)),
             Cell::text(s.accounts.to_string()),
@@ -342,7 +342,7 @@ fn systems<'a>(ev: &'a Evidence, lang: Lang, t: &'static Labels, out: &mut Vec<B
             count_cell(s.unverified, "undetermined"),
             Cell::text(s.passing.to_string()),
             Cell::text(s.skipped.to_string()),
-            Cell::text(text::verdict(lang, &s.policy)).class(verdict_class(&s.policy)),
+            Cell::text(words::verdict(lang, s.policy)).class(policy_class(s.policy)),
         ]
     });
     out.push(Block::Table(Table::new(
@@ -385,7 +385,7 @@ fn vendors<'a>(ev: &'a Evidence, lang: Lang, t: &'static Labels, out: &mut Vec<B
         let policy_failing = ev
             .policies
             .iter()
-            .filter(|p| p.status == "fail" && ids.contains(&*p.system))
+            .filter(|p| p.status == PolicyStatus::Fail && ids.contains(&*p.system))
             .count();
         let reuse_groups = ev
             .reuse_groups
@@ -398,7 +398,7 @@ fn vendors<'a>(ev: &'a Evidence, lang: Lang, t: &'static Labels, out: &mut Vec<B
             (_, false) => vendor,
         };
         vec![
-            Cell::text(text::managed_by(lang, managed_by)),
+            Cell::text(words::managed_by(lang, managed_by)),
             Cell::text(who),
             Cell::lines(list.iter().map(|s| system_name(s))),
             Cell::text(sum(|s| s.accounts).to_string()),
@@ -458,10 +458,10 @@ fn failing<'a>(ev: &'a Evidence, lang: Lang, t: &'static Labels, out: &mut Vec<B
             Cell::text(&*a.system),
             Cell::text(a.account.as_str()),
             Cell::text(a.source.as_str()),
-            Cell::text(&*a.scheme),
+            Cell::text(a.scheme.as_str()),
             Cell::text(a.length.map(|n| n.to_string()).unwrap_or_default()),
             Cell::lines(findings(lang, t, &a.findings)).class("fail"),
-            Cell::text(text::breach(lang, a.breach.status, a.breach.count)),
+            Cell::text(words::breach(lang, a.breach.status, a.breach.count)),
             Cell::text(a.reuse_group.as_deref().unwrap_or_default()),
         ]
     });
@@ -493,7 +493,7 @@ fn unverified<'a>(ev: &'a Evidence, lang: Lang, t: &'static Labels, out: &mut Ve
         let skipped = a
             .salted
             .as_deref()
-            .and_then(|w| text::salted_skipped(lang, &a.scheme, w, budget));
+            .and_then(|w| words::salted_skipped(lang, a.scheme, w, budget));
         let mut why = Cell::lines(findings(lang, t, &a.findings));
         if let Some(s) = skipped {
             why.lines.insert(0, s.into());
@@ -502,10 +502,10 @@ fn unverified<'a>(ev: &'a Evidence, lang: Lang, t: &'static Labels, out: &mut Ve
             Cell::text(&*a.system),
             Cell::text(a.account.as_str()),
             Cell::text(a.source.as_str()),
-            Cell::text(&*a.scheme),
+            Cell::text(a.scheme.as_str()),
             Cell::text(hash_prefix(a)),
             why,
-            Cell::text(text::breach(lang, a.breach.status, a.breach.count)),
+            Cell::text(words::breach(lang, a.breach.status, a.breach.count)),
             Cell::text(a.reuse_group.as_deref().unwrap_or_default()),
         ]
     });
@@ -534,21 +534,19 @@ fn passing<'a>(ev: &'a Evidence, lang: Lang, t: &'static Labels, out: &mut Vec<B
             Cell::text(&*a.system),
             Cell::text(a.account.as_str()),
             Cell::text(a.source.as_str()),
-            Cell::text(&*a.scheme),
+            Cell::text(a.scheme.as_str()),
             Cell::text(
                 a.path
-                    .as_deref()
-                    .map(|p| text::pass_path(lang, p))
+                    .map(|p| words::pass_path(lang, p))
                     .unwrap_or_default(),
             ),
             Cell::text(
                 a.recovered_by
-                    .as_deref()
-                    .map(|r| text::recovered_by(lang, r))
+                    .map(|r| words::recovered_by(lang, r))
                     .unwrap_or_default(),
             ),
             Cell::lines(findings(lang, t, &a.findings)),
-            Cell::text(text::breach(lang, a.breach.status, a.breach.count)),
+            Cell::text(words::breach(lang, a.breach.status, a.breach.count)),
             Cell::text(a.reuse_group.as_deref().unwrap_or_default()),
         ]
     });
@@ -571,7 +569,7 @@ fn passing<'a>(ev: &'a Evidence, lang: Lang, t: &'static Labels, out: &mut Vec<B
 /// A password-history entry (a domain dumped with -history has twenty a person): counted per
 /// system in the human reports; every one is still in evidence.json and evidence.csv.
 fn is_history(a: &AccountEvidence) -> bool {
-    a.skip_reason.as_deref() == Some("password_history")
+    a.skip_reason == Some(SkipReason::History)
 }
 
 fn skipped<'a>(ev: &'a Evidence, lang: Lang, t: &'static Labels, out: &mut Vec<Block<'a>>) {
@@ -584,7 +582,7 @@ fn skipped<'a>(ev: &'a Evidence, lang: Lang, t: &'static Labels, out: &mut Vec<B
         *history.entry(&*a.system).or_default() += 1;
     }
     for (system, n) in history {
-        out.push(Block::Para(text::history_entries(lang, system, n)));
+        out.push(Block::Para(words::history_entries(lang, system, n)));
     }
     let listed = || with_status(ev, AccountStatus::Skipped).filter(|a| !is_history(a));
     if listed().next().is_none() {
@@ -597,8 +595,7 @@ fn skipped<'a>(ev: &'a Evidence, lang: Lang, t: &'static Labels, out: &mut Vec<B
             Cell::text(a.source.as_str()),
             Cell::text(
                 a.skip_reason
-                    .as_deref()
-                    .map(|r| text::skip_reason(lang, r))
+                    .map(|r| words::skip_reason(lang, r))
                     .unwrap_or_default(),
             ),
         ]
@@ -617,11 +614,11 @@ fn reuse<'a>(ev: &'a Evidence, lang: Lang, t: &'static Labels, out: &mut Vec<Blo
     }
     out.push(Block::Para(t.reuse_note.to_string()));
     let rows = ev.reuse_groups.iter().map(move |g| {
-        let proof = std::iter::once(text::reuse_proof(lang, &g.evidence)).chain(
+        let proof = std::iter::once(words::reuse_proof(lang, g.evidence)).chain(
             g.proofs
                 .iter()
                 .filter(|p| **p != g.evidence)
-                .map(|p| text::reuse_proof(lang, p)),
+                .map(|p| words::reuse_proof(lang, *p)),
         );
         let members = g
             .members
@@ -634,13 +631,13 @@ fn reuse<'a>(ev: &'a Evidence, lang: Lang, t: &'static Labels, out: &mut Vec<Blo
                 l.from.account,
                 l.to.system,
                 l.to.account,
-                text::reuse_proof(lang, &l.evidence)
+                words::reuse_proof(lang, l.evidence)
             )
         });
         vec![
             Cell::text(g.id.as_str()),
-            Cell::text(text::reuse_scope(lang, &g.scope)),
-            Cell::text(text::severity_name(lang, &g.severity)).class(verdict_class(&g.severity)),
+            Cell::text(words::reuse_scope(lang, g.scope)),
+            Cell::text(words::severity(lang, g.severity)).class(severity_class(g.severity)),
             Cell::lines(proof),
             Cell::lines(members),
             Cell::lines(links),
@@ -677,19 +674,18 @@ fn policies<'a>(ev: &'a Evidence, lang: Lang, t: &'static Labels, out: &mut Vec<
         vec![
             Cell::text(&*p.system),
             Cell::lines(p.sources.iter().map(String::as_str)),
-            Cell::text(text::verdict(lang, &p.status)).class(verdict_class(&p.status)),
+            Cell::text(words::verdict(lang, p.status)).class(policy_class(p.status)),
             Cell::text(
                 p.path
-                    .as_deref()
-                    .map(|x| text::pass_path(lang, x))
+                    .map(|x| words::pass_path(lang, x))
                     .unwrap_or_default(),
             ),
             Cell::text(opt(t, e.min_length)),
-            Cell::text(text::required_classes(lang, &e.require)),
+            Cell::text(words::required_classes(lang, &e.require)),
             Cell::text(max_age),
             Cell::text(yes_no(t, e.mfa)),
             Cell::text(opt(t, e.max_length)),
-            Cell::text(text::lockout(
+            Cell::text(words::lockout(
                 lang,
                 e.lockout_threshold,
                 e.lockout_duration_minutes,
@@ -727,7 +723,7 @@ fn advisories<'a>(ev: &'a Evidence, lang: Lang, t: &'static Labels, out: &mut Ve
         vec![
             Cell::text(&*a.system),
             Cell::text(a.account.as_deref().unwrap_or_default()),
-            Cell::text(text::code(lang, a.finding.code)),
+            Cell::text(words::code(lang, a.finding.code)),
             Cell::text(a.finding.detail.as_str()),
         ]
     });
@@ -745,7 +741,7 @@ fn recovery(ev: &Evidence, lang: Lang, t: &Labels, out: &mut Vec<Block<'_>>) {
     let mut fields = vec![(t.recovered_total.to_string(), total.to_string())];
     for (method, n) in &r.recovered {
         fields.push((
-            format!("· {}", text::recovered_by(lang, method)),
+            format!("· {}", words::recovered_by(lang, *method)),
             n.to_string(),
         ));
     }
@@ -790,17 +786,20 @@ fn breach_check(ev: &Evidence, lang: Lang, t: &Labels, out: &mut Vec<Block<'_>>)
         b.attribution.clone()
     };
     let mut fields = vec![
-        (t.breach_mode.to_string(), text::breach_mode(lang, &b.mode)),
+        (
+            t.breach_mode.to_string(),
+            words::breach_mode(lang, b.mode).to_string(),
+        ),
         (
             t.breach_status.to_string(),
-            text::breach_check_status(lang, &b.status),
+            words::breach_check_status(lang, b.status).to_string(),
         ),
         (t.breach_lookups.to_string(), b.lookups.to_string()),
         (t.breach_found.to_string(), b.found.to_string()),
         (t.breach_errors.to_string(), b.errors.to_string()),
     ];
     if let Some(g) = &b.gave_up {
-        fields.push((t.breach_gave_up.to_string(), text::breach_gave_up(lang, g)));
+        fields.push((t.breach_gave_up.to_string(), words::breach_gave_up(lang, g)));
     }
     if !b.dataset.is_empty() {
         fields.push((t.breach_dataset.to_string(), b.dataset.clone()));
@@ -872,7 +871,7 @@ fn findings(lang: Lang, t: &Labels, list: &[Finding]) -> Vec<String> {
                 Severity::Warn => t.warning_prefix,
                 Severity::Info => t.info_prefix,
             };
-            format!("{prefix}{}", text::finding(lang, f.code, &f.detail))
+            format!("{prefix}{}", words::finding(lang, f.code, &f.detail))
         })
         .collect()
 }
@@ -911,12 +910,19 @@ fn answer_class(a: Answer) -> &'static str {
     }
 }
 
-fn verdict_class(v: &str) -> &'static str {
+fn policy_class(v: PolicyStatus) -> &'static str {
     match v {
-        "pass" => "yes",
-        "fail" => "no",
-        "warn" => "warn",
-        _ => "undetermined",
+        PolicyStatus::Pass => "yes",
+        PolicyStatus::Fail => "no",
+        PolicyStatus::Unknown | PolicyStatus::None => "undetermined",
+    }
+}
+
+fn severity_class(s: Severity) -> &'static str {
+    match s {
+        Severity::Fail => "no",
+        Severity::Warn => "warn",
+        Severity::Info => "undetermined",
     }
 }
 
@@ -984,5 +990,20 @@ mod tests {
         // R1 spans ad01 and rt01: both groups see it.
         assert_eq!(rows[0][9].lines, ["1"]);
         assert_eq!(rows[1][9].lines, ["1"]);
+    }
+
+    #[test]
+    fn every_answer_but_yes_shows_the_target_date_the_evidence_records() {
+        let mut ev = fixture::sample(true);
+        for it in &mut ev.items {
+            it.target_date = (it.answer != Answer::Yes).then(|| "2027-03-31".into());
+        }
+        ev.items[1].answer = Answer::Undetermined;
+        let views = answer_views(&ev.items, Lang::Ja);
+        assert_eq!(views[1].answer_text, "判定不能");
+        assert_eq!(views[1].target_date, "2027-03-31");
+        ev.items[1].answer = Answer::Yes;
+        ev.items[1].target_date = None;
+        assert_eq!(answer_views(&ev.items, Lang::Ja)[1].target_date, "");
     }
 }

@@ -2,7 +2,9 @@
 //! an advisory, an input error and hostile account names.
 
 use crate::model::evidence::*;
-use crate::model::{Code, Finding, InputError, ManagedBy, SystemKind};
+use crate::model::{
+    Code, Finding, InputError, ManagedBy, Scheme, Severity, SkipReason, SystemKind,
+};
 
 /// Markup, a line break, a NUL and an escape sequence: reports escape the first and show the rest.
 pub(crate) const EVIL_NAME: &str = "<script>alert(\"x\")</script>|`tick`\nline2\0\x1b[31m";
@@ -28,7 +30,7 @@ fn account(system: &str, name: &str, status: AccountStatus) -> AccountEvidence {
         system: system.into(),
         account: name.into(),
         source: format!("{system}.txt:1"),
-        scheme: "nt".into(),
+        scheme: Scheme::Nt,
         hash_prefix: None,
         plaintext_known: false,
         recovered_by: None,
@@ -67,19 +69,19 @@ pub(crate) fn sample(complete: bool) -> Evidence {
 
     let mut pass = account("ad01", "suzuki", AccountStatus::Pass);
     pass.plaintext_known = true;
-    pass.recovered_by = Some("potfile".into());
+    pass.recovered_by = Some(Method::Potfile);
     pass.length = Some(16);
-    pass.path = Some("13+".into());
+    pass.path = Some(PassPath::Len13);
     pass.breach = Breach {
         status: BreachStatus::NotFound,
         count: None,
-        via: Some("sha1".into()),
+        via: Some(Via::Sha1),
     };
 
     let mut fail = account("ad01", "yoshida", AccountStatus::Fail);
     fail.source = "ad01-ntds.txt:4".into();
     fail.plaintext_known = true;
-    fail.recovered_by = Some("wordlist".into());
+    fail.recovered_by = Some(Method::Wordlist);
     fail.length = Some(10);
     fail.findings = vec![
         Finding::fail(
@@ -93,7 +95,7 @@ pub(crate) fn sample(complete: bool) -> Evidence {
     fail.breach = Breach {
         status: BreachStatus::Found,
         count: Some(1207),
-        via: Some("ntlm".into()),
+        via: Some(Via::Ntlm),
     };
     fail.reuse_group = Some("R1".into());
 
@@ -102,10 +104,10 @@ pub(crate) fn sample(complete: bool) -> Evidence {
     evil.breach.status = BreachStatus::Error;
 
     let mut formula = account("pc-01", FORMULA_NAME, AccountStatus::Pass);
-    formula.path = Some("8+mfa".into());
+    formula.path = Some(PassPath::Len8Mfa);
 
     let mut unverified = account("rt01", "admin", AccountStatus::Unverified);
-    unverified.scheme = "sha512crypt".into();
+    unverified.scheme = Scheme::Sha512crypt;
     unverified.hash_prefix = Some("$6$rounds=999999999$abcdef".into());
     unverified.source = "rt01-shadow:2".into();
     // A cost bomb: one try is over the budget per hash, so nothing was tried.
@@ -118,7 +120,7 @@ pub(crate) fn sample(complete: bool) -> Evidence {
     }));
 
     let mut skipped = account("ad01", "WS01$", AccountStatus::Skipped);
-    skipped.skip_reason = Some("machine_account".into());
+    skipped.skip_reason = Some(SkipReason::Machine);
 
     let mut reused = account("rt01", "yoshida", AccountStatus::Fail);
     reused.findings = vec![Finding::fail(Code::ReusedAcrossSystems, "R1")];
@@ -162,7 +164,7 @@ pub(crate) fn sample(complete: bool) -> Evidence {
                 unverified: 0,
                 passing: 1,
                 skipped: 1,
-                policy: "fail".into(),
+                policy: PolicyStatus::Fail,
             },
             SystemSummary {
                 id: "pc-01".into(),
@@ -176,7 +178,7 @@ pub(crate) fn sample(complete: bool) -> Evidence {
                 unverified: 0,
                 passing: 1,
                 skipped: 0,
-                policy: "none".into(),
+                policy: PolicyStatus::None,
             },
             SystemSummary {
                 id: "rt01".into(),
@@ -190,19 +192,16 @@ pub(crate) fn sample(complete: bool) -> Evidence {
                 unverified: 1,
                 passing: 0,
                 skipped: 0,
-                policy: "none".into(),
+                policy: PolicyStatus::None,
             },
         ],
         accounts: vec![pass, skipped, fail, evil, formula, unverified, reused],
         reuse_groups: vec![ReuseGroup {
             id: "R1".into(),
-            scope: "cross_system".into(),
-            severity: "fail".into(),
-            evidence: "identical_unsalted_hash".into(),
-            proofs: vec![
-                "identical_unsalted_hash".into(),
-                "verified_plaintext".into(),
-            ],
+            scope: ReuseScope::CrossSystem,
+            severity: Severity::Fail,
+            evidence: Proof::IdenticalUnsaltedHash,
+            proofs: vec![Proof::IdenticalUnsaltedHash, Proof::VerifiedPlaintext],
             systems: vec!["ad01".into(), "rt01".into()],
             members: vec![
                 Member {
@@ -223,14 +222,14 @@ pub(crate) fn sample(complete: bool) -> Evidence {
                     system: "rt01".into(),
                     account: "yoshida".into(),
                 },
-                evidence: "verified_plaintext".into(),
+                evidence: Proof::VerifiedPlaintext,
             }],
             default_password: false,
         }],
         policies: vec![PolicyEvidence {
             system: "ad01".into(),
             sources: vec!["ad01-secedit.inf".into()],
-            status: "fail".into(),
+            status: PolicyStatus::Fail,
             path: None,
             effective: EffectivePolicy {
                 min_length: Some(8),
@@ -267,7 +266,7 @@ pub(crate) fn sample(complete: bool) -> Evidence {
             encoding: Some(Encoding::Utf8),
         }],
         recovery: Recovery {
-            recovered: [("potfile".to_string(), 1), ("wordlist".to_string(), 1)]
+            recovered: [(Method::Potfile, 1), (Method::Wordlist, 1)]
                 .into_iter()
                 .collect(),
             candidates_unsalted: 5000,
@@ -282,8 +281,12 @@ pub(crate) fn sample(complete: bool) -> Evidence {
             potfile_lines_skipped: 1,
         },
         breach_check: BreachCheck {
-            mode: "online".into(),
-            status: if complete { "complete" } else { "incomplete" }.into(),
+            mode: BreachMode::Online,
+            status: if complete {
+                BreachCheckStatus::Complete
+            } else {
+                BreachCheckStatus::Incomplete
+            },
             lookups: 31,
             found: 1,
             errors: if complete { 0 } else { 1 },

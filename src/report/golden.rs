@@ -31,7 +31,7 @@ fn variants() -> Vec<(&'static str, Evidence)> {
         a.system = system.into();
         a.account = format!("yoshida_history{n}");
         a.source = format!("{system}-ntds.txt:{}", 10 + n);
-        a.skip_reason = Some("password_history".into());
+        a.skip_reason = Some(crate::model::SkipReason::History);
         a
     };
     let extra = [history("ad01", 0), history("ad01", 1), history("rt01", 0)];

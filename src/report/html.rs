@@ -1,12 +1,12 @@
 //! evidence.html: one self-contained, printable page (inline CSS, no scripts, no external assets).
 
 use super::doc::{self, Block, Table};
+use super::markup::Escaped;
 use super::svg::{self, Bar, StackRow, Tone};
-use super::text::{self, Labels};
 use super::Lang;
 use crate::model::evidence::{AccountStatus, Evidence};
+use crate::words::{self, Labels};
 use std::collections::BTreeMap;
-use std::fmt;
 use std::io::{self, Write};
 
 /// Renders the evidence as a complete HTML document in `lang`: the facts of the run, the two
@@ -20,7 +20,7 @@ pub fn render(ev: &Evidence, lang: Lang) -> String {
 /// Writes the document of [`render`] into `out`, section by section and every table row by row:
 /// what it holds besides `out` is one row, whatever the number of accounts.
 pub fn write(ev: &Evidence, lang: Lang, out: &mut impl Write) -> io::Result<()> {
-    let t = text::labels(lang);
+    let t = words::labels(lang);
     let head = doc::head(ev, lang);
     let title = head
         .iter()
@@ -48,38 +48,6 @@ pub fn write(ev: &Evidence, lang: Lang, out: &mut impl Write) -> io::Result<()> 
         block(b, out)?;
     }
     out.write_all(b"</main>\n</body>\n</html>\n")
-}
-
-/// Escapes text for HTML element content and quoted attribute values: `& < > " '`, after
-/// control characters are made visible ([`super::visible`]).
-pub fn escape(s: &str) -> String {
-    Escaped(s).to_string()
-}
-
-/// Displays a string as [`escape`] does, without building the escaped copy.
-struct Escaped<'a>(&'a str);
-
-impl fmt::Display for Escaped<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let shown = super::visible(self.0);
-        let s = &*shown;
-        let mut done = 0;
-        for (i, b) in s.bytes().enumerate() {
-            let entity = match b {
-                b'&' => "&amp;",
-                b'<' => "&lt;",
-                b'>' => "&gt;",
-                b'"' => "&quot;",
-                b'\'' => "&#39;",
-                _ => continue,
-            };
-            // The five are ASCII: `i` and `i + 1` are char boundaries.
-            f.write_str(&s[done..i])?;
-            f.write_str(entity)?;
-            done = i + 1;
-        }
-        f.write_str(&s[done..])
-    }
 }
 
 const CSS: &str = r#"
@@ -271,7 +239,7 @@ fn charts(ev: &Evidence, lang: Lang, t: &Labels, out: &mut impl Write) -> io::Re
     let reasons: Vec<Bar> = doc::failure_reasons(ev)
         .into_iter()
         .map(|(code, n)| Bar {
-            label: text::code_short(lang, code).to_string(),
+            label: words::code_short(lang, code).to_string(),
             value: n,
             tone: Tone::Fail,
         })
@@ -283,19 +251,19 @@ fn charts(ev: &Evidence, lang: Lang, t: &Labels, out: &mut impl Write) -> io::Re
     ];
     let series = [
         (
-            text::account_status(lang, AccountStatus::Pass).to_string(),
+            words::account_status(lang, AccountStatus::Pass).to_string(),
             Tone::Pass,
         ),
         (
-            text::account_status(lang, AccountStatus::Fail).to_string(),
+            words::account_status(lang, AccountStatus::Fail).to_string(),
             Tone::Fail,
         ),
         (
-            text::account_status(lang, AccountStatus::Unverified).to_string(),
+            words::account_status(lang, AccountStatus::Unverified).to_string(),
             Tone::Warn,
         ),
         (
-            text::account_status(lang, AccountStatus::Skipped).to_string(),
+            words::account_status(lang, AccountStatus::Skipped).to_string(),
             Tone::Muted,
         ),
     ];
@@ -410,17 +378,6 @@ mod tests {
         "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;|`tick`␊line2␀␛[31m";
 
     #[test]
-    fn escape_script_and_quotes() {
-        assert_eq!(
-            escape("<script>alert('x')</script>"),
-            "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;"
-        );
-        assert_eq!(escape("a \"b\" & c"), "a &quot;b&quot; &amp; c");
-        assert_eq!(escape("&lt;"), "&amp;lt;");
-        assert_eq!(escape("コロ病院"), "コロ病院");
-    }
-
-    #[test]
     fn self_contained_and_escaped() {
         for lang in [Lang::Ja, Lang::En] {
             let html = render(&fixture::sample(true), lang);
@@ -484,7 +441,7 @@ mod tests {
     #[test]
     fn answers_come_before_everything_else() {
         for lang in [Lang::Ja, Lang::En] {
-            let t = text::labels(lang);
+            let t = words::labels(lang);
             let html = render(&fixture::sample(false), lang);
             let first_h2 = pos(&html, "<h2>");
             assert_eq!(first_h2, pos(&html, &format!("<h2>{}</h2>", t.h_answers)));
@@ -554,7 +511,7 @@ mod tests {
         let charts = &charts[..pos(charts, "</section>")];
         assert_eq!(charts.matches("<svg ").count(), 3);
         assert_eq!(ja.matches("<svg ").count(), 3);
-        let t = text::labels(Lang::Ja);
+        let t = words::labels(Lang::Ja);
         for title in [t.chart_reasons, t.chart_lengths, t.chart_systems] {
             assert!(
                 charts.contains(&format!("<title>{title}</title>")),
@@ -661,7 +618,7 @@ mod tests {
                     .map(|x| x.split(close).next().unwrap().to_string())
                     .collect()
             };
-            let charts = escape(text::labels(lang).h_charts);
+            let charts = super::super::markup::escape(words::labels(lang).h_charts);
             let html_heads: Vec<String> = h2(&html, "<h2>", "</h2>")
                 .into_iter()
                 .filter(|h| *h != charts)

@@ -5,8 +5,8 @@ pub mod csv;
 pub mod html;
 pub mod json;
 pub mod markdown;
+mod markup;
 pub mod svg;
-pub mod text;
 pub mod write;
 pub mod xlsx;
 
@@ -85,31 +85,8 @@ impl ReportFormat {
     }
 }
 
-/// Language of the human-readable reports (md, html). JSON and CSV are language-neutral.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Lang {
-    Ja,
-    En,
-}
-
-impl Lang {
-    /// Parses a `--lang` name: `ja` or `en` (case-insensitive).
-    pub fn from_name(name: &str) -> Option<Lang> {
-        match name.trim().to_ascii_lowercase().as_str() {
-            "ja" | "jp" | "japanese" => Some(Lang::Ja),
-            "en" | "english" => Some(Lang::En),
-            _ => None,
-        }
-    }
-
-    /// The BCP 47 tag (`ja`, `en`), as used in the HTML `lang` attribute.
-    pub fn tag(self) -> &'static str {
-        match self {
-            Lang::Ja => "ja",
-            Lang::En => "en",
-        }
-    }
-}
+/// The language of the human reports (defined with the words).
+pub use crate::words::Lang;
 
 /// Text from the inputs (account and system names, file names, remarks that quote them) as every
 /// human report and the terminal show it: control characters become visible stand-ins, so a NUL,

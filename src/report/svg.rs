@@ -2,7 +2,7 @@
 //! carries a `<title>` and visible text labels, every label is escaped, and empty data renders a
 //! "no data" note instead of dividing by zero.
 
-use crate::report::html::escape;
+use super::markup::escape;
 
 /// The colour family of a bar or segment (also shown in the legend).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -5,10 +5,10 @@
 //! input and a name like `=cmd|…` must stay text. The output is deterministic: the document's
 //! creation time is the evidence's `checked_on`, so the same evidence gives the same bytes.
 
-use super::text::{self, Labels};
 use super::Lang;
-use crate::model::evidence::{AccountStatus, Answer, Checklist, Evidence};
+use crate::model::evidence::{AccountStatus, Answer, Checklist, Evidence, PolicyStatus};
 use crate::model::{Finding, ManagedBy, Severity};
+use crate::words::{self, Labels, WorkbookLabels};
 use rust_xlsxwriter::{
     Color, DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, Workbook, Worksheet,
     XlsxError,
@@ -28,15 +28,15 @@ pub fn render(ev: &Evidence, lang: Lang) -> Vec<u8> {
 
 /// Renders the evidence as an xlsx workbook, returning the writer's error if any.
 pub fn try_render(ev: &Evidence, lang: Lang) -> Result<Vec<u8>, XlsxError> {
-    let t = text::labels(lang);
-    let x = xlabels(lang);
+    let t = words::labels(lang);
+    let x = words::workbook_labels(lang);
     let f = Formats::new();
     let mut wb = Workbook::new();
     wb.set_properties(&properties(ev, t));
 
     for managed_by in [ManagedBy::Institution, ManagedBy::Vendor] {
         let ws = wb.add_worksheet();
-        ws.set_name(text::checklist_title(lang, managed_by))?;
+        ws.set_name(words::checklist_title(lang, managed_by))?;
         let checklist = ev.checklists.iter().find(|c| c.managed_by == managed_by);
         checklist_sheet(ws, ev, managed_by, checklist, lang, t, x, &f)?;
     }
@@ -58,65 +58,15 @@ pub fn try_render(ev: &Evidence, lang: Lang) -> Result<Vec<u8>, XlsxError> {
 
 /// The sheet names of the workbook in `lang`, in order.
 pub fn sheet_names(lang: Lang) -> [&'static str; 6] {
-    let x = xlabels(lang);
+    let x = words::workbook_labels(lang);
     [
-        text::checklist_title(lang, ManagedBy::Institution),
-        text::checklist_title(lang, ManagedBy::Vendor),
+        words::checklist_title(lang, ManagedBy::Institution),
+        words::checklist_title(lang, ManagedBy::Vendor),
         x.sheet_accounts,
         x.sheet_reuse,
         x.sheet_policies,
         x.sheet_inputs,
     ]
-}
-
-/// Labels only the workbook needs (the rest come from [`text`]).
-struct XLabels {
-    sheet_accounts: &'static str,
-    sheet_reuse: &'static str,
-    sheet_policies: &'static str,
-    sheet_inputs: &'static str,
-    col_answer: &'static str,
-    no_systems: &'static str,
-    col_codes: &'static str,
-    col_all_proofs: &'static str,
-    col_member_count: &'static str,
-    more_rows: &'static str,
-    tool_version: &'static str,
-}
-
-const XJA: XLabels = XLabels {
-    sheet_accounts: "アカウント",
-    sheet_reuse: "使い回し",
-    sheet_policies: "ポリシー",
-    sheet_inputs: "入力",
-    col_answer: "はい・いいえ",
-    no_systems: "対象システムなし",
-    col_codes: "指摘コード",
-    col_all_proofs: "すべての根拠",
-    col_member_count: "メンバー数",
-    more_rows: "行はシートに収まらないため省略しました（evidence.json を参照）",
-    tool_version: "ツールのバージョン",
-};
-
-const XEN: XLabels = XLabels {
-    sheet_accounts: "Accounts",
-    sheet_reuse: "Reuse groups",
-    sheet_policies: "Policies",
-    sheet_inputs: "Inputs",
-    col_answer: "Yes / No",
-    no_systems: "No systems",
-    col_codes: "Finding codes",
-    col_all_proofs: "All proofs",
-    col_member_count: "Members (count)",
-    more_rows: "rows did not fit in the sheet and were left out (see evidence.json)",
-    tool_version: "Tool version",
-};
-
-fn xlabels(lang: Lang) -> &'static XLabels {
-    match lang {
-        Lang::Ja => &XJA,
-        Lang::En => &XEN,
-    }
 }
 
 /// Excel's limit on the characters of one cell.
@@ -263,11 +213,11 @@ fn checklist_sheet(
     checklist: Option<&Checklist>,
     lang: Lang,
     t: &Labels,
-    x: &XLabels,
+    x: &WorkbookLabels,
     f: &Formats,
 ) -> Result<(), XlsxError> {
     print_setup(ws);
-    let title = text::checklist_title(lang, managed_by);
+    let title = words::checklist_title(lang, managed_by);
     ws.write_string_with_format(0, 0, format!("{} — {title}", t.doc_title), &f.title)?;
     ws.write_string(1, 0, t.subtitle)?;
 
@@ -283,7 +233,7 @@ fn checklist_sheet(
     let block = [
         (t.facility, txt(&ev.facility)),
         (t.checked_on, txt(&ev.checked_on)),
-        (t.edition, txt(text::edition(lang, &ev.edition))),
+        (t.edition, txt(words::edition(lang, &ev.edition))),
         (
             x.tool_version,
             txt(format!("{} {}", ev.tool.name, ev.tool.version)),
@@ -320,28 +270,25 @@ fn checklist_sheet(
         t.remarks,
         t.col_counts,
     ];
-    let rows = checklist.items.iter().map(|i| {
-        let fill = match i.answer {
-            Answer::Yes => Fill::Good,
-            Answer::No => Fill::Bad,
-            Answer::Undetermined => Fill::Amber,
-        };
-        vec![
-            txt(text::item_label(lang, &i.item, &i.label)),
-            txt(text::question(lang, &i.item).unwrap_or(&i.label)),
-            filled(text::answer(lang, i.answer), fill),
-            txt(&i.checked_on),
-            txt(i.target_date.as_deref().unwrap_or("")),
-            txt(&i.remarks),
-            txt(text::counts(
-                lang,
-                i.failing,
-                i.unverified,
-                i.passing,
-                i.groups,
-            )),
-        ]
-    });
+    // The rows md and html print, from the same view.
+    let rows = super::doc::answer_views(&checklist.items, lang)
+        .into_iter()
+        .map(|v| {
+            let fill = match v.answer {
+                Answer::Yes => Fill::Good,
+                Answer::No => Fill::Bad,
+                Answer::Undetermined => Fill::Amber,
+            };
+            vec![
+                txt(v.item),
+                txt(v.question),
+                filled(v.answer_text, fill),
+                txt(v.checked_on),
+                txt(v.target_date),
+                txt(v.remarks),
+                txt(v.counts),
+            ]
+        });
     table(ws, row, &headers, &[], rows, x, f)?;
     Ok(())
 }
@@ -352,7 +299,7 @@ fn accounts_sheet(
     ev: &Evidence,
     lang: Lang,
     t: &Labels,
-    x: &XLabels,
+    x: &WorkbookLabels,
     f: &Formats,
 ) -> Result<(), XlsxError> {
     print_setup(ws);
@@ -390,17 +337,16 @@ fn accounts_sheet(
             txt(&*a.system),
             txt(&a.account),
             txt(&a.source),
-            txt(&*a.scheme),
-            filled(text::account_status(lang, a.status), fill),
+            txt(a.scheme.as_str()),
+            filled(words::account_status(lang, a.status), fill),
             txt(a
                 .path
-                .as_deref()
-                .map(|p| text::pass_path(lang, p))
+                .map(|p| words::pass_path(lang, p))
                 .unwrap_or_default()),
             txt(codes(&a.findings)),
             lines({
                 let skipped = a.salted.as_deref().and_then(|w| {
-                    text::salted_skipped(lang, &a.scheme, w, ev.recovery.salted_budget)
+                    words::salted_skipped(lang, a.scheme, w, ev.recovery.salted_budget)
                 });
                 skipped
                     .into_iter()
@@ -408,20 +354,18 @@ fn accounts_sheet(
                     .collect::<Vec<String>>()
             }),
             filled(
-                text::breach(lang, a.breach.status, a.breach.count),
+                words::breach(lang, a.breach.status, a.breach.count),
                 breach_fill,
             ),
             txt(a.reuse_group.as_deref().unwrap_or("")),
             a.length.map(count).unwrap_or_else(|| txt("")),
             txt(a
                 .recovered_by
-                .as_deref()
-                .map(|r| text::recovered_by(lang, r))
+                .map(|r| words::recovered_by(lang, r))
                 .unwrap_or_default()),
             txt(a
                 .skip_reason
-                .as_deref()
-                .map(|r| text::skip_reason(lang, r))
+                .map(|r| words::skip_reason(lang, r))
                 .unwrap_or_default()),
         ]
     });
@@ -436,7 +380,7 @@ fn reuse_sheet(
     ev: &Evidence,
     lang: Lang,
     t: &Labels,
-    x: &XLabels,
+    x: &WorkbookLabels,
     f: &Formats,
 ) -> Result<(), XlsxError> {
     print_setup(ws);
@@ -454,10 +398,10 @@ fn reuse_sheet(
     ];
     let widths = [10.0, 16.0, 10.0, 28.0, 36.0, 20.0, 10.0, 36.0, 50.0, 12.0];
     let rows = ev.reuse_groups.iter().map(|g| {
-        let fill = match g.severity.as_str() {
-            "fail" => Fill::Bad,
-            "warn" => Fill::Amber,
-            _ => Fill::Plain,
+        let fill = match g.severity {
+            Severity::Fail => Fill::Bad,
+            Severity::Warn => Fill::Amber,
+            Severity::Info => Fill::Plain,
         };
         let members: Vec<String> = g
             .members
@@ -474,20 +418,20 @@ fn reuse_sheet(
                     l.from.account,
                     l.to.system,
                     l.to.account,
-                    text::reuse_proof(lang, &l.evidence)
+                    words::reuse_proof(lang, l.evidence)
                 )
             })
             .collect();
         let proofs: Vec<String> = g
             .proofs
             .iter()
-            .map(|p| text::reuse_proof(lang, p))
+            .map(|p| words::reuse_proof(lang, *p).to_string())
             .collect();
         vec![
             txt(&g.id),
-            txt(text::reuse_scope(lang, &g.scope)),
-            filled(text::severity_name(lang, &g.severity), fill),
-            txt(text::reuse_proof(lang, &g.evidence)),
+            txt(words::reuse_scope(lang, g.scope)),
+            filled(words::severity(lang, g.severity), fill),
+            txt(words::reuse_proof(lang, g.evidence)),
             lines(&proofs),
             txt(g.systems.join(t.list_sep)),
             count(g.members.len()),
@@ -507,7 +451,7 @@ fn policies_sheet(
     ev: &Evidence,
     lang: Lang,
     t: &Labels,
-    x: &XLabels,
+    x: &WorkbookLabels,
     f: &Formats,
 ) -> Result<(), XlsxError> {
     print_setup(ws);
@@ -529,11 +473,10 @@ fn policies_sheet(
     ];
     let rows = ev.policies.iter().map(|p| {
         let e = &p.effective;
-        let fill = match p.status.as_str() {
-            "pass" => Fill::Good,
-            "fail" => Fill::Bad,
-            "unverified" | "undetermined" => Fill::Amber,
-            _ => Fill::Plain,
+        let fill = match p.status {
+            PolicyStatus::Pass => Fill::Good,
+            PolicyStatus::Fail => Fill::Bad,
+            PolicyStatus::Unknown | PolicyStatus::None => Fill::Plain,
         };
         let max_age = match e.max_age_days {
             None => txt(t.dash),
@@ -542,17 +485,17 @@ fn policies_sheet(
                 .map(num)
                 .unwrap_or_else(|_| txt(d.to_string())),
         };
-        let require = text::required_classes(lang, &e.require);
+        let require = words::required_classes(lang, &e.require);
         vec![
             txt(&p.system),
             lines(&p.sources),
-            filled(text::verdict(lang, &p.status), fill),
+            filled(words::verdict(lang, p.status), fill),
             e.min_length.map(num).unwrap_or_else(|| txt(t.dash)),
             txt(require),
             max_age,
             txt(if e.mfa { t.yes } else { t.no }),
             e.max_length.map(num).unwrap_or_else(|| txt(t.dash)),
-            txt(text::lockout(
+            txt(words::lockout(
                 lang,
                 e.lockout_threshold,
                 e.lockout_duration_minutes,
@@ -573,7 +516,7 @@ fn inputs_sheet(
     ev: &Evidence,
     lang: Lang,
     t: &Labels,
-    x: &XLabels,
+    x: &WorkbookLabels,
     f: &Formats,
 ) -> Result<(), XlsxError> {
     print_setup(ws);
@@ -629,14 +572,17 @@ fn inputs_sheet(
 
     let b = &ev.breach_check;
     let mut block = vec![
-        (t.breach_mode, text::breach_mode(lang, &b.mode)),
-        (t.breach_status, text::breach_check_status(lang, &b.status)),
+        (t.breach_mode, words::breach_mode(lang, b.mode).to_string()),
+        (
+            t.breach_status,
+            words::breach_check_status(lang, b.status).to_string(),
+        ),
         (t.breach_lookups, b.lookups.to_string()),
         (t.breach_found, b.found.to_string()),
         (t.breach_errors, b.errors.to_string()),
     ];
     if let Some(g) = &b.gave_up {
-        block.push((t.breach_gave_up, text::breach_gave_up(lang, g)));
+        block.push((t.breach_gave_up, words::breach_gave_up(lang, g)));
     }
     block.extend([
         (t.breach_dataset, b.dataset.clone()),
@@ -666,7 +612,7 @@ fn table(
     headers: &[&str],
     widths: &[f64],
     rows: impl Iterator<Item = Vec<Cell>>,
-    x: &XLabels,
+    x: &WorkbookLabels,
     f: &Formats,
 ) -> Result<u32, XlsxError> {
     for (col, w) in (0u16..).zip(widths) {
@@ -727,7 +673,7 @@ fn print_setup(ws: &mut Worksheet) {
 fn codes(findings: &[Finding]) -> String {
     findings
         .iter()
-        .map(|f| serde_name(&f.code))
+        .map(|f| f.code.as_str())
         .collect::<Vec<_>>()
         .join(", ")
 }
@@ -742,17 +688,9 @@ fn reasons(lang: Lang, t: &Labels, findings: &[Finding]) -> Vec<String> {
                 Severity::Warn => t.warning_prefix,
                 Severity::Info => t.info_prefix,
             };
-            format!("{prefix}{}", text::finding(lang, f.code, &f.detail))
+            format!("{prefix}{}", words::finding(lang, f.code, &f.detail))
         })
         .collect()
-}
-
-/// The serde name of a unit enum value (`TOO_SHORT`): the same words as the JSON.
-fn serde_name<T: serde::Serialize>(v: &T) -> String {
-    match serde_json::to_value(v) {
-        Ok(serde_json::Value::String(s)) => s,
-        _ => String::new(),
-    }
 }
 
 /// Cuts a string to Excel's cell limit (on a character boundary).
@@ -917,7 +855,7 @@ mod tests {
         let r7 = row_of(&inst, 'A', "令和7年度版 2-⑦");
         assert_eq!(
             inst[&format!("B{r7}")],
-            text::question(Lang::Ja, "2-7").unwrap()
+            words::question(Lang::Ja, "2-7").unwrap()
         );
         assert_eq!(inst[&format!("C{r7}")], "いいえ");
         assert_eq!(inst[&format!("D{r7}")], "2026-11-24");

@@ -3,15 +3,10 @@
 use crate::model::evidence::{
     AccountEvidence, AccountStatus, Answer, Item, PolicyEvidence, ReuseGroup,
 };
+use crate::model::tags::PolicyStatus;
 use crate::model::{Code, Severity};
+use crate::words::{self, Lang};
 use std::collections::BTreeSet;
-
-/// Which language the remarks are written in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum RemarkLang {
-    Ja,
-    En,
-}
 
 /// Dates and language for the answers.
 #[derive(Debug, Clone)]
@@ -19,7 +14,7 @@ pub struct AnswerContext<'a> {
     pub edition: &'a str,
     pub checked_on: &'a str,
     pub target_date: &'a str,
-    pub lang: RemarkLang,
+    pub lang: Lang,
 }
 
 /// Which systems have account inputs that could not be read in full (input errors): their
@@ -73,29 +68,13 @@ pub fn answer_items(
 }
 
 /// The answer and remark for an item with no in-scope account (see [`answer_items`]).
-fn nothing_in_scope(unread: bool, ja: bool) -> (Answer, String) {
-    match (unread, ja) {
-        (true, true) => (
-            Answer::Undetermined,
-            "判定不能（監査できたアカウントなし。入力エラーのある入力にアカウントが含まれうる）".into(),
-        ),
-        (true, false) => (
-            Answer::Undetermined,
-            "undetermined (no account could be audited; inputs with errors may hold accounts that were not read)"
-                .into(),
-        ),
-        (false, true) => (Answer::No, "対象外（監査対象のアカウントなし）".into()),
-        (false, false) => (Answer::No, "not applicable (no account in scope)".into()),
-    }
-}
-
-fn label(edition: &str, item: &str) -> String {
-    let n = if item == "2-7" { "⑦" } else { "⑧" };
-    let era = match edition {
-        "R7" => "令和7年度版".to_string(),
-        e => format!("{e}版"),
+fn nothing_in_scope(unread: bool, lang: Lang) -> (Answer, String) {
+    let answer = if unread {
+        Answer::Undetermined
+    } else {
+        Answer::No
     };
-    format!("{era} 2-{n}")
+    (answer, words::remark_nothing_in_scope(lang, unread).into())
 }
 
 /// The set of `names`, which come in runs of equal ones (accounts are in system order).
@@ -133,7 +112,7 @@ fn item7(
     );
     let failing_policies: BTreeSet<&str> = policies
         .iter()
-        .filter(|p| p.status == "fail")
+        .filter(|p| p.status == PolicyStatus::Fail)
         .map(|p| &*p.system)
         .collect();
     let failing_systems = distinct(
@@ -148,67 +127,43 @@ fn item7(
             .filter(|a| a.status == AccountStatus::Unverified)
             .map(|a| &*a.system),
     );
-    let ja = cx.lang == RemarkLang::Ja;
+    let lang = cx.lang;
     let (answer, remarks) = if in_scope.is_empty() && failing_policies.is_empty() {
-        nothing_in_scope(unread, ja)
+        nothing_in_scope(unread, lang)
     } else if failing > 0 || !failing_policies.is_empty() {
         let mut parts = Vec::new();
         if failing > 0 {
-            parts.push(if ja {
-                format!(
-                    "基準を満たさないアカウント {failing} 件（{}）",
-                    names(&failing_systems)
-                )
-            } else {
-                format!("{failing} accounts fail ({})", names(&failing_systems))
-            });
+            parts.push(words::remark_failing_accounts(
+                lang,
+                failing,
+                &names(&failing_systems),
+            ));
         }
         if !failing_policies.is_empty() {
-            parts.push(if ja {
-                format!(
-                    "基準を満たさないパスワードポリシー（{}）",
-                    names(&failing_policies)
-                )
-            } else {
-                format!("password policy fails ({})", names(&failing_policies))
-            });
+            parts.push(words::remark_failing_policies(
+                lang,
+                &names(&failing_policies),
+            ));
         }
         if unverified > 0 {
-            parts.push(if ja {
-                format!("未確認 {unverified} 件（{}）", names(&unverified_systems))
-            } else {
-                format!("{unverified} unverified ({})", names(&unverified_systems))
-            });
+            parts.push(words::remark_unverified(
+                lang,
+                unverified,
+                &names(&unverified_systems),
+            ));
         }
-        (Answer::No, parts.join(if ja { "、" } else { "; " }))
+        (Answer::No, parts.join(words::remark_sep(lang)))
     } else if unverified > 0 || passing == 0 {
         (
             Answer::Undetermined,
-            if ja {
-                format!(
-                    "不合格は見つからないが、パスワードを確認できず準拠ポリシーもないアカウント {unverified} 件（{}）",
-                    names(&unverified_systems)
-                )
-            } else {
-                format!(
-                    "no failure found, but {unverified} accounts could not be verified and no compliant policy covers them ({})",
-                    names(&unverified_systems)
-                )
-            },
+            words::remark_undetermined(lang, unverified, &names(&unverified_systems)),
         )
     } else {
-        (
-            Answer::Yes,
-            if ja {
-                format!("全 {passing} アカウントが基準を満たす")
-            } else {
-                format!("all {passing} accounts meet the requirement")
-            },
-        )
+        (Answer::Yes, words::remark_all_pass(lang, passing))
     };
     Item {
         item: "2-7".into(),
-        label: label(cx.edition, "2-7"),
+        label: words::remark_item_label(cx.edition, "2-7"),
         answer,
         checked_on: cx.checked_on.into(),
         target_date: (answer != Answer::Yes).then(|| cx.target_date.to_string()),
@@ -230,8 +185,10 @@ fn item8(
         .iter()
         .filter(|a| a.status != AccountStatus::Skipped)
         .collect();
-    let failing_groups: Vec<&&ReuseGroup> =
-        groups.iter().filter(|g| g.severity == "fail").collect();
+    let failing_groups: Vec<&&ReuseGroup> = groups
+        .iter()
+        .filter(|g| g.severity == Severity::Fail)
+        .collect();
     let defaults: Vec<_> = in_scope
         .iter()
         .filter(|a| {
@@ -241,9 +198,9 @@ fn item8(
         })
         .collect();
     let unknown = in_scope.iter().filter(|a| !a.plaintext_known).count();
-    let ja = cx.lang == RemarkLang::Ja;
+    let lang = cx.lang;
     let (answer, remarks) = if in_scope.is_empty() {
-        nothing_in_scope(unread, ja)
+        nothing_in_scope(unread, lang)
     } else if !failing_groups.is_empty() || !defaults.is_empty() {
         let mut parts = Vec::new();
         if !failing_groups.is_empty() {
@@ -252,66 +209,35 @@ fn item8(
                 .iter()
                 .flat_map(|g| g.members.iter().map(|m| &*m.system))
                 .collect();
-            parts.push(if ja {
-                format!(
-                    "同一パスワードの使い回し {} 組（{}; {}）",
-                    ids.len(),
-                    ids.join(", "),
-                    names(&systems)
-                )
-            } else {
-                format!(
-                    "{} reuse groups ({}; {})",
-                    ids.len(),
-                    ids.join(", "),
-                    names(&systems)
-                )
-            });
+            parts.push(words::remark_reuse_groups(
+                lang,
+                ids.len(),
+                &ids.join(", "),
+                &names(&systems),
+            ));
         }
         if !defaults.is_empty() {
             let systems = distinct(defaults.iter().map(|a| &*a.system));
-            parts.push(if ja {
-                format!(
-                    "初期パスワードのまま {} 件（{}）",
-                    defaults.len(),
-                    names(&systems)
-                )
-            } else {
-                format!(
-                    "{} factory-default passwords ({})",
-                    defaults.len(),
-                    names(&systems)
-                )
-            });
+            parts.push(words::remark_defaults(
+                lang,
+                defaults.len(),
+                &names(&systems),
+            ));
         }
-        (Answer::No, parts.join(if ja { "、" } else { "; " }))
+        (Answer::No, parts.join(words::remark_sep(lang)))
     } else {
-        let mut r = if ja {
-            format!("{} アカウントで使い回しなし", in_scope.len())
-        } else {
-            format!("no reuse among {} accounts", in_scope.len())
-        };
+        let mut r = words::remark_no_reuse(lang, in_scope.len());
         if unknown > 0 {
-            r.push_str(&if ja {
-                format!("（うち {unknown} 件はパスワード不明のため、ハッシュの一致でのみ確認）")
-            } else {
-                format!(
-                    " ({unknown} with unknown passwords were compared only by identical hashes)"
-                )
-            });
+            r.push_str(&words::remark_compared_by_hash(lang, unknown));
         }
-        if groups.iter().any(|g| g.severity != "fail") {
-            r.push_str(if ja {
-                "。同一システム内の共有は警告として記載"
-            } else {
-                "; sharing within one system is listed as a warning"
-            });
+        if groups.iter().any(|g| g.severity != Severity::Fail) {
+            r.push_str(words::remark_within_system_warned(lang));
         }
         (Answer::Yes, r)
     };
     Item {
         item: "2-8".into(),
-        label: label(cx.edition, "2-8"),
+        label: words::remark_item_label(cx.edition, "2-8"),
         answer,
         checked_on: cx.checked_on.into(),
         target_date: (answer != Answer::Yes).then(|| cx.target_date.to_string()),
@@ -332,7 +258,7 @@ mod tests {
             edition: "R7",
             checked_on: "2026-11-30",
             target_date: "2027-03-31",
-            lang: RemarkLang::Ja,
+            lang: Lang::Ja,
         }
     }
 

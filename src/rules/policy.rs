@@ -2,6 +2,7 @@
 
 use super::linux;
 use crate::model::evidence::EffectivePolicy;
+use crate::model::tags::{PassPath, PolicyStatus};
 use crate::model::{CharClass, Code, Finding, PolicyFragment};
 
 /// The merged policy of one system.
@@ -28,9 +29,9 @@ pub struct Effective {
 /// The policy verdict of one system.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PolicyVerdict {
-    /// `pass` | `fail` | `unknown` (no length or composition setting in any source).
-    pub status: &'static str,
-    pub path: Option<&'static str>,
+    /// `unknown`: no length or composition setting in any source.
+    pub status: PolicyStatus,
+    pub path: Option<PassPath>,
     pub findings: Vec<Finding>,
     /// NIST SP 800-63B advisories (never change an answer).
     pub advisories: Vec<Finding>,
@@ -84,17 +85,17 @@ impl Effective {
         matches!(self.max_age_days, Some(d) if d > 0 && d <= 60)
     }
     /// Does this policy guarantee rule 5 for every password it accepts? Returns the path.
-    pub fn guarantees(&self) -> Option<&'static str> {
+    pub fn guarantees(&self) -> Option<PassPath> {
         let min = self.min_length?;
         if !self.requires_mixed() {
             return None;
         }
         if min >= 13 {
-            Some("13+")
+            Some(PassPath::Len13)
         } else if min >= 8 && self.mfa {
-            Some("8+mfa")
+            Some(PassPath::Len8Mfa)
         } else if min >= 8 && self.rotation_ok() {
-            Some("8+rotation")
+            Some(PassPath::Len8Rotation)
         } else {
             None
         }
@@ -177,7 +178,7 @@ pub fn judge(e: &Effective) -> PolicyVerdict {
     }
     if !known {
         return PolicyVerdict {
-            status: "unknown",
+            status: PolicyStatus::Unknown,
             path: None,
             findings,
             advisories,
@@ -227,7 +228,11 @@ pub fn judge(e: &Effective) -> PolicyVerdict {
     findings.sort();
     let path = e.guarantees();
     PolicyVerdict {
-        status: if path.is_some() { "pass" } else { "fail" },
+        status: if path.is_some() {
+            PolicyStatus::Pass
+        } else {
+            PolicyStatus::Fail
+        },
         path,
         findings,
         advisories,
@@ -254,7 +259,7 @@ mod tests {
     fn windows_complexity_does_not_guarantee_symbols() {
         let e = merge(&[frag(Some(14), &[], Some(42), true)], false, None);
         let v = judge(&e);
-        assert_eq!(v.status, "fail");
+        assert_eq!(v.status, PolicyStatus::Fail);
         assert_eq!(v.findings.len(), 1);
         assert_eq!(v.findings[0].code, Code::PolicyComposition);
         assert!(v.findings[0].detail.contains("3 of 4"));
@@ -265,18 +270,18 @@ mod tests {
         let all = [Letter, Digit, Symbol];
         assert_eq!(
             judge(&merge(&[frag(Some(13), &all, None, false)], false, None)).path,
-            Some("13+")
+            Some(PassPath::Len13)
         );
         assert_eq!(
             judge(&merge(&[frag(Some(8), &all, None, false)], true, None)).path,
-            Some("8+mfa")
+            Some(PassPath::Len8Mfa)
         );
         assert_eq!(
             judge(&merge(&[frag(Some(8), &all, Some(60), false)], false, None)).path,
-            Some("8+rotation")
+            Some(PassPath::Len8Rotation)
         );
         let v = judge(&merge(&[frag(Some(8), &all, Some(90), false)], false, None));
-        assert_eq!(v.status, "fail");
+        assert_eq!(v.status, PolicyStatus::Fail);
         let codes: Vec<_> = v.findings.iter().map(|f| f.code).collect();
         assert_eq!(
             codes,
@@ -300,7 +305,7 @@ mod tests {
         };
         // No source configures lockout: advisory, the verdict is unchanged.
         let v = judge(&merge(&[frag(Some(14), &all, None, false)], false, None));
-        assert_eq!(v.status, "pass");
+        assert_eq!(v.status, PolicyStatus::Pass);
         assert!(v.findings.is_empty());
         assert_eq!(no_lockout(&v).len(), 1);
         assert!(v
@@ -333,7 +338,7 @@ mod tests {
         // Threshold 0: lockout is off.
         let v = judge(&merge(&[toml, inf], false, None));
         assert_eq!(no_lockout(&v), ["account lockout is off (threshold 0)"]);
-        assert_eq!(v.status, "pass");
+        assert_eq!(v.status, PolicyStatus::Pass);
         // Without any policy source (the manifest alone) nothing is said.
         assert!(no_lockout(&judge(&merge(&[], true, Some(30)))).is_empty());
         // Absent from the JSON when no source says.
@@ -350,9 +355,12 @@ mod tests {
         assert_eq!(e.max_age_days, Some(90));
         assert_eq!(e.min_length, Some(12));
         assert!(e.requires_mixed());
-        assert_eq!(judge(&e).status, "fail");
+        assert_eq!(judge(&e).status, PolicyStatus::Fail);
         let e = merge(&[pwq, login], false, Some(30));
-        assert_eq!(judge(&e).path, Some("8+rotation"));
-        assert_eq!(judge(&merge(&[], false, Some(30))).status, "unknown");
+        assert_eq!(judge(&e).path, Some(PassPath::Len8Rotation));
+        assert_eq!(
+            judge(&merge(&[], false, Some(30))).status,
+            PolicyStatus::Unknown
+        );
     }
 }

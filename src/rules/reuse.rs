@@ -40,23 +40,8 @@ impl Digest {
     }
 }
 
-/// The proof behind one link, strongest first.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Proof {
-    IdenticalUnsaltedHash,
-    VerifiedPlaintext,
-    SamePlaintext,
-}
-
-impl Proof {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Proof::IdenticalUnsaltedHash => "identical_unsalted_hash",
-            Proof::VerifiedPlaintext => "verified_plaintext",
-            Proof::SamePlaintext => "same_plaintext",
-        }
-    }
-}
+/// The proof behind one link, strongest first (a closed set of the evidence).
+pub use crate::model::tags::Proof;
 
 /// A set of accounts sharing one password. Members are indices into the input, sorted by (system, account).
 #[derive(Debug, Clone, PartialEq, Eq)]

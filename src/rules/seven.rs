@@ -2,6 +2,7 @@
 
 use super::age;
 use super::guess::{self, GuessContext};
+use crate::model::tags::PassPath;
 use crate::model::{Code, Finding};
 use unicode_normalization::UnicodeNormalization;
 
@@ -54,7 +55,7 @@ impl Assessment {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Verdict {
     /// `13+`, `8+mfa`, `8+rotation`, `pin_exempt`; `None` when it fails.
-    pub path: Option<&'static str>,
+    pub path: Option<PassPath>,
     pub findings: Vec<Finding>,
 }
 
@@ -127,7 +128,7 @@ pub fn decide(a: &Assessment, ctx: &AccountContext) -> Verdict {
         // length, classes and guessability; only a factory default still fails.
         f.retain(|x| x.code != Code::Guessable);
         return Verdict {
-            path: (!is_default).then_some("pin_exempt"),
+            path: (!is_default).then_some(PassPath::PinExempt),
             findings: f,
         };
     }
@@ -181,11 +182,11 @@ pub fn decide(a: &Assessment, ctx: &AccountContext) -> Verdict {
     let path = if fails {
         None
     } else if len >= 13 {
-        Some("13+")
+        Some(PassPath::Len13)
     } else if ctx.mfa {
-        Some("8+mfa")
+        Some(PassPath::Len8Mfa)
     } else {
-        Some("8+rotation")
+        Some(PassPath::Len8Rotation)
     };
     f.sort();
     Verdict { path, findings: f }
@@ -195,10 +196,10 @@ pub fn decide(a: &Assessment, ctx: &AccountContext) -> Verdict {
 /// enforced policy guarantees ([`super::policy::Effective::guarantees`]): that path, unless it is
 /// `8+rotation` and rotation does not hold for this account (its own maximum age is never, or its
 /// password is older than the maximum age). An exceeded age is a warning: the length is unknown.
-pub fn by_policy(guarantee: Option<&'static str>, ctx: &AccountContext) -> Verdict {
+pub fn by_policy(guarantee: Option<PassPath>, ctx: &AccountContext) -> Verdict {
     let rotation = ctx.rotation_ok() && ctx.age_exceeded.is_none();
     Verdict {
-        path: guarantee.filter(|p| *p != "8+rotation" || rotation),
+        path: guarantee.filter(|p| *p != PassPath::Len8Rotation || rotation),
         findings: ctx
             .age_exceeded
             .map(|e| age::finding(e, false))
@@ -253,19 +254,22 @@ mod tests {
     #[test]
     fn three_paths() {
         let long = verdict("Vq7#tLm2$eRw9!", "u", &[], AccountContext::default());
-        assert_eq!(long.path, Some("13+"), "{:?}", long.findings);
+        assert_eq!(long.path, Some(PassPath::Len13), "{:?}", long.findings);
         let mfa = AccountContext {
             mfa: true,
             ..Default::default()
         };
-        assert_eq!(verdict("x9%Gh2&kLp", "u", &[], mfa).path, Some("8+mfa"));
+        assert_eq!(
+            verdict("x9%Gh2&kLp", "u", &[], mfa).path,
+            Some(PassPath::Len8Mfa)
+        );
         let rot = AccountContext {
             max_age_days: Some(42),
             ..Default::default()
         };
         assert_eq!(
             verdict("x9%Gh2&kLp", "u", &[], rot).path,
-            Some("8+rotation")
+            Some(PassPath::Len8Rotation)
         );
         let slow = AccountContext {
             max_age_days: Some(90),
@@ -301,7 +305,7 @@ mod tests {
         // Kana count toward length with no class, and warn.
         let v = verdict("さくら7#Qzx!Lp9Wm", "u", &[], AccountContext::default());
         assert!(codes(&v).contains(&Code::NonAscii));
-        assert_eq!(v.path, Some("13+"));
+        assert_eq!(v.path, Some(PassPath::Len13));
     }
 
     #[test]
@@ -321,10 +325,10 @@ mod tests {
         assert_eq!(v.findings[0].severity, crate::model::Severity::Fail);
         // With two-factor authentication, or 13+ characters, it passes; the age is a warning.
         let v = verdict("x9%Gh2&kLp", "u", &[], ctx(42, true));
-        assert_eq!(v.path, Some("8+mfa"));
+        assert_eq!(v.path, Some(PassPath::Len8Mfa));
         assert_eq!(v.findings[0].severity, crate::model::Severity::Warn);
         let v = verdict("Vq7#tLm2$eRw9!", "u", &[], ctx(42, false));
-        assert_eq!(v.path, Some("13+"));
+        assert_eq!(v.path, Some(PassPath::Len13));
         assert_eq!(codes(&v), vec![Code::PasswordAgeExceedsPolicy]);
         // A 90-day policy fails the short password already; the age adds a warning.
         let v = verdict("x9%Gh2&kLp", "u", &[], ctx(90, false));
@@ -344,7 +348,7 @@ mod tests {
         };
         assert_eq!(
             verdict("x9%Gh2&kLp", "u", &[], fresh).path,
-            Some("8+rotation")
+            Some(PassPath::Len8Rotation)
         );
     }
 
@@ -355,25 +359,36 @@ mod tests {
             max_age_days: Some(42),
             ..Default::default()
         };
-        assert_eq!(by_policy(Some("8+rotation"), &rot).path, Some("8+rotation"));
-        assert!(by_policy(Some("8+rotation"), &rot).findings.is_empty());
+        assert_eq!(
+            by_policy(Some(PassPath::Len8Rotation), &rot).path,
+            Some(PassPath::Len8Rotation)
+        );
+        assert!(by_policy(Some(PassPath::Len8Rotation), &rot)
+            .findings
+            .is_empty());
         // Password older than the maximum age, or never set.
         let stale = AccountContext {
             age_exceeded: age::exceeded(Some(crate::model::PasswordSet::Never), Some(42), check),
             ..rot
         };
-        let v = by_policy(Some("8+rotation"), &stale);
+        let v = by_policy(Some(PassPath::Len8Rotation), &stale);
         assert_eq!(v.path, None);
         assert_eq!(codes(&v), vec![Code::PasswordAgeExceedsPolicy]);
         assert_eq!(v.findings[0].severity, crate::model::Severity::Warn);
-        assert_eq!(by_policy(Some("13+"), &stale).path, Some("13+"));
+        assert_eq!(
+            by_policy(Some(PassPath::Len13), &stale).path,
+            Some(PassPath::Len13)
+        );
         // The account's own maximum age is never (shadow 99999).
         let exempt = AccountContext {
             max_age_days: Some(-1),
             ..Default::default()
         };
-        assert_eq!(by_policy(Some("8+rotation"), &exempt).path, None);
-        assert_eq!(by_policy(Some("8+mfa"), &exempt).path, Some("8+mfa"));
+        assert_eq!(by_policy(Some(PassPath::Len8Rotation), &exempt).path, None);
+        assert_eq!(
+            by_policy(Some(PassPath::Len8Mfa), &exempt).path,
+            Some(PassPath::Len8Mfa)
+        );
         assert_eq!(by_policy(None, &rot).path, None);
     }
 
@@ -392,7 +407,10 @@ mod tests {
             pin_exempt: true,
             ..Default::default()
         };
-        assert_eq!(verdict("8461", "u", &[], pin).path, Some("pin_exempt"));
+        assert_eq!(
+            verdict("8461", "u", &[], pin).path,
+            Some(PassPath::PinExempt)
+        );
         assert_eq!(verdict("", "u", &[], pin).path, None);
     }
 }

@@ -178,7 +178,7 @@ fn all_three_kinds_match_the_reference_in_both_modes() {
         let text = t.path().join(format!("corpus-{seed}.txt"));
         write_text(&text, &c, crlf);
         let src = OfflineSource::open(std::slice::from_ref(&text)).unwrap();
-        assert_eq!(src.mode(), "offline");
+        assert_eq!(src.mode().as_str(), "offline");
         assert_eq!(
             ask(&src, &q),
             want,

@@ -74,8 +74,8 @@ impl OfflineSource {
 }
 
 impl BreachSource for OfflineSource {
-    fn mode(&self) -> &'static str {
-        "offline"
+    fn mode(&self) -> crate::model::evidence::BreachMode {
+        crate::model::evidence::BreachMode::Offline
     }
 
     fn answers_sha1(&self) -> bool {
