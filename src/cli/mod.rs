@@ -933,10 +933,7 @@ fn check(c: CheckArgs) -> Result<Outcome, String> {
                 Some(Lookup::Found(n)) => {
                     breach = "found".into();
                     v.path = None;
-                    v.findings.push(crate::model::Finding::fail(
-                        Code::Breached,
-                        format!("in the Pwned Passwords corpus ({n} times)"),
-                    ));
+                    v.findings.push(crate::rules::stored::breached(n, None));
                 }
                 Some(Lookup::NotFound) => breach = "not_found".into(),
                 Some(Lookup::Error(e)) => {
