@@ -87,12 +87,19 @@ impl Positions {
 impl Manifest {
     /// Read and validate a manifest. Errors name the file and the line of the offending value.
     pub fn load(path: &Path) -> Result<Manifest, String> {
+        Self::load_text(path).map(|(m, _)| m)
+    }
+
+    /// Like [`Manifest::load`], also giving the text parsed: the audit records its digest, so
+    /// the recorded SHA-256 is that of the bytes the audit read.
+    pub fn load_text(path: &Path) -> Result<(Manifest, String), String> {
         let text = std::fs::read_to_string(path)
             .map_err(|e| format!("{}: cannot read manifest: {e}", path.display()))?;
-        Self::parse(&text).map_err(|(line, e)| match line {
+        let m = Self::parse(&text).map_err(|(line, e)| match line {
             Some(n) => format!("{}:{n}: invalid manifest: {e}", path.display()),
             None => format!("{}: invalid manifest: {e}", path.display()),
-        })
+        })?;
+        Ok((m, text))
     }
 
     /// Parse and validate manifest text; an error carries the 1-based line of the value at fault.

@@ -11,9 +11,7 @@ use crate::breach::online::{CacheOptions, OnlineOptions, OnlineSource};
 use crate::breach::{BreachSource, GiveUpReason, Lookup, Query};
 use crate::engine::{self, AuditError, AuditOptions};
 use crate::input;
-use crate::model::evidence::{
-    AccountStatus, Answer, BaselineReport, Evidence, EvidenceFile, FileRef,
-};
+use crate::model::evidence::{AccountStatus, Answer, BaselineReport, Evidence};
 use crate::model::{Code, Severity};
 use crate::recover::wordlists::Wordlists;
 use crate::report::{self, Lang, ReportFormat};
@@ -304,36 +302,22 @@ fn audit(a: AuditArgs) -> Result<Outcome, String> {
         breach_requests: breach.as_ref().map_or(0, |b| b.requests()),
         breach_cache_hits: breach.as_ref().map_or(0, |b| b.cache_hits()),
     });
-    // evidence.json wraps the evidence without copying it.
-    let mut file = EvidenceFile::borrowed(&ev);
-    file.manifest = a.source.manifest.as_deref().map(manifest_ref);
-    file.input_paths = engine::input_files(&opts)
-        .map_err(|AuditError::Usage(m)| m)?
-        .into_iter()
-        .map(|(path, p)| FileRef {
-            path,
-            absolute: absolute(&p),
-            sha256: None,
-            size: None,
-        })
-        .collect();
     if let (Some(old), Some(p)) = (&baseline, &a.baseline) {
         let now = crate::baseline::Snapshot::of(&ev);
-        file.baseline = Some(crate::baseline::compare(
+        ev.baseline = Some(crate::baseline::compare(
             old,
             &p.display().to_string(),
             &now,
         ));
     }
-    // evidence.json also records the rules, where the inputs were and the baseline comparison.
-    let written = report::write_reports_with_json(&ev, &file, &a.out, &formats, lang)
+    let written = report::write_reports(&ev, &a.out, &formats, lang)
         .map_err(|e| format!("{}: cannot write the evidence: {e}", a.out.display()))?;
     if let Some(t0) = progress.timings {
         eprintln!("kensa: {:8.3} s  done", t0.elapsed().as_secs_f64());
     }
     if !a.quiet {
         let color = std::io::stdout().is_terminal() && color_allowed();
-        out(&summary(&ev, file.baseline.as_ref(), &written, lang, color));
+        out(&summary(&ev, ev.baseline.as_ref(), &written, lang, color));
     }
     // Errors reach stderr whatever --quiet says (it hides the summary and the progress only).
     // When the breach API could not be reached at all, its failed lookups (one per query) are
@@ -374,7 +358,7 @@ fn audit(a: AuditArgs) -> Result<Outcome, String> {
             ev.input_errors.len()
         );
         Outcome::Incomplete
-    } else if selected(&ev, fail_on, file.baseline.as_ref()) {
+    } else if selected(&ev, fail_on, ev.baseline.as_ref()) {
         Outcome::Findings
     } else {
         Outcome::Clean
@@ -582,27 +566,6 @@ fn display_width(s: &str) -> usize {
     s.chars()
         .map(|c| if (c as u32) >= 0x1100 { 2 } else { 1 })
         .sum()
-}
-
-/// The manifest as given, absolute, with its SHA-256 and size (for `kensa verify`).
-fn manifest_ref(p: &std::path::Path) -> FileRef {
-    let bytes = std::fs::read(p).ok();
-    FileRef {
-        path: p.display().to_string(),
-        absolute: absolute(p),
-        sha256: bytes.as_ref().map(|b| {
-            use sha2::Digest;
-            hex::encode(sha2::Sha256::digest(b))
-        }),
-        size: bytes.as_ref().map(|b| b.len() as u64),
-    }
-}
-
-fn absolute(p: &std::path::Path) -> String {
-    std::path::absolute(p)
-        .unwrap_or_else(|_| p.to_path_buf())
-        .display()
-        .to_string()
 }
 
 /// The short terminal summary.

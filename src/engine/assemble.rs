@@ -13,6 +13,8 @@ use std::collections::{BTreeMap, BTreeSet};
 /// What the stages before made, for [`assemble`].
 pub(super) struct Parts {
     pub ctx: Context,
+    pub manifest_file: Option<FileRef>,
+    pub input_paths: Vec<FileRef>,
     pub judged: Judged,
     /// The input errors of every stage, in any order.
     pub errors: Vec<InputError>,
@@ -25,6 +27,8 @@ pub(super) struct Parts {
 pub(super) fn assemble(parts: Parts, opts: &AuditOptions) -> Evidence {
     let Parts {
         ctx,
+        manifest_file,
+        input_paths,
         judged,
         mut errors,
         inputs,
@@ -145,6 +149,11 @@ pub(super) fn assemble(parts: Parts, opts: &AuditOptions) -> Evidence {
             potfile_lines_skipped: stats.potfile_lines_skipped,
         },
         breach_check,
+        rules: RULES.into(),
+        manifest: manifest_file,
+        input_paths,
+        // Set by the caller, which holds the earlier evidence.
+        baseline: None,
         run: None,
     }
 }

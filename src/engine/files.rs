@@ -69,6 +69,15 @@ pub fn read_regular(path: &Path, max_size: u64) -> Result<Vec<u8>, String> {
     Ok(bytes)
 }
 
+/// `p` made absolute (as it is when it cannot be): recorded so that `kensa verify` finds the file
+/// from anywhere.
+pub(super) fn absolute(p: &Path) -> String {
+    std::path::absolute(p)
+        .unwrap_or_else(|_| p.to_path_buf())
+        .display()
+        .to_string()
+}
+
 /// Open for reading with `O_NONBLOCK`: opening a named pipe with no writer returns at once.
 pub(super) fn open_nonblocking(path: &Path) -> std::io::Result<std::fs::File> {
     use std::os::unix::fs::OpenOptionsExt;

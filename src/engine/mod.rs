@@ -67,6 +67,8 @@ pub fn audit(
     progress("read", 0, 0);
     let read::Read {
         ctx,
+        manifest_file,
+        input_paths,
         mut errors,
         inputs,
         accounts,
@@ -88,6 +90,8 @@ pub fn audit(
     Ok(assemble::assemble(
         assemble::Parts {
             ctx,
+            manifest_file,
+            input_paths,
             judged,
             errors,
             inputs,
@@ -130,21 +134,6 @@ pub fn unverified_hashes(
         }
     }
     Ok((out.into_values().collect(), r.errors))
-}
-
-/// The files [`audit`] reads, in the order of `Evidence::inputs`: (the path as recorded there, the
-/// path opened). Lets the command line record where each input was, for `kensa verify`.
-pub fn input_files(opts: &AuditOptions) -> Result<Vec<(String, PathBuf)>, AuditError> {
-    let plan::Plan { specs, .. } = plan::plan(opts)?;
-    Ok(specs
-        .into_iter()
-        .map(|s| (s.display, s.path))
-        .chain(
-            opts.potfiles
-                .iter()
-                .map(|p| (p.display().to_string(), p.clone())),
-        )
-        .collect())
 }
 
 /// One account as it goes through the stages, small enough for a million of them: the system and

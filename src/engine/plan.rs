@@ -2,10 +2,12 @@
 //! inputs to read, with directories expanded. Nothing is read here but directory listings and the
 //! first bytes of a bare file (to tell a pot file, which names no system of its own).
 
-use super::files::{io_reason, open_nonblocking};
+use super::files::{absolute, io_reason, open_nonblocking};
 use super::{AuditError, AuditOptions};
 use crate::input::{self, Format};
 use crate::manifest::{Manifest, SystemDef};
+use crate::model::evidence::FileRef;
+use sha2::Digest;
 use std::path::{Path, PathBuf};
 
 /// What the audit will read: the manifest and the inputs, in the order of `Evidence::inputs`
@@ -13,6 +15,8 @@ use std::path::{Path, PathBuf};
 #[derive(Debug)]
 pub(super) struct Plan {
     pub manifest: Manifest,
+    /// Where the manifest was, with the digest of the text parsed (`None` without a manifest).
+    pub manifest_file: Option<FileRef>,
     pub specs: Vec<InputSpec>,
 }
 
@@ -29,9 +33,18 @@ pub(super) struct InputSpec {
 
 /// Build the manifest (given or implied by bare files) and the list of inputs.
 pub(super) fn plan(opts: &AuditOptions) -> Result<Plan, AuditError> {
-    let mut m = match &opts.manifest {
-        Some(p) => Manifest::load(p).map_err(AuditError::Usage)?,
-        None => Manifest::default(),
+    let (mut m, manifest_file) = match &opts.manifest {
+        Some(p) => {
+            let (m, text) = Manifest::load_text(p).map_err(AuditError::Usage)?;
+            let file = FileRef {
+                path: p.display().to_string(),
+                absolute: absolute(p),
+                sha256: Some(hex::encode(sha2::Sha256::digest(text.as_bytes()))),
+                size: Some(text.len() as u64),
+            };
+            (m, Some(file))
+        }
+        None => (Manifest::default(), None),
     };
     let mut specs = Vec::new();
     if let Some(mp) = &opts.manifest {
@@ -61,7 +74,11 @@ pub(super) fn plan(opts: &AuditOptions) -> Result<Plan, AuditError> {
             "nothing to audit: give --manifest FILE or one or more input files".into(),
         ));
     }
-    Ok(Plan { manifest: m, specs })
+    Ok(Plan {
+        manifest: m,
+        manifest_file,
+        specs,
+    })
 }
 
 /// A bare file is one system named after its stem (pot files and inventories name their own);
@@ -189,7 +206,9 @@ mod tests {
             std::fs::write(pcs.join(name), line).unwrap();
         }
         let arg = format!("{}/", pcs.display());
-        let Plan { manifest: m, specs } = plan(&options(&[&arg])).unwrap();
+        let Plan {
+            manifest: m, specs, ..
+        } = plan(&options(&[&arg])).unwrap();
         let got: Vec<(String, Option<String>)> = specs
             .iter()
             .map(|s| (s.display.clone(), s.system.clone()))

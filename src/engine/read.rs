@@ -1,12 +1,12 @@
 //! The read stage: every planned input read once, hashed, decoded, detected and parsed into
 //! compact account records, policy fragments and pot files; each problem an input error.
 
-use super::files::{io_reason, read_regular};
+use super::files::{absolute, io_reason, read_regular};
 use super::plan::{InputSpec, Plan};
 use super::{Acc, AuditError, AuditOptions};
 use crate::input::{self, Format};
 use crate::manifest::{self, Manifest, SystemDef};
-use crate::model::evidence::{Encoding, InputSummary};
+use crate::model::evidence::{Encoding, FileRef, InputSummary};
 use crate::model::{InputError, PolicyFragment, PotFile, Secret};
 use crate::recover::wordlists::Wordlists;
 use crate::rules::answer;
@@ -33,6 +33,10 @@ pub(super) struct Context {
 /// The read stage's result: the setting and every input read, each file once.
 pub(super) struct Read {
     pub ctx: Context,
+    /// Where the manifest was, with the digest of the text parsed.
+    pub manifest_file: Option<FileRef>,
+    /// Where each of `inputs` was read from, in the same order.
+    pub input_paths: Vec<FileRef>,
     pub errors: Vec<InputError>,
     pub inputs: Vec<InputSummary>,
     /// In (system, name, file, line) order.
@@ -42,7 +46,13 @@ pub(super) struct Read {
 
 /// Read every planned input (each file once), then the pot files given with `--potfile`.
 pub(super) fn read(plan: Plan, opts: &AuditOptions) -> Result<Read, AuditError> {
-    let Plan { manifest: m, specs } = plan;
+    let Plan {
+        manifest: m,
+        manifest_file,
+        specs,
+    } = plan;
+    // Where each input is, in the order of `inputs`, recorded as it is read.
+    let mut input_paths = Vec::with_capacity(specs.len() + opts.potfiles.len());
     let checked_on = opts
         .check_date
         .clone()
@@ -95,6 +105,7 @@ pub(super) fn read(plan: Plan, opts: &AuditOptions) -> Result<Read, AuditError> 
     let mut named_ids: std::collections::HashMap<String, u32> = std::collections::HashMap::new();
     let mut unread = answer::Unread::default();
     for spec in &specs {
+        input_paths.push(file_ref(spec));
         let (summary, parsed, pot) = read_input(spec, opts.max_input_size, &mut errors);
         pots.extend(pot);
         // An account input (or one whose format is unknown) with errors may have lost accounts.
@@ -179,6 +190,7 @@ pub(super) fn read(plan: Plan, opts: &AuditOptions) -> Result<Read, AuditError> 
             forced: Some(Format::Potfile),
             system: None,
         };
+        input_paths.push(file_ref(&spec));
         let (summary, _, pot) = read_input(&spec, opts.max_input_size, &mut errors);
         pots.extend(pot);
         inputs.push(summary);
@@ -211,11 +223,23 @@ pub(super) fn read(plan: Plan, opts: &AuditOptions) -> Result<Read, AuditError> 
             labels,
             unread,
         },
+        manifest_file,
+        input_paths,
         errors,
         inputs,
         accounts,
         pots,
     })
+}
+
+/// Where an input is: as named, and absolute (its digest is in its [`InputSummary`]).
+fn file_ref(spec: &InputSpec) -> FileRef {
+    FileRef {
+        path: spec.display.clone(),
+        absolute: absolute(&spec.path),
+        sha256: None,
+        size: None,
+    }
 }
 
 /// A system with its manifest settings.
