@@ -71,7 +71,7 @@ pub fn read_regular(path: &Path, max_size: u64) -> Result<Vec<u8>, String> {
 
 /// `p` made absolute (as it is when it cannot be): recorded so that `kensa verify` finds the file
 /// from anywhere.
-pub(super) fn absolute(p: &Path) -> String {
+pub fn absolute(p: &Path) -> String {
     std::path::absolute(p)
         .unwrap_or_else(|_| p.to_path_buf())
         .display()

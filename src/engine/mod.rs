@@ -12,7 +12,8 @@ mod read;
 mod recover;
 
 pub use breach::is_breach_error;
-pub use files::{cannot_open, read_regular, unreadable_inputs};
+pub use files::{absolute, cannot_open, read_regular, unreadable_inputs};
+pub use read::{read_policy, PolicyRead};
 
 use crate::breach::BreachSource;
 use crate::model::evidence::{Evidence, SaltedWork};

@@ -232,6 +232,85 @@ pub(super) fn read(plan: Plan, opts: &AuditOptions) -> Result<Read, AuditError> 
     })
 }
 
+/// One policy file, or `pwquality.conf.d` directory, read as the audit reads its inputs, for
+/// `kensa policy`: its fragment (its source the path as given) and the problems of its lines.
+/// A file that cannot be read, is not text or is not a policy file is an error.
+pub fn read_policy(arg: &str, max_size: u64) -> Result<PolicyRead, String> {
+    let (forced, path) = input::split_format(arg)?;
+    let spec = InputSpec {
+        path: path.into(),
+        display: path.to_string(),
+        forced,
+        system: None,
+    };
+    if spec.path.is_dir() {
+        if forced.is_some_and(|f| f != Format::Pwquality) {
+            return Err(format!(
+                "{path}: a directory is read as pwquality.conf drop-ins only"
+            ));
+        }
+        let d = input::dropin::read(&spec.path).map_err(|e| format!("{path}: cannot read: {e}"))?;
+        let parsed = input::dropin::parse(&d, path);
+        return Ok(PolicyRead {
+            fragment: parsed.policy,
+            errors: parsed.errors,
+        });
+    }
+    let bytes = zeroize::Zeroizing::new(
+        read_regular(&spec.path, max_size).map_err(|e| format!("{path}: cannot read: {e}"))?,
+    );
+    let name = spec
+        .path
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_default();
+    let text = decode_and_parse(&spec, &bytes, &name);
+    let not_policy = || {
+        format!("{path}: not a policy file (secedit, netaccounts, login.defs, pwquality.conf, pam, faillock.conf, policy)")
+    };
+    let (format, mut parsed) = match text.read {
+        _ if text.encoding.is_none() => {
+            return Err(format!("{path}: {}", text.read.err().unwrap_or_default()))
+        }
+        Ok((f, parsed)) if f.is_policy() => (f, parsed),
+        _ => return Err(not_policy()),
+    };
+    let mut errors = text.line_errors;
+    nothing_read_error(format, &mut parsed, errors.is_empty(), &spec.display);
+    errors.append(&mut parsed.errors);
+    Ok(PolicyRead {
+        fragment: parsed.policy.map(|mut f| {
+            f.source = path.to_string();
+            f
+        }),
+        errors,
+    })
+}
+
+/// What [`read_policy`] read of one policy input.
+#[derive(Debug)]
+pub struct PolicyRead {
+    pub fragment: Option<PolicyFragment>,
+    pub errors: Vec<InputError>,
+}
+
+/// An input that parsed without a single problem yet holds nothing the audit can use says so.
+fn nothing_read_error(
+    format: Format,
+    parsed: &mut crate::model::ParsedInput,
+    lines_ok: bool,
+    source: &str,
+) {
+    if lines_ok && parsed.errors.is_empty() {
+        if let Some(why) = input::nothing_read(format, parsed) {
+            parsed.errors.push(InputError {
+                source: source.to_string(),
+                message: why.into(),
+            });
+        }
+    }
+}
+
 /// Where an input is: as named, and absolute (its digest is in its [`InputSummary`]).
 fn file_ref(spec: &InputSpec) -> FileRef {
     FileRef {
@@ -383,14 +462,12 @@ fn read_input(
     };
     summary.format = format.as_str().into();
     summary.records = parsed.records;
-    if text.line_errors.is_empty() && parsed.errors.is_empty() {
-        if let Some(why) = input::nothing_read(format, &parsed) {
-            parsed.errors.push(InputError {
-                source: spec.display.clone(),
-                message: why.into(),
-            });
-        }
-    }
+    nothing_read_error(
+        format,
+        &mut parsed,
+        text.line_errors.is_empty(),
+        &spec.display,
+    );
     summary.errors = text.line_errors.len() + parsed.errors.len();
     errors.extend(text.line_errors);
     errors.append(&mut parsed.errors);
