@@ -110,15 +110,22 @@ impl Positions {
 impl Manifest {
     /// Read and validate a manifest. Errors name the file and the line of the offending value.
     pub fn load(path: &Path) -> Result<Manifest, ManifestError> {
+        Self::load_text(path).map(|(m, _)| m)
+    }
+
+    /// Like [`Manifest::load`], also giving the text parsed: the audit records its digest, so
+    /// the recorded SHA-256 is that of the bytes the audit read.
+    pub fn load_text(path: &Path) -> Result<(Manifest, String), ManifestError> {
         let text = std::fs::read_to_string(path).map_err(|source| ManifestError::Read {
             path: path.to_path_buf(),
             source,
         })?;
-        Self::parse(&text).map_err(|(line, reason)| ManifestError::Invalid {
+        let m = Self::parse(&text).map_err(|(line, reason)| ManifestError::Invalid {
             path: path.to_path_buf(),
             line,
             reason,
-        })
+        })?;
+        Ok((m, text))
     }
 
     /// Parse and validate manifest text; an error carries the 1-based line of the value at fault.

@@ -3,7 +3,7 @@
 
 use super::args::{ExportCommand, ExportHashcatArgs};
 use super::{out, Outcome, Progress};
-use crate::engine::{self, AuditError};
+use crate::engine::{self, absolute};
 use crate::export::hashcat::{self, Sheet, POT_FILE};
 use crate::input;
 use std::io::IsTerminal;
@@ -19,11 +19,10 @@ pub fn run(cmd: ExportCommand) -> Result<Outcome, String> {
 fn export_hashcat(a: ExportHashcatArgs) -> Result<Outcome, String> {
     a.source.init_threads()?;
     let opts = a.source.options();
-    super::check_paths(&opts, &[])?;
+    super::audit::check_paths(&opts, &[])?;
     let show = !a.quiet && !a.no_progress && std::io::stderr().is_terminal();
     let progress = Progress::new(show);
-    let (hashes, problems) = engine::unverified_hashes(&opts, &|p, d, t| progress.tick(p, d, t))
-        .map_err(|AuditError::Usage(m)| m)?;
+    let (hashes, problems) = engine::unverified_hashes(&opts, &|p, d, t| progress.tick(p, d, t))?;
     progress.clear();
     let export = hashcat::plan(&hashes);
     drop(hashes);
@@ -119,13 +118,6 @@ fn way_back(a: &ExportHashcatArgs) -> String {
     parts.push("--potfile".into());
     parts.push(sh_quote(&absolute(&a.out.join(POT_FILE))));
     parts.join(" ")
-}
-
-fn absolute(p: &Path) -> String {
-    std::path::absolute(p)
-        .unwrap_or_else(|_| p.to_path_buf())
-        .display()
-        .to_string()
 }
 
 /// A word for a POSIX shell: as it is when it holds only safe characters, else single-quoted.

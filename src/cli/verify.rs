@@ -3,7 +3,7 @@
 
 use super::args::VerifyArgs;
 use super::{out, Outcome};
-use crate::model::evidence::{EvidenceFile, FileRef};
+use crate::model::evidence::{Evidence, FileRef};
 use sha2::Digest;
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
@@ -29,7 +29,7 @@ pub fn run(a: VerifyArgs) -> Result<Outcome, String> {
             m.size.unwrap_or(0),
         ));
     }
-    for (i, input) in ev.evidence.inputs.iter().enumerate() {
+    for (i, input) in ev.inputs.iter().enumerate() {
         let recorded = ev.input_paths.get(i).filter(|r| r.path == input.path);
         let path = match recorded {
             Some(r) => open_path(r, None),
@@ -90,7 +90,7 @@ struct Row {
     status: &'static str,
 }
 
-fn read_evidence(file: &Path) -> Result<EvidenceFile, String> {
+fn read_evidence(file: &Path) -> Result<Evidence, String> {
     let text = std::fs::read_to_string(file)
         .map_err(|e| format!("{}: cannot read the evidence: {e}", file.display()))?;
     let v: serde_json::Value = serde_json::from_str(&text)

@@ -97,7 +97,20 @@ pub struct Evidence {
     pub inputs: Vec<InputSummary>,
     pub recovery: Recovery,
     pub breach_check: BreachCheck,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// The rules applied ([`RULES`]; empty in evidence made without the engine).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub rules: String,
+    /// The manifest read, with the SHA-256 and size of the bytes the audit parsed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub manifest: Option<FileRef>,
+    /// Where each of `inputs` was read from, in the same order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub input_paths: Vec<FileRef>,
+    /// The comparison with an earlier evidence.json (`--baseline`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub baseline: Option<BaselineReport>,
+    /// The facts of the run (when, how long, how many requests): kept last.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub run: Option<Run>,
 }
 
@@ -488,131 +501,6 @@ pub struct Run {
 /// The rules `kensa audit` applies, recorded in evidence.json as `rules`.
 pub const RULES: &str = "MHLW R7 2-7/2-8, kensa rules 1";
 
-/// evidence.json as `kensa audit` writes it: the engine's [`Evidence`] followed by what the command
-/// line adds (the rules identifier, where the manifest and inputs were, the baseline comparison),
-/// with `run` still last. Reading an evidence.json without these keys gives their defaults.
-///
-/// `E` is the evidence itself, or, to write the file without copying the evidence, an
-/// [`EvidenceBody`] borrowing it (see [`EvidenceFile::borrowed`]).
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct EvidenceFile<E = Evidence> {
-    #[serde(flatten)]
-    pub evidence: E,
-    #[serde(default, skip_serializing_if = "String::is_empty")]
-    pub rules: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub manifest: Option<FileRef>,
-    /// Where each of `inputs` was read from, in the same order.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub input_paths: Vec<FileRef>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub baseline: Option<BaselineReport>,
-    /// Kept last, as in [`Evidence`] (the evidence's own `run` is moved here).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub run: Option<Run>,
-}
-
-impl EvidenceFile {
-    /// Wrap the engine's evidence, moving its `run` to the end.
-    pub fn new(mut evidence: Evidence) -> Self {
-        let run = evidence.run.take();
-        EvidenceFile {
-            evidence,
-            rules: RULES.into(),
-            manifest: None,
-            input_paths: Vec::new(),
-            baseline: None,
-            run,
-        }
-    }
-}
-
-impl<'a> EvidenceFile<EvidenceBody<'a>> {
-    /// Like [`EvidenceFile::new`] of a copy of `evidence`, without copying it: serialises to the
-    /// same JSON.
-    pub fn borrowed(evidence: &'a Evidence) -> Self {
-        EvidenceFile {
-            evidence: EvidenceBody(evidence),
-            rules: RULES.into(),
-            manifest: None,
-            input_paths: Vec::new(),
-            baseline: None,
-            run: evidence.run.clone(),
-        }
-    }
-}
-
-/// A borrowed [`Evidence`] that serialises without its `run` (which [`EvidenceFile`] puts last).
-#[derive(Debug, Clone, Copy)]
-pub struct EvidenceBody<'a>(pub &'a Evidence);
-
-impl Serialize for EvidenceBody<'_> {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        /// The fields of [`Evidence`] but `run`, in the same order.
-        #[derive(Serialize)]
-        struct Body<'a> {
-            schema: &'a str,
-            tool: &'a Tool,
-            edition: &'a str,
-            facility: &'a str,
-            checked_on: &'a str,
-            complete: bool,
-            items: &'a [Item],
-            checklists: &'a [Checklist],
-            systems: &'a [SystemSummary],
-            accounts: &'a [AccountEvidence],
-            reuse_groups: &'a [ReuseGroup],
-            policies: &'a [PolicyEvidence],
-            advisories: &'a [Advisory],
-            input_errors: &'a [super::InputError],
-            inputs: &'a [InputSummary],
-            recovery: &'a Recovery,
-            breach_check: &'a BreachCheck,
-        }
-        // No `..`: a field added to `Evidence` does not compile until it is listed here.
-        let Evidence {
-            schema,
-            tool,
-            edition,
-            facility,
-            checked_on,
-            complete,
-            items,
-            checklists,
-            systems,
-            accounts,
-            reuse_groups,
-            policies,
-            advisories,
-            input_errors,
-            inputs,
-            recovery,
-            breach_check,
-            run: _,
-        } = self.0;
-        Body {
-            schema,
-            tool,
-            edition,
-            facility,
-            checked_on,
-            complete: *complete,
-            items,
-            checklists,
-            systems,
-            accounts,
-            reuse_groups,
-            policies,
-            advisories,
-            input_errors,
-            inputs,
-            recovery,
-            breach_check,
-        }
-        .serialize(serializer)
-    }
-}
-
 /// A file the audit read: the path as given and the absolute path (`kensa verify` re-reads it).
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct FileRef {
@@ -797,5 +685,41 @@ mod tests {
             bad
         })
         .is_err());
+    }
+
+    #[test]
+    fn evidence_json_keeps_run_last_and_reads_back() {
+        let mut ev = crate::report::fixture::sample(true);
+        ev.rules = RULES.into();
+        ev.manifest = Some(FileRef {
+            path: "kensa.toml".into(),
+            absolute: "/etc/kensa.toml".into(),
+            sha256: Some("00ff".into()),
+            size: Some(12),
+        });
+        ev.baseline = Some(BaselineReport {
+            path: "old/evidence.json".into(),
+            ..Default::default()
+        });
+        for with_run in [true, false] {
+            ev.run = with_run.then(|| Run {
+                started_at: "2026-11-24T09:00:00+09:00".into(),
+                duration_ms: 1234,
+                breach_requests: 3,
+                breach_cache_hits: 1,
+            });
+            let text = serde_json::to_string_pretty(&ev).unwrap();
+            let last_key = &text[text.rfind("\n  \"").unwrap()..];
+            let want = if with_run {
+                "\n  \"run\": {"
+            } else {
+                "\n  \"baseline\": {"
+            };
+            assert!(last_key.starts_with(want), "{last_key}");
+            let back: Evidence = serde_json::from_str(&text).unwrap();
+            assert_eq!(back.run.is_some(), with_run);
+            assert_eq!(back.manifest, ev.manifest);
+            assert_eq!(back.accounts.len(), ev.accounts.len());
+        }
     }
 }

@@ -295,6 +295,10 @@ pub(crate) fn sample(complete: bool) -> Evidence {
             attribution: HIBP_ATTRIBUTION.into(),
             gave_up: None,
         },
+        rules: String::new(),
+        manifest: None,
+        input_paths: Vec::new(),
+        baseline: None,
         run: None,
     }
 }

@@ -85,7 +85,7 @@ fn text_reports_match_the_kept_files() {
                     _ => format!("{name}.{}", format.name()),
                 };
                 let mut streamed = Vec::new();
-                write_to(&ev, &ev, format, lang, &mut streamed).unwrap();
+                write_to(&ev, format, lang, &mut streamed).unwrap();
                 assert_eq!(
                     streamed,
                     super::render(&ev, format, lang).into_bytes(),

@@ -12,13 +12,12 @@ pub mod xlsx;
 
 mod doc;
 #[cfg(test)]
-mod fixture;
+pub(crate) mod fixture;
 #[cfg(test)]
 mod golden;
 
 use crate::model::evidence::Evidence;
 use rayon::prelude::*;
-use serde::Serialize;
 use std::io::{self, BufWriter, Write};
 use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
 use std::path::{Path, PathBuf};
@@ -154,17 +153,15 @@ pub fn render_bytes(ev: &Evidence, format: ReportFormat, lang: Lang) -> Vec<u8> 
 }
 
 /// Writes one report into `out`: the same bytes as [`render_bytes`], the text reports streamed
-/// as they are rendered. evidence.json is `json` serialised (the evidence itself, or what
-/// `kensa audit` wraps it in).
-pub fn write_to<J: Serialize + ?Sized>(
+/// as they are rendered.
+pub fn write_to(
     ev: &Evidence,
-    json: &J,
     format: ReportFormat,
     lang: Lang,
     out: &mut impl Write,
 ) -> io::Result<()> {
     match format {
-        ReportFormat::Json => json::write(json, out),
+        ReportFormat::Json => json::write(ev, out),
         ReportFormat::Md => markdown::write(ev, lang, out),
         ReportFormat::Html => html::write(ev, lang, out),
         ReportFormat::Csv => csv::write(ev, out),
@@ -179,17 +176,6 @@ pub fn write_to<J: Serialize + ?Sized>(
 /// Size of the buffer between a report being rendered and its file.
 const WRITE_BUFFER: usize = 256 * 1024;
 
-/// Writes the requested reports into `dir` (created with mode 0700 if missing), each atomically
-/// with mode 0600. Returns the paths written, in the order of `formats` (duplicates written once).
-pub fn write_reports(
-    ev: &Evidence,
-    dir: &Path,
-    formats: &[ReportFormat],
-    lang: Lang,
-) -> io::Result<Vec<PathBuf>> {
-    write_reports_with_json(ev, ev, dir, formats, lang)
-}
-
 /// The files of an evidence set: what [`write_reports`] replaces in its directory, whichever formats
 /// a run writes (a previous run's other formats are removed, so a directory never mixes two runs).
 pub const SET_FILES: [&str; 5] = [
@@ -200,7 +186,10 @@ pub const SET_FILES: [&str; 5] = [
     "evidence.xlsx",
 ];
 
-/// Like [`write_reports`], with evidence.json holding `json` serialised instead of `ev`.
+/// Writes the requested reports into `dir` (created with mode 0700 if missing), each atomically
+/// with mode 0600. Returns the paths written, in the order of `formats` (duplicates written once).
+/// evidence.json is the one [`Evidence`] serialised: the engine's, with what the command line
+/// added to it (`baseline`, `run`).
 ///
 /// The reports are rendered in parallel, each streamed into its file in a private staging
 /// directory inside `dir`: JSON by serde, the others row by row, so that writing them adds only
@@ -208,9 +197,8 @@ pub const SET_FILES: [&str; 5] = [
 /// is the exception). Only when every file is written and synced is the set swapped in
 /// ([`write::replace_set`]). On an error the first one in the order of `formats` is returned, the
 /// previous set in `dir` is untouched and no staging file is left behind.
-pub fn write_reports_with_json<J: Serialize + Sync + ?Sized>(
+pub fn write_reports(
     ev: &Evidence,
-    json: &J,
     dir: &Path,
     formats: &[ReportFormat],
     lang: Lang,
@@ -236,7 +224,7 @@ pub fn write_reports_with_json<J: Serialize + Sync + ?Sized>(
             let name = format.file_name();
             write::write_atomic_with(&staging.path().join(name), |file| {
                 let mut out = BufWriter::with_capacity(WRITE_BUFFER, file);
-                write_to(ev, json, format, lang, &mut out)?;
+                write_to(ev, format, lang, &mut out)?;
                 out.flush()
             })?;
             Ok(name)
@@ -394,78 +382,10 @@ mod tests {
                         assert_eq!(rendered, render(&ev, format, lang).into_bytes());
                     }
                     let mut streamed = Vec::new();
-                    write_to(&ev, &ev, format, lang, &mut streamed).unwrap();
+                    write_to(&ev, format, lang, &mut streamed).unwrap();
                     assert_eq!(streamed, rendered, "{format:?} {lang:?}");
                 }
             }
-        }
-    }
-
-    #[test]
-    fn evidence_json_can_hold_another_document() {
-        let tmp = tempfile::tempdir().unwrap();
-        let ev = fixture::sample(true);
-        let mut file = crate::model::evidence::EvidenceFile::borrowed(&ev);
-        file.input_paths = vec![crate::model::evidence::FileRef {
-            path: "ad01-ntds.txt".into(),
-            absolute: "/in/ad01-ntds.txt".into(),
-            sha256: None,
-            size: None,
-        }];
-        let formats = [ReportFormat::Md, ReportFormat::Json];
-        let paths = write_reports_with_json(&ev, &file, tmp.path(), &formats, Lang::En).unwrap();
-        assert_eq!(paths[1], tmp.path().join("evidence.json"));
-        let text = fs::read_to_string(&paths[1]).unwrap();
-        assert_eq!(text, serde_json::to_string_pretty(&file).unwrap() + "\n");
-        let v: serde_json::Value = serde_json::from_str(&text).unwrap();
-        assert_eq!(v["input_paths"][0]["absolute"], "/in/ad01-ntds.txt");
-        assert_eq!(v["schema"], "kensa/evidence/1");
-        assert_eq!(
-            fs::read_to_string(&paths[0]).unwrap(),
-            render(&ev, ReportFormat::Md, Lang::En)
-        );
-    }
-
-    #[test]
-    fn borrowed_evidence_file_serialises_like_the_owned_one() {
-        use crate::model::evidence::{BaselineReport, EvidenceFile, FileRef, Run};
-        for with_run in [true, false] {
-            let mut ev = fixture::sample(with_run);
-            ev.run = with_run.then(|| Run {
-                started_at: "2026-11-24T09:00:00+09:00".into(),
-                duration_ms: 1234,
-                breach_requests: 3,
-                breach_cache_hits: 1,
-            });
-            let manifest = Some(FileRef {
-                path: "kensa.toml".into(),
-                absolute: "/etc/kensa.toml".into(),
-                sha256: Some("00ff".into()),
-                size: Some(12),
-            });
-            let baseline = Some(BaselineReport {
-                path: "old/evidence.json".into(),
-                ..Default::default()
-            });
-            let mut owned = EvidenceFile::new(ev.clone());
-            owned.manifest = manifest.clone();
-            owned.baseline = baseline.clone();
-            let mut borrowed = EvidenceFile::borrowed(&ev);
-            borrowed.manifest = manifest;
-            borrowed.baseline = baseline;
-            let text = serde_json::to_string_pretty(&borrowed).unwrap();
-            assert_eq!(text, serde_json::to_string_pretty(&owned).unwrap());
-            // `run` is the last key, when there is one.
-            let last_key = &text[text.rfind("\n  \"").unwrap()..];
-            assert_eq!(
-                last_key.starts_with("\n  \"run\": {"),
-                with_run,
-                "{last_key}"
-            );
-            let back: EvidenceFile = serde_json::from_str(&text).unwrap();
-            assert!(back.evidence.run.is_none());
-            assert_eq!(back.run.is_some(), with_run);
-            assert_eq!(back.evidence.accounts.len(), ev.accounts.len());
         }
     }
 

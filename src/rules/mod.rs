@@ -1,7 +1,8 @@
 //! Verdicts: 2-⑦ per account ([`seven`]) and per policy ([`policy`]), 2-⑧ reuse groups ([`reuse`]),
 //! guessability ([`guess`]), predictable changes seen in the password history ([`rotation`]),
 //! passwords older than the enforced maximum age ([`age`]), what a Linux PAM stack guarantees
-//! ([`linux`]) and the checklist answers ([`answer`]).
+//! ([`linux`]), how a password is stored and whether it is breached ([`stored`]) and the
+//! checklist answers ([`answer`]). Every finding code is decided here.
 
 pub mod age;
 pub mod answer;
@@ -11,3 +12,4 @@ pub mod policy;
 pub mod reuse;
 pub mod rotation;
 pub mod seven;
+pub mod stored;

@@ -1,6 +1,6 @@
 //! Item 2-⑧: link accounts that share a password and say how each link was proved.
 
-use crate::model::{Scheme, Secret};
+use crate::model::{Code, Finding, Scheme, Secret, Severity};
 use std::collections::BTreeMap;
 
 /// How an account's password is known to the reuse check.
@@ -157,6 +157,39 @@ pub fn groups(creds: &[Cred<'_>]) -> Vec<Group> {
         .collect();
     out.sort_by(|a, b| key(&a.members[0]).cmp(&key(&b.members[0])));
     out
+}
+
+/// Whether a group fails 2-⑧: a password shared across systems always does; one shared within a
+/// system only under `--strict-reuse` (else it is a warning).
+pub fn fails(cross_system: bool, strict: bool) -> bool {
+    cross_system || strict
+}
+
+/// The finding of each member of the group `id` of `members` accounts on `systems` systems.
+pub fn finding(
+    id: &str,
+    members: usize,
+    systems: usize,
+    cross_system: bool,
+    strict: bool,
+) -> Finding {
+    let others = members - 1;
+    if cross_system {
+        Finding::fail(
+            Code::ReusedAcrossSystems,
+            format!("{id}: the same password as {others} other accounts on {systems} systems"),
+        )
+    } else {
+        Finding::new(
+            Code::ReusedWithinSystem,
+            if fails(cross_system, strict) {
+                Severity::Fail
+            } else {
+                Severity::Warn
+            },
+            format!("{id}: the same password as {others} other accounts on this system"),
+        )
+    }
 }
 
 struct UnionFind {

@@ -1,0 +1,51 @@
+//! `kensa policy FILE...`: policy files read as the audit reads them ([`engine::read_policy`]),
+//! merged and judged by the rules of 2-⑦, printed as text or JSON.
+
+use super::args::PolicyArgs;
+use super::summary::policy_report;
+use super::{out, Outcome};
+use crate::engine;
+use crate::report;
+use crate::rules::policy;
+
+pub(super) fn run(p: PolicyArgs) -> Result<Outcome, String> {
+    let mut fragments = Vec::new();
+    let mut problems = 0;
+    for arg in &p.files {
+        let read = engine::read_policy(arg, engine::DEFAULT_MAX_INPUT_SIZE)?;
+        for e in &read.errors {
+            eprintln!(
+                "kensa: {}: {}",
+                report::visible(&e.source),
+                report::visible(&e.message)
+            );
+            problems += 1;
+        }
+        fragments.extend(read.fragment);
+    }
+    let eff = policy::merge(&fragments, p.mfa, p.rotation_days);
+    let v = policy::judge(&eff);
+    if p.json {
+        let j = serde_json::json!({
+            "sources": eff.sources,
+            "status": v.status,
+            "path": v.path,
+            "effective": eff.to_evidence(),
+            "findings": v.findings,
+            "advisories": v.advisories,
+        });
+        out(&format!(
+            "{}\n",
+            serde_json::to_string_pretty(&j).unwrap_or_default()
+        ));
+    } else {
+        out(&policy_report(&eff, &v));
+    }
+    Ok(if problems > 0 {
+        Outcome::Incomplete
+    } else if v.status == crate::model::tags::PolicyStatus::Fail {
+        Outcome::Findings
+    } else {
+        Outcome::Clean
+    })
+}

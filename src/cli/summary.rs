@@ -1,0 +1,246 @@
+//! The words `kensa` prints on the terminal (the summary after an audit, the breach messages,
+//! the text of `kensa policy` and `kensa check`), kept in one place.
+
+use crate::breach::{BreachSource, GiveUpReason};
+use crate::model::evidence::{AccountStatus, Answer, BaselineReport, Evidence};
+use crate::model::Code;
+use crate::report::{self, Lang};
+use crate::rules::{policy, seven};
+
+/// The short terminal summary.
+pub(super) fn summary(
+    ev: &Evidence,
+    baseline: Option<&BaselineReport>,
+    written: &[std::path::PathBuf],
+    lang: Lang,
+    color: bool,
+) -> String {
+    let mut s = String::new();
+    let fac = if ev.facility.is_empty() {
+        "-"
+    } else {
+        &ev.facility
+    };
+    s.push_str(&format!(
+        "kensa {} — {} ({})\n",
+        ev.tool.version, fac, ev.checked_on
+    ));
+    for it in &ev.items {
+        let target = it
+            .target_date
+            .as_ref()
+            .map(|t| crate::words::terminal_target_date(lang, t))
+            .unwrap_or_default();
+        s.push_str(&format!(
+            "  {:<16} {}{}  {}\n",
+            it.label,
+            answer_cell(it.answer, lang, 8, color),
+            target,
+            it.remarks
+        ));
+    }
+    let count = |st| ev.accounts.iter().filter(|a| a.status == st).count();
+    s.push_str(&format!(
+        "  accounts: {} fail, {} unverified, {} pass, {} skipped; reuse groups: {}; breach: {} ({} found)\n",
+        count(AccountStatus::Fail),
+        count(AccountStatus::Unverified),
+        count(AccountStatus::Pass),
+        count(AccountStatus::Skipped),
+        ev.reuse_groups.len(),
+        ev.breach_check.status.as_str(),
+        ev.breach_check.found,
+    ));
+    if let Some(b) = baseline {
+        let new = if color && b.counts.new > 0 {
+            format!("\x1b[1;31m{} new\x1b[0m", b.counts.new)
+        } else {
+            format!("{} new", b.counts.new)
+        };
+        s.push_str(&format!(
+            "  baseline {} ({}): {new} ({} new cross-system reuse groups), {} unchanged, {} resolved\n",
+            b.path, b.checked_on, b.counts.new_cross_system_reuse, b.counts.unchanged, b.counts.resolved
+        ));
+    }
+    for p in written {
+        s.push_str(&format!("  wrote {}\n", p.display()));
+    }
+    s
+}
+
+/// The one message for a breach API that never answered (no route, DNS failure, connection
+/// refused): how many lookups failed, that they are errors (never "not found"), and the two ways
+/// to audit on a closed network.
+pub(super) fn unreachable_message(b: &dyn BreachSource, why: &str, ev: &Evidence) -> String {
+    format!(
+        "no answer from the {}: {why}. Its {} breach lookups are recorded as errors (never as \
+         not found) and the evidence is incomplete. On a closed network, audit with `--hibp off` \
+         (no breach check) or with an offline copy of Pwned Passwords, `--hibp PATH` (a file or \
+         directory from the Pwned Passwords downloader or `kensa hibp download`, or a \
+         `kensa hibp index`).",
+        b.dataset(),
+        ev.breach_check.errors
+    )
+}
+
+/// The one message for breach lookups given up part-way (the API answered before): at the
+/// deadline, or when it stopped answering. How many, that they are errors, and what to do.
+pub(super) fn gave_up_message(
+    b: &dyn BreachSource,
+    g: &crate::breach::GaveUp,
+    deadline: super::args::Deadline,
+    ev: &Evidence,
+) -> String {
+    let n = ev.breach_check.gave_up.as_ref().map_or(0, |e| e.lookups);
+    let of = ev.breach_check.lookups;
+    let what = match (g.reason, deadline.0) {
+        (GiveUpReason::Deadline, Some(d)) => format!(
+            "the breach lookups did not finish within --hibp-deadline {}",
+            crate::breach::breaker::describe_duration(d)
+        ),
+        (GiveUpReason::Deadline, None) => g.why.clone(),
+        (GiveUpReason::Unreachable, _) => {
+            format!("the {} stopped answering ({})", b.dataset(), g.why)
+        }
+    };
+    let advice = match g.reason {
+        GiveUpReason::Deadline => "Allow more time with --hibp-deadline (0: no deadline)",
+        GiveUpReason::Unreachable => "Try again later",
+    };
+    format!(
+        "{what}: {n} of {of} breach lookups are recorded as errors (never as not found) and the \
+         evidence is incomplete. {advice}; with --hibp-cache DIR the ranges already answered are \
+         kept for the next run. Or audit with an offline copy of Pwned Passwords, `--hibp PATH`."
+    )
+}
+
+/// `kensa policy`'s text: the effective policy and its verdict.
+pub(super) fn policy_report(eff: &policy::Effective, v: &policy::PolicyVerdict) -> String {
+    let e = eff.to_evidence();
+    let mut s = String::new();
+    s.push_str(&format!(
+        "sources       {}\n",
+        report::visible(&eff.sources.join(", "))
+    ));
+    s.push_str(&format!(
+        "min_length    {}\n",
+        e.min_length.map_or("-".into(), |m| m.to_string())
+    ));
+    s.push_str(&format!(
+        "require       {}\n",
+        if e.require.is_empty() {
+            "-".into()
+        } else {
+            e.require.join(", ")
+        }
+    ));
+    s.push_str(&format!(
+        "max_age_days  {}\n",
+        match e.max_age_days {
+            Some(d) if d > 0 => d.to_string(),
+            Some(_) => "never".into(),
+            None => "-".into(),
+        }
+    ));
+    s.push_str(&format!("mfa           {}\n", e.mfa));
+    s.push_str(&format!(
+        "lockout       {}\n",
+        crate::words::lockout(
+            Lang::En,
+            e.lockout_threshold,
+            e.lockout_duration_minutes,
+            e.lockout_reset_minutes,
+        )
+        .replace('—', "-")
+    ));
+    s.push_str(&format!(
+        "verdict       {}{}\n",
+        v.status.as_str(),
+        v.path
+            .map(|p| format!(" ({})", p.as_str()))
+            .unwrap_or_default()
+    ));
+    for f in v.findings.iter().chain(&v.advisories) {
+        s.push_str(&format!(
+            "  {:?} {:<28} {}\n",
+            f.severity,
+            code_name(f.code),
+            f.detail
+        ));
+    }
+    s
+}
+
+/// `kensa check`'s text: the 2-⑦ verdict of one password, its findings and the breach answer.
+pub(super) fn check_report(
+    pass: bool,
+    lang: Lang,
+    v: &seven::Verdict,
+    length: usize,
+    breach: &str,
+) -> String {
+    let verdict = crate::words::terminal_check_verdict(lang, pass);
+    let mut s = format!(
+        "2-⑦: {verdict}{} (length {})\n",
+        v.path
+            .map(|p| format!(" via {}", p.as_str()))
+            .unwrap_or_default(),
+        length
+    );
+    for f in &v.findings {
+        s.push_str(&format!("  {:<18} {}\n", code_name(f.code), f.detail));
+    }
+    if breach != "unchecked" {
+        s.push_str(&format!("  breach: {breach}\n"));
+    }
+    s
+}
+
+pub(super) fn code_name(c: Code) -> &'static str {
+    c.as_str()
+}
+
+/// `NO_COLOR` (any non-empty value) turns colors off (https://no-color.org).
+pub(super) fn color_allowed() -> bool {
+    std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+}
+
+/// An answer word padded to `width` columns, in green / red / yellow when `color`.
+fn answer_cell(a: Answer, lang: Lang, width: usize, color: bool) -> String {
+    let w = crate::words::terminal_answer(lang, a);
+    let pad = " ".repeat(width.saturating_sub(display_width(w)));
+    if !color {
+        return format!("{w}{pad}");
+    }
+    let c = match a {
+        Answer::Yes => "32",
+        Answer::No => "31",
+        Answer::Undetermined => "33",
+    };
+    format!("\x1b[1;{c}m{w}\x1b[0m{pad}")
+}
+
+/// Terminal columns of a short string (CJK characters take two).
+fn display_width(s: &str) -> usize {
+    s.chars()
+        .map(|c| if (c as u32) >= 0x1100 { 2 } else { 1 })
+        .sum()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn answers_are_colored_only_when_asked() {
+        assert_eq!(
+            answer_cell(Answer::Yes, Lang::Ja, 8, true),
+            "\x1b[1;32mはい\x1b[0m    "
+        );
+        assert!(answer_cell(Answer::No, Lang::Ja, 8, true).starts_with("\x1b[1;31mいいえ"));
+        assert!(
+            answer_cell(Answer::Undetermined, Lang::Ja, 8, true).starts_with("\x1b[1;33m判定不能")
+        );
+        assert_eq!(answer_cell(Answer::No, Lang::Ja, 8, false), "いいえ  ");
+        assert_eq!(answer_cell(Answer::Yes, Lang::En, 8, false), "yes     ");
+    }
+}

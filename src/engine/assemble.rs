@@ -1,0 +1,159 @@
+//! The assemble stage: the checklist answers (by [`crate::rules::answer`]), the per-system
+//! summaries and the counts, put together with the other stages' results into one [`Evidence`].
+
+use super::judge::Judged;
+use super::read::Context;
+use super::{source_key, AuditOptions};
+use crate::model::evidence::*;
+use crate::model::tags::{Method, PolicyStatus};
+use crate::model::{InputError, ManagedBy};
+use crate::recover;
+use crate::rules::answer::{self, AnswerContext};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// What the stages before made, for [`assemble`].
+pub(super) struct Parts {
+    pub ctx: Context,
+    pub manifest_file: Option<FileRef>,
+    pub input_paths: Vec<FileRef>,
+    pub judged: Judged,
+    /// The input errors of every stage, in any order.
+    pub errors: Vec<InputError>,
+    pub inputs: Vec<InputSummary>,
+    pub breach_check: BreachCheck,
+    pub stats: recover::Stats,
+}
+
+/// The evidence of the audit.
+pub(super) fn assemble(parts: Parts, opts: &AuditOptions) -> Evidence {
+    let Parts {
+        ctx,
+        manifest_file,
+        input_paths,
+        judged,
+        mut errors,
+        inputs,
+        breach_check,
+        stats,
+    } = parts;
+    let Context {
+        m,
+        checked_on,
+        target_date,
+        systems,
+        unread,
+        ..
+    } = ctx;
+    let Judged {
+        effective,
+        accounts: evid,
+        reuse_groups,
+        policies,
+        advisories,
+    } = judged;
+    // Answers, overall and split by who answers.
+    let edition = m.edition.clone().unwrap_or_else(|| "R7".into());
+    let cx = AnswerContext {
+        edition: &edition,
+        checked_on: &checked_on,
+        target_date: &target_date,
+        lang: opts.lang,
+    };
+    let all: BTreeSet<&str> = systems.keys().map(|s| s.as_str()).collect();
+    let items = answer::answer_items(&all, &evid, &policies, &reuse_groups, &unread, &cx);
+    let mut checklists = Vec::new();
+    for mb in [ManagedBy::Institution, ManagedBy::Vendor] {
+        // The evidence names each list as the MHLW form does.
+        let title = crate::words::checklist_title(crate::words::Lang::Ja, mb);
+        let scope: BTreeSet<&str> = systems
+            .iter()
+            .filter(|(_, s)| s.def.managed_by == mb)
+            .map(|(id, _)| id.as_str())
+            .collect();
+        if scope.is_empty() {
+            continue;
+        }
+        checklists.push(Checklist {
+            managed_by: mb,
+            title: title.into(),
+            systems: scope.iter().map(|s| s.to_string()).collect(),
+            items: answer::answer_items(&scope, &evid, &policies, &reuse_groups, &unread, &cx),
+        });
+    }
+
+    let system_summaries = systems
+        .iter()
+        .map(|(id, s)| {
+            let mine: Vec<&AccountEvidence> = evid.iter().filter(|a| *a.system == **id).collect();
+            let count = |st| mine.iter().filter(|a| a.status == st).count();
+            SystemSummary {
+                id: id.clone(),
+                name: s.def.name.clone(),
+                kind: s.def.kind,
+                managed_by: s.def.managed_by,
+                vendor: s.def.vendor.clone(),
+                mfa: effective[id].mfa,
+                accounts: mine.len(),
+                failing: count(AccountStatus::Fail),
+                unverified: count(AccountStatus::Unverified),
+                passing: count(AccountStatus::Pass),
+                skipped: count(AccountStatus::Skipped),
+                policy: policies
+                    .iter()
+                    .find(|p| &p.system == id)
+                    .map_or(PolicyStatus::None, |p| p.status),
+            }
+        })
+        .collect();
+
+    // Counted from the rows: every known plaintext's row names its method.
+    let mut recovered: BTreeMap<Method, usize> = BTreeMap::new();
+    for m in evid.iter().filter_map(|a| a.recovered_by) {
+        *recovered.entry(m).or_default() += 1;
+    }
+    errors.sort_by(|a, b| {
+        source_key(&a.source)
+            .cmp(&source_key(&b.source))
+            .then(a.message.cmp(&b.message))
+    });
+    Evidence {
+        schema: SCHEMA.into(),
+        tool: Tool {
+            name: "kensa".into(),
+            version: env!("CARGO_PKG_VERSION").into(),
+        },
+        edition,
+        facility: m.facility.clone(),
+        checked_on,
+        complete: errors.is_empty(),
+        items,
+        checklists,
+        systems: system_summaries,
+        accounts: evid,
+        reuse_groups,
+        policies,
+        advisories,
+        input_errors: errors,
+        inputs,
+        recovery: Recovery {
+            recovered,
+            candidates_unsalted: stats.candidates_unsalted,
+            salted_hashes: stats.salted_hashes,
+            salted_budget: opts.salted_budget,
+            salted_verifications: stats.salted_verifications,
+            salted_total: opts.salted_total,
+            salted_units: stats.salted_units,
+            cross_verifications: stats.cross_verifications,
+            potfile_lines_matched: stats.potfile_lines_matched,
+            potfile_lines_rejected: stats.potfile_lines_rejected,
+            potfile_lines_skipped: stats.potfile_lines_skipped,
+        },
+        breach_check,
+        rules: RULES.into(),
+        manifest: manifest_file,
+        input_paths,
+        // Set by the caller, which holds the earlier evidence.
+        baseline: None,
+        run: None,
+    }
+}
