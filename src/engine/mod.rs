@@ -3,13 +3,13 @@
 //! [`assemble`] the [`Evidence`] — in a deterministic order, so two runs on the same input give
 //! byte-identical JSON. Data flows one way: no stage edits what an earlier one made.
 
-mod assemble;
-mod breach;
+pub mod assemble;
+pub mod breach;
 mod files;
-mod judge;
-mod plan;
-mod read;
-mod recover;
+pub mod judge;
+pub mod plan;
+pub mod read;
+pub mod recover;
 
 pub use breach::is_breach_error;
 pub use files::{absolute, cannot_open, read_regular, unreadable_inputs};
