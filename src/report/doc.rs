@@ -51,6 +51,59 @@ impl<'a> Table<'a> {
     }
 }
 
+/// Which medium shows a column of a table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Show {
+    Both,
+    Sheet,
+}
+
+impl Show {
+    fn shows(self, medium: Medium) -> bool {
+        match self {
+            Show::Both => true,
+            Show::Sheet => medium == Medium::Sheet,
+        }
+    }
+}
+
+/// A column shown in every medium.
+fn both(head: &'static str) -> (&'static str, Show) {
+    (head, Show::Both)
+}
+
+/// A column only the workbook shows (codes, full hashes: for filtering, too wide to print).
+fn sheet(head: &'static str) -> (&'static str, Show) {
+    (head, Show::Sheet)
+}
+
+impl<'a> Table<'a> {
+    /// The columns of `cols` that `medium` shows, and the same cells of each row: one row
+    /// builder serves every medium.
+    fn select(
+        medium: Medium,
+        cols: &[(&'static str, Show)],
+        rows: impl Iterator<Item = Vec<Cell<'a>>> + 'a,
+    ) -> Table<'a> {
+        let keep: Vec<bool> = cols.iter().map(|(_, s)| s.shows(medium)).collect();
+        let head = cols
+            .iter()
+            .filter(|(_, s)| s.shows(medium))
+            .map(|(h, _)| *h)
+            .collect();
+        let rows = rows.map(move |row| {
+            row.into_iter()
+                .zip(&keep)
+                .filter_map(|(c, k)| k.then_some(c))
+                .collect()
+        });
+        Table {
+            head,
+            rows: Box::new(rows),
+        }
+    }
+}
+
 impl fmt::Debug for Table<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Table")
@@ -59,29 +112,81 @@ impl fmt::Debug for Table<'_> {
     }
 }
 
-/// A table cell: one or more lines, and a style hint for HTML (`yes`, `no`, `fail`, …). The
-/// lines borrow from the evidence where they can.
+/// A table cell: one or more lines, what kind of value it is, and a style hint (`Yes`, `Fail`,
+/// …) that HTML maps to a CSS class and the workbook to a fill. The lines borrow from the
+/// evidence where they can.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub(crate) struct Cell<'a> {
     pub lines: Vec<Cow<'a, str>>,
-    pub class: Option<&'static str>,
+    pub kind: Kind,
+    pub style: Option<Style>,
+}
+
+/// What a cell holds: text, or a number (its one line is the number written out) that a
+/// spreadsheet stores as a number so it sorts and sums.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub(crate) enum Kind {
+    #[default]
+    Text,
+    Number(i64),
+}
+
+/// How a cell is marked: an answer (yes / no / undetermined), a failure or a warning.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Style {
+    Yes,
+    No,
+    Undetermined,
+    Fail,
+    Warn,
+}
+
+impl Style {
+    /// The CSS class of the style in the HTML report.
+    pub(crate) fn class(self) -> &'static str {
+        match self {
+            Style::Yes => "yes",
+            Style::No => "no",
+            Style::Undetermined => "undetermined",
+            Style::Fail => "fail",
+            Style::Warn => "warn",
+        }
+    }
+}
+
+/// Where a table is shown: the reports (md and html) or the workbook; some columns are only in one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Medium {
+    Report,
+    Sheet,
 }
 
 impl<'a> Cell<'a> {
-    fn text(s: impl Into<Cow<'a, str>>) -> Cell<'a> {
+    pub(crate) fn text(s: impl Into<Cow<'a, str>>) -> Cell<'a> {
         Cell {
             lines: vec![s.into()],
-            class: None,
+            ..Cell::default()
         }
     }
-    fn lines<S: Into<Cow<'a, str>>>(lines: impl IntoIterator<Item = S>) -> Cell<'a> {
+    pub(crate) fn lines<S: Into<Cow<'a, str>>>(lines: impl IntoIterator<Item = S>) -> Cell<'a> {
         Cell {
             lines: lines.into_iter().map(Into::into).collect(),
-            class: None,
+            ..Cell::default()
         }
     }
-    fn class(mut self, class: &'static str) -> Cell<'a> {
-        self.class = Some(class);
+    /// A number cell (a count, a size, a number of days).
+    pub(crate) fn number(n: impl TryInto<i64> + Copy + ToString) -> Cell<'a> {
+        let text = Cell::text(n.to_string());
+        match n.try_into() {
+            Ok(n) => Cell {
+                kind: Kind::Number(n),
+                ..text
+            },
+            Err(_) => text,
+        }
+    }
+    pub(crate) fn style(mut self, style: Style) -> Cell<'a> {
+        self.style = Some(style);
         self
     }
 }
@@ -136,8 +241,8 @@ pub(crate) struct AnswerView {
     pub answer: Answer,
     /// はい / いいえ / 判定不能 (or the English words).
     pub answer_text: &'static str,
-    /// `yes` | `no` | `undetermined`: the style hint of the answer.
-    pub class: &'static str,
+    /// Yes | No | Undetermined: the style of the answer (its CSS class in HTML).
+    pub style: Style,
     pub checked_on: String,
     /// For いいえ and 判定不能 (empty for はい).
     pub target_date: String,
@@ -156,7 +261,7 @@ pub(crate) fn answer_views(items: &[Item], lang: Lang) -> Vec<AnswerView> {
                 .to_string(),
             answer: it.answer,
             answer_text: words::answer(lang, it.answer),
-            class: answer_class(it.answer),
+            style: answer_style(it.answer),
             checked_on: it.checked_on.clone(),
             // As the evidence records it: いいえ and 判定不能 both carry one (an item not yet
             // confirmed はい is answered いいえ on the MHLW form, which asks for a 目標日).
@@ -277,7 +382,8 @@ fn answers(ev: &Evidence, lang: Lang, t: &Labels, out: &mut Vec<Block<'_>>) {
     out.push(Block::Heading(t.h_answers.to_string()));
     out.push(Block::Table(answers_table(
         answer_views(&ev.items, lang),
-        t,
+        lang,
+        Medium::Report,
     )));
 }
 
@@ -293,16 +399,26 @@ fn checklists(ev: &Evidence, lang: Lang, t: &Labels, out: &mut Vec<Block<'_>>) {
             t.checklist_systems.to_string(),
             ck.systems,
         )]));
-        out.push(Block::Table(answers_table(ck.answers, t)));
+        out.push(Block::Table(answers_table(
+            ck.answers,
+            lang,
+            Medium::Report,
+        )));
     }
 }
 
-fn answers_table<'a>(views: Vec<AnswerView>, t: &Labels) -> Table<'a> {
+/// The answers as a table; the workbook heads the answer column はい・いいえ like the MHLW form.
+pub(crate) fn answers_table<'a>(views: Vec<AnswerView>, lang: Lang, medium: Medium) -> Table<'a> {
+    let t = words::labels(lang);
+    let answer = match medium {
+        Medium::Report => t.col_answer,
+        Medium::Sheet => words::workbook_labels(lang).col_answer,
+    };
     let rows = views.into_iter().map(|v| {
         vec![
             Cell::text(v.item),
             Cell::text(v.question),
-            Cell::text(v.answer_text).class(v.class),
+            Cell::text(v.answer_text).style(v.style),
             Cell::text(v.checked_on),
             Cell::text(v.target_date),
             Cell::text(v.remarks),
@@ -313,7 +429,7 @@ fn answers_table<'a>(views: Vec<AnswerView>, t: &Labels) -> Table<'a> {
         &[
             t.col_item,
             t.col_question,
-            t.col_answer,
+            answer,
             t.checked_on,
             t.target_date,
             t.remarks,
@@ -338,11 +454,11 @@ fn systems<'a>(ev: &'a Evidence, lang: Lang, t: &'static Labels, out: &mut Vec<B
             Cell::text(s.vendor.as_deref().unwrap_or_default()),
             Cell::text(yes_no(t, s.mfa)),
             Cell::text(s.accounts.to_string()),
-            count_cell(s.failing, "fail"),
-            count_cell(s.unverified, "undetermined"),
+            count_cell(s.failing, Style::Fail),
+            count_cell(s.unverified, Style::Undetermined),
             Cell::text(s.passing.to_string()),
             Cell::text(s.skipped.to_string()),
-            Cell::text(words::verdict(lang, s.policy)).class(policy_class(s.policy)),
+            Cell::text(words::verdict(lang, s.policy)).style(policy_style(s.policy)),
         ]
     });
     out.push(Block::Table(Table::new(
@@ -402,12 +518,12 @@ fn vendors<'a>(ev: &'a Evidence, lang: Lang, t: &'static Labels, out: &mut Vec<B
             Cell::text(who),
             Cell::lines(list.iter().map(|s| system_name(s))),
             Cell::text(sum(|s| s.accounts).to_string()),
-            count_cell(sum(|s| s.failing), "fail"),
-            count_cell(sum(|s| s.unverified), "undetermined"),
+            count_cell(sum(|s| s.failing), Style::Fail),
+            count_cell(sum(|s| s.unverified), Style::Undetermined),
             Cell::text(sum(|s| s.passing).to_string()),
             Cell::text(sum(|s| s.skipped).to_string()),
-            count_cell(policy_failing, "fail"),
-            count_cell(reuse_groups, "fail"),
+            count_cell(policy_failing, Style::Fail),
+            count_cell(reuse_groups, Style::Fail),
         ]
     });
     out.push(Block::Table(Table::new(
@@ -460,7 +576,7 @@ fn failing<'a>(ev: &'a Evidence, lang: Lang, t: &'static Labels, out: &mut Vec<B
             Cell::text(a.source.as_str()),
             Cell::text(a.scheme.as_str()),
             Cell::text(a.length.map(|n| n.to_string()).unwrap_or_default()),
-            Cell::lines(findings(lang, t, &a.findings)).class("fail"),
+            Cell::lines(findings(lang, t, &a.findings)).style(Style::Fail),
             Cell::text(words::breach(lang, a.breach.status, a.breach.count)),
             Cell::text(a.reuse_group.as_deref().unwrap_or_default()),
         ]
@@ -637,7 +753,7 @@ fn reuse<'a>(ev: &'a Evidence, lang: Lang, t: &'static Labels, out: &mut Vec<Blo
         vec![
             Cell::text(g.id.as_str()),
             Cell::text(words::reuse_scope(lang, g.scope)),
-            Cell::text(words::severity(lang, g.severity)).class(severity_class(g.severity)),
+            Cell::text(words::severity(lang, g.severity)).style(severity_style(g.severity)),
             Cell::lines(proof),
             Cell::lines(members),
             Cell::lines(links),
@@ -664,52 +780,61 @@ fn policies<'a>(ev: &'a Evidence, lang: Lang, t: &'static Labels, out: &mut Vec<
         out.push(Block::Para(t.none.to_string()));
         return;
     }
+    out.push(Block::Table(policies_table(ev, lang, Medium::Report)));
+}
+
+/// One row per system's effective policy: its verdict, how it passed, its settings and findings.
+pub(crate) fn policies_table(ev: &Evidence, lang: Lang, medium: Medium) -> Table<'_> {
+    let t = words::labels(lang);
     let rows = ev.policies.iter().map(move |p| {
         let e = &p.effective;
         let max_age = match e.max_age_days {
-            None => Cow::Borrowed(t.dash),
-            Some(d) if d <= 0 => Cow::Borrowed(t.never_expires),
-            Some(d) => Cow::Owned(d.to_string()),
+            None => Cell::text(t.dash),
+            Some(d) if d <= 0 => Cell::text(t.never_expires),
+            Some(d) => Cell::number(d),
         };
         vec![
             Cell::text(&*p.system),
             Cell::lines(p.sources.iter().map(String::as_str)),
-            Cell::text(words::verdict(lang, p.status)).class(policy_class(p.status)),
+            Cell::text(words::verdict(lang, p.status)).style(policy_style(p.status)),
             Cell::text(
                 p.path
                     .map(|x| words::pass_path(lang, x))
                     .unwrap_or_default(),
             ),
-            Cell::text(opt(t, e.min_length)),
+            opt_number(t, e.min_length),
             Cell::text(words::required_classes(lang, &e.require)),
-            Cell::text(max_age),
+            max_age,
             Cell::text(yes_no(t, e.mfa)),
-            Cell::text(opt(t, e.max_length)),
+            opt_number(t, e.max_length),
             Cell::text(words::lockout(
                 lang,
                 e.lockout_threshold,
                 e.lockout_duration_minutes,
                 e.lockout_reset_minutes,
             )),
+            Cell::text(codes(&p.findings)),
             Cell::lines(findings(lang, t, &p.findings)),
         ]
     });
-    out.push(Block::Table(Table::new(
+    Table::select(
+        medium,
         &[
-            t.col_system,
-            t.col_sources,
-            t.col_status,
-            t.col_path,
-            t.col_min_length,
-            t.col_require,
-            t.col_max_age,
-            t.col_mfa,
-            t.col_max_length,
-            t.col_lockout,
-            t.col_findings,
+            both(t.col_system),
+            both(t.col_sources),
+            both(t.col_status),
+            both(t.col_path),
+            both(t.col_min_length),
+            both(t.col_require),
+            both(t.col_max_age),
+            both(t.col_mfa),
+            both(t.col_max_length),
+            both(t.col_lockout),
+            sheet(words::workbook_labels(lang).col_codes),
+            both(t.col_findings),
         ],
         rows,
-    )));
+    )
 }
 
 fn advisories<'a>(ev: &'a Evidence, lang: Lang, t: &'static Labels, out: &mut Vec<Block<'a>>) {
@@ -820,7 +945,7 @@ fn input_errors<'a>(ev: &'a Evidence, t: &Labels, out: &mut Vec<Block<'a>>) {
     let rows = ev.input_errors.iter().map(|e| {
         vec![
             Cell::text(e.source.as_str()),
-            Cell::text(e.message.as_str()).class("fail"),
+            Cell::text(e.message.as_str()).style(Style::Fail),
         ]
     });
     out.push(Block::Table(Table::new(
@@ -844,7 +969,7 @@ fn inputs<'a>(ev: &'a Evidence, t: &'static Labels, out: &mut Vec<Block<'a>>) {
             Cell::text(i.size.to_string()),
             Cell::text(i.systems.join(t.list_sep)),
             Cell::text(i.records.to_string()),
-            count_cell(i.errors, "fail"),
+            count_cell(i.errors, Style::Fail),
         ]
     });
     out.push(Block::Table(Table::new(
@@ -893,36 +1018,37 @@ fn hash_prefix(a: &AccountEvidence) -> &str {
     }
 }
 
-fn count_cell<'a>(n: usize, class: &'static str) -> Cell<'a> {
-    let c = Cell::text(n.to_string());
+/// A count, marked with `style` when it is not zero.
+fn count_cell<'a>(n: usize, style: Style) -> Cell<'a> {
+    let c = Cell::number(n);
     if n > 0 {
-        c.class(class)
+        c.style(style)
     } else {
         c
     }
 }
 
-fn answer_class(a: Answer) -> &'static str {
+fn answer_style(a: Answer) -> Style {
     match a {
-        Answer::Yes => "yes",
-        Answer::No => "no",
-        Answer::Undetermined => "undetermined",
+        Answer::Yes => Style::Yes,
+        Answer::No => Style::No,
+        Answer::Undetermined => Style::Undetermined,
     }
 }
 
-fn policy_class(v: PolicyStatus) -> &'static str {
+fn policy_style(v: PolicyStatus) -> Style {
     match v {
-        PolicyStatus::Pass => "yes",
-        PolicyStatus::Fail => "no",
-        PolicyStatus::Unknown | PolicyStatus::None => "undetermined",
+        PolicyStatus::Pass => Style::Yes,
+        PolicyStatus::Fail => Style::No,
+        PolicyStatus::Unknown | PolicyStatus::None => Style::Undetermined,
     }
 }
 
-fn severity_class(s: Severity) -> &'static str {
+fn severity_style(s: Severity) -> Style {
     match s {
-        Severity::Fail => "no",
-        Severity::Warn => "warn",
-        Severity::Info => "undetermined",
+        Severity::Fail => Style::No,
+        Severity::Warn => Style::Warn,
+        Severity::Info => Style::Undetermined,
     }
 }
 
@@ -934,9 +1060,17 @@ fn yes_no(t: &Labels, b: bool) -> &'static str {
     }
 }
 
-fn opt<T: ToString>(t: &Labels, v: Option<T>) -> String {
-    v.map(|v| v.to_string())
-        .unwrap_or_else(|| t.dash.to_string())
+/// The finding codes as in the JSON (`TOO_SHORT, BREACHED`): stable names to filter on.
+fn codes(list: &[Finding]) -> String {
+    list.iter()
+        .map(|f| f.code.as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// A number, or a dash when there is none.
+fn opt_number<'a>(t: &Labels, v: Option<u32>) -> Cell<'a> {
+    v.map_or_else(|| Cell::text(t.dash), Cell::number)
 }
 
 #[cfg(test)]

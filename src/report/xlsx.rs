@@ -5,14 +5,16 @@
 //! input and a name like `=cmd|…` must stay text. The output is deterministic: the document's
 //! creation time is the evidence's `checked_on`, so the same evidence gives the same bytes.
 
+use super::doc::{self, Cell, Kind, Medium, Style, Table};
 use super::Lang;
-use crate::model::evidence::{AccountStatus, Answer, Checklist, Evidence, PolicyStatus};
+use crate::model::evidence::{AccountStatus, BreachStatus, Checklist, Evidence};
 use crate::model::{Finding, ManagedBy, Severity};
 use crate::words::{self, Labels, WorkbookLabels};
 use rust_xlsxwriter::{
     Color, DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, Workbook, Worksheet,
     XlsxError,
 };
+use std::borrow::Cow;
 
 /// Renders the evidence as an xlsx workbook (the bytes of `evidence.xlsx`).
 ///
@@ -48,7 +50,7 @@ pub fn try_render(ev: &Evidence, lang: Lang) -> Result<Vec<u8>, XlsxError> {
     reuse_sheet(ws, ev, lang, t, x, &f)?;
     let ws = wb.add_worksheet();
     ws.set_name(x.sheet_policies)?;
-    policies_sheet(ws, ev, lang, t, x, &f)?;
+    policies_sheet(ws, ev, lang, x, &f)?;
     let ws = wb.add_worksheet();
     ws.set_name(x.sheet_inputs)?;
     inputs_sheet(ws, ev, lang, t, x, &f)?;
@@ -83,47 +85,21 @@ enum Fill {
     Amber,
 }
 
-enum Cell {
-    Text(String, Fill),
-    Num(f64),
-}
-
-/// A text cell, control characters made visible ([`super::visible`]).
-fn txt(s: impl Into<String>) -> Cell {
-    filled(s, Fill::Plain)
-}
-
-fn filled(s: impl Into<String>, fill: Fill) -> Cell {
-    Cell::Text(shown(s.into()), fill)
-}
-
-/// A cell of several lines (members, proofs, reasons): each made visible, then joined by line breaks.
-fn lines<S: AsRef<str>>(parts: impl IntoIterator<Item = S>) -> Cell {
-    let parts: Vec<String> = parts
-        .into_iter()
-        .map(|p| shown(p.as_ref().into()))
-        .collect();
-    Cell::Text(parts.join("\n"), Fill::Plain)
+impl Fill {
+    /// The fill of a style: answers and failures in the colours HTML gives them.
+    fn of(style: Option<Style>) -> Fill {
+        match style {
+            None => Fill::Plain,
+            Some(Style::Yes) => Fill::Good,
+            Some(Style::No | Style::Fail) => Fill::Bad,
+            Some(Style::Undetermined | Style::Warn) => Fill::Amber,
+        }
+    }
 }
 
 /// `s` with its control characters made visible (an XML part cannot hold most of them at all).
-fn shown(s: String) -> String {
-    match super::visible(&s) {
-        std::borrow::Cow::Borrowed(_) => s,
-        std::borrow::Cow::Owned(v) => v,
-    }
-}
-
-fn num<N: Into<f64>>(n: N) -> Cell {
-    Cell::Num(n.into())
-}
-
-/// Counts and sizes as numbers (exact up to 2^53, far beyond any count here).
-fn count(n: impl TryInto<u32> + Copy + ToString) -> Cell {
-    match n.try_into() {
-        Ok(v) => Cell::Num(f64::from(v)),
-        Err(_) => txt(n.to_string()),
-    }
+fn shown(s: &str) -> String {
+    super::visible(s).into_owned()
 }
 
 struct Formats {
@@ -197,7 +173,7 @@ fn properties(ev: &Evidence, t: &Labels) -> DocProperties {
         .set_title(t.doc_title)
         .set_subject(t.subtitle)
         .set_author(format!("{} {}", ev.tool.name, ev.tool.version))
-        .set_company(cut(&shown(ev.facility.clone())));
+        .set_company(cut(&shown(&ev.facility)));
     match created {
         Some(d) => props.set_creation_datetime(&d),
         None => props,
@@ -226,20 +202,20 @@ fn checklist_sheet(
         _ => x.no_systems.to_string(),
     };
     let status = if ev.complete {
-        filled(t.complete, Fill::Good)
+        Cell::text(t.complete).style(Style::Yes)
     } else {
-        filled(t.incomplete, Fill::Amber)
+        Cell::text(t.incomplete).style(Style::Undetermined)
     };
     let block = [
-        (t.facility, txt(&ev.facility)),
-        (t.checked_on, txt(&ev.checked_on)),
-        (t.edition, txt(words::edition(lang, &ev.edition))),
+        (t.facility, Cell::text(&ev.facility)),
+        (t.checked_on, Cell::text(&ev.checked_on)),
+        (t.edition, Cell::text(words::edition(lang, &ev.edition))),
         (
             x.tool_version,
-            txt(format!("{} {}", ev.tool.name, ev.tool.version)),
+            Cell::text(format!("{} {}", ev.tool.name, ev.tool.version)),
         ),
         (t.evidence_status, status),
-        (t.checklist_systems, txt(systems)),
+        (t.checklist_systems, Cell::text(systems)),
     ];
     let mut row = 3;
     for (key, value) in block {
@@ -261,35 +237,16 @@ fn checklist_sheet(
         ws.write_string_with_format(row, 0, x.no_systems, &f.amber)?;
         return Ok(());
     };
-    let headers = [
-        t.col_item,
-        t.col_question,
-        x.col_answer,
-        t.checked_on,
-        t.target_date,
-        t.remarks,
-        t.col_counts,
-    ];
     // The rows md and html print, from the same view.
-    let rows = super::doc::answer_views(&checklist.items, lang)
-        .into_iter()
-        .map(|v| {
-            let fill = match v.answer {
-                Answer::Yes => Fill::Good,
-                Answer::No => Fill::Bad,
-                Answer::Undetermined => Fill::Amber,
-            };
-            vec![
-                txt(v.item),
-                txt(v.question),
-                filled(v.answer_text, fill),
-                txt(v.checked_on),
-                txt(v.target_date),
-                txt(v.remarks),
-                txt(v.counts),
-            ]
-        });
-    table(ws, row, &headers, &[], rows, x, f)?;
+    let answers = doc::answer_views(&checklist.items, lang);
+    table(
+        ws,
+        row,
+        doc::answers_table(answers, lang, Medium::Sheet),
+        &[],
+        x,
+        f,
+    )?;
     Ok(())
 }
 
@@ -323,15 +280,15 @@ fn accounts_sheet(
     ];
     let rows = ev.accounts.iter().map(|a| {
         let fill = match a.status {
-            AccountStatus::Pass => Fill::Good,
-            AccountStatus::Fail => Fill::Bad,
-            AccountStatus::Unverified => Fill::Amber,
-            AccountStatus::Skipped => Fill::Plain,
+            AccountStatus::Pass => Some(Style::Yes),
+            AccountStatus::Fail => Some(Style::No),
+            AccountStatus::Unverified => Some(Style::Undetermined),
+            AccountStatus::Skipped => None,
         };
         let breach_fill = match a.breach.status {
-            crate::model::evidence::BreachStatus::Found => Fill::Bad,
-            crate::model::evidence::BreachStatus::Error => Fill::Amber,
-            _ => Fill::Plain,
+            BreachStatus::Found => Some(Style::Fail),
+            BreachStatus::Error => Some(Style::Warn),
+            _ => None,
         };
         vec![
             txt(&*a.system),
@@ -369,7 +326,7 @@ fn accounts_sheet(
                 .unwrap_or_default()),
         ]
     });
-    table(ws, 0, &headers, &widths, rows, x, f)?;
+    table(ws, 0, rows_table(&headers, rows), &widths, x, f)?;
     ws.set_freeze_panes(1, 2)?;
     Ok(())
 }
@@ -399,9 +356,9 @@ fn reuse_sheet(
     let widths = [10.0, 16.0, 10.0, 28.0, 36.0, 20.0, 10.0, 36.0, 50.0, 12.0];
     let rows = ev.reuse_groups.iter().map(|g| {
         let fill = match g.severity {
-            Severity::Fail => Fill::Bad,
-            Severity::Warn => Fill::Amber,
-            Severity::Info => Fill::Plain,
+            Severity::Fail => Some(Style::Fail),
+            Severity::Warn => Some(Style::Warn),
+            Severity::Info => None,
         };
         let members: Vec<String> = g
             .members
@@ -432,80 +389,33 @@ fn reuse_sheet(
             txt(words::reuse_scope(lang, g.scope)),
             filled(words::severity(lang, g.severity), fill),
             txt(words::reuse_proof(lang, g.evidence)),
-            lines(&proofs),
+            lines(proofs),
             txt(g.systems.join(t.list_sep)),
             count(g.members.len()),
-            lines(&members),
-            lines(&links),
+            lines(members),
+            lines(links),
             txt(if g.default_password { t.yes } else { t.no }),
         ]
     });
-    table(ws, 0, &headers, &widths, rows, x, f)?;
+    table(ws, 0, rows_table(&headers, rows), &widths, x, f)?;
     ws.set_freeze_panes(1, 1)?;
     Ok(())
 }
 
-/// One row per system's effective policy, with its verdict and findings.
+/// One row per system's effective policy, as the reports show it, with its finding codes.
 fn policies_sheet(
     ws: &mut Worksheet,
     ev: &Evidence,
     lang: Lang,
-    t: &Labels,
     x: &WorkbookLabels,
     f: &Formats,
 ) -> Result<(), XlsxError> {
     print_setup(ws);
-    let headers = [
-        t.col_system,
-        t.col_sources,
-        t.col_status,
-        t.col_min_length,
-        t.col_require,
-        t.col_max_age,
-        t.col_mfa,
-        t.col_max_length,
-        t.col_lockout,
-        x.col_codes,
-        t.col_findings,
-    ];
     let widths = [
-        14.0, 28.0, 14.0, 10.0, 28.0, 12.0, 10.0, 10.0, 24.0, 24.0, 50.0,
+        14.0, 28.0, 14.0, 30.0, 10.0, 28.0, 12.0, 10.0, 10.0, 24.0, 24.0, 50.0,
     ];
-    let rows = ev.policies.iter().map(|p| {
-        let e = &p.effective;
-        let fill = match p.status {
-            PolicyStatus::Pass => Fill::Good,
-            PolicyStatus::Fail => Fill::Bad,
-            PolicyStatus::Unknown | PolicyStatus::None => Fill::Plain,
-        };
-        let max_age = match e.max_age_days {
-            None => txt(t.dash),
-            Some(d) if d <= 0 => txt(t.never_expires),
-            Some(d) => i32::try_from(d)
-                .map(num)
-                .unwrap_or_else(|_| txt(d.to_string())),
-        };
-        let require = words::required_classes(lang, &e.require);
-        vec![
-            txt(&p.system),
-            lines(&p.sources),
-            filled(words::verdict(lang, p.status), fill),
-            e.min_length.map(num).unwrap_or_else(|| txt(t.dash)),
-            txt(require),
-            max_age,
-            txt(if e.mfa { t.yes } else { t.no }),
-            e.max_length.map(num).unwrap_or_else(|| txt(t.dash)),
-            txt(words::lockout(
-                lang,
-                e.lockout_threshold,
-                e.lockout_duration_minutes,
-                e.lockout_reset_minutes,
-            )),
-            txt(codes(&p.findings)),
-            lines(reasons(lang, t, &p.findings)),
-        ]
-    });
-    table(ws, 0, &headers, &widths, rows, x, f)?;
+    let policies = doc::policies_table(ev, lang, Medium::Sheet);
+    table(ws, 0, policies, &widths, x, f)?;
     ws.set_freeze_panes(1, 1)?;
     Ok(())
 }
@@ -540,17 +450,10 @@ fn inputs_sheet(
             count(i.size),
             txt(i.systems.join(t.list_sep)),
             count(i.records),
-            if i.errors > 0 {
-                match count(i.errors) {
-                    Cell::Num(n) => Cell::Num(n),
-                    Cell::Text(s, _) => filled(s, Fill::Amber),
-                }
-            } else {
-                count(i.errors)
-            },
+            count(i.errors),
         ]
     });
-    let mut row = table(ws, 0, &headers, &widths, rows, x, f)?;
+    let mut row = table(ws, 0, rows_table(&headers, rows), &widths, x, f)?;
     ws.set_freeze_panes(1, 1)?;
 
     if !ev.input_errors.is_empty() && row < MAX_ROW - 2 {
@@ -565,8 +468,8 @@ fn inputs_sheet(
                 break;
             }
             row += 1;
-            ws.write_string_with_format(row, 0, cut(&shown(e.source.clone())), f.body())?;
-            ws.write_string_with_format(row, 1, cut(&shown(e.message.clone())), &f.amber)?;
+            ws.write_string_with_format(row, 0, cut(&shown(&e.source)), f.body())?;
+            ws.write_string_with_format(row, 1, cut(&shown(&e.message)), &f.amber)?;
         }
     }
 
@@ -598,7 +501,7 @@ fn inputs_sheet(
         for (key, value) in block {
             row += 1;
             ws.write_string_with_format(row, 0, key, &f.key)?;
-            ws.write_string(row, 1, cut(&shown(value)))?;
+            ws.write_string(row, 1, cut(&shown(&value)))?;
         }
     }
     Ok(())
@@ -609,22 +512,21 @@ fn inputs_sheet(
 fn table(
     ws: &mut Worksheet,
     start: u32,
-    headers: &[&str],
+    table: Table<'_>,
     widths: &[f64],
-    rows: impl Iterator<Item = Vec<Cell>>,
     x: &WorkbookLabels,
     f: &Formats,
 ) -> Result<u32, XlsxError> {
     for (col, w) in (0u16..).zip(widths) {
         ws.set_column_width(col, *w)?;
     }
-    for (col, h) in (0u16..).zip(headers) {
+    for (col, h) in (0u16..).zip(&table.head) {
         ws.write_string_with_format(start, col, *h, &f.header)?;
     }
-    let last_col = u16::try_from(headers.len().saturating_sub(1)).unwrap_or(0);
+    let last_col = u16::try_from(table.head.len().saturating_sub(1)).unwrap_or(0);
     let mut row = start;
     let mut left_out = 0usize;
-    for cells in rows {
+    for cells in table.rows {
         if row >= MAX_ROW - 1 {
             left_out += 1;
             continue;
@@ -644,7 +546,8 @@ fn table(
     Ok(row)
 }
 
-/// Writes one cell: text always as a string (never a formula), numbers as numbers.
+/// Writes one cell in the fill of its style: text always as a string (never a formula), its
+/// lines made visible and joined by line breaks; numbers as numbers.
 fn write_cell(
     ws: &mut Worksheet,
     row: u32,
@@ -652,12 +555,20 @@ fn write_cell(
     cell: &Cell,
     f: &Formats,
 ) -> Result<(), XlsxError> {
-    match cell {
-        Cell::Text(s, fill) => {
-            let formula_like = s.starts_with(['=', '+', '-', '@']);
-            ws.write_string_with_format(row, col, cut(s), f.fill(*fill, formula_like))?
+    let fill = Fill::of(cell.style);
+    match cell.kind {
+        // Exact as a double up to 2^53, far beyond any count or size here.
+        Kind::Number(n) if n.unsigned_abs() < 1 << 53 => {
+            #[allow(clippy::cast_precision_loss)]
+            let n = n as f64;
+            ws.write_number_with_format(row, col, n, f.fill(fill, false))?
         }
-        Cell::Num(n) => ws.write_number_with_format(row, col, *n, f.body())?,
+        _ => {
+            let lines: Vec<String> = cell.lines.iter().map(|l| shown(l)).collect();
+            let s = lines.join("\n");
+            let formula_like = s.starts_with(['=', '+', '-', '@']);
+            ws.write_string_with_format(row, col, cut(&s), f.fill(fill, formula_like))?
+        }
     };
     Ok(())
 }
@@ -691,6 +602,36 @@ fn reasons(lang: Lang, t: &Labels, findings: &[Finding]) -> Vec<String> {
             format!("{prefix}{}", words::finding(lang, f.code, &f.detail))
         })
         .collect()
+}
+
+// Cells of the sheets that still build their own rows.
+fn txt<'a>(s: impl Into<Cow<'a, str>>) -> Cell<'a> {
+    Cell::text(s)
+}
+
+fn filled<'a>(s: impl Into<Cow<'a, str>>, style: Option<Style>) -> Cell<'a> {
+    Cell {
+        style,
+        ..Cell::text(s)
+    }
+}
+
+fn lines<'a, S: Into<Cow<'a, str>>>(parts: impl IntoIterator<Item = S>) -> Cell<'a> {
+    Cell::lines(parts)
+}
+
+fn count<'a>(n: impl TryInto<i64> + Copy + ToString) -> Cell<'a> {
+    Cell::number(n)
+}
+
+fn rows_table<'a>(
+    head: &[&'static str],
+    rows: impl Iterator<Item = Vec<Cell<'a>>> + 'a,
+) -> Table<'a> {
+    Table {
+        head: head.to_vec(),
+        rows: Box::new(rows),
+    }
 }
 
 /// Cuts a string to Excel's cell limit (on a character boundary).
@@ -959,14 +900,16 @@ mod tests {
         let policies = cells(&p, 5);
         assert_eq!(policies["A2"], "ad01");
         assert_eq!(policies["C2"], "不合格");
-        assert_eq!(policies["D2"], "8");
-        assert_eq!(policies["F2"], "90");
+        // The pass-path column the reports show.
+        assert_eq!(policies["D1"], "合格の根拠");
+        assert_eq!(policies["E2"], "8");
+        assert_eq!(policies["G2"], "90");
         assert_eq!(
-            policies["I2"],
+            policies["J2"],
             "10回の失敗でロック（30分間、30分で回数をリセット）"
         );
         assert_eq!(
-            policies["J2"],
+            policies["K2"],
             "POLICY_ROTATION_TOO_LONG, POLICY_COMPOSITION"
         );
 
