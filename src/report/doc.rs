@@ -8,7 +8,8 @@
 
 use super::Lang;
 use crate::model::evidence::{
-    AccountEvidence, AccountStatus, Answer, Evidence, Item, SystemSummary, HIBP_ATTRIBUTION,
+    AccountEvidence, AccountStatus, Answer, BreachStatus, Evidence, Item, SystemSummary,
+    HIBP_ATTRIBUTION,
 };
 use crate::model::tags::PolicyStatus;
 use crate::model::{Code, Finding, ManagedBy, Severity, SkipReason};
@@ -55,6 +56,7 @@ impl<'a> Table<'a> {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Show {
     Both,
+    Report,
     Sheet,
 }
 
@@ -62,6 +64,7 @@ impl Show {
     fn shows(self, medium: Medium) -> bool {
         match self {
             Show::Both => true,
+            Show::Report => medium == Medium::Report,
             Show::Sheet => medium == Medium::Sheet,
         }
     }
@@ -224,8 +227,8 @@ pub(crate) fn body(ev: &Evidence, lang: Lang) -> Vec<Block<'_>> {
     advisories(ev, lang, t, &mut out);
     recovery(ev, lang, t, &mut out);
     breach_check(ev, lang, t, &mut out);
-    input_errors(ev, t, &mut out);
-    inputs(ev, t, &mut out);
+    input_errors(ev, lang, t, &mut out);
+    inputs(ev, lang, t, &mut out);
     if !ev.complete {
         out.push(Block::Warning(t.incomplete_note.to_string()));
     }
@@ -569,31 +572,18 @@ fn failing<'a>(ev: &'a Evidence, lang: Lang, t: &'static Labels, out: &mut Vec<B
         return;
     }
     out.push(Block::Para(t.failing_note.to_string()));
-    let rows = with_status(ev, AccountStatus::Fail).map(move |a| {
-        vec![
-            Cell::text(&*a.system),
-            Cell::text(a.account.as_str()),
-            Cell::text(a.source.as_str()),
-            Cell::text(a.scheme.as_str()),
-            Cell::text(a.length.map(|n| n.to_string()).unwrap_or_default()),
-            Cell::lines(findings(lang, t, &a.findings)).style(Style::Fail),
-            Cell::text(words::breach(lang, a.breach.status, a.breach.count)),
-            Cell::text(a.reuse_group.as_deref().unwrap_or_default()),
-        ]
-    });
-    out.push(Block::Table(Table::new(
-        &[
-            t.col_system,
-            t.col_account,
-            t.col_source,
-            t.col_scheme,
-            t.col_length,
-            t.col_reasons,
-            t.col_breach,
-            t.col_reuse_group,
-        ],
-        rows,
-    )));
+    let cols = [
+        (t.col_system, Col::System),
+        (t.col_account, Col::Account),
+        (t.col_source, Col::Source),
+        (t.col_scheme, Col::Scheme),
+        (t.col_length, Col::Length),
+        (t.col_reasons, Col::FailReasons),
+        (t.col_breach, Col::Breach),
+        (t.col_reuse_group, Col::ReuseGroup),
+    ];
+    let rows = with_status(ev, AccountStatus::Fail);
+    out.push(Block::Table(accounts_table(ev, lang, rows, &cols)));
 }
 
 fn unverified<'a>(ev: &'a Evidence, lang: Lang, t: &'static Labels, out: &mut Vec<Block<'a>>) {
@@ -603,41 +593,18 @@ fn unverified<'a>(ev: &'a Evidence, lang: Lang, t: &'static Labels, out: &mut Ve
         return;
     }
     out.push(Block::Para(t.unverified_note.to_string()));
-    let budget = ev.recovery.salted_budget;
-    let rows = with_status(ev, AccountStatus::Unverified).map(move |a| {
-        // Why nothing was tried against the hash comes before the findings.
-        let skipped = a
-            .salted
-            .as_deref()
-            .and_then(|w| words::salted_skipped(lang, a.scheme, w, budget));
-        let mut why = Cell::lines(findings(lang, t, &a.findings));
-        if let Some(s) = skipped {
-            why.lines.insert(0, s.into());
-        }
-        vec![
-            Cell::text(&*a.system),
-            Cell::text(a.account.as_str()),
-            Cell::text(a.source.as_str()),
-            Cell::text(a.scheme.as_str()),
-            Cell::text(hash_prefix(a)),
-            why,
-            Cell::text(words::breach(lang, a.breach.status, a.breach.count)),
-            Cell::text(a.reuse_group.as_deref().unwrap_or_default()),
-        ]
-    });
-    out.push(Block::Table(Table::new(
-        &[
-            t.col_system,
-            t.col_account,
-            t.col_source,
-            t.col_scheme,
-            t.col_hash_prefix,
-            t.col_findings,
-            t.col_breach,
-            t.col_reuse_group,
-        ],
-        rows,
-    )));
+    let cols = [
+        (t.col_system, Col::System),
+        (t.col_account, Col::Account),
+        (t.col_source, Col::Source),
+        (t.col_scheme, Col::Scheme),
+        (t.col_hash_prefix, Col::HashPrefix),
+        (t.col_findings, Col::Why),
+        (t.col_breach, Col::Breach),
+        (t.col_reuse_group, Col::ReuseGroup),
+    ];
+    let rows = with_status(ev, AccountStatus::Unverified);
+    out.push(Block::Table(accounts_table(ev, lang, rows, &cols)));
 }
 
 fn passing<'a>(ev: &'a Evidence, lang: Lang, t: &'static Labels, out: &mut Vec<Block<'a>>) {
@@ -645,41 +612,19 @@ fn passing<'a>(ev: &'a Evidence, lang: Lang, t: &'static Labels, out: &mut Vec<B
         return;
     }
     out.push(Block::Heading(t.h_passing.to_string()));
-    let rows = with_status(ev, AccountStatus::Pass).map(move |a| {
-        vec![
-            Cell::text(&*a.system),
-            Cell::text(a.account.as_str()),
-            Cell::text(a.source.as_str()),
-            Cell::text(a.scheme.as_str()),
-            Cell::text(
-                a.path
-                    .map(|p| words::pass_path(lang, p))
-                    .unwrap_or_default(),
-            ),
-            Cell::text(
-                a.recovered_by
-                    .map(|r| words::recovered_by(lang, r))
-                    .unwrap_or_default(),
-            ),
-            Cell::lines(findings(lang, t, &a.findings)),
-            Cell::text(words::breach(lang, a.breach.status, a.breach.count)),
-            Cell::text(a.reuse_group.as_deref().unwrap_or_default()),
-        ]
-    });
-    out.push(Block::Table(Table::new(
-        &[
-            t.col_system,
-            t.col_account,
-            t.col_source,
-            t.col_scheme,
-            t.col_path,
-            t.col_recovered_by,
-            t.col_findings,
-            t.col_breach,
-            t.col_reuse_group,
-        ],
-        rows,
-    )));
+    let cols = [
+        (t.col_system, Col::System),
+        (t.col_account, Col::Account),
+        (t.col_source, Col::Source),
+        (t.col_scheme, Col::Scheme),
+        (t.col_path, Col::Path),
+        (t.col_recovered_by, Col::RecoveredBy),
+        (t.col_findings, Col::Findings),
+        (t.col_breach, Col::Breach),
+        (t.col_reuse_group, Col::ReuseGroup),
+    ];
+    let rows = with_status(ev, AccountStatus::Pass);
+    out.push(Block::Table(accounts_table(ev, lang, rows, &cols)));
 }
 
 /// A password-history entry (a domain dumped with -history has twenty a person): counted per
@@ -704,22 +649,191 @@ fn skipped<'a>(ev: &'a Evidence, lang: Lang, t: &'static Labels, out: &mut Vec<B
     if listed().next().is_none() {
         return;
     }
-    let rows = listed().map(move |a| {
-        vec![
-            Cell::text(&*a.system),
-            Cell::text(a.account.as_str()),
-            Cell::text(a.source.as_str()),
-            Cell::text(
-                a.skip_reason
-                    .map(|r| words::skip_reason(lang, r))
-                    .unwrap_or_default(),
-            ),
-        ]
+    let cols = [
+        (t.col_system, Col::System),
+        (t.col_account, Col::Account),
+        (t.col_source, Col::Source),
+        (t.col_skip_reason, Col::SkipReason),
+    ];
+    out.push(Block::Table(accounts_table(ev, lang, listed(), &cols)));
+}
+
+/// Every account, one row each, for the workbook: its verdict, why, breach result and reuse group.
+pub(crate) fn accounts_sheet_table(ev: &Evidence, lang: Lang) -> Table<'_> {
+    let t = words::labels(lang);
+    let cols = [
+        (t.col_system, Col::System),
+        (t.col_account, Col::Account),
+        (t.col_source, Col::Source),
+        (t.col_scheme, Col::Scheme),
+        (t.col_status, Col::Status),
+        (t.col_path, Col::Path),
+        (words::workbook_labels(lang).col_codes, Col::Codes),
+        (t.col_reasons, Col::Why),
+        (t.col_breach, Col::Breach),
+        (t.col_reuse_group, Col::ReuseGroup),
+        (t.col_length, Col::Length),
+        (t.col_recovered_by, Col::RecoveredBy),
+        (t.col_skip_reason, Col::SkipReason),
+    ];
+    accounts_table(ev, lang, ev.accounts.iter(), &cols)
+}
+
+/// One row per (account, finding) in stable names, language-neutral like the JSON: the rows of
+/// evidence.csv. An account without findings has one row with empty code, severity and detail.
+pub(crate) fn finding_table<'a>(ev: &'a Evidence) -> Table<'a> {
+    let budget = ev.recovery.salted_budget;
+    let rows = ev.accounts.iter().flat_map(move |a| {
+        let breach = match (a.breach.status, a.breach.count) {
+            (BreachStatus::Found, Some(n)) => Cow::Owned(format!("found:{n}")),
+            (s, _) => Cow::Borrowed(s.as_str()),
+        };
+        // Why nothing was verified against the salted hash: its stable name, then the same in
+        // English words with the cost of one try.
+        let salted_skipped = a
+            .salted
+            .as_deref()
+            .and_then(|w| {
+                let words = words::salted_skipped(Lang::En, a.scheme, w, budget)?;
+                Some(format!("{}: {words}", w.skipped?.as_str()))
+            })
+            .unwrap_or_default();
+        let row = move |code: &'static str, severity: &'static str, detail: &'a str| {
+            vec![
+                Cell::text(&*a.system),
+                Cell::text(a.account.as_str()),
+                Cell::text(a.source.as_str()),
+                Cell::text(a.scheme.as_str()),
+                Cell::text(a.status.as_str()),
+                Cell::text(a.path.map(|p| p.as_str()).unwrap_or_default()),
+                Cell::text(code),
+                Cell::text(severity),
+                Cell::text(detail),
+                Cell::text(breach.clone()),
+                Cell::text(a.reuse_group.as_deref().unwrap_or_default()),
+                Cell::text(salted_skipped.clone()),
+            ]
+        };
+        let rows: Vec<Vec<Cell<'a>>> = if a.findings.is_empty() {
+            vec![row("", "", "")]
+        } else {
+            a.findings
+                .iter()
+                .map(|f| row(f.code.as_str(), f.severity.as_str(), &f.detail))
+                .collect()
+        };
+        rows
     });
-    out.push(Block::Table(Table::new(
-        &[t.col_system, t.col_account, t.col_source, t.col_skip_reason],
-        rows,
-    )));
+    Table::new(&FINDING_COLUMNS, rows)
+}
+
+/// The columns of [`finding_table`]. `salted_skipped` (last, added later): why nothing was
+/// verified against the account's salted hash.
+pub(crate) const FINDING_COLUMNS: [&str; 12] = [
+    "system",
+    "account",
+    "source",
+    "scheme",
+    "status",
+    "path",
+    "code",
+    "severity",
+    "detail",
+    "breach",
+    "reuse_group",
+    "salted_skipped",
+];
+
+/// A column of an account table: every table of accounts, in every medium, is made of these.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Col {
+    System,
+    Account,
+    Source,
+    Scheme,
+    /// The verdict, marked like an answer.
+    Status,
+    Path,
+    Codes,
+    Findings,
+    /// The findings, marked failing.
+    FailReasons,
+    /// Why nothing was tried against the hash (if so), then the findings.
+    Why,
+    Breach,
+    ReuseGroup,
+    Length,
+    RecoveredBy,
+    SkipReason,
+    HashPrefix,
+}
+
+/// A table of `accounts` with the columns `cols` (head, column), made a row at a time.
+fn accounts_table<'a>(
+    ev: &Evidence,
+    lang: Lang,
+    accounts: impl Iterator<Item = &'a AccountEvidence> + 'a,
+    cols: &[(&'static str, Col)],
+) -> Table<'a> {
+    let budget = ev.recovery.salted_budget;
+    let head: Vec<&'static str> = cols.iter().map(|(h, _)| *h).collect();
+    let cols: Vec<Col> = cols.iter().map(|(_, c)| *c).collect();
+    let rows = accounts.map(move |a| {
+        cols.iter()
+            .map(|c| account_cell(a, *c, lang, budget))
+            .collect()
+    });
+    Table::new(&head, rows)
+}
+
+/// The cell of account `a` in column `col`.
+fn account_cell(a: &AccountEvidence, col: Col, lang: Lang, budget: u64) -> Cell<'_> {
+    let t = words::labels(lang);
+    match col {
+        Col::System => Cell::text(&*a.system),
+        Col::Account => Cell::text(a.account.as_str()),
+        Col::Source => Cell::text(a.source.as_str()),
+        Col::Scheme => Cell::text(a.scheme.as_str()),
+        Col::Status => {
+            let c = Cell::text(words::account_status(lang, a.status));
+            match a.status {
+                AccountStatus::Pass => c.style(Style::Yes),
+                AccountStatus::Fail => c.style(Style::No),
+                AccountStatus::Unverified => c.style(Style::Undetermined),
+                AccountStatus::Skipped => c,
+            }
+        }
+        Col::Path => Cell::text(
+            a.path
+                .map(|p| words::pass_path(lang, p))
+                .unwrap_or_default(),
+        ),
+        Col::Codes => Cell::text(codes(&a.findings)),
+        Col::Findings => Cell::lines(findings(lang, t, &a.findings)),
+        Col::FailReasons => Cell::lines(findings(lang, t, &a.findings)).style(Style::Fail),
+        Col::Why => {
+            // Why nothing was tried against the hash comes before the findings.
+            let skipped = a
+                .salted
+                .as_deref()
+                .and_then(|w| words::salted_skipped(lang, a.scheme, w, budget));
+            Cell::lines(skipped.into_iter().chain(findings(lang, t, &a.findings)))
+        }
+        Col::Breach => Cell::text(words::breach(lang, a.breach.status, a.breach.count)),
+        Col::ReuseGroup => Cell::text(a.reuse_group.as_deref().unwrap_or_default()),
+        Col::Length => a.length.map_or_else(|| Cell::text(""), Cell::number),
+        Col::RecoveredBy => Cell::text(
+            a.recovered_by
+                .map(|r| words::recovered_by(lang, r))
+                .unwrap_or_default(),
+        ),
+        Col::SkipReason => Cell::text(
+            a.skip_reason
+                .map(|r| words::skip_reason(lang, r))
+                .unwrap_or_default(),
+        ),
+        Col::HashPrefix => Cell::text(hash_prefix(a)),
+    }
 }
 
 fn reuse<'a>(ev: &'a Evidence, lang: Lang, t: &'static Labels, out: &mut Vec<Block<'a>>) {
@@ -729,6 +843,13 @@ fn reuse<'a>(ev: &'a Evidence, lang: Lang, t: &'static Labels, out: &mut Vec<Blo
         return;
     }
     out.push(Block::Para(t.reuse_note.to_string()));
+    out.push(Block::Table(reuse_table(ev, lang, Medium::Report)));
+}
+
+/// One row per reuse group: scope, severity, proofs (the strongest first), members and links.
+pub(crate) fn reuse_table(ev: &Evidence, lang: Lang, medium: Medium) -> Table<'_> {
+    let t = words::labels(lang);
+    let x = words::workbook_labels(lang);
     let rows = ev.reuse_groups.iter().map(move |g| {
         let proof = std::iter::once(words::reuse_proof(lang, g.evidence)).chain(
             g.proofs
@@ -755,23 +876,28 @@ fn reuse<'a>(ev: &'a Evidence, lang: Lang, t: &'static Labels, out: &mut Vec<Blo
             Cell::text(words::reuse_scope(lang, g.scope)),
             Cell::text(words::severity(lang, g.severity)).style(severity_style(g.severity)),
             Cell::lines(proof),
+            Cell::text(g.systems.join(t.list_sep)),
+            Cell::number(g.members.len()),
             Cell::lines(members),
             Cell::lines(links),
             Cell::text(if g.default_password { t.yes } else { t.dash }),
         ]
     });
-    out.push(Block::Table(Table::new(
+    Table::select(
+        medium,
         &[
-            t.col_group,
-            t.col_scope,
-            t.col_severity,
-            t.col_proof,
-            t.col_members,
-            t.col_links,
-            t.col_default_password,
+            both(t.col_group),
+            both(t.col_scope),
+            both(t.col_severity),
+            both(t.col_proof),
+            sheet(t.col_systems),
+            sheet(x.col_member_count),
+            both(t.col_members),
+            both(t.col_links),
+            both(t.col_default_password),
         ],
         rows,
-    )));
+    )
 }
 
 fn policies<'a>(ev: &'a Evidence, lang: Lang, t: &'static Labels, out: &mut Vec<Block<'a>>) {
@@ -903,8 +1029,14 @@ fn recovery(ev: &Evidence, lang: Lang, t: &Labels, out: &mut Vec<Block<'_>>) {
 }
 
 fn breach_check(ev: &Evidence, lang: Lang, t: &Labels, out: &mut Vec<Block<'_>>) {
-    let b = &ev.breach_check;
     out.push(Block::Heading(t.h_breach.to_string()));
+    out.push(Block::Fields(breach_fields(ev, lang)));
+}
+
+/// The facts of the breach check (mode, status, counts, dataset, attribution) as `label: value`.
+pub(crate) fn breach_fields(ev: &Evidence, lang: Lang) -> Vec<(String, String)> {
+    let t = words::labels(lang);
+    let b = &ev.breach_check;
     let attribution = if b.attribution.is_empty() {
         HIBP_ATTRIBUTION.to_string()
     } else {
@@ -933,58 +1065,71 @@ fn breach_check(ev: &Evidence, lang: Lang, t: &Labels, out: &mut Vec<Block<'_>>)
         fields.push((t.breach_date.to_string(), d.clone()));
     }
     fields.push((t.breach_attribution.to_string(), attribution));
-    out.push(Block::Fields(fields));
+    fields
 }
 
-fn input_errors<'a>(ev: &'a Evidence, t: &Labels, out: &mut Vec<Block<'a>>) {
+fn input_errors<'a>(ev: &'a Evidence, lang: Lang, t: &Labels, out: &mut Vec<Block<'a>>) {
     out.push(Block::Heading(t.h_input_errors.to_string()));
     if ev.input_errors.is_empty() {
         out.push(Block::Para(t.none.to_string()));
         return;
     }
+    out.push(Block::Table(input_errors_table(ev, lang)));
+}
+
+/// One row per input error: where, and what (marked failing).
+pub(crate) fn input_errors_table(ev: &Evidence, lang: Lang) -> Table<'_> {
+    let t = words::labels(lang);
     let rows = ev.input_errors.iter().map(|e| {
         vec![
             Cell::text(e.source.as_str()),
             Cell::text(e.message.as_str()).style(Style::Fail),
         ]
     });
-    out.push(Block::Table(Table::new(
-        &[t.col_location, t.col_message],
-        rows,
-    )));
+    Table::new(&[t.col_location, t.col_message], rows)
 }
 
-fn inputs<'a>(ev: &'a Evidence, t: &'static Labels, out: &mut Vec<Block<'a>>) {
+fn inputs<'a>(ev: &'a Evidence, lang: Lang, t: &'static Labels, out: &mut Vec<Block<'a>>) {
     out.push(Block::Heading(t.h_inputs.to_string()));
     if ev.inputs.is_empty() {
         out.push(Block::Para(t.none.to_string()));
         return;
     }
+    out.push(Block::Table(inputs_table(ev, lang, Medium::Report)));
+}
+
+/// One row per input file: format, encoding, SHA-256 (the reports print its first 12 digits, the
+/// workbook all of it), size, systems, records and errors.
+pub(crate) fn inputs_table(ev: &Evidence, lang: Lang, medium: Medium) -> Table<'_> {
+    let t = words::labels(lang);
     let rows = ev.inputs.iter().map(move |i| {
         vec![
             Cell::text(i.path.as_str()),
             Cell::text(i.format.as_str()),
             Cell::text(i.encoding.map_or("-", |e| e.as_str())),
             Cell::text(i.sha256.chars().take(12).collect::<String>()),
-            Cell::text(i.size.to_string()),
+            Cell::text(i.sha256.as_str()),
+            Cell::number(i.size),
             Cell::text(i.systems.join(t.list_sep)),
-            Cell::text(i.records.to_string()),
+            Cell::number(i.records),
             count_cell(i.errors, Style::Fail),
         ]
     });
-    out.push(Block::Table(Table::new(
+    Table::select(
+        medium,
         &[
-            t.col_file,
-            t.col_format,
-            t.col_encoding,
-            t.col_sha256,
-            t.col_size,
-            t.col_systems,
-            t.col_records,
-            t.col_errors,
+            both(t.col_file),
+            both(t.col_format),
+            both(t.col_encoding),
+            (t.col_sha256, Show::Report),
+            sheet("SHA-256"),
+            both(t.col_size),
+            both(t.col_systems),
+            both(t.col_records),
+            both(t.col_errors),
         ],
         rows,
-    )));
+    )
 }
 
 /// Each finding in plain words; warnings and notes marked as such.

@@ -7,14 +7,13 @@
 
 use super::doc::{self, Cell, Kind, Medium, Style, Table};
 use super::Lang;
-use crate::model::evidence::{AccountStatus, BreachStatus, Checklist, Evidence};
-use crate::model::{Finding, ManagedBy, Severity};
+use crate::model::evidence::{Checklist, Evidence};
+use crate::model::ManagedBy;
 use crate::words::{self, Labels, WorkbookLabels};
 use rust_xlsxwriter::{
     Color, DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, Workbook, Worksheet,
     XlsxError,
 };
-use std::borrow::Cow;
 
 /// Renders the evidence as an xlsx workbook (the bytes of `evidence.xlsx`).
 ///
@@ -44,10 +43,10 @@ pub fn try_render(ev: &Evidence, lang: Lang) -> Result<Vec<u8>, XlsxError> {
     }
     let ws = wb.add_worksheet();
     ws.set_name(x.sheet_accounts)?;
-    accounts_sheet(ws, ev, lang, t, x, &f)?;
+    accounts_sheet(ws, ev, lang, x, &f)?;
     let ws = wb.add_worksheet();
     ws.set_name(x.sheet_reuse)?;
-    reuse_sheet(ws, ev, lang, t, x, &f)?;
+    reuse_sheet(ws, ev, lang, x, &f)?;
     let ws = wb.add_worksheet();
     ws.set_name(x.sheet_policies)?;
     policies_sheet(ws, ev, lang, x, &f)?;
@@ -141,10 +140,6 @@ impl Formats {
             quoted: fills.clone().map(|f| f.set_quote_prefix()),
             fills,
         }
-    }
-
-    fn body(&self) -> &Format {
-        &self.fills[0]
     }
 
     /// The body format with `fill`; quoted (Excel keeps it text even when edited) if `formula_like`.
@@ -255,149 +250,36 @@ fn accounts_sheet(
     ws: &mut Worksheet,
     ev: &Evidence,
     lang: Lang,
-    t: &Labels,
     x: &WorkbookLabels,
     f: &Formats,
 ) -> Result<(), XlsxError> {
     print_setup(ws);
-    let headers = [
-        t.col_system,
-        t.col_account,
-        t.col_source,
-        t.col_scheme,
-        t.col_status,
-        t.col_path,
-        x.col_codes,
-        t.col_reasons,
-        t.col_breach,
-        t.col_reuse_group,
-        t.col_length,
-        t.col_recovered_by,
-        t.col_skip_reason,
-    ];
     let widths = [
         14.0, 22.0, 22.0, 12.0, 10.0, 30.0, 24.0, 50.0, 18.0, 10.0, 8.0, 16.0, 24.0,
     ];
-    let rows = ev.accounts.iter().map(|a| {
-        let fill = match a.status {
-            AccountStatus::Pass => Some(Style::Yes),
-            AccountStatus::Fail => Some(Style::No),
-            AccountStatus::Unverified => Some(Style::Undetermined),
-            AccountStatus::Skipped => None,
-        };
-        let breach_fill = match a.breach.status {
-            BreachStatus::Found => Some(Style::Fail),
-            BreachStatus::Error => Some(Style::Warn),
-            _ => None,
-        };
-        vec![
-            txt(&*a.system),
-            txt(&a.account),
-            txt(&a.source),
-            txt(a.scheme.as_str()),
-            filled(words::account_status(lang, a.status), fill),
-            txt(a
-                .path
-                .map(|p| words::pass_path(lang, p))
-                .unwrap_or_default()),
-            txt(codes(&a.findings)),
-            lines({
-                let skipped = a.salted.as_deref().and_then(|w| {
-                    words::salted_skipped(lang, a.scheme, w, ev.recovery.salted_budget)
-                });
-                skipped
-                    .into_iter()
-                    .chain(reasons(lang, t, &a.findings))
-                    .collect::<Vec<String>>()
-            }),
-            filled(
-                words::breach(lang, a.breach.status, a.breach.count),
-                breach_fill,
-            ),
-            txt(a.reuse_group.as_deref().unwrap_or("")),
-            a.length.map(count).unwrap_or_else(|| txt("")),
-            txt(a
-                .recovered_by
-                .map(|r| words::recovered_by(lang, r))
-                .unwrap_or_default()),
-            txt(a
-                .skip_reason
-                .map(|r| words::skip_reason(lang, r))
-                .unwrap_or_default()),
-        ]
-    });
-    table(ws, 0, rows_table(&headers, rows), &widths, x, f)?;
+    table(ws, 0, doc::accounts_sheet_table(ev, lang), &widths, x, f)?;
     ws.set_freeze_panes(1, 2)?;
     Ok(())
 }
 
-/// One row per reuse group: scope, severity, proofs and members (one per line).
+/// One row per reuse group as the reports show it, with its systems and member count.
 fn reuse_sheet(
     ws: &mut Worksheet,
     ev: &Evidence,
     lang: Lang,
-    t: &Labels,
     x: &WorkbookLabels,
     f: &Formats,
 ) -> Result<(), XlsxError> {
     print_setup(ws);
-    let headers = [
-        t.col_group,
-        t.col_scope,
-        t.col_severity,
-        t.col_proof,
-        x.col_all_proofs,
-        t.col_systems,
-        x.col_member_count,
-        t.col_members,
-        t.col_links,
-        t.col_default_password,
-    ];
-    let widths = [10.0, 16.0, 10.0, 28.0, 36.0, 20.0, 10.0, 36.0, 50.0, 12.0];
-    let rows = ev.reuse_groups.iter().map(|g| {
-        let fill = match g.severity {
-            Severity::Fail => Some(Style::Fail),
-            Severity::Warn => Some(Style::Warn),
-            Severity::Info => None,
-        };
-        let members: Vec<String> = g
-            .members
-            .iter()
-            .map(|m| format!("{} / {}", m.system, m.account))
-            .collect();
-        let links: Vec<String> = g
-            .links
-            .iter()
-            .map(|l| {
-                format!(
-                    "{} / {} — {} / {}: {}",
-                    l.from.system,
-                    l.from.account,
-                    l.to.system,
-                    l.to.account,
-                    words::reuse_proof(lang, l.evidence)
-                )
-            })
-            .collect();
-        let proofs: Vec<String> = g
-            .proofs
-            .iter()
-            .map(|p| words::reuse_proof(lang, *p).to_string())
-            .collect();
-        vec![
-            txt(&g.id),
-            txt(words::reuse_scope(lang, g.scope)),
-            filled(words::severity(lang, g.severity), fill),
-            txt(words::reuse_proof(lang, g.evidence)),
-            lines(proofs),
-            txt(g.systems.join(t.list_sep)),
-            count(g.members.len()),
-            lines(members),
-            lines(links),
-            txt(if g.default_password { t.yes } else { t.no }),
-        ]
-    });
-    table(ws, 0, rows_table(&headers, rows), &widths, x, f)?;
+    let widths = [10.0, 16.0, 10.0, 36.0, 20.0, 10.0, 36.0, 50.0, 12.0];
+    table(
+        ws,
+        0,
+        doc::reuse_table(ev, lang, Medium::Sheet),
+        &widths,
+        x,
+        f,
+    )?;
     ws.set_freeze_panes(1, 1)?;
     Ok(())
 }
@@ -430,75 +312,35 @@ fn inputs_sheet(
     f: &Formats,
 ) -> Result<(), XlsxError> {
     print_setup(ws);
-    let headers = [
-        t.col_file,
-        t.col_format,
-        t.col_encoding,
-        "SHA-256",
-        t.col_size,
-        t.col_systems,
-        t.col_records,
-        t.col_errors,
-    ];
     let widths = [30.0, 14.0, 12.0, 68.0, 14.0, 20.0, 12.0, 12.0];
-    let rows = ev.inputs.iter().map(|i| {
-        vec![
-            txt(&i.path),
-            txt(&i.format),
-            txt(i.encoding.map_or("-", |e| e.as_str())),
-            txt(&i.sha256),
-            count(i.size),
-            txt(i.systems.join(t.list_sep)),
-            count(i.records),
-            count(i.errors),
-        ]
-    });
-    let mut row = table(ws, 0, rows_table(&headers, rows), &widths, x, f)?;
+    let inputs = doc::inputs_table(ev, lang, Medium::Sheet);
+    let mut row = table(ws, 0, inputs, &widths, x, f)?;
     ws.set_freeze_panes(1, 1)?;
 
     if !ev.input_errors.is_empty() && row < MAX_ROW - 2 {
         row += 2;
         ws.write_string_with_format(row, 0, t.h_input_errors, &f.key)?;
         row += 1;
-        for (col, h) in (0u16..).zip([t.col_location, t.col_message]) {
-            ws.write_string_with_format(row, col, h, &f.header)?;
+        // Below the inputs, without a filter of its own: a sheet has one autofilter.
+        let errors = doc::input_errors_table(ev, lang);
+        for (col, h) in (0u16..).zip(&errors.head) {
+            ws.write_string_with_format(row, col, *h, &f.header)?;
         }
-        for e in &ev.input_errors {
+        for cells in errors.rows {
             if row >= MAX_ROW - 12 {
                 break;
             }
             row += 1;
-            ws.write_string_with_format(row, 0, cut(&shown(&e.source)), f.body())?;
-            ws.write_string_with_format(row, 1, cut(&shown(&e.message)), &f.amber)?;
+            for (col, cell) in (0u16..).zip(&cells) {
+                write_cell(ws, row, col, cell, f)?;
+            }
         }
     }
 
-    let b = &ev.breach_check;
-    let mut block = vec![
-        (t.breach_mode, words::breach_mode(lang, b.mode).to_string()),
-        (
-            t.breach_status,
-            words::breach_check_status(lang, b.status).to_string(),
-        ),
-        (t.breach_lookups, b.lookups.to_string()),
-        (t.breach_found, b.found.to_string()),
-        (t.breach_errors, b.errors.to_string()),
-    ];
-    if let Some(g) = &b.gave_up {
-        block.push((t.breach_gave_up, words::breach_gave_up(lang, g)));
-    }
-    block.extend([
-        (t.breach_dataset, b.dataset.clone()),
-        (
-            t.breach_date,
-            b.date.clone().unwrap_or_else(|| t.dash.to_string()),
-        ),
-        (t.breach_attribution, b.attribution.clone()),
-    ]);
     if row < MAX_ROW - 11 {
         row += 2;
         ws.write_string_with_format(row, 0, t.h_breach, &f.key)?;
-        for (key, value) in block {
+        for (key, value) in doc::breach_fields(ev, lang) {
             row += 1;
             ws.write_string_with_format(row, 0, key, &f.key)?;
             ws.write_string(row, 1, cut(&shown(&value)))?;
@@ -578,60 +420,6 @@ fn print_setup(ws: &mut Worksheet) {
     ws.set_landscape();
     ws.set_paper_size(9);
     ws.set_print_fit_to_pages(1, 0);
-}
-
-/// The finding codes as in the JSON (`TOO_SHORT, BREACHED`).
-fn codes(findings: &[Finding]) -> String {
-    findings
-        .iter()
-        .map(|f| f.code.as_str())
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
-/// The findings in plain words, one per line; warnings and advisories marked.
-fn reasons(lang: Lang, t: &Labels, findings: &[Finding]) -> Vec<String> {
-    findings
-        .iter()
-        .map(|f| {
-            let prefix = match f.severity {
-                Severity::Fail => "",
-                Severity::Warn => t.warning_prefix,
-                Severity::Info => t.info_prefix,
-            };
-            format!("{prefix}{}", words::finding(lang, f.code, &f.detail))
-        })
-        .collect()
-}
-
-// Cells of the sheets that still build their own rows.
-fn txt<'a>(s: impl Into<Cow<'a, str>>) -> Cell<'a> {
-    Cell::text(s)
-}
-
-fn filled<'a>(s: impl Into<Cow<'a, str>>, style: Option<Style>) -> Cell<'a> {
-    Cell {
-        style,
-        ..Cell::text(s)
-    }
-}
-
-fn lines<'a, S: Into<Cow<'a, str>>>(parts: impl IntoIterator<Item = S>) -> Cell<'a> {
-    Cell::lines(parts)
-}
-
-fn count<'a>(n: impl TryInto<i64> + Copy + ToString) -> Cell<'a> {
-    Cell::number(n)
-}
-
-fn rows_table<'a>(
-    head: &[&'static str],
-    rows: impl Iterator<Item = Vec<Cell<'a>>> + 'a,
-) -> Table<'a> {
-    Table {
-        head: head.to_vec(),
-        rows: Box::new(rows),
-    }
 }
 
 /// Cuts a string to Excel's cell limit (on a character boundary).
@@ -893,9 +681,14 @@ mod tests {
 
         let reuse = cells(&p, 4);
         assert_eq!(reuse["A2"], "R1");
-        assert_eq!(reuse["G2"], "2");
-        assert_eq!(reuse["H2"], "ad01 / yoshida\nrt01 / yoshida");
-        assert!(reuse["E2"].contains("ソルトなしハッシュが同一"));
+        assert_eq!(reuse["F2"], "2");
+        assert_eq!(reuse["G2"], "ad01 / yoshida\nrt01 / yoshida");
+        // The proofs as the reports list them, the strongest first.
+        assert_eq!(
+            reuse["D2"],
+            "ソルトなしハッシュが同一\n判明した平文を他方のハッシュで検証"
+        );
+        assert!(reuse["H2"].contains(" ↔ "));
 
         let policies = cells(&p, 5);
         assert_eq!(policies["A2"], "ad01");
