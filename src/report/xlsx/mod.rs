@@ -14,7 +14,7 @@ use crate::model::ManagedBy;
 use crate::words::{self, Labels};
 use cells::{cut, shown, Formats};
 use rust_xlsxwriter::{DocProperties, ExcelDateTime, Workbook, XlsxError};
-use sheets::{accounts_sheet, checklist_sheet, inputs_sheet, policies_sheet, reuse_sheet};
+use sheets::{checklist_sheet, data_sheet, data_sheets, inputs_sheet};
 
 /// Renders the evidence as an xlsx workbook (the bytes of `evidence.xlsx`).
 ///
@@ -42,15 +42,11 @@ pub fn try_render(ev: &Evidence, lang: Lang) -> Result<Vec<u8>, XlsxError> {
         let checklist = ev.checklists.iter().find(|c| c.managed_by == managed_by);
         checklist_sheet(ws, ev, managed_by, checklist, lang, t, x, &f)?;
     }
-    let ws = wb.add_worksheet();
-    ws.set_name(x.sheet_accounts)?;
-    accounts_sheet(ws, ev, lang, x, &f)?;
-    let ws = wb.add_worksheet();
-    ws.set_name(x.sheet_reuse)?;
-    reuse_sheet(ws, ev, lang, x, &f)?;
-    let ws = wb.add_worksheet();
-    ws.set_name(x.sheet_policies)?;
-    policies_sheet(ws, ev, lang, x, &f)?;
+    for (name, rows, widths, frozen) in data_sheets(ev, lang) {
+        let ws = wb.add_worksheet();
+        ws.set_name(name)?;
+        data_sheet(ws, rows, widths, frozen, x, &f)?;
+    }
     let ws = wb.add_worksheet();
     ws.set_name(x.sheet_inputs)?;
     inputs_sheet(ws, ev, lang, t, x, &f)?;

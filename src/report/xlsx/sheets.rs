@@ -5,7 +5,7 @@ use super::cells::{cut, print_setup, shown, table, write_cell, Formats, MAX_ROW}
 use super::Lang;
 use crate::model::evidence::{Checklist, Evidence};
 use crate::model::ManagedBy;
-use crate::report::doc::{self, Cell, Medium, Style};
+use crate::report::doc::{self, Cell, Medium, Style, Table};
 use crate::words::{self, Labels, WorkbookLabels};
 use rust_xlsxwriter::{Worksheet, XlsxError};
 
@@ -79,60 +79,51 @@ pub(super) fn checklist_sheet(
     Ok(())
 }
 
-/// One row per account, with its verdict, reasons, breach result and reuse group.
-pub(super) fn accounts_sheet(
-    ws: &mut Worksheet,
+/// The sheets that hold one table: accounts, reuse groups and policies, each with its rows as the
+/// reports make them, its column widths and how many columns stay in view when scrolling.
+pub(super) fn data_sheets(
     ev: &Evidence,
     lang: Lang,
-    x: &WorkbookLabels,
-    f: &Formats,
-) -> Result<(), XlsxError> {
-    print_setup(ws);
-    let widths = [
-        14.0, 22.0, 22.0, 12.0, 10.0, 30.0, 24.0, 50.0, 18.0, 10.0, 8.0, 16.0, 24.0,
-    ];
-    table(ws, 0, doc::accounts_sheet_table(ev, lang), &widths, x, f)?;
-    ws.set_freeze_panes(1, 2)?;
-    Ok(())
+) -> [(&'static str, Table<'_>, &'static [f64], u16); 3] {
+    let x = words::workbook_labels(lang);
+    [
+        (
+            x.sheet_accounts,
+            doc::accounts_sheet_table(ev, lang),
+            &[
+                14.0, 22.0, 22.0, 12.0, 10.0, 30.0, 24.0, 50.0, 18.0, 10.0, 8.0, 16.0, 24.0,
+            ],
+            2,
+        ),
+        (
+            x.sheet_reuse,
+            doc::reuse_table(ev, lang, Medium::Sheet),
+            &[10.0, 16.0, 10.0, 36.0, 20.0, 10.0, 36.0, 50.0, 12.0],
+            1,
+        ),
+        (
+            x.sheet_policies,
+            doc::policies_table(ev, lang, Medium::Sheet),
+            &[
+                14.0, 28.0, 14.0, 30.0, 10.0, 28.0, 12.0, 10.0, 10.0, 24.0, 24.0, 50.0,
+            ],
+            1,
+        ),
+    ]
 }
 
-/// One row per reuse group as the reports show it, with its systems and member count.
-pub(super) fn reuse_sheet(
+/// A sheet of one table: its header and first `frozen` columns frozen.
+pub(super) fn data_sheet(
     ws: &mut Worksheet,
-    ev: &Evidence,
-    lang: Lang,
+    rows: Table<'_>,
+    widths: &[f64],
+    frozen: u16,
     x: &WorkbookLabels,
     f: &Formats,
 ) -> Result<(), XlsxError> {
     print_setup(ws);
-    let widths = [10.0, 16.0, 10.0, 36.0, 20.0, 10.0, 36.0, 50.0, 12.0];
-    table(
-        ws,
-        0,
-        doc::reuse_table(ev, lang, Medium::Sheet),
-        &widths,
-        x,
-        f,
-    )?;
-    ws.set_freeze_panes(1, 1)?;
-    Ok(())
-}
-
-/// One row per system's effective policy, as the reports show it, with its finding codes.
-pub(super) fn policies_sheet(
-    ws: &mut Worksheet,
-    ev: &Evidence,
-    lang: Lang,
-    x: &WorkbookLabels,
-    f: &Formats,
-) -> Result<(), XlsxError> {
-    print_setup(ws);
-    let widths = [
-        14.0, 28.0, 14.0, 30.0, 10.0, 28.0, 12.0, 10.0, 10.0, 24.0, 24.0, 50.0,
-    ];
-    let policies = doc::policies_table(ev, lang, Medium::Sheet);
-    table(ws, 0, policies, &widths, x, f)?;
-    ws.set_freeze_panes(1, 1)?;
+    table(ws, 0, rows, widths, x, f)?;
+    ws.set_freeze_panes(1, frozen)?;
     Ok(())
 }
 
