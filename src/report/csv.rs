@@ -3,28 +3,14 @@
 //! The CSV is language-neutral (stable codes, like the JSON). Cells that a spreadsheet would run
 //! as a formula are prefixed with a single quote: account names are untrusted input.
 
-use super::Lang;
-use crate::model::evidence::{AccountEvidence, BreachStatus, Evidence};
-use crate::words;
+use super::doc;
+use crate::model::evidence::Evidence;
 use std::io::{self, Write};
 
 /// The header row, in column order. `salted_skipped` (last, added later): why nothing was verified
 /// against the account's salted hash, its stable name (`account.salted.skipped`) then the same in
 /// English words with the cost of one try.
-pub const COLUMNS: [&str; 12] = [
-    "system",
-    "account",
-    "source",
-    "scheme",
-    "status",
-    "path",
-    "code",
-    "severity",
-    "detail",
-    "breach",
-    "reuse_group",
-    "salted_skipped",
-];
+pub const COLUMNS: [&str; 12] = doc::FINDING_COLUMNS;
 
 /// Renders the evidence as CSV: BOM, header, then one CRLF-terminated row per (account, finding);
 /// an account without findings gets one row with empty code, severity and detail.
@@ -34,21 +20,18 @@ pub fn render(ev: &Evidence) -> String {
     String::from_utf8(out).expect("the CSV is UTF-8")
 }
 
-/// Writes the CSV of [`render`] into `out`, row by row.
+/// Writes the CSV of [`render`] into `out`, row by row: the rows are those of
+/// [`doc::finding_table`].
 pub fn write(ev: &Evidence, out: &mut impl Write) -> io::Result<()> {
     out.write_all("\u{FEFF}".as_bytes())?;
-    write_row(out, COLUMNS)?;
-    for a in &ev.accounts {
-        let base = base_cells(a, ev.recovery.salted_budget);
-        if a.findings.is_empty() {
-            write_row(out, row(&base, "", "", ""))?;
-        }
-        for f in &a.findings {
-            write_row(
-                out,
-                row(&base, f.code.as_str(), f.severity.as_str(), &f.detail),
-            )?;
-        }
+    let table = doc::finding_table(ev);
+    write_row(out, table.head.iter().copied())?;
+    for row in table.rows {
+        // Every cell of these rows is one line.
+        write_row(
+            out,
+            row.iter().map(|c| c.lines.first().map_or("", |l| &**l)),
+        )?;
     }
     Ok(())
 }
@@ -86,69 +69,9 @@ fn write_cell(out: &mut impl Write, s: &str) -> io::Result<()> {
     }
 }
 
-struct Base<'a> {
-    system: &'a str,
-    account: &'a str,
-    source: &'a str,
-    scheme: &'a str,
-    status: &'static str,
-    path: &'a str,
-    breach: String,
-    reuse_group: &'a str,
-    salted_skipped: String,
-}
-
-fn base_cells(a: &AccountEvidence, budget: u64) -> Base<'_> {
-    let status = a.status.as_str();
-    let breach = match (a.breach.status, a.breach.count) {
-        (BreachStatus::Found, Some(n)) => format!("found:{n}"),
-        (s, _) => s.as_str().to_string(),
-    };
-    Base {
-        system: &a.system,
-        account: &a.account,
-        source: &a.source,
-        scheme: a.scheme.as_str(),
-        status,
-        path: a.path.map(|p| p.as_str()).unwrap_or_default(),
-        breach,
-        reuse_group: a.reuse_group.as_deref().unwrap_or_default(),
-        salted_skipped: a
-            .salted
-            .as_deref()
-            .and_then(|w| {
-                let words = words::salted_skipped(Lang::En, a.scheme, w, budget)?;
-                Some(format!("{}: {words}", w.skipped?.as_str()))
-            })
-            .unwrap_or_default(),
-    }
-}
-
-fn row<'a>(
-    b: &'a Base,
-    code: &'a str,
-    severity: &'a str,
-    detail: &'a str,
-) -> [&'a str; COLUMNS.len()] {
-    [
-        b.system,
-        b.account,
-        b.source,
-        b.scheme,
-        b.status,
-        b.path,
-        code,
-        severity,
-        detail,
-        &b.breach,
-        b.reuse_group,
-        &b.salted_skipped,
-    ]
-}
-
 /// Writes one row: the cells quoted, comma-separated, CRLF-terminated.
-fn write_row(out: &mut impl Write, cells: [&str; COLUMNS.len()]) -> io::Result<()> {
-    for (i, c) in cells.into_iter().enumerate() {
+fn write_row<'a>(out: &mut impl Write, cells: impl Iterator<Item = &'a str>) -> io::Result<()> {
+    for (i, c) in cells.enumerate() {
         if i > 0 {
             out.write_all(b",")?;
         }

@@ -158,9 +158,9 @@ fn answers(ev: &Evidence, lang: Lang, t: &Labels, out: &mut impl Write) -> io::R
             out,
             "<article class=\"card {c}\">\n<div class=\"card-head\"><span class=\"item\">{}</span>{}</div>\n<p class=\"question\">{}</p>\n<dl class=\"meta\">",
             Escaped(&a.item),
-            badge(a.class, a.answer_text),
+            badge(a.style.class(), a.answer_text),
             Escaped(&a.question),
-            c = a.class,
+            c = a.style.class(),
         )?;
         let dash = |s: &str| {
             if s.is_empty() {
@@ -221,8 +221,8 @@ fn checklists(ev: &Evidence, lang: Lang, t: &Labels, out: &mut impl Write) -> io
                 "<tr><td>{}</td><td>{}</td><td class=\"{}\">{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
                 Escaped(&a.item),
                 Escaped(&a.question),
-                a.class,
-                badge(a.class, a.answer_text),
+                a.style.class(),
+                badge(a.style.class(), a.answer_text),
                 Escaped(&a.checked_on),
                 Escaped(&a.target_date),
                 Escaped(&a.remarks),
@@ -347,8 +347,8 @@ fn table(t: Table, out: &mut impl Write) -> io::Result<()> {
     for row in t.rows {
         out.write_all(b"<tr>")?;
         for c in row {
-            match c.class {
-                Some(class) => write!(out, "<td class=\"{}\">", Escaped(class))?,
+            match c.style {
+                Some(style) => write!(out, "<td class=\"{}\">", Escaped(style.class()))?,
                 None => out.write_all(b"<td>")?,
             }
             for (i, line) in c.lines.iter().enumerate() {

@@ -1,0 +1,350 @@
+//! The accounts: the failing, unverified, passing and skipped tables of the reports, the workbook's
+//! one table of every account and the CSV's rows per finding, all made of the same columns.
+
+use super::{codes, findings, Block, Cell, Lang, Style, Table};
+use crate::model::evidence::{AccountEvidence, AccountStatus, BreachStatus, Evidence};
+use crate::model::{Code, Severity, SkipReason};
+use crate::words::{self, Labels};
+use std::borrow::Cow;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Failing accounts per finding code: how many failing accounts carry each code with severity
+/// `fail` (an account counts once per code), most frequent first.
+pub(crate) fn failure_reasons(ev: &Evidence) -> Vec<(Code, usize)> {
+    let mut counts: BTreeMap<Code, usize> = BTreeMap::new();
+    for a in with_status(ev, AccountStatus::Fail) {
+        let codes: BTreeSet<Code> = a
+            .findings
+            .iter()
+            .filter(|f| f.severity == Severity::Fail)
+            .map(|f| f.code)
+            .collect();
+        for c in codes {
+            *counts.entry(c).or_default() += 1;
+        }
+    }
+    let mut out: Vec<(Code, usize)> = counts.into_iter().collect();
+    out.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    out
+}
+
+/// How many of the passwords that became known have each length (never the passwords).
+pub(crate) fn recovered_lengths(ev: &Evidence) -> BTreeMap<usize, usize> {
+    let mut counts = BTreeMap::new();
+    let lengths = ev
+        .accounts
+        .iter()
+        .filter(|a| a.plaintext_known)
+        .filter_map(|a| a.length);
+    for n in lengths {
+        *counts.entry(n).or_default() += 1;
+    }
+    counts
+}
+/// Every account, one row each, for the workbook: its verdict, why, breach result and reuse group.
+pub(crate) fn accounts_sheet_table(ev: &Evidence, lang: Lang) -> Table<'_> {
+    let t = words::labels(lang);
+    let cols = [
+        (t.col_system, Col::System),
+        (t.col_account, Col::Account),
+        (t.col_source, Col::Source),
+        (t.col_scheme, Col::Scheme),
+        (t.col_status, Col::Status),
+        (t.col_path, Col::Path),
+        (words::workbook_labels(lang).col_codes, Col::Codes),
+        (t.col_reasons, Col::Why),
+        (t.col_breach, Col::Breach),
+        (t.col_reuse_group, Col::ReuseGroup),
+        (t.col_length, Col::Length),
+        (t.col_recovered_by, Col::RecoveredBy),
+        (t.col_skip_reason, Col::SkipReason),
+    ];
+    accounts_table(ev, lang, ev.accounts.iter(), &cols)
+}
+
+/// One row per (account, finding) in stable names, language-neutral like the JSON: the rows of
+/// evidence.csv. An account without findings has one row with empty code, severity and detail.
+pub(crate) fn finding_table<'a>(ev: &'a Evidence) -> Table<'a> {
+    let budget = ev.recovery.salted_budget;
+    let rows = ev.accounts.iter().flat_map(move |a| {
+        let breach = match (a.breach.status, a.breach.count) {
+            (BreachStatus::Found, Some(n)) => Cow::Owned(format!("found:{n}")),
+            (s, _) => Cow::Borrowed(s.as_str()),
+        };
+        // Why nothing was verified against the salted hash: its stable name, then the same in
+        // English words with the cost of one try.
+        let salted_skipped = a
+            .salted
+            .as_deref()
+            .and_then(|w| {
+                let words = words::salted_skipped(Lang::En, a.scheme, w, budget)?;
+                Some(format!("{}: {words}", w.skipped?.as_str()))
+            })
+            .unwrap_or_default();
+        let row = move |code: &'static str, severity: &'static str, detail: &'a str| {
+            vec![
+                Cell::text(&*a.system),
+                Cell::text(a.account.as_str()),
+                Cell::text(a.source.as_str()),
+                Cell::text(a.scheme.as_str()),
+                Cell::text(a.status.as_str()),
+                Cell::text(a.path.map(|p| p.as_str()).unwrap_or_default()),
+                Cell::text(code),
+                Cell::text(severity),
+                Cell::text(detail),
+                Cell::text(breach.clone()),
+                Cell::text(a.reuse_group.as_deref().unwrap_or_default()),
+                Cell::text(salted_skipped.clone()),
+            ]
+        };
+        let rows: Vec<Vec<Cell<'a>>> = if a.findings.is_empty() {
+            vec![row("", "", "")]
+        } else {
+            a.findings
+                .iter()
+                .map(|f| row(f.code.as_str(), f.severity.as_str(), &f.detail))
+                .collect()
+        };
+        rows
+    });
+    Table::new(&FINDING_COLUMNS, rows)
+}
+
+/// The columns of [`finding_table`]. `salted_skipped` (last, added later): why nothing was
+/// verified against the account's salted hash.
+pub(crate) const FINDING_COLUMNS: [&str; 12] = [
+    "system",
+    "account",
+    "source",
+    "scheme",
+    "status",
+    "path",
+    "code",
+    "severity",
+    "detail",
+    "breach",
+    "reuse_group",
+    "salted_skipped",
+];
+
+pub(super) fn failing<'a>(
+    ev: &'a Evidence,
+    lang: Lang,
+    t: &'static Labels,
+    out: &mut Vec<Block<'a>>,
+) {
+    out.push(Block::Heading(t.h_failing.to_string()));
+    if with_status(ev, AccountStatus::Fail).next().is_none() {
+        out.push(Block::Para(t.none.to_string()));
+        return;
+    }
+    out.push(Block::Para(t.failing_note.to_string()));
+    let cols = [
+        (t.col_system, Col::System),
+        (t.col_account, Col::Account),
+        (t.col_source, Col::Source),
+        (t.col_scheme, Col::Scheme),
+        (t.col_length, Col::Length),
+        (t.col_reasons, Col::FailReasons),
+        (t.col_breach, Col::Breach),
+        (t.col_reuse_group, Col::ReuseGroup),
+    ];
+    let rows = with_status(ev, AccountStatus::Fail);
+    out.push(Block::Table(accounts_table(ev, lang, rows, &cols)));
+}
+
+pub(super) fn unverified<'a>(
+    ev: &'a Evidence,
+    lang: Lang,
+    t: &'static Labels,
+    out: &mut Vec<Block<'a>>,
+) {
+    out.push(Block::Heading(t.h_unverified.to_string()));
+    if with_status(ev, AccountStatus::Unverified).next().is_none() {
+        out.push(Block::Para(t.none.to_string()));
+        return;
+    }
+    out.push(Block::Para(t.unverified_note.to_string()));
+    let cols = [
+        (t.col_system, Col::System),
+        (t.col_account, Col::Account),
+        (t.col_source, Col::Source),
+        (t.col_scheme, Col::Scheme),
+        (t.col_hash_prefix, Col::HashPrefix),
+        (t.col_findings, Col::Why),
+        (t.col_breach, Col::Breach),
+        (t.col_reuse_group, Col::ReuseGroup),
+    ];
+    let rows = with_status(ev, AccountStatus::Unverified);
+    out.push(Block::Table(accounts_table(ev, lang, rows, &cols)));
+}
+
+pub(super) fn passing<'a>(
+    ev: &'a Evidence,
+    lang: Lang,
+    t: &'static Labels,
+    out: &mut Vec<Block<'a>>,
+) {
+    if with_status(ev, AccountStatus::Pass).next().is_none() {
+        return;
+    }
+    out.push(Block::Heading(t.h_passing.to_string()));
+    let cols = [
+        (t.col_system, Col::System),
+        (t.col_account, Col::Account),
+        (t.col_source, Col::Source),
+        (t.col_scheme, Col::Scheme),
+        (t.col_path, Col::Path),
+        (t.col_recovered_by, Col::RecoveredBy),
+        (t.col_findings, Col::Findings),
+        (t.col_breach, Col::Breach),
+        (t.col_reuse_group, Col::ReuseGroup),
+    ];
+    let rows = with_status(ev, AccountStatus::Pass);
+    out.push(Block::Table(accounts_table(ev, lang, rows, &cols)));
+}
+
+/// A password-history entry (a domain dumped with -history has twenty a person): counted per
+/// system in the human reports; every one is still in evidence.json and evidence.csv.
+fn is_history(a: &AccountEvidence) -> bool {
+    a.skip_reason == Some(SkipReason::History)
+}
+
+pub(super) fn skipped<'a>(
+    ev: &'a Evidence,
+    lang: Lang,
+    t: &'static Labels,
+    out: &mut Vec<Block<'a>>,
+) {
+    if with_status(ev, AccountStatus::Skipped).next().is_none() {
+        return;
+    }
+    out.push(Block::Heading(t.h_skipped.to_string()));
+    let mut history: BTreeMap<&str, usize> = BTreeMap::new();
+    for a in with_status(ev, AccountStatus::Skipped).filter(|a| is_history(a)) {
+        *history.entry(&*a.system).or_default() += 1;
+    }
+    for (system, n) in history {
+        out.push(Block::Para(words::history_entries(lang, system, n)));
+    }
+    let listed = || with_status(ev, AccountStatus::Skipped).filter(|a| !is_history(a));
+    if listed().next().is_none() {
+        return;
+    }
+    let cols = [
+        (t.col_system, Col::System),
+        (t.col_account, Col::Account),
+        (t.col_source, Col::Source),
+        (t.col_skip_reason, Col::SkipReason),
+    ];
+    out.push(Block::Table(accounts_table(ev, lang, listed(), &cols)));
+}
+
+/// A column of an account table: every table of accounts, in every medium, is made of these.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Col {
+    System,
+    Account,
+    Source,
+    Scheme,
+    /// The verdict, marked like an answer.
+    Status,
+    Path,
+    Codes,
+    Findings,
+    /// The findings, marked failing.
+    FailReasons,
+    /// Why nothing was tried against the hash (if so), then the findings.
+    Why,
+    Breach,
+    ReuseGroup,
+    Length,
+    RecoveredBy,
+    SkipReason,
+    HashPrefix,
+}
+
+/// A table of `accounts` with the columns `cols` (head, column), made a row at a time.
+fn accounts_table<'a>(
+    ev: &Evidence,
+    lang: Lang,
+    accounts: impl Iterator<Item = &'a AccountEvidence> + 'a,
+    cols: &[(&'static str, Col)],
+) -> Table<'a> {
+    let budget = ev.recovery.salted_budget;
+    let head: Vec<&'static str> = cols.iter().map(|(h, _)| *h).collect();
+    let cols: Vec<Col> = cols.iter().map(|(_, c)| *c).collect();
+    let rows = accounts.map(move |a| {
+        cols.iter()
+            .map(|c| account_cell(a, *c, lang, budget))
+            .collect()
+    });
+    Table::new(&head, rows)
+}
+
+/// The cell of account `a` in column `col`.
+fn account_cell(a: &AccountEvidence, col: Col, lang: Lang, budget: u64) -> Cell<'_> {
+    let t = words::labels(lang);
+    match col {
+        Col::System => Cell::text(&*a.system),
+        Col::Account => Cell::text(a.account.as_str()),
+        Col::Source => Cell::text(a.source.as_str()),
+        Col::Scheme => Cell::text(a.scheme.as_str()),
+        Col::Status => {
+            let c = Cell::text(words::account_status(lang, a.status));
+            match a.status {
+                AccountStatus::Pass => c.style(Style::Yes),
+                AccountStatus::Fail => c.style(Style::No),
+                AccountStatus::Unverified => c.style(Style::Undetermined),
+                AccountStatus::Skipped => c,
+            }
+        }
+        Col::Path => Cell::text(
+            a.path
+                .map(|p| words::pass_path(lang, p))
+                .unwrap_or_default(),
+        ),
+        Col::Codes => Cell::text(codes(&a.findings)),
+        Col::Findings => Cell::lines(findings(lang, t, &a.findings)),
+        Col::FailReasons => Cell::lines(findings(lang, t, &a.findings)).style(Style::Fail),
+        Col::Why => {
+            // Why nothing was tried against the hash comes before the findings.
+            let skipped = a
+                .salted
+                .as_deref()
+                .and_then(|w| words::salted_skipped(lang, a.scheme, w, budget));
+            Cell::lines(skipped.into_iter().chain(findings(lang, t, &a.findings)))
+        }
+        Col::Breach => Cell::text(words::breach(lang, a.breach.status, a.breach.count)),
+        Col::ReuseGroup => Cell::text(a.reuse_group.as_deref().unwrap_or_default()),
+        Col::Length => a.length.map_or_else(|| Cell::text(""), Cell::number),
+        Col::RecoveredBy => Cell::text(
+            a.recovered_by
+                .map(|r| words::recovered_by(lang, r))
+                .unwrap_or_default(),
+        ),
+        Col::SkipReason => Cell::text(
+            a.skip_reason
+                .map(|r| words::skip_reason(lang, r))
+                .unwrap_or_default(),
+        ),
+        Col::HashPrefix => Cell::text(hash_prefix(a)),
+    }
+}
+
+/// The accounts with `status`, in evidence order.
+pub(super) fn with_status(
+    ev: &Evidence,
+    status: AccountStatus,
+) -> impl Iterator<Item = &AccountEvidence> + Clone {
+    ev.accounts.iter().filter(move |a| a.status == status)
+}
+
+/// At most 8 characters of the stored hash, whatever the evidence holds.
+fn hash_prefix(a: &AccountEvidence) -> &str {
+    let p = a.hash_prefix.as_deref().unwrap_or_default();
+    match p.char_indices().nth(8) {
+        Some((end, _)) => &p[..end],
+        None => p,
+    }
+}

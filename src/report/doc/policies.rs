@@ -1,0 +1,114 @@
+//! The password policies (one row per system's effective policy) and the NIST advisories.
+
+use super::table::{both, sheet};
+use super::{codes, findings, yes_no, Block, Cell, Lang, Medium, Style, Table};
+use crate::model::evidence::Evidence;
+use crate::model::tags::PolicyStatus;
+use crate::words::{self, Labels};
+
+/// One row per system's effective policy: its verdict, how it passed, its settings and findings.
+pub(crate) fn policies_table(ev: &Evidence, lang: Lang, medium: Medium) -> Table<'_> {
+    let t = words::labels(lang);
+    let rows = ev.policies.iter().map(move |p| {
+        let e = &p.effective;
+        let max_age = match e.max_age_days {
+            None => Cell::text(t.dash),
+            Some(d) if d <= 0 => Cell::text(t.never_expires),
+            Some(d) => Cell::number(d),
+        };
+        vec![
+            Cell::text(&*p.system),
+            Cell::lines(p.sources.iter().map(String::as_str)),
+            Cell::text(words::verdict(lang, p.status)).style(policy_style(p.status)),
+            Cell::text(
+                p.path
+                    .map(|x| words::pass_path(lang, x))
+                    .unwrap_or_default(),
+            ),
+            opt_number(t, e.min_length),
+            Cell::text(words::required_classes(lang, &e.require)),
+            max_age,
+            Cell::text(yes_no(t, e.mfa)),
+            opt_number(t, e.max_length),
+            Cell::text(words::lockout(
+                lang,
+                e.lockout_threshold,
+                e.lockout_duration_minutes,
+                e.lockout_reset_minutes,
+            )),
+            Cell::text(codes(&p.findings)),
+            Cell::lines(findings(lang, t, &p.findings)),
+        ]
+    });
+    Table::select(
+        medium,
+        &[
+            both(t.col_system),
+            both(t.col_sources),
+            both(t.col_status),
+            both(t.col_path),
+            both(t.col_min_length),
+            both(t.col_require),
+            both(t.col_max_age),
+            both(t.col_mfa),
+            both(t.col_max_length),
+            both(t.col_lockout),
+            sheet(words::workbook_labels(lang).col_codes),
+            both(t.col_findings),
+        ],
+        rows,
+    )
+}
+
+pub(super) fn policies<'a>(
+    ev: &'a Evidence,
+    lang: Lang,
+    t: &'static Labels,
+    out: &mut Vec<Block<'a>>,
+) {
+    out.push(Block::Heading(t.h_policies.to_string()));
+    if ev.policies.is_empty() {
+        out.push(Block::Para(t.none.to_string()));
+        return;
+    }
+    out.push(Block::Table(policies_table(ev, lang, Medium::Report)));
+}
+
+pub(super) fn advisories<'a>(
+    ev: &'a Evidence,
+    lang: Lang,
+    t: &'static Labels,
+    out: &mut Vec<Block<'a>>,
+) {
+    out.push(Block::Heading(t.h_advisories.to_string()));
+    if ev.advisories.is_empty() {
+        out.push(Block::Para(t.none.to_string()));
+        return;
+    }
+    out.push(Block::Para(t.advisories_note.to_string()));
+    let rows = ev.advisories.iter().map(move |a| {
+        vec![
+            Cell::text(&*a.system),
+            Cell::text(a.account.as_deref().unwrap_or_default()),
+            Cell::text(words::code(lang, a.finding.code)),
+            Cell::text(a.finding.detail.as_str()),
+        ]
+    });
+    out.push(Block::Table(Table::new(
+        &[t.col_system, t.col_account, t.col_finding, t.col_detail],
+        rows,
+    )));
+}
+
+pub(super) fn policy_style(v: PolicyStatus) -> Style {
+    match v {
+        PolicyStatus::Pass => Style::Yes,
+        PolicyStatus::Fail => Style::No,
+        PolicyStatus::Unknown | PolicyStatus::None => Style::Undetermined,
+    }
+}
+
+/// A number, or a dash when there is none.
+fn opt_number<'a>(t: &Labels, v: Option<u32>) -> Cell<'a> {
+    v.map_or_else(|| Cell::text(t.dash), Cell::number)
+}
