@@ -443,7 +443,8 @@ impl Target for RangeTarget {
                     ));
                 }
             }
-            Err(msg) => {
+            Err(e) => {
+                let msg = e.to_string();
                 let lines = line_count(body.as_bytes());
                 let line = msg
                     .strip_prefix("malformed response body (line ")

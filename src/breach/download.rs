@@ -21,11 +21,13 @@ use std::time::Duration;
 use sha2::{Digest, Sha256};
 
 use super::breaker::Breaker;
+use super::offline::CorpusError;
 use super::online::{
     check_base_url, client, create_private_dir, get_range, range_url, retrying, write_atomic,
-    Failure, Mode,
+    Failure, Mode, RangeError,
 };
 use super::BreachError;
+use crate::error::{classify, ExitClass};
 
 /// The manifest's file name inside the output directory.
 pub const MANIFEST: &str = "kensa-download.tsv";
@@ -139,11 +141,14 @@ pub fn read_manifest(dir: &Path) -> Result<Option<Manifest>, BreachError> {
     let text = match std::fs::read_to_string(&path) {
         Ok(t) => t,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-        Err(e) => {
-            return Err(BreachError::Corpus(format!(
-                "cannot read {}: {e}",
-                path.display()
-            )))
+        Err(source) => {
+            return Err(CorpusError::Read {
+                op: "read",
+                what: "",
+                path,
+                source,
+            }
+            .into())
         }
     };
     let mut lines = text.lines();
@@ -151,12 +156,7 @@ pub fn read_manifest(dir: &Path) -> Result<Option<Manifest>, BreachError> {
     let ntlm = match header_mode(header) {
         Some(Mode::Ntlm) => true,
         Some(Mode::Sha1) => false,
-        None => {
-            return Err(BreachError::Corpus(format!(
-                "{} is not a kensa download manifest (first line: expected `# kensa-download … mode=sha1|ntlm`)",
-                path.display()
-            )))
-        }
+        None => return Err(CorpusError::NotManifest { path }.into()),
     };
     let mut entries = BTreeMap::new();
     for line in lines {
@@ -181,8 +181,10 @@ pub fn download(
     }
     let mode = if opts.ntlm { Mode::Ntlm } else { Mode::Sha1 };
     let out = &opts.out;
-    create_private_dir(out)
-        .map_err(|e| BreachError::Write(format!("cannot create {}: {e}", out.display())))?;
+    create_private_dir(out).map_err(|source| CorpusError::Create {
+        path: out.clone(),
+        source,
+    })?;
     remove_stale_temporaries(out);
 
     let old = read_manifest(out)?;
@@ -352,10 +354,9 @@ impl Job<'_> {
         );
         let got = match got {
             Ok(g) => g,
-            Err(msg) => {
-                let lead = format!("Pwned Passwords range {hex} ({}): ", self.mode.label());
-                return Outcome::Failed(msg.strip_prefix(&lead).unwrap_or(&msg).to_string());
-            }
+            // The prefix is the download's own: the failure without it.
+            Err(RangeError::Failed { detail, .. }) => return Outcome::Failed(detail.to_string()),
+            Err(e @ RangeError::GaveUp(_)) => return Outcome::Failed(e.to_string()),
         };
         match got {
             Got::NotModified { last_modified } => {
@@ -412,7 +413,7 @@ impl Job<'_> {
         let body = normalise(&a.body, self.mode).map_err(|why| Failure {
             retry: true,
             retry_after: None,
-            why,
+            why: why.to_string(),
             answered: true,
         })?;
         Ok(Got::Body {
@@ -423,10 +424,32 @@ impl Job<'_> {
     }
 }
 
+/// Why a downloaded range body is refused (its line, never its content). It becomes the
+/// failure's text: a range that keeps failing with it is reported, not an error of the run.
+#[derive(Debug, thiserror::Error)]
+enum BodyError {
+    #[error("malformed body (line {0}: no `:`)")]
+    NoColon(usize),
+    #[error("malformed body (line {line}: suffix of {got} characters, expected {want} hex)")]
+    Suffix {
+        line: usize,
+        got: usize,
+        want: usize,
+    },
+    #[error("malformed body (line {0}: count)")]
+    Count(usize),
+    #[error("malformed body (line {0}: suffixes not in ascending order)")]
+    Order(usize),
+    #[error("empty body")]
+    Empty,
+}
+
+classify!(BodyError, |_e| ExitClass::Network);
+
 /// Verifies a range body and returns it as the file stores it: uppercase `SUFFIX:COUNT` lines
 /// joined by CRLF (no trailing newline, like the API), padding (`:0`) dropped. Every line must
 /// have a suffix of the mode's length, a decimal count, and suffixes must strictly ascend.
-fn normalise(body: &str, mode: Mode) -> Result<String, String> {
+fn normalise(body: &str, mode: Mode) -> Result<String, BodyError> {
     let want = mode.suffix_len();
     let mut out = String::with_capacity(body.len());
     let mut prev: Option<String> = None;
@@ -436,23 +459,19 @@ fn normalise(body: &str, mode: Mode) -> Result<String, String> {
         if line.is_empty() {
             continue;
         }
-        let (suffix, count) = line
-            .split_once(':')
-            .ok_or_else(|| format!("malformed body (line {}: no `:`)", n + 1))?;
+        let (suffix, count) = line.split_once(':').ok_or(BodyError::NoColon(n + 1))?;
         if suffix.len() != want || !suffix.bytes().all(|b| b.is_ascii_hexdigit()) {
-            return Err(format!(
-                "malformed body (line {}: suffix of {} characters, expected {want} hex)",
-                n + 1,
-                suffix.len()
-            ));
+            return Err(BodyError::Suffix {
+                line: n + 1,
+                got: suffix.len(),
+                want,
+            });
         }
         let count = count.trim();
         if count.is_empty() || !count.bytes().all(|b| b.is_ascii_digit()) {
-            return Err(format!("malformed body (line {}: count)", n + 1));
+            return Err(BodyError::Count(n + 1));
         }
-        count
-            .parse::<u64>()
-            .map_err(|_| format!("malformed body (line {}: count)", n + 1))?;
+        count.parse::<u64>().map_err(|_| BodyError::Count(n + 1))?;
         let suffix = suffix.to_ascii_uppercase();
         if count.bytes().all(|b| b == b'0') {
             // Padding: dropped, and not held to the order of the real lines.
@@ -460,10 +479,7 @@ fn normalise(body: &str, mode: Mode) -> Result<String, String> {
             continue;
         }
         if prev.as_ref().is_some_and(|p| *p >= suffix) {
-            return Err(format!(
-                "malformed body (line {}: suffixes not in ascending order)",
-                n + 1
-            ));
+            return Err(BodyError::Order(n + 1));
         }
         if !out.is_empty() {
             out.push_str("\r\n");
@@ -476,7 +492,7 @@ fn normalise(body: &str, mode: Mode) -> Result<String, String> {
     if out.is_empty() && !padded {
         // Downloads ask for padding, so even a range with no hash has lines: an empty answer was
         // cut short.
-        return Err("empty body".into());
+        return Err(BodyError::Empty);
     }
     Ok(out)
 }
@@ -510,8 +526,10 @@ impl ManifestLog {
     /// terminating a torn last line.
     fn open(out: &Path, mode: Mode, base: &str) -> Result<Self, BreachError> {
         let path = out.join(MANIFEST);
-        let err =
-            |e: std::io::Error| BreachError::Write(format!("cannot write {}: {e}", path.display()));
+        let err = |source: std::io::Error| CorpusError::Write {
+            path: path.clone(),
+            source,
+        };
         if !path.exists() {
             write_atomic(&path, header(mode, base).as_bytes()).map_err(err)?;
         }
@@ -557,7 +575,7 @@ fn write_manifest(
     }
     let path = out.join(MANIFEST);
     write_atomic(&path, text.as_bytes())
-        .map_err(|e| BreachError::Write(format!("cannot write {}: {e}", path.display())))
+        .map_err(|source| CorpusError::Write { path, source }.into())
 }
 
 fn header(mode: Mode, base: &str) -> String {

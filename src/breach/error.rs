@@ -2,6 +2,7 @@
 //! fails is not an error of this kind: it is a [`Lookup::Error`](super::Lookup::Error) in the
 //! evidence, and the audit goes on.)
 
+use super::offline::CorpusError;
 use crate::error::{classify, ExitClass};
 use std::path::PathBuf;
 
@@ -33,14 +34,18 @@ pub enum BreachError {
     /// The HTTP client cannot be made (TLS set-up).
     #[error("cannot build the HTTP client: {0}")]
     Client(#[source] reqwest::Error),
-    /// A corpus, an index or a download manifest cannot be read or is not what it should be (the
-    /// message names the file, and the line where there is one).
-    #[error("{0}")]
-    Corpus(String),
-    /// A cache, an index or a download directory cannot be created or written (the message names
-    /// the file).
-    #[error("{0}")]
-    Write(String),
+    /// An offline corpus, an index, a download directory or its manifest cannot be read, is
+    /// malformed, or cannot be written (the message names the file, and the line where there is
+    /// one; the class is the cause's).
+    #[error(transparent)]
+    Corpus(#[from] CorpusError),
+    /// The directories of the breach cache cannot be created.
+    #[error("cannot create the breach cache {}: {source}", dir.display())]
+    Cache {
+        dir: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
 }
 
 classify!(BreachError, |e| match e {
@@ -50,8 +55,8 @@ classify!(BreachError, |e| match e {
     | BreachError::TwoCorpora { .. }
     | BreachError::ModeMix { .. } => ExitClass::Usage,
     BreachError::Client(_) => ExitClass::Network,
-    BreachError::Corpus(_) => ExitClass::Input,
-    BreachError::Write(_) => ExitClass::Output,
+    BreachError::Corpus(e) => e.class(),
+    BreachError::Cache { .. } => ExitClass::Output,
 });
 
 #[cfg(test)]
@@ -75,8 +80,11 @@ mod tests {
             e.to_string(),
             "prefix range 00010-100000 is not within 00000-FFFFF"
         );
-        assert_eq!(BreachError::Corpus("x".into()).class(), ExitClass::Input);
-        assert_eq!(BreachError::Write("x".into()).class(), ExitClass::Output);
+        let e = BreachError::from(CorpusError::Empty { path: "c".into() });
+        assert_eq!(e.to_string(), "offline corpus c is empty");
+        assert_eq!(e.class(), ExitClass::Input);
+        let e = BreachError::from(CorpusError::Writer("index writer panicked"));
+        assert_eq!(e.class(), ExitClass::Output);
         let e = super::super::offline::OfflineSource::open(&[])
             .err()
             .unwrap();

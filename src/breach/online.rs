@@ -27,6 +27,7 @@ use std::time::{Duration, SystemTime};
 
 use super::breaker::Breaker;
 use super::{BreachError, BreachSource, GaveUp, Lookup, Query};
+use crate::error::{classify, ExitClass};
 
 /// Settings for the online source.
 #[derive(Debug, Clone)]
@@ -135,11 +136,9 @@ impl OnlineSource {
         let client = client(opts.timeout)?;
         if let Some(c) = &opts.cache {
             for sub in ["sha1", "ntlm"] {
-                create_private_dir(&c.dir.join(sub)).map_err(|e| {
-                    BreachError::Write(format!(
-                        "cannot create the breach cache {}: {e}",
-                        c.dir.display()
-                    ))
+                create_private_dir(&c.dir.join(sub)).map_err(|source| BreachError::Cache {
+                    dir: c.dir.clone(),
+                    source,
                 })?;
             }
         }
@@ -212,7 +211,7 @@ impl BreachSource for OnlineSource {
                             None => Lookup::NotFound,
                         }
                     }
-                    Err(msg) => Lookup::Error(msg.clone()),
+                    Err(e) => Lookup::Error(e.to_string()),
                 };
                 guard.0[i] = Some(l);
             }
@@ -494,6 +493,38 @@ fn read_body(resp: reqwest::blocking::Response) -> Result<String, Failure> {
     })
 }
 
+/// Why a range could not be had: the text of the [`Lookup::Error`] of every query under it
+/// (and of a download's failed prefix).
+#[derive(Debug, thiserror::Error)]
+pub(super) enum RangeError {
+    /// The batch was given up (deadline, API unreachable): the breaker's message.
+    #[error("{0}")]
+    GaveUp(String),
+    /// The range failed for good or its retries ran out.
+    #[error("Pwned Passwords range {prefix} ({mode}): {detail}")]
+    Failed {
+        prefix: String,
+        mode: &'static str,
+        detail: RangeFailure,
+    },
+}
+
+/// How a range failed (after `Pwned Passwords range PREFIX (MODE): `).
+#[derive(Debug, thiserror::Error)]
+pub(super) enum RangeFailure {
+    /// A failure not worth retrying.
+    #[error("{0}")]
+    Final(String),
+    /// The last failure once the attempts ran out.
+    #[error("{why} (after {attempts} attempts)")]
+    Exhausted { why: String, attempts: u32 },
+    /// The one attempt made while earlier ranges kept failing.
+    #[error("{0} (not retried: earlier ranges kept failing)")]
+    NotRetried(String),
+}
+
+classify!(RangeError, |_e| ExitClass::Network);
+
 /// Runs `attempt` until it succeeds, fails for good, or the retries run out, sleeping with
 /// exponential backoff (at least `Retry-After`, at most [`MAX_RETRY_DELAY`]) in between.
 /// `attempt` is given the time left before the deadline, to cap its request's timeout.
@@ -507,13 +538,18 @@ pub(super) fn retrying<T>(
     mode: Mode,
     prefix: &str,
     mut attempt: impl FnMut(Option<Duration>) -> Result<T, Failure>,
-) -> Result<T, String> {
+) -> Result<T, RangeError> {
     let down = breaker.streak() >= GIVE_UP_AFTER;
     let attempts = if down { 1 } else { retries.saturating_add(1) };
+    let failed = |detail| RangeError::Failed {
+        prefix: prefix.to_string(),
+        mode: mode.label(),
+        detail,
+    };
     let mut last = String::new();
     for n in 0..attempts {
         if let Some(g) = breaker.open() {
-            return Err(g.message.clone());
+            return Err(RangeError::GaveUp(g.message.clone()));
         }
         let f = match attempt(breaker.remaining()) {
             Ok(v) => {
@@ -529,14 +565,10 @@ pub(super) fn retrying<T>(
             breaker.unanswered(&f.why);
         }
         if !f.retry {
-            return Err(format!(
-                "Pwned Passwords range {prefix} ({}): {}",
-                mode.label(),
-                f.why
-            ));
+            return Err(failed(RangeFailure::Final(f.why)));
         }
         if let Some(g) = breaker.open() {
-            return Err(g.message.clone());
+            return Err(RangeError::GaveUp(g.message.clone()));
         }
         last = f.why;
         if n + 1 < attempts {
@@ -548,18 +580,17 @@ pub(super) fn retrying<T>(
         }
     }
     if let Some(g) = breaker.open() {
-        return Err(g.message.clone());
+        return Err(RangeError::GaveUp(g.message.clone()));
     }
     breaker.range_failed();
-    let tail = if down {
-        "not retried: earlier ranges kept failing".to_string()
+    Err(failed(if down {
+        RangeFailure::NotRetried(last)
     } else {
-        format!("after {attempts} attempts")
-    };
-    Err(format!(
-        "Pwned Passwords range {prefix} ({}): {last} ({tail})",
-        mode.label()
-    ))
+        RangeFailure::Exhausted {
+            why: last,
+            attempts,
+        }
+    }))
 }
 
 /// Creates `dir` and its missing parents with mode 0700 (existing directories are left as they are).
@@ -595,7 +626,7 @@ impl OnlineSource {
         mode: Mode,
         prefix: &str,
         breaker: &Breaker,
-    ) -> Result<HashMap<String, u64>, String> {
+    ) -> Result<HashMap<String, u64>, RangeError> {
         let cached = self
             .opts
             .cache
@@ -655,7 +686,7 @@ impl OnlineSource {
         parse_range(&answer.body, mode.suffix_len()).map_err(|why| Failure {
             retry: false,
             retry_after: None,
-            why,
+            why: why.to_string(),
             answered: true,
         })
     }
@@ -735,11 +766,28 @@ fn transport(e: &reqwest::Error) -> Failure {
     }
 }
 
+/// Why a range body cannot be used (its line, never its content); the text of the failure.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum BodyError {
+    #[error("malformed response body (line {0})")]
+    Malformed(usize),
+    #[error("malformed response body (line {line}: suffix of {got} characters, expected {want})")]
+    Suffix {
+        line: usize,
+        got: usize,
+        want: usize,
+    },
+    #[error("empty response body")]
+    Empty,
+}
+
+classify!(BodyError, |_e| ExitClass::Network);
+
 /// Parses a range body: `SUFFIX:COUNT` lines (CRLF or LF) whose suffixes have `suffix_len` hex
 /// characters (35 for SHA-1, 27 for NTLM); drops padding (`:0`). Any line of the wrong shape makes
 /// the whole range unusable; the error names the line, never its content. Public so that the
 /// fuzz harness (`benches/fuzz`) reaches it the way a response does.
-pub fn parse_range(body: &str, suffix_len: usize) -> Result<HashMap<String, u64>, String> {
+pub fn parse_range(body: &str, suffix_len: usize) -> Result<HashMap<String, u64>, BodyError> {
     let mut map = HashMap::new();
     let mut lines = 0usize;
     for (n, line) in body.split('\n').enumerate() {
@@ -748,14 +796,14 @@ pub fn parse_range(body: &str, suffix_len: usize) -> Result<HashMap<String, u64>
             continue;
         }
         lines += 1;
-        let bad = || format!("malformed response body (line {})", n + 1);
+        let bad = || BodyError::Malformed(n + 1);
         let (suffix, count) = line.split_once(':').ok_or_else(bad)?;
         if suffix.len() != suffix_len || !suffix.bytes().all(|b| b.is_ascii_hexdigit()) {
-            return Err(format!(
-                "malformed response body (line {}: suffix of {} characters, expected {suffix_len})",
-                n + 1,
-                suffix.len()
-            ));
+            return Err(BodyError::Suffix {
+                line: n + 1,
+                got: suffix.len(),
+                want: suffix_len,
+            });
         }
         let count: u64 = count.trim().parse().map_err(|_| bad())?;
         if count == 0 {
@@ -766,7 +814,7 @@ pub fn parse_range(body: &str, suffix_len: usize) -> Result<HashMap<String, u64>
     }
     if lines == 0 {
         // Every real range holds hundreds of suffixes (and padding): an empty body was cut short.
-        return Err("empty response body".into());
+        return Err(BodyError::Empty);
     }
     Ok(map)
 }

@@ -6,7 +6,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use rayon::prelude::*;
 
-use super::{decode_hex, mtime_date, parse_count, Mode};
+use super::{decode_hex, mtime_date, parse_count, read_error, CorpusError, LineFault, Mode};
 
 /// Number of prefix files in a complete directory.
 pub(crate) const PREFIXES: u32 = 1 << 20;
@@ -20,7 +20,7 @@ pub(crate) struct DirCorpus {
 
 impl DirCorpus {
     /// Tells the mode from the first prefix file found (normally `00000.txt`).
-    pub(crate) fn open(p: &Path) -> Result<DirCorpus, String> {
+    pub(crate) fn open(p: &Path) -> Result<DirCorpus, CorpusError> {
         let mode = dir_mode(p)?;
         let date = std::fs::metadata(p).ok().and_then(|m| mtime_date(&m));
         Ok(DirCorpus {
@@ -37,7 +37,7 @@ impl DirCorpus {
         keys: &[[u8; 20]],
         requests: &AtomicUsize,
         tick: &(dyn Fn(usize) + Sync),
-    ) -> Result<Vec<u64>, String> {
+    ) -> Result<Vec<u64>, CorpusError> {
         let n = self.mode.bytes();
         let mut groups: Vec<(u32, &[[u8; 20]])> = Vec::new();
         let mut start = 0;
@@ -47,17 +47,15 @@ impl DirCorpus {
                 start = i;
             }
         }
-        let parts: Vec<Result<Vec<u64>, String>> = groups
+        let parts: Vec<Result<Vec<u64>, CorpusError>> = groups
             .par_iter()
             .map(|(prefix, ks)| {
                 let file = prefix_path(&self.path, *prefix);
                 requests.fetch_add(1, Ordering::Relaxed);
-                let data = std::fs::read(&file).map_err(|e| {
-                    format!(
-                        "offline corpus {}: cannot read prefix file {}: {e}",
-                        self.path.display(),
-                        file.display()
-                    )
+                let data = std::fs::read(&file).map_err(|source| CorpusError::PrefixFile {
+                    dir: self.path.clone(),
+                    file: file.clone(),
+                    source,
                 })?;
                 let mut recs: Vec<([u8; 20], u64)> = Vec::with_capacity(data.len() / 40);
                 parse_prefix_file(&file, *prefix, self.mode, &data, &mut |h, c, _| {
@@ -94,15 +92,14 @@ pub(crate) fn prefix_of(h: &[u8]) -> u32 {
 }
 
 /// The mode of a per-prefix directory, from the suffix length in its first prefix file.
-pub(crate) fn dir_mode(p: &Path) -> Result<Mode, String> {
+pub(crate) fn dir_mode(p: &Path) -> Result<Mode, CorpusError> {
     // A directory made by `kensa hibp download` records its mode.
     if let Ok(Some(m)) = crate::breach::download::read_manifest(p) {
         return Ok(if m.ntlm { Mode::Ntlm } else { Mode::Sha1 });
     }
     // Otherwise the first non-empty prefix file tells (a range may hold no hash at all).
     let mut candidates = vec![prefix_path(p, 0)];
-    let rd = std::fs::read_dir(p)
-        .map_err(|e| format!("cannot read offline corpus directory {}: {e}", p.display()))?;
+    let rd = std::fs::read_dir(p).map_err(read_error("read", "offline corpus directory ", p))?;
     candidates.extend(rd.filter_map(|e| e.ok()).map(|e| e.path()).filter(|f| {
         f.file_name().and_then(|s| s.to_str()).is_some_and(|s| {
             s.len() == 9 && s.ends_with(".txt") && s[..5].bytes().all(|c| c.is_ascii_hexdigit())
@@ -111,8 +108,7 @@ pub(crate) fn dir_mode(p: &Path) -> Result<Mode, String> {
     let mut any = false;
     for f in candidates.iter().filter(|f| f.is_file()) {
         any = true;
-        let data = std::fs::read(f)
-            .map_err(|e| format!("cannot read prefix file {}: {e}", f.display()))?;
+        let data = std::fs::read(f).map_err(read_error("read", "prefix file ", f))?;
         let Some(line) = data
             .split(|&c| c == b'\n')
             .map(|l| l.strip_suffix(b"\r").unwrap_or(l))
@@ -123,28 +119,23 @@ pub(crate) fn dir_mode(p: &Path) -> Result<Mode, String> {
         return match line.iter().position(|&c| c == b':') {
             Some(35) => Ok(Mode::Sha1),
             Some(27) => Ok(Mode::Ntlm),
-            _ => Err(format!(
-                "{}:1: not a range body line (`SUFFIX:COUNT` with a 35-character SHA-1 or \
-                 27-character NTLM suffix)",
-                f.display()
-            )),
+            _ => Err(CorpusError::Line {
+                path: f.clone(),
+                line: 1,
+                fault: LineFault::NotRangeBody,
+            }),
         };
     }
+    let path = p.to_path_buf();
     Err(if any {
-        format!(
-            "offline corpus directory {}: every prefix file is empty, so the mode (SHA-1 or NTLM) cannot be told",
-            p.display()
-        )
+        CorpusError::EmptyDir { path }
     } else {
-        format!(
-            "offline corpus directory {} holds no per-prefix files (00000.txt … FFFFF.txt)",
-            p.display()
-        )
+        CorpusError::NoPrefixFiles { path }
     })
 }
 
 /// Receives `(hash, count, line number)`.
-pub(crate) type RecordFn<'a> = dyn FnMut(&[u8; 20], u64, u64) -> Result<(), String> + 'a;
+pub(crate) type RecordFn<'a> = dyn FnMut(&[u8; 20], u64, u64) -> Result<(), CorpusError> + 'a;
 
 /// Parses and validates one prefix file; calls `f(hash, count, line)` for each line with a
 /// non-zero count in order. `:0` padding lines are dropped before the order check (padding may
@@ -156,7 +147,7 @@ pub(crate) fn parse_prefix_file(
     mode: Mode,
     data: &[u8],
     f: &mut RecordFn,
-) -> Result<u64, String> {
+) -> Result<u64, CorpusError> {
     let n = mode.bytes();
     let mut dropped = 0u64;
     let suffix_len = mode.hex_len() - 5;
@@ -174,29 +165,33 @@ pub(crate) fn parse_prefix_file(
         };
         rest = tail;
         let line = line.strip_suffix(b"\r").unwrap_or(line);
-        let bad = |why: &str| format!("{}:{line_no}: {why}", file.display());
+        let bad = |fault| CorpusError::Line {
+            path: file.to_path_buf(),
+            line: line_no,
+            fault,
+        };
         if line.is_empty() {
             if rest.is_empty() {
                 break;
             }
-            return Err(bad("empty line"));
+            return Err(bad(LineFault::Empty));
         }
         let colon = line
             .iter()
             .position(|&c| c == b':')
-            .ok_or_else(|| bad("no `:COUNT` after the suffix"))?;
+            .ok_or_else(|| bad(LineFault::NoSuffixCount))?;
         if colon != suffix_len {
-            return Err(bad(&format!(
-                "suffix of {colon} characters where {suffix_len} are expected ({})",
-                mode.label()
-            )));
+            return Err(bad(LineFault::SuffixLength {
+                got: colon,
+                want: suffix_len,
+                mode: mode.label(),
+            }));
         }
         hexbuf[5..5 + suffix_len].copy_from_slice(&line[..suffix_len]);
         if !decode_hex(&hexbuf[..2 * n], &mut h[..n]) {
-            return Err(bad("suffix is not hexadecimal"));
+            return Err(bad(LineFault::SuffixNotHex));
         }
-        let count =
-            parse_count(&line[colon + 1..]).ok_or_else(|| bad("count is not a decimal number"))?;
+        let count = parse_count(&line[colon + 1..]).ok_or_else(|| bad(LineFault::Count))?;
         if count == 0 {
             dropped += 1;
             continue;
@@ -204,9 +199,9 @@ pub(crate) fn parse_prefix_file(
         if let Some(p) = &prev {
             if p[..n] >= h[..n] {
                 return Err(bad(if p[..n] == h[..n] {
-                    "duplicate suffix"
+                    LineFault::DuplicateSuffix
                 } else {
-                    "suffix out of order (range bodies are sorted)"
+                    LineFault::SuffixOutOfOrder
                 }));
             }
         }

@@ -38,6 +38,7 @@ use super::{
     mtime_date, num_key, parse_line, parse_next, release, with_read_ahead, Ahead, Mode,
     PageCounter, PageSet, Walk, PAGE, RELEASE,
 };
+use super::{read_error, CorpusError, IndexFault, LineFault};
 use crate::breach::BreachError;
 
 /// What an index records about itself (its JSON trailer).
@@ -92,15 +93,15 @@ pub fn build_index(
     let mut plan: Vec<(Kind, SourceInfo)> = Vec::new();
     let mut mode: Option<Mode> = None;
     for c in corpora {
-        let (kind, m, info) = survey(c).map_err(BreachError::Corpus)?;
+        let (kind, m, info) = survey(c)?;
         if let Some(prev) = mode {
             if prev != m {
-                return Err(BreachError::Corpus(format!(
-                    "{}: a {} corpus cannot go in the same index as a {} corpus",
-                    c.display(),
-                    m.label(),
-                    prev.label()
-                )));
+                return Err(CorpusError::MixedModes {
+                    path: c.clone(),
+                    mode: m.label(),
+                    prev: prev.label(),
+                }
+                .into());
             }
         }
         mode = Some(m);
@@ -111,32 +112,33 @@ pub fn build_index(
 
     let tmp = tmp_path(out);
     let r = (|| {
-        let file = std::fs::File::create(&tmp)
-            .map_err(|e| BreachError::Write(format!("cannot create {}: {e}", tmp.display())))?;
-        let mut sink = Sink::new(file, mode, &tmp).map_err(BreachError::Write)?;
+        let file = std::fs::File::create(&tmp).map_err(|source| CorpusError::Create {
+            path: tmp.clone(),
+            source,
+        })?;
+        let mut sink = Sink::new(file, mode, &tmp);
         let mut read = 0u64;
         for (c, (kind, _)) in corpora.iter().zip(&plan) {
-            // Reading and sorting the corpus is what fails here (a write of the sink that fails
-            // is classed with it: the message still says `cannot write`).
+            // A corpus that cannot be read or is malformed is an input error; a write of the
+            // sink that fails here is an output error.
             match kind {
                 Kind::Text => stream_text(c, mode, &mut sink, &mut read, total, progress),
                 Kind::Dir => stream_dir(c, mode, &mut sink, &mut read, total, progress),
-            }
-            .map_err(BreachError::Corpus)?;
+            }?;
         }
         progress(total, total);
         let sources = plan.iter().map(|(_, i)| i.clone()).collect();
-        sink.finish(sources).map_err(BreachError::Write)
+        sink.finish(sources)
     })();
     match r {
         Ok(info) => {
-            std::fs::rename(&tmp, out).map_err(|e| {
+            std::fs::rename(&tmp, out).map_err(|source| {
                 let _ = std::fs::remove_file(&tmp);
-                BreachError::Write(format!(
-                    "cannot rename {} to {}: {e}",
-                    tmp.display(),
-                    out.display()
-                ))
+                CorpusError::Rename {
+                    from: tmp.clone(),
+                    to: out.to_path_buf(),
+                    source,
+                }
             })?;
             if let Some(dir) = out.parent().filter(|d| !d.as_os_str().is_empty()) {
                 if let Ok(d) = std::fs::File::open(dir) {
@@ -147,43 +149,47 @@ pub fn build_index(
         }
         Err(e) => {
             let _ = std::fs::remove_file(&tmp);
-            Err(e)
+            Err(e.into())
         }
     }
 }
 
 /// Reads an index's header and trailer (cheap: no record is read).
 pub fn read_info(index: &Path) -> Result<IndexInfo, BreachError> {
-    info_of(index).map_err(BreachError::Corpus)
+    Ok(info_of(index)?)
 }
 
 /// Reads an index's header and trailer (see [`read_info`]).
-fn info_of(index: &Path) -> Result<IndexInfo, String> {
-    let mut f = std::fs::File::open(index)
-        .map_err(|e| format!("cannot open index {}: {e}", index.display()))?;
+fn info_of(index: &Path) -> Result<IndexInfo, CorpusError> {
+    let mut f = std::fs::File::open(index).map_err(read_error("open", "index ", index))?;
     let len = f
         .metadata()
-        .map_err(|e| format!("cannot read index {}: {e}", index.display()))?
+        .map_err(read_error("read", "index ", index))?
         .len();
     let mut hb = [0u8; HEADER];
-    f.read_exact(&mut hb)
-        .map_err(|_| format!("{}: not a kensa index (too short)", index.display()))?;
+    f.read_exact(&mut hb).map_err(|_| CorpusError::TooShort {
+        path: index.to_path_buf(),
+    })?;
     let h = Header::parse(&hb, len, index)?;
     let mut trailer = vec![0u8; h.trailer_len as usize];
     f.seek(SeekFrom::Start(h.trailer_off))
         .and_then(|_| f.read_exact(&mut trailer))
-        .map_err(|e| format!("cannot read index {}: {e}", index.display()))?;
+        .map_err(read_error("read", "index ", index))?;
     h.trailer(&trailer, index)
 }
 
 /// Reads the whole index: recomputes the checksum and re-checks the record order and the
 /// prefix table. Returns the recorded information when everything matches.
 pub fn verify(index: &Path) -> Result<IndexInfo, BreachError> {
-    check(index).map_err(BreachError::Corpus)
+    Ok(check(index)?)
 }
 
 /// Reads and checks the whole index (see [`verify`]).
-fn check(index: &Path) -> Result<IndexInfo, String> {
+fn check(index: &Path) -> Result<IndexInfo, CorpusError> {
+    let damaged = |fault| CorpusError::Index {
+        path: index.to_path_buf(),
+        fault,
+    };
     let c = IndexCorpus::open(index)?;
     let h = &c.header;
     let m = &c.map[..];
@@ -193,19 +199,13 @@ fn check(index: &Path) -> Result<IndexInfo, String> {
         .iter()
         .any(|&b| b != 0)
     {
-        return Err(format!(
-            "index {}: the padding before the records is damaged; rebuild it with `kensa hibp index`",
-            index.display()
-        ));
+        return Err(damaged(IndexFault::Padding));
     }
     let mut x = Xxh3Default::new();
     x.update(recs);
     x.update(table);
     if x.digest() != h.checksum {
-        return Err(format!(
-            "index {}: checksum mismatch: the file is damaged; rebuild it with `kensa hibp index`",
-            index.display()
-        ));
+        return Err(damaged(IndexFault::Checksum));
     }
     let rs = h.rec_size;
     let kb = h.key_bytes;
@@ -216,10 +216,7 @@ fn check(index: &Path) -> Result<IndexInfo, String> {
             if (r[0] >> 4) as usize != p & 0xF
                 || (i > a && recs[(i as usize - 1) * rs..(i as usize - 1) * rs + kb] >= *r)
             {
-                return Err(format!(
-                    "index {}: record {i} is out of order: rebuild it with `kensa hibp index`",
-                    index.display()
-                ));
+                return Err(damaged(IndexFault::RecordOrder(i)));
             }
         }
     }
@@ -227,16 +224,15 @@ fn check(index: &Path) -> Result<IndexInfo, String> {
 }
 
 /// True when the file starts with the index magic.
-pub(crate) fn is_index(p: &Path) -> Result<bool, String> {
-    let mut f = std::fs::File::open(p)
-        .map_err(|e| format!("cannot open offline corpus {}: {e}", p.display()))?;
+pub(crate) fn is_index(p: &Path) -> Result<bool, CorpusError> {
+    let mut f = std::fs::File::open(p).map_err(read_error("open", "offline corpus ", p))?;
     let mut m = [0u8; 8];
     let mut got = 0;
     while got < 8 {
         match f.read(&mut m[got..]) {
             Ok(0) => break,
             Ok(n) => got += n,
-            Err(e) => return Err(format!("cannot read offline corpus {}: {e}", p.display())),
+            Err(e) => return Err(read_error("read", "offline corpus ", p)(e)),
         }
     }
     Ok(got == 8 && &m == MAGIC)
@@ -253,14 +249,14 @@ pub(crate) struct IndexCorpus {
 
 impl IndexCorpus {
     /// Maps the index and checks its header, trailer and prefix table (not the records).
-    pub(crate) fn open(p: &Path) -> Result<IndexCorpus, String> {
-        let file = std::fs::File::open(p)
-            .map_err(|e| format!("cannot open index {}: {e}", p.display()))?;
+    pub(crate) fn open(p: &Path) -> Result<IndexCorpus, CorpusError> {
+        let file = std::fs::File::open(p).map_err(read_error("open", "index ", p))?;
         // SAFETY: read-only map; see the text corpus.
-        let map = unsafe { memmap2::Mmap::map(&file) }
-            .map_err(|e| format!("cannot map index {}: {e}", p.display()))?;
+        let map = unsafe { memmap2::Mmap::map(&file) }.map_err(read_error("map", "index ", p))?;
         if map.len() < HEADER {
-            return Err(format!("{}: not a kensa index (too short)", p.display()));
+            return Err(CorpusError::TooShort {
+                path: p.to_path_buf(),
+            });
         }
         let header = Header::parse(&map[..HEADER], map.len() as u64, p)?;
         let info = header.trailer(
@@ -278,12 +274,12 @@ impl IndexCorpus {
         for i in 0..=PREFIXES as usize {
             let t = c.table(i);
             if t < prev || t > c.header.count || (i == 0 && t != 0) {
-                return Err(format!("index {}: damaged prefix table", p.display()));
+                return Err(index_fault(p, IndexFault::PrefixTable));
             }
             prev = t;
         }
         if prev != c.header.count {
-            return Err(format!("index {}: damaged prefix table", p.display()));
+            return Err(index_fault(p, IndexFault::PrefixTable));
         }
         Ok(c)
     }
@@ -317,7 +313,7 @@ impl Walk for IndexCorpus {
         out: &mut [u64],
         pages: &PageSet,
         drop_behind: bool,
-    ) -> Result<(), String> {
+    ) -> Result<(), CorpusError> {
         let mut pages = PageCounter::new(pages);
         let rs = self.header.rec_size;
         let recs = &self.map[self.header.records_off as usize..self.header.trailer_off as usize];
@@ -556,21 +552,22 @@ impl Header {
         b
     }
 
-    fn parse(b: &[u8], file_len: u64, p: &Path) -> Result<Header, String> {
-        let bad = |why: &str| format!("index {}: {why}", p.display());
+    fn parse(b: &[u8], file_len: u64, p: &Path) -> Result<Header, CorpusError> {
+        let bad = |fault| index_fault(p, fault);
         if b.len() < HEADER || &b[..8] != MAGIC {
-            return Err(bad("not a kensa index (wrong magic)"));
+            return Err(bad(IndexFault::Magic));
         }
         let version = u32::from_le_bytes([b[8], b[9], b[10], b[11]]);
         if !(1..=VERSION).contains(&version) {
-            return Err(bad(&format!(
-                "format version {version}, this kensa reads 1 to {VERSION}: rebuild it"
-            )));
+            return Err(bad(IndexFault::Version {
+                version,
+                max: VERSION,
+            }));
         }
         let mode = match b[12] {
             1 => Mode::Sha1,
             2 => Mode::Ntlm,
-            _ => return Err(bad("unknown hash mode")),
+            _ => return Err(bad(IndexFault::UnknownMode)),
         };
         let u = |i: usize| {
             let mut x = [0u8; 8];
@@ -580,7 +577,7 @@ impl Header {
         let mut h = Header::for_mode(mode);
         h.records_off = records_off(version);
         if b[13] as usize != h.key_bytes || b[14] as usize != h.rec_size {
-            return Err(bad("record size does not match the mode"));
+            return Err(bad(IndexFault::RecordSize));
         }
         h.count = u(0);
         h.trailer_off = u(3);
@@ -594,26 +591,29 @@ impl Header {
                 == Some(h.trailer_off)
             && h.trailer_off.checked_add(h.trailer_len) == Some(file_len);
         if !ok {
-            return Err(bad(
-                "sizes in the header do not match the file (truncated or damaged)",
-            ));
+            return Err(bad(IndexFault::Sizes));
         }
         Ok(h)
     }
 
-    fn trailer(&self, t: &[u8], p: &Path) -> Result<IndexInfo, String> {
-        let info: IndexInfo = serde_json::from_slice(t)
-            .map_err(|e| format!("index {}: damaged metadata: {e}", p.display()))?;
+    fn trailer(&self, t: &[u8], p: &Path) -> Result<IndexInfo, CorpusError> {
+        let info: IndexInfo =
+            serde_json::from_slice(t).map_err(|e| index_fault(p, IndexFault::Metadata(e)))?;
         if info.records != self.count
             || info.mode != self.mode.name()
             || info.checksum != checksum_text(self.checksum)
         {
-            return Err(format!(
-                "index {}: metadata does not match the header (damaged)",
-                p.display()
-            ));
+            return Err(index_fault(p, IndexFault::MetadataMismatch));
         }
         Ok(info)
+    }
+}
+
+/// An index that is damaged.
+fn index_fault(p: &Path, fault: IndexFault) -> CorpusError {
+    CorpusError::Index {
+        path: p.to_path_buf(),
+        fault,
     }
 }
 
@@ -628,22 +628,17 @@ fn tmp_path(out: &Path) -> PathBuf {
 }
 
 /// Kind, mode and description of one corpus; a missing prefix file is an error here.
-fn survey(c: &Path) -> Result<(Kind, Mode, SourceInfo), String> {
-    let meta =
-        std::fs::metadata(c).map_err(|e| format!("cannot read corpus {}: {e}", c.display()))?;
+fn survey(c: &Path) -> Result<(Kind, Mode, SourceInfo), CorpusError> {
+    let meta = std::fs::metadata(c).map_err(read_error("read", "corpus ", c))?;
     if meta.is_dir() {
         let mode = dir_mode(c)?;
         let mut size = 0u64;
         let mut newest: Option<std::time::SystemTime> = None;
         for p in 0..PREFIXES {
             let f = prefix_path(c, p);
-            let m = std::fs::metadata(&f).map_err(|_| {
-                format!(
-                    "corpus directory {}: prefix file {} is missing (the directory must hold \
-                     00000.txt … FFFFF.txt)",
-                    c.display(),
-                    f.display()
-                )
+            let m = std::fs::metadata(&f).map_err(|_| CorpusError::MissingPrefix {
+                dir: c.to_path_buf(),
+                file: f.clone(),
             })?;
             size += m.len();
             if let Ok(t) = m.modified() {
@@ -665,30 +660,28 @@ fn survey(c: &Path) -> Result<(Kind, Mode, SourceInfo), String> {
         return Ok((Kind::Dir, mode, info));
     }
     if is_index(c)? {
-        return Err(format!(
-            "{} is already a kensa index: give the text corpus",
-            c.display()
-        ));
+        return Err(CorpusError::AlreadyIndex {
+            path: c.to_path_buf(),
+        });
     }
-    let mut f = std::fs::File::open(c).map_err(|e| format!("cannot open {}: {e}", c.display()))?;
+    let mut f = std::fs::File::open(c).map_err(read_error("open", "", c))?;
     let mut head = [0u8; 80];
     let mut got = 0;
     while got < head.len() {
         match f.read(&mut head[got..]) {
             Ok(0) => break,
             Ok(k) => got += k,
-            Err(e) => return Err(format!("cannot read {}: {e}", c.display())),
+            Err(e) => return Err(read_error("read", "", c)(e)),
         }
     }
     let mode = head[..got]
         .iter()
         .position(|&b| b == b':')
         .and_then(Mode::from_hex_len)
-        .ok_or_else(|| {
-            format!(
-                "{}:1: not `HASH:COUNT` with a 40-character SHA-1 or 32-character NTLM hash",
-                c.display()
-            )
+        .ok_or_else(|| CorpusError::Line {
+            path: c.to_path_buf(),
+            line: 1,
+            fault: LineFault::NotHashCount,
         })?;
     let info = SourceInfo {
         path: c.display().to_string(),
@@ -732,7 +725,7 @@ impl AlignedBuf {
 struct Writer {
     tx: Option<std::sync::mpsc::SyncSender<(AlignedBuf, bool)>>,
     back: std::sync::mpsc::Receiver<AlignedBuf>,
-    handle: Option<std::thread::JoinHandle<Result<(std::fs::File, Xxh3Default), String>>>,
+    handle: Option<std::thread::JoinHandle<Result<(std::fs::File, Xxh3Default), CorpusError>>>,
 }
 
 impl Writer {
@@ -740,7 +733,7 @@ impl Writer {
     fn new(file: std::fs::File, tmp: &Path, at: u64) -> Writer {
         let (tx, rx) = std::sync::mpsc::sync_channel::<(AlignedBuf, bool)>(2);
         let (back_tx, back) = std::sync::mpsc::channel::<AlignedBuf>();
-        let name = tmp.display().to_string();
+        let name = tmp.to_path_buf();
         let mut direct = open_direct(tmp);
         let handle = std::thread::spawn(move || {
             use std::os::unix::fs::FileExt;
@@ -762,12 +755,15 @@ impl Writer {
                         {
                             direct = None
                         }
-                        Err(e) => return Err(format!("cannot write {name}: {e}")),
+                        Err(source) => return Err(CorpusError::Write { path: name, source }),
                     }
                 }
                 if !done {
                     file.write_all_at(bytes, pos)
-                        .map_err(|e| format!("cannot write {name}: {e}"))?;
+                        .map_err(|source| CorpusError::Write {
+                            path: name.clone(),
+                            source,
+                        })?;
                 }
                 pos += bytes.len() as u64;
                 buf.len = 0;
@@ -784,7 +780,7 @@ impl Writer {
 
     /// Hand a filled buffer over (`tail`: the last one, of any length); returns an empty one
     /// to fill next.
-    fn send(&mut self, buf: AlignedBuf, tail: bool) -> Result<AlignedBuf, String> {
+    fn send(&mut self, buf: AlignedBuf, tail: bool) -> Result<AlignedBuf, CorpusError> {
         let sent = self
             .tx
             .as_ref()
@@ -795,17 +791,19 @@ impl Writer {
             return Err(self
                 .join()
                 .err()
-                .unwrap_or_else(|| "index writer stopped".into()));
+                .unwrap_or(CorpusError::Writer("index writer stopped")));
         }
         Ok(self.back.try_recv().unwrap_or_else(|_| AlignedBuf::new()))
     }
 
     /// Wait for every buffer to be written; returns the file and the checksum state.
-    fn join(&mut self) -> Result<(std::fs::File, Xxh3Default), String> {
+    fn join(&mut self) -> Result<(std::fs::File, Xxh3Default), CorpusError> {
         self.tx = None;
         match self.handle.take() {
-            Some(h) => h.join().map_err(|_| "index writer panicked".to_string())?,
-            None => Err("index writer already finished".into()),
+            Some(h) => h
+                .join()
+                .map_err(|_| CorpusError::Writer("index writer panicked"))?,
+            None => Err(CorpusError::Writer("index writer already finished")),
         }
     }
 }
@@ -853,9 +851,9 @@ struct Sink<'a> {
 }
 
 impl<'a> Sink<'a> {
-    fn new(file: std::fs::File, mode: Mode, tmp: &'a Path) -> Result<Sink<'a>, String> {
+    fn new(file: std::fs::File, mode: Mode, tmp: &'a Path) -> Sink<'a> {
         let header = Header::for_mode(mode);
-        Ok(Sink {
+        Sink {
             writer: Writer::new(file, tmp, header.records_off),
             tmp,
             header,
@@ -865,17 +863,17 @@ impl<'a> Sink<'a> {
             have_prev: false,
             buf: AlignedBuf::new(),
             dropped_zero: 0,
-        })
+        }
     }
 
-    /// One hash in input order (`where_` names `file:line` for errors).
+    /// One hash in input order (`where_` makes the error of its `file:line`).
     #[inline]
     fn push(
         &mut self,
         h: &[u8; 20],
         count: u64,
-        where_: &dyn Fn() -> String,
-    ) -> Result<(), String> {
+        where_: &dyn Fn(LineFault) -> CorpusError,
+    ) -> Result<(), CorpusError> {
         // Hashes shorter than 20 bytes are followed by zeros, so whole buffers compare alike.
         self.push_key(num_key(h), count, where_)
     }
@@ -887,10 +885,10 @@ impl<'a> Sink<'a> {
         &mut self,
         key: (u128, u32),
         count: u64,
-        where_: &dyn Fn() -> String,
-    ) -> Result<(), String> {
+        where_: &dyn Fn(LineFault) -> CorpusError,
+    ) -> Result<(), CorpusError> {
         if self.have_prev && self.prev >= key {
-            return Err(format!("{}: {}", where_(), order_error(self.prev == key)));
+            return Err(where_(order_error(self.prev == key)));
         }
         self.prev = key;
         self.have_prev = true;
@@ -920,22 +918,22 @@ impl<'a> Sink<'a> {
 
     /// Appends a block parsed by [`parse_block`]: its first hash checked against the last one
     /// before it, its errors reported with the line numbers `where_(line in block)` gives.
-    fn append(&mut self, p: &Parsed, where_: &dyn Fn(u64) -> String) -> Result<(), String> {
+    fn append(
+        &mut self,
+        p: &Parsed,
+        where_: &dyn Fn(u64, LineFault) -> CorpusError,
+    ) -> Result<(), CorpusError> {
         // A line that does not parse comes before its order check.
-        if let Some((1, why)) = &p.err {
-            return Err(format!("{}: {why}", where_(1)));
+        if let Some((1, why)) = p.err {
+            return Err(where_(1, why));
         }
         if let (true, Some(first)) = (self.have_prev, p.first) {
             if self.prev >= first {
-                return Err(format!(
-                    "{}: {}",
-                    where_(1),
-                    order_error(self.prev == first)
-                ));
+                return Err(where_(1, order_error(self.prev == first)));
             }
         }
-        if let Some((line, why)) = &p.err {
-            return Err(format!("{}: {why}", where_(*line)));
+        if let Some((line, why)) = p.err {
+            return Err(where_(line, why));
         }
         if let Some(last) = p.last {
             self.prev = last;
@@ -961,7 +959,7 @@ impl<'a> Sink<'a> {
 
     /// Sends the whole 4 KiB blocks of the buffer to the writer (all of it when `tail`); the
     /// rest starts the next buffer.
-    fn flush(&mut self, tail: bool) -> Result<(), String> {
+    fn flush(&mut self, tail: bool) -> Result<(), CorpusError> {
         let whole = if tail {
             self.buf.len
         } else {
@@ -985,7 +983,7 @@ impl<'a> Sink<'a> {
         Ok(())
     }
 
-    fn finish(mut self, sources: Vec<SourceInfo>) -> Result<IndexInfo, String> {
+    fn finish(mut self, sources: Vec<SourceInfo>) -> Result<IndexInfo, CorpusError> {
         self.flush(true)?;
         let (mut file, mut hasher) = self.writer.join()?;
         // The end entry (and any prefix after the last record): the record count.
@@ -1007,12 +1005,14 @@ impl<'a> Sink<'a> {
             sources,
             dropped_zero: self.dropped_zero,
         };
-        let trailer = serde_json::to_vec_pretty(&info)
-            .map_err(|e| format!("cannot encode index metadata: {e}"))?;
+        let trailer = serde_json::to_vec_pretty(&info).map_err(CorpusError::Encode)?;
         self.header.trailer_off =
             self.header.records_off + self.header.count * self.header.rec_size as u64;
         self.header.trailer_len = trailer.len() as u64;
-        let io = |e: std::io::Error| format!("cannot write {}: {e}", self.tmp.display());
+        let io = |source: std::io::Error| CorpusError::Write {
+            path: self.tmp.to_path_buf(),
+            source,
+        };
         file.seek(SeekFrom::Start(self.header.trailer_off))
             .map_err(io)?;
         file.write_all(&trailer).map_err(io)?;
@@ -1044,7 +1044,7 @@ struct Parsed {
     lines: u64,
     dropped_zero: u64,
     /// The first malformed or misordered line: its number in the block and what is wrong.
-    err: Option<(u64, String)>,
+    err: Option<(u64, LineFault)>,
 }
 
 /// Parses one block: every line checked (shape, hex, count, order within the block). The
@@ -1081,8 +1081,9 @@ fn parse_block(text: &[u8], mode: Mode, mut recs: Vec<u8>) -> Parsed {
                 pos = next;
                 match parse_line(line, hex_len, &mut h) {
                     Ok(count) => (num_key(&h), count),
-                    Err(why) => {
-                        out.err = Some((out.lines, format!("{why} (a {} corpus)", mode.label())));
+                    Err(fault) => {
+                        let mode = mode.label();
+                        out.err = Some((out.lines, LineFault::Parse { fault, mode }));
                         return out;
                     }
                 }
@@ -1090,7 +1091,7 @@ fn parse_block(text: &[u8], mode: Mode, mut recs: Vec<u8>) -> Parsed {
         };
         if let Some(p) = prev {
             if p >= key {
-                out.err = Some((out.lines, order_error(p == key).into()));
+                out.err = Some((out.lines, order_error(p == key)));
                 return out;
             }
         } else {
@@ -1143,11 +1144,11 @@ fn encode_record(key: (u128, u32), count: u64, mode: Mode) -> ([u8; 24], usize) 
 }
 
 /// Why two consecutive hashes cannot follow each other.
-fn order_error(equal: bool) -> &'static str {
+fn order_error(equal: bool) -> LineFault {
     if equal {
-        "duplicate hash"
+        LineFault::Duplicate
     } else {
-        "hash out of order (the corpus must be sorted by hash)"
+        LineFault::OutOfOrder
     }
 }
 
@@ -1164,21 +1165,16 @@ fn stream_text(
     read: &mut u64,
     total: u64,
     progress: &(dyn Fn(u64, u64) + Sync),
-) -> Result<(), String> {
-    let file =
-        std::fs::File::open(path).map_err(|e| format!("cannot open {}: {e}", path.display()))?;
-    let len = file
-        .metadata()
-        .map_err(|e| format!("cannot read {}: {e}", path.display()))?
-        .len() as usize;
+) -> Result<(), CorpusError> {
+    let file = std::fs::File::open(path).map_err(read_error("open", "", path))?;
+    let len = file.metadata().map_err(read_error("read", "", path))?.len() as usize;
     if len == 0 {
         return Ok(());
     }
     // SAFETY: a read-only map of a file this build only reads; a corpus truncated by another
     // program while it is read is outside what kensa can defend against (as for any mapped
     // input: see the text corpus lookup).
-    let map = unsafe { memmap2::Mmap::map(&file) }
-        .map_err(|e| format!("cannot map {}: {e}", path.display()))?;
+    let map = unsafe { memmap2::Mmap::map(&file) }.map_err(read_error("map", "", path))?;
     // Two blocks a thread, at most 16.
     let batch = (2 * rayon::current_num_threads()).clamp(2, 16);
     with_read_ahead(&map, 0, AHEAD, Ahead::Touch, |parsed| {
@@ -1199,7 +1195,7 @@ fn parse_mapped(
     total: u64,
     progress: &(dyn Fn(u64, u64) + Sync),
     parsed: &dyn Fn(usize),
-) -> Result<(), String> {
+) -> Result<(), CorpusError> {
     use rayon::prelude::*;
     let len = map.len();
     let mut spare_recs: Vec<Vec<u8>> = Vec::new();
@@ -1234,9 +1230,17 @@ fn parse_mapped(
             .collect();
         for (&(a, b), p) in blocks.iter().zip(&parsed_blocks) {
             if a == b {
-                return Err(format!("{}:{}: line too long", path.display(), lines + 1));
+                return Err(CorpusError::Line {
+                    path: path.to_path_buf(),
+                    line: lines + 1,
+                    fault: LineFault::TooLong,
+                });
             }
-            sink.append(p, &|l| format!("{}:{}", path.display(), lines + l))?;
+            sink.append(p, &|l, fault| CorpusError::Line {
+                path: path.to_path_buf(),
+                line: lines + l,
+                fault,
+            })?;
             lines += p.lines;
         }
         spare_recs.extend(parsed_blocks.into_iter().map(|p| p.recs));
@@ -1255,17 +1259,21 @@ fn stream_dir(
     read: &mut u64,
     total: u64,
     progress: &(dyn Fn(u64, u64) + Sync),
-) -> Result<(), String> {
+) -> Result<(), CorpusError> {
     let mut data = Vec::with_capacity(1 << 16);
     for p in 0..PREFIXES {
         let file = prefix_path(dir, p);
         data.clear();
         std::fs::File::open(&file)
             .and_then(|mut f| f.read_to_end(&mut data))
-            .map_err(|e| format!("cannot read prefix file {}: {e}", file.display()))?;
+            .map_err(read_error("read", "prefix file ", &file))?;
         *read += data.len() as u64;
         let dropped = parse_prefix_file(&file, p, mode, &data, &mut |h, c, ln| {
-            sink.push(h, c, &|| format!("{}:{ln}", file.display()))
+            sink.push(h, c, &|fault| CorpusError::Line {
+                path: file.clone(),
+                line: ln,
+                fault,
+            })
         })?;
         sink.dropped_zero += dropped;
         if p % 1024 == 1023 {

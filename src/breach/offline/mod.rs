@@ -23,6 +23,7 @@ pub mod index;
 
 mod batch;
 mod dir;
+mod error;
 mod text;
 
 use std::path::{Path, PathBuf};
@@ -33,6 +34,7 @@ use rayon::prelude::*;
 use super::{BreachError, BreachSource, Lookup, Query};
 use batch::{Batch, Task, NOT_DONE};
 
+pub use error::{CorpusError, IndexFault, LineFault, ParseFault};
 pub use index::{build_index, read_info, verify, IndexInfo, SourceInfo};
 
 /// An offline breach source: at most one corpus per mode.
@@ -55,7 +57,7 @@ impl OfflineSource {
             return Err(BreachError::NoCorpus("no offline breach corpus given"));
         }
         for p in paths {
-            let corpus = Corpus::open(p).map_err(BreachError::Corpus)?;
+            let corpus = Corpus::open(p)?;
             let slot = match corpus.mode() {
                 Mode::Sha1 => &mut src.sha1,
                 Mode::Ntlm => &mut src.ntlm,
@@ -119,7 +121,9 @@ impl BreachSource for OfflineSource {
             };
             let r = match corpus {
                 None => Err(format!("no offline {} corpus given", mode.label())),
-                Some(c) => c.lookup_batch(queries, mode, n, &slots, &self.requests, &tick),
+                Some(c) => c
+                    .lookup_batch(queries, mode, n, &slots, &self.requests, &tick)
+                    .map_err(|e| e.to_string()),
             };
             failed[mode as usize] = r.err();
         }
@@ -214,9 +218,8 @@ enum Corpus {
 }
 
 impl Corpus {
-    fn open(p: &Path) -> Result<Corpus, String> {
-        let meta = std::fs::metadata(p)
-            .map_err(|e| format!("cannot read offline corpus {}: {e}", p.display()))?;
+    fn open(p: &Path) -> Result<Corpus, CorpusError> {
+        let meta = std::fs::metadata(p).map_err(read_error("read", "offline corpus ", p))?;
         if meta.is_dir() {
             return Ok(Corpus::Dir(dir::DirCorpus::open(p)?));
         }
@@ -269,7 +272,7 @@ impl Corpus {
         slots: &[AtomicU64],
         requests: &AtomicUsize,
         tick: &(dyn Fn(usize) + Sync),
-    ) -> Result<(), String> {
+    ) -> Result<(), CorpusError> {
         let threads = rayon::current_num_threads().max(1);
         let c: &dyn Walk = match self {
             Corpus::Dir(c) => {
@@ -305,7 +308,7 @@ impl Corpus {
         // through the file in rounds of about ROUND bytes, a task a thread, while a thread
         // reads the next rounds ahead; a sparse one is cut into a few tasks a thread.
         let pages = PageSet::new(len);
-        let walk = |t: &mut Task| -> Result<(), String> {
+        let walk = |t: &mut Task| -> Result<(), CorpusError> {
             let keys = t.sort();
             let mut out = vec![0u64; keys.len()];
             let r = c.lookup_chunk(&keys, &mut out, &pages, !dense);
@@ -313,7 +316,7 @@ impl Corpus {
             tick(t.len());
             r
         };
-        let results: Vec<Result<(), String>> = if dense {
+        let results: Vec<Result<(), CorpusError>> = if dense {
             // The reading starts at once, from the start of the file, while the batch is
             // partitioned (the first key of a dense batch lies near the start).
             with_read_ahead(map, 0, LOOKUP_AHEAD, Ahead::Map, |walked| {
@@ -373,7 +376,7 @@ pub(crate) trait Walk: Sync {
         out: &mut [u64],
         pages: &PageSet,
         drop_behind: bool,
-    ) -> Result<(), String>;
+    ) -> Result<(), CorpusError>;
 }
 
 /// Hex digit values, 0xFF for anything else.
@@ -421,25 +424,41 @@ pub(crate) fn parse_count(s: &[u8]) -> Option<u64> {
     Some(n)
 }
 
+/// The error of a file that cannot be opened, read or mapped (`what`: the kind of file and a
+/// space, or nothing), for `map_err`.
+pub(crate) fn read_error<'a>(
+    op: &'static str,
+    what: &'static str,
+    path: &'a Path,
+) -> impl FnOnce(std::io::Error) -> CorpusError + 'a {
+    move |source| CorpusError::Read {
+        op,
+        what,
+        path: path.to_path_buf(),
+        source,
+    }
+}
+
 /// Parses one `HASH:COUNT` line (without its `\n`; a trailing `\r` is allowed) whose hash has
 /// `hex_len` characters, into `out` (`hex_len / 2` bytes). `Err` says what is wrong.
-pub(crate) fn parse_line(line: &[u8], hex_len: usize, out: &mut [u8]) -> Result<u64, String> {
+pub(crate) fn parse_line(line: &[u8], hex_len: usize, out: &mut [u8]) -> Result<u64, ParseFault> {
     let line = line.strip_suffix(b"\r").unwrap_or(line);
     // Fast path: the colon where it belongs; otherwise find it to say what is wrong.
     let colon = if line.get(hex_len) == Some(&b':') {
         hex_len
     } else {
-        memchr::memchr(b':', line).ok_or_else(|| "no `:COUNT` after the hash".to_string())?
+        memchr::memchr(b':', line).ok_or(ParseFault::NoCount)?
     };
     if colon != hex_len {
-        return Err(format!(
-            "hash of {colon} characters where {hex_len} are expected"
-        ));
+        return Err(ParseFault::HashLength {
+            got: colon,
+            want: hex_len,
+        });
     }
     if !decode_hex(&line[..hex_len], &mut out[..hex_len / 2]) {
-        return Err("hash is not hexadecimal".into());
+        return Err(ParseFault::NotHex);
     }
-    parse_count(&line[hex_len + 1..]).ok_or_else(|| "count is not a decimal number".to_string())
+    parse_count(&line[hex_len + 1..]).ok_or(ParseFault::Count)
 }
 
 /// The fast path of the line-by-line parse of a text corpus: the well-formed line starting at
@@ -1035,6 +1054,7 @@ mod tests {
         assert_eq!(h[0], 0x31);
         assert!(parse_line(ok, 40, &mut h)
             .unwrap_err()
+            .to_string()
             .contains("32 characters"));
         assert!(parse_line(b"31D6CFE0D16AE931B73C59D7E0C089CZ:1", 32, &mut h).is_err());
         assert!(parse_line(b"31D6CFE0D16AE931B73C59D7E0C089C0:", 32, &mut h).is_err());

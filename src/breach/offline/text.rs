@@ -4,7 +4,10 @@
 use std::cmp::Ordering as Cmp;
 use std::path::{Path, PathBuf};
 
-use super::{key64, mtime_date, parse_line, release, Mode, PageCounter, PageSet, Walk, RELEASE};
+use super::{
+    key64, mtime_date, parse_line, read_error, release, CorpusError, LineFault, Mode, PageCounter,
+    PageSet, Walk, RELEASE,
+};
 
 /// A sorted `HASH:COUNT` text file.
 pub(crate) struct TextCorpus {
@@ -21,29 +24,30 @@ const GALLOP: usize = 256;
 
 impl TextCorpus {
     /// Maps the file and tells the mode from its first line.
-    pub(crate) fn open(p: &Path) -> Result<TextCorpus, String> {
-        let file = std::fs::File::open(p)
-            .map_err(|e| format!("cannot open offline corpus {}: {e}", p.display()))?;
+    pub(crate) fn open(p: &Path) -> Result<TextCorpus, CorpusError> {
+        let file = std::fs::File::open(p).map_err(read_error("open", "offline corpus ", p))?;
         let meta = file
             .metadata()
-            .map_err(|e| format!("cannot read offline corpus {}: {e}", p.display()))?;
+            .map_err(read_error("read", "offline corpus ", p))?;
         if meta.len() == 0 {
-            return Err(format!("offline corpus {} is empty", p.display()));
+            return Err(CorpusError::Empty {
+                path: p.to_path_buf(),
+            });
         }
         // SAFETY: the map is only read; a corpus truncated by another program while we read
         // it is outside what kensa can defend against (as for any mapped input).
-        let map = unsafe { memmap2::Mmap::map(&file) }
-            .map_err(|e| format!("cannot map offline corpus {}: {e}", p.display()))?;
+        let map = unsafe { memmap2::Mmap::map(&file) }.map_err(read_error(
+            "map",
+            "offline corpus ",
+            p,
+        ))?;
         let first = &map[..map.len().min(80)];
         let colon = first.iter().position(|&c| c == b':');
-        let mode = colon.and_then(Mode::from_hex_len).ok_or_else(|| {
-            format!(
-                "offline corpus {}: line 1 is not `HASH:COUNT` with a 40-character SHA-1 or \
-                 32-character NTLM hash (not a Pwned Passwords file, a per-prefix directory or a \
-                 kensa index)",
-                p.display()
-            )
-        })?;
+        let mode = colon
+            .and_then(Mode::from_hex_len)
+            .ok_or_else(|| CorpusError::NotCorpus {
+                path: p.to_path_buf(),
+            })?;
         let corpus = TextCorpus {
             path: p.to_path_buf(),
             mode,
@@ -80,7 +84,7 @@ impl Walk for TextCorpus {
         out: &mut [u64],
         pages: &PageSet,
         drop_behind: bool,
-    ) -> Result<(), String> {
+    ) -> Result<(), CorpusError> {
         let n = self.mode.bytes();
         let mut pages = PageCounter::new(pages);
         // Lines before `lo` all hold hashes below the current key; `lo_hash` is the last of them.
@@ -126,7 +130,7 @@ impl TextCorpus {
         lo: &mut usize,
         lo_hash: &mut Option<[u8; 20]>,
         pages: &mut PageCounter,
-    ) -> Result<u64, String> {
+    ) -> Result<u64, CorpusError> {
         #[derive(Clone, Copy)]
         enum Step {
             Interpolate,
@@ -205,7 +209,7 @@ impl TextCorpus {
         hi: usize,
         hi_hash: Option<&[u8; 20]>,
         pages: &mut PageCounter,
-    ) -> Result<u64, String> {
+    ) -> Result<u64, CorpusError> {
         let n = self.mode.bytes();
         let mut buf = [0u8; 20];
         while *lo < hi {
@@ -233,29 +237,31 @@ impl TextCorpus {
 
     /// Checks that the line at `next` (when there is one) sorts after `h`: the answer of a
     /// query is validated against both neighbours.
-    fn check_next(&self, next: usize, h: &[u8], pages: &mut PageCounter) -> Result<(), String> {
+    fn check_next(
+        &self,
+        next: usize,
+        h: &[u8],
+        pages: &mut PageCounter,
+    ) -> Result<(), CorpusError> {
         if next >= self.data().len() {
             return Ok(());
         }
         let mut buf = [0u8; 20];
         self.line_at(next, &mut buf, pages)?;
         if buf[..h.len()] <= *h {
-            return Err(self.bad(
-                next,
-                "lines out of order or duplicated (the file must be sorted)",
-            ));
+            return Err(self.bad(next, LineFault::Unsorted));
         }
         Ok(())
     }
 
     /// The start of the line holding byte `pos` (no earlier than `floor`, itself a line start).
-    fn line_start(&self, pos: usize, floor: usize) -> Result<usize, String> {
+    fn line_start(&self, pos: usize, floor: usize) -> Result<usize, CorpusError> {
         let data = self.data();
         let from = floor.max(pos.saturating_sub(self.mode.max_line() + 1));
         match data[from..pos].iter().rposition(|&c| c == b'\n') {
             Some(i) => Ok(from + i + 1),
             None if from == floor => Ok(floor),
-            None => Err(self.bad(from, "line too long")),
+            None => Err(self.bad(from, LineFault::TooLong)),
         }
     }
 
@@ -265,18 +271,19 @@ impl TextCorpus {
         off: usize,
         out: &mut [u8; 20],
         pages: &mut PageCounter,
-    ) -> Result<(u64, usize), String> {
+    ) -> Result<(u64, usize), CorpusError> {
         let data = self.data();
         pages.touch(off);
         let end = data.len().min(off + self.mode.max_line() + 1);
         let (line, next) = match data[off..end].iter().position(|&c| c == b'\n') {
             Some(i) => (&data[off..off + i], off + i + 1),
             None if end == data.len() => (&data[off..end], end),
-            None => return Err(self.bad(off, "line too long")),
+            None => return Err(self.bad(off, LineFault::TooLong)),
         };
         pages.touch(next.saturating_sub(1));
-        let count = parse_line(line, self.mode.hex_len(), out).map_err(|why| {
-            self.bad(off, &format!("{why} (a {} corpus line)", self.mode.label()))
+        let count = parse_line(line, self.mode.hex_len(), out).map_err(|fault| {
+            let mode = self.mode.label();
+            self.bad(off, LineFault::ParseLine { fault, mode })
         })?;
         Ok((count, next))
     }
@@ -288,25 +295,24 @@ impl TextCorpus {
         h: &[u8],
         below: Option<&[u8; 20]>,
         above: Option<&[u8; 20]>,
-    ) -> Result<(), String> {
+    ) -> Result<(), CorpusError> {
         let n = h.len();
         if below.is_some_and(|b| &b[..n] >= h) || above.is_some_and(|a| &a[..n] <= h) {
-            return Err(self.bad(
-                off,
-                "lines out of order or duplicated (the file must be sorted)",
-            ));
+            return Err(self.bad(off, LineFault::Unsorted));
         }
         Ok(())
     }
 
     /// An error naming the file and the line. Only on this error path are the newlines before
     /// `off` counted (one sequential read up to the bad line), so lookups stay random-access.
-    fn bad(&self, off: usize, why: &str) -> String {
+    fn bad(&self, off: usize, fault: LineFault) -> CorpusError {
         let end = off.min(self.map.len());
-        let line = self.map[..end].iter().filter(|&&c| c == b'\n').count() + 1;
-        format!(
-            "{}:{line}: {why} (byte offset {off}); `kensa hibp index` validates every line of a corpus",
-            self.path.display()
-        )
+        let line = self.map[..end].iter().filter(|&&c| c == b'\n').count() as u64 + 1;
+        CorpusError::TextLine {
+            path: self.path.clone(),
+            line,
+            offset: off,
+            fault,
+        }
     }
 }
