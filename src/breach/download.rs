@@ -21,7 +21,7 @@ use std::time::Duration;
 use sha2::{Digest, Sha256};
 
 use super::breaker::Breaker;
-use super::offline::CorpusError;
+use super::corpus::CorpusError;
 use super::online::{
     check_base_url, client, create_private_dir, get_range, range_url, retrying, write_atomic,
     Failure, Mode, RangeError,

@@ -2,7 +2,7 @@
 //! fails is not an error of this kind: it is a [`Lookup::Error`](super::Lookup::Error) in the
 //! evidence, and the audit goes on.)
 
-use super::offline::CorpusError;
+use super::corpus::CorpusError;
 use crate::error::{classify, ExitClass};
 use std::path::PathBuf;
 

@@ -1,6 +1,7 @@
 //! Breach corpus lookups (Pwned Passwords): one trait, an online range-API source (and later offline ones).
 
 pub mod breaker;
+pub mod corpus;
 pub mod download;
 mod error;
 pub mod offline;

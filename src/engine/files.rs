@@ -1,32 +1,8 @@
 //! Opening the files an audit reads without ever blocking on them: a named pipe, a device or an
-//! oversized file is refused with a reason, before any work ([`unreadable_inputs`]) and again on
-//! the open file ([`read_regular`]).
+//! oversized file is refused with a reason, before any work ([`cannot_open`], called by
+//! [`super::plan::unreadable_inputs`]) and again on the open file ([`read_regular`]).
 
-use super::plan::{plan, Plan};
-use super::{AuditError, AuditOptions};
-use std::collections::BTreeSet;
 use std::path::Path;
-
-/// The files an audit would read that cannot be opened, each as `PATH: cannot read: REASON`:
-/// the inputs (of the manifest and `FILE` arguments; a `pwquality.conf.d` directory is one input
-/// of drop-ins), pot files and wordlists, each once. For a check before any work, so that a mistyped path is an
-/// error at once, not after the audit; so is a named pipe or a device (which would block or
-/// never end) and a file larger than `max_input_size`.
-pub fn unreadable_inputs(opts: &AuditOptions) -> Result<Vec<String>, AuditError> {
-    let Plan { specs, .. } = plan(opts)?;
-    let mut seen = BTreeSet::new();
-    Ok(specs
-        .iter()
-        .map(|s| (s.path.as_path(), true))
-        .chain(opts.potfiles.iter().map(|p| (p.as_path(), false)))
-        .chain(opts.wordlists.iter().map(|p| (p.as_path(), false)))
-        .filter(|(p, _)| seen.insert(*p))
-        .filter_map(|(p, dir_ok)| {
-            cannot_open(p, dir_ok, Some(opts.max_input_size))
-                .map(|why| format!("{}: cannot read: {why}", p.display()))
-        })
-        .collect())
-}
 
 /// Why `path` cannot be read (`None` when it can): a regular file (of at most `max_size` bytes,
 /// when given), or with `dir_ok` a directory whose entries can be listed. A named pipe, a device
@@ -121,8 +97,9 @@ pub(super) fn io_reason(e: &std::io::Error) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::plan::sniff_file;
+    use crate::engine::plan::{sniff_file, unreadable_inputs};
     use crate::engine::test_options as options;
+    use crate::engine::AuditOptions;
 
     #[test]
     fn unreadable_inputs_are_named_once_each_before_any_work() {

@@ -12,7 +12,8 @@ pub mod read;
 pub mod recover;
 
 pub use breach::is_breach_error;
-pub use files::{absolute, cannot_open, read_regular, unreadable_inputs};
+pub use files::{absolute, cannot_open, read_regular};
+pub use plan::unreadable_inputs;
 pub use read::{read_policy, PolicyRead};
 
 use crate::breach::BreachSource;

@@ -2,12 +2,13 @@
 //! inputs to read, with directories expanded. Nothing is read here but directory listings and the
 //! first bytes of a bare file (to tell a pot file, which names no system of its own).
 
-use super::files::{absolute, io_reason, open_nonblocking};
+use super::files::{absolute, cannot_open, io_reason, open_nonblocking};
 use super::{AuditError, AuditOptions};
 use crate::input::{self, Format};
 use crate::manifest::{Manifest, SystemDef};
 use crate::model::evidence::FileRef;
 use sha2::Digest;
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 /// What the audit will read: the manifest and the inputs, in the order of `Evidence::inputs`
@@ -29,6 +30,27 @@ pub(super) struct InputSpec {
     pub forced: Option<Format>,
     /// The system the file belongs to; `None` for top-level inputs.
     pub system: Option<String>,
+}
+
+/// The files an audit would read that cannot be opened, each as `PATH: cannot read: REASON`:
+/// the inputs (of the manifest and `FILE` arguments; a `pwquality.conf.d` directory is one input
+/// of drop-ins), pot files and wordlists, each once. For a check before any work, so that a mistyped path is an
+/// error at once, not after the audit; so is a named pipe or a device (which would block or
+/// never end) and a file larger than `max_input_size`.
+pub fn unreadable_inputs(opts: &AuditOptions) -> Result<Vec<String>, AuditError> {
+    let Plan { specs, .. } = plan(opts)?;
+    let mut seen = BTreeSet::new();
+    Ok(specs
+        .iter()
+        .map(|s| (s.path.as_path(), true))
+        .chain(opts.potfiles.iter().map(|p| (p.as_path(), false)))
+        .chain(opts.wordlists.iter().map(|p| (p.as_path(), false)))
+        .filter(|(p, _)| seen.insert(*p))
+        .filter_map(|(p, dir_ok)| {
+            cannot_open(p, dir_ok, Some(opts.max_input_size))
+                .map(|why| format!("{}: cannot read: {why}", p.display()))
+        })
+        .collect())
 }
 
 /// Build the manifest (given or implied by bare files) and the list of inputs.

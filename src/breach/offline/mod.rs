@@ -23,7 +23,6 @@ pub mod index;
 
 mod batch;
 mod dir;
-mod error;
 mod text;
 
 use std::path::{Path, PathBuf};
@@ -34,7 +33,7 @@ use rayon::prelude::*;
 use super::{BreachError, BreachSource, Lookup, Query};
 use batch::{Batch, Task, NOT_DONE};
 
-pub use error::{CorpusError, IndexFault, LineFault, ParseFault};
+pub use super::corpus::{CorpusError, IndexFault, LineFault, ParseFault};
 pub use index::{build_index, read_info, verify, IndexInfo, SourceInfo};
 
 /// An offline breach source: at most one corpus per mode.

@@ -136,7 +136,7 @@ pub enum IndexFault {
     RecordOrder(u64),
 }
 
-/// What is wrong with one `HASH:COUNT` line (see [`parse_line`](super::parse_line)).
+/// What is wrong with one `HASH:COUNT` line (see [`parse_line`](super::offline::parse_line)).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 pub enum ParseFault {
     #[error("no `:COUNT` after the hash")]
