@@ -16,11 +16,36 @@ pub enum ReadError {
     /// A file read whole has a line that does not decode (the caller adds the path).
     #[error("line {line}: line is not valid {} text", encoding.label())]
     Undecodable { line: usize, encoding: Encoding },
+    /// `kensa policy` was given a directory to read as another format than pwquality drop-ins.
+    #[error("{path}: a directory is read as pwquality.conf drop-ins only")]
+    DirectoryNotDropIns { path: String },
+    /// A file or directory that cannot be opened or read (`why`: the system's reason).
+    #[error("{path}: cannot read: {why}")]
+    Unreadable { path: String, why: String },
+    /// A file most of whose lines do not decode (the message counts the lines, see
+    /// `Decoded::binary_message`).
+    #[error("{0}")]
+    NotText(String),
+    /// Text whose format cannot be told from its content (`known` lists the format names).
+    #[error("cannot tell the format from the content; name it as FORMAT:PATH (one of {known})")]
+    UnknownContent { known: String },
+    /// `kensa policy` was given a file that is not one of the policy formats.
+    #[error("{path}: not a policy file (secedit, netaccounts, login.defs, pwquality.conf, pam, faillock.conf, policy)")]
+    NotPolicy { path: String },
+    /// A whole-file error with the path in front.
+    #[error("{path}: {cause}")]
+    At { path: String, cause: Box<ReadError> },
 }
 
 classify!(ReadError, |e| match e {
-    ReadError::UnknownFormat { .. } => ExitClass::Usage,
-    ReadError::Undecodable { .. } => ExitClass::Input,
+    ReadError::UnknownFormat { .. }
+    | ReadError::DirectoryNotDropIns { .. }
+    | ReadError::NotPolicy { .. } => ExitClass::Usage,
+    ReadError::Undecodable { .. }
+    | ReadError::Unreadable { .. }
+    | ReadError::NotText(_)
+    | ReadError::UnknownContent { .. } => ExitClass::Input,
+    ReadError::At { cause, .. } => crate::error::Classify::class(cause.as_ref()),
 });
 
 #[cfg(test)]
