@@ -203,7 +203,7 @@ fn lookup(path: &str, audit: &str) -> Result<(), String> {
     let queries: Vec<Query> = hashes.into_iter().map(Query::Ntlm).collect();
     let rss_before = vm_hwm_kib();
     let t = Instant::now();
-    let src = OfflineSource::open(&[path.into()])?;
+    let src = OfflineSource::open(&[path.into()]).map_err(|e| e.to_string())?;
     let opened = t.elapsed().as_secs_f64();
     let answers = src.lookup(&queries, &|_| {});
     let secs = t.elapsed().as_secs_f64();

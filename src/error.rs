@@ -83,20 +83,13 @@ impl<E: Classify> From<E> for Error {
     }
 }
 
-/// `Classify` for an error enum, one class per variant, and the conversion to `String` that keeps
-/// callers still on `Result<_, String>` compiling with `?` (they lose the class: the CLI's
-/// `Outcome` maps every error to the same code today).
+/// `Classify` for an error enum: its class, from a match over its variants.
 macro_rules! classify {
     ($ty:ty, |$e:ident| $body:expr) => {
         impl $crate::error::Classify for $ty {
             fn class(&self) -> $crate::error::ExitClass {
                 let $e = self;
                 $body
-            }
-        }
-        impl From<$ty> for String {
-            fn from(e: $ty) -> String {
-                e.to_string()
             }
         }
     };
@@ -129,7 +122,6 @@ mod tests {
         let e: Error = Lookup.into();
         assert_eq!(e.class(), ExitClass::Network);
         assert_eq!(e.to_string(), "lookup failed");
-        assert_eq!(String::from(Lookup), "lookup failed");
         assert_eq!(Error::usage("bad").class(), ExitClass::Usage);
     }
 }

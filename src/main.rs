@@ -1,4 +1,5 @@
-//! The `kensa` binary: parse arguments, run, map the outcome to an exit code (contract §5).
+//! The `kensa` binary: parse arguments, run, exit with the code of the outcome or of the error's
+//! class (contract §5).
 
 use clap::Parser;
 use std::process::ExitCode;
@@ -13,5 +14,5 @@ fn main() -> ExitCode {
             return ExitCode::from(code);
         }
     };
-    ExitCode::from(kensa::cli::run(cli).exit_code())
+    ExitCode::from(kensa::cli::run(cli))
 }

@@ -344,11 +344,15 @@ pub struct CheckArgs {
 pub struct Deadline(pub Option<Duration>);
 
 /// Parses `90s`, `10m`, `1h`, `500ms` or a bare number of seconds; any zero means no deadline.
-pub fn deadline(s: &str) -> Result<Deadline, String> {
+pub fn deadline(s: &str) -> Result<Deadline, crate::error::Error> {
     let t = s.trim();
     let split = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
     let (digits, unit) = t.split_at(split);
-    let bad = || format!("`{s}` is not a duration such as 90s, 10m, 1h or 500ms (0: no deadline)");
+    let bad = || {
+        crate::error::Error::usage(format!(
+            "`{s}` is not a duration such as 90s, 10m, 1h or 500ms (0: no deadline)"
+        ))
+    };
     let n: u64 = digits.parse().map_err(|_| bad())?;
     let ms = match unit.trim() {
         "ms" => Some(1),

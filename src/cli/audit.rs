@@ -8,13 +8,14 @@ use super::{lang_of, out, Outcome};
 use crate::breach::online::{CacheOptions, OnlineOptions, OnlineSource};
 use crate::breach::{BreachSource, GiveUpReason};
 use crate::engine::{self, AuditOptions};
+use crate::error::{Error, ExitClass};
 use crate::model::evidence::{AccountStatus, BaselineReport, Evidence};
 use crate::model::tags::PolicyStatus;
 use crate::model::{Code, Severity};
 use crate::report::{self, ReportFormat};
 use std::io::IsTerminal;
 
-pub(super) fn run(a: AuditArgs) -> Result<Outcome, String> {
+pub(super) fn run(a: AuditArgs) -> Result<Outcome, Error> {
     let lang = lang_of(&a.lang)?;
     let mut formats = Vec::new();
     for f in &a.format {
@@ -23,7 +24,9 @@ pub(super) fn run(a: AuditArgs) -> Result<Outcome, String> {
             continue;
         }
         formats.push(ReportFormat::from_name(f).ok_or_else(|| {
-            format!("--format: `{f}` is not one of json, md, html, csv, xlsx, all")
+            Error::usage(format!(
+                "--format: `{f}` is not one of json, md, html, csv, xlsx, all"
+            ))
         })?);
     }
     let fail_on = parse_fail_on(&a.fail_on)?;
@@ -68,8 +71,12 @@ pub(super) fn run(a: AuditArgs) -> Result<Outcome, String> {
             &now,
         ));
     }
-    let written = report::write_reports(&ev, &a.out, &formats, lang)
-        .map_err(|e| format!("{}: cannot write the evidence: {e}", a.out.display()))?;
+    let written = report::write_reports(&ev, &a.out, &formats, lang).map_err(|e| {
+        Error::new(
+            ExitClass::Output,
+            format!("{}: cannot write the evidence: {e}", a.out.display()),
+        )
+    })?;
     if let Some(t0) = progress.timings {
         eprintln!("kensa: {:8.3} s  done", t0.elapsed().as_secs_f64());
     }
@@ -128,7 +135,7 @@ pub(super) fn run(a: AuditArgs) -> Result<Outcome, String> {
 pub(super) fn check_paths(
     opts: &AuditOptions,
     corpora: &[std::path::PathBuf],
-) -> Result<(), String> {
+) -> Result<(), Error> {
     let mut problems = engine::unreadable_inputs(opts)?;
     problems.extend(corpora.iter().filter_map(|p| {
         // An offline corpus is read piece by piece (mapped or streamed): no size limit.
@@ -139,9 +146,13 @@ pub(super) fn check_paths(
     }
     match problems.len() {
         0 => Ok(()),
-        1 => Err("an input cannot be read (nothing was read or written)".into()),
-        n => Err(format!(
-            "{n} inputs cannot be read (nothing was read or written)"
+        1 => Err(Error::new(
+            ExitClass::Input,
+            "an input cannot be read (nothing was read or written)",
+        )),
+        n => Err(Error::new(
+            ExitClass::Input,
+            format!("{n} inputs cannot be read (nothing was read or written)"),
         )),
     }
 }
@@ -159,7 +170,7 @@ struct FailOn {
     new_reuse: bool,
 }
 
-fn parse_fail_on(list: &[String]) -> Result<FailOn, String> {
+fn parse_fail_on(list: &[String]) -> Result<FailOn, Error> {
     let mut f = FailOn::default();
     for item in list.iter().map(|s| s.trim().to_ascii_lowercase()) {
         match item.as_str() {
@@ -180,9 +191,9 @@ fn parse_fail_on(list: &[String]) -> Result<FailOn, String> {
             "new-reuse" | "new_reuse" => f.new_reuse = true,
             "none" => {}
             other => {
-                return Err(format!(
+                return Err(Error::usage(format!(
                     "--fail-on: `{other}` is not one of any, reuse, weak, breached, policy, new, new-reuse, none"
-                ))
+                )))
             }
         }
     }
@@ -233,7 +244,7 @@ fn selected(ev: &Evidence, f: FailOn, baseline: Option<&BaselineReport>) -> bool
     (f.reuse && reuse) || (f.weak && weak) || (f.breached && breached) || (f.policy && policy)
 }
 
-fn breach_source(a: &AuditArgs) -> Result<Option<Box<dyn BreachSource>>, String> {
+fn breach_source(a: &AuditArgs) -> Result<Option<Box<dyn BreachSource>>, Error> {
     let mut online = false;
     let mut off = false;
     let mut paths = Vec::new();
@@ -246,15 +257,17 @@ fn breach_source(a: &AuditArgs) -> Result<Option<Box<dyn BreachSource>>, String>
     }
     if off {
         if a.hibp.len() > 1 {
-            return Err("--hibp off cannot be combined with other --hibp values".into());
+            return Err(Error::usage(
+                "--hibp off cannot be combined with other --hibp values",
+            ));
         }
         return Ok(None);
     }
     if !paths.is_empty() {
         if online {
-            return Err(
-                "--hibp online and an offline corpus cannot be combined: choose one".into(),
-            );
+            return Err(Error::usage(
+                "--hibp online and an offline corpus cannot be combined: choose one",
+            ));
         }
         let src = crate::breach::offline::OfflineSource::open(&paths)?;
         return Ok(Some(Box::new(src)));
@@ -276,11 +289,11 @@ fn breach_source(a: &AuditArgs) -> Result<Option<Box<dyn BreachSource>>, String>
 /// Before any work: `--out` is a directory kensa can write the evidence into (or one it can
 /// create), and no file of the set is in the way — so an audit that may recover passwords for an
 /// hour does not end in "cannot write".
-fn check_out_dir(out: &std::path::Path) -> Result<(), String> {
+fn check_out_dir(out: &std::path::Path) -> Result<(), Error> {
     let fail = |why: &str| {
-        Err(format!(
-            "{}: {why} (nothing was read or written)",
-            out.display()
+        Err(Error::new(
+            ExitClass::Output,
+            format!("{}: {why} (nothing was read or written)", out.display()),
         ))
     };
     match std::fs::metadata(out) {

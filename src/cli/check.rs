@@ -6,12 +6,13 @@ use super::summary::check_report;
 use super::{lang_of, out, Outcome};
 use crate::breach::online::{OnlineOptions, OnlineSource};
 use crate::breach::{BreachSource, Lookup, Query};
+use crate::error::{Error, ExitClass};
 use crate::recover::wordlists::Wordlists;
 use crate::rules::guess::GuessContext;
 use crate::rules::seven;
 use std::io::IsTerminal;
 
-pub(super) fn run(c: CheckArgs) -> Result<Outcome, String> {
+pub(super) fn run(c: CheckArgs) -> Result<Outcome, Error> {
     let lang = lang_of(&c.lang)?;
     let pw = read_password()?;
     let lists = Wordlists::builtin();
@@ -59,7 +60,11 @@ pub(super) fn run(c: CheckArgs) -> Result<Outcome, String> {
                 None => {}
             }
         }
-        other => return Err(format!("--hibp: `{other}` is not online or off")),
+        other => {
+            return Err(Error::usage(format!(
+                "--hibp: `{other}` is not online or off"
+            )))
+        }
     }
     let pass = v.path.is_some();
     if c.json {
@@ -86,16 +91,20 @@ pub(super) fn run(c: CheckArgs) -> Result<Outcome, String> {
     })
 }
 
-fn read_password() -> Result<crate::model::Secret, String> {
+fn read_password() -> Result<crate::model::Secret, Error> {
     let stdin = std::io::stdin();
     if stdin.is_terminal() {
         let p = rpassword::prompt_password("password: ")
-            .map_err(|e| format!("cannot read the password: {e}"))?;
+            .map_err(|e| Error::new(ExitClass::Input, format!("cannot read the password: {e}")))?;
         return Ok(crate::model::Secret::new(p));
     }
     let mut line = zeroize::Zeroizing::new(String::new());
-    std::io::BufRead::read_line(&mut stdin.lock(), &mut line)
-        .map_err(|e| format!("cannot read the password from standard input: {e}"))?;
+    std::io::BufRead::read_line(&mut stdin.lock(), &mut line).map_err(|e| {
+        Error::new(
+            ExitClass::Input,
+            format!("cannot read the password from standard input: {e}"),
+        )
+    })?;
     let p = line.trim_end_matches(['\n', '\r']);
     Ok(crate::model::Secret::new(p))
 }

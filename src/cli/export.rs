@@ -4,19 +4,20 @@
 use super::args::{ExportCommand, ExportHashcatArgs};
 use super::{out, Outcome, Progress};
 use crate::engine::{self, absolute};
+use crate::error::{Error, ExitClass};
 use crate::export::hashcat::{self, Sheet, POT_FILE};
 use crate::input;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
 /// Run a `kensa export` subcommand.
-pub fn run(cmd: ExportCommand) -> Result<Outcome, String> {
+pub fn run(cmd: ExportCommand) -> Result<Outcome, Error> {
     match cmd {
         ExportCommand::Hashcat(a) => export_hashcat(a),
     }
 }
 
-fn export_hashcat(a: ExportHashcatArgs) -> Result<Outcome, String> {
+fn export_hashcat(a: ExportHashcatArgs) -> Result<Outcome, Error> {
     a.source.init_threads()?;
     let opts = a.source.options();
     super::audit::check_paths(&opts, &[])?;
@@ -30,8 +31,12 @@ fn export_hashcat(a: ExportHashcatArgs) -> Result<Outcome, String> {
         version: env!("CARGO_PKG_VERSION").into(),
         way_back: way_back(&a),
     };
-    let written = hashcat::write(&export, &a.out, &sheet)
-        .map_err(|e| format!("{}: cannot write the export: {e}", a.out.display()))?;
+    let written = hashcat::write(&export, &a.out, &sheet).map_err(|e| {
+        Error::new(
+            ExitClass::Output,
+            format!("{}: cannot write the export: {e}", a.out.display()),
+        )
+    })?;
     if !a.quiet {
         out(&summary(&export, &a.out, &written, &sheet));
     }

@@ -4,10 +4,11 @@ use super::args::{HibpCommand, HibpDownloadArgs, HibpIndexArgs, HibpInfoArgs};
 use super::{out, Outcome, Progress};
 use crate::breach::download::{self, DownloadOptions};
 use crate::breach::offline::index;
+use crate::error::{Error, ExitClass};
 use std::io::IsTerminal;
 
 /// Run a `kensa hibp` subcommand.
-pub fn run(cmd: HibpCommand) -> Result<Outcome, String> {
+pub fn run(cmd: HibpCommand) -> Result<Outcome, Error> {
     match cmd {
         HibpCommand::Index(a) => build(a),
         HibpCommand::Download(a) => fetch(a),
@@ -19,7 +20,7 @@ fn show(no_progress: bool) -> bool {
     !no_progress && std::io::stderr().is_terminal()
 }
 
-fn build(a: HibpIndexArgs) -> Result<Outcome, String> {
+fn build(a: HibpIndexArgs) -> Result<Outcome, Error> {
     let p = Progress::bytes(show(a.no_progress), "indexing");
     let started = std::time::Instant::now();
     let info = index::build_index(&a.corpus, &a.out, &|d, t| p.set("indexing", d, t));
@@ -38,9 +39,12 @@ fn build(a: HibpIndexArgs) -> Result<Outcome, String> {
 }
 
 /// `00000-0FFFF` → (0, 0xFFFF).
-fn parse_range(r: &str) -> Result<(u32, u32), String> {
-    let bad =
-        || format!("--range: `{r}` is not FIRST-LAST with 5 hex digits each (e.g. 00000-0FFFF)");
+fn parse_range(r: &str) -> Result<(u32, u32), Error> {
+    let bad = || {
+        Error::usage(format!(
+            "--range: `{r}` is not FIRST-LAST with 5 hex digits each (e.g. 00000-0FFFF)"
+        ))
+    };
     let (a, b) = r.split_once('-').ok_or_else(bad)?;
     let p = |s: &str| {
         (s.len() == 5)
@@ -55,7 +59,7 @@ fn parse_range(r: &str) -> Result<(u32, u32), String> {
     Ok((a, b))
 }
 
-fn fetch(a: HibpDownloadArgs) -> Result<Outcome, String> {
+fn fetch(a: HibpDownloadArgs) -> Result<Outcome, Error> {
     let range = match &a.range {
         Some(r) => parse_range(r)?,
         None => (0, download::LAST_PREFIX),
@@ -99,7 +103,9 @@ fn fetch(a: HibpDownloadArgs) -> Result<Outcome, String> {
     }
     if let Some(idx) = &a.index {
         if range != (0, download::LAST_PREFIX) {
-            return Err("--index needs the whole range space (no --range)".into());
+            return Err(Error::usage(
+                "--index needs the whole range space (no --range)",
+            ));
         }
         build(HibpIndexArgs {
             corpus: vec![a.out.clone()],
@@ -110,12 +116,13 @@ fn fetch(a: HibpDownloadArgs) -> Result<Outcome, String> {
     Ok(Outcome::Clean)
 }
 
-fn info(a: HibpInfoArgs) -> Result<Outcome, String> {
+fn info(a: HibpInfoArgs) -> Result<Outcome, Error> {
     let info = index::verify(&a.index)?;
     if a.json {
         out(&format!(
             "{}\n",
-            serde_json::to_string_pretty(&info).map_err(|e| e.to_string())?
+            serde_json::to_string_pretty(&info)
+                .map_err(|e| Error::new(ExitClass::Output, e.to_string()))?
         ));
     } else {
         let mut s = format!(

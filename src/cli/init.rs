@@ -3,30 +3,42 @@
 
 use super::args::InitArgs;
 use super::{out, Outcome};
+use crate::error::{Error, ExitClass};
 use crate::input::{self, Format};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 /// Run `kensa init`: writes the manifest (mode 0600), refusing to overwrite one without `--force`.
-pub fn run(a: InitArgs) -> Result<Outcome, String> {
+pub fn run(a: InitArgs) -> Result<Outcome, Error> {
     if !a.dir.is_dir() {
-        return Err(format!("{}: not a directory", a.dir.display()));
+        return Err(Error::usage(format!(
+            "{}: not a directory",
+            a.dir.display()
+        )));
     }
     let target = a.out.clone().unwrap_or_else(|| a.dir.join("audit.toml"));
     if target.exists() && !a.force {
-        return Err(format!(
+        return Err(Error::usage(format!(
             "{}: exists; use --force to overwrite it",
             target.display()
-        ));
+        )));
     }
     let scan = scan(&a.dir, &target)?;
     let base = manifest_base(&a.dir, &target);
     let text = render(&scan, &base);
     // The manifest must load as written.
-    toml::from_str::<crate::manifest::Manifest>(&text)
-        .map_err(|e| format!("internal error: the generated manifest does not parse: {e}"))?;
-    crate::report::write::write_atomic(&target, text.as_bytes())
-        .map_err(|e| format!("{}: cannot write: {e}", target.display()))?;
+    toml::from_str::<crate::manifest::Manifest>(&text).map_err(|e| {
+        Error::new(
+            ExitClass::Output,
+            format!("internal error: the generated manifest does not parse: {e}"),
+        )
+    })?;
+    crate::report::write::write_atomic(&target, text.as_bytes()).map_err(|e| {
+        Error::new(
+            ExitClass::Output,
+            format!("{}: cannot write: {e}", target.display()),
+        )
+    })?;
     out(&format!(
         "wrote {} ({} systems, {} shared inputs, {} files not recognised)\n",
         target.display(),
@@ -49,9 +61,14 @@ struct Scan {
     unknown: Vec<String>,
 }
 
-fn scan(dir: &Path, target: &Path) -> Result<Scan, String> {
+fn scan(dir: &Path, target: &Path) -> Result<Scan, Error> {
     let mut names: Vec<PathBuf> = std::fs::read_dir(dir)
-        .map_err(|e| format!("{}: cannot list: {e}", dir.display()))?
+        .map_err(|e| {
+            Error::new(
+                ExitClass::Input,
+                format!("{}: cannot list: {e}", dir.display()),
+            )
+        })?
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| p.is_file() || is_drop_in_dir(p))
         .collect();

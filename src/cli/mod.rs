@@ -13,6 +13,7 @@ mod summary;
 mod verify;
 
 use crate::engine::AuditOptions;
+use crate::error::{Error, ExitClass};
 use crate::report::Lang;
 use args::{Cli, Command, SourceArgs};
 use clap::CommandFactory;
@@ -41,8 +42,9 @@ impl Outcome {
     }
 }
 
-/// Run a parsed command line.
-pub fn run(cli: Cli) -> Outcome {
+/// Run a parsed command line; the process exit code (contract §5): the outcome's, or the class's
+/// of the error that stopped the command.
+pub fn run(cli: Cli) -> u8 {
     let r = match cli.command {
         Command::Audit(a) => audit::run(*a),
         Command::Policy(p) => policy::run(p),
@@ -61,7 +63,12 @@ pub fn run(cli: Cli) -> Outcome {
             let mut buf = Vec::new();
             clap_mangen::Man::new(args::Cli::command())
                 .render(&mut buf)
-                .map_err(|e| format!("cannot render the manual page: {e}"))
+                .map_err(|e| {
+                    Error::new(
+                        ExitClass::Output,
+                        format!("cannot render the manual page: {e}"),
+                    )
+                })
                 .map(|_| {
                     out(&String::from_utf8_lossy(&buf));
                     Outcome::Clean
@@ -69,10 +76,10 @@ pub fn run(cli: Cli) -> Outcome {
         }
     };
     match r {
-        Ok(o) => o,
-        Err(msg) => {
-            eprintln!("kensa: error: {msg}");
-            Outcome::Incomplete
+        Ok(o) => o.exit_code(),
+        Err(e) => {
+            eprintln!("kensa: error: {e}");
+            e.exit_code()
         }
     }
 }
@@ -99,12 +106,12 @@ impl SourceArgs {
     }
 
     /// Size the global thread pool (`--threads`).
-    fn init_threads(&self) -> Result<(), String> {
+    fn init_threads(&self) -> Result<(), Error> {
         if let Some(n) = self.threads {
             rayon::ThreadPoolBuilder::new()
                 .num_threads(n.max(1))
                 .build_global()
-                .map_err(|e| format!("--threads: {e}"))?;
+                .map_err(|e| Error::usage(format!("--threads: {e}")))?;
         }
         Ok(())
     }
@@ -116,19 +123,21 @@ fn out(s: &str) {
     let _ = o.write_all(s.as_bytes()).and_then(|_| o.flush());
 }
 
-fn lang_of(s: &str) -> Result<Lang, String> {
-    Lang::from_name(s).ok_or_else(|| format!("--lang: `{s}` is not ja or en"))
+fn lang_of(s: &str) -> Result<Lang, Error> {
+    Lang::from_name(s).ok_or_else(|| Error::usage(format!("--lang: `{s}` is not ja or en")))
 }
 
 /// A `--max-input-size` value: bytes, or a number with a binary `K`, `M`, `G` or `T` suffix
 /// (`KiB`, `MB`… are read alike).
-pub(crate) fn parse_size(s: &str) -> Result<u64, String> {
+pub(crate) fn parse_size(s: &str) -> Result<u64, Error> {
     let t = s.trim();
     let digits = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
     let (n, unit) = t.split_at(digits);
-    let n: u64 = n
-        .parse()
-        .map_err(|_| format!("`{s}` is not a size (bytes, or a number with K, M, G or T)"))?;
+    let n: u64 = n.parse().map_err(|_| {
+        Error::usage(format!(
+            "`{s}` is not a size (bytes, or a number with K, M, G or T)"
+        ))
+    })?;
     let shift = match unit
         .trim()
         .to_ascii_uppercase()
@@ -140,11 +149,15 @@ pub(crate) fn parse_size(s: &str) -> Result<u64, String> {
         "M" => 20,
         "G" => 30,
         "T" => 40,
-        _ => return Err(format!("`{s}`: unknown unit (use K, M, G or T)")),
+        _ => {
+            return Err(Error::usage(format!(
+                "`{s}`: unknown unit (use K, M, G or T)"
+            )))
+        }
     };
     n.checked_mul(1u64 << shift)
         .filter(|n| *n > 0)
-        .ok_or_else(|| format!("`{s}` is not a size kensa can use"))
+        .ok_or_else(|| Error::usage(format!("`{s}` is not a size kensa can use")))
 }
 
 #[cfg(test)]

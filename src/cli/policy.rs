@@ -8,7 +8,7 @@ use crate::engine;
 use crate::report;
 use crate::rules::policy;
 
-pub(super) fn run(p: PolicyArgs) -> Result<Outcome, String> {
+pub(super) fn run(p: PolicyArgs) -> Result<Outcome, crate::error::Error> {
     let mut fragments = Vec::new();
     let mut problems = 0;
     for arg in &p.files {

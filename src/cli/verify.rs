@@ -3,13 +3,14 @@
 
 use super::args::VerifyArgs;
 use super::{out, Outcome};
+use crate::error::{Error, ExitClass};
 use crate::model::evidence::{Evidence, FileRef};
 use sha2::Digest;
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 
 /// Run `kensa verify`: 0 all inputs unchanged, 1 some changed or missing, 2 evidence unreadable.
-pub fn run(a: VerifyArgs) -> Result<Outcome, String> {
+pub fn run(a: VerifyArgs) -> Result<Outcome, Error> {
     let (dir, file) = if a.dir.is_dir() {
         (a.dir.clone(), a.dir.join("evidence.json"))
     } else {
@@ -90,16 +91,21 @@ struct Row {
     status: &'static str,
 }
 
-fn read_evidence(file: &Path) -> Result<Evidence, String> {
+fn read_evidence(file: &Path) -> Result<Evidence, Error> {
+    let bad = |m: String| Error::new(ExitClass::Input, m);
     let text = std::fs::read_to_string(file)
-        .map_err(|e| format!("{}: cannot read the evidence: {e}", file.display()))?;
+        .map_err(|e| bad(format!("{}: cannot read the evidence: {e}", file.display())))?;
     let v: serde_json::Value = serde_json::from_str(&text)
-        .map_err(|e| format!("{}: the evidence is not JSON: {e}", file.display()))?;
+        .map_err(|e| bad(format!("{}: the evidence is not JSON: {e}", file.display())))?;
     let schema = v.get("schema").and_then(|s| s.as_str()).unwrap_or("");
     if !schema.starts_with("kensa/evidence/") {
-        return Err(format!("{}: not a kensa evidence.json", file.display()));
+        return Err(bad(format!(
+            "{}: not a kensa evidence.json",
+            file.display()
+        )));
     }
-    serde_json::from_value(v).map_err(|e| format!("{}: malformed evidence: {e}", file.display()))
+    serde_json::from_value(v)
+        .map_err(|e| bad(format!("{}: malformed evidence: {e}", file.display())))
 }
 
 /// The absolute path when recorded, else the path as given (relative to `base` when one is given).

@@ -4,7 +4,7 @@
 use super::files::{absolute, io_reason, read_regular};
 use super::plan::{InputSpec, Plan};
 use super::{Acc, AuditError, AuditOptions};
-use crate::input::{self, Format};
+use crate::input::{self, Format, ReadError};
 use crate::manifest::{self, Manifest, SystemDef};
 use crate::model::evidence::{Encoding, FileRef, InputSummary};
 use crate::model::{InputError, PolicyFragment, PotFile, Secret};
@@ -235,7 +235,7 @@ pub(super) fn read(plan: Plan, opts: &AuditOptions) -> Result<Read, AuditError> 
 /// One policy file, or `pwquality.conf.d` directory, read as the audit reads its inputs, for
 /// `kensa policy`: its fragment (its source the path as given) and the problems of its lines.
 /// A file that cannot be read, is not text or is not a policy file is an error.
-pub fn read_policy(arg: &str, max_size: u64) -> Result<PolicyRead, String> {
+pub fn read_policy(arg: &str, max_size: u64) -> Result<PolicyRead, ReadError> {
     let (forced, path) = input::split_format(arg)?;
     let spec = InputSpec {
         path: path.into(),
@@ -245,35 +245,39 @@ pub fn read_policy(arg: &str, max_size: u64) -> Result<PolicyRead, String> {
     };
     if spec.path.is_dir() {
         if forced.is_some_and(|f| f != Format::Pwquality) {
-            return Err(format!(
-                "{path}: a directory is read as pwquality.conf drop-ins only"
-            ));
+            return Err(ReadError::DirectoryNotDropIns { path: path.into() });
         }
-        let d = input::dropin::read(&spec.path).map_err(|e| format!("{path}: cannot read: {e}"))?;
+        let d = input::dropin::read(&spec.path).map_err(|e| ReadError::Unreadable {
+            path: path.into(),
+            why: e.to_string(),
+        })?;
         let parsed = input::dropin::parse(&d, path);
         return Ok(PolicyRead {
             fragment: parsed.policy,
             errors: parsed.errors,
         });
     }
-    let bytes = zeroize::Zeroizing::new(
-        read_regular(&spec.path, max_size).map_err(|e| format!("{path}: cannot read: {e}"))?,
-    );
+    let bytes = zeroize::Zeroizing::new(read_regular(&spec.path, max_size).map_err(|why| {
+        ReadError::Unreadable {
+            path: path.into(),
+            why,
+        }
+    })?);
     let name = spec
         .path
         .file_name()
         .map(|n| n.to_string_lossy().to_string())
         .unwrap_or_default();
     let text = decode_and_parse(&spec, &bytes, &name);
-    let not_policy = || {
-        format!("{path}: not a policy file (secedit, netaccounts, login.defs, pwquality.conf, pam, faillock.conf, policy)")
-    };
     let (format, mut parsed) = match text.read {
-        _ if text.encoding.is_none() => {
-            return Err(format!("{path}: {}", text.read.err().unwrap_or_default()))
+        Err(cause) if text.encoding.is_none() => {
+            return Err(ReadError::At {
+                path: path.into(),
+                cause: Box::new(cause),
+            })
         }
         Ok((f, parsed)) if f.is_policy() => (f, parsed),
-        _ => return Err(not_policy()),
+        _ => return Err(ReadError::NotPolicy { path: path.into() }),
     };
     let mut errors = text.line_errors;
     nothing_read_error(format, &mut parsed, errors.is_empty(), &spec.display);
@@ -451,10 +455,10 @@ fn read_input(
     summary.encoding = text.encoding;
     let (format, mut parsed) = match text.read {
         Ok(r) => r,
-        Err(message) => {
+        Err(e) => {
             errors.push(InputError {
                 source: spec.display.clone(),
-                message,
+                message: e.to_string(),
             });
             summary.errors = 1;
             return (summary, None, None);
@@ -534,7 +538,7 @@ struct ParsedText {
     /// One per undecodable line.
     line_errors: Vec<InputError>,
     /// The format and what the file holds, or why it holds nothing.
-    read: Result<(Format, crate::model::ParsedInput), String>,
+    read: Result<(Format, crate::model::ParsedInput), ReadError>,
     /// A pot file's text when decoding made a copy of it (else it is the bytes themselves).
     pot_copy: Option<String>,
 }
@@ -547,16 +551,15 @@ fn decode_and_parse(spec: &InputSpec, bytes: &[u8], name: &str) -> ParsedText {
         return ParsedText {
             encoding: None,
             line_errors: Vec::new(),
-            read: Err(text.binary_message()),
+            read: Err(ReadError::NotText(text.binary_message())),
             pot_copy: None,
         };
     }
     let read = match format {
         Some(f) => Ok((f, input::parse(f, text.text(), &spec.display))),
-        None => Err(format!(
-            "cannot tell the format from the content; name it as FORMAT:PATH (one of {})",
-            Format::ALL.map(|f| f.as_str()).join(", ")
-        )),
+        None => Err(ReadError::UnknownContent {
+            known: Format::ALL.map(|f| f.as_str()).join(", "),
+        }),
     };
     let pot_copy = match read {
         Ok((Format::Potfile, _)) => text.take_copy(),

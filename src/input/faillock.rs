@@ -10,7 +10,7 @@
 //! nothing.
 
 use super::pwquality::option_line;
-use super::{error, numbered_lines};
+use super::{error, numbered_lines, LineError};
 use crate::model::linux::{Faillock, Layer, LinuxSettings};
 use crate::model::{InputError, ParsedInput, PolicyFragment};
 
@@ -29,7 +29,7 @@ pub fn parse(text: &str, label: &str) -> ParsedInput {
         out.records += 1;
         f.configured = true;
         if let Err(e) = apply(&mut f, name, value) {
-            out.errors.push(bad(label, no, &e));
+            out.errors.push(bad(label, no, &e.to_string()));
         }
     }
     out.policy = Some(PolicyFragment {
@@ -77,21 +77,19 @@ pub(crate) const OPTIONS: [&str; 12] = [
 ];
 
 /// pam_faillock's longest interval (seven days, in seconds).
-const MAX_TIME_INTERVAL: u64 = 604_800;
+pub(super) const MAX_TIME_INTERVAL: u64 = 604_800;
 
 /// Set a faillock option (in faillock.conf or as a module argument); the error says what is wrong.
-pub(crate) fn apply(f: &mut Faillock, name: &str, value: &str) -> Result<(), String> {
+pub(crate) fn apply(f: &mut Faillock, name: &str, value: &str) -> Result<(), LineError> {
     match name {
         "deny" => {
-            let n = value
-                .parse::<u16>()
-                .map_err(|_| "deny: the value is not a whole number from 0 to 65535".to_string())?;
+            let n = value.parse::<u16>().map_err(|_| LineError::FaillockDeny)?;
             f.deny = Some(u32::from(n));
         }
-        "fail_interval" => f.fail_interval = Some(seconds(name, value, false)?),
-        "unlock_time" => f.unlock_time = Some(seconds(name, value, true)?),
+        "fail_interval" => f.fail_interval = Some(seconds("fail_interval", value, false)?),
+        "unlock_time" => f.unlock_time = Some(seconds("unlock_time", value, true)?),
         "root_unlock_time" => {
-            seconds(name, value, true)?;
+            seconds("root_unlock_time", value, true)?;
         }
         _ => {}
     }
@@ -99,7 +97,7 @@ pub(crate) fn apply(f: &mut Faillock, name: &str, value: &str) -> Result<(), Str
 }
 
 /// A time in seconds as pam_faillock reads it: up to seven days, or `never` (0) where allowed.
-fn seconds(name: &str, value: &str, never: bool) -> Result<u64, String> {
+fn seconds(name: &'static str, value: &str, never: bool) -> Result<u64, LineError> {
     if never && value == "never" {
         return Ok(0);
     }
@@ -107,12 +105,7 @@ fn seconds(name: &str, value: &str, never: bool) -> Result<u64, String> {
         .parse::<u64>()
         .ok()
         .filter(|n| *n <= MAX_TIME_INTERVAL)
-        .ok_or_else(|| {
-            format!(
-                "{name}: the value is not a number of seconds up to {MAX_TIME_INTERVAL}{}",
-                if never { " or `never`" } else { "" }
-            )
-        })
+        .ok_or(LineError::FaillockSeconds { name, never })
 }
 
 fn bad(label: &str, no: usize, why: &str) -> InputError {

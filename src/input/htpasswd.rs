@@ -1,6 +1,6 @@
 //! Apache `.htpasswd` (`user:hash`): web application and device accounts.
 
-use super::{error, identify_hash, numbered_lines, unknown_scheme_message};
+use super::{error, identify_hash, numbered_lines, unknown_scheme, LineError};
 use crate::model::{HashValue, ParsedInput, RawAccount, Secret};
 
 /// Parse an htpasswd file.
@@ -13,7 +13,7 @@ pub fn parse(text: &str, label: &str) -> ParsedInput {
         out.records += 1;
         match parse_line(line) {
             Ok(acc) => out.accounts.push(RawAccount { line: no, ..acc }),
-            Err(msg) => out.errors.push(error(label, no, msg)),
+            Err(e) => out.errors.push(error(label, no, e.to_string())),
         }
     }
     out
@@ -39,22 +39,22 @@ pub(crate) fn line_hits(text: &str) -> (usize, usize) {
     })
 }
 
-fn parse_line(line: &str) -> Result<RawAccount, String> {
+fn parse_line(line: &str) -> Result<RawAccount, LineError> {
     let Some((user, hash)) = line.split_once(':') else {
-        return Err("malformed htpasswd line: no ':' between user and hash".into());
+        return Err(LineError::HtpasswdNoColon);
     };
     if user.is_empty() {
-        return Err("malformed htpasswd line: empty user name".into());
+        return Err(LineError::HtpasswdEmptyUser);
     }
     if hash.contains(':') {
-        return Err("malformed htpasswd line: more than one ':' (htdigest file?)".into());
+        return Err(LineError::HtpasswdColons);
     }
     let hash = hash.trim_end();
     if hash.is_empty() {
-        return Err("malformed htpasswd line: empty hash".into());
+        return Err(LineError::HtpasswdEmptyHash);
     }
     let Some((scheme, text)) = identify_hash(hash) else {
-        return Err(unknown_scheme_message("hash field", hash));
+        return Err(unknown_scheme("hash field", hash));
     };
     Ok(RawAccount {
         name: user.to_string(),

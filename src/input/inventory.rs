@@ -1,6 +1,6 @@
 //! Credential inventories (CSV `system,account,password|hash[,mfa]`), e.g. a vendor's device list.
 
-use super::{error, identify_hash, unknown_scheme_message};
+use super::{error, identify_hash, unknown_scheme, LineError};
 use crate::model::{HashValue, ParsedInput, RawAccount, Secret};
 
 /// Parse an inventory CSV. The header names the columns (any order, case-insensitive).
@@ -8,9 +8,9 @@ pub fn parse(text: &str, label: &str) -> ParsedInput {
     let mut out = ParsedInput::default();
     let rows = match csv_records(text) {
         Ok(rows) => rows,
-        Err((no, msg)) => {
+        Err((no, e)) => {
             // Still parse what precedes the broken quote.
-            out.errors.push(error(label, no, msg));
+            out.errors.push(error(label, no, e.to_string()));
             let cut: String = text
                 .split_inclusive('\n')
                 .take(no.saturating_sub(1))
@@ -24,8 +24,8 @@ pub fn parse(text: &str, label: &str) -> ParsedInput {
     };
     let cols = match Columns::from_header(&header.fields) {
         Ok(c) => c,
-        Err(msg) => {
-            out.errors.push(error(label, header.line, msg));
+        Err(e) => {
+            out.errors.push(error(label, header.line, e.to_string()));
             return out;
         }
     };
@@ -36,7 +36,7 @@ pub fn parse(text: &str, label: &str) -> ParsedInput {
                 line: row.line,
                 ..acc
             }),
-            Err(msg) => out.errors.push(error(label, row.line, msg)),
+            Err(e) => out.errors.push(error(label, row.line, e.to_string())),
         }
     }
     out
@@ -63,7 +63,7 @@ struct Columns {
 }
 
 impl Columns {
-    fn from_header(fields: &[String]) -> Result<Columns, String> {
+    fn from_header(fields: &[String]) -> Result<Columns, LineError> {
         let find = |names: &[&str]| {
             fields.iter().position(|f| {
                 let f = f.trim().to_lowercase();
@@ -82,10 +82,10 @@ impl Columns {
         let password = find(&["password", "passwd", "pass", "パスワード"]);
         let hash = find(&["hash", "password_hash", "ハッシュ"]);
         let Some(account) = account else {
-            return Err("inventory header has no 'account' column".into());
+            return Err(LineError::InventoryNoAccount);
         };
         if password.is_none() && hash.is_none() {
-            return Err("inventory header has no 'password' or 'hash' column".into());
+            return Err(LineError::InventoryNoSecret);
         }
         Ok(Columns {
             width: fields.len(),
@@ -97,17 +97,16 @@ impl Columns {
         })
     }
 
-    fn account(&self, row: &[String]) -> Result<RawAccount, String> {
+    fn account(&self, row: &[String]) -> Result<RawAccount, LineError> {
         if row.len() != self.width {
-            return Err(format!(
-                "inventory row has {} fields, the header has {} (unquoted ',' in a cell?)",
-                row.len(),
-                self.width
-            ));
+            return Err(LineError::InventoryWidth {
+                fields: row.len(),
+                header: self.width,
+            });
         }
         let name = row[self.account].trim();
         if name.is_empty() {
-            return Err("inventory row with an empty account cell".into());
+            return Err(LineError::InventoryEmptyAccount);
         }
         let mut acc = RawAccount {
             name: name.to_string(),
@@ -126,7 +125,7 @@ impl Columns {
             (Some(p), _) if !p.is_empty() => acc.plaintext = Some(Secret::new(p)),
             (_, Some(h)) => {
                 let Some((scheme, text)) = identify_hash(h) else {
-                    return Err(unknown_scheme_message("hash column", h));
+                    return Err(unknown_scheme("hash column", h));
                 };
                 acc.hash = Some(HashValue {
                     scheme,
@@ -134,20 +133,20 @@ impl Columns {
                 });
             }
             (Some(_), None) => acc.plaintext = Some(Secret::new("")),
-            (None, None) => return Err("inventory row with an empty hash cell".into()),
+            (None, None) => return Err(LineError::InventoryEmptyHash),
         }
         Ok(acc)
     }
 }
 
-fn parse_mfa(cell: &str) -> Result<Option<bool>, String> {
+fn parse_mfa(cell: &str) -> Result<Option<bool>, LineError> {
     let v = cell.trim().to_lowercase();
     Ok(match v.as_str() {
         "" => None,
         "true" | "yes" | "y" | "1" | "on" | "はい" | "有" | "あり" => Some(true),
         "false" | "no" | "n" | "0" | "off" | "いいえ" | "無" | "なし" => Some(false),
         // The cell is not shown: a row with an extra comma puts the password here.
-        _ => return Err("unrecognised mfa value (use true/false)".into()),
+        _ => return Err(LineError::InventoryMfa),
     })
 }
 
@@ -165,7 +164,7 @@ fn is_blank_or_comment(fields: &[String]) -> bool {
 
 /// RFC 4180 records: `"` quoting with `""` escapes, quoted cells may span lines, CRLF or LF.
 /// A leading UTF-8 BOM is dropped. Error: the line of an unterminated quote.
-fn csv_records(text: &str) -> Result<Vec<Record>, (usize, String)> {
+fn csv_records(text: &str) -> Result<Vec<Record>, (usize, LineError)> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut records = Vec::new();
     let mut fields = Vec::new();
@@ -215,7 +214,7 @@ fn csv_records(text: &str) -> Result<Vec<Record>, (usize, String)> {
         }
     }
     if quoted {
-        return Err((start, "unterminated quoted CSV cell".into()));
+        return Err((start, LineError::CsvUnterminated));
     }
     if !cell.is_empty() || !fields.is_empty() || was_quoted {
         fields.push(cell);

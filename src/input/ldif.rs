@@ -1,6 +1,6 @@
 //! LDIF exports of LDAP directories: `userPassword` values (`{SSHA}`, `{SHA}`, `{CRYPT}`, cleartext).
 
-use super::{error, identify_hash, numbered_lines, source, unknown_scheme_message};
+use super::{error, identify_hash, numbered_lines, source, unknown_scheme, LineError};
 use crate::model::{HashValue, InputError, ParsedInput, RawAccount, Secret};
 use base64::Engine as _;
 
@@ -18,14 +18,14 @@ pub fn parse(text: &str, label: &str) -> ParsedInput {
         match account(&record) {
             Ok(Some((acc, no))) => out.accounts.push(RawAccount { line: no, ..acc }),
             Ok(None) => {}
-            Err((no, msg)) => out.errors.push(error(label, no, msg)),
+            Err((no, e)) => out.errors.push(error(label, no, e.to_string())),
         }
         for attr in &record {
-            if let Err(msg) = &attr.value {
+            if let Err(e) = &attr.value {
                 if attr.attr != "userpassword" {
                     out.errors.push(InputError {
                         source: source(label, attr.line),
-                        message: msg.clone(),
+                        message: e.to_string(),
                     });
                 }
             }
@@ -54,7 +54,7 @@ struct Attr {
     /// Lower-case attribute name without options (`userpassword` for `userPassword;binary`).
     attr: String,
     /// The value, base64-decoded if written with `::`.
-    value: Result<String, String>,
+    value: Result<String, LineError>,
     /// 1-based line where the attribute starts.
     line: usize,
 }
@@ -98,7 +98,7 @@ fn parse_attr(line: usize, text: &str) -> Attr {
     let Some((name, rest)) = text.split_once(':') else {
         return Attr {
             attr: String::new(),
-            value: Err("malformed LDIF line: no ':' after the attribute name".into()),
+            value: Err(LineError::LdifNoColon),
             line,
         };
     };
@@ -110,23 +110,26 @@ fn parse_attr(line: usize, text: &str) -> Attr {
         .to_ascii_lowercase();
     // The name is quoted only when it is one kensa reads: whatever precedes the first ':' of a
     // stray line (`HASH::plain`) could be a secret.
-    let named = match attr.as_str() {
-        "dn" | "uid" | "cn" | "userpassword" | "samaccountname" | "mail" | "objectclass" => {
-            attr.as_str()
-        }
-        _ => "(other)",
-    };
+    let named = [
+        "dn",
+        "uid",
+        "cn",
+        "userpassword",
+        "samaccountname",
+        "mail",
+        "objectclass",
+    ]
+    .into_iter()
+    .find(|n| *n == attr)
+    .unwrap_or("(other)");
     let value = if let Some(b64) = rest.strip_prefix(':') {
         let compact: String = b64.chars().filter(|c| !c.is_whitespace()).collect();
         match base64::engine::general_purpose::STANDARD.decode(compact.as_bytes()) {
-            Ok(bytes) => String::from_utf8(bytes)
-                .map_err(|_| format!("LDIF attribute {named}: base64 value is not UTF-8 text")),
-            Err(_) => Err(format!("LDIF attribute {named}: invalid base64 value")),
+            Ok(bytes) => String::from_utf8(bytes).map_err(|_| LineError::LdifNotUtf8(named)),
+            Err(_) => Err(LineError::LdifBase64(named)),
         }
     } else if rest.starts_with('<') {
-        Err(format!(
-            "LDIF attribute {named}: URL values (':<') are not supported"
-        ))
+        Err(LineError::LdifUrl(named))
     } else {
         Ok(rest.trim_start_matches(' ').to_string())
     };
@@ -134,7 +137,7 @@ fn parse_attr(line: usize, text: &str) -> Attr {
 }
 
 /// The account of an entry, with the line of the `userPassword` used; `None` if it has none.
-fn account(record: &[Attr]) -> Result<Option<(RawAccount, usize)>, (usize, String)> {
+fn account(record: &[Attr]) -> Result<Option<(RawAccount, usize)>, (usize, LineError)> {
     let get = |name: &str| {
         record
             .iter()
@@ -149,23 +152,20 @@ fn account(record: &[Attr]) -> Result<Option<(RawAccount, usize)>, (usize, Strin
     };
     let dn = get("dn");
     if dn.is_none() {
-        return Err((record[0].line, "LDIF entry without a 'dn:' line".into()));
+        return Err((record[0].line, LineError::LdifNoDn));
     }
     let name = get("uid")
         .or_else(|| get("cn"))
         .or_else(|| dn.as_deref().and_then(first_rdn_value));
     let Some(name) = name else {
-        return Err((
-            first.line,
-            "LDIF entry: no uid, cn or dn value to name the account".into(),
-        ));
+        return Err((first.line, LineError::LdifNoName));
     };
     let mut first_error = None;
     for pw in &passwords {
         match pw
             .value
             .as_ref()
-            .map_err(String::clone)
+            .map_err(|e| *e)
             .and_then(|v| credential(v))
         {
             Ok(acc) => return Ok(Some((RawAccount { name, ..acc }, pw.line))),
@@ -174,11 +174,11 @@ fn account(record: &[Attr]) -> Result<Option<(RawAccount, usize)>, (usize, Strin
             }
         }
     }
-    Err(first_error.unwrap_or((first.line, "no usable userPassword".into())))
+    Err(first_error.unwrap_or((first.line, LineError::LdifNoPassword)))
 }
 
 /// A `userPassword` value: `{SCHEME}…` is a hash, `{CLEARTEXT}` or untagged is a plaintext.
-fn credential(value: &str) -> Result<RawAccount, String> {
+fn credential(value: &str) -> Result<RawAccount, LineError> {
     let mut acc = RawAccount::default();
     if let Some(rest) = value.strip_prefix('{') {
         let (tag, inner) = rest.split_once('}').unwrap_or((rest, ""));
@@ -189,7 +189,7 @@ fn credential(value: &str) -> Result<RawAccount, String> {
             return Ok(acc);
         }
         let Some((scheme, text)) = identify_hash(value) else {
-            return Err(unknown_scheme_message("userPassword", value));
+            return Err(unknown_scheme("userPassword", value));
         };
         acc.hash = Some(HashValue {
             scheme,

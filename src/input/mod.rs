@@ -21,7 +21,7 @@ pub mod secedit;
 pub mod shadow;
 
 pub use decode::{decode_input, decode_lines, Decoded};
-pub use error::ReadError;
+pub use error::{LineError, ReadError};
 
 use crate::model::{InputError, ParsedInput, Scheme};
 
@@ -500,14 +500,17 @@ pub(crate) fn is_des_crypt(hash: &str) -> bool {
 /// in a hash field may be a password typed into the wrong place (`bob:$Winter$2024`), so not one
 /// byte of it is quoted. A scheme is named only when its tag is one of [`KNOWN_UNSUPPORTED`], and
 /// then by the list's own words.
-pub(crate) fn unknown_scheme_message(field: &str, hash: &str) -> String {
+pub(crate) fn unknown_scheme(field: &'static str, hash: &str) -> LineError {
     let hash = crate::hash::strip_ldap_crypt(hash.trim());
     if is_des_crypt(hash) {
-        return format!("{field}: unsupported hash scheme (DES crypt)");
+        return LineError::UnsupportedScheme {
+            field,
+            scheme: "DES crypt",
+        };
     }
     match known_unsupported(hash) {
-        Some(name) => format!("{field}: unsupported hash scheme ({name})"),
-        None => format!("{field}: not a hash scheme kensa recognises (the value is not shown)"),
+        Some(scheme) => LineError::UnsupportedScheme { field, scheme },
+        None => LineError::UnknownScheme { field },
     }
 }
 
@@ -869,19 +872,19 @@ mod tests {
     #[test]
     fn unknown_scheme_messages_name_the_field_and_quote_nothing() {
         assert_eq!(
-            unknown_scheme_message("hash field", "$md5$rounds=1$abc"),
+            unknown_scheme("hash field", "$md5$rounds=1$abc").to_string(),
             "hash field: unsupported hash scheme ($md5$ Sun MD5 crypt)"
         );
         assert_eq!(
-            unknown_scheme_message("userPassword", "{ssha512}AAAAAAAA"),
+            unknown_scheme("userPassword", "{ssha512}AAAAAAAA").to_string(),
             "userPassword: unsupported hash scheme ({SSHA512})"
         );
         assert_eq!(
-            unknown_scheme_message("userPassword", "{CRYPT}$7$CU..../....abc"),
+            unknown_scheme("userPassword", "{CRYPT}$7$CU..../....abc").to_string(),
             "userPassword: unsupported hash scheme ($7$ scrypt crypt)"
         );
         assert_eq!(
-            unknown_scheme_message("hash field", "abcdefghij./X"),
+            unknown_scheme("hash field", "abcdefghij./X").to_string(),
             "hash field: unsupported hash scheme (DES crypt)"
         );
         // A plaintext in a hash field: nothing of it, not even a tag-shaped part, is shown.
@@ -893,7 +896,7 @@ mod tests {
             "{Herbst}",
             "$2024$",
         ] {
-            let m = unknown_scheme_message("hash field", value);
+            let m = unknown_scheme("hash field", value).to_string();
             assert_eq!(
                 m, "hash field: not a hash scheme kensa recognises (the value is not shown)",
                 "{value}"

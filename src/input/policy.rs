@@ -1,6 +1,6 @@
 //! kensa's own policy TOML, for systems whose password settings cannot be exported.
 
-use super::error;
+use super::{error, LineError};
 use crate::model::{CharClass, InputError, ParsedInput, PolicyFragment};
 
 /// Parse a kensa policy file: `min_length`, `max_length`, `require`, `max_age_days`, `mfa`,
@@ -50,14 +50,14 @@ pub fn parse(text: &str, label: &str) -> ParsedInput {
                     policy.max_age_days = Some(n);
                     Ok(())
                 }
-                None => Err("expected a whole number of days".into()),
+                None => Err(LineError::PolicyDays),
             },
             "mfa" => match value.as_bool() {
                 Some(b) => {
                     policy.mfa = Some(b);
                     Ok(())
                 }
-                None => Err("expected true or false".into()),
+                None => Err(LineError::PolicyBool),
             },
             "require" => classes(value).map(|c| policy.require = c),
             "lockout_threshold" => count(value).map(|n| policy.lockout_threshold = Some(n)),
@@ -66,21 +66,16 @@ pub fn parse(text: &str, label: &str) -> ParsedInput {
                     policy.lockout_duration_minutes = Some(if n <= 0 { -1 } else { n });
                     Ok(())
                 }
-                None => Err("expected a whole number of minutes".into()),
+                None => Err(LineError::PolicyMinutes),
             },
             "lockout_reset_minutes" => count(value).map(|n| policy.lockout_reset_minutes = Some(n)),
             // Not quoted: an unknown key may be a password typed on the wrong line.
-            _ => Err(format!(
-                "an unknown key (not quoted; expected {})",
-                KEYS.join(", ")
-            )),
+            _ => Err(LineError::PolicyUnknownKey),
         };
         match result {
             Ok(()) => out.records += 1,
-            Err(msg) if KEYS.contains(&key.as_str()) => {
-                out.errors.push(at(format!("{key}: {msg}")))
-            }
-            Err(msg) => out.errors.push(at(msg)),
+            Err(e) if KEYS.contains(&key.as_str()) => out.errors.push(at(format!("{key}: {e}"))),
+            Err(e) => out.errors.push(at(e.to_string())),
         }
     }
     out.policy = Some(policy);
@@ -141,7 +136,7 @@ fn entries<'t>(
 }
 
 /// The keys of a kensa policy file.
-const KEYS: [&str; 8] = [
+pub(super) const KEYS: [&str; 8] = [
     "min_length",
     "max_length",
     "require",
@@ -152,16 +147,16 @@ const KEYS: [&str; 8] = [
     "lockout_reset_minutes",
 ];
 
-fn count(value: &toml::Value) -> Result<u32, String> {
+fn count(value: &toml::Value) -> Result<u32, LineError> {
     value
         .as_integer()
         .and_then(|n| u32::try_from(n).ok())
-        .ok_or_else(|| "expected a non-negative whole number".into())
+        .ok_or(LineError::PolicyCount)
 }
 
-fn classes(value: &toml::Value) -> Result<Vec<CharClass>, String> {
+fn classes(value: &toml::Value) -> Result<Vec<CharClass>, LineError> {
     let Some(items) = value.as_array() else {
-        return Err("expected a list such as [\"letter\", \"digit\", \"symbol\"]".into());
+        return Err(LineError::PolicyList);
     };
     let mut out = Vec::new();
     for item in items {
@@ -171,7 +166,7 @@ fn classes(value: &toml::Value) -> Result<Vec<CharClass>, String> {
             Some("symbol") => CharClass::Symbol,
             Some("upper") => CharClass::Upper,
             Some("lower") => CharClass::Lower,
-            _ => return Err("unknown class (expected letter, digit, symbol, upper, lower)".into()),
+            _ => return Err(LineError::PolicyClass),
         };
         if !out.contains(&class) {
             out.push(class);

@@ -8,7 +8,7 @@
 //! ` (status=Enabled|Disabled|N/A)` (NTDS `-user-status`) and ` (Enabled=True|False) (Locked=…)
 //! (Admin=…)` (SAM `-user-status`).
 
-use super::{error, line_chunks, numbered_lines, LineChunk};
+use super::{error, line_chunks, numbered_lines, LineChunk, LineError};
 use crate::model::{HashValue, ParsedInput, PasswordSet, RawAccount, Scheme, Secret, SkipReason};
 
 /// Parse a pwdump or impacket-secretsdump text. A large text is parsed in chunks in parallel;
@@ -66,7 +66,7 @@ fn parse_lines(chunk: LineChunk<'_>, in_hashes: bool, label: &str) -> ParsedInpu
                 out.accounts.push(acc);
             }
             Ok(Line::Ignored) => {}
-            Err(msg) => out.errors.push(error(label, no, msg)),
+            Err(e) => out.errors.push(error(label, no, e.to_string())),
         }
     }
     out
@@ -170,7 +170,7 @@ fn is_noise(line: &str) -> bool {
 /// At most this many `:` fields are kept of a line (more is an error anyway).
 const MAX_FIELDS: usize = 7;
 
-fn parse_line(line: &str) -> Result<Line, String> {
+fn parse_line(line: &str) -> Result<Line, LineError> {
     let (body, suffixes) = strip_suffixes(line.trim())?;
     if is_hint(body) {
         return Ok(Line::Ignored);
@@ -190,17 +190,15 @@ fn parse_line(line: &str) -> Result<Line, String> {
         return Ok(Line::Ignored);
     }
     if !(4..=MAX_FIELDS).contains(&count) {
-        return Err(format!(
-            "malformed pwdump line: {count} fields, expected user:rid:lmhash:nthash:::"
-        ));
+        return Err(LineError::PwdumpFields(count));
     }
     let full_name = fields[0];
     let name = full_name.rsplit('\\').next().unwrap_or(full_name);
     if name.is_empty() {
-        return Err("malformed pwdump line: empty user name".into());
+        return Err(LineError::PwdumpEmptyUser);
     }
     if fields[1].is_empty() || !fields[1].bytes().all(|b| b.is_ascii_digit()) {
-        return Err("malformed pwdump line: the RID is not a number".into());
+        return Err(LineError::PwdumpRid);
     }
     let lm = match check_hash(fields[2]) {
         Ok(None) => None,
@@ -209,7 +207,7 @@ fn parse_line(line: &str) -> Result<Line, String> {
             scheme: Scheme::Lm,
             text: Secret::new(h.to_ascii_lowercase()),
         }),
-        Err(()) => return Err("malformed pwdump line: LM hash is not 32 hex digits".into()),
+        Err(()) => return Err(LineError::PwdumpLm),
     };
     let (hash, no_password) = match check_hash(fields[3]) {
         Ok(Some(h)) => (
@@ -220,7 +218,7 @@ fn parse_line(line: &str) -> Result<Line, String> {
             false,
         ),
         Ok(None) => (None, true),
-        Err(()) => return Err("malformed pwdump line: NT hash is not 32 hex digits".into()),
+        Err(()) => return Err(LineError::PwdumpNt),
     };
     let reason = if name.ends_with('$') {
         Some(SkipReason::Machine)
@@ -270,7 +268,7 @@ struct Suffixes {
 
 /// Strip the trailing `(name=value)` groups of impacket (in any order) and Metasploit's old
 /// ` (Hint: "…")`, and read them. A `pwdLastSet` that is no date is an error.
-fn strip_suffixes(mut line: &str) -> Result<(&str, Suffixes), String> {
+fn strip_suffixes(mut line: &str) -> Result<(&str, Suffixes), LineError> {
     let mut out = Suffixes::default();
     // A user name cannot hold `"`, so the first ` (Hint: "` starts the hint.
     if line.ends_with("\")") {
@@ -299,7 +297,7 @@ fn strip_suffixes(mut line: &str) -> Result<(&str, Suffixes), String> {
 /// secretsdump's `pwdLastSet` value: `YYYY-MM-DD HH:MM` (NTDS, the dumping machine's local time),
 /// `YYYY-MM-DD HH:MM:SS` (SAM, UTC), `never` (never set, or must change at the next logon) or `N/A`.
 /// Only the day is kept.
-fn password_set(value: &str) -> Result<Option<PasswordSet>, String> {
+fn password_set(value: &str) -> Result<Option<PasswordSet>, LineError> {
     if value.eq_ignore_ascii_case("never") {
         return Ok(Some(PasswordSet::Never));
     }
@@ -321,10 +319,7 @@ fn password_set(value: &str) -> Result<Option<PasswordSet>, String> {
         .and_then(PasswordSet::on);
     match day {
         Some(d) => Ok(Some(d)),
-        None => Err(
-            "malformed pwdump line: pwdLastSet is not a date (YYYY-MM-DD HH:MM), never or N/A"
-                .into(),
-        ),
+        None => Err(LineError::PwdumpLastSet),
     }
 }
 
@@ -649,7 +644,8 @@ mod tests {
             "(pwdLastSet=2025-10-0109:00)",
         ] {
             let e = parse_line(&format!("{base} {bad}")).err().unwrap();
-            assert!(e.contains("pwdLastSet"), "{bad}: {e}");
+            assert_eq!(e, LineError::PwdumpLastSet, "{bad}");
+            assert!(e.to_string().contains("pwdLastSet"), "{bad}: {e}");
         }
     }
 

@@ -8,7 +8,7 @@
 //! after it (nor, for a drop-in, pwquality.conf) is applied. What the options guarantee is decided
 //! in `rules::linux`, once a system's sources are combined.
 
-use super::{error, numbered_lines};
+use super::{error, numbered_lines, LineError};
 use crate::model::linux::{Layer, LinuxSettings, Pwquality};
 use crate::model::{InputError, ParsedInput, PolicyFragment};
 
@@ -126,7 +126,7 @@ pub(crate) fn read(text: &str, label: &str, settings: &mut Pwquality, out: &mut 
             continue;
         };
         if let Err(e) = apply(settings, name, value) {
-            out.errors.push(stop(label, no, &e));
+            out.errors.push(stop(label, no, &e.to_string()));
             settings.halted = true;
             return;
         }
@@ -135,17 +135,17 @@ pub(crate) fn read(text: &str, label: &str, settings: &mut Pwquality, out: &mut 
 }
 
 /// Set option `name` (any case) to `value`; the error says why libpwquality rejects it.
-pub(crate) fn apply(s: &mut Pwquality, name: &str, value: &str) -> Result<(), String> {
+pub(crate) fn apply(s: &mut Pwquality, name: &str, value: &str) -> Result<(), LineError> {
     let lower = name.to_ascii_lowercase();
     let name = lower.as_str();
-    if !OPTIONS.contains(&name) {
+    let Some(name) = OPTIONS.into_iter().find(|o| *o == name) else {
         // Not quoted: an unknown name may be a password typed on the wrong line.
-        return Err("an unknown option (not a pwquality.conf option)".into());
-    }
+        return Err(LineError::PwqualityUnknown);
+    };
     if STRINGS.contains(&name) || FLAGS.contains(&name) {
         return Ok(());
     }
-    let n = integer(value).ok_or_else(|| format!("{name}: the value is not a whole number"))?;
+    let n = integer(value).ok_or(LineError::PwqualityNotNumber(name))?;
     let slot = match name {
         "minlen" => &mut s.minlen,
         "dcredit" => &mut s.dcredit,

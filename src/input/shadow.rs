@@ -1,7 +1,7 @@
 //! `/etc/shadow`: Linux crypt(3) hashes, locked and password-less entries, per-account maximum age
 //! and day of the last change.
 
-use super::{error, identify_hash, numbered_lines, unknown_scheme_message};
+use super::{error, identify_hash, numbered_lines, unknown_scheme, LineError};
 use crate::model::{HashValue, ParsedInput, PasswordSet, RawAccount, Secret, SkipReason};
 
 /// Parse a shadow file (`name:hash:lastchg:min:max:warn:inactive:expire:`).
@@ -17,7 +17,7 @@ pub fn parse(text: &str, label: &str) -> ParsedInput {
                 acc.line = no;
                 out.accounts.push(acc);
             }
-            Err(msg) => out.errors.push(error(label, no, msg)),
+            Err(e) => out.errors.push(error(label, no, e.to_string())),
         }
     }
     out
@@ -42,22 +42,16 @@ pub(crate) fn line_hits(text: &str) -> (usize, usize) {
 /// shadow's "never expires" maximum age.
 const NEVER: i64 = 99999;
 
-fn parse_line(line: &str) -> Result<RawAccount, String> {
+fn parse_line(line: &str) -> Result<RawAccount, LineError> {
     let f: Vec<&str> = line.split(':').collect();
     if f.len() < 2 || f.len() > 9 {
-        return Err(format!(
-            "malformed shadow line: {} fields, expected name:hash:lastchg:min:max:warn:inactive:expire:",
-            f.len()
-        ));
+        return Err(LineError::ShadowFields(f.len()));
     }
     if f[0].is_empty() {
-        return Err("malformed shadow line: empty user name".into());
+        return Err(LineError::ShadowEmptyUser);
     }
     if let Some(i) = (2..f.len()).find(|&i| !is_number_or_empty(f[i])) {
-        return Err(format!(
-            "malformed shadow line: field {} is not a number",
-            i + 1
-        ));
+        return Err(LineError::ShadowNotNumber(i + 1));
     }
     let mut acc = RawAccount {
         name: f[0].to_string(),
@@ -92,7 +86,7 @@ fn parse_line(line: &str) -> Result<RawAccount, String> {
             text: Secret::new(text),
         });
     } else if h.starts_with('$') || super::is_des_crypt(h) {
-        return Err(unknown_scheme_message("password field (2)", h));
+        return Err(unknown_scheme("password field (2)", h));
     } else {
         // Not a crypt(3) string at all: no password can match it, so the account is locked.
         acc.skip = Some(SkipReason::Locked);
