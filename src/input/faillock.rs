@@ -9,8 +9,7 @@
 //! for what the file leaves out; one that sets nothing (the file as Debian and RHEL ship it) says
 //! nothing.
 
-use super::pwquality::option_line;
-use super::{error, numbered_lines, LineError};
+use super::{error, numbered_lines, option_line, LineError};
 use crate::model::linux::{Faillock, Layer, LinuxSettings};
 use crate::model::{InputError, ParsedInput, PolicyFragment};
 

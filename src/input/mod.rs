@@ -351,6 +351,30 @@ fn is_pam_name(base: &str) -> bool {
         )
 }
 
+/// A libpwquality / pam_faillock option line with the comment cut off: the name (up to the first
+/// space or `=`) and the value (after the spaces and at most one `=` that follow). `None` for
+/// blank and comment lines.
+pub(crate) fn option_line(line: &str) -> Option<(&str, &str)> {
+    let line = line.split('#').next().unwrap_or("").trim();
+    if line.is_empty() {
+        return None;
+    }
+    let end = line
+        .find(|c: char| c.is_ascii_whitespace() || c == '=')
+        .unwrap_or(line.len());
+    let (name, rest) = line.split_at(end);
+    let mut eq = false;
+    let value = rest.trim_start_matches(|c: char| {
+        if c == '=' && !eq {
+            eq = true;
+            true
+        } else {
+            c.is_ascii_whitespace()
+        }
+    });
+    Some((name, value))
+}
+
 /// Lines with 1-based numbers: a leading UTF-8 BOM is dropped and `\r\n` endings are accepted.
 pub(crate) fn numbered_lines(text: &str) -> impl Iterator<Item = (usize, &str)> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);

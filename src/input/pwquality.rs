@@ -8,7 +8,7 @@
 //! after it (nor, for a drop-in, pwquality.conf) is applied. What the options guarantee is decided
 //! in `rules::linux`, once a system's sources are combined.
 
-use super::{error, numbered_lines, LineError};
+use super::{error, numbered_lines, option_line, LineError};
 use crate::model::linux::{Layer, LinuxSettings, Pwquality};
 use crate::model::{InputError, ParsedInput, PolicyFragment};
 
@@ -62,30 +62,6 @@ pub fn sniff(text: &str) -> bool {
         known |= OPTIONS.contains(&name) && !SHARED.contains(&name);
     }
     known
-}
-
-/// A libpwquality / pam_faillock option line with the comment cut off: the name (up to the first
-/// space or `=`) and the value (after the spaces and at most one `=` that follow). `None` for
-/// blank and comment lines.
-pub(crate) fn option_line(line: &str) -> Option<(&str, &str)> {
-    let line = line.split('#').next().unwrap_or("").trim();
-    if line.is_empty() {
-        return None;
-    }
-    let end = line
-        .find(|c: char| c.is_ascii_whitespace() || c == '=')
-        .unwrap_or(line.len());
-    let (name, rest) = line.split_at(end);
-    let mut eq = false;
-    let value = rest.trim_start_matches(|c: char| {
-        if c == '=' && !eq {
-            eq = true;
-            true
-        } else {
-            c.is_ascii_whitespace()
-        }
-    });
-    Some((name, value))
 }
 
 /// Every option libpwquality 1.4.5 reads (pwquality.conf(5)).
