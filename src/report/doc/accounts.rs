@@ -133,12 +133,6 @@ pub(super) fn failing<'a>(
     t: &'static Labels,
     out: &mut Vec<Block<'a>>,
 ) {
-    out.push(Block::Heading(t.h_failing.to_string()));
-    if with_status(ev, AccountStatus::Fail).next().is_none() {
-        out.push(Block::Para(t.none.to_string()));
-        return;
-    }
-    out.push(Block::Para(t.failing_note.to_string()));
     let cols = [
         (t.col_system, Col::System),
         (t.col_account, Col::Account),
@@ -149,8 +143,12 @@ pub(super) fn failing<'a>(
         (t.col_breach, Col::Breach),
         (t.col_reuse_group, Col::ReuseGroup),
     ];
-    let rows = with_status(ev, AccountStatus::Fail);
-    out.push(Block::Table(accounts_table(ev, lang, rows, &cols)));
+    let section = Section {
+        heading: t.h_failing,
+        note: Some(t.failing_note),
+        when_none: Some(t.none),
+    };
+    status_section(ev, lang, AccountStatus::Fail, section, &cols, out);
 }
 
 pub(super) fn unverified<'a>(
@@ -159,12 +157,6 @@ pub(super) fn unverified<'a>(
     t: &'static Labels,
     out: &mut Vec<Block<'a>>,
 ) {
-    out.push(Block::Heading(t.h_unverified.to_string()));
-    if with_status(ev, AccountStatus::Unverified).next().is_none() {
-        out.push(Block::Para(t.none.to_string()));
-        return;
-    }
-    out.push(Block::Para(t.unverified_note.to_string()));
     let cols = [
         (t.col_system, Col::System),
         (t.col_account, Col::Account),
@@ -175,8 +167,12 @@ pub(super) fn unverified<'a>(
         (t.col_breach, Col::Breach),
         (t.col_reuse_group, Col::ReuseGroup),
     ];
-    let rows = with_status(ev, AccountStatus::Unverified);
-    out.push(Block::Table(accounts_table(ev, lang, rows, &cols)));
+    let section = Section {
+        heading: t.h_unverified,
+        note: Some(t.unverified_note),
+        when_none: Some(t.none),
+    };
+    status_section(ev, lang, AccountStatus::Unverified, section, &cols, out);
 }
 
 pub(super) fn passing<'a>(
@@ -185,10 +181,6 @@ pub(super) fn passing<'a>(
     t: &'static Labels,
     out: &mut Vec<Block<'a>>,
 ) {
-    if with_status(ev, AccountStatus::Pass).next().is_none() {
-        return;
-    }
-    out.push(Block::Heading(t.h_passing.to_string()));
     let cols = [
         (t.col_system, Col::System),
         (t.col_account, Col::Account),
@@ -200,8 +192,45 @@ pub(super) fn passing<'a>(
         (t.col_breach, Col::Breach),
         (t.col_reuse_group, Col::ReuseGroup),
     ];
-    let rows = with_status(ev, AccountStatus::Pass);
-    out.push(Block::Table(accounts_table(ev, lang, rows, &cols)));
+    let section = Section {
+        heading: t.h_passing,
+        note: None,
+        // No passing account: the section is left out.
+        when_none: None,
+    };
+    status_section(ev, lang, AccountStatus::Pass, section, &cols, out);
+}
+
+/// The words around one status's table of accounts.
+struct Section {
+    heading: &'static str,
+    /// A paragraph above the table.
+    note: Option<&'static str>,
+    /// What the section says when no account has the status (`None`: the section is left out).
+    when_none: Option<&'static str>,
+}
+
+/// The accounts of one status as a section: heading, note and table, with the columns `cols`.
+fn status_section<'a>(
+    ev: &'a Evidence,
+    lang: Lang,
+    status: AccountStatus,
+    s: Section,
+    cols: &[(&'static str, Col)],
+    out: &mut Vec<Block<'a>>,
+) {
+    let empty = with_status(ev, status).next().is_none();
+    if empty && s.when_none.is_none() {
+        return;
+    }
+    out.push(Block::Heading(s.heading.to_string()));
+    if empty {
+        out.extend(s.when_none.map(|w| Block::Para(w.to_string())));
+        return;
+    }
+    out.extend(s.note.map(|n| Block::Para(n.to_string())));
+    let rows = with_status(ev, status);
+    out.push(Block::Table(accounts_table(ev, lang, rows, cols)));
 }
 
 /// A password-history entry (a domain dumped with -history has twenty a person): counted per
