@@ -262,8 +262,11 @@ pub struct AuditArgs {
     /// An earlier evidence.json: mark findings new / unchanged / resolved (matched by names, never secrets).
     #[arg(long, value_name = "FILE")]
     pub baseline: Option<PathBuf>,
-    /// What makes the exit code 1: any, reuse, weak, breached, policy, new, new-reuse, none
-    /// (comma-separated; new and new-reuse compare with --baseline, and without it act as any and reuse).
+    /// What makes the exit code 1: any, reuse, weak, breached, policy, undetermined, new,
+    /// new-reuse, none (comma-separated, combinable: `reuse,undetermined`). `any` is every failing
+    /// finding (reuse, weak, breached, policy); it does not include `undetermined`, an item
+    /// answered 判定不能 because accounts could not be verified: add it to fail on that too. new
+    /// and new-reuse compare with --baseline, and without it act as any and reuse.
     #[arg(
         long,
         value_name = "LIST",

@@ -9,7 +9,7 @@ use crate::breach::online::{CacheOptions, OnlineOptions, OnlineSource};
 use crate::breach::{BreachSource, GiveUpReason};
 use crate::engine::{self, AuditOptions};
 use crate::error::{Error, ExitClass};
-use crate::model::evidence::{AccountStatus, BaselineReport, Evidence};
+use crate::model::evidence::{AccountStatus, Answer, BaselineReport, Evidence};
 use crate::model::tags::PolicyStatus;
 use crate::model::{Code, Severity};
 use crate::report::{self, ReportFormat};
@@ -168,6 +168,10 @@ struct FailOn {
     new: bool,
     /// A new cross-system reuse group relative to --baseline.
     new_reuse: bool,
+    /// An item answered 判定不能 (undetermined). Not part of `any`: `any` keeps the meaning it
+    /// has always had for scheduled jobs (a failing finding), and an undetermined answer is not a
+    /// finding but a gap in what could be verified; a job that must not pass on it asks for it.
+    undetermined: bool,
 }
 
 fn parse_fail_on(list: &[String]) -> Result<FailOn, Error> {
@@ -189,10 +193,11 @@ fn parse_fail_on(list: &[String]) -> Result<FailOn, Error> {
             "policy" => f.policy = true,
             "new" => f.new = true,
             "new-reuse" | "new_reuse" => f.new_reuse = true,
+            "undetermined" => f.undetermined = true,
             "none" => {}
             other => {
                 return Err(Error::usage(format!(
-                    "--fail-on: `{other}` is not one of any, reuse, weak, breached, policy, new, new-reuse, none"
+                    "--fail-on: `{other}` is not one of any, reuse, weak, breached, policy, undetermined, new, new-reuse, none"
                 )))
             }
         }
@@ -203,6 +208,16 @@ fn parse_fail_on(list: &[String]) -> Result<FailOn, Error> {
 /// Is a finding selected by `--fail-on` present in the evidence (and new relative to the baseline
 /// for `new` / `new-reuse`; without a baseline these act as `any` / `reuse`)?
 fn selected(ev: &Evidence, f: FailOn, baseline: Option<&BaselineReport>) -> bool {
+    // The split checklists count too: a 判定不能 on the vendors' form is one a facility must
+    // answer for even when its overall answer is いいえ.
+    let undetermined = ev
+        .items
+        .iter()
+        .chain(ev.checklists.iter().flat_map(|c| &c.items))
+        .any(|i| i.answer == Answer::Undetermined);
+    if f.undetermined && undetermined {
+        return true;
+    }
     let f = match baseline {
         Some(b) => {
             if (f.new && b.counts.new_failing > 0)
@@ -369,5 +384,39 @@ mod tests {
         let any = parse_fail_on(&["any".into()]).unwrap();
         assert!(any.reuse && any.weak && any.breached && any.policy && !any.new);
         assert!(parse_fail_on(&["newish".into()]).is_err());
+    }
+
+    #[test]
+    fn fail_on_undetermined_is_its_own_choice() {
+        let any = parse_fail_on(&["any".into()]).unwrap();
+        assert!(!any.undetermined, "`any` keeps its meaning");
+        let f = parse_fail_on(&["reuse".into(), " Undetermined".into()]).unwrap();
+        assert!(f.reuse && f.undetermined && !f.weak);
+
+        let mut ev = crate::report::fixture::sample(true);
+        ev.reuse_groups.clear();
+        ev.accounts.clear();
+        ev.policies.clear();
+        let only = FailOn {
+            undetermined: true,
+            ..FailOn::default()
+        };
+        for it in &mut ev.items {
+            it.answer = Answer::Yes;
+        }
+        for c in &mut ev.checklists {
+            for it in &mut c.items {
+                it.answer = Answer::Yes;
+            }
+        }
+        assert!(!selected(&ev, only, None));
+        // On the vendors' checklist only: still selected.
+        ev.checklists[0].items[0].answer = Answer::Undetermined;
+        assert!(selected(&ev, only, None));
+        assert!(!selected(&ev, any, None), "`any` does not fail on it");
+        ev.checklists[0].items[0].answer = Answer::Yes;
+        ev.items[0].answer = Answer::Undetermined;
+        assert!(selected(&ev, only, None));
+        assert!(!selected(&ev, any, None));
     }
 }
