@@ -121,6 +121,94 @@ pub fn compare(old: &Snapshot, old_path: &str, new: &Snapshot) -> BaselineReport
     r
 }
 
+/// Where a finding stands relative to the baseline.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum State {
+    New,
+    Unchanged,
+    Resolved,
+}
+
+impl State {
+    /// The stable name, as the CSV's `baseline` column writes it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            State::New => "new",
+            State::Unchanged => "unchanged",
+            State::Resolved => "resolved",
+        }
+    }
+}
+
+/// The state of each finding of the evidence the comparison was made for: every one of them is
+/// new or unchanged (the resolved ones are no longer in it), so only the new keys are kept.
+#[derive(Debug, Clone, Default)]
+pub struct States {
+    accounts: BTreeSet<(String, String, String)>,
+    policies: BTreeSet<(String, String)>,
+    reuse: BTreeSet<BTreeSet<MemberKey>>,
+}
+
+impl States {
+    pub fn of(r: &BaselineReport) -> States {
+        let mut s = States::default();
+        for e in &r.new {
+            let sys = || e.system.clone().unwrap_or_default();
+            let code = || e.code.clone().unwrap_or_default();
+            match e.kind.as_str() {
+                "account" => {
+                    s.accounts
+                        .insert((sys(), e.account.clone().unwrap_or_default(), code()));
+                }
+                "policy" => {
+                    s.policies.insert((sys(), code()));
+                }
+                _ => {
+                    s.reuse.insert(e.members.iter().cloned().collect());
+                }
+            }
+        }
+        s
+    }
+
+    fn pick(new: bool) -> State {
+        if new {
+            State::New
+        } else {
+            State::Unchanged
+        }
+    }
+
+    /// The finding `code` of account `account` on `system`.
+    pub fn account(&self, system: &str, account: &str, code: &str) -> State {
+        // Keys are owned strings; a tuple of borrowed ones cannot look them up.
+        Self::pick(self.accounts.contains(&(
+            system.to_string(),
+            account.to_string(),
+            code.to_string(),
+        )))
+    }
+
+    /// The finding `code` of the policy of `system`.
+    pub fn policy(&self, system: &str, code: &str) -> State {
+        Self::pick(
+            self.policies
+                .contains(&(system.to_string(), code.to_string())),
+        )
+    }
+
+    /// The reuse group of these members (in any order).
+    pub fn reuse<'m>(&self, members: impl Iterator<Item = (&'m str, &'m str)>) -> State {
+        let key: BTreeSet<MemberKey> = members
+            .map(|(system, account)| MemberKey {
+                system: system.to_string(),
+                account: account.to_string(),
+            })
+            .collect();
+        Self::pick(self.reuse.contains(&key))
+    }
+}
+
 #[derive(Debug, Clone, Deserialize)]
 struct SnapFinding {
     code: String,
@@ -309,6 +397,39 @@ mod tests {
             .reverse();
         v["reuse_groups"][0]["id"] = "R2".into();
         assert_eq!(compare(&old, "o", &snap(v)).counts.new, 0);
+    }
+
+    #[test]
+    fn states_name_each_current_finding_new_or_unchanged() {
+        let old = snap(sample());
+        let mut v = sample();
+        v["accounts"][0]["findings"]
+            .as_array_mut()
+            .unwrap()
+            .push(serde_json::json!({"code": "BREACHED", "severity": "fail"}));
+        v["policies"][0]["findings"]
+            .as_array_mut()
+            .unwrap()
+            .push(serde_json::json!({"code": "POLICY_MIN_LENGTH", "severity": "fail"}));
+        v["reuse_groups"][0]["members"]
+            .as_array_mut()
+            .unwrap()
+            .push(serde_json::json!({"system": "ad01", "account": "Administrator"}));
+        let s = States::of(&compare(&old, "o", &snap(v)));
+        assert_eq!(s.account("ad01", "yoshida", "TOO_SHORT"), State::Unchanged);
+        assert_eq!(s.account("ad01", "yoshida", "BREACHED"), State::New);
+        // The key is the whole triple: the same code on another account is not new.
+        assert_eq!(s.account("ad01", "suzuki", "BREACHED"), State::Unchanged);
+        assert_eq!(s.policy("ad01", "POLICY_NO_ROTATION"), State::Unchanged);
+        assert_eq!(s.policy("ad01", "POLICY_MIN_LENGTH"), State::New);
+        let grown = [
+            ("pc-02", "Administrator"),
+            ("ad01", "Administrator"),
+            ("pc-01", "Administrator"),
+        ];
+        assert_eq!(s.reuse(grown.into_iter()), State::New);
+        assert_eq!(s.reuse(grown[..1].iter().copied()), State::Unchanged);
+        assert_eq!(State::Resolved.as_str(), "resolved");
     }
 
     #[test]

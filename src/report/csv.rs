@@ -7,13 +7,15 @@ use super::doc;
 use crate::model::evidence::Evidence;
 use std::io::{self, Write};
 
-/// The header row, in column order. `salted_skipped` (last, added later): why nothing was verified
+/// The header row, in column order. `salted_skipped` (added later): why nothing was verified
 /// against the account's salted hash, its stable name (`account.salted.skipped`) then the same in
-/// English words with the cost of one try.
-pub const COLUMNS: [&str; 12] = doc::FINDING_COLUMNS;
+/// English words with the cost of one try. `baseline` (last, added later): the finding's state
+/// against `--baseline` (`new`, `unchanged`; `resolved` rows follow the accounts), empty without.
+pub const COLUMNS: [&str; 13] = doc::FINDING_COLUMNS;
 
 /// Renders the evidence as CSV: BOM, header, then one CRLF-terminated row per (account, finding);
-/// an account without findings gets one row with empty code, severity and detail.
+/// an account without findings gets one row with empty code, severity and detail. With a
+/// baseline, the findings resolved since follow, one row each.
 pub fn render(ev: &Evidence) -> String {
     let mut out = Vec::new();
     write(ev, &mut out).expect("writing into memory cannot fail");
@@ -146,6 +148,7 @@ mod tests {
                 "10 < 13 without two-factor or rotation ≤ 60 days",
                 "found:1207",
                 "R1",
+                "",
                 ""
             ]
         );
@@ -168,6 +171,36 @@ mod tests {
         );
         // The hash prefix is not a CSV column at all.
         assert!(!s.contains("$6$rounds"));
+    }
+
+    #[test]
+    fn baseline_column_is_appended_and_resolved_findings_follow() {
+        // Without a baseline: the column is there, empty on every row.
+        let rows = parse(render(&fixture::sample(true)).trim_start_matches('\u{FEFF}'));
+        assert_eq!(rows[0].last().unwrap(), "baseline");
+        assert!(rows[1..].iter().all(|r| r[12].is_empty()));
+
+        let ev = crate::report::doc::baseline_tests::compared();
+        let rows = parse(render(&ev).trim_start_matches('\u{FEFF}'));
+        assert!(rows.iter().all(|r| r.len() == COLUMNS.len()));
+        let state = |sys: &str, acct: &str, code: &str| {
+            rows.iter()
+                .find(|r| r[0] == sys && r[1] == acct && r[6] == code)
+                .map(|r| r[12].clone())
+        };
+        assert_eq!(state("ad01", "yoshida", "BREACHED").unwrap(), "new");
+        assert_eq!(state("ad01", "yoshida", "TOO_SHORT").unwrap(), "unchanged");
+        // A row without a finding has no state.
+        assert_eq!(state("ad01", "suzuki", "").unwrap(), "");
+        // The resolved ones come last, with what identified them.
+        let n = rows.len();
+        assert_eq!(rows[n - 2][..2], ["rt01", "admin"]);
+        assert_eq!(rows[n - 2][6..8], ["GUESSABLE", "fail"]);
+        assert_eq!(rows[n - 2][4], "", "no verdict: the finding is gone");
+        assert_eq!(rows[n - 1][..2], ["ad01", ""]);
+        assert_eq!(rows[n - 1][6], "POLICY_MIN_LENGTH");
+        assert!(rows[n - 2..].iter().all(|r| r[12] == "resolved"));
+        assert_eq!(rows.iter().filter(|r| r[12] == "resolved").count(), 2);
     }
 
     #[test]

@@ -509,3 +509,52 @@ pub fn workbook_labels(lang: Lang) -> &'static WorkbookLabels {
         Lang::En => &WORKBOOK_EN,
     }
 }
+
+/// Labels of the comparison with an earlier audit (`--baseline`), in every report that shows it.
+pub struct BaselineLabels {
+    pub heading: &'static str,
+    pub note: &'static str,
+    pub file: &'static str,
+    pub checked_on: &'static str,
+    pub new_failing: &'static str,
+    pub new_cross_system_reuse: &'static str,
+    pub resolved_heading: &'static str,
+    pub resolved_note: &'static str,
+    /// The state column of the finding tables.
+    pub col_state: &'static str,
+    pub sheet: &'static str,
+}
+
+const BASELINE_JA: BaselineLabels = BaselineLabels {
+    heading: "前回との比較",
+    note: "前回のエビデンス（--baseline）と比べた各指摘の状態です（新規・継続・解消）。指摘はシステム名・アカウント名・指摘コード（使い回しはメンバーの組）で照合し、パスワードやハッシュでは照合しません。",
+    file: "比較したエビデンス",
+    checked_on: "前回の確認日",
+    new_failing: "新規の不合格指摘",
+    new_cross_system_reuse: "新規の複数システム間の使い回し",
+    resolved_heading: "解消した指摘",
+    resolved_note: "前回のエビデンスにあり、今回はなくなった指摘です（このレポートのほかの表には現れません）。",
+    col_state: "前回比",
+    sheet: "前回比",
+};
+
+const BASELINE_EN: BaselineLabels = BaselineLabels {
+    heading: "Comparison with the previous audit",
+    note: "Where each finding stands against the earlier evidence (--baseline): new, unchanged or resolved. Findings are matched by system, account and finding code (reuse groups by their members), never by a password or a hash.",
+    file: "Compared with",
+    checked_on: "Previous check date",
+    new_failing: "New failing findings",
+    new_cross_system_reuse: "New reuse across systems",
+    resolved_heading: "Resolved findings",
+    resolved_note: "Findings of the earlier evidence that are gone now (no other table of this report shows them).",
+    col_state: "Baseline",
+    sheet: "Baseline",
+};
+
+/// The baseline labels of `lang`.
+pub fn baseline_labels(lang: Lang) -> &'static BaselineLabels {
+    match lang {
+        Lang::Ja => &BASELINE_JA,
+        Lang::En => &BASELINE_EN,
+    }
+}

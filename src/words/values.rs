@@ -404,3 +404,22 @@ pub(crate) fn grouped(n: u64) -> String {
     }
     out
 }
+
+/// A finding's state relative to `--baseline`.
+pub fn baseline_state(lang: Lang, s: crate::baseline::State) -> &'static str {
+    use crate::baseline::State;
+    match s {
+        State::New => pick(lang, "新規", "new"),
+        State::Unchanged => pick(lang, "継続", "unchanged"),
+        State::Resolved => pick(lang, "解消", "resolved"),
+    }
+}
+
+/// What a baseline entry is (`account`, `policy`, `reuse`), in words.
+pub fn baseline_kind(lang: Lang, kind: &str) -> &'static str {
+    match kind {
+        "account" => pick(lang, "アカウント", "account"),
+        "policy" => pick(lang, "ポリシー", "policy"),
+        _ => pick(lang, "使い回し", "reuse"),
+    }
+}

@@ -1,7 +1,7 @@
 //! The accounts: the failing, unverified, passing and skipped tables of the reports, the workbook's
 //! one table of every account and the CSV's rows per finding, all made of the same columns.
 
-use super::{codes, findings, Block, Cell, Lang, Style, Table};
+use super::{baseline, codes, findings, Block, Cell, Lang, Style, Table};
 use crate::model::evidence::{AccountEvidence, AccountStatus, BreachStatus, Evidence};
 use crate::model::{Code, Severity, SkipReason};
 use crate::words::{self, Labels};
@@ -59,13 +59,32 @@ pub(crate) fn accounts_sheet_table(ev: &Evidence, lang: Lang) -> Table<'_> {
         (t.col_recovered_by, Col::RecoveredBy),
         (t.col_skip_reason, Col::SkipReason),
     ];
-    accounts_table(ev, lang, ev.accounts.iter(), &cols)
+    accounts_table(
+        ev,
+        lang,
+        ev.accounts.iter(),
+        &with_baseline(ev, lang, &cols),
+    )
+}
+
+/// `cols`, and the baseline state last when the audit was compared with an earlier one.
+fn with_baseline(
+    ev: &Evidence,
+    lang: Lang,
+    cols: &[(&'static str, Col)],
+) -> Vec<(&'static str, Col)> {
+    let mut cols = cols.to_vec();
+    if ev.baseline.is_some() {
+        cols.push((words::baseline_labels(lang).col_state, Col::Baseline));
+    }
+    cols
 }
 
 /// One row per (account, finding) in stable names, language-neutral like the JSON: the rows of
 /// evidence.csv. An account without findings has one row with empty code, severity and detail.
 pub(crate) fn finding_table<'a>(ev: &'a Evidence) -> Table<'a> {
     let budget = ev.recovery.salted_budget;
+    let states = baseline::states(ev);
     let rows = ev.accounts.iter().flat_map(move |a| {
         let breach = match (a.breach.status, a.breach.count) {
             (BreachStatus::Found, Some(n)) => Cow::Owned(format!("found:{n}")),
@@ -81,7 +100,12 @@ pub(crate) fn finding_table<'a>(ev: &'a Evidence) -> Table<'a> {
                 Some(format!("{}: {words}", w.skipped?.as_str()))
             })
             .unwrap_or_default();
+        let states = &states;
         let row = move |code: &'static str, severity: &'static str, detail: &'a str| {
+            let state = match &states {
+                Some(s) if !code.is_empty() => s.account(&a.system, &a.account, code).as_str(),
+                _ => "",
+            };
             vec![
                 Cell::text(&*a.system),
                 Cell::text(a.account.as_str()),
@@ -95,6 +119,7 @@ pub(crate) fn finding_table<'a>(ev: &'a Evidence) -> Table<'a> {
                 Cell::text(breach.clone()),
                 Cell::text(a.reuse_group.as_deref().unwrap_or_default()),
                 Cell::text(salted_skipped.clone()),
+                Cell::text(state),
             ]
         };
         let rows: Vec<Vec<Cell<'a>>> = if a.findings.is_empty() {
@@ -107,12 +132,38 @@ pub(crate) fn finding_table<'a>(ev: &'a Evidence) -> Table<'a> {
         };
         rows
     });
-    Table::new(&FINDING_COLUMNS, rows)
+    Table::new(&FINDING_COLUMNS, rows.chain(resolved_rows(ev)))
 }
 
-/// The columns of [`finding_table`]. `salted_skipped` (last, added later): why nothing was
-/// verified against the account's salted hash.
-pub(crate) const FINDING_COLUMNS: [&str; 12] = [
+/// The findings `--baseline` had that are gone, as rows of [`finding_table`] in state `resolved`:
+/// an account's with its system, account and code; a policy's with its system and code; a reuse
+/// group's with its id then and its members (`system/account`, space-separated) as the detail.
+fn resolved_rows(ev: &Evidence) -> impl Iterator<Item = Vec<Cell<'_>>> {
+    let resolved = ev.baseline.iter().flat_map(|b| &b.resolved);
+    resolved.map(|e| {
+        let members = e
+            .members
+            .iter()
+            .map(|m| format!("{}/{}", m.system, m.account))
+            .collect::<Vec<_>>()
+            .join(" ");
+        let mut row = vec![Cell::text(""); FINDING_COLUMNS.len()];
+        row[0] = Cell::text(e.system.as_deref().unwrap_or_default());
+        row[1] = Cell::text(e.account.as_deref().unwrap_or_default());
+        row[6] = Cell::text(e.code.as_deref().unwrap_or_default());
+        row[7] = Cell::text(e.severity.as_str());
+        row[8] = Cell::text(members);
+        row[10] = Cell::text(e.group.as_deref().unwrap_or_default());
+        row[12] = Cell::text(crate::baseline::State::Resolved.as_str());
+        row
+    })
+}
+
+/// The columns of [`finding_table`]. `salted_skipped` (added later): why nothing was verified
+/// against the account's salted hash. `baseline` (last, added later): `new`, `unchanged` or
+/// `resolved` against `--baseline`, empty without one (and on a row without a finding).
+/// Columns are only ever appended, so scripts that read them by position keep working.
+pub(crate) const FINDING_COLUMNS: [&str; 13] = [
     "system",
     "account",
     "source",
@@ -125,6 +176,7 @@ pub(crate) const FINDING_COLUMNS: [&str; 12] = [
     "breach",
     "reuse_group",
     "salted_skipped",
+    "baseline",
 ];
 
 pub(super) fn failing<'a>(
@@ -230,7 +282,8 @@ fn status_section<'a>(
     }
     out.extend(s.note.map(|n| Block::Para(n.to_string())));
     let rows = with_status(ev, status);
-    out.push(Block::Table(accounts_table(ev, lang, rows, cols)));
+    let cols = with_baseline(ev, lang, cols);
+    out.push(Block::Table(accounts_table(ev, lang, rows, &cols)));
 }
 
 /// A password-history entry (a domain dumped with -history has twenty a person): counted per
@@ -291,6 +344,8 @@ enum Col {
     RecoveredBy,
     SkipReason,
     HashPrefix,
+    /// How the findings stand against `--baseline` (新規 / 継続).
+    Baseline,
 }
 
 /// A table of `accounts` with the columns `cols` (head, column), made a row at a time.
@@ -303,9 +358,13 @@ fn accounts_table<'a>(
     let budget = ev.recovery.salted_budget;
     let head: Vec<&'static str> = cols.iter().map(|(h, _)| *h).collect();
     let cols: Vec<Col> = cols.iter().map(|(_, c)| *c).collect();
+    let states = baseline::states(ev).unwrap_or_default();
     let rows = accounts.map(move |a| {
         cols.iter()
-            .map(|c| account_cell(a, *c, lang, budget))
+            .map(|c| match c {
+                Col::Baseline => baseline::account_state(&states, a, lang),
+                c => account_cell(a, *c, lang, budget),
+            })
             .collect()
     });
     Table::new(&head, rows)
@@ -358,6 +417,8 @@ fn account_cell(a: &AccountEvidence, col: Col, lang: Lang, budget: u64) -> Cell<
                 .unwrap_or_default(),
         ),
         Col::HashPrefix => Cell::text(hash_prefix(a)),
+        // Made by the table, which holds the comparison.
+        Col::Baseline => Cell::text(""),
     }
 }
 

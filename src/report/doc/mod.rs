@@ -9,6 +9,7 @@
 
 mod accounts;
 mod answers;
+mod baseline;
 mod policies;
 mod reuse;
 mod run;
@@ -19,6 +20,9 @@ pub(crate) use accounts::{
     accounts_sheet_table, failure_reasons, finding_table, recovered_lengths, FINDING_COLUMNS,
 };
 pub(crate) use answers::{answer_views, answers_table, checklist_views};
+pub(crate) use baseline::resolved_table;
+#[cfg(test)]
+pub(crate) use baseline::tests as baseline_tests;
 pub(crate) use policies::policies_table;
 pub(crate) use reuse::reuse_table;
 pub(crate) use run::{breach_fields, input_errors_table, inputs_table};
@@ -74,6 +78,8 @@ pub(crate) fn head<'a>(ev: &Evidence, lang: Lang) -> Vec<Block<'a>> {
 pub(crate) fn body(ev: &Evidence, lang: Lang) -> Vec<Block<'_>> {
     let t = words::labels(lang);
     let mut out = Vec::new();
+    // Only with --baseline: first, as what changed is what a scheduled run is read for.
+    baseline::baseline(ev, lang, t, &mut out);
     systems(ev, lang, t, &mut out);
     vendors(ev, lang, t, &mut out);
     failing(ev, lang, t, &mut out);

@@ -1,14 +1,18 @@
 //! The password policies (one row per system's effective policy) and the NIST advisories.
 
 use super::table::{both, sheet};
-use super::{codes, findings, yes_no, Block, Cell, Lang, Medium, Style, Table};
-use crate::model::evidence::Evidence;
+use super::{baseline, codes, findings, yes_no, Block, Cell, Lang, Medium, Style, Table};
+use crate::baseline::{State, States};
+use crate::model::evidence::{Evidence, PolicyEvidence};
 use crate::model::tags::PolicyStatus;
+use crate::model::Code;
 use crate::words::{self, Labels};
 
 /// One row per system's effective policy: its verdict, how it passed, its settings and findings.
 pub(crate) fn policies_table(ev: &Evidence, lang: Lang, medium: Medium) -> Table<'_> {
     let t = words::labels(lang);
+    let states = baseline::states(ev);
+    let with_state = states.is_some();
     let rows = ev.policies.iter().map(move |p| {
         let e = &p.effective;
         let max_age = match e.max_age_days {
@@ -16,7 +20,7 @@ pub(crate) fn policies_table(ev: &Evidence, lang: Lang, medium: Medium) -> Table
             Some(d) if d <= 0 => Cell::text(t.never_expires),
             Some(d) => Cell::number(d),
         };
-        vec![
+        let mut row = vec![
             Cell::text(&*p.system),
             Cell::lines(p.sources.iter().map(String::as_str)),
             Cell::text(words::verdict(lang, p.status)).style(policy_style(p.status)),
@@ -38,26 +42,40 @@ pub(crate) fn policies_table(ev: &Evidence, lang: Lang, medium: Medium) -> Table
             )),
             Cell::text(codes(&p.findings)),
             Cell::lines(findings(lang, t, &p.findings)),
-        ]
+        ];
+        if let Some(s) = &states {
+            row.push(policy_state(s, p, lang));
+        }
+        row
     });
-    Table::select(
-        medium,
-        &[
-            both(t.col_system),
-            both(t.col_sources),
-            both(t.col_status),
-            both(t.col_path),
-            both(t.col_min_length),
-            both(t.col_require),
-            both(t.col_max_age),
-            both(t.col_mfa),
-            both(t.col_max_length),
-            both(t.col_lockout),
-            sheet(words::workbook_labels(lang).col_codes),
-            both(t.col_findings),
-        ],
-        rows,
-    )
+    let mut cols = vec![
+        both(t.col_system),
+        both(t.col_sources),
+        both(t.col_status),
+        both(t.col_path),
+        both(t.col_min_length),
+        both(t.col_require),
+        both(t.col_max_age),
+        both(t.col_mfa),
+        both(t.col_max_length),
+        both(t.col_lockout),
+        sheet(words::workbook_labels(lang).col_codes),
+        both(t.col_findings),
+    ];
+    if with_state {
+        cols.push(both(words::baseline_labels(lang).col_state));
+    }
+    Table::select(medium, &cols, rows)
+}
+
+/// How a policy's findings stand against `--baseline`, as for an account's.
+fn policy_state<'a>(s: &States, p: &PolicyEvidence, lang: Lang) -> Cell<'a> {
+    let each: Vec<(State, Code)> = p
+        .findings
+        .iter()
+        .map(|f| (s.policy(&p.system, f.code.as_str()), f.code))
+        .collect();
+    baseline::state_of_findings(&each, lang)
 }
 
 pub(super) fn policies<'a>(

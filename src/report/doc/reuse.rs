@@ -1,7 +1,7 @@
 //! The reuse groups: accounts that share a password, with the proofs and the links between them.
 
 use super::table::{both, sheet};
-use super::{Block, Cell, Lang, Medium, Style, Table};
+use super::{baseline, Block, Cell, Lang, Medium, Style, Table};
 use crate::model::evidence::Evidence;
 use crate::model::Severity;
 use crate::words::{self, Labels};
@@ -10,6 +10,8 @@ use crate::words::{self, Labels};
 pub(crate) fn reuse_table(ev: &Evidence, lang: Lang, medium: Medium) -> Table<'_> {
     let t = words::labels(lang);
     let x = words::workbook_labels(lang);
+    let states = baseline::states(ev);
+    let with_state = states.is_some();
     let rows = ev.reuse_groups.iter().map(move |g| {
         let proof = std::iter::once(words::reuse_proof(lang, g.evidence)).chain(
             g.proofs
@@ -31,7 +33,7 @@ pub(crate) fn reuse_table(ev: &Evidence, lang: Lang, medium: Medium) -> Table<'_
                 words::reuse_proof(lang, l.evidence)
             )
         });
-        vec![
+        let mut row = vec![
             Cell::text(g.id.as_str()),
             Cell::text(words::reuse_scope(lang, g.scope)),
             Cell::text(words::severity(lang, g.severity)).style(severity_style(g.severity)),
@@ -41,23 +43,31 @@ pub(crate) fn reuse_table(ev: &Evidence, lang: Lang, medium: Medium) -> Table<'_
             Cell::lines(members),
             Cell::lines(links),
             Cell::text(if g.default_password { t.yes } else { t.dash }),
-        ]
+        ];
+        if let Some(s) = &states {
+            let members = g
+                .members
+                .iter()
+                .map(|m| (m.system.as_str(), m.account.as_str()));
+            row.push(baseline::state_cell(lang, s.reuse(members)));
+        }
+        row
     });
-    Table::select(
-        medium,
-        &[
-            both(t.col_group),
-            both(t.col_scope),
-            both(t.col_severity),
-            both(t.col_proof),
-            sheet(t.col_systems),
-            sheet(x.col_member_count),
-            both(t.col_members),
-            both(t.col_links),
-            both(t.col_default_password),
-        ],
-        rows,
-    )
+    let mut cols = vec![
+        both(t.col_group),
+        both(t.col_scope),
+        both(t.col_severity),
+        both(t.col_proof),
+        sheet(t.col_systems),
+        sheet(x.col_member_count),
+        both(t.col_members),
+        both(t.col_links),
+        both(t.col_default_password),
+    ];
+    if with_state {
+        cols.push(both(words::baseline_labels(lang).col_state));
+    }
+    Table::select(medium, &cols, rows)
 }
 
 pub(super) fn reuse<'a>(

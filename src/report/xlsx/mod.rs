@@ -14,7 +14,7 @@ use crate::model::ManagedBy;
 use crate::words::{self, Labels};
 use cells::{cut, shown, Formats};
 use rust_xlsxwriter::{DocProperties, ExcelDateTime, Workbook, XlsxError};
-use sheets::{checklist_sheet, data_sheet, data_sheets, inputs_sheet};
+use sheets::{baseline_sheet, checklist_sheet, data_sheet, data_sheets, inputs_sheet};
 
 /// Renders the evidence as an xlsx workbook (the bytes of `evidence.xlsx`).
 ///
@@ -50,11 +50,18 @@ pub fn try_render(ev: &Evidence, lang: Lang) -> Result<Vec<u8>, XlsxError> {
     let ws = wb.add_worksheet();
     ws.set_name(x.sheet_inputs)?;
     inputs_sheet(ws, ev, lang, t, x, &f)?;
+    // Only with --baseline, and last: the other sheets keep their places.
+    if ev.baseline.is_some() {
+        let ws = wb.add_worksheet();
+        ws.set_name(words::baseline_labels(lang).sheet)?;
+        baseline_sheet(ws, ev, lang, x, &f)?;
+    }
 
     wb.save_to_buffer()
 }
 
-/// The sheet names of the workbook in `lang`, in order.
+/// The sheet names of the workbook in `lang`, in order (with `--baseline`, one more follows:
+/// 前回比, the comparison and the findings resolved since).
 pub fn sheet_names(lang: Lang) -> [&'static str; 6] {
     let x = words::workbook_labels(lang);
     [
@@ -169,6 +176,32 @@ mod tests {
         a.source = "+SUM(1,2)".into();
         ev.accounts.push(a);
         ev
+    }
+
+    #[test]
+    fn a_baseline_adds_a_state_column_and_a_last_sheet() {
+        let ev = crate::report::doc::baseline_tests::compared();
+        let p = parts(&render(&ev, Lang::Ja));
+        let wb = &p["xl/workbook.xml"];
+        assert!(wb.contains("<sheet name=\"前回比\""), "{wb}");
+        assert!(wb.find("name=\"入力\"").unwrap() < wb.find("name=\"前回比\"").unwrap());
+        // The accounts sheet: the state is the last column (N), one line per finding when mixed.
+        let accounts = cells(&p, 3);
+        assert_eq!(accounts["N1"], "前回比");
+        let r = row_of(&accounts, 'B', "yoshida");
+        assert!(accounts[&format!("N{r}")].contains("新規: 漏えい済み"));
+        // The baseline sheet: counts (numbers) and the resolved findings with their codes.
+        let b = cells(&p, 7);
+        assert_eq!(b["A1"], "前回との比較");
+        assert_eq!(b["B3"], "old/evidence.json");
+        assert_eq!((b["A7"].as_str(), b["B7"].as_str()), ("解消", "2"));
+        let r = row_of(&b, 'G', "POLICY_MIN_LENGTH");
+        assert_eq!(b[&format!("A{r}")], "解消");
+        assert_eq!(b[&format!("B{r}")], "ポリシー");
+        // Without a baseline: six sheets, as before.
+        let p = parts(&render(&fixture::sample(true), Lang::Ja));
+        assert!(!p.contains_key("xl/worksheets/sheet7.xml"));
+        assert_ne!(cells(&p, 3).get("N1").map(String::as_str), Some("前回比"));
     }
 
     #[test]

@@ -173,3 +173,53 @@ pub(super) fn inputs_sheet(
     }
     Ok(())
 }
+
+/// The comparison with `--baseline`: what was compared and the counts, then the findings
+/// resolved since (the other sheets carry the state of the findings still there).
+pub(super) fn baseline_sheet(
+    ws: &mut Worksheet,
+    ev: &Evidence,
+    lang: Lang,
+    x: &WorkbookLabels,
+    f: &Formats,
+) -> Result<(), XlsxError> {
+    print_setup(ws);
+    let Some(b) = &ev.baseline else {
+        return Ok(());
+    };
+    let w = words::baseline_labels(lang);
+    let state = |s| words::baseline_state(lang, s);
+    use crate::baseline::State;
+    let block = [
+        (w.file, Cell::text(b.path.as_str())),
+        (w.checked_on, Cell::text(b.checked_on.as_str())),
+        (state(State::New), Cell::number(b.counts.new)),
+        (state(State::Unchanged), Cell::number(b.counts.unchanged)),
+        (state(State::Resolved), Cell::number(b.counts.resolved)),
+        (w.new_failing, Cell::number(b.counts.new_failing)),
+        (
+            w.new_cross_system_reuse,
+            Cell::number(b.counts.new_cross_system_reuse),
+        ),
+    ];
+    ws.write_string_with_format(0, 0, w.heading, &f.title)?;
+    let mut row = 2;
+    for (key, value) in block {
+        ws.write_string_with_format(row, 0, key, &f.key)?;
+        write_cell(ws, row, 1, &value, f)?;
+        row += 1;
+    }
+    row += 1;
+    ws.write_string_with_format(row, 0, w.resolved_heading, &f.key)?;
+    row += 1;
+    let widths = [10.0, 14.0, 16.0, 30.0, 30.0, 10.0, 26.0];
+    table(
+        ws,
+        row,
+        doc::resolved_table(ev, lang, Medium::Sheet),
+        &widths,
+        x,
+        f,
+    )?;
+    Ok(())
+}
