@@ -120,6 +120,19 @@ pub fn completeness_summary(lang: Lang, complete: bool, c: &Completeness) -> Str
     }
 }
 
+/// The remark of an item left 判定不能 because account inputs of its scope (`files`) were not
+/// read whole: accounts may be missing from the audit.
+pub fn remark_inputs_not_read_whole(lang: Lang, files: &str) -> String {
+    match lang {
+        Lang::Ja => format!(
+            "判定不能：読み取りきれなかった入力（{files}）があり、監査できていないアカウントがありうる"
+        ),
+        Lang::En => format!(
+            "undetermined: inputs not read whole ({files}) may hold accounts that were not audited"
+        ),
+    }
+}
+
 /// The label of the line saying where the 確認日 came from.
 pub fn date_source_label(lang: Lang) -> &'static str {
     pick(lang, "確認日の指定", "Check date from")
