@@ -157,6 +157,17 @@ pub fn parse_date(s: &str) -> Result<chrono::NaiveDate, ManifestError> {
     chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| ManifestError::Date(s.to_string()))
 }
 
+/// A 確認日 fixed in the manifest more than this many days before the run is warned about: a
+/// scheduled job would otherwise stamp an old date on every run's evidence.
+pub const STALE_CHECKED_ON_DAYS: i64 = 30;
+
+/// How many days `checked_on` lies before `today` (both `YYYY-MM-DD`; negative when after).
+pub fn days_before(checked_on: &str, today: &str) -> Option<i64> {
+    let c = parse_date(checked_on).ok()?;
+    let t = parse_date(today).ok()?;
+    Some((t - c).num_days())
+}
+
 /// 31 March that ends the Japanese fiscal year (April–March) containing `day`.
 pub fn fiscal_year_end(day: chrono::NaiveDate) -> chrono::NaiveDate {
     use chrono::Datelike;

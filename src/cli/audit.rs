@@ -10,7 +10,7 @@ use crate::breach::{BreachSource, GiveUpReason};
 use crate::engine::{self, AuditOptions};
 use crate::error::{Error, ExitClass};
 use crate::model::evidence::{AccountStatus, Answer, BaselineReport, Evidence};
-use crate::model::tags::PolicyStatus;
+use crate::model::tags::{DateSource, PolicyStatus};
 use crate::model::{Code, Severity};
 use crate::report::{self, ReportFormat};
 use std::io::IsTerminal;
@@ -57,12 +57,23 @@ pub(super) fn run(a: AuditArgs) -> Result<Outcome, Error> {
     let started_at = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
     let mut ev = engine::audit(&opts, breach.as_deref(), &|p, d, t| progress.tick(p, d, t))?;
     progress.clear();
+    // A fixed 確認日 is measured against the day of the run; only the run object may say so.
+    let days_before_run = ev
+        .checked_on_source
+        .filter(|s| *s != DateSource::Today)
+        .and_then(|_| crate::manifest::days_before(&ev.checked_on, &opts.today));
     ev.run = Some(crate::model::evidence::Run {
         started_at,
         duration_ms: started.elapsed().as_millis() as u64,
         breach_requests: breach.as_ref().map_or(0, |b| b.requests()),
         breach_cache_hits: breach.as_ref().map_or(0, |b| b.cache_hits()),
+        checked_on_days_before_run: days_before_run,
     });
+    if !a.quiet {
+        if let Some(w) = stale_checked_on_warning(&ev, days_before_run) {
+            eprintln!("kensa: warning: {w}");
+        }
+    }
     if let (Some(old), Some(p)) = (&baseline, &a.baseline) {
         let now = crate::baseline::Snapshot::of(&ev);
         ev.baseline = Some(crate::baseline::compare(
@@ -128,6 +139,27 @@ pub(super) fn run(a: AuditArgs) -> Result<Outcome, Error> {
     } else {
         Outcome::Clean
     })
+}
+
+/// The warning for a 確認日 the manifest fixes more than [`crate::manifest::STALE_CHECKED_ON_DAYS`]
+/// days before the run (`--check-date` is the user's choice for this run: no warning).
+fn stale_checked_on_warning(ev: &Evidence, days_before_run: Option<i64>) -> Option<String> {
+    let days = days_before_run.filter(|d| *d > crate::manifest::STALE_CHECKED_ON_DAYS)?;
+    if ev.checked_on_source != Some(DateSource::Manifest) {
+        return None;
+    }
+    let manifest = ev
+        .manifest
+        .as_ref()
+        .map_or("the manifest".to_string(), |m| {
+            report::visible(&m.path).to_string()
+        });
+    Some(format!(
+        "{manifest}: checked_on = {} is {days} days before today; every report of this run \
+         carries it as the 確認日. Update checked_on, remove it (the day of the run is \
+         then used), or give --check-date.",
+        ev.checked_on
+    ))
 }
 
 /// Before any work: every input, pot file, wordlist and offline corpus (`corpora`) can be opened.

@@ -50,6 +50,13 @@ pub(super) fn summary(
         ev.breach_check.status.as_str(),
         ev.breach_check.found,
     ));
+    // The same status lines as the reports' header: never 完了 for a part not performed.
+    for (key, value) in crate::words::date_source_line(ev, lang)
+        .into_iter()
+        .chain(crate::words::status_lines(ev, lang))
+    {
+        s.push_str(&format!("  {key}: {value}\n"));
+    }
     if let Some(b) = baseline {
         let new = if color && b.counts.new > 0 {
             format!("\x1b[1;31m{} new\x1b[0m", b.counts.new)

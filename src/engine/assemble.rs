@@ -5,8 +5,10 @@ use super::judge::Judged;
 use super::read::Context;
 use super::{source_key, AuditOptions};
 use crate::model::evidence::*;
-use crate::model::tags::{Method, PolicyStatus};
-use crate::model::{InputError, ManagedBy};
+use crate::model::tags::{
+    BreachCheckStatus, BreachMode, DateSource, Method, PartReason, PartStatus, PolicyStatus,
+};
+use crate::model::{InputError, ManagedBy, Scheme};
 use crate::recover;
 use crate::rules::answer::{self, AnswerContext};
 use std::collections::{BTreeMap, BTreeSet};
@@ -116,6 +118,14 @@ pub(super) fn assemble(parts: Parts, opts: &AuditOptions) -> Evidence {
             .cmp(&source_key(&b.source))
             .then(a.message.cmp(&b.message))
     });
+    let completeness = completeness(&errors, &evid, &stats, &breach_check);
+    let checked_on_source = Some(if opts.check_date.is_some() {
+        DateSource::CheckDateOption
+    } else if m.checked_on.is_some() {
+        DateSource::Manifest
+    } else {
+        DateSource::Today
+    });
     Evidence {
         schema: SCHEMA.into(),
         tool: Tool {
@@ -125,6 +135,7 @@ pub(super) fn assemble(parts: Parts, opts: &AuditOptions) -> Evidence {
         edition,
         facility: m.facility.clone(),
         checked_on,
+        checked_on_source,
         complete: errors.is_empty(),
         items,
         checklists,
@@ -154,6 +165,89 @@ pub(super) fn assemble(parts: Parts, opts: &AuditOptions) -> Evidence {
         input_paths,
         // Set by the caller, which holds the earlier evidence.
         baseline: None,
+        completeness: Some(completeness),
         run: None,
+    }
+}
+
+/// How far each part got. The inputs are incomplete when any input error is not a failed breach
+/// lookup (those belong to the breach check); recovery is incomplete when some salted hash still
+/// unrecovered was not tried with every candidate; the breach check was not performed under
+/// `--hibp off` or when nothing could be looked up.
+fn completeness(
+    errors: &[InputError],
+    accounts: &[AccountEvidence],
+    stats: &recover::Stats,
+    breach: &BreachCheck,
+) -> Completeness {
+    let input_errors: Vec<&InputError> = errors
+        .iter()
+        .filter(|e| !super::is_breach_error(e))
+        .collect();
+    let inputs = if input_errors.is_empty() {
+        Part::complete()
+    } else {
+        let files: BTreeSet<&str> = input_errors
+            .iter()
+            .map(|e| source_key(&e.source).0)
+            .collect();
+        Part {
+            files: files.into_iter().map(String::from).collect(),
+            ..Part::because(
+                PartStatus::Incomplete,
+                PartReason::InputErrors,
+                Some(input_errors.len() as u64),
+            )
+        }
+    };
+
+    let audited = || {
+        accounts
+            .iter()
+            .filter(|a| a.status != AccountStatus::Skipped)
+    };
+    let tried = stats.candidates_unsalted > 0
+        || stats.salted_verifications > 0
+        || stats.cross_verifications > 0
+        || stats.potfile_lines_matched + stats.potfile_lines_rejected + stats.potfile_lines_skipped
+            > 0;
+    // Salted hashes still unknown that did not meet every candidate: cut short by the budget,
+    // or never tried at all.
+    let short: Vec<&SaltedWork> = audited()
+        .filter(|a| !a.plaintext_known)
+        .filter_map(|a| a.salted.as_deref())
+        .filter(|w| !w.complete)
+        .collect();
+    let recovery = if !audited().any(|a| a.scheme != Scheme::Plaintext) {
+        Part::because(PartStatus::NotPerformed, PartReason::NoHashes, None)
+    } else if !tried {
+        Part::because(PartStatus::NotPerformed, PartReason::NoCandidates, None)
+    } else if short.is_empty() {
+        Part::complete()
+    } else {
+        let reason = if short.iter().any(|w| w.skipped.is_none()) {
+            PartReason::SaltedBudgetExhausted
+        } else {
+            PartReason::SaltedHashesNotTried
+        };
+        Part::because(PartStatus::Incomplete, reason, Some(short.len() as u64))
+    };
+
+    let breach_check = match (breach.mode, breach.status) {
+        (BreachMode::Off, _) => Part::because(PartStatus::NotPerformed, PartReason::HibpOff, None),
+        (_, BreachCheckStatus::Incomplete) => Part::because(
+            PartStatus::Incomplete,
+            PartReason::LookupsFailed,
+            Some(breach.errors as u64),
+        ),
+        _ if breach.lookups == 0 => {
+            Part::because(PartStatus::NotPerformed, PartReason::NoLookups, None)
+        }
+        _ => Part::complete(),
+    };
+    Completeness {
+        inputs,
+        recovery,
+        breach_check,
     }
 }

@@ -111,12 +111,7 @@ pub(super) fn read(plan: Plan, opts: &AuditOptions) -> Result<Read, AuditError> 
         // An account input (or one whose format is unknown) with errors may have lost accounts.
         let format = Format::from_name(&summary.format);
         if summary.errors > 0 && !format.is_some_and(|f| f.is_policy() || f == Format::Potfile) {
-            match &spec.system {
-                Some(s) => {
-                    unread.systems.insert(s.clone());
-                }
-                None => unread.any_system = true,
-            }
+            unread.add(spec.system.as_deref(), &spec.display);
         }
         let input = labels.len() as u32;
         labels.push(spec.display.clone());
@@ -149,7 +144,7 @@ pub(super) fn read(plan: Plan, opts: &AuditOptions) -> Result<Read, AuditError> 
                         message: "the record names no system and the file belongs to no system"
                             .into(),
                     });
-                    unread.any_system = true;
+                    unread.add(None, &spec.display);
                     continue;
                 };
                 let id = match last.filter(|&i| named[i as usize] == system) {

@@ -83,6 +83,10 @@ pub struct Evidence {
     pub edition: String,
     pub facility: String,
     pub checked_on: String,
+    /// Where `checked_on` came from: the manifest, `--check-date`, or the day of the run (absent
+    /// in evidence written before it was recorded).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub checked_on_source: Option<DateSource>,
     /// `true` when some input could not be read whole or some breach lookup failed.
     pub complete: bool,
     pub items: Vec<Item>,
@@ -109,6 +113,10 @@ pub struct Evidence {
     /// The comparison with an earlier evidence.json (`--baseline`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub baseline: Option<BaselineReport>,
+    /// How far each part of the audit got (inputs, recovery, breach check), with the reason
+    /// when a part is incomplete or was not performed (absent in evidence written before it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub completeness: Option<Completeness>,
     /// The facts of the run (when, how long, how many requests): kept last.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub run: Option<Run>,
@@ -496,6 +504,76 @@ pub struct Run {
     pub breach_requests: usize,
     /// Range bodies answered from the on-disk cache.
     pub breach_cache_hits: usize,
+    /// How many days `checked_on` lies before the day of the run, when it was fixed by the
+    /// manifest or `--check-date` (negative: after it). It depends on the day of the run, so it
+    /// lives here and not beside `checked_on`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub checked_on_days_before_run: Option<i64>,
+}
+
+/// How far each part of the audit got (`completeness`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Completeness {
+    /// Every input read whole, or not.
+    pub inputs: Part,
+    /// Finding plaintexts (wordlists, pot files, cross-verification).
+    pub recovery: Part,
+    /// The breach lookups.
+    pub breach_check: Part,
+}
+
+impl Completeness {
+    /// The three parts with their names, in the order the reports list them.
+    pub fn parts(&self) -> [(PartName, &Part); 3] {
+        [
+            (PartName::Inputs, &self.inputs),
+            (PartName::Recovery, &self.recovery),
+            (PartName::BreachCheck, &self.breach_check),
+        ]
+    }
+}
+
+/// The parts of [`Completeness`], for the words that name them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PartName {
+    Inputs,
+    Recovery,
+    BreachCheck,
+}
+
+/// One part of the audit: its status, and why when it is not complete.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Part {
+    pub status: PartStatus,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<PartReason>,
+    /// How many: input errors, salted hashes not fully tried, failed lookups (with `reason`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub count: Option<u64>,
+    /// The inputs not read whole (with `input_errors`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub files: Vec<String>,
+}
+
+impl Part {
+    /// A complete part.
+    pub fn complete() -> Part {
+        Part {
+            status: PartStatus::Complete,
+            reason: None,
+            count: None,
+            files: Vec::new(),
+        }
+    }
+    /// A part with `status` for `reason`.
+    pub fn because(status: PartStatus, reason: PartReason, count: Option<u64>) -> Part {
+        Part {
+            status,
+            reason: Some(reason),
+            count,
+            files: Vec::new(),
+        }
+    }
 }
 
 /// The rules `kensa audit` applies, recorded in evidence.json as `rules`.
@@ -707,13 +785,14 @@ mod tests {
                 duration_ms: 1234,
                 breach_requests: 3,
                 breach_cache_hits: 1,
+                checked_on_days_before_run: None,
             });
             let text = serde_json::to_string_pretty(&ev).unwrap();
             let last_key = &text[text.rfind("\n  \"").unwrap()..];
             let want = if with_run {
                 "\n  \"run\": {"
             } else {
-                "\n  \"baseline\": {"
+                "\n  \"completeness\": {"
             };
             assert!(last_key.starts_with(want), "{last_key}");
             let back: Evidence = serde_json::from_str(&text).unwrap();

@@ -152,6 +152,66 @@ pub enum BreachCheckStatus {
 }
 names!(BreachCheckStatus { Complete => "complete", Incomplete => "incomplete", Skipped => "skipped" });
 
+/// How far one part of the audit got (`completeness.inputs.status`, `.recovery.status`,
+/// `.breach_check.status`): a part not performed is neither complete nor incomplete, so no
+/// report may call it 完了.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PartStatus {
+    Complete,
+    Incomplete,
+    NotPerformed,
+}
+names!(PartStatus { Complete => "complete", Incomplete => "incomplete", NotPerformed => "not_performed" });
+
+/// Why a part of the audit is incomplete or was not performed (`completeness.*.reason`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PartReason {
+    /// Inputs: some could not be read whole (malformed lines, unreadable text).
+    InputErrors,
+    /// Recovery: the salted work (per hash or for the whole audit) ran out before every
+    /// candidate was tried against some salted hashes.
+    SaltedBudgetExhausted,
+    /// Recovery: some salted hashes could not be tried at all (one verification costs more than
+    /// the budget or memory allows, or the parameters cannot be read).
+    SaltedHashesNotTried,
+    /// Recovery: there were hashes but no candidate at all (no wordlist, no pot file line, no
+    /// usable name).
+    NoCandidates,
+    /// Recovery: no account has a hash to recover (every password was given).
+    NoHashes,
+    /// Breach check: `--hibp off` was given.
+    HibpOff,
+    /// Breach check: no account had a password or an NT hash to look up.
+    NoLookups,
+    /// Breach check: some lookups failed.
+    LookupsFailed,
+}
+names!(PartReason {
+    InputErrors => "input_errors",
+    SaltedBudgetExhausted => "salted_budget_exhausted",
+    SaltedHashesNotTried => "salted_hashes_not_tried",
+    NoCandidates => "no_candidates",
+    NoHashes => "no_hashes",
+    HibpOff => "hibp_off",
+    NoLookups => "no_lookups",
+    LookupsFailed => "lookups_failed",
+});
+
+/// Where the 確認日 came from (`checked_on_source`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DateSource {
+    /// `checked_on` in the manifest.
+    Manifest,
+    /// `--check-date`, which overrides the manifest.
+    CheckDateOption,
+    /// Neither: the day of the run.
+    Today,
+}
+names!(DateSource { Manifest => "manifest", CheckDateOption => "check_date_option", Today => "today" });
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -183,7 +243,10 @@ mod tests {
         ReuseScope,
         Via,
         BreachMode,
-        BreachCheckStatus
+        BreachCheckStatus,
+        PartStatus,
+        PartReason,
+        DateSource
     );
 
     #[test]
@@ -196,6 +259,9 @@ mod tests {
         round_trips(Via::ALL);
         round_trips(BreachMode::ALL);
         round_trips(BreachCheckStatus::ALL);
+        round_trips(PartStatus::ALL);
+        round_trips(PartReason::ALL);
+        round_trips(DateSource::ALL);
     }
 
     #[test]

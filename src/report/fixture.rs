@@ -135,6 +135,7 @@ pub(crate) fn sample(complete: bool) -> Evidence {
         edition: "R7".into(),
         facility: "コロ病院".into(),
         checked_on: "2026-11-24".into(),
+        checked_on_source: Some(DateSource::Manifest),
         complete,
         items: vec![i7.clone(), i8.clone()],
         checklists: vec![
@@ -299,6 +300,28 @@ pub(crate) fn sample(complete: bool) -> Evidence {
         manifest: None,
         input_paths: Vec::new(),
         baseline: None,
+        // As the engine would say of this evidence: the one salted hash never tried, and when
+        // incomplete the bad line of bad.txt and the failed lookup.
+        completeness: Some(Completeness {
+            inputs: if complete {
+                Part::complete()
+            } else {
+                Part {
+                    files: vec!["bad.txt".into()],
+                    ..Part::because(PartStatus::Incomplete, PartReason::InputErrors, Some(1))
+                }
+            },
+            recovery: Part::because(
+                PartStatus::Incomplete,
+                PartReason::SaltedHashesNotTried,
+                Some(1),
+            ),
+            breach_check: if complete {
+                Part::complete()
+            } else {
+                Part::because(PartStatus::Incomplete, PartReason::LookupsFailed, Some(1))
+            },
+        }),
         run: None,
     }
 }

@@ -5,7 +5,7 @@
 //! the output, rewrite them with `KENSA_BLESS=1 cargo test --lib report::golden` and review the diff.
 
 use super::{fixture, write_to, Lang, ReportFormat};
-use crate::model::evidence::{AccountEvidence, AccountStatus, Evidence, Run};
+use crate::model::evidence::{AccountEvidence, AccountStatus, Completeness, Evidence, Part, Run};
 use std::path::PathBuf;
 
 /// The fixture variants: name and evidence.
@@ -19,6 +19,7 @@ fn variants() -> Vec<(&'static str, Evidence)> {
         duration_ms: 1234,
         breach_requests: 3,
         breach_cache_hits: 1,
+        checked_on_days_before_run: Some(45),
     });
     let skipped: AccountEvidence = incomplete
         .accounts
@@ -49,6 +50,11 @@ fn variants() -> Vec<(&'static str, Evidence)> {
     empty.input_errors.clear();
     empty.inputs.clear();
     empty.recovery.recovered.clear();
+    empty.completeness = Some(Completeness {
+        inputs: Part::complete(),
+        recovery: Part::complete(),
+        breach_check: Part::complete(),
+    });
 
     // Only skipped accounts, all of them password history: the skipped table is left out.
     let mut only_history = empty.clone();

@@ -370,6 +370,7 @@ mod tests {
                     duration_ms: 1234,
                     breach_requests: 3,
                     breach_cache_hits: 1,
+                    checked_on_days_before_run: None,
                 });
             }
             for lang in [Lang::Ja, Lang::En] {

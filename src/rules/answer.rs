@@ -6,7 +6,7 @@ use crate::model::evidence::{
 use crate::model::tags::PolicyStatus;
 use crate::model::{Code, Severity};
 use crate::words::{self, Lang};
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// Dates and language for the answers.
 #[derive(Debug, Clone)]
@@ -18,19 +18,40 @@ pub struct AnswerContext<'a> {
 }
 
 /// Which systems have account inputs that could not be read in full (input errors): their
-/// accounts may be more than those audited.
+/// accounts may be more than those audited. Only account-bearing inputs count: a policy file's
+/// bad line or a pot file's bad line removes no account (rules.md: はい needs every in-scope
+/// account to pass, so an account input not read whole leaves the answer open).
 #[derive(Debug, Clone, Default)]
 pub struct Unread {
-    /// An input with errors that belongs to no one system (an inventory naming its own, a file
+    /// Inputs with errors that belong to no one system (an inventory naming its own, a file
     /// whose format could not be told): every system may have lost accounts.
-    pub any_system: bool,
-    pub systems: BTreeSet<String>,
+    pub any_system: BTreeSet<String>,
+    /// Inputs with errors, by the system they belong to.
+    pub systems: BTreeMap<String, BTreeSet<String>>,
 }
 
 impl Unread {
-    /// Could accounts of a system in `scope` be missing?
-    fn touches(&self, scope: &BTreeSet<&str>) -> bool {
-        self.any_system || self.systems.iter().any(|s| scope.contains(s.as_str()))
+    /// Record `file`, an account input of `system` (or of no one system) not read whole.
+    pub fn add(&mut self, system: Option<&str>, file: &str) {
+        match system {
+            Some(s) => self
+                .systems
+                .entry(s.to_string())
+                .or_default()
+                .insert(file.to_string()),
+            None => self.any_system.insert(file.to_string()),
+        };
+    }
+
+    /// The inputs not read whole that may have held accounts of a system in `scope`.
+    fn files(&self, scope: &BTreeSet<&str>) -> BTreeSet<&str> {
+        self.systems
+            .iter()
+            .filter(|(s, _)| scope.contains(s.as_str()))
+            .flat_map(|(_, f)| f)
+            .chain(&self.any_system)
+            .map(String::as_str)
+            .collect()
     }
 }
 
@@ -38,8 +59,8 @@ impl Unread {
 ///
 /// With no in-scope account at all, rules.md says いいえ with 備考 「対象外」: so it is when every
 /// input was read. When account inputs of the scope had errors (an empty export, a file of
-/// malformed lines), nothing can be said: both items are 判定不能 (undetermined), unless a
-/// policy fails 2-⑦, which is いいえ on its own.
+/// malformed lines), the accounts audited may not be all of them: an item is then never はい but
+/// 判定不能 (undetermined) with the files named, while いいえ (a failure found) stands.
 pub fn answer_items(
     scope: &BTreeSet<&str>,
     accounts: &[AccountEvidence],
@@ -60,21 +81,52 @@ pub fn answer_items(
         .iter()
         .filter(|g| g.members.iter().any(|m| scope.contains(&*m.system)))
         .collect();
-    let unread = unread.touches(scope);
+    let files = unread.files(scope);
+    let unread = (!files.is_empty()).then(|| names(&files));
     vec![
-        item7(&accounts, &policies, unread, cx),
-        item8(&accounts, &groups, unread, cx),
+        item7(&accounts, &policies, unread.as_deref(), cx),
+        item8(&accounts, &groups, unread.as_deref(), cx),
     ]
 }
 
 /// The answer and remark for an item with no in-scope account (see [`answer_items`]).
-fn nothing_in_scope(unread: bool, lang: Lang) -> (Answer, String) {
-    let answer = if unread {
-        Answer::Undetermined
-    } else {
-        Answer::No
-    };
-    (answer, words::remark_nothing_in_scope(lang, unread).into())
+fn nothing_in_scope(unread: Option<&str>, lang: Lang) -> (Answer, String) {
+    match unread {
+        Some(files) => (
+            Answer::Undetermined,
+            format!(
+                "{}{}{}",
+                words::remark_nothing_in_scope(lang, true),
+                words::remark_sep(lang),
+                words::remark_inputs_not_read_whole(lang, files)
+            ),
+        ),
+        None => (
+            Answer::No,
+            words::remark_nothing_in_scope(lang, false).into(),
+        ),
+    }
+}
+
+/// An answer that would be はい, or is 判定不能 already: with account inputs of the scope not
+/// read whole (`unread`, the files), 判定不能 naming them first.
+fn unless_unread(
+    answer: Answer,
+    remarks: String,
+    unread: Option<&str>,
+    lang: Lang,
+) -> (Answer, String) {
+    match unread {
+        Some(files) if answer != Answer::No => (
+            Answer::Undetermined,
+            format!(
+                "{}{}{remarks}",
+                words::remark_inputs_not_read_whole(lang, files),
+                words::remark_sep(lang)
+            ),
+        ),
+        _ => (answer, remarks),
+    }
 }
 
 /// The set of `names`, which come in runs of equal ones (accounts are in system order).
@@ -97,7 +149,7 @@ fn names(set: &BTreeSet<&str>) -> String {
 fn item7(
     accounts: &[&AccountEvidence],
     policies: &[&PolicyEvidence],
-    unread: bool,
+    unread: Option<&str>,
     cx: &AnswerContext<'_>,
 ) -> Item {
     let in_scope: Vec<_> = accounts
@@ -154,12 +206,19 @@ fn item7(
         }
         (Answer::No, parts.join(words::remark_sep(lang)))
     } else if unverified > 0 || passing == 0 {
-        (
+        unless_unread(
             Answer::Undetermined,
             words::remark_undetermined(lang, unverified, &names(&unverified_systems)),
+            unread,
+            lang,
         )
     } else {
-        (Answer::Yes, words::remark_all_pass(lang, passing))
+        unless_unread(
+            Answer::Yes,
+            words::remark_all_pass(lang, passing),
+            unread,
+            lang,
+        )
     };
     Item {
         item: "2-7".into(),
@@ -178,7 +237,7 @@ fn item7(
 fn item8(
     accounts: &[&AccountEvidence],
     groups: &[&ReuseGroup],
-    unread: bool,
+    unread: Option<&str>,
     cx: &AnswerContext<'_>,
 ) -> Item {
     let in_scope: Vec<_> = accounts
@@ -233,7 +292,7 @@ fn item8(
         if groups.iter().any(|g| g.severity != Severity::Fail) {
             r.push_str(words::remark_within_system_warned(lang));
         }
-        (Answer::Yes, r)
+        unless_unread(Answer::Yes, r, unread, lang)
     };
     Item {
         item: "2-8".into(),
@@ -273,29 +332,83 @@ mod tests {
                 (Answer::No, "対象外（監査対象のアカウントなし）")
             );
         }
-        for unread in [
-            Unread {
-                any_system: true,
-                ..Unread::default()
-            },
-            Unread {
-                any_system: false,
-                systems: ["web".to_string()].into(),
-            },
-        ] {
+        for (system, file) in [(None, "inventory.csv"), (Some("web"), "web-shadow")] {
+            let mut unread = Unread::default();
+            unread.add(system, file);
             let items = answer_items(&scope, &[], &[], &[], &unread, &cx());
             for i in &items {
                 assert_eq!(i.answer, Answer::Undetermined, "{}", i.item);
                 assert!(i.remarks.starts_with("判定不能"), "{}", i.remarks);
+                assert!(i.remarks.contains(file), "{}", i.remarks);
                 assert_eq!(i.target_date.as_deref(), Some("2027-03-31"));
             }
         }
         // Another system's unread input says nothing of this scope.
-        let other = Unread {
-            any_system: false,
-            systems: ["ad01".to_string()].into(),
-        };
+        let mut other = Unread::default();
+        other.add(Some("ad01"), "ad01-ntds.txt");
         let items = answer_items(&scope, &[], &[], &[], &other, &cx());
         assert!(items.iter().all(|i| i.answer == Answer::No));
+    }
+
+    fn account(system: &str, name: &str, status: AccountStatus) -> AccountEvidence {
+        AccountEvidence {
+            system: system.into(),
+            account: name.into(),
+            source: format!("{system}.txt:1"),
+            scheme: crate::model::Scheme::Nt,
+            hash_prefix: None,
+            plaintext_known: true,
+            recovered_by: None,
+            length: Some(14),
+            status,
+            path: None,
+            skip_reason: None,
+            findings: Vec::new(),
+            breach: crate::model::evidence::Breach {
+                status: crate::model::evidence::BreachStatus::NotFound,
+                count: None,
+                via: None,
+            },
+            reuse_group: None,
+            salted: None,
+            password_last_set: None,
+            password_never_expires: false,
+        }
+    }
+
+    #[test]
+    fn yes_becomes_undetermined_when_an_account_input_of_the_scope_was_not_read_whole() {
+        let scope: BTreeSet<&str> = ["web"].into();
+        let accounts = [account("web", "admin", AccountStatus::Pass)];
+        let read = Unread::default();
+        let items = answer_items(&scope, &accounts, &[], &[], &read, &cx());
+        assert!(items.iter().all(|i| i.answer == Answer::Yes));
+
+        let mut unread = Unread::default();
+        unread.add(Some("web"), "web-shadow");
+        for i in answer_items(&scope, &accounts, &[], &[], &unread, &cx()) {
+            assert_eq!(i.answer, Answer::Undetermined, "{}", i.item);
+            assert!(
+                i.remarks
+                    .starts_with("判定不能：読み取りきれなかった入力（web-shadow）"),
+                "{}",
+                i.remarks
+            );
+            assert_eq!(i.target_date.as_deref(), Some("2027-03-31"));
+        }
+        // A failure found stays いいえ: missing accounts cannot make it pass.
+        let failing = [account("web", "admin", AccountStatus::Fail)];
+        let items = answer_items(&scope, &failing, &[], &[], &unread, &cx());
+        assert_eq!(items[0].answer, Answer::No);
+        assert!(!items[0].remarks.contains("web-shadow"));
+        // An input of another system, or one of no system, as the scope decides.
+        let mut other = Unread::default();
+        other.add(Some("ad01"), "ad01-ntds.txt");
+        let items = answer_items(&scope, &accounts, &[], &[], &other, &cx());
+        assert!(items.iter().all(|i| i.answer == Answer::Yes));
+        other.add(None, "vendor.csv");
+        let items = answer_items(&scope, &accounts, &[], &[], &other, &cx());
+        assert!(items.iter().all(|i| i.answer == Answer::Undetermined));
+        assert!(items[0].remarks.contains("vendor.csv") && !items[0].remarks.contains("ad01"));
     }
 }

@@ -5,12 +5,14 @@
 mod checklist;
 mod labels;
 mod remarks;
+mod status;
 mod terminal;
 mod values;
 
 pub use checklist::*;
 pub use labels::*;
 pub use remarks::*;
+pub use status::*;
 pub use terminal::*;
 pub use values::*;
 

@@ -10,13 +10,17 @@ use std::path::Path;
 use std::process::Command;
 
 /// The lines that carry the time of the run, whatever the language or format.
-const RUN_FACTS: [&str; 6] = [
+const RUN_FACTS: [&str; 9] = [
     "\"started_at\"",
     "\"duration_ms\"",
     "実行開始",
     "所要時間",
     "Run started",
     "Duration",
+    // How old the manifest's 確認日 is depends on the day the test runs.
+    "\"checked_on_days_before_run\"",
+    "確認日の指定",
+    "Check date from",
 ];
 
 /// `text` with the run's facts masked and the checkout's own path (recorded in

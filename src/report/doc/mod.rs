@@ -111,22 +111,22 @@ fn header(ev: &Evidence, lang: Lang, t: &Labels, out: &mut Vec<Block<'_>>) {
     let mut fields = vec![
         (t.facility.to_string(), ev.facility.clone()),
         (t.checked_on.to_string(), ev.checked_on.clone()),
+    ];
+    if let Some(line) = words::date_source_line(ev, lang) {
+        fields.push(line);
+    }
+    fields.extend([
         (t.edition.to_string(), words::edition(lang, &ev.edition)),
         (
             t.tool.to_string(),
             format!("{} {}", ev.tool.name, ev.tool.version),
         ),
-    ];
+    ]);
     if let Some(run) = &ev.run {
         fields.push((t.run_started.to_string(), run.started_at.clone()));
         fields.push((t.run_duration.to_string(), run.duration_ms.to_string()));
     }
-    let status = if ev.complete {
-        t.complete
-    } else {
-        t.incomplete
-    };
-    fields.push((t.evidence_status.to_string(), status.to_string()));
+    fields.extend(words::status_lines(ev, lang));
     out.push(Block::Fields(fields));
     if !ev.complete {
         out.push(Block::Warning(t.incomplete_note.to_string()));

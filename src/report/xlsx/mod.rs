@@ -475,9 +475,19 @@ mod tests {
         assert!(vendor.values().filter(|v| *v == "対象システムなし").count() >= 2);
         assert!(!vendor.values().any(|v| v == "項目"));
         let inst = cells(&p, 1);
+        let status = &inst[&format!("B{}", row_of(&inst, 'A', "エビデンスの状態"))];
+        assert!(status.starts_with("不完全（"), "{status}");
+        assert!(
+            status.contains("漏えい照会：未完了 — 照会失敗 1 件"),
+            "{status}"
+        );
         assert_eq!(
-            inst[&format!("B{}", row_of(&inst, 'A', "エビデンスの状態"))],
-            "不完全"
+            inst[&format!("B{}", row_of(&inst, 'A', "漏えい照会"))],
+            "未完了 — 照会失敗 1 件"
+        );
+        assert_eq!(
+            inst[&format!("B{}", row_of(&inst, 'A', "確認日の指定"))],
+            "マニフェストで指定"
         );
         assert!(inst
             .values()
@@ -494,8 +504,11 @@ mod tests {
         ev.inputs.clear();
         ev.input_errors.clear();
         let p = parts(&try_render(&ev, Lang::En).unwrap());
-        assert_eq!(cells(&p, 1)["B9"], "No systems");
-        assert_eq!(cells(&p, 2)["B9"], "No systems");
+        for sheet in [1, 2] {
+            let c = cells(&p, sheet);
+            let at = row_of(&c, 'A', "Systems");
+            assert_eq!(c[&format!("B{at}")], "No systems");
+        }
         assert_eq!(cells(&p, 3)["B1"], "Account");
         assert!(!cells(&p, 3).contains_key("A2"));
         assert_eq!(cells(&p, 4)["A1"], "Group");

@@ -4,6 +4,7 @@
 use super::cells::{cut, print_setup, shown, table, write_cell, Formats, MAX_ROW};
 use super::Lang;
 use crate::model::evidence::{Checklist, Evidence};
+use crate::model::tags::PartStatus;
 use crate::model::ManagedBy;
 use crate::report::doc::{self, Cell, Medium, Style, Table};
 use crate::words::{self, Labels, WorkbookLabels};
@@ -30,25 +31,47 @@ pub(super) fn checklist_sheet(
         Some(c) if !c.systems.is_empty() => c.systems.join(t.list_sep),
         _ => x.no_systems.to_string(),
     };
-    let status = if ev.complete {
-        Cell::text(t.complete).style(Style::Yes)
-    } else {
-        Cell::text(t.incomplete).style(Style::Undetermined)
-    };
-    let block = [
-        (t.facility, Cell::text(&ev.facility)),
-        (t.checked_on, Cell::text(&ev.checked_on)),
-        (t.edition, Cell::text(words::edition(lang, &ev.edition))),
+    let mut block: Vec<(String, Cell)> = vec![
+        (t.facility.into(), Cell::text(&ev.facility)),
+        (t.checked_on.into(), Cell::text(&ev.checked_on)),
+    ];
+    if let Some((key, value)) = words::date_source_line(ev, lang) {
+        block.push((key, Cell::text(value)));
+    }
+    block.extend([
         (
-            x.tool_version,
+            t.edition.into(),
+            Cell::text(words::edition(lang, &ev.edition)),
+        ),
+        (
+            x.tool_version.into(),
             Cell::text(format!("{} {}", ev.tool.name, ev.tool.version)),
         ),
-        (t.evidence_status, status),
-        (t.checklist_systems, Cell::text(systems)),
-    ];
+    ]);
+    // The summary and each part, as md and html print them: green only when complete.
+    let complete = ev.completeness.as_ref().is_some_and(|c| {
+        ev.complete
+            && c.parts()
+                .iter()
+                .all(|(_, p)| p.status == PartStatus::Complete)
+    });
+    for (i, (key, value)) in words::status_lines(ev, lang).into_iter().enumerate() {
+        let part_done = match (i, &ev.completeness) {
+            (0, _) => complete,
+            (i, Some(c)) => c.parts()[i - 1].1.status == PartStatus::Complete,
+            _ => false,
+        };
+        let style = if part_done {
+            Style::Yes
+        } else {
+            Style::Undetermined
+        };
+        block.push((key, Cell::text(value).style(style)));
+    }
+    block.push((t.checklist_systems.into(), Cell::text(systems)));
     let mut row = 3;
     for (key, value) in block {
-        ws.write_string_with_format(row, 0, key, &f.key)?;
+        ws.write_string_with_format(row, 0, &key, &f.key)?;
         write_cell(ws, row, 1, &value, f)?;
         row += 1;
     }

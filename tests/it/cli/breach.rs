@@ -7,6 +7,7 @@ use crate::support::{
     account, audit, code, codes, example, kensa, kensa_stdin, name, range_server,
 };
 use kensa::model::evidence::{AccountStatus, BreachStatus, Evidence, GiveUpReason};
+use kensa::model::tags::{PartReason, PartStatus};
 use kensa::model::Code;
 use serde_json::Value;
 use std::collections::BTreeSet;
@@ -65,6 +66,10 @@ fn failed_breach_lookups_are_errors_and_exit_2() {
     assert_eq!(code(&o), 2);
     assert!(!ev.complete);
     assert_eq!(name(&ev.breach_check.status), "incomplete");
+    let c = ev.completeness.as_ref().expect("completeness");
+    assert_eq!(c.breach_check.status, PartStatus::Incomplete);
+    assert_eq!(c.breach_check.reason, Some(PartReason::LookupsFailed));
+    assert_eq!(c.breach_check.count, Some(ev.breach_check.errors as u64));
     let (_, statuses) = breach_outcome(&ev);
     assert!(statuses.contains(&BreachStatus::Error));
     assert!(!statuses.contains(&BreachStatus::NotFound), "{statuses:?}");
