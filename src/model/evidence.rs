@@ -100,6 +100,10 @@ pub struct Evidence {
     /// The rules applied ([`RULES`]; empty in evidence made without the engine).
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub rules: String,
+    /// The checklist edition applied: its name, whether it is provisional, its source, its
+    /// questions, and the user's edition file when `--rules` gave one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub edition_rules: Option<EditionRules>,
     /// The manifest read, with the SHA-256 and size of the bytes the audit parsed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub manifest: Option<FileRef>,
@@ -112,6 +116,40 @@ pub struct Evidence {
     /// The facts of the run (when, how long, how many requests): kept last.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub run: Option<Run>,
+}
+
+/// The edition of the rules in force, as the reports name it (`rules::edition`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EditionRules {
+    /// As in `edition` (`R7`, `R8`, or a user file's own id).
+    pub id: String,
+    pub name: JaEn,
+    /// Built from text not yet confirmed: every report marks it 「暫定」 / provisional.
+    pub provisional: bool,
+    /// Where the rules come from (the citation).
+    pub source: String,
+    /// The items' labels and questions, in item order.
+    pub items: Vec<EditionItem>,
+    /// A user's edition file (`--rules FILE`): its path and SHA-256.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub file: Option<FileRef>,
+}
+
+/// One checklist item of an edition.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EditionItem {
+    /// `2-7`, `2-8`.
+    pub item: String,
+    pub label: JaEn,
+    pub question: JaEn,
+}
+
+/// A text in Japanese and English.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct JaEn {
+    pub ja: String,
+    pub en: String,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

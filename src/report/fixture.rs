@@ -299,6 +299,11 @@ pub(crate) fn sample(complete: bool) -> Evidence {
         manifest: None,
         input_paths: Vec::new(),
         baseline: None,
+        edition_rules: Some(
+            crate::rules::edition::Edition::builtin("R7")
+                .unwrap()
+                .to_evidence(),
+        ),
         run: None,
     }
 }

@@ -38,7 +38,10 @@ pub(super) fn checklist_sheet(
     let block = [
         (t.facility, Cell::text(&ev.facility)),
         (t.checked_on, Cell::text(&ev.checked_on)),
-        (t.edition, Cell::text(words::edition(lang, &ev.edition))),
+        (
+            t.edition,
+            Cell::text(words::edition(lang, &ev.edition, ev.edition_rules.as_ref())),
+        ),
         (
             x.tool_version,
             Cell::text(format!("{} {}", ev.tool.name, ev.tool.version)),
@@ -67,7 +70,7 @@ pub(super) fn checklist_sheet(
         return Ok(());
     };
     // The rows md and html print, from the same view.
-    let answers = doc::answer_views(&checklist.items, lang);
+    let answers = doc::answer_views(&checklist.items, ev.edition_rules.as_ref(), lang);
     table(
         ws,
         row,
