@@ -71,6 +71,7 @@ pub(super) fn run(c: CheckArgs) -> Result<Outcome, Error> {
     let pass = v.path.is_some();
     if c.json {
         let j = serde_json::json!({
+            "edition": ed.id,
             "status": if pass { "pass" } else { "fail" },
             "path": v.path,
             "length": a.length,

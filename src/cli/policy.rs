@@ -29,6 +29,7 @@ pub(super) fn run(p: PolicyArgs) -> Result<Outcome, crate::error::Error> {
     let v = policy::judge(&eff, &ed);
     if p.json {
         let j = serde_json::json!({
+            "edition": ed.id,
             "sources": eff.sources,
             "status": v.status,
             "path": v.path,

@@ -341,3 +341,102 @@ fn parse(text: &str) -> Result<Edition, (Option<usize>, String)> {
     toml::from_str(text)
         .map_err(|e: toml::de::Error| (e.span().map(|s| line_of(s.start)), e.message().to_string()))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_built_in_editions_hold_the_rules_md_numbers() {
+        let r7 = Edition::builtin("R7").unwrap();
+        assert!(!r7.provisional);
+        assert_eq!(r7.password.long.min_length, 13);
+        assert_eq!(r7.password.mfa.min_length, 8);
+        assert!(r7.password.rotation.path);
+        assert_eq!(r7.password.rotation.max_age_days, 60);
+        assert_eq!(r7.password.pin.min_length, 0);
+        assert!(!r7.lockout.expected);
+        assert_eq!(r7.floor(), 8);
+        assert_eq!(r7.items.seven.label.ja, "令和7年度版 2-⑦");
+        assert!(r7.rotation_holds(Some(60)) && !r7.rotation_holds(Some(61)));
+        assert!(!r7.rotation_holds(Some(0)) && !r7.rotation_holds(None));
+        let r8 = Edition::builtin("R8").unwrap();
+        assert!(r8.provisional);
+        assert!(r8.source.contains("第7.0版") && r8.source.contains("14.1.1"));
+        assert!(!r8.password.rotation.path);
+        assert!(!r8.rotation_holds(Some(30)));
+        assert_eq!(r8.password.long.classes, [Class::Letter, Class::Digit]);
+        assert_eq!(r8.password.pin.min_length, 4);
+        assert!(r8.lockout.expected);
+        assert_eq!(r8.items.eight.label.ja, "令和8年度版 2-⑧");
+        for id in KNOWN {
+            assert_eq!(Edition::builtin(id).unwrap().id, id);
+            assert!(Edition::builtin_text(id).is_some());
+        }
+        let e = Edition::named("R6").unwrap_err().to_string();
+        assert_eq!(e, "unknown edition `R6`; known editions: R7, R8");
+    }
+
+    #[test]
+    fn mixed_words_name_the_classes() {
+        use Class::*;
+        assert_eq!(
+            mixed_words(&[Letter, Digit, Symbol]),
+            "letters, digits and symbols"
+        );
+        assert_eq!(mixed_words(&[Letter, Digit]), "letters and digits");
+        assert_eq!(mixed_words(&[Digit]), "digits");
+    }
+
+    fn user_file(dir: &Path, text: &str) -> PathBuf {
+        let p = dir.join("rules.toml");
+        std::fs::write(&p, text).unwrap();
+        p
+    }
+
+    #[test]
+    fn a_user_file_is_read_strictly_and_recorded() {
+        let dir = tempfile::tempdir().unwrap();
+        let own = R8
+            .replace("id = \"R8\"", "id = \"R8-draft\"")
+            .replace("min_length = 13", "min_length = 12");
+        let p = user_file(dir.path(), &own);
+        let e = Edition::load(&p).unwrap();
+        assert_eq!(e.id, "R8-draft");
+        assert_eq!(e.password.long.min_length, 12);
+        let f = e.file.as_ref().unwrap();
+        assert_eq!(f.path, p.display().to_string());
+        assert_eq!(
+            f.sha256.as_deref(),
+            Some(hex::encode(Sha256::digest(own.as_bytes())).as_str())
+        );
+        assert_eq!(e.to_evidence().file.as_ref(), Some(f));
+
+        // Its id may not shadow a built-in edition.
+        let p = user_file(dir.path(), R7);
+        let err = Edition::load(&p).unwrap_err().to_string();
+        assert!(
+            err.starts_with(&format!("{}:4: invalid edition file: id `R7`", p.display())),
+            "{err}"
+        );
+        // An unknown key, a missing key: file and line.
+        let typo = own.replace("[lockout]\nexpected", "[lockout]\nexpectd");
+        let p = user_file(dir.path(), &typo);
+        let err = Edition::load(&p).unwrap_err();
+        let line = typo.lines().position(|l| l.starts_with("expectd")).unwrap() + 1;
+        assert!(
+            err.to_string()
+                .starts_with(&format!("{}:{line}: ", p.display())),
+            "{err}"
+        );
+        assert_eq!(
+            crate::error::Classify::class(&err),
+            crate::error::ExitClass::Usage
+        );
+        let missing = own.replace("provisional = true\n", "");
+        let p = user_file(dir.path(), &missing);
+        let err = Edition::load(&p).unwrap_err().to_string();
+        assert!(err.contains("provisional"), "{err}");
+        assert!(err.starts_with(&format!("{}:", p.display())), "{err}");
+    }
+}

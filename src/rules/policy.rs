@@ -403,4 +403,63 @@ mod tests {
             PolicyStatus::Unknown
         );
     }
+
+    #[test]
+    fn r8_policies_pass_by_length_or_two_factor_only_and_expect_lockout() {
+        let r8 = Edition::builtin("R8").unwrap();
+        let ld = [Letter, Digit];
+        // 8 characters, letters and digits, 42-day rotation: no longer guaranteed.
+        let e = merge(&[frag(Some(8), &ld, Some(42), false)], false, None);
+        assert_eq!(
+            judge(&e, r7()).status,
+            PolicyStatus::Fail,
+            "R7 asks for symbols"
+        );
+        let v = judge(&e, r8);
+        assert_eq!(v.status, PolicyStatus::Fail);
+        assert_eq!(e.guarantees(r8), None);
+        let min = v
+            .findings
+            .iter()
+            .find(|f| f.code == Code::PolicyMinLength)
+            .unwrap();
+        assert!(
+            min.detail
+                .contains("periodic change is no longer a way to pass"),
+            "{}",
+            min.detail
+        );
+        assert!(!v.findings.iter().any(|f| f.code == Code::PolicyComposition));
+        // 13+ letters and digits, or 8+ with two-factor authentication: pass.
+        let v = judge(&merge(&[frag(Some(13), &ld, None, false)], false, None), r8);
+        assert_eq!(v.path, Some(PassPath::Len13));
+        assert_eq!(
+            judge(&merge(&[frag(Some(8), &ld, None, false)], true, None), r8).path,
+            Some(PassPath::Len8Mfa)
+        );
+        // No lockout: a warning finding of the policy (not an advisory), status unchanged.
+        let lock: Vec<_> = v
+            .findings
+            .iter()
+            .filter(|f| f.code == Code::PolicyNoLockout)
+            .collect();
+        assert_eq!(lock.len(), 1);
+        assert_eq!(lock[0].severity, crate::model::Severity::Warn);
+        assert_eq!(v.status, PolicyStatus::Pass);
+        assert!(!v.advisories.iter().any(|f| f.code == Code::PolicyNoLockout));
+        // Under R7 it stays an advisory.
+        let v7 = judge(
+            &merge(
+                &[frag(Some(14), &[Letter, Digit, Symbol], None, false)],
+                false,
+                None,
+            ),
+            r7(),
+        );
+        assert!(v7.findings.is_empty());
+        assert!(v7
+            .advisories
+            .iter()
+            .any(|f| f.code == Code::PolicyNoLockout));
+    }
 }

@@ -469,4 +469,85 @@ mod tests {
         );
         assert_eq!(verdict("", "u", &[], pin).path, None);
     }
+
+    fn verdict8(pw: &str, ctx: AccountContext) -> Verdict {
+        let lists = Wordlists::builtin();
+        let g = GuessContext {
+            account: "u",
+            context_words: &[],
+            lists: &lists,
+        };
+        decide(&assess(pw, &g), &ctx, Edition::builtin("R8").unwrap())
+    }
+
+    #[test]
+    fn r8_rotation_is_no_path_and_symbols_are_not_required() {
+        let rot = AccountContext {
+            max_age_days: Some(42),
+            ..Default::default()
+        };
+        // 10 characters changed every 42 days: 8+rotation under R7, a failure under R8.
+        assert_eq!(
+            verdict("x9Gh2&kLp4", "u", &[], rot).path,
+            Some(PassPath::Len8Rotation)
+        );
+        let v = verdict8("x9Gh2&kLp4", rot);
+        assert_eq!(v.path, None);
+        assert_eq!(codes(&v), vec![Code::TooShort]);
+        assert_eq!(
+            v.findings[0].detail,
+            "10 < 13 without two-factor authentication; periodic change is no longer a way to pass (R8)"
+        );
+        // Letters and digits suffice, with two-factor authentication (8+) or without it (13+).
+        let mfa = AccountContext {
+            mfa: true,
+            ..Default::default()
+        };
+        assert_eq!(verdict8("x9Gh2kLp4z", mfa).path, Some(PassPath::Len8Mfa));
+        let v = verdict8("Vq7tLm2eRw9Kz", AccountContext::default());
+        assert_eq!(v.path, Some(PassPath::Len13), "{:?}", v.findings);
+        let v = verdict("Vq7tLm2eRw9Kz", "u", &[], AccountContext::default());
+        assert_eq!(codes(&v), vec![Code::NotMixed]);
+        // Letters only: no digit, said in R8's words.
+        let v = verdict8("VqxtLmbeRwpKz", AccountContext::default());
+        assert_eq!(codes(&v), vec![Code::NotMixed]);
+        assert_eq!(
+            v.findings[0].detail,
+            "no digit (letters and digits must be mixed)"
+        );
+        // Under 8: too short whatever the context.
+        let v = verdict8("x9Gh2kL", mfa);
+        assert_eq!(v.findings[0].detail, "7 < 8 characters");
+    }
+
+    #[test]
+    fn r8_pins_need_four_characters() {
+        let pin = AccountContext {
+            pin_exempt: true,
+            ..Default::default()
+        };
+        assert_eq!(
+            verdict("846", "u", &[], pin).path,
+            Some(PassPath::PinExempt)
+        );
+        let v = verdict8("846", pin);
+        assert_eq!(v.path, None);
+        assert_eq!(codes(&v), vec![Code::TooShort]);
+        assert!(v.findings[0].detail.contains("3 < 4"), "{:?}", v.findings);
+        assert_eq!(verdict8("8461", pin).path, Some(PassPath::PinExempt));
+    }
+
+    #[test]
+    fn r8_policy_guarantee_by_rotation_does_not_hold() {
+        let rot = AccountContext {
+            max_age_days: Some(42),
+            ..Default::default()
+        };
+        let r8 = Edition::builtin("R8").unwrap();
+        assert_eq!(by_policy(Some(PassPath::Len8Rotation), &rot, r8).path, None);
+        assert_eq!(
+            by_policy(Some(PassPath::Len8Rotation), &rot, r7()).path,
+            Some(PassPath::Len8Rotation)
+        );
+    }
 }

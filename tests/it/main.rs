@@ -10,6 +10,7 @@ mod breach_offline;
 mod breach_online;
 mod cli;
 mod cli_polish;
+mod editions;
 mod export_hashcat;
 mod field_facility;
 mod field_inputs;
