@@ -130,9 +130,19 @@ pub struct EditionRules {
     pub source: String,
     /// The items' labels and questions, in item order.
     pub items: Vec<EditionItem>,
+    /// How the reports name each passing path under this edition.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub paths: Vec<EditionPath>,
     /// A user's edition file (`--rules FILE`): its path and SHA-256.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub file: Option<FileRef>,
+}
+
+/// A passing path of an edition and its description.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EditionPath {
+    pub path: PassPath,
+    pub description: JaEn,
 }
 
 /// One checklist item of an edition.

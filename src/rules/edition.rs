@@ -4,7 +4,7 @@
 //! new edition is a new file, not new code.
 
 use crate::error::{classify, ExitClass};
-use crate::model::evidence::{EditionItem, EditionRules, FileRef, JaEn};
+use crate::model::evidence::{EditionItem, EditionPath, EditionRules, FileRef, JaEn};
 use crate::model::tags::PassPath;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -51,6 +51,8 @@ impl Class {
 pub struct PathRule {
     pub min_length: usize,
     pub classes: Vec<Class>,
+    /// As the reports name the path.
+    pub description: JaEn,
 }
 
 /// The periodic-change path (R7's b.), and whether it is a path at all.
@@ -63,6 +65,7 @@ pub struct RotationRule {
     pub classes: Vec<Class>,
     /// The longest enforced maximum password age that counts (days).
     pub max_age_days: i64,
+    pub description: JaEn,
 }
 
 /// A PIN unlocking the second factor (an IC card, a certificate) on a `pin_exempt` system.
@@ -71,6 +74,7 @@ pub struct RotationRule {
 pub struct PinRule {
     /// `0`: exempt from length (R7); otherwise its shortest length (R8: 4).
     pub min_length: usize,
+    pub description: JaEn,
 }
 
 /// Item 2-⑦: the three paths and the PIN rule.
@@ -303,6 +307,18 @@ impl Edition {
                 item("2-7", &self.items.seven),
                 item("2-8", &self.items.eight),
             ],
+            paths: [
+                (PassPath::Len13, &self.password.long.description),
+                (PassPath::Len8Mfa, &self.password.mfa.description),
+                (PassPath::Len8Rotation, &self.password.rotation.description),
+                (PassPath::PinExempt, &self.password.pin.description),
+            ]
+            .into_iter()
+            .map(|(path, d)| EditionPath {
+                path,
+                description: d.clone(),
+            })
+            .collect(),
             file: self.file.clone(),
         }
     }
@@ -375,6 +391,29 @@ mod tests {
         }
         let e = Edition::named("R6").unwrap_err().to_string();
         assert_eq!(e, "unknown edition `R6`; known editions: R7, R8");
+    }
+
+    #[test]
+    fn r7_words_its_paths_as_the_reports_always_did() {
+        use crate::words::{pass_path, pass_path_in, Lang};
+        let r7 = Edition::builtin("R7").unwrap().to_evidence();
+        let r8 = Edition::builtin("R8").unwrap().to_evidence();
+        for p in [
+            PassPath::Len13,
+            PassPath::Len8Mfa,
+            PassPath::Len8Rotation,
+            PassPath::PinExempt,
+            PassPath::Policy,
+        ] {
+            for lang in [Lang::Ja, Lang::En] {
+                assert_eq!(pass_path_in(lang, p, Some(&r7)), pass_path(lang, p));
+            }
+        }
+        // R8 does not ask for symbols: its 13+ path must not say "mixed" in R7's sense.
+        assert_eq!(
+            pass_path_in(Lang::Ja, PassPath::Len13, Some(&r8)),
+            "13文字以上・英字と数字の混在・推定困難"
+        );
     }
 
     #[test]

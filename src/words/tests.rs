@@ -71,12 +71,24 @@ fn questions_come_from_the_recorded_edition() {
             label: ja_en("令和9年度版 2-⑦", "2-⑦"),
             question: ja_en("質問", "question"),
         }],
+        paths: vec![crate::model::evidence::EditionPath {
+            path: PassPath::Len13,
+            description: ja_en("13文字以上", "13 or more"),
+        }],
         file: None,
     };
     assert_eq!(question(Lang::Ja, Some(&rules), "2-7"), Some("質問"));
     assert_eq!(question(Lang::En, Some(&rules), "2-7"), Some("question"));
     assert_eq!(question(Lang::En, Some(&rules), "2-8"), None);
     assert_eq!(question(Lang::En, None, "2-7"), None);
+    assert_eq!(
+        pass_path_in(Lang::Ja, PassPath::Len13, Some(&rules)),
+        "13文字以上"
+    );
+    assert_eq!(
+        pass_path_in(Lang::En, PassPath::Len8Mfa, Some(&rules)),
+        pass_path(Lang::En, PassPath::Len8Mfa)
+    );
     assert_eq!(
         edition(Lang::Ja, "X", Some(&rules)),
         "令和9年度版（暫定） 出典：a source"

@@ -103,6 +103,8 @@ fn r8_fails_rotation_passes_long_letters_and_digits_and_is_marked_provisional() 
         assert!(text.contains("14.1.1"));
         assert!(text.contains("令和8年度版 2-⑦"));
         assert!(text.contains("（暫定）パスワードは、二要素認証の場合"));
+        // The path of `long` in R8's words: letters and digits, not R7's 英数字記号混在.
+        assert!(text.contains("13文字以上・英字と数字の混在・推定困難"));
     }
     assert!(stdout(&o).contains("令和8年度版（暫定）"), "{}", stdout(&o));
     let (o, _, out) = run(&m, &["--format", "json,md", "--lang", "en"]);
