@@ -97,6 +97,7 @@ fn main() {
         lang: Lang::Ja,
         today: "2026-11-24".into(),
         max_input_size: kensa::engine::DEFAULT_MAX_INPUT_SIZE,
+        edition: None,
     };
     bench(
         "whole audit (NT accounts, offline)",

@@ -76,6 +76,8 @@ classify!(ManifestError, |_e| ExitClass::Usage);
 #[derive(Deserialize)]
 struct Positions {
     #[serde(default)]
+    edition: Option<toml::Spanned<String>>,
+    #[serde(default)]
     checked_on: Option<toml::Spanned<String>>,
     #[serde(default)]
     target_date: Option<toml::Spanned<String>>,
@@ -99,6 +101,12 @@ impl Positions {
             if !seen.insert(id.as_str()) {
                 return Err((s.id.span(), format!("system id `{id}` is used twice")));
             }
+        }
+        if let Some(e) = &self.edition {
+            // R6's items were numbered otherwise: an edition kensa does not know is refused, not
+            // printed as if its rules were applied.
+            crate::rules::edition::Edition::named(e.get_ref())
+                .map_err(|err| (e.span(), err.to_string()))?;
         }
         for d in [&self.checked_on, &self.target_date].into_iter().flatten() {
             parse_date(d.get_ref()).map_err(|e| (d.span(), e.to_string()))?;
@@ -233,6 +241,21 @@ mod tests {
             .to_string()
             .starts_with(&format!("{}: cannot read manifest: ", missing.display())));
         assert_eq!(e.class(), ExitClass::Usage);
+    }
+
+    #[test]
+    fn only_known_editions_are_accepted() {
+        for bad in ["R6", "foo", "r7", ""] {
+            let (line, e) =
+                Manifest::parse(&format!("facility = \"x\"\nedition = \"{bad}\"\n")).unwrap_err();
+            assert_eq!(line, Some(2), "{bad}");
+            assert!(e.contains(&format!("unknown edition `{bad}`")), "{e}");
+            assert!(e.contains("known editions: R7, R8"), "{e}");
+        }
+        for good in ["R7", "R8"] {
+            let m = Manifest::parse(&format!("edition = \"{good}\"\n")).unwrap();
+            assert_eq!(m.edition.as_deref(), Some(good));
+        }
     }
 
     #[test]

@@ -38,6 +38,38 @@ pub enum Command {
     Completions(CompletionsArgs),
     /// Print the manual page (roff) to standard output.
     Man,
+    /// Print the rules of a checklist edition: paths, thresholds, classes, lockout, provisional
+    /// flag and source (R7 unless --edition or --rules says otherwise).
+    Rules(RulesArgs),
+}
+
+/// Which edition's rules apply (`rules::edition`).
+#[derive(Debug, Clone, Default, Args)]
+pub struct EditionArgs {
+    /// Checklist edition whose rules apply: R7, or R8 (provisional: guideline 第7.0版 as quoted,
+    /// marked 「暫定」 in every report). Overrides the manifest's `edition`.
+    #[arg(long, value_name = "R7|R8", conflicts_with = "rules")]
+    pub edition: Option<String>,
+    /// An edition file of your own, in the format of the built-in ones (`kensa rules --toml`):
+    /// for a change MHLW publishes before kensa does. Its id must differ from R7 and R8; its path
+    /// and SHA-256 are recorded in the evidence.
+    #[arg(long, value_name = "FILE")]
+    pub rules: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct RulesArgs {
+    #[command(flatten)]
+    pub edition: EditionArgs,
+    /// Print JSON instead of text.
+    #[arg(long, conflicts_with = "toml")]
+    pub json: bool,
+    /// Print the edition file itself (a starting point for --rules FILE).
+    #[arg(long)]
+    pub toml: bool,
+    /// Language of the text: ja or en.
+    #[arg(long, value_name = "ja|en", default_value = "ja")]
+    pub lang: String,
 }
 
 #[derive(Debug, Args)]
@@ -283,6 +315,8 @@ pub struct AuditArgs {
     /// Accounts of one system sharing a password fail 2-⑧ too (default: a warning).
     #[arg(long)]
     pub strict_reuse: bool,
+    #[command(flatten)]
+    pub edition: EditionArgs,
     /// Print nothing but errors.
     #[arg(long, short = 'q')]
     pub quiet: bool,
@@ -293,6 +327,8 @@ pub struct AuditArgs {
 
 #[derive(Debug, Args)]
 pub struct PolicyArgs {
+    #[command(flatten)]
+    pub edition: EditionArgs,
     /// Policy files (`PATH` or `FORMAT:PATH`; a pwquality.conf.d directory), merged as the policy of one system.
     #[arg(required = true, value_name = "FILE")]
     pub files: Vec<String>,
@@ -309,6 +345,8 @@ pub struct PolicyArgs {
 
 #[derive(Debug, Args)]
 pub struct CheckArgs {
+    #[command(flatten)]
+    pub edition: EditionArgs,
     /// The account name (a password containing it is guessable).
     #[arg(long, value_name = "NAME", default_value = "")]
     pub account: String,

@@ -36,6 +36,10 @@ pub(super) fn run(a: AuditArgs) -> Result<Outcome, Error> {
         target_date: a.target_date.clone(),
         strict_reuse: a.strict_reuse,
         lang,
+        edition: crate::rules::edition::Edition::choose(
+            a.edition.edition.as_deref(),
+            a.edition.rules.as_deref(),
+        )?,
         ..a.source.options()
     };
     let corpora: Vec<std::path::PathBuf> = a

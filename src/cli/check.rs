@@ -8,6 +8,7 @@ use crate::breach::online::{OnlineOptions, OnlineSource};
 use crate::breach::{BreachSource, Lookup, Query};
 use crate::error::{Error, ExitClass};
 use crate::recover::wordlists::Wordlists;
+use crate::rules::edition::Edition;
 use crate::rules::guess::GuessContext;
 use crate::rules::seven;
 use std::io::IsTerminal;
@@ -30,7 +31,8 @@ pub(super) fn run(c: CheckArgs) -> Result<Outcome, Error> {
         default_applies: true,
         age_exceeded: None,
     };
-    let mut v = seven::decide(&a, &ctx);
+    let ed = Edition::choose_or_default(c.edition.edition.as_deref(), c.edition.rules.as_deref())?;
+    let mut v = seven::decide(&a, &ctx, &ed);
     let mut breach = "unchecked".to_string();
     let mut lookup_failed = false;
     match c.hibp.as_str() {
@@ -69,6 +71,7 @@ pub(super) fn run(c: CheckArgs) -> Result<Outcome, Error> {
     let pass = v.path.is_some();
     if c.json {
         let j = serde_json::json!({
+            "edition": ed.id,
             "status": if pass { "pass" } else { "fail" },
             "path": v.path,
             "length": a.length,

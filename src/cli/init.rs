@@ -280,7 +280,9 @@ fn render(s: &Scan, base: &Base) -> String {
     t.push_str(
         "facility = \"\"                     # the facility's name, printed on the evidence\n",
     );
-    t.push_str("# edition = \"R7\"                  # checklist edition\n");
+    t.push_str(
+        "# edition = \"R7\"                  # checklist edition: R7, or R8 (provisional)\n",
+    );
     t.push_str("# checked_on = \"YYYY-MM-DD\"       # 確認日; default: today\n");
     t.push_str("# target_date = \"YYYY-MM-DD\"      # 目標日 for いいえ; default: 31 March ending the fiscal year\n");
     t.push_str("# context_words = [\"facility\", \"town\", \"product\"]   # names that make a password guessable\n");

@@ -9,6 +9,7 @@ mod hibp;
 mod init;
 mod policy;
 mod progress;
+mod rules;
 mod summary;
 mod verify;
 
@@ -49,6 +50,7 @@ pub fn run(cli: Cli) -> u8 {
         Command::Audit(a) => audit::run(*a),
         Command::Policy(p) => policy::run(p),
         Command::Check(c) => check::run(c),
+        Command::Rules(r) => rules::run(r),
         Command::Hibp(h) => hibp::run(h),
         Command::Verify(v) => verify::run(v),
         Command::Init(i) => init::run(i),
@@ -102,6 +104,7 @@ impl SourceArgs {
             lang: Lang::Ja,
             today: chrono::Local::now().date_naive().to_string(),
             max_input_size: self.max_input_size,
+            edition: None,
         }
     }
 

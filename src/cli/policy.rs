@@ -6,9 +6,11 @@ use super::summary::policy_report;
 use super::{out, Outcome};
 use crate::engine;
 use crate::report;
+use crate::rules::edition::Edition;
 use crate::rules::policy;
 
 pub(super) fn run(p: PolicyArgs) -> Result<Outcome, crate::error::Error> {
+    let ed = Edition::choose_or_default(p.edition.edition.as_deref(), p.edition.rules.as_deref())?;
     let mut fragments = Vec::new();
     let mut problems = 0;
     for arg in &p.files {
@@ -24,9 +26,10 @@ pub(super) fn run(p: PolicyArgs) -> Result<Outcome, crate::error::Error> {
         fragments.extend(read.fragment);
     }
     let eff = policy::merge(&fragments, p.mfa, p.rotation_days);
-    let v = policy::judge(&eff);
+    let v = policy::judge(&eff, &ed);
     if p.json {
         let j = serde_json::json!({
+            "edition": ed.id,
             "sources": eff.sources,
             "status": v.status,
             "path": v.path,

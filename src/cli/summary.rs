@@ -25,6 +25,17 @@ pub(super) fn summary(
         "kensa {} — {} ({})\n",
         ev.tool.version, fac, ev.checked_on
     ));
+    // A provisional edition, or a user's rules file, is named before any answer given by it.
+    if let Some(r) = ev
+        .edition_rules
+        .as_ref()
+        .filter(|r| r.provisional || r.file.is_some())
+    {
+        s.push_str(&format!(
+            "  {}\n",
+            crate::words::edition(lang, &ev.edition, Some(r))
+        ));
+    }
     for it in &ev.items {
         let target = it
             .target_date

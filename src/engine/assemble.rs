@@ -54,9 +54,10 @@ pub(super) fn assemble(parts: Parts, opts: &AuditOptions) -> Evidence {
         advisories,
     } = judged;
     // Answers, overall and split by who answers.
-    let edition = m.edition.clone().unwrap_or_else(|| "R7".into());
+    let ed = super::judge::edition_in_force(opts, &m);
+    let edition = ed.id.clone();
     let cx = AnswerContext {
-        edition: &edition,
+        edition: ed,
         checked_on: &checked_on,
         target_date: &target_date,
         lang: opts.lang,
@@ -160,12 +161,14 @@ pub(super) fn assemble(parts: Parts, opts: &AuditOptions) -> Evidence {
             potfile_lines_skipped: stats.potfile_lines_skipped,
         },
         breach_check,
-        rules: RULES.into(),
+        // `MHLW R7 2-7/2-8, kensa rules 1` (the id of the edition in force).
+        rules: format!("MHLW {} 2-7/2-8, kensa rules 1", ed.id),
         manifest: manifest_file,
         input_paths,
         // Set by the caller, which holds the earlier evidence.
         baseline: None,
         completeness: Some(completeness),
+        edition_rules: Some(ed.to_evidence()),
         run: None,
     }
 }

@@ -13,6 +13,7 @@ use crate::model::evidence::{
 use crate::model::tags::{PassPath, PolicyStatus, Proof, ReuseScope};
 use crate::model::{Scheme, Severity, SkipReason, SystemKind};
 use crate::recover::{self, Method};
+use crate::rules::edition::{self, Edition};
 use crate::rules::guess::GuessContext;
 use crate::rules::{age, guess, policy, reuse, rotation, seven, stored};
 use rayon::prelude::*;
@@ -31,6 +32,15 @@ pub(super) struct Judged {
     pub advisories: Vec<Advisory>,
 }
 
+/// The edition whose rules the audit applies: `--rules FILE` or `--edition E` when given, else
+/// the manifest's `edition` (checked to be a known one when the manifest was read), else R7.
+pub(super) fn edition_in_force<'a>(opts: &'a AuditOptions, m: &manifest::Manifest) -> &'a Edition {
+    opts.edition.as_ref().unwrap_or_else(|| {
+        let id = m.edition.as_deref().unwrap_or(edition::DEFAULT);
+        Edition::builtin(id).unwrap_or_else(|| Edition::builtin(edition::DEFAULT).expect("R7"))
+    })
+}
+
 /// Judge every account and every system's policy.
 pub(super) fn judge(
     ctx: &Context,
@@ -40,6 +50,7 @@ pub(super) fn judge(
 ) -> Result<Judged, AuditError> {
     // The check date, for password ages (validated when read).
     let checked_day = manifest::parse_date(&ctx.checked_on)?;
+    let ed = edition_in_force(opts, &ctx.m);
     let effective: BTreeMap<String, policy::Effective> = ctx
         .systems
         .iter()
@@ -169,7 +180,7 @@ pub(super) fn judge(
             match &assessed {
                 Some(assessed) => {
                     e.length = Some(assessed.length);
-                    let v = seven::decide(assessed, &ctx7);
+                    let v = seven::decide(assessed, &ctx7, ed);
                     e.findings.extend(v.findings);
                     if let Some((change, n)) = history.change(system, a.user(), entry(i), entry) {
                         e.findings.push(rotation::finding(
@@ -194,7 +205,7 @@ pub(super) fn judge(
                     e.path = if fails { None } else { v.path };
                 }
                 None => {
-                    let v = seven::by_policy(eff.guarantees(), &ctx7);
+                    let v = seven::by_policy(eff.guarantees(ed), &ctx7, ed);
                     e.findings.extend(v.findings);
                     let fails = e.findings.iter().any(|f| f.severity == Severity::Fail);
                     if fails {
@@ -224,7 +235,7 @@ pub(super) fn judge(
         .for_each(|(e, a)| e.account = std::mem::take(&mut a.raw.name));
     drop(accounts);
     let mut advisories: Vec<Advisory> = advisories.into_iter().flatten().map(|a| *a).collect();
-    let policies = policies(ctx, &effective, &mut advisories);
+    let policies = policies(ctx, &effective, ed, &mut advisories);
     advisories.sort_by(|a, b| {
         (&a.system, &a.account, &a.finding).cmp(&(&b.system, &b.account, &b.finding))
     });
@@ -359,6 +370,7 @@ fn reuse_stage(ctx: &Context, accounts: &[Acc], strict: bool) -> Reuse {
 fn policies(
     ctx: &Context,
     effective: &BTreeMap<String, policy::Effective>,
+    ed: &Edition,
     advisories: &mut Vec<Advisory>,
 ) -> Vec<PolicyEvidence> {
     let mut policies = Vec::new();
@@ -375,7 +387,7 @@ fn policies(
             });
             continue;
         }
-        let v = policy::judge(eff);
+        let v = policy::judge(eff, ed);
         for f in v.advisories {
             advisories.push(Advisory {
                 system: id.clone(),

@@ -44,6 +44,9 @@ pub struct AuditOptions {
     /// The largest input, pot file or wordlist read (bytes; each is read into memory whole):
     /// [`DEFAULT_MAX_INPUT_SIZE`] unless `--max-input-size` says otherwise.
     pub max_input_size: u64,
+    /// The edition in force when the command line chose one (`--edition`, `--rules`); `None`:
+    /// the manifest's, else R7.
+    pub edition: Option<crate::rules::edition::Edition>,
 }
 
 /// The default of `--max-input-size`: 8 GiB, far beyond a domain's NTDS dump (about 150 bytes an
@@ -283,5 +286,6 @@ fn test_options(files: &[&str]) -> AuditOptions {
         lang: Lang::En,
         today: "2026-11-24".into(),
         max_input_size: DEFAULT_MAX_INPUT_SIZE,
+        edition: None,
     }
 }

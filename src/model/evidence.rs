@@ -104,6 +104,10 @@ pub struct Evidence {
     /// The rules applied ([`RULES`]; empty in evidence made without the engine).
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub rules: String,
+    /// The checklist edition applied: its name, whether it is provisional, its source, its
+    /// questions, and the user's edition file when `--rules` gave one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub edition_rules: Option<EditionRules>,
     /// The manifest read, with the SHA-256 and size of the bytes the audit parsed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub manifest: Option<FileRef>,
@@ -120,6 +124,50 @@ pub struct Evidence {
     /// The facts of the run (when, how long, how many requests): kept last.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub run: Option<Run>,
+}
+
+/// The edition of the rules in force, as the reports name it (`rules::edition`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EditionRules {
+    /// As in `edition` (`R7`, `R8`, or a user file's own id).
+    pub id: String,
+    pub name: JaEn,
+    /// Built from text not yet confirmed: every report marks it 「暫定」 / provisional.
+    pub provisional: bool,
+    /// Where the rules come from (the citation).
+    pub source: String,
+    /// The items' labels and questions, in item order.
+    pub items: Vec<EditionItem>,
+    /// How the reports name each passing path under this edition.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub paths: Vec<EditionPath>,
+    /// A user's edition file (`--rules FILE`): its path and SHA-256.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub file: Option<FileRef>,
+}
+
+/// A passing path of an edition and its description.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EditionPath {
+    pub path: PassPath,
+    pub description: JaEn,
+}
+
+/// One checklist item of an edition.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EditionItem {
+    /// `2-7`, `2-8`.
+    pub item: String,
+    pub label: JaEn,
+    pub question: JaEn,
+}
+
+/// A text in Japanese and English.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct JaEn {
+    pub ja: String,
+    pub en: String,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

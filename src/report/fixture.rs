@@ -322,6 +322,11 @@ pub(crate) fn sample(complete: bool) -> Evidence {
                 Part::because(PartStatus::Incomplete, PartReason::LookupsFailed, Some(1))
             },
         }),
+        edition_rules: Some(
+            crate::rules::edition::Edition::builtin("R7")
+                .unwrap()
+                .to_evidence(),
+        ),
         run: None,
     }
 }

@@ -153,7 +153,7 @@ fn answers(ev: &Evidence, lang: Lang, t: &Labels, out: &mut impl Write) -> io::R
         "<h2>{}</h2>\n<div class=\"cards\">\n",
         Escaped(t.h_answers)
     )?;
-    for a in doc::answer_views(&ev.items, lang) {
+    for a in doc::answer_views(&ev.items, ev.edition_rules.as_ref(), lang) {
         write!(
             out,
             "<article class=\"card {c}\">\n<div class=\"card-head\"><span class=\"item\">{}</span>{}</div>\n<p class=\"question\">{}</p>\n<dl class=\"meta\">",

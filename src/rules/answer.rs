@@ -1,5 +1,6 @@
 //! The checklist answers (はい / いいえ / 判定不能) for items 2-⑦ and 2-⑧, over any subset of systems.
 
+use super::edition::Edition;
 use crate::model::evidence::{
     AccountEvidence, AccountStatus, Answer, Item, PolicyEvidence, ReuseGroup,
 };
@@ -11,7 +12,8 @@ use std::collections::{BTreeMap, BTreeSet};
 /// Dates and language for the answers.
 #[derive(Debug, Clone)]
 pub struct AnswerContext<'a> {
-    pub edition: &'a str,
+    /// The edition in force: the items' labels.
+    pub edition: &'a Edition,
     pub checked_on: &'a str,
     pub target_date: &'a str,
     pub lang: Lang,
@@ -222,7 +224,7 @@ fn item7(
     };
     Item {
         item: "2-7".into(),
-        label: words::remark_item_label(cx.edition, "2-7"),
+        label: cx.edition.items.seven.label.ja.clone(),
         answer,
         checked_on: cx.checked_on.into(),
         target_date: (answer != Answer::Yes).then(|| cx.target_date.to_string()),
@@ -296,7 +298,7 @@ fn item8(
     };
     Item {
         item: "2-8".into(),
-        label: words::remark_item_label(cx.edition, "2-8"),
+        label: cx.edition.items.eight.label.ja.clone(),
         answer,
         checked_on: cx.checked_on.into(),
         target_date: (answer != Answer::Yes).then(|| cx.target_date.to_string()),
@@ -314,7 +316,7 @@ mod tests {
 
     fn cx() -> AnswerContext<'static> {
         AnswerContext {
-            edition: "R7",
+            edition: Edition::builtin("R7").unwrap(),
             checked_on: "2026-11-30",
             target_date: "2027-03-31",
             lang: Lang::Ja,

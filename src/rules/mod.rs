@@ -6,6 +6,7 @@
 
 pub mod age;
 pub mod answer;
+pub mod edition;
 pub mod guess;
 pub mod linux;
 pub mod policy;

@@ -1,5 +1,6 @@
 //! Item 2-⑦ at policy level: merge a system's policy sources into one effective policy and judge it.
 
+use super::edition::{Class, Edition};
 use super::linux;
 use crate::model::evidence::EffectivePolicy;
 use crate::model::tags::{PassPath, PolicyStatus};
@@ -81,24 +82,22 @@ impl Effective {
     pub fn requires_mixed(&self) -> bool {
         self.letter && self.digit && self.symbol
     }
-    pub fn rotation_ok(&self) -> bool {
-        matches!(self.max_age_days, Some(d) if d > 0 && d <= 60)
+    /// Does the policy require a character of class `c`?
+    pub fn requires(&self, c: Class) -> bool {
+        match c {
+            Class::Letter => self.letter,
+            Class::Digit => self.digit,
+            Class::Symbol => self.symbol,
+        }
     }
-    /// Does this policy guarantee rule 5 for every password it accepts? Returns the path.
-    pub fn guarantees(&self) -> Option<PassPath> {
-        let min = self.min_length?;
-        if !self.requires_mixed() {
-            return None;
-        }
-        if min >= 13 {
-            Some(PassPath::Len13)
-        } else if min >= 8 && self.mfa {
-            Some(PassPath::Len8Mfa)
-        } else if min >= 8 && self.rotation_ok() {
-            Some(PassPath::Len8Rotation)
-        } else {
-            None
-        }
+    /// Does this policy guarantee a passing path of the edition for every password it accepts?
+    /// Returns the path.
+    pub fn guarantees(&self, ed: &Edition) -> Option<PassPath> {
+        let min = self.min_length? as usize;
+        ed.paths(self.mfa, self.max_age_days)
+            .iter()
+            .find(|w| w.takes(min, |c| self.requires(c)))
+            .map(|w| w.path)
     }
     /// The JSON form.
     pub fn to_evidence(&self) -> EffectivePolicy {
@@ -132,8 +131,8 @@ impl Effective {
     }
 }
 
-/// Judge an effective policy (rules.md, policy level).
-pub fn judge(e: &Effective) -> PolicyVerdict {
+/// Judge an effective policy (rules.md, policy level) by the edition in force.
+pub fn judge(e: &Effective, ed: &Edition) -> PolicyVerdict {
     let mut findings = Vec::new();
     let mut advisories = Vec::new();
     let known = e.min_length.is_some() || e.letter || e.digit || e.symbol || e.complexity_3of4;
@@ -158,16 +157,21 @@ pub fn judge(e: &Effective) -> PolicyVerdict {
         ));
     }
     if !e.sources.is_empty() {
-        match e.lockout_threshold {
-            None => advisories.push(Finding::info(
-                Code::PolicyNoLockout,
-                "no policy source configures account lockout (guideline 第7.0版 expects it)",
-            )),
-            Some(0) => advisories.push(Finding::info(
-                Code::PolicyNoLockout,
-                "account lockout is off (threshold 0)",
-            )),
-            Some(_) => {}
+        let detail = match e.lockout_threshold {
+            None => {
+                Some("no policy source configures account lockout (guideline 第7.0版 expects it)")
+            }
+            Some(0) => Some("account lockout is off (threshold 0)"),
+            Some(_) => None,
+        };
+        // Expected by the edition (R8): a warning of the policy, which does not change its
+        // status; otherwise an advisory (R7).
+        match detail {
+            Some(d) if ed.lockout.expected => {
+                findings.push(Finding::warn(Code::PolicyNoLockout, d))
+            }
+            Some(d) => advisories.push(Finding::info(Code::PolicyNoLockout, d)),
+            None => {}
         }
     }
     if !e.mfa && e.min_length.is_some_and(|m| m < 15) {
@@ -185,40 +189,69 @@ pub fn judge(e: &Effective) -> PolicyVerdict {
         };
     }
     let min = e.min_length.unwrap_or(0);
-    if !e.requires_mixed() {
-        let detail = if e.complexity_3of4 && !e.symbol {
+    let ways = ed.paths(e.mfa, e.max_age_days);
+    let by_length: Vec<_> = ways
+        .iter()
+        .filter(|w| w.holds && min as usize >= w.min_length)
+        .collect();
+    // The classes asked of the path in view: the first the minimum length allows, else the one
+    // the system's context offers.
+    let view = by_length
+        .first()
+        .copied()
+        .or_else(|| ways[1..].iter().find(|w| w.holds))
+        .unwrap_or(&ways[0]);
+    let missing: Vec<Class> = view
+        .classes
+        .iter()
+        .copied()
+        .filter(|c| !e.requires(*c))
+        .collect();
+    if !missing.is_empty() {
+        let detail = if e.complexity_3of4 && missing.contains(&Class::Symbol) {
             "PasswordComplexity = 1 requires 3 of 4 categories: it does not guarantee a symbol"
                 .to_string()
         } else {
-            let mut missing = Vec::new();
-            if !e.letter {
-                missing.push("letter");
-            }
-            if !e.digit {
-                missing.push("digit");
-            }
-            if !e.symbol {
-                missing.push("symbol");
-            }
-            format!("does not require: {}", missing.join(", "))
+            let names: Vec<&str> = missing.iter().map(|c| c.as_str()).collect();
+            format!("does not require: {}", names.join(", "))
         };
         findings.push(Finding::fail(Code::PolicyComposition, detail));
     }
-    if min < 8 {
+    let floor = ed.floor();
+    let long = ed.password.long.min_length;
+    if (min as usize) < floor {
         findings.push(Finding::fail(
             Code::PolicyMinLength,
-            format!("minimum length {min} < 8"),
+            format!("minimum length {min} < {floor}"),
         ));
-    } else if min < 13 && !e.mfa && !e.rotation_ok() {
+    } else if by_length.is_empty() && e.mfa {
         findings.push(Finding::fail(
             Code::PolicyMinLength,
-            format!("minimum length {min} < 13 without two-factor or rotation ≤ 60 days"),
+            format!(
+                "minimum length {min} < {} with two-factor authentication",
+                ed.password.mfa.min_length
+            ),
+        ));
+    } else if by_length.is_empty() && !ed.password.rotation.path {
+        findings.push(Finding::fail(
+            Code::PolicyMinLength,
+            format!(
+                "minimum length {min} < {long} without two-factor authentication; periodic change is no longer a way to pass ({})",
+                ed.id
+            ),
+        ));
+    } else if by_length.is_empty() {
+        let max = ed.password.rotation.max_age_days;
+        findings.push(Finding::fail(
+            Code::PolicyMinLength,
+            format!("minimum length {min} < {long} without two-factor or rotation ≤ {max} days"),
         ));
         match e.max_age_days {
-            Some(d) if d > 60 => findings.push(Finding::fail(
+            Some(d) if d > max => findings.push(Finding::fail(
                 Code::PolicyRotationTooLong,
-                format!("{d} > 60 days"),
+                format!("{d} > {max} days"),
             )),
+            Some(d) if d > 0 => {}
             _ => findings.push(Finding::fail(
                 Code::PolicyNoRotation,
                 "no maximum password age is enforced",
@@ -226,7 +259,7 @@ pub fn judge(e: &Effective) -> PolicyVerdict {
         }
     }
     findings.sort();
-    let path = e.guarantees();
+    let path = e.guarantees(ed);
     PolicyVerdict {
         status: if path.is_some() {
             PolicyStatus::Pass
@@ -243,6 +276,13 @@ pub fn judge(e: &Effective) -> PolicyVerdict {
 mod tests {
     use super::*;
 
+    fn r7() -> &'static Edition {
+        Edition::builtin("R7").unwrap()
+    }
+    fn judge7(e: &Effective) -> PolicyVerdict {
+        judge(e, r7())
+    }
+
     fn frag(min: Option<u32>, require: &[CharClass], age: Option<i64>, c3: bool) -> PolicyFragment {
         PolicyFragment {
             source: "p".into(),
@@ -258,7 +298,7 @@ mod tests {
     #[test]
     fn windows_complexity_does_not_guarantee_symbols() {
         let e = merge(&[frag(Some(14), &[], Some(42), true)], false, None);
-        let v = judge(&e);
+        let v = judge(&e, r7());
         assert_eq!(v.status, PolicyStatus::Fail);
         assert_eq!(v.findings.len(), 1);
         assert_eq!(v.findings[0].code, Code::PolicyComposition);
@@ -269,27 +309,27 @@ mod tests {
     fn paths() {
         let all = [Letter, Digit, Symbol];
         assert_eq!(
-            judge(&merge(&[frag(Some(13), &all, None, false)], false, None)).path,
+            judge7(&merge(&[frag(Some(13), &all, None, false)], false, None)).path,
             Some(PassPath::Len13)
         );
         assert_eq!(
-            judge(&merge(&[frag(Some(8), &all, None, false)], true, None)).path,
+            judge7(&merge(&[frag(Some(8), &all, None, false)], true, None)).path,
             Some(PassPath::Len8Mfa)
         );
         assert_eq!(
-            judge(&merge(&[frag(Some(8), &all, Some(60), false)], false, None)).path,
+            judge7(&merge(&[frag(Some(8), &all, Some(60), false)], false, None)).path,
             Some(PassPath::Len8Rotation)
         );
-        let v = judge(&merge(&[frag(Some(8), &all, Some(90), false)], false, None));
+        let v = judge7(&merge(&[frag(Some(8), &all, Some(90), false)], false, None));
         assert_eq!(v.status, PolicyStatus::Fail);
         let codes: Vec<_> = v.findings.iter().map(|f| f.code).collect();
         assert_eq!(
             codes,
             vec![Code::PolicyMinLength, Code::PolicyRotationTooLong]
         );
-        let v = judge(&merge(&[frag(Some(8), &all, Some(-1), false)], false, None));
+        let v = judge7(&merge(&[frag(Some(8), &all, Some(-1), false)], false, None));
         assert!(v.findings.iter().any(|f| f.code == Code::PolicyNoRotation));
-        let v = judge(&merge(&[frag(Some(6), &all, Some(30), false)], false, None));
+        let v = judge7(&merge(&[frag(Some(6), &all, Some(30), false)], false, None));
         assert!(v.findings.iter().any(|f| f.code == Code::PolicyMinLength));
     }
 
@@ -304,7 +344,7 @@ mod tests {
                 .collect::<Vec<_>>()
         };
         // No source configures lockout: advisory, the verdict is unchanged.
-        let v = judge(&merge(&[frag(Some(14), &all, None, false)], false, None));
+        let v = judge7(&merge(&[frag(Some(14), &all, None, false)], false, None));
         assert_eq!(v.status, PolicyStatus::Pass);
         assert!(v.findings.is_empty());
         assert_eq!(no_lockout(&v).len(), 1);
@@ -334,13 +374,13 @@ mod tests {
             ),
             (Some(5), Some(30), Some(15))
         );
-        assert!(no_lockout(&judge(&e)).is_empty());
+        assert!(no_lockout(&judge(&e, r7())).is_empty());
         // Threshold 0: lockout is off.
-        let v = judge(&merge(&[toml, inf], false, None));
+        let v = judge7(&merge(&[toml, inf], false, None));
         assert_eq!(no_lockout(&v), ["account lockout is off (threshold 0)"]);
         assert_eq!(v.status, PolicyStatus::Pass);
         // Without any policy source (the manifest alone) nothing is said.
-        assert!(no_lockout(&judge(&merge(&[], true, Some(30)))).is_empty());
+        assert!(no_lockout(&judge7(&merge(&[], true, Some(30)))).is_empty());
         // Absent from the JSON when no source says.
         let json = serde_json::to_value(merge(&[], false, None).to_evidence()).unwrap();
         assert!(json.get("lockout_threshold").is_none());
@@ -355,12 +395,71 @@ mod tests {
         assert_eq!(e.max_age_days, Some(90));
         assert_eq!(e.min_length, Some(12));
         assert!(e.requires_mixed());
-        assert_eq!(judge(&e).status, PolicyStatus::Fail);
+        assert_eq!(judge(&e, r7()).status, PolicyStatus::Fail);
         let e = merge(&[pwq, login], false, Some(30));
-        assert_eq!(judge(&e).path, Some(PassPath::Len8Rotation));
+        assert_eq!(judge(&e, r7()).path, Some(PassPath::Len8Rotation));
         assert_eq!(
-            judge(&merge(&[], false, Some(30))).status,
+            judge7(&merge(&[], false, Some(30))).status,
             PolicyStatus::Unknown
         );
+    }
+
+    #[test]
+    fn r8_policies_pass_by_length_or_two_factor_only_and_expect_lockout() {
+        let r8 = Edition::builtin("R8").unwrap();
+        let ld = [Letter, Digit];
+        // 8 characters, letters and digits, 42-day rotation: no longer guaranteed.
+        let e = merge(&[frag(Some(8), &ld, Some(42), false)], false, None);
+        assert_eq!(
+            judge(&e, r7()).status,
+            PolicyStatus::Fail,
+            "R7 asks for symbols"
+        );
+        let v = judge(&e, r8);
+        assert_eq!(v.status, PolicyStatus::Fail);
+        assert_eq!(e.guarantees(r8), None);
+        let min = v
+            .findings
+            .iter()
+            .find(|f| f.code == Code::PolicyMinLength)
+            .unwrap();
+        assert!(
+            min.detail
+                .contains("periodic change is no longer a way to pass"),
+            "{}",
+            min.detail
+        );
+        assert!(!v.findings.iter().any(|f| f.code == Code::PolicyComposition));
+        // 13+ letters and digits, or 8+ with two-factor authentication: pass.
+        let v = judge(&merge(&[frag(Some(13), &ld, None, false)], false, None), r8);
+        assert_eq!(v.path, Some(PassPath::Len13));
+        assert_eq!(
+            judge(&merge(&[frag(Some(8), &ld, None, false)], true, None), r8).path,
+            Some(PassPath::Len8Mfa)
+        );
+        // No lockout: a warning finding of the policy (not an advisory), status unchanged.
+        let lock: Vec<_> = v
+            .findings
+            .iter()
+            .filter(|f| f.code == Code::PolicyNoLockout)
+            .collect();
+        assert_eq!(lock.len(), 1);
+        assert_eq!(lock[0].severity, crate::model::Severity::Warn);
+        assert_eq!(v.status, PolicyStatus::Pass);
+        assert!(!v.advisories.iter().any(|f| f.code == Code::PolicyNoLockout));
+        // Under R7 it stays an advisory.
+        let v7 = judge(
+            &merge(
+                &[frag(Some(14), &[Letter, Digit, Symbol], None, false)],
+                false,
+                None,
+            ),
+            r7(),
+        );
+        assert!(v7.findings.is_empty());
+        assert!(v7
+            .advisories
+            .iter()
+            .any(|f| f.code == Code::PolicyNoLockout));
     }
 }

@@ -1,6 +1,8 @@
-//! Item 2-⑦ for one account: length, character classes, guessability, and the three passing paths.
+//! Item 2-⑦ for one account: length, character classes, guessability, and the passing paths of
+//! the edition in force ([`Edition`]).
 
 use super::age;
+use super::edition::{self, Class, Edition, Way};
 use super::guess::{self, GuessContext};
 use crate::model::tags::PassPath;
 use crate::model::{Code, Finding};
@@ -22,13 +24,6 @@ pub struct AccountContext {
     pub age_exceeded: Option<age::Exceeded>,
 }
 
-impl AccountContext {
-    /// Rotation at most every 60 days is enforced.
-    pub fn rotation_ok(&self) -> bool {
-        matches!(self.max_age_days, Some(d) if d > 0 && d <= 60)
-    }
-}
-
 /// The facts about one plaintext, computed once.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Assessment {
@@ -45,6 +40,14 @@ pub struct Assessment {
 impl Assessment {
     pub fn mixed(&self) -> bool {
         self.letter && self.digit && self.symbol
+    }
+    /// Does the password hold a character of class `c`?
+    pub fn has(&self, c: Class) -> bool {
+        match c {
+            Class::Letter => self.letter,
+            Class::Digit => self.digit,
+            Class::Symbol => self.symbol,
+        }
     }
     pub fn guessable(&self) -> bool {
         self.default || self.guess.iter().any(|r| r.fail)
@@ -90,7 +93,7 @@ pub fn assess(plain: &str, ctx: &GuessContext<'_>) -> Assessment {
 }
 
 /// Decide 2-⑦ for an assessed plaintext in its context (rules.md step 5).
-pub fn decide(a: &Assessment, ctx: &AccountContext) -> Verdict {
+pub fn decide(a: &Assessment, ctx: &AccountContext, ed: &Edition) -> Verdict {
     let mut f = Vec::new();
     if a.length == 0 {
         f.push(Finding::fail(Code::EmptyPassword, "the password is empty"));
@@ -125,79 +128,125 @@ pub fn decide(a: &Assessment, ctx: &AccountContext) -> Verdict {
     }
     if ctx.pin_exempt {
         // A PIN that unlocks an IC card or certificate used as the other factor is exempt from
-        // length, classes and guessability; only a factory default still fails.
+        // classes and guessability, and from length when the edition says so (R7; R8: 4+); a
+        // factory default still fails.
         f.retain(|x| x.code != Code::Guessable);
+        let pin_min = ed.password.pin.min_length;
+        let short = a.length < pin_min;
+        if short {
+            f.push(Finding::fail(
+                Code::TooShort,
+                format!(
+                    "{} < {pin_min} characters for a PIN unlocking the second factor",
+                    a.length
+                ),
+            ));
+        }
         return Verdict {
-            path: (!is_default).then_some(PassPath::PinExempt),
+            path: (!is_default && !short).then_some(PassPath::PinExempt),
             findings: f,
         };
     }
-    if !a.mixed() {
-        let mut missing = Vec::new();
-        if !a.letter {
-            missing.push("letter");
-        }
-        if !a.digit {
-            missing.push("digit");
-        }
-        if !a.symbol {
-            missing.push("symbol");
-        }
-        f.push(Finding::fail(
-            Code::NotMixed,
-            format!(
-                "no {} (letters, digits and symbols must be mixed)",
-                missing.join(", no ")
-            ),
-        ));
-    }
     let len = a.length;
-    if len < 8 {
-        f.push(Finding::fail(
-            Code::TooShort,
-            format!("{len} < 8 characters"),
-        ));
-    } else if len < 13 && !ctx.mfa && !ctx.rotation_ok() {
-        f.push(Finding::fail(
-            Code::TooShort,
-            format!("{len} < 13 without two-factor or rotation ≤ 60 days"),
-        ));
-        match ctx.max_age_days {
-            Some(d) if d > 60 => f.push(Finding::fail(
-                Code::RotationTooLong,
-                format!("{d} > 60 days"),
-            )),
-            _ => f.push(Finding::fail(
-                Code::NoRotation,
-                "no enforced maximum password age",
-            )),
+    let ways = ed.paths(ctx.mfa, ctx.max_age_days);
+    // The paths this length and this system's context allow, before classes are looked at.
+    let by_length: Vec<&Way<'_>> = ways
+        .iter()
+        .filter(|w| w.holds && len >= w.min_length)
+        .collect();
+    let taken = ways.iter().find(|w| w.takes(len, |c| a.has(c)));
+    if taken.is_none() {
+        // The classes asked of the path in view: the first the length allows, else the one the
+        // system's context offers.
+        let view = by_length
+            .first()
+            .copied()
+            .or_else(|| ways[1..].iter().find(|w| w.holds))
+            .unwrap_or(&ways[0]);
+        let missing: Vec<&str> = view
+            .classes
+            .iter()
+            .filter(|c| !a.has(**c))
+            .map(|c| c.as_str())
+            .collect();
+        if !missing.is_empty() {
+            f.push(Finding::fail(
+                Code::NotMixed,
+                format!(
+                    "no {} ({} must be mixed)",
+                    missing.join(", no "),
+                    edition::mixed_words(view.classes)
+                ),
+            ));
         }
+    }
+    let floor = ed.floor();
+    if len < floor {
+        f.push(Finding::fail(
+            Code::TooShort,
+            format!("{len} < {floor} characters"),
+        ));
+    } else if by_length.is_empty() {
+        f.extend(too_short(len, ctx.mfa, ctx.max_age_days, ed));
     }
     if let Some(e) = ctx.age_exceeded {
         // Rotation that is not applied cannot be the way to pass.
-        let only_rotation = (8..13).contains(&len) && !ctx.mfa && ctx.rotation_ok();
+        let only_rotation = matches!(by_length[..], [w] if w.path == PassPath::Len8Rotation);
         f.push(age::finding(e, only_rotation));
     }
     let fails = f.iter().any(|x| x.severity == crate::model::Severity::Fail);
-    let path = if fails {
-        None
-    } else if len >= 13 {
-        Some(PassPath::Len13)
-    } else if ctx.mfa {
-        Some(PassPath::Len8Mfa)
-    } else {
-        Some(PassPath::Len8Rotation)
-    };
+    let path = if fails { None } else { taken.map(|w| w.path) };
     f.sort();
     Verdict { path, findings: f }
+}
+
+/// The findings of a password of `len` characters (at least the edition's shortest) that no
+/// path allows on its system: why each path is closed.
+fn too_short(len: usize, mfa: bool, max_age_days: Option<i64>, ed: &Edition) -> Vec<Finding> {
+    let p = &ed.password;
+    let long = p.long.min_length;
+    if mfa {
+        return vec![Finding::fail(
+            Code::TooShort,
+            format!(
+                "{len} < {} with two-factor authentication",
+                p.mfa.min_length
+            ),
+        )];
+    }
+    if !p.rotation.path {
+        return vec![Finding::fail(
+            Code::TooShort,
+            format!(
+                "{len} < {long} without two-factor authentication; periodic change is no longer a way to pass ({})",
+                ed.id
+            ),
+        )];
+    }
+    let max = p.rotation.max_age_days;
+    let rotation = match max_age_days {
+        Some(d) if d > max => Finding::fail(Code::RotationTooLong, format!("{d} > {max} days")),
+        Some(d) if d > 0 && len < p.rotation.min_length => Finding::fail(
+            Code::TooShort,
+            format!("{len} < {} with rotation", p.rotation.min_length),
+        ),
+        _ => Finding::fail(Code::NoRotation, "no enforced maximum password age"),
+    };
+    vec![
+        Finding::fail(
+            Code::TooShort,
+            format!("{len} < {long} without two-factor or rotation ≤ {max} days"),
+        ),
+        rotation,
+    ]
 }
 
 /// The 2-⑦ verdict for an account whose plaintext is unknown, given the path the system's
 /// enforced policy guarantees ([`super::policy::Effective::guarantees`]): that path, unless it is
 /// `8+rotation` and rotation does not hold for this account (its own maximum age is never, or its
 /// password is older than the maximum age). An exceeded age is a warning: the length is unknown.
-pub fn by_policy(guarantee: Option<PassPath>, ctx: &AccountContext) -> Verdict {
-    let rotation = ctx.rotation_ok() && ctx.age_exceeded.is_none();
+pub fn by_policy(guarantee: Option<PassPath>, ctx: &AccountContext, ed: &Edition) -> Verdict {
+    let rotation = ed.rotation_holds(ctx.max_age_days) && ctx.age_exceeded.is_none();
     Verdict {
         path: guarantee.filter(|p| *p != PassPath::Len8Rotation || rotation),
         findings: ctx
@@ -213,6 +262,10 @@ mod tests {
     use super::*;
     use crate::recover::wordlists::Wordlists;
 
+    fn r7() -> &'static Edition {
+        Edition::builtin("R7").unwrap()
+    }
+
     fn verdict(pw: &str, account: &str, words: &[&str], ctx: AccountContext) -> Verdict {
         let lists = Wordlists::builtin();
         let words: Vec<String> = words.iter().map(|s| s.to_string()).collect();
@@ -221,7 +274,7 @@ mod tests {
             context_words: &words,
             lists: &lists,
         };
-        decide(&assess(pw, &g), &ctx)
+        decide(&assess(pw, &g), &ctx, r7())
     }
 
     fn codes(v: &Verdict) -> Vec<Code> {
@@ -360,10 +413,10 @@ mod tests {
             ..Default::default()
         };
         assert_eq!(
-            by_policy(Some(PassPath::Len8Rotation), &rot).path,
+            by_policy(Some(PassPath::Len8Rotation), &rot, r7()).path,
             Some(PassPath::Len8Rotation)
         );
-        assert!(by_policy(Some(PassPath::Len8Rotation), &rot)
+        assert!(by_policy(Some(PassPath::Len8Rotation), &rot, r7())
             .findings
             .is_empty());
         // Password older than the maximum age, or never set.
@@ -371,12 +424,12 @@ mod tests {
             age_exceeded: age::exceeded(Some(crate::model::PasswordSet::Never), Some(42), check),
             ..rot
         };
-        let v = by_policy(Some(PassPath::Len8Rotation), &stale);
+        let v = by_policy(Some(PassPath::Len8Rotation), &stale, r7());
         assert_eq!(v.path, None);
         assert_eq!(codes(&v), vec![Code::PasswordAgeExceedsPolicy]);
         assert_eq!(v.findings[0].severity, crate::model::Severity::Warn);
         assert_eq!(
-            by_policy(Some(PassPath::Len13), &stale).path,
+            by_policy(Some(PassPath::Len13), &stale, r7()).path,
             Some(PassPath::Len13)
         );
         // The account's own maximum age is never (shadow 99999).
@@ -384,12 +437,15 @@ mod tests {
             max_age_days: Some(-1),
             ..Default::default()
         };
-        assert_eq!(by_policy(Some(PassPath::Len8Rotation), &exempt).path, None);
         assert_eq!(
-            by_policy(Some(PassPath::Len8Mfa), &exempt).path,
+            by_policy(Some(PassPath::Len8Rotation), &exempt, r7()).path,
+            None
+        );
+        assert_eq!(
+            by_policy(Some(PassPath::Len8Mfa), &exempt, r7()).path,
             Some(PassPath::Len8Mfa)
         );
-        assert_eq!(by_policy(None, &rot).path, None);
+        assert_eq!(by_policy(None, &rot, r7()).path, None);
     }
 
     /// Days of calendar dates, for tests.
@@ -412,5 +468,86 @@ mod tests {
             Some(PassPath::PinExempt)
         );
         assert_eq!(verdict("", "u", &[], pin).path, None);
+    }
+
+    fn verdict8(pw: &str, ctx: AccountContext) -> Verdict {
+        let lists = Wordlists::builtin();
+        let g = GuessContext {
+            account: "u",
+            context_words: &[],
+            lists: &lists,
+        };
+        decide(&assess(pw, &g), &ctx, Edition::builtin("R8").unwrap())
+    }
+
+    #[test]
+    fn r8_rotation_is_no_path_and_symbols_are_not_required() {
+        let rot = AccountContext {
+            max_age_days: Some(42),
+            ..Default::default()
+        };
+        // 10 characters changed every 42 days: 8+rotation under R7, a failure under R8.
+        assert_eq!(
+            verdict("x9Gh2&kLp4", "u", &[], rot).path,
+            Some(PassPath::Len8Rotation)
+        );
+        let v = verdict8("x9Gh2&kLp4", rot);
+        assert_eq!(v.path, None);
+        assert_eq!(codes(&v), vec![Code::TooShort]);
+        assert_eq!(
+            v.findings[0].detail,
+            "10 < 13 without two-factor authentication; periodic change is no longer a way to pass (R8)"
+        );
+        // Letters and digits suffice, with two-factor authentication (8+) or without it (13+).
+        let mfa = AccountContext {
+            mfa: true,
+            ..Default::default()
+        };
+        assert_eq!(verdict8("x9Gh2kLp4z", mfa).path, Some(PassPath::Len8Mfa));
+        let v = verdict8("Vq7tLm2eRw9Kz", AccountContext::default());
+        assert_eq!(v.path, Some(PassPath::Len13), "{:?}", v.findings);
+        let v = verdict("Vq7tLm2eRw9Kz", "u", &[], AccountContext::default());
+        assert_eq!(codes(&v), vec![Code::NotMixed]);
+        // Letters only: no digit, said in R8's words.
+        let v = verdict8("VqxtLmbeRwpKz", AccountContext::default());
+        assert_eq!(codes(&v), vec![Code::NotMixed]);
+        assert_eq!(
+            v.findings[0].detail,
+            "no digit (letters and digits must be mixed)"
+        );
+        // Under 8: too short whatever the context.
+        let v = verdict8("x9Gh2kL", mfa);
+        assert_eq!(v.findings[0].detail, "7 < 8 characters");
+    }
+
+    #[test]
+    fn r8_pins_need_four_characters() {
+        let pin = AccountContext {
+            pin_exempt: true,
+            ..Default::default()
+        };
+        assert_eq!(
+            verdict("846", "u", &[], pin).path,
+            Some(PassPath::PinExempt)
+        );
+        let v = verdict8("846", pin);
+        assert_eq!(v.path, None);
+        assert_eq!(codes(&v), vec![Code::TooShort]);
+        assert!(v.findings[0].detail.contains("3 < 4"), "{:?}", v.findings);
+        assert_eq!(verdict8("8461", pin).path, Some(PassPath::PinExempt));
+    }
+
+    #[test]
+    fn r8_policy_guarantee_by_rotation_does_not_hold() {
+        let rot = AccountContext {
+            max_age_days: Some(42),
+            ..Default::default()
+        };
+        let r8 = Edition::builtin("R8").unwrap();
+        assert_eq!(by_policy(Some(PassPath::Len8Rotation), &rot, r8).path, None);
+        assert_eq!(
+            by_policy(Some(PassPath::Len8Rotation), &rot, r7()).path,
+            Some(PassPath::Len8Rotation)
+        );
     }
 }

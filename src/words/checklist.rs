@@ -1,8 +1,8 @@
 //! The checklist's own words: answers, items and their questions, editions, who answers, and
 //! what each finding code means.
 
-use super::{circled, pick, Lang};
-use crate::model::evidence::{AccountStatus, Answer};
+use super::{circled, pick, pick_str, Lang};
+use crate::model::evidence::{AccountStatus, Answer, EditionRules};
 use crate::model::{Code, ManagedBy, Severity, SystemKind};
 
 /// はい / いいえ / 判定不能 — Yes / No / Undetermined.
@@ -182,21 +182,12 @@ pub fn code_short(lang: Lang, c: Code) -> &'static str {
     }
 }
 
-/// The checklist question of an item id (`2-7`, `2-8`); `None` for an item kensa does not know.
-pub fn question(lang: Lang, item: &str) -> Option<&'static str> {
-    match item {
-        "2-7" => Some(pick(
-            lang,
-            "パスワードは英数字、記号が混在した8文字以上とし、定期的に変更している。※二要素認証、または13文字以上の場合は定期的な変更は不要",
-            "Passwords are at least 8 characters long, mix letters, digits and symbols, and are changed periodically. (No periodic change is needed with two-factor authentication or with 13 or more characters.)",
-        )),
-        "2-8" => Some(pick(
-            lang,
-            "パスワードの使い回しを禁止している（複数の機器や外部サービス等で同一のパスワードを設定していない）。",
-            "Password reuse is prohibited (the same password is not set on several devices or external services).",
-        )),
-        _ => None,
-    }
+/// The checklist question of an item id (`2-7`, `2-8`) as the edition in force words it (its
+/// file, recorded in the evidence); `None` for an item it does not have, or evidence made before
+/// editions were recorded.
+pub fn question<'a>(lang: Lang, rules: Option<&'a EditionRules>, item: &str) -> Option<&'a str> {
+    let it = rules?.items.iter().find(|i| i.item == item)?;
+    Some(pick_str(lang, &it.question.ja, &it.question.en))
 }
 
 /// The printed name of an item: `2-7` → `2-⑦`. Japanese keeps the engine's label (`令和7年度版 2-⑦`).
@@ -207,15 +198,41 @@ pub fn item_label(lang: Lang, item: &str, engine_label: &str) -> String {
     circled(item)
 }
 
-/// The checklist edition: `R7` → 令和7年度版 / FY2025 (Reiwa 7) edition.
-pub fn edition(lang: Lang, e: &str) -> String {
-    match e.strip_prefix('R').and_then(|n| n.parse::<u32>().ok()) {
-        Some(n) if n > 0 => match lang {
-            Lang::Ja => format!("令和{n}年度版"),
-            Lang::En => format!("FY{} (Reiwa {n}) edition", 2018 + n),
-        },
-        _ => e.to_string(),
+/// The checklist edition as printed: its name from the edition file (`令和7年度版` / `FY2025
+/// (Reiwa 7) edition`); a provisional edition is marked 「暫定」 with its source, and a user's
+/// edition file is named. Without recorded rules, `R7` → 令和7年度版 by the era's numbering.
+pub fn edition(lang: Lang, id: &str, rules: Option<&EditionRules>) -> String {
+    let Some(r) = rules else {
+        return match id.strip_prefix('R').and_then(|n| n.parse::<u32>().ok()) {
+            Some(n) if n > 0 => match lang {
+                Lang::Ja => format!("令和{n}年度版"),
+                Lang::En => format!("FY{} (Reiwa {n}) edition", 2018 + n),
+            },
+            _ => id.to_string(),
+        };
+    };
+    let mut s = pick_str(lang, &r.name.ja, &r.name.en).to_string();
+    if r.provisional {
+        s.push_str(provisional(lang));
     }
+    if let Some(f) = &r.file {
+        match lang {
+            Lang::Ja => s.push_str(&format!("（利用者のルールファイル {}）", f.path)),
+            Lang::En => s.push_str(&format!(" (the user's rules file {})", f.path)),
+        }
+    }
+    if r.provisional || r.file.is_some() {
+        match lang {
+            Lang::Ja => s.push_str(&format!(" 出典：{}", r.source)),
+            Lang::En => s.push_str(&format!(" — source: {}", r.source)),
+        }
+    }
+    s
+}
+
+/// The mark of a provisional edition: 「暫定」 / provisional.
+pub fn provisional(lang: Lang) -> &'static str {
+    pick(lang, "（暫定）", " (provisional)")
 }
 
 /// 医療機関確認用 / 事業者確認用 — For the facility / For the vendor.
@@ -242,4 +259,87 @@ pub fn system_kind(lang: Lang, k: SystemKind) -> &'static str {
         SystemKind::Application => pick(lang, "アプリケーション", "Application"),
         SystemKind::ExternalService => pick(lang, "外部サービス", "External service"),
     }
+}
+
+/// The words of `kensa rules` (the rules of an edition, as text).
+pub struct RulesWords {
+    pub edition: &'static str,
+    pub provisional: &'static str,
+    pub source: &'static str,
+    pub file: &'static str,
+    pub paths: &'static str,
+    pub long: &'static str,
+    pub mfa: &'static str,
+    pub rotation: &'static str,
+    pub not_a_path: &'static str,
+    pub chars_or_more: &'static str,
+    pub classes: &'static str,
+    pub max_age: &'static str,
+    pub pin: &'static str,
+    pub pin_exempt: &'static str,
+    pub lockout: &'static str,
+    pub lockout_expected: &'static str,
+    pub lockout_advisory: &'static str,
+    pub yes: &'static str,
+    pub no: &'static str,
+}
+
+pub fn rules_words(lang: Lang) -> RulesWords {
+    match lang {
+        Lang::Ja => RulesWords {
+            edition: "版",
+            provisional: "暫定",
+            source: "出典",
+            file: "ルールファイル",
+            paths: "2-⑦ の合格経路",
+            long: "二要素認証なし",
+            mfa: "二要素認証あり",
+            rotation: "定期変更あり",
+            not_a_path: "合格経路ではない",
+            chars_or_more: "文字以上",
+            classes: "必須の文字種",
+            max_age: "有効期間の上限（日）",
+            pin: "二要素目を解除する PIN",
+            pin_exempt: "文字数の基準なし（免除）",
+            lockout: "アカウントロックアウト",
+            lockout_expected: "求められる（未設定は警告）",
+            lockout_advisory: "参考（未設定は参考情報）",
+            yes: "はい",
+            no: "いいえ",
+        },
+        Lang::En => RulesWords {
+            edition: "Edition",
+            provisional: "Provisional",
+            source: "Source",
+            file: "Rules file",
+            paths: "Ways to pass 2-⑦",
+            long: "without two-factor authentication",
+            mfa: "with two-factor authentication",
+            rotation: "with periodic change",
+            not_a_path: "not a way to pass",
+            chars_or_more: "characters or more",
+            classes: "required classes",
+            max_age: "maximum password age (days)",
+            pin: "PIN unlocking the second factor",
+            pin_exempt: "no length rule (exempt)",
+            lockout: "Account lockout",
+            lockout_expected: "expected (a warning when missing)",
+            lockout_advisory: "advisory (a note when missing)",
+            yes: "yes",
+            no: "no",
+        },
+    }
+}
+
+/// A character class name (`letter`, `digit`, `symbol`) as printed.
+pub fn class_name(lang: Lang, class: &str) -> String {
+    super::lookup(
+        lang,
+        class,
+        &[
+            ("letter", "英字", "letter"),
+            ("digit", "数字", "digit"),
+            ("symbol", "記号", "symbol"),
+        ],
+    )
 }

@@ -1,5 +1,5 @@
-//! The checklist remarks (備考) `rules::answer` writes into the evidence, and the item labels it
-//! gives (`令和7年度版 2-⑦`).
+//! The checklist remarks (備考) `rules::answer` writes into the evidence (the item labels it gives,
+//! `令和7年度版 2-⑦`, come from the edition file, `rules::edition`).
 
 use super::{pick, Lang};
 
@@ -19,16 +19,6 @@ pub fn remark_nothing_in_scope(lang: Lang, unread: bool) -> &'static str {
             "not applicable (no account in scope)",
         )
     }
-}
-
-/// The evidence label of an item: `R7`, `2-7` → `令和7年度版 2-⑦` (any other edition `{e}版`).
-pub fn remark_item_label(edition: &str, item: &str) -> String {
-    let n = if item == "2-7" { "⑦" } else { "⑧" };
-    let era = match edition {
-        "R7" => "令和7年度版".to_string(),
-        e => format!("{e}版"),
-    };
-    format!("{era} 2-{n}")
 }
 
 /// What joins the parts of one remark.

@@ -60,15 +60,55 @@ fn answers_and_titles() {
 }
 
 #[test]
-fn questions_quote_the_checklist() {
-    assert!(question(Lang::Ja, "2-7")
-        .unwrap()
-        .starts_with("パスワードは英数字、記号が混在した8文字以上とし、定期的に変更している"));
-    assert!(question(Lang::Ja, "2-8")
-        .unwrap()
-        .contains("複数の機器や外部サービス等で同一のパスワードを設定していない"));
-    assert!(question(Lang::En, "2-8").unwrap().contains("same password"));
-    assert_eq!(question(Lang::En, "9-9"), None);
+fn questions_come_from_the_recorded_edition() {
+    let rules = crate::model::evidence::EditionRules {
+        id: "X".into(),
+        name: ja_en("令和9年度版", "FY2027 (Reiwa 9) edition"),
+        provisional: true,
+        source: "a source".into(),
+        items: vec![crate::model::evidence::EditionItem {
+            item: "2-7".into(),
+            label: ja_en("令和9年度版 2-⑦", "2-⑦"),
+            question: ja_en("質問", "question"),
+        }],
+        paths: vec![crate::model::evidence::EditionPath {
+            path: PassPath::Len13,
+            description: ja_en("13文字以上", "13 or more"),
+        }],
+        file: None,
+    };
+    assert_eq!(question(Lang::Ja, Some(&rules), "2-7"), Some("質問"));
+    assert_eq!(question(Lang::En, Some(&rules), "2-7"), Some("question"));
+    assert_eq!(question(Lang::En, Some(&rules), "2-8"), None);
+    assert_eq!(question(Lang::En, None, "2-7"), None);
+    assert_eq!(
+        pass_path_in(Lang::Ja, PassPath::Len13, Some(&rules)),
+        "13文字以上"
+    );
+    assert_eq!(
+        pass_path_in(Lang::En, PassPath::Len8Mfa, Some(&rules)),
+        pass_path(Lang::En, PassPath::Len8Mfa)
+    );
+    assert_eq!(
+        edition(Lang::Ja, "X", Some(&rules)),
+        "令和9年度版（暫定） 出典：a source"
+    );
+    assert_eq!(
+        edition(Lang::En, "X", Some(&rules)),
+        "FY2027 (Reiwa 9) edition (provisional) — source: a source"
+    );
+    let confirmed = crate::model::evidence::EditionRules {
+        provisional: false,
+        ..rules
+    };
+    assert_eq!(edition(Lang::Ja, "X", Some(&confirmed)), "令和9年度版");
+}
+
+fn ja_en(ja: &str, en: &str) -> crate::model::evidence::JaEn {
+    crate::model::evidence::JaEn {
+        ja: ja.into(),
+        en: en.into(),
+    }
 }
 
 #[test]
@@ -80,9 +120,9 @@ fn item_labels_and_editions() {
         "令和7年度版 2-⑧"
     );
     assert_eq!(item_label(Lang::Ja, "x", ""), "x");
-    assert_eq!(edition(Lang::Ja, "R7"), "令和7年度版");
-    assert_eq!(edition(Lang::En, "R7"), "FY2025 (Reiwa 7) edition");
-    assert_eq!(edition(Lang::En, "2030"), "2030");
+    assert_eq!(edition(Lang::Ja, "R7", None), "令和7年度版");
+    assert_eq!(edition(Lang::En, "R7", None), "FY2025 (Reiwa 7) edition");
+    assert_eq!(edition(Lang::En, "2030", None), "2030");
 }
 
 #[test]

@@ -22,7 +22,20 @@ pub fn verdict(lang: Lang, v: PolicyStatus) -> &'static str {
     }
 }
 
-/// Why an account passes 2-⑦ (`account.path`).
+/// Why an account passes 2-⑦ (`account.path`), in the words of the edition applied when the
+/// evidence records them, else [`pass_path`].
+pub fn pass_path_in(
+    lang: Lang,
+    p: PassPath,
+    rules: Option<&crate::model::evidence::EditionRules>,
+) -> String {
+    rules
+        .and_then(|r| r.paths.iter().find(|x| x.path == p))
+        .map(|x| super::pick_str(lang, &x.description.ja, &x.description.en).to_string())
+        .unwrap_or_else(|| pass_path(lang, p).to_string())
+}
+
+/// Why an account passes 2-⑦ (`account.path`), as R7 words it.
 pub fn pass_path(lang: Lang, p: PassPath) -> &'static str {
     match p {
         PassPath::Len13 => pick(

@@ -11,6 +11,7 @@ mod breach_online;
 mod cli;
 mod cli_polish;
 mod completeness;
+mod editions;
 mod export_hashcat;
 mod field_facility;
 mod field_inputs;

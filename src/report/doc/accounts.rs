@@ -2,7 +2,9 @@
 //! one table of every account and the CSV's rows per finding, all made of the same columns.
 
 use super::{baseline, codes, findings, Block, Cell, Lang, Style, Table};
-use crate::model::evidence::{AccountEvidence, AccountStatus, BreachStatus, Evidence};
+use crate::model::evidence::{
+    AccountEvidence, AccountStatus, BreachStatus, EditionRules, Evidence,
+};
 use crate::model::{Code, Severity, SkipReason};
 use crate::words::{self, Labels};
 use std::borrow::Cow;
@@ -356,6 +358,7 @@ fn accounts_table<'a>(
     cols: &[(&'static str, Col)],
 ) -> Table<'a> {
     let budget = ev.recovery.salted_budget;
+    let rules = ev.edition_rules.clone();
     let head: Vec<&'static str> = cols.iter().map(|(h, _)| *h).collect();
     let cols: Vec<Col> = cols.iter().map(|(_, c)| *c).collect();
     let states = baseline::states(ev).unwrap_or_default();
@@ -363,7 +366,7 @@ fn accounts_table<'a>(
         cols.iter()
             .map(|c| match c {
                 Col::Baseline => baseline::account_state(&states, a, lang),
-                c => account_cell(a, *c, lang, budget),
+                c => account_cell(a, *c, lang, budget, rules.as_ref()),
             })
             .collect()
     });
@@ -371,7 +374,13 @@ fn accounts_table<'a>(
 }
 
 /// The cell of account `a` in column `col`.
-fn account_cell(a: &AccountEvidence, col: Col, lang: Lang, budget: u64) -> Cell<'_> {
+fn account_cell<'a>(
+    a: &'a AccountEvidence,
+    col: Col,
+    lang: Lang,
+    budget: u64,
+    rules: Option<&EditionRules>,
+) -> Cell<'a> {
     let t = words::labels(lang);
     match col {
         Col::System => Cell::text(&*a.system),
@@ -389,7 +398,7 @@ fn account_cell(a: &AccountEvidence, col: Col, lang: Lang, budget: u64) -> Cell<
         }
         Col::Path => Cell::text(
             a.path
-                .map(|p| words::pass_path(lang, p))
+                .map(|p| words::pass_path_in(lang, p, rules))
                 .unwrap_or_default(),
         ),
         Col::Codes => Cell::text(codes(&a.findings)),

@@ -2,7 +2,7 @@
 //! 事業者確認用), as views and as a table.
 
 use super::{Block, Cell, Lang, Medium, Style, Table};
-use crate::model::evidence::{Answer, Evidence, Item};
+use crate::model::evidence::{Answer, EditionRules, Evidence, Item};
 use crate::words::{self, Labels};
 
 /// One checklist answer as printed: the item, its question, the answer and its dates.
@@ -23,12 +23,16 @@ pub(crate) struct AnswerView {
 }
 
 /// The answers of `items` as printed.
-pub(crate) fn answer_views(items: &[Item], lang: Lang) -> Vec<AnswerView> {
+pub(crate) fn answer_views(
+    items: &[Item],
+    rules: Option<&EditionRules>,
+    lang: Lang,
+) -> Vec<AnswerView> {
     items
         .iter()
         .map(|it| AnswerView {
             item: words::item_label(lang, &it.item, &it.label),
-            question: words::question(lang, &it.item)
+            question: words::question(lang, rules, &it.item)
                 .unwrap_or_default()
                 .to_string(),
             answer: it.answer,
@@ -65,7 +69,7 @@ pub(crate) fn checklist_views(ev: &Evidence, lang: Lang) -> Vec<ChecklistView> {
             } else {
                 ck.systems.join(t.list_sep)
             },
-            answers: answer_views(&ck.items, lang),
+            answers: answer_views(&ck.items, ev.edition_rules.as_ref(), lang),
         })
         .collect()
 }
@@ -104,7 +108,7 @@ pub(crate) fn answers_table<'a>(views: Vec<AnswerView>, lang: Lang, medium: Medi
 pub(super) fn answers(ev: &Evidence, lang: Lang, t: &Labels, out: &mut Vec<Block<'_>>) {
     out.push(Block::Heading(t.h_answers.to_string()));
     out.push(Block::Table(answers_table(
-        answer_views(&ev.items, lang),
+        answer_views(&ev.items, ev.edition_rules.as_ref(), lang),
         lang,
         Medium::Report,
     )));

@@ -116,7 +116,10 @@ fn header(ev: &Evidence, lang: Lang, t: &Labels, out: &mut Vec<Block<'_>>) {
         fields.push(line);
     }
     fields.extend([
-        (t.edition.to_string(), words::edition(lang, &ev.edition)),
+        (
+            t.edition.to_string(),
+            words::edition(lang, &ev.edition, ev.edition_rules.as_ref()),
+        ),
         (
             t.tool.to_string(),
             format!("{} {}", ev.tool.name, ev.tool.version),
@@ -266,11 +269,14 @@ mod tests {
             it.target_date = (it.answer != Answer::Yes).then(|| "2027-03-31".into());
         }
         ev.items[1].answer = Answer::Undetermined;
-        let views = answer_views(&ev.items, Lang::Ja);
+        let views = answer_views(&ev.items, ev.edition_rules.as_ref(), Lang::Ja);
         assert_eq!(views[1].answer_text, "判定不能");
         assert_eq!(views[1].target_date, "2027-03-31");
         ev.items[1].answer = Answer::Yes;
         ev.items[1].target_date = None;
-        assert_eq!(answer_views(&ev.items, Lang::Ja)[1].target_date, "");
+        assert_eq!(
+            answer_views(&ev.items, ev.edition_rules.as_ref(), Lang::Ja)[1].target_date,
+            ""
+        );
     }
 }

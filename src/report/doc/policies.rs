@@ -26,7 +26,7 @@ pub(crate) fn policies_table(ev: &Evidence, lang: Lang, medium: Medium) -> Table
             Cell::text(words::verdict(lang, p.status)).style(policy_style(p.status)),
             Cell::text(
                 p.path
-                    .map(|x| words::pass_path(lang, x))
+                    .map(|x| words::pass_path_in(lang, x, ev.edition_rules.as_ref()))
                     .unwrap_or_default(),
             ),
             opt_number(t, e.min_length),

@@ -272,7 +272,7 @@ mod tests {
         let r7 = row_of(&inst, 'A', "令和7年度版 2-⑦");
         assert_eq!(
             inst[&format!("B{r7}")],
-            words::question(Lang::Ja, "2-7").unwrap()
+            words::question(Lang::Ja, ev.edition_rules.as_ref(), "2-7").unwrap()
         );
         assert_eq!(inst[&format!("C{r7}")], "いいえ");
         assert_eq!(inst[&format!("D{r7}")], "2026-11-24");

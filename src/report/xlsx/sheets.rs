@@ -41,7 +41,7 @@ pub(super) fn checklist_sheet(
     block.extend([
         (
             t.edition.into(),
-            Cell::text(words::edition(lang, &ev.edition)),
+            Cell::text(words::edition(lang, &ev.edition, ev.edition_rules.as_ref())),
         ),
         (
             x.tool_version.into(),
@@ -90,7 +90,7 @@ pub(super) fn checklist_sheet(
         return Ok(());
     };
     // The rows md and html print, from the same view.
-    let answers = doc::answer_views(&checklist.items, lang);
+    let answers = doc::answer_views(&checklist.items, ev.edition_rules.as_ref(), lang);
     table(
         ws,
         row,
