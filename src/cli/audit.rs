@@ -62,6 +62,7 @@ pub(super) fn run(a: AuditArgs) -> Result<Outcome, Error> {
         duration_ms: started.elapsed().as_millis() as u64,
         breach_requests: breach.as_ref().map_or(0, |b| b.requests()),
         breach_cache_hits: breach.as_ref().map_or(0, |b| b.cache_hits()),
+        reports: Vec::new(),
     });
     if let (Some(old), Some(p)) = (&baseline, &a.baseline) {
         let now = crate::baseline::Snapshot::of(&ev);
@@ -71,7 +72,7 @@ pub(super) fn run(a: AuditArgs) -> Result<Outcome, Error> {
             &now,
         ));
     }
-    let written = report::write_reports(&ev, &a.out, &formats, lang).map_err(|e| {
+    let written = report::write_reports(&mut ev, &a.out, &formats, lang).map_err(|e| {
         Error::new(
             ExitClass::Output,
             format!("{}: cannot write the evidence: {e}", a.out.display()),

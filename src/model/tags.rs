@@ -22,7 +22,19 @@ macro_rules! names {
 }
 
 /// A system's policy verdict (`policies[].status`, `systems[].policy`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum PolicyStatus {
     /// The enforced policy guarantees a way to pass 2-⑦.
@@ -37,7 +49,19 @@ pub enum PolicyStatus {
 names!(PolicyStatus { Pass => "pass", Fail => "fail", Unknown => "unknown", None => "none" });
 
 /// Why an account (or a policy) passes 2-⑦ (`account.path`, `policies[].path`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+)]
 pub enum PassPath {
     /// 13 or more characters, mixed, hard to guess.
     #[serde(rename = "13+")]
@@ -65,7 +89,19 @@ names!(PassPath {
 
 /// How a plaintext became known (`account.recovered_by`, keys of `recovery.recovered`).
 /// Declared in the order of the names, so a map keyed by it lists them as a map of names did.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Method {
     /// A mangled context word or account name.
@@ -95,7 +131,19 @@ names!(Method {
 
 /// The proof that two accounts share a password (`reuse_groups[].evidence`, `.proofs`, `.links`),
 /// strongest first.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Proof {
     IdenticalUnsaltedHash,
@@ -109,7 +157,19 @@ names!(Proof {
 });
 
 /// Where a reuse group's members are (`reuse_groups[].scope`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum ReuseScope {
     /// On two or more systems: fails 2-⑧.
@@ -120,7 +180,19 @@ pub enum ReuseScope {
 names!(ReuseScope { CrossSystem => "cross_system", SameSystem => "same_system" });
 
 /// Which form of a password was looked up in the breach corpus (`account.breach.via`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Via {
     Sha1,
@@ -129,7 +201,19 @@ pub enum Via {
 names!(Via { Sha1 => "sha1", Ntlm => "ntlm" });
 
 /// How the breach check ran (`breach_check.mode`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum BreachMode {
     /// The Pwned Passwords range API.
@@ -142,7 +226,19 @@ pub enum BreachMode {
 names!(BreachMode { Online => "online", Offline => "offline", Off => "off" });
 
 /// How far the breach check got (`breach_check.status`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum BreachCheckStatus {
     Complete,

@@ -19,6 +19,7 @@ fn variants() -> Vec<(&'static str, Evidence)> {
         duration_ms: 1234,
         breach_requests: 3,
         breach_cache_hits: 1,
+        reports: Vec::new(),
     });
     let skipped: AccountEvidence = incomplete
         .accounts

@@ -57,6 +57,7 @@ mod tests {
             duration_ms: 1234,
             breach_requests: 3,
             breach_cache_hits: 1,
+            reports: Vec::new(),
         });
         let with = render(&ev);
         let v: serde_json::Value = serde_json::from_str(&with).unwrap();
