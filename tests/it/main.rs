@@ -14,6 +14,7 @@ mod export_hashcat;
 mod field_facility;
 mod field_inputs;
 mod hashes;
+mod integrity;
 mod recovery;
 mod rules_hashcat;
 mod snapshot;
