@@ -26,7 +26,8 @@ pub enum Command {
     /// The Pwned Passwords corpus offline: build an index, download the corpus, inspect an index.
     #[command(subcommand)]
     Hibp(HibpCommand),
-    /// Re-check the inputs an evidence.json records (SHA-256 and size) and the evidence files' mode.
+    /// Re-check the inputs an evidence.json records and the report files of its set (SHA-256 and
+    /// size, from evidence.sha256 and `run.reports`) and the evidence files' mode.
     Verify(VerifyArgs),
     /// Write a commented audit manifest from a folder of exports (formats detected from content).
     Init(InitArgs),
@@ -38,6 +39,8 @@ pub enum Command {
     Completions(CompletionsArgs),
     /// Print the manual page (roff) to standard output.
     Man,
+    /// Print the JSON Schema (draft 2020-12) of evidence.json.
+    Schema,
     /// Print the rules of a checklist edition: paths, thresholds, classes, lockout, provisional
     /// flag and source (R7 unless --edition or --rules says otherwise).
     Rules(RulesArgs),
@@ -74,8 +77,8 @@ pub struct RulesArgs {
 
 #[derive(Debug, Args)]
 #[command(
-    after_help = "Exit codes: 0 every recorded input is unchanged; 1 an input changed or is missing; \
-2 the evidence cannot be read."
+    after_help = "Exit codes: 0 every recorded input and report file is unchanged; 1 an input or a \
+report changed or is missing, or evidence.sha256 and evidence.json disagree; 2 the evidence cannot be read."
 )]
 pub struct VerifyArgs {
     /// The evidence directory (holding evidence.json), or the evidence.json file itself.

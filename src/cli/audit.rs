@@ -72,6 +72,7 @@ pub(super) fn run(a: AuditArgs) -> Result<Outcome, Error> {
         breach_requests: breach.as_ref().map_or(0, |b| b.requests()),
         breach_cache_hits: breach.as_ref().map_or(0, |b| b.cache_hits()),
         checked_on_days_before_run: days_before_run,
+        reports: Vec::new(),
     });
     if !a.quiet {
         if let Some(w) = stale_checked_on_warning(&ev, days_before_run) {
@@ -86,7 +87,7 @@ pub(super) fn run(a: AuditArgs) -> Result<Outcome, Error> {
             &now,
         ));
     }
-    let written = report::write_reports(&ev, &a.out, &formats, lang).map_err(|e| {
+    let written = report::write_reports(&mut ev, &a.out, &formats, lang).map_err(|e| {
         Error::new(
             ExitClass::Output,
             format!("{}: cannot write the evidence: {e}", a.out.display()),

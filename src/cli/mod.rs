@@ -10,6 +10,7 @@ mod init;
 mod policy;
 mod progress;
 mod rules;
+mod schema;
 mod summary;
 mod verify;
 
@@ -55,6 +56,7 @@ pub fn run(cli: Cli) -> u8 {
         Command::Verify(v) => verify::run(v),
         Command::Init(i) => init::run(i),
         Command::Export(e) => export::run(e),
+        Command::Schema => schema::run(),
         Command::Completions(c) => {
             let mut buf = Vec::new();
             clap_complete::generate(c.shell, &mut args::Cli::command(), "kensa", &mut buf);

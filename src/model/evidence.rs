@@ -73,10 +73,24 @@ impl<'de> Deserialize<'de> for HashPrefix {
     }
 }
 
+/// In the schema: a string of at most 8 characters (it serializes as the plain string).
+impl schemars::JsonSchema for HashPrefix {
+    fn schema_name() -> Cow<'static, str> {
+        "HashPrefix".into()
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "type": "string",
+            "maxLength": HashPrefix::CHARS,
+            "description": "At most the first 8 characters of the stored hash; never the whole hash."
+        })
+    }
+}
+
 pub const SCHEMA: &str = "kensa/evidence/1";
 pub const HIBP_ATTRIBUTION: &str = "Pwned Passwords by haveibeenpwned.com, CC BY 4.0";
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Evidence {
     pub schema: String,
     pub tool: Tool,
@@ -127,7 +141,7 @@ pub struct Evidence {
 }
 
 /// The edition of the rules in force, as the reports name it (`rules::edition`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct EditionRules {
     /// As in `edition` (`R7`, `R8`, or a user file's own id).
     pub id: String,
@@ -147,14 +161,14 @@ pub struct EditionRules {
 }
 
 /// A passing path of an edition and its description.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct EditionPath {
     pub path: PassPath,
     pub description: JaEn,
 }
 
 /// One checklist item of an edition.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct EditionItem {
     /// `2-7`, `2-8`.
     pub item: String,
@@ -163,20 +177,20 @@ pub struct EditionItem {
 }
 
 /// A text in Japanese and English.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct JaEn {
     pub ja: String,
     pub en: String,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Tool {
     pub name: String,
     pub version: String,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Answer {
     Yes,
@@ -184,7 +198,7 @@ pub enum Answer {
     Undetermined,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Item {
     pub item: String,
     pub label: String,
@@ -202,7 +216,7 @@ pub struct Item {
     pub groups: Option<usize>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Checklist {
     /// `institution` (医療機関確認用) or `vendor` (事業者確認用).
     pub managed_by: ManagedBy,
@@ -211,7 +225,7 @@ pub struct Checklist {
     pub items: Vec<Item>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct SystemSummary {
     pub id: String,
     pub name: Option<String>,
@@ -228,7 +242,9 @@ pub struct SystemSummary {
     pub policy: PolicyStatus,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum AccountStatus {
     Pass,
@@ -249,7 +265,7 @@ impl AccountStatus {
     }
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct AccountEvidence {
     /// One allocation per system, shared by its accounts.
     pub system: Arc<str>,
@@ -286,7 +302,7 @@ pub struct AccountEvidence {
 }
 
 /// What was tried against one salted hash.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct SaltedWork {
     /// Verifications made.
     pub tries: u64,
@@ -306,7 +322,19 @@ pub struct SaltedWork {
 }
 
 /// Why kensa never verifies anything against a salted hash (`account.salted.skipped`; closed set).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum SaltedSkip {
     /// One verification costs more than the budget per hash (`--salted-budget`).
@@ -335,7 +363,7 @@ impl SaltedSkip {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum BreachStatus {
     Found,
@@ -356,7 +384,7 @@ impl BreachStatus {
     }
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Breach {
     pub status: BreachStatus,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -366,13 +394,13 @@ pub struct Breach {
     pub via: Option<Via>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Member {
     pub system: String,
     pub account: String,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ReuseGroup {
     pub id: String,
     pub scope: ReuseScope,
@@ -389,7 +417,7 @@ pub struct ReuseGroup {
     pub default_password: bool,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Link {
     pub from: Member,
     pub to: Member,
@@ -397,7 +425,7 @@ pub struct Link {
 }
 
 /// What recovery did: how plaintexts became known and how much work it took.
-#[derive(Debug, Clone, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, Serialize, Deserialize, Default, schemars::JsonSchema)]
 pub struct Recovery {
     /// Accounts whose plaintext became known, by method (in the order of the names).
     pub recovered: std::collections::BTreeMap<Method, usize>,
@@ -420,7 +448,7 @@ pub struct Recovery {
     pub potfile_lines_skipped: usize,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, Serialize, Deserialize, Default, schemars::JsonSchema)]
 pub struct EffectivePolicy {
     pub min_length: Option<u32>,
     pub require: Vec<String>,
@@ -439,7 +467,7 @@ pub struct EffectivePolicy {
     pub lockout_reset_minutes: Option<u32>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct PolicyEvidence {
     pub system: String,
     pub sources: Vec<String>,
@@ -449,7 +477,7 @@ pub struct PolicyEvidence {
     pub findings: Vec<Finding>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Advisory {
     pub system: String,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -457,7 +485,7 @@ pub struct Advisory {
     pub finding: Finding,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct InputSummary {
     pub path: String,
     pub format: String,
@@ -472,7 +500,7 @@ pub struct InputSummary {
 }
 
 /// The character encoding of an input file's text.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub enum Encoding {
     #[serde(rename = "utf-8")]
     Utf8,
@@ -505,7 +533,7 @@ impl Encoding {
     }
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct BreachCheck {
     pub mode: BreachMode,
     pub status: BreachCheckStatus,
@@ -524,7 +552,7 @@ pub struct BreachCheck {
 }
 
 /// Why the breach lookups were given up (`breach_check.gave_up`).
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct BreachGaveUp {
     pub reason: GiveUpReason,
     /// One sentence, with no hash or prefix: e.g. the deadline that was reached, or how many
@@ -536,14 +564,14 @@ pub struct BreachGaveUp {
 
 /// `deadline`: the deadline for breach lookups (`--hibp-deadline`) was reached;
 /// `unreachable`: the service did not answer (timeouts, refused connections, no route).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum GiveUpReason {
     Deadline,
     Unreachable,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Run {
     pub started_at: String,
     pub duration_ms: u64,
@@ -557,10 +585,24 @@ pub struct Run {
     /// lives here and not beside `checked_on`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub checked_on_days_before_run: Option<i64>,
+    /// The other files of the evidence set this run wrote (md, html, csv, xlsx), each with its
+    /// SHA-256 and size, sorted by path, for `kensa verify`. Here, in `run`, because those
+    /// reports carry the run's times: their digests differ from one run to the next. evidence.json
+    /// cannot list itself; `evidence.sha256` beside it covers it with the others.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub reports: Vec<ReportDigest>,
+}
+
+/// One report file of the set (`run.reports`): its name in the evidence directory, SHA-256 and size.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct ReportDigest {
+    pub path: String,
+    pub sha256: String,
+    pub size: u64,
 }
 
 /// How far each part of the audit got (`completeness`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Completeness {
     /// Every input read whole, or not.
     pub inputs: Part,
@@ -590,7 +632,7 @@ pub enum PartName {
 }
 
 /// One part of the audit: its status, and why when it is not complete.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Part {
     pub status: PartStatus,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -628,7 +670,7 @@ impl Part {
 pub const RULES: &str = "MHLW R7 2-7/2-8, kensa rules 1";
 
 /// A file the audit read: the path as given and the absolute path (`kensa verify` re-reads it).
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, schemars::JsonSchema)]
 pub struct FileRef {
     pub path: String,
     pub absolute: String,
@@ -640,7 +682,7 @@ pub struct FileRef {
 }
 
 /// The comparison with an earlier evidence.json (`--baseline`), matched by names, never by secrets.
-#[derive(Debug, Clone, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, Serialize, Deserialize, Default, schemars::JsonSchema)]
 pub struct BaselineReport {
     /// The earlier evidence.json as given.
     pub path: String,
@@ -651,7 +693,9 @@ pub struct BaselineReport {
     pub resolved: Vec<BaselineEntry>,
 }
 
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, Default, PartialEq, Eq)]
+#[derive(
+    Debug, Clone, Copy, Serialize, Deserialize, Default, PartialEq, Eq, schemars::JsonSchema,
+)]
 pub struct BaselineCounts {
     pub new: usize,
     pub unchanged: usize,
@@ -664,7 +708,9 @@ pub struct BaselineCounts {
 
 /// One finding in the comparison: an account finding `(system, account, code)`, a policy finding
 /// `(system, code)`, or a reuse group (its members).
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(
+    Debug, Clone, Serialize, Deserialize, PartialEq, Eq, PartialOrd, Ord, schemars::JsonSchema,
+)]
 pub struct BaselineEntry {
     /// `account` | `policy` | `reuse`.
     pub kind: String,
@@ -687,7 +733,9 @@ pub struct BaselineEntry {
 }
 
 /// A reuse group member as a sortable key.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Debug, Clone, Serialize, Deserialize, PartialEq, Eq, PartialOrd, Ord, Hash, schemars::JsonSchema,
+)]
 pub struct MemberKey {
     pub system: String,
     pub account: String,
@@ -834,6 +882,7 @@ mod tests {
                 breach_requests: 3,
                 breach_cache_hits: 1,
                 checked_on_days_before_run: None,
+                reports: Vec::new(),
             });
             let text = serde_json::to_string_pretty(&ev).unwrap();
             let last_key = &text[text.rfind("\n  \"").unwrap()..];

@@ -10,7 +10,19 @@ pub use secret::Secret;
 use serde::{Deserialize, Serialize};
 
 /// A password hash scheme kensa can verify.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Scheme {
     /// Windows NT hash: MD4 over UTF-16LE, 32 hex digits.
@@ -84,7 +96,19 @@ pub struct HashValue {
 }
 
 /// Why an account is not audited as a person's password.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum SkipReason {
     /// Shadow `!`/`*`/`!!`/`!$6$…`: the account cannot log in with a password.
@@ -200,6 +224,19 @@ impl<'de> Deserialize<'de> for PasswordSet {
     }
 }
 
+/// In the schema: `YYYY-MM-DD` or `never`, as it serializes.
+impl schemars::JsonSchema for PasswordSet {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "PasswordSet".into()
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "type": "string",
+            "pattern": "^([0-9]{4}-[0-9]{2}-[0-9]{2}|never)$"
+        })
+    }
+}
+
 /// A hashcat/john pot file kept whole (its decoded text is a secret: it holds plaintexts), walked
 /// line by line by recovery instead of being split into a value per line.
 #[derive(Debug, Clone)]
@@ -210,7 +247,19 @@ pub struct PotFile {
 }
 
 /// Character classes a policy can require.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum CharClass {
     Letter,
@@ -260,14 +309,28 @@ pub struct ParsedInput {
 }
 
 /// A malformed record: `file:line` and a reason that never quotes a secret.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, schemars::JsonSchema,
+)]
 pub struct InputError {
     pub source: String,
     pub message: String,
 }
 
 /// Finding severity.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     Fail,
@@ -287,7 +350,19 @@ impl Severity {
 }
 
 /// Stable finding codes (contract §4).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum Code {
     EmptyPassword,
@@ -459,7 +534,9 @@ impl Code {
 }
 
 /// A finding: a stable code, a severity and a detail that never quotes a secret.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, schemars::JsonSchema,
+)]
 pub struct Finding {
     pub code: Code,
     pub severity: Severity,
@@ -487,7 +564,18 @@ impl Finding {
 
 /// System kinds of the manifest.
 #[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, Default,
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    Default,
+    schemars::JsonSchema,
 )]
 #[serde(rename_all = "snake_case")]
 pub enum SystemKind {
@@ -501,7 +589,18 @@ pub enum SystemKind {
 
 /// Who answers for a system: the facility (医療機関確認用) or its vendor (事業者確認用).
 #[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, Default,
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    Default,
+    schemars::JsonSchema,
 )]
 #[serde(rename_all = "snake_case")]
 pub enum ManagedBy {

@@ -22,7 +22,19 @@ macro_rules! names {
 }
 
 /// A system's policy verdict (`policies[].status`, `systems[].policy`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum PolicyStatus {
     /// The enforced policy guarantees a way to pass 2-⑦.
@@ -37,7 +49,19 @@ pub enum PolicyStatus {
 names!(PolicyStatus { Pass => "pass", Fail => "fail", Unknown => "unknown", None => "none" });
 
 /// Why an account (or a policy) passes 2-⑦ (`account.path`, `policies[].path`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+)]
 pub enum PassPath {
     /// 13 or more characters, mixed, hard to guess.
     #[serde(rename = "13+")]
@@ -65,7 +89,19 @@ names!(PassPath {
 
 /// How a plaintext became known (`account.recovered_by`, keys of `recovery.recovered`).
 /// Declared in the order of the names, so a map keyed by it lists them as a map of names did.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Method {
     /// A mangled context word or account name.
@@ -95,7 +131,19 @@ names!(Method {
 
 /// The proof that two accounts share a password (`reuse_groups[].evidence`, `.proofs`, `.links`),
 /// strongest first.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Proof {
     IdenticalUnsaltedHash,
@@ -109,7 +157,19 @@ names!(Proof {
 });
 
 /// Where a reuse group's members are (`reuse_groups[].scope`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum ReuseScope {
     /// On two or more systems: fails 2-⑧.
@@ -120,7 +180,19 @@ pub enum ReuseScope {
 names!(ReuseScope { CrossSystem => "cross_system", SameSystem => "same_system" });
 
 /// Which form of a password was looked up in the breach corpus (`account.breach.via`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Via {
     Sha1,
@@ -129,7 +201,19 @@ pub enum Via {
 names!(Via { Sha1 => "sha1", Ntlm => "ntlm" });
 
 /// How the breach check ran (`breach_check.mode`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum BreachMode {
     /// The Pwned Passwords range API.
@@ -142,7 +226,19 @@ pub enum BreachMode {
 names!(BreachMode { Online => "online", Offline => "offline", Off => "off" });
 
 /// How far the breach check got (`breach_check.status`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum BreachCheckStatus {
     Complete,
@@ -155,7 +251,19 @@ names!(BreachCheckStatus { Complete => "complete", Incomplete => "incomplete", S
 /// How far one part of the audit got (`completeness.inputs.status`, `.recovery.status`,
 /// `.breach_check.status`): a part not performed is neither complete nor incomplete, so no
 /// report may call it 完了.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum PartStatus {
     Complete,
@@ -165,7 +273,19 @@ pub enum PartStatus {
 names!(PartStatus { Complete => "complete", Incomplete => "incomplete", NotPerformed => "not_performed" });
 
 /// Why a part of the audit is incomplete or was not performed (`completeness.*.reason`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum PartReason {
     /// Inputs: some could not be read whole (malformed lines, unreadable text).
@@ -200,7 +320,19 @@ names!(PartReason {
 });
 
 /// Where the 確認日 came from (`checked_on_source`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum DateSource {
     /// `checked_on` in the manifest.

@@ -20,6 +20,7 @@ fn variants() -> Vec<(&'static str, Evidence)> {
         breach_requests: 3,
         breach_cache_hits: 1,
         checked_on_days_before_run: Some(45),
+        reports: Vec::new(),
     });
     let skipped: AccountEvidence = incomplete
         .accounts

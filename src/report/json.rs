@@ -58,6 +58,7 @@ mod tests {
             breach_requests: 3,
             breach_cache_hits: 1,
             checked_on_days_before_run: None,
+            reports: Vec::new(),
         });
         let with = render(&ev);
         let v: serde_json::Value = serde_json::from_str(&with).unwrap();

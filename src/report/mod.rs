@@ -16,7 +16,7 @@ pub(crate) mod fixture;
 #[cfg(test)]
 mod golden;
 
-use crate::model::evidence::Evidence;
+use crate::model::evidence::{Evidence, ReportDigest};
 use rayon::prelude::*;
 use std::io::{self, BufWriter, Write};
 use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
@@ -176,29 +176,38 @@ pub fn write_to(
 /// Size of the buffer between a report being rendered and its file.
 const WRITE_BUFFER: usize = 256 * 1024;
 
+/// The SHA-256 list of the files a run wrote, beside them, in `sha256sum` format
+/// (`sha256sum -c evidence.sha256` in the directory checks the set, evidence.json included).
+pub const SUMS_FILE: &str = "evidence.sha256";
+
 /// The files of an evidence set: what [`write_reports`] replaces in its directory, whichever formats
 /// a run writes (a previous run's other formats are removed, so a directory never mixes two runs).
-pub const SET_FILES: [&str; 5] = [
+pub const SET_FILES: [&str; 6] = [
     "evidence.json",
     "evidence.md",
     "evidence.html",
     "evidence.csv",
     "evidence.xlsx",
+    SUMS_FILE,
 ];
 
 /// Writes the requested reports into `dir` (created with mode 0700 if missing), each atomically
-/// with mode 0600. Returns the paths written, in the order of `formats` (duplicates written once).
-/// evidence.json is the one [`Evidence`] serialised: the engine's, with what the command line
-/// added to it (`baseline`, `run`).
+/// with mode 0600, and [`SUMS_FILE`], the SHA-256 of each of them. Returns the paths written, in
+/// the order of `formats` (duplicates written once), then [`SUMS_FILE`]. evidence.json is the one
+/// [`Evidence`] serialised: the engine's, with what the command line added to it (`baseline`,
+/// `run`) and, when it has a `run`, `run.reports`: the digests of the other reports, which this
+/// function sets (so evidence.json names the md that goes with it).
 ///
 /// The reports are rendered in parallel, each streamed into its file in a private staging
-/// directory inside `dir`: JSON by serde, the others row by row, so that writing them adds only
-/// their buffers to the memory of the run, however many accounts there are (xlsx, built in memory,
-/// is the exception). Only when every file is written and synced is the set swapped in
-/// ([`write::replace_set`]). On an error the first one in the order of `formats` is returned, the
-/// previous set in `dir` is untouched and no staging file is left behind.
+/// directory inside `dir` and hashed as it is written: JSON by serde, the others row by row, so
+/// that writing them adds only their buffers to the memory of the run, however many accounts
+/// there are (xlsx, built in memory, is the exception). evidence.json comes after the others,
+/// which it lists, and the SHA-256 list last. Only when every file is written and synced is the
+/// set swapped in ([`write::replace_set`]). On an error the first one in the order of `formats`
+/// among the other reports (else evidence.json's, else the list's) is returned, the previous set
+/// in `dir` is untouched and no staging file is left behind.
 pub fn write_reports(
-    ev: &Evidence,
+    ev: &mut Evidence,
     dir: &Path,
     formats: &[ReportFormat],
     lang: Lang,
@@ -218,21 +227,57 @@ pub fn write_reports(
         }
     }
     let staging = write::PrivateDir::new(dir, "staging")?;
-    let results: Vec<io::Result<&'static str>> = unique
-        .par_iter()
-        .map(|&format| {
-            let name = format.file_name();
-            write::write_atomic_with(&staging.path().join(name), |file| {
-                let mut out = BufWriter::with_capacity(WRITE_BUFFER, file);
-                write_to(ev, format, lang, &mut out)?;
-                out.flush()
-            })?;
-            Ok(name)
-        })
+    let others: Vec<ReportFormat> = unique
+        .iter()
+        .copied()
+        .filter(|&f| f != ReportFormat::Json)
         .collect();
-    let names: Vec<&str> = results.into_iter().collect::<io::Result<_>>()?;
+    let shared: &Evidence = ev;
+    let results: Vec<io::Result<ReportDigest>> = others
+        .par_iter()
+        .map(|&format| stage(shared, format, lang, staging.path()))
+        .collect();
+    let mut digests: Vec<ReportDigest> = results.into_iter().collect::<io::Result<_>>()?;
+    digests.sort_by(|a, b| a.path.cmp(&b.path));
+    if unique.contains(&ReportFormat::Json) {
+        if let Some(run) = ev.run.as_mut() {
+            run.reports = digests.clone();
+        }
+        digests.push(stage(ev, ReportFormat::Json, lang, staging.path())?);
+        digests.sort_by(|a, b| a.path.cmp(&b.path));
+    }
+    write::write_atomic(
+        &staging.path().join(SUMS_FILE),
+        write::sums_text(&digests).as_bytes(),
+    )?;
+    let mut names: Vec<&str> = unique.iter().map(|f| f.file_name()).collect();
+    names.push(SUMS_FILE);
     write::replace_set(dir, staging.path(), &names, &SET_FILES)?;
     Ok(names.iter().map(|n| dir.join(n)).collect())
+}
+
+/// Writes one report into `staging` (atomically, 0600), hashing the bytes as they go to the file.
+fn stage(
+    ev: &Evidence,
+    format: ReportFormat,
+    lang: Lang,
+    staging: &Path,
+) -> io::Result<ReportDigest> {
+    let name = format.file_name();
+    let mut digest = None;
+    write::write_atomic_with(&staging.join(name), |file| {
+        let mut out = BufWriter::with_capacity(WRITE_BUFFER, write::Digesting::new(file));
+        write_to(ev, format, lang, &mut out)?;
+        let hashed = out.into_inner().map_err(|e| e.into_error())?;
+        digest = Some(hashed.finish());
+        Ok(())
+    })?;
+    let (sha256, size) = digest.ok_or_else(|| io::Error::other("report not hashed"))?;
+    Ok(ReportDigest {
+        path: name.to_string(),
+        sha256,
+        size,
+    })
 }
 
 /// Creates `dir` (and missing parents) with mode 0700; an existing directory is left as it is.
@@ -273,8 +318,9 @@ mod tests {
     }
 
     #[test]
-    fn the_set_is_every_format_file() {
-        let names: Vec<&str> = ReportFormat::ALL.iter().map(|f| f.file_name()).collect();
+    fn the_set_is_every_format_file_and_the_sha256_list() {
+        let mut names: Vec<&str> = ReportFormat::ALL.iter().map(|f| f.file_name()).collect();
+        names.push(SUMS_FILE);
         assert_eq!(names, SET_FILES);
     }
 
@@ -299,7 +345,7 @@ mod tests {
     fn writes_every_format_private_in_a_new_dir() {
         let tmp = tempfile::tempdir().unwrap();
         let dir = tmp.path().join("out").join("kensa-report");
-        let ev = fixture::sample(true);
+        let mut ev = fixture::sample(true);
         let formats = [
             ReportFormat::Json,
             ReportFormat::Md,
@@ -308,7 +354,7 @@ mod tests {
             ReportFormat::Xlsx,
             ReportFormat::Md,
         ];
-        let paths = write_reports(&ev, &dir, &formats, Lang::Ja).unwrap();
+        let paths = write_reports(&mut ev, &dir, &formats, Lang::Ja).unwrap();
         let names: Vec<_> = paths
             .iter()
             .map(|p| p.file_name().unwrap().to_str().unwrap())
@@ -320,7 +366,8 @@ mod tests {
                 "evidence.md",
                 "evidence.html",
                 "evidence.csv",
-                "evidence.xlsx"
+                "evidence.xlsx",
+                "evidence.sha256"
             ]
         );
         assert_eq!(mode(&dir), 0o700);
@@ -328,7 +375,7 @@ mod tests {
             assert_eq!(p.parent().unwrap(), dir);
             assert_eq!(mode(p), 0o600, "{}", p.display());
         }
-        assert_eq!(fs::read_dir(&dir).unwrap().count(), 5);
+        assert_eq!(fs::read_dir(&dir).unwrap().count(), 6);
         let md = fs::read_to_string(dir.join("evidence.md")).unwrap();
         assert_eq!(md, render(&ev, ReportFormat::Md, Lang::Ja));
         let xlsx = fs::read(dir.join("evidence.xlsx")).unwrap();
@@ -350,9 +397,9 @@ mod tests {
         let old = dir.join("evidence.json");
         fs::write(&old, "stale").unwrap();
         fs::set_permissions(&old, fs::Permissions::from_mode(0o644)).unwrap();
-        let ev = fixture::sample(false);
-        let paths = write_reports(&ev, dir, &[ReportFormat::Json], Lang::En).unwrap();
-        assert_eq!(paths, vec![old.clone()]);
+        let mut ev = fixture::sample(false);
+        let paths = write_reports(&mut ev, dir, &[ReportFormat::Json], Lang::En).unwrap();
+        assert_eq!(paths, vec![old.clone(), dir.join(SUMS_FILE)]);
         assert_eq!(mode(dir), 0o750);
         assert_eq!(mode(&old), 0o600);
         let v: serde_json::Value =
@@ -371,11 +418,13 @@ mod tests {
                     breach_requests: 3,
                     breach_cache_hits: 1,
                     checked_on_days_before_run: None,
+                    reports: Vec::new(),
                 });
             }
             for lang in [Lang::Ja, Lang::En] {
                 let tmp = tempfile::tempdir().unwrap();
-                let paths = write_reports(&ev, tmp.path(), &ReportFormat::ALL, lang).unwrap();
+                let paths = write_reports(&mut ev, tmp.path(), &ReportFormat::ALL, lang).unwrap();
+                assert_eq!(paths.len(), ReportFormat::ALL.len() + 1);
                 for (format, path) in ReportFormat::ALL.into_iter().zip(&paths) {
                     let rendered = render_bytes(&ev, format, lang);
                     assert_eq!(fs::read(path).unwrap(), rendered, "{path:?} {lang:?}");
@@ -399,9 +448,9 @@ mod tests {
         // A non-empty directory where evidence.html goes: the set cannot be replaced.
         fs::create_dir(dir.join("evidence.html")).unwrap();
         fs::write(dir.join("evidence.html").join("x"), "x").unwrap();
-        let ev = fixture::sample(true);
+        let mut ev = fixture::sample(true);
         let formats = [ReportFormat::Json, ReportFormat::Html, ReportFormat::Csv];
-        let e = write_reports(&ev, dir, &formats, Lang::Ja).unwrap_err();
+        let e = write_reports(&mut ev, dir, &formats, Lang::Ja).unwrap_err();
         assert!(e.to_string().contains("evidence.html is in the way"), "{e}");
         let mut names: Vec<String> = fs::read_dir(dir)
             .unwrap()
@@ -414,13 +463,21 @@ mod tests {
         assert_eq!(fs::read(dir.join("evidence.json")).unwrap(), b"previous");
         // Without the obstacle the whole new set replaces the previous one (the xlsx goes).
         fs::remove_dir_all(dir.join("evidence.html")).unwrap();
-        write_reports(&ev, dir, &formats, Lang::Ja).unwrap();
+        write_reports(&mut ev, dir, &formats, Lang::Ja).unwrap();
         names = fs::read_dir(dir)
             .unwrap()
             .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
             .collect();
         names.sort();
-        assert_eq!(names, ["evidence.csv", "evidence.html", "evidence.json"]);
+        assert_eq!(
+            names,
+            [
+                "evidence.csv",
+                "evidence.html",
+                "evidence.json",
+                "evidence.sha256"
+            ]
+        );
         assert_eq!(
             fs::read(dir.join("evidence.csv")).unwrap(),
             render_bytes(&ev, ReportFormat::Csv, Lang::Ja)
@@ -428,11 +485,67 @@ mod tests {
     }
 
     #[test]
+    fn the_sha256_list_and_run_reports_name_every_file_written() {
+        use sha2::Digest;
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path();
+        let mut ev = fixture::sample(true);
+        ev.run = Some(crate::model::evidence::Run {
+            started_at: "2026-11-24T09:00:00+09:00".into(),
+            duration_ms: 1234,
+            breach_requests: 0,
+            breach_cache_hits: 0,
+            checked_on_days_before_run: None,
+            reports: Vec::new(),
+        });
+        let formats = [ReportFormat::Xlsx, ReportFormat::Json, ReportFormat::Md];
+        write_reports(&mut ev, dir, &formats, Lang::Ja).unwrap();
+        let digest = |name: &str| {
+            let bytes = fs::read(dir.join(name)).unwrap();
+            (
+                hex::encode(sha2::Sha256::digest(&bytes)),
+                bytes.len() as u64,
+            )
+        };
+        // sha256sum's format, sorted by name, evidence.json included, the list itself not.
+        let sums = fs::read_to_string(dir.join(SUMS_FILE)).unwrap();
+        let want: String = ["evidence.json", "evidence.md", "evidence.xlsx"]
+            .iter()
+            .map(|n| format!("{}  {n}\n", digest(n).0))
+            .collect();
+        assert_eq!(sums, want);
+        assert_eq!(mode(&dir.join(SUMS_FILE)), 0o600);
+        // evidence.json lists the others (not itself), as written, and so does the caller's copy.
+        let written: Evidence =
+            serde_json::from_slice(&fs::read(dir.join("evidence.json")).unwrap()).unwrap();
+        let reports = written.run.unwrap().reports;
+        let names: Vec<&str> = reports.iter().map(|r| r.path.as_str()).collect();
+        assert_eq!(names, ["evidence.md", "evidence.xlsx"]);
+        for r in &reports {
+            assert_eq!((r.sha256.clone(), r.size), digest(&r.path), "{}", r.path);
+        }
+        assert_eq!(ev.run.as_ref().unwrap().reports, reports);
+        // A later run writing fewer formats leaves no line and no file of the earlier one.
+        write_reports(&mut ev, dir, &[ReportFormat::Csv], Lang::Ja).unwrap();
+        let sums = fs::read_to_string(dir.join(SUMS_FILE)).unwrap();
+        assert_eq!(
+            sums,
+            format!("{}  evidence.csv\n", digest("evidence.csv").0)
+        );
+        let mut names: Vec<String> = fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        assert_eq!(names, ["evidence.csv", "evidence.sha256"]);
+    }
+
+    #[test]
     fn unwritable_target_is_an_error() {
         let tmp = tempfile::tempdir().unwrap();
         let file = tmp.path().join("not-a-dir");
         fs::write(&file, "x").unwrap();
-        let ev = fixture::sample(true);
-        assert!(write_reports(&ev, &file, &[ReportFormat::Csv], Lang::Ja).is_err());
+        let mut ev = fixture::sample(true);
+        assert!(write_reports(&mut ev, &file, &[ReportFormat::Csv], Lang::Ja).is_err());
     }
 }

@@ -1,5 +1,6 @@
 //! Atomic, private file writes: reports land whole (temp file + fsync + rename) with mode 0600,
-//! and an evidence set is replaced as a whole ([`replace_set`]): never a mix of two runs.
+//! and an evidence set is replaced as a whole ([`replace_set`]): never a mix of two runs. The
+//! set's SHA-256 list (`evidence.sha256`) is written and read here too.
 
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, Write};
@@ -45,6 +46,96 @@ where
         let _ = d.sync_all();
     }
     Ok(())
+}
+
+/// A writer that passes bytes on to `inner` and keeps their SHA-256 and count: a report is hashed
+/// as it is written, never read back.
+pub struct Digesting<W> {
+    inner: W,
+    hasher: sha2::Sha256,
+    size: u64,
+}
+
+impl<W: Write> Digesting<W> {
+    pub fn new(inner: W) -> Self {
+        use sha2::Digest;
+        Digesting {
+            inner,
+            hasher: sha2::Sha256::new(),
+            size: 0,
+        }
+    }
+
+    /// The lowercase hex SHA-256 and the size of what was written.
+    pub fn finish(self) -> (String, u64) {
+        use sha2::Digest;
+        (hex::encode(self.hasher.finalize()), self.size)
+    }
+}
+
+impl<W: Write> Write for Digesting<W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        use sha2::Digest;
+        let n = self.inner.write(buf)?;
+        self.hasher.update(&buf[..n]);
+        self.size += n as u64;
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.inner.flush()
+    }
+}
+
+/// The text of the SHA-256 list (`evidence.sha256`): one `<64 hex>  <name>` line per file, in the
+/// order given, in the format `sha256sum` writes and `sha256sum -c` reads.
+pub fn sums_text(files: &[crate::model::evidence::ReportDigest]) -> String {
+    files
+        .iter()
+        .map(|f| format!("{}  {}\n", f.sha256, f.path))
+        .collect()
+}
+
+/// One line of a SHA-256 list as read back: the name and the digest, or what is wrong with it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SumLine {
+    File {
+        name: String,
+        sha256: String,
+    },
+    /// The 1-based line number and why it is not a line [`sums_text`] writes (a name must be a
+    /// plain file name of the directory: no path is ever opened from the list).
+    Malformed {
+        line: usize,
+        why: &'static str,
+    },
+}
+
+/// Reads a SHA-256 list (`sha256sum` format, text or binary mode marker); blank lines are skipped.
+pub fn parse_sums(text: &str) -> Vec<SumLine> {
+    let mut out = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        let malformed = |why| SumLine::Malformed { line: i + 1, why };
+        let Some((sha, rest)) = line.split_once(' ') else {
+            out.push(malformed("not `<sha256>  <file>`"));
+            continue;
+        };
+        let name = rest.strip_prefix([' ', '*']).unwrap_or(rest);
+        if sha.len() != 64 || !sha.bytes().all(|b| b.is_ascii_hexdigit()) {
+            out.push(malformed("not a SHA-256 in hex"));
+        } else if name.is_empty() || name.contains('/') || name == "." || name == ".." {
+            out.push(malformed("not a file name of this directory"));
+        } else {
+            out.push(SumLine::File {
+                name: name.to_string(),
+                sha256: sha.to_ascii_lowercase(),
+            });
+        }
+    }
+    out
 }
 
 /// A private directory (mode 0700) `.kensa-WHAT-PID-N` inside `dir`, removed with what it holds
@@ -372,6 +463,87 @@ mod tests {
         drop(staging);
         assert_eq!(fs::read_to_string(d.join("evidence.json")).unwrap(), "old");
         assert_eq!(entries(d), vec!["evidence.json", "evidence.md"]);
+    }
+
+    #[test]
+    fn digesting_hashes_what_passes_through() {
+        use sha2::Digest;
+        let mut out = Vec::new();
+        let mut w = Digesting::new(&mut out);
+        w.write_all(b"abc").unwrap();
+        w.write_all(b"").unwrap();
+        w.write_all("いいえ".as_bytes()).unwrap();
+        let (sha, size) = w.finish();
+        let want = "abcいいえ".as_bytes();
+        assert_eq!(out, want);
+        assert_eq!(size, want.len() as u64);
+        assert_eq!(sha, hex::encode(sha2::Sha256::digest(want)));
+    }
+
+    #[test]
+    fn sums_lines_are_sha256sums_and_read_back() {
+        use crate::model::evidence::ReportDigest;
+        let files = [
+            ReportDigest {
+                path: "evidence.json".into(),
+                sha256: "ab".repeat(32),
+                size: 1,
+            },
+            ReportDigest {
+                path: "evidence.md".into(),
+                sha256: "0f".repeat(32),
+                size: 2,
+            },
+        ];
+        let text = sums_text(&files);
+        assert_eq!(
+            text,
+            format!(
+                "{}  evidence.json\n{}  evidence.md\n",
+                "ab".repeat(32),
+                "0f".repeat(32)
+            )
+        );
+        let back: Vec<SumLine> = parse_sums(&text);
+        assert_eq!(
+            back,
+            files
+                .iter()
+                .map(|f| SumLine::File {
+                    name: f.path.clone(),
+                    sha256: f.sha256.clone()
+                })
+                .collect::<Vec<_>>()
+        );
+        // Binary-mode marker and upper case as other tools write them; what is not a line.
+        let upper = "AB".repeat(32);
+        assert_eq!(
+            parse_sums(&format!("{upper} *evidence.csv\n\n")),
+            [SumLine::File {
+                name: "evidence.csv".into(),
+                sha256: "ab".repeat(32)
+            }]
+        );
+        assert_eq!(
+            parse_sums(&format!(
+                "xyz  a\n{}  sub/evidence.md\nnospace\n",
+                "ab".repeat(32)
+            )),
+            [
+                SumLine::Malformed {
+                    line: 1,
+                    why: "not a SHA-256 in hex"
+                },
+                SumLine::Malformed {
+                    line: 2,
+                    why: "not a file name of this directory"
+                },
+                SumLine::Malformed {
+                    line: 3,
+                    why: "not `<sha256>  <file>`"
+                },
+            ]
+        );
     }
 
     #[test]

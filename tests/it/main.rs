@@ -16,6 +16,7 @@ mod export_hashcat;
 mod field_facility;
 mod field_inputs;
 mod hashes;
+mod integrity;
 mod jobs;
 mod recovery;
 mod rules_hashcat;

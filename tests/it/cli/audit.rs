@@ -164,12 +164,13 @@ fn evidence_is_byte_identical_across_runs_and_files_are_private() {
         serde_json::to_string(&v).unwrap()
     };
     assert_eq!(strip(&d1), strip(&d2));
+    // The bytes up to `run`, its last key (which holds the run's times and the digests of the
+    // other reports, which carry those times).
     let raw = |d: &tempfile::TempDir| {
         let t = fs::read_to_string(d.path().join("report/evidence.json")).unwrap();
-        t.lines()
-            .filter(|l| !l.contains("started_at") && !l.contains("duration_ms"))
-            .collect::<Vec<_>>()
-            .join("\n")
+        let run = t.find("\n  \"run\": {").expect("run is written");
+        assert!(!t[run + 3..].contains("\n  \""), "run is the last key");
+        t[..run].to_string()
     };
     assert_eq!(raw(&d1), raw(&d2));
     use std::os::unix::fs::PermissionsExt;
@@ -178,6 +179,7 @@ fn evidence_is_byte_identical_across_runs_and_files_are_private() {
         "evidence.md",
         "evidence.html",
         "evidence.csv",
+        "evidence.sha256",
     ] {
         let m = fs::metadata(d1.path().join("report").join(f)).unwrap();
         assert_eq!(m.permissions().mode() & 0o777, 0o600, "{f}");
@@ -597,7 +599,8 @@ fn out_is_checked_before_the_audit_and_the_evidence_set_is_never_mixed() {
             )
         })
         .collect();
-    assert_eq!(before.len(), 5, "{:?}", before.keys());
+    // Five formats and their SHA-256 list.
+    assert_eq!(before.len(), 6, "{:?}", before.keys());
 
     // A directory in the way of one report: refused before the audit, the previous set intact.
     fs::remove_file(dir.join("evidence.html")).unwrap();
@@ -627,5 +630,5 @@ fn out_is_checked_before_the_audit_and_the_evidence_set_is_never_mixed() {
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
     names.sort();
-    assert_eq!(names, ["evidence.json", "evidence.md"]);
+    assert_eq!(names, ["evidence.json", "evidence.md", "evidence.sha256"]);
 }
