@@ -2,7 +2,7 @@
 
 use super::edition::Edition;
 use crate::model::evidence::{
-    AccountEvidence, AccountStatus, Answer, Item, PolicyEvidence, ReuseGroup,
+    AccountEvidence, AccountStatus, Answer, BreachStatus, Item, PolicyEvidence, ReuseGroup,
 };
 use crate::model::tags::PolicyStatus;
 use crate::model::{Code, Severity};
@@ -181,6 +181,13 @@ fn item7(
             .filter(|a| a.status == AccountStatus::Unverified)
             .map(|a| &*a.system),
     );
+    let lookup_failed: Vec<&str> = in_scope
+        .iter()
+        .filter(|a| a.status == AccountStatus::Pass && a.breach.status == BreachStatus::Error)
+        .map(|a| &*a.system)
+        .collect();
+    let lookups_failed = lookup_failed.len();
+    let lookup_failed_systems = distinct(lookup_failed.into_iter());
     let lang = cx.lang;
     let (answer, remarks) = if in_scope.is_empty() && failing_policies.is_empty() {
         nothing_in_scope(unread, lang)
@@ -211,6 +218,14 @@ fn item7(
         unless_unread(
             Answer::Undetermined,
             words::remark_undetermined(lang, unverified, &names(&unverified_systems)),
+            unread,
+            lang,
+        )
+    } else if lookups_failed > 0 {
+        // 推定困難 includes "not in the breach corpus": a pass whose lookup failed is not shown.
+        unless_unread(
+            Answer::Undetermined,
+            words::remark_lookups_failed(lang, lookups_failed, &names(&lookup_failed_systems)),
             unread,
             lang,
         )
@@ -412,5 +427,28 @@ mod tests {
         let items = answer_items(&scope, &accounts, &[], &[], &other, &cx());
         assert!(items.iter().all(|i| i.answer == Answer::Undetermined));
         assert!(items[0].remarks.contains("vendor.csv") && !items[0].remarks.contains("ad01"));
+    }
+
+    #[test]
+    fn a_pass_whose_breach_lookup_failed_keeps_2_7_from_yes() {
+        let scope: BTreeSet<&str> = ["web"].into();
+        let mut looked_up = account("web", "admin", AccountStatus::Pass);
+        looked_up.breach.status = crate::model::evidence::BreachStatus::Error;
+        let accounts = [looked_up, account("web", "ops", AccountStatus::Pass)];
+        let items = answer_items(&scope, &accounts, &[], &[], &Unread::default(), &cx());
+        assert_eq!(items[0].answer, Answer::Undetermined);
+        assert!(
+            items[0].remarks.contains("漏えい照会に失敗") && items[0].remarks.contains("web"),
+            "{}",
+            items[0].remarks
+        );
+        assert_eq!(items[0].target_date.as_deref(), Some("2027-03-31"));
+        // 2-⑧ does not rest on the breach corpus.
+        assert_eq!(items[1].answer, Answer::Yes);
+        // A failing account still makes it いいえ.
+        let mut failing = accounts.clone();
+        failing[1].status = AccountStatus::Fail;
+        let items = answer_items(&scope, &failing, &[], &[], &Unread::default(), &cx());
+        assert_eq!(items[0].answer, Answer::No);
     }
 }

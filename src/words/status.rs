@@ -133,6 +133,18 @@ pub fn remark_inputs_not_read_whole(lang: Lang, files: &str) -> String {
     }
 }
 
+/// 2-⑦ remark: passing accounts whose breach lookup failed, so 推定困難 is not shown for them.
+pub fn remark_lookups_failed(lang: Lang, n: usize, systems: &str) -> String {
+    match lang {
+        Lang::Ja => format!(
+            "判定不能：漏えい照会に失敗したアカウント {n} 件（{systems}）は、漏えい済みでないことを確認できていない"
+        ),
+        Lang::En => format!(
+            "undetermined: the breach lookup failed for {n} account(s) ({systems}), so they are not shown to be absent from the breach corpus"
+        ),
+    }
+}
+
 /// The label of the line saying where the 確認日 came from.
 pub fn date_source_label(lang: Lang) -> &'static str {
     pick(lang, "確認日の指定", "Check date from")
