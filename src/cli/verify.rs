@@ -35,6 +35,21 @@ pub fn run(a: VerifyArgs) -> Result<Outcome, Error> {
             m.size.unwrap_or(0),
         ));
     }
+    // A user's edition file (`--rules FILE`) decided the verdicts: it is an input like the others.
+    if let Some(r) = ev
+        .edition_rules
+        .as_ref()
+        .and_then(|e| e.file.as_ref())
+        .filter(|r| r.sha256.is_some())
+    {
+        rows.push(check(
+            "rules",
+            &r.path,
+            &open_path(r, None),
+            r.sha256.as_deref().unwrap_or(""),
+            r.size.unwrap_or(0),
+        ));
+    }
     for (i, input) in ev.inputs.iter().enumerate() {
         let recorded = ev.input_paths.get(i).filter(|r| r.path == input.path);
         let path = match recorded {

@@ -145,9 +145,17 @@ pub fn judge(e: &Effective, ed: &Edition) -> PolicyVerdict {
         }
     }
     if e.max_age_days.is_some_and(|d| d > 0) {
+        // Whether the checklist still counts rotation as a way to pass depends on the edition.
+        let checklist = if ed.password.rotation.path {
+            "the checklist allows it"
+        } else {
+            "this edition no longer counts it as a way to pass"
+        };
         advisories.push(Finding::info(
             Code::NistRotationDiscouraged,
-            "periodic rotation is enforced; NIST SP 800-63B rev. 4 advises against it (the checklist allows it)",
+            format!(
+                "periodic rotation is enforced; NIST SP 800-63B rev. 4 advises against it ({checklist})"
+            ),
         ));
     }
     if e.letter || e.digit || e.symbol || e.complexity_3of4 {
@@ -430,6 +438,16 @@ mod tests {
             min.detail
         );
         assert!(!v.findings.iter().any(|f| f.code == Code::PolicyComposition));
+        // The NIST advisory on rotation does not say the checklist allows it.
+        let nist = |v: &PolicyVerdict| {
+            v.advisories
+                .iter()
+                .find(|f| f.code == Code::NistRotationDiscouraged)
+                .map(|f| f.detail.clone())
+                .unwrap()
+        };
+        assert!(nist(&v).contains("no longer counts it"), "{}", nist(&v));
+        assert!(nist(&judge(&e, r7())).contains("the checklist allows it"));
         // 13+ letters and digits, or 8+ with two-factor authentication: pass.
         let v = judge(&merge(&[frag(Some(13), &ld, None, false)], false, None), r8);
         assert_eq!(v.path, Some(PassPath::Len13));

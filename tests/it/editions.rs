@@ -193,6 +193,25 @@ fn a_user_rules_file_changes_a_verdict_and_is_recorded() {
     let f = ev.edition_rules.as_ref().unwrap().file.as_ref().unwrap();
     assert_eq!(f.path, rules.display().to_string());
     assert_eq!(f.sha256.as_deref().map(str::len), Some(64));
+    // `kensa verify` checks the rules file as an input: changed after the run, it is named.
+    let report = _out.path().join("report");
+    let o = kensa(&["verify", report.to_str().unwrap()]);
+    assert_eq!(code(&o), 0, "{}", stdout(&o));
+    std::fs::write(
+        &rules,
+        own.replace("max_age_days = 30", "max_age_days = 31"),
+    )
+    .unwrap();
+    let o = kensa(&["verify", report.to_str().unwrap()]);
+    assert_eq!(code(&o), 1, "{}", stdout(&o));
+    let changed: Vec<String> = stdout(&o)
+        .lines()
+        .filter(|l| l.trim_start().starts_with("changed "))
+        .map(String::from)
+        .collect();
+    assert_eq!(changed.len(), 1, "{}", stdout(&o));
+    assert!(changed[0].contains("my-rules.toml"), "{}", changed[0]);
+    std::fs::write(&rules, &own).unwrap();
     // Without it, the same account passes by rotation.
     let (_, ev, _out) = run(&m, &["--format", "json"]);
     assert_eq!(name(&account(&ev, "app", "rot").path), "8+rotation");
