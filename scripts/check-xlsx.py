@@ -5,7 +5,7 @@ Usage:
     python3 -m venv /tmp/xl && /tmp/xl/bin/pip install openpyxl
     /tmp/xl/bin/python scripts/check-xlsx.py OUT/evidence.xlsx [OUT/evidence.json]
 
-Checks that the workbook opens, has the six sheets (Japanese or English names), that no cell is a
+Checks that the workbook opens, has the six sheets (Japanese or English names; a seventh, 前回比 / Baseline, with --baseline), that no cell is a
 formula (account names are untrusted), and that the checklist sheets show an answer for every item.
 With evidence.json (written by the same run, any --lang), also checks that the answers on both
 checklist sheets and the account names equal those of the JSON. Exits 1 on the first failure.
@@ -20,6 +20,8 @@ SHEETS = {
     "ja": ["医療機関確認用", "事業者確認用", "アカウント", "使い回し", "ポリシー", "入力"],
     "en": ["For the facility", "For the vendor", "Accounts", "Reuse groups", "Policies", "Inputs"],
 }
+# Written last, and only when the run compared with an earlier evidence.json (--baseline).
+BASELINE_SHEET = {"ja": "前回比", "en": "Baseline"}
 ANSWERS = {
     "ja": {"yes": "はい", "no": "いいえ", "undetermined": "判定不能"},
     "en": {"yes": "Yes", "no": "No", "undetermined": "Undetermined"},
@@ -56,7 +58,9 @@ def main():
         sys.exit(2)
     wb = openpyxl.load_workbook(sys.argv[1])
     names = wb.sheetnames
-    lang = next((k for k, v in SHEETS.items() if v == names), None)
+    lang = next(
+        (k for k, v in SHEETS.items() if names in (v, v + [BASELINE_SHEET[k]])), None
+    )
     if lang is None:
         fail(f"unexpected sheets {names}")
     print(f"sheets ({lang}): {', '.join(names)}")
