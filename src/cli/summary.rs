@@ -2,7 +2,7 @@
 //! the text of `kensa policy` and `kensa check`), kept in one place.
 
 use crate::breach::{BreachSource, GiveUpReason};
-use crate::model::evidence::{AccountStatus, Answer, BaselineReport, Evidence};
+use crate::model::evidence::{AccountStatus, Answer, BaselineReport, BreachCheckStatus, Evidence};
 use crate::model::Code;
 use crate::report::{self, Lang};
 use crate::rules::{policy, seven};
@@ -51,15 +51,18 @@ pub(super) fn summary(
         ));
     }
     let count = |st| ev.accounts.iter().filter(|a| a.status == st).count();
+    // A breach check not performed found nothing: say so, not "skipped (0 found)".
+    let breach = match ev.breach_check.status {
+        BreachCheckStatus::Skipped => "not performed".to_string(),
+        st => format!("{} ({} found)", st.as_str(), ev.breach_check.found),
+    };
     s.push_str(&format!(
-        "  accounts: {} fail, {} unverified, {} pass, {} skipped; reuse groups: {}; breach: {} ({} found)\n",
+        "  accounts: {} fail, {} unverified, {} pass, {} skipped; reuse groups: {}; breach: {breach}\n",
         count(AccountStatus::Fail),
         count(AccountStatus::Unverified),
         count(AccountStatus::Pass),
         count(AccountStatus::Skipped),
         ev.reuse_groups.len(),
-        ev.breach_check.status.as_str(),
-        ev.breach_check.found,
     ));
     // The same status lines as the reports' header: never 完了 for a part not performed.
     for (key, value) in crate::words::date_source_line(ev, lang)
