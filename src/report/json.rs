@@ -19,6 +19,17 @@ pub fn write<T: Serialize + ?Sized>(value: &T, out: &mut impl Write) -> io::Resu
     out.write_all(b"\n")
 }
 
+/// The end of evidence.json from its `run` object on, as [`write`] writes it when `run` is the
+/// last key: `,\n  "run": {…}\n}\n`. The pretty form of `run` alone, one level deeper (a JSON
+/// string never holds a raw newline, so every newline is one of the layout's).
+pub fn run_tail(run: &crate::model::evidence::Run) -> io::Result<String> {
+    let pretty = serde_json::to_string_pretty(run)?;
+    Ok(format!(
+        ",\n  \"run\": {}\n}}\n",
+        pretty.replace('\n', "\n  ")
+    ))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

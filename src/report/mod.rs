@@ -232,18 +232,38 @@ pub fn write_reports(
         .copied()
         .filter(|&f| f != ReportFormat::Json)
         .collect();
+    let want_json = unique.contains(&ReportFormat::Json);
     let shared: &Evidence = ev;
-    let results: Vec<io::Result<ReportDigest>> = others
-        .par_iter()
-        .map(|&format| stage(shared, format, lang, staging.path()))
-        .collect();
-    let mut digests: Vec<ReportDigest> = results.into_iter().collect::<io::Result<_>>()?;
-    digests.sort_by(|a, b| a.path.cmp(&b.path));
-    if unique.contains(&ReportFormat::Json) {
+    let staged = staging.path();
+    // evidence.json is written beside the others, all but its `run` object, which lists their
+    // digests and is added once they are known. Its writer waits for them on a thread of its own,
+    // never on one of rayon's (a rayon thread waiting could be the one the others need).
+    let (tx, rx) = std::sync::mpsc::channel::<Vec<ReportDigest>>();
+    let (others_done, json_done) = std::thread::scope(|s| {
+        let json = want_json.then(|| s.spawn(move || stage_json(shared, staged, rx)));
+        let results: Vec<io::Result<ReportDigest>> = others
+            .par_iter()
+            .map(|&format| stage(shared, format, lang, staged))
+            .collect();
+        let mut done: io::Result<Vec<ReportDigest>> = results.into_iter().collect();
+        if let Ok(d) = &mut done {
+            d.sort_by(|a, b| a.path.cmp(&b.path));
+            // The writer of evidence.json is waiting for this (a closed channel tells it to stop).
+            let _ = tx.send(d.clone());
+        }
+        drop(tx);
+        let json = json.map(|h| {
+            h.join()
+                .unwrap_or_else(|_| Err(io::Error::other("evidence.json: its writer panicked")))
+        });
+        (done, json)
+    });
+    let mut digests = others_done?;
+    if let Some(json) = json_done {
         if let Some(run) = ev.run.as_mut() {
             run.reports = digests.clone();
         }
-        digests.push(stage(ev, ReportFormat::Json, lang, staging.path())?);
+        digests.push(json?);
         digests.sort_by(|a, b| a.path.cmp(&b.path));
     }
     write::write_atomic(
@@ -269,6 +289,49 @@ fn stage(
         let mut out = BufWriter::with_capacity(WRITE_BUFFER, write::Digesting::new(file));
         write_to(ev, format, lang, &mut out)?;
         let hashed = out.into_inner().map_err(|e| e.into_error())?;
+        digest = Some(hashed.finish());
+        Ok(())
+    })?;
+    let (sha256, size) = digest.ok_or_else(|| io::Error::other("report not hashed"))?;
+    Ok(ReportDigest {
+        path: name.to_string(),
+        sha256,
+        size,
+    })
+}
+
+/// Writes evidence.json into `staging`, hashing it as it goes: everything but the `run` object
+/// (kept last in [`Evidence`]) while the other reports are rendered, then `run` with their digests
+/// (`run.reports`) once `reports` sends them. The bytes are those of [`json::render`] of the
+/// evidence with `run.reports` filled in. Without a `run` there is nothing to wait for.
+fn stage_json(
+    ev: &Evidence,
+    staging: &Path,
+    reports: std::sync::mpsc::Receiver<Vec<ReportDigest>>,
+) -> io::Result<ReportDigest> {
+    let Some(run) = &ev.run else {
+        return stage(ev, ReportFormat::Json, Lang::Ja, staging);
+    };
+    let name = ReportFormat::Json.file_name();
+    let mut digest = None;
+    write::write_atomic_with(&staging.join(name), |file| {
+        let tail = json::run_tail(run)?;
+        let held = write::HoldBack::new(write::Digesting::new(file), tail.len());
+        let mut out = BufWriter::with_capacity(WRITE_BUFFER, held);
+        json::write(ev, &mut out)?;
+        let held = out.into_inner().map_err(|e| e.into_error())?;
+        let (mut hashed, last) = held.into_parts();
+        if last != tail.as_bytes() {
+            return Err(io::Error::other(
+                "evidence.json: the run object is not last",
+            ));
+        }
+        let digests = reports
+            .recv()
+            .map_err(|_| io::Error::other("evidence.json: another report was not written"))?;
+        let mut run = run.clone();
+        run.reports = digests;
+        hashed.write_all(json::run_tail(&run)?.as_bytes())?;
         digest = Some(hashed.finish());
         Ok(())
     })?;
@@ -525,6 +588,31 @@ mod tests {
             assert_eq!((r.sha256.clone(), r.size), digest(&r.path), "{}", r.path);
         }
         assert_eq!(ev.run.as_ref().unwrap().reports, reports);
+        // Written beside the others and finished with their digests, evidence.json is byte for
+        // byte the evidence rendered whole, `run.reports` included.
+        assert_eq!(
+            fs::read_to_string(dir.join("evidence.json")).unwrap(),
+            json::render(&ev)
+        );
+        // A run with nothing else to list writes it whole too (and with no run at all).
+        write_reports(&mut ev, dir, &[ReportFormat::Json], Lang::Ja).unwrap();
+        assert!(ev.run.as_ref().unwrap().reports.is_empty());
+        assert_eq!(
+            fs::read_to_string(dir.join("evidence.json")).unwrap(),
+            json::render(&ev)
+        );
+        let mut bare = fixture::sample(true);
+        write_reports(
+            &mut bare,
+            dir,
+            &[ReportFormat::Json, ReportFormat::Md],
+            Lang::Ja,
+        )
+        .unwrap();
+        assert_eq!(
+            fs::read_to_string(dir.join("evidence.json")).unwrap(),
+            json::render(&bare)
+        );
         // A later run writing fewer formats leaves no line and no file of the earlier one.
         write_reports(&mut ev, dir, &[ReportFormat::Csv], Lang::Ja).unwrap();
         let sums = fs::read_to_string(dir.join(SUMS_FILE)).unwrap();

@@ -87,6 +87,57 @@ impl<W: Write> Write for Digesting<W> {
     }
 }
 
+/// A writer that passes bytes on to `inner` but always holds back the last `keep` of them, so that
+/// the end of what was written can be checked and replaced ([`HoldBack::into_parts`]).
+pub struct HoldBack<W> {
+    inner: W,
+    held: Vec<u8>,
+    keep: usize,
+}
+
+impl<W: Write> HoldBack<W> {
+    pub fn new(inner: W, keep: usize) -> Self {
+        HoldBack {
+            inner,
+            held: Vec::with_capacity(keep),
+            keep,
+        }
+    }
+
+    /// The inner writer and the bytes held back (the last `keep` written, or all if fewer).
+    pub fn into_parts(self) -> (W, Vec<u8>) {
+        (self.inner, self.held)
+    }
+}
+
+impl<W: Write> Write for HoldBack<W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let total = self.held.len() + buf.len();
+        if total <= self.keep {
+            self.held.extend_from_slice(buf);
+            return Ok(buf.len());
+        }
+        // Pass on all but the last `keep` bytes of held + buf.
+        let out = total - self.keep;
+        if out >= self.held.len() {
+            let from_buf = out - self.held.len();
+            self.inner.write_all(&self.held)?;
+            self.inner.write_all(&buf[..from_buf])?;
+            self.held.clear();
+            self.held.extend_from_slice(&buf[from_buf..]);
+        } else {
+            self.inner.write_all(&self.held[..out])?;
+            self.held.drain(..out);
+            self.held.extend_from_slice(buf);
+        }
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.inner.flush()
+    }
+}
+
 /// The text of the SHA-256 list (`evidence.sha256`): one `<64 hex>  <name>` line per file, in the
 /// order given, in the format `sha256sum` writes and `sha256sum -c` reads.
 pub fn sums_text(files: &[crate::model::evidence::ReportDigest]) -> String {
@@ -463,6 +514,23 @@ mod tests {
         drop(staging);
         assert_eq!(fs::read_to_string(d.join("evidence.json")).unwrap(), "old");
         assert_eq!(entries(d), vec!["evidence.json", "evidence.md"]);
+    }
+
+    #[test]
+    fn hold_back_passes_on_all_but_the_last_bytes() {
+        let text: Vec<u8> = (0..200u8).collect();
+        for keep in [0usize, 1, 7, 64, 199, 200, 300] {
+            for chunk in [1usize, 3, 50, 256] {
+                let mut h = HoldBack::new(Vec::new(), keep);
+                for c in text.chunks(chunk) {
+                    h.write_all(c).unwrap();
+                }
+                let (passed, held) = h.into_parts();
+                let cut = text.len().saturating_sub(keep);
+                assert_eq!(passed, &text[..cut], "keep {keep} chunk {chunk}");
+                assert_eq!(held, &text[cut..], "keep {keep} chunk {chunk}");
+            }
+        }
     }
 
     #[test]
