@@ -26,29 +26,19 @@ pub fn run(a: VerifyArgs) -> Result<Outcome, Error> {
     };
     let ev = read_evidence(&file)?;
     let mut rows = Vec::new();
-    if let Some(m) = ev.manifest.as_ref().filter(|m| m.sha256.is_some()) {
-        rows.push(check(
-            "manifest",
-            &m.path,
-            &open_path(m, None),
-            m.sha256.as_deref().unwrap_or(""),
-            m.size.unwrap_or(0),
-        ));
-    }
-    // A user's edition file (`--rules FILE`) decided the verdicts: it is an input like the others.
-    if let Some(r) = ev
-        .edition_rules
-        .as_ref()
-        .and_then(|e| e.file.as_ref())
-        .filter(|r| r.sha256.is_some())
-    {
-        rows.push(check(
-            "rules",
-            &r.path,
-            &open_path(r, None),
-            r.sha256.as_deref().unwrap_or(""),
-            r.size.unwrap_or(0),
-        ));
+    // The manifest, and a user's edition file (`--rules FILE`), which decided the verdicts: each
+    // recorded with its own digest.
+    let rules_file = ev.edition_rules.as_ref().and_then(|e| e.file.as_ref());
+    for (role, r) in [("manifest", ev.manifest.as_ref()), ("rules", rules_file)] {
+        if let Some(r) = r.filter(|r| r.sha256.is_some()) {
+            rows.push(check(
+                role,
+                &r.path,
+                &open_path(r, None),
+                r.sha256.as_deref().unwrap_or(""),
+                r.size.unwrap_or(0),
+            ));
+        }
     }
     for (i, input) in ev.inputs.iter().enumerate() {
         let recorded = ev.input_paths.get(i).filter(|r| r.path == input.path);
