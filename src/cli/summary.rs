@@ -65,10 +65,11 @@ pub(super) fn summary(
         ev.reuse_groups.len(),
     ));
     // The same status lines as the reports' header: never 完了 for a part not performed.
-    for (key, value) in crate::words::date_source_line(ev, lang)
-        .into_iter()
-        .chain(crate::words::status_lines(ev, lang))
-    {
+    for (key, value) in crate::words::date_source_line(ev, lang).into_iter().chain(
+        crate::words::status_lines(ev, lang)
+            .into_iter()
+            .map(|l| (l.key, l.value)),
+    ) {
         s.push_str(&format!("  {key}: {value}\n"));
     }
     if let Some(b) = baseline {

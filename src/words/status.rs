@@ -180,24 +180,43 @@ pub fn date_source_line(ev: &Evidence, lang: Lang) -> Option<(String, String)> {
     ))
 }
 
+/// One line of the evidence's status: its label, its words, and whether what it states is complete
+/// (the workbook colours the others).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StatusLine {
+    pub key: String,
+    pub value: String,
+    pub complete: bool,
+}
+
 /// The evidence's status: one summary line, then one line per part (inputs, recovery, breach
 /// check) saying complete, incomplete or not performed and why. Evidence without the parts
 /// (written before they were recorded) says only whether it is incomplete, never 完全.
-pub fn status_lines(ev: &Evidence, lang: Lang) -> Vec<(String, String)> {
+pub fn status_lines(ev: &Evidence, lang: Lang) -> Vec<StatusLine> {
     let t = super::labels(lang);
     let Some(c) = &ev.completeness else {
         return if ev.complete {
             Vec::new()
         } else {
-            vec![(t.evidence_status.to_string(), t.incomplete.to_string())]
+            vec![StatusLine {
+                key: t.evidence_status.to_string(),
+                value: t.incomplete.to_string(),
+                complete: false,
+            }]
         };
     };
-    let mut out = vec![(
-        t.evidence_status.to_string(),
-        completeness_summary(lang, ev.complete, c),
-    )];
-    for (name, part) in c.parts() {
-        out.push((part_name(lang, name).to_string(), part_line(lang, part)));
+    let parts = c.parts();
+    let mut out = vec![StatusLine {
+        key: t.evidence_status.to_string(),
+        value: completeness_summary(lang, ev.complete, c),
+        complete: ev.complete && parts.iter().all(|(_, p)| p.status == PartStatus::Complete),
+    }];
+    for (name, part) in parts {
+        out.push(StatusLine {
+            key: part_name(lang, name).to_string(),
+            value: part_line(lang, part),
+            complete: part.status == PartStatus::Complete,
+        });
     }
     out
 }

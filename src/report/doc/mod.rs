@@ -129,7 +129,11 @@ fn header(ev: &Evidence, lang: Lang, t: &Labels, out: &mut Vec<Block<'_>>) {
         fields.push((t.run_started.to_string(), run.started_at.clone()));
         fields.push((t.run_duration.to_string(), run.duration_ms.to_string()));
     }
-    fields.extend(words::status_lines(ev, lang));
+    fields.extend(
+        words::status_lines(ev, lang)
+            .into_iter()
+            .map(|l| (l.key, l.value)),
+    );
     out.push(Block::Fields(fields));
     if !ev.complete {
         out.push(Block::Warning(t.incomplete_note.to_string()));

@@ -4,7 +4,6 @@
 use super::cells::{cut, print_setup, shown, table, write_cell, Formats, MAX_ROW};
 use super::Lang;
 use crate::model::evidence::{Checklist, Evidence};
-use crate::model::tags::PartStatus;
 use crate::model::ManagedBy;
 use crate::report::doc::{self, Cell, Medium, Style, Table};
 use crate::words::{self, Labels, WorkbookLabels};
@@ -49,24 +48,13 @@ pub(super) fn checklist_sheet(
         ),
     ]);
     // The summary and each part, as md and html print them: green only when complete.
-    let complete = ev.completeness.as_ref().is_some_and(|c| {
-        ev.complete
-            && c.parts()
-                .iter()
-                .all(|(_, p)| p.status == PartStatus::Complete)
-    });
-    for (i, (key, value)) in words::status_lines(ev, lang).into_iter().enumerate() {
-        let part_done = match (i, &ev.completeness) {
-            (0, _) => complete,
-            (i, Some(c)) => c.parts()[i - 1].1.status == PartStatus::Complete,
-            _ => false,
-        };
-        let style = if part_done {
+    for l in words::status_lines(ev, lang) {
+        let style = if l.complete {
             Style::Yes
         } else {
             Style::Undetermined
         };
-        block.push((key, Cell::text(value).style(style)));
+        block.push((l.key, Cell::text(l.value).style(style)));
     }
     block.push((t.checklist_systems.into(), Cell::text(systems)));
     let mut row = 3;
