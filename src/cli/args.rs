@@ -344,6 +344,9 @@ pub struct PolicyArgs {
     /// Enforced maximum password age in days (when no file says it).
     #[arg(long, value_name = "DAYS")]
     pub rotation_days: Option<i64>,
+    /// Language of the text: ja or en (the same default as `audit --lang`).
+    #[arg(long, value_name = "ja|en", default_value = "ja")]
+    pub lang: String,
 }
 
 #[derive(Debug, Args)]
@@ -378,7 +381,7 @@ pub struct CheckArgs {
     /// Print JSON.
     #[arg(long)]
     pub json: bool,
-    /// Print English details (default: Japanese labels with English details).
+    /// Language of the text: ja or en (the same default as `audit --lang`).
     #[arg(long, value_name = "ja|en", default_value = "ja")]
     pub lang: String,
 }

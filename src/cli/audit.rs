@@ -56,7 +56,7 @@ pub(super) fn run(a: AuditArgs) -> Result<Outcome, Error> {
     };
     let breach = breach_source(&a)?;
     let show_progress = !a.quiet && !a.no_progress && std::io::stderr().is_terminal();
-    let progress = Progress::new(show_progress);
+    let progress = Progress::new(show_progress).lang(lang);
     let started = std::time::Instant::now();
     let started_at = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
     let mut ev = engine::audit(&opts, breach.as_deref(), &|p, d, t| progress.tick(p, d, t))?;

@@ -3,13 +3,14 @@
 
 use super::args::PolicyArgs;
 use super::summary::policy_report;
-use super::{out, Outcome};
+use super::{lang_of, out, Outcome};
 use crate::engine;
 use crate::report;
 use crate::rules::edition::Edition;
 use crate::rules::policy;
 
 pub(super) fn run(p: PolicyArgs) -> Result<Outcome, crate::error::Error> {
+    let lang = lang_of(&p.lang)?;
     let ed = Edition::choose_or_default(p.edition.edition.as_deref(), p.edition.rules.as_deref())?;
     let mut fragments = Vec::new();
     let mut problems = 0;
@@ -42,7 +43,7 @@ pub(super) fn run(p: PolicyArgs) -> Result<Outcome, crate::error::Error> {
             serde_json::to_string_pretty(&j).unwrap_or_default()
         ));
     } else {
-        out(&policy_report(&eff, &v));
+        out(&policy_report(&eff, &v, lang));
     }
     Ok(if problems > 0 {
         Outcome::Incomplete

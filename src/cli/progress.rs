@@ -4,6 +4,8 @@
 pub(crate) struct Progress {
     bar: indicatif::ProgressBar,
     phase: std::sync::Mutex<String>,
+    /// The language of the phase names on the bar.
+    lang: crate::words::Lang,
     /// `KENSA_TIMINGS=1`: each phase's start is written to stderr with the seconds since the run
     /// began (for benchmarks; never anything but phase names and times).
     pub(crate) timings: Option<std::time::Instant>,
@@ -24,10 +26,16 @@ impl Progress {
         Progress {
             bar,
             phase: std::sync::Mutex::new(String::new()),
+            lang: crate::words::Lang::En,
             timings: std::env::var_os("KENSA_TIMINGS")
                 .filter(|v| !v.is_empty())
                 .map(|_| std::time::Instant::now()),
         }
+    }
+    /// The same bar with its phase names in `lang`.
+    pub(crate) fn lang(mut self, lang: crate::words::Lang) -> Self {
+        self.lang = lang;
+        self
     }
     /// A progress bar for byte counts.
     pub(crate) fn bytes(on: bool, msg: &str) -> Self {
@@ -53,7 +61,8 @@ impl Progress {
             }
             *p = phase.to_string();
             self.bar.reset();
-            self.bar.set_message(phase.to_string());
+            self.bar
+                .set_message(crate::words::progress_phase(self.lang, phase).to_string());
         }
         self.bar.set_length(total);
         self.bar.set_position(done);

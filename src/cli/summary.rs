@@ -53,16 +53,25 @@ pub(super) fn summary(
     let count = |st| ev.accounts.iter().filter(|a| a.status == st).count();
     // A breach check not performed found nothing: say so, not "skipped (0 found)".
     let breach = match ev.breach_check.status {
-        BreachCheckStatus::Skipped => "not performed".to_string(),
-        st => format!("{} ({} found)", st.as_str(), ev.breach_check.found),
+        BreachCheckStatus::Skipped => crate::words::terminal_breach(lang, None),
+        st => crate::words::terminal_breach(
+            lang,
+            Some((terminal_breach_status(lang, st), ev.breach_check.found)),
+        ),
     };
     s.push_str(&format!(
-        "  accounts: {} fail, {} unverified, {} pass, {} skipped; reuse groups: {}; breach: {breach}\n",
-        count(AccountStatus::Fail),
-        count(AccountStatus::Unverified),
-        count(AccountStatus::Pass),
-        count(AccountStatus::Skipped),
-        ev.reuse_groups.len(),
+        "  {}\n",
+        crate::words::terminal_accounts(
+            lang,
+            [
+                count(AccountStatus::Fail),
+                count(AccountStatus::Unverified),
+                count(AccountStatus::Pass),
+                count(AccountStatus::Skipped),
+            ],
+            ev.reuse_groups.len(),
+            &breach,
+        )
     ));
     // The same status lines as the reports' header: never 完了 for a part not performed.
     for (key, value) in crate::words::date_source_line(ev, lang).into_iter().chain(
@@ -74,17 +83,31 @@ pub(super) fn summary(
     }
     if let Some(b) = baseline {
         let new = if color && b.counts.new > 0 {
-            format!("\x1b[1;31m{} new\x1b[0m", b.counts.new)
+            format!("\x1b[1;31m{}\x1b[0m", b.counts.new)
         } else {
-            format!("{} new", b.counts.new)
+            b.counts.new.to_string()
         };
         s.push_str(&format!(
-            "  baseline {} ({}): {new} ({} new cross-system reuse groups), {} unchanged, {} resolved\n",
-            b.path, b.checked_on, b.counts.new_cross_system_reuse, b.counts.unchanged, b.counts.resolved
+            "  {}\n",
+            crate::words::terminal_baseline(
+                lang,
+                &b.path,
+                &b.checked_on,
+                &new,
+                [
+                    b.counts.new_cross_system_reuse,
+                    b.counts.unchanged,
+                    b.counts.resolved
+                ],
+            )
         ));
     }
     for p in written {
-        s.push_str(&format!("  wrote {}\n", p.display()));
+        s.push_str(&format!(
+            "  {} {}\n",
+            crate::words::terminal_wrote(lang),
+            p.display()
+        ));
     }
     s
 }
@@ -135,59 +158,108 @@ pub(super) fn gave_up_message(
     )
 }
 
-/// `kensa policy`'s text: the effective policy and its verdict.
-pub(super) fn policy_report(eff: &policy::Effective, v: &policy::PolicyVerdict) -> String {
+/// The breach check's status word of the summary (`complete`, `incomplete`; English as the
+/// summary always printed it).
+fn terminal_breach_status(lang: Lang, st: BreachCheckStatus) -> &'static str {
+    match lang {
+        Lang::En => st.as_str(),
+        Lang::Ja => crate::words::breach_check_status(lang, st),
+    }
+}
+
+/// `kensa policy`'s text: the effective policy and its verdict, in `lang`.
+pub(super) fn policy_report(
+    eff: &policy::Effective,
+    v: &policy::PolicyVerdict,
+    lang: Lang,
+) -> String {
+    let w = crate::words::policy_words(lang);
     let e = eff.to_evidence();
+    // Keys padded to one column (CJK characters take two).
+    let keys = [
+        w.sources,
+        w.min_length,
+        w.require,
+        w.max_age,
+        w.mfa,
+        w.lockout,
+        w.verdict,
+    ];
+    let width = keys.iter().map(|k| display_width(k)).max().unwrap_or(0) + 2;
+    let line = |key: &str, value: &str| {
+        format!(
+            "{key}{}{value}\n",
+            " ".repeat(width.saturating_sub(display_width(key)))
+        )
+    };
     let mut s = String::new();
-    s.push_str(&format!(
-        "sources       {}\n",
-        report::visible(&eff.sources.join(", "))
+    s.push_str(&line(w.sources, &report::visible(&eff.sources.join(", "))));
+    s.push_str(&line(
+        w.min_length,
+        &e.min_length.map_or("-".into(), |m| m.to_string()),
     ));
-    s.push_str(&format!(
-        "min_length    {}\n",
-        e.min_length.map_or("-".into(), |m| m.to_string())
-    ));
-    s.push_str(&format!(
-        "require       {}\n",
-        if e.require.is_empty() {
-            "-".into()
-        } else {
-            e.require.join(", ")
-        }
-    ));
-    s.push_str(&format!(
-        "max_age_days  {}\n",
-        match e.max_age_days {
+    let require = match lang {
+        Lang::En if e.require.is_empty() => "-".into(),
+        Lang::En => e.require.join(", "),
+        Lang::Ja if e.require.is_empty() => "-".into(),
+        Lang::Ja => crate::words::required_classes(lang, &e.require),
+    };
+    s.push_str(&line(w.require, &require));
+    s.push_str(&line(
+        w.max_age,
+        &match e.max_age_days {
             Some(d) if d > 0 => d.to_string(),
-            Some(_) => "never".into(),
+            Some(_) => w.never.into(),
             None => "-".into(),
-        }
+        },
     ));
-    s.push_str(&format!("mfa           {}\n", e.mfa));
-    s.push_str(&format!(
-        "lockout       {}\n",
-        crate::words::lockout(
-            Lang::En,
+    s.push_str(&line(w.mfa, if e.mfa { w.yes } else { w.no }));
+    s.push_str(&line(
+        w.lockout,
+        &crate::words::lockout(
+            lang,
             e.lockout_threshold,
             e.lockout_duration_minutes,
             e.lockout_reset_minutes,
         )
-        .replace('—', "-")
+        .replace('—', "-"),
     ));
-    s.push_str(&format!(
-        "verdict       {}{}\n",
-        v.status.as_str(),
-        v.path
-            .map(|p| format!(" ({})", p.as_str()))
-            .unwrap_or_default()
-    ));
+    let verdict = match lang {
+        Lang::En => format!(
+            "{}{}",
+            v.status.as_str(),
+            v.path
+                .map(|p| format!(" ({})", p.as_str()))
+                .unwrap_or_default()
+        ),
+        Lang::Ja => format!(
+            "{}{}",
+            crate::words::verdict(lang, v.status),
+            v.path
+                .map(|p| format!("（{}）", crate::words::pass_path(lang, p)))
+                .unwrap_or_default()
+        ),
+    };
+    s.push_str(&line(w.verdict, &verdict));
     for f in v.findings.iter().chain(&v.advisories) {
-        s.push_str(&format!(
-            "  {:?} {:<28} {}\n",
-            f.severity,
-            code_name(f.code),
-            f.detail
-        ));
+        match lang {
+            Lang::En => s.push_str(&format!(
+                "  {:?} {:<28} {}\n",
+                f.severity,
+                code_name(f.code),
+                f.detail
+            )),
+            Lang::Ja => s.push_str(&format!(
+                "  {}{} {:<28} {}：{}\n",
+                crate::words::severity(lang, f.severity),
+                " ".repeat(
+                    6usize.saturating_sub(display_width(crate::words::severity(lang, f.severity)))
+                ),
+                code_name(f.code),
+                crate::words::code(lang, f.code),
+                crate::words::detail(lang, f)
+            )),
+        }
     }
     s
 }
@@ -201,18 +273,27 @@ pub(super) fn check_report(
     breach: &str,
 ) -> String {
     let verdict = crate::words::terminal_check_verdict(lang, pass);
-    let mut s = format!(
-        "2-⑦: {verdict}{} (length {})\n",
-        v.path
-            .map(|p| format!(" via {}", p.as_str()))
-            .unwrap_or_default(),
-        length
-    );
+    let path = v.path.map(|p| match lang {
+        Lang::En => p.as_str(),
+        Lang::Ja => crate::words::pass_path(lang, p),
+    });
+    let mut s = crate::words::terminal_check_line(lang, verdict, path, length);
+    s.push('\n');
     for f in &v.findings {
-        s.push_str(&format!("  {:<18} {}\n", code_name(f.code), f.detail));
+        match lang {
+            Lang::En => s.push_str(&format!("  {:<18} {}\n", code_name(f.code), f.detail)),
+            Lang::Ja => s.push_str(&format!(
+                "  {:<18} {}\n",
+                code_name(f.code),
+                crate::words::finding_text(lang, f)
+            )),
+        }
     }
     if breach != "unchecked" {
-        s.push_str(&format!("  breach: {breach}\n"));
+        s.push_str(&format!(
+            "  {}\n",
+            crate::words::terminal_check_breach(lang, breach)
+        ));
     }
     s
 }

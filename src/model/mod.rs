@@ -1,10 +1,12 @@
 //! Plain data shared by every stage: systems, accounts, credentials, policies, findings.
 
 pub mod evidence;
+mod facts;
 pub mod linux;
 pub mod secret;
 pub mod tags;
 
+pub use facts::*;
 pub use secret::Secret;
 
 use serde::{Deserialize, Serialize};
@@ -540,7 +542,13 @@ impl Code {
 pub struct Finding {
     pub code: Code,
     pub severity: Severity,
+    /// In English: evidence.json's words, rendered from `facts` when the finding has them.
     pub detail: String,
+    /// The facts the detail says, for rendering it in the report's language. Not serialized:
+    /// every report is rendered from the audit's own findings (a baseline compares codes only),
+    /// and evidence.json keeps its shape; a finding read back carries [`Facts::Text`].
+    #[serde(skip)]
+    pub facts: Facts,
 }
 
 impl Finding {
@@ -549,6 +557,7 @@ impl Finding {
             code,
             severity,
             detail: detail.into(),
+            facts: Facts::Text,
         }
     }
     pub fn fail(code: Code, detail: impl Into<String>) -> Self {

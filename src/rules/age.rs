@@ -2,7 +2,7 @@
 //! maximum age at the check date shows that rotation is not applied to the account, so it cannot
 //! pass 2-⑦ on the strength of rotation (rules.md, "Password age").
 
-use crate::model::{Code, Finding, PasswordSet};
+use crate::model::{Code, Facts, Finding, PasswordSet};
 
 /// A password older than the enforced maximum age.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -49,25 +49,16 @@ pub fn exceeded(
 /// `8+rotation`, a warning otherwise (it passes another way, or fails for other reasons, or its
 /// plaintext is unknown).
 pub fn finding(e: Exceeded, only_rotation: bool) -> Finding {
-    let detail = match (e.last.date(), e.age_days) {
-        (Some(day), Some(age)) => format!(
-            "last changed {day}, {age} days before the check date > maximum age {} days",
-            e.max_days
-        ),
-        _ => format!(
-            "never set (pwdLastSet=never, or a change is required at the next logon): older than the maximum age of {} days",
-            e.max_days
-        ),
-    };
-    let detail = if only_rotation {
-        format!("{detail}; rotation is not applied, so 8+rotation does not hold")
-    } else {
-        detail
+    let facts = Facts::AgeExceeded {
+        last: e.last,
+        age_days: e.age_days,
+        max_days: e.max_days,
+        only_rotation,
     };
     if only_rotation {
-        Finding::fail(Code::PasswordAgeExceedsPolicy, detail)
+        super::fail(Code::PasswordAgeExceedsPolicy, facts)
     } else {
-        Finding::warn(Code::PasswordAgeExceedsPolicy, detail)
+        super::warn(Code::PasswordAgeExceedsPolicy, facts)
     }
 }
 

@@ -351,6 +351,17 @@ pub fn mixed_words(classes: &[Class]) -> String {
     }
 }
 
+/// The classes as a set of the facts of a detail.
+pub fn class_set<'a>(classes: impl Iterator<Item = &'a Class>) -> crate::model::Classes {
+    classes.fold(crate::model::Classes::default(), |set, c| {
+        set.with(match c {
+            Class::Letter => crate::model::Classes::LETTER,
+            Class::Digit => crate::model::Classes::DIGIT,
+            Class::Symbol => crate::model::Classes::SYMBOL,
+        })
+    })
+}
+
 /// Parse edition text; an error carries the 1-based line the parser points at.
 fn parse(text: &str) -> Result<Edition, (Option<usize>, String)> {
     let line_of = |at: usize| text[..at.min(text.len())].matches('\n').count() + 1;

@@ -3,6 +3,7 @@
 //! rules.md 2-⑦ step 4. Every check runs on the lower-cased password and, where it makes sense, on
 //! de-leeted variants (`@→a $→s 0→o 1→i|l 3→e 4→a 5→s 7→t !→i`). Details never quote the password.
 
+use crate::model::{Facts, GuessWhy, Guesses};
 use crate::recover::wordlists::{Wordlists, KEYBOARD_TXT};
 use std::collections::HashSet;
 use std::sync::OnceLock;
@@ -21,9 +22,17 @@ pub struct GuessReason {
     /// Stable short key: `wordlist`, `default`, `context_word`, `username`, `word_plus_suffix`,
     /// `sequence`, `repeat`, `keyboard_walk`, `date`, `zxcvbn`.
     pub kind: &'static str,
-    /// Human detail in English that never quotes the password (it may name a list or a context word).
-    pub detail: String,
+    /// The reason as facts (one reason; with zxcvbn, its estimate), which `words` says in either
+    /// language; never the password.
+    pub why: Guesses,
     pub fail: bool,
+}
+
+impl GuessReason {
+    /// The reason in English words.
+    pub fn detail(&self) -> String {
+        crate::words::english(&Facts::Guessable(self.why)).unwrap_or_default()
+    }
 }
 
 /// Minimum length of a context word, account name or base word that counts.
@@ -49,23 +58,17 @@ pub fn assess(password: &str, ctx: &GuessContext<'_>) -> Vec<GuessReason> {
         out.push(fail(
             "wordlist",
             if v.deleeted {
-                "in a common-password wordlist after undoing character substitutions (leet)"
+                GuessWhy::WordlistLeet
             } else {
-                "the whole password is in a common-password wordlist"
+                GuessWhy::Wordlist
             },
         ));
     }
     if !out.iter().any(|r| r.kind == "wordlist") && inserted_into_common(&lower_chars, ctx.lists) {
-        out.push(fail(
-            "wordlist",
-            "a common password with digits/symbols inserted into it",
-        ));
+        out.push(fail("wordlist", GuessWhy::WordlistInserted));
     }
     if is_default(password, ctx.lists) {
-        out.push(fail(
-            "default",
-            "a factory-default password of a device or system (vendor lists)",
-        ));
+        out.push(fail("default", GuessWhy::Default));
     }
 
     let ctx_words: Vec<String> = ctx
@@ -78,46 +81,34 @@ pub fn assess(password: &str, ctx: &GuessContext<'_>) -> Vec<GuessReason> {
         .iter()
         .any(|w| vars.iter().any(|v| v.text.contains(w.as_str())))
     {
-        out.push(fail(
-            "context_word",
-            "contains a facility/person/product name from the manifest",
-        ));
+        out.push(fail("context_word", GuessWhy::ContextWord));
     }
 
     let user = user_part(ctx.account).to_lowercase();
     if user.chars().count() >= MIN_WORD_LEN && vars.iter().any(|v| v.text.contains(&user)) {
-        out.push(fail("username", "contains the account name"));
+        out.push(fail("username", GuessWhy::Username));
     }
 
     if word_plus_affix(&lower_chars, ctx.lists, &ctx_words) {
-        out.push(fail(
-            "word_plus_suffix",
-            "a common word or manifest name with only digits/symbols added",
-        ));
+        out.push(fail("word_plus_suffix", GuessWhy::WordPlusAffix));
     }
 
     let (seq, rep) = sequence_or_repeat(&lower_chars);
     if seq {
-        out.push(fail(
-            "sequence",
-            "dominated by an ascending or descending sequence of letters or digits",
-        ));
+        out.push(fail("sequence", GuessWhy::Sequence));
     }
     if rep {
-        out.push(fail(
-            "repeat",
-            "dominated by repeated characters or a repeated block",
-        ));
+        out.push(fail("repeat", GuessWhy::Repeat));
     }
 
     if keyboard_walk(&lower_chars) {
-        out.push(fail("keyboard_walk", "dominated by a keyboard walk"));
+        out.push(fail("keyboard_walk", GuessWhy::KeyboardWalk));
     }
 
     if has_date(&lower_chars) {
         out.push(GuessReason {
             kind: "date",
-            detail: "contains a date-like run of digits".to_string(),
+            why: Guesses::default().with(GuessWhy::Date),
             fail: false,
         });
     }
@@ -133,13 +124,11 @@ pub fn assess(password: &str, ctx: &GuessContext<'_>) -> Vec<GuessReason> {
     let entropy = zxcvbn::zxcvbn(password, &inputs);
     let score = u8::from(entropy.score());
     if score <= ZXCVBN_MAX_WEAK_SCORE {
-        out.push(fail(
-            "zxcvbn",
-            &format!(
-                "zxcvbn score {score} of 4 (about 10^{:.1} guesses)",
-                entropy.guesses_log10()
-            ),
-        ));
+        out.push(GuessReason {
+            kind: "zxcvbn",
+            why: Guesses::default().zxcvbn(score, entropy.guesses_log10()),
+            fail: true,
+        });
     }
     out
 }
@@ -210,10 +199,10 @@ const STRUCT_MAX_CHARS: usize = 256;
 /// Longest base word considered by the word + suffix check.
 const MAX_WORD_LEN: usize = 64;
 
-fn fail(kind: &'static str, detail: &str) -> GuessReason {
+fn fail(kind: &'static str, why: GuessWhy) -> GuessReason {
     GuessReason {
         kind,
-        detail: detail.to_string(),
+        why: Guesses::default().with(why),
         fail: true,
     }
 }
@@ -536,7 +525,7 @@ mod tests {
         };
         let reasons = assess(pw, &ctx);
         for r in &reasons {
-            assert!(!r.detail.contains(pw), "detail quotes the password");
+            assert!(!r.detail().contains(pw), "detail quotes the password");
         }
         reasons.iter().map(|r| r.kind).collect()
     }

@@ -14,3 +14,28 @@ pub mod reuse;
 pub mod rotation;
 pub mod seven;
 pub mod stored;
+
+use crate::model::{Code, Facts, Finding, Severity};
+
+/// A finding from its facts: the stored English detail is the facts' English words
+/// (`words::english`), so the evidence and a report in either language say the same.
+pub(crate) fn found(code: Code, severity: Severity, facts: Facts) -> Finding {
+    Finding {
+        code,
+        severity,
+        detail: crate::words::english(&facts).unwrap_or_default(),
+        facts,
+    }
+}
+
+pub(crate) fn fail(code: Code, facts: Facts) -> Finding {
+    found(code, Severity::Fail, facts)
+}
+
+pub(crate) fn warn(code: Code, facts: Facts) -> Finding {
+    found(code, Severity::Warn, facts)
+}
+
+pub(crate) fn info(code: Code, facts: Facts) -> Finding {
+    found(code, Severity::Info, facts)
+}

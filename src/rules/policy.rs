@@ -1,10 +1,11 @@
 //! Item 2-⑦ at policy level: merge a system's policy sources into one effective policy and judge it.
 
-use super::edition::{Class, Edition};
+use super::edition::{self, Class, Edition};
 use super::linux;
+use super::seven::n32;
 use crate::model::evidence::EffectivePolicy;
 use crate::model::tags::{PassPath, PolicyStatus};
-use crate::model::{CharClass, Code, Finding, PolicyFragment};
+use crate::model::{CharClass, Code, Facts, Finding, PolicyFragment, ShortOf, Tag};
 
 /// The merged policy of one system.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -138,54 +139,45 @@ pub fn judge(e: &Effective, ed: &Edition) -> PolicyVerdict {
     let known = e.min_length.is_some() || e.letter || e.digit || e.symbol || e.complexity_3of4;
     if let Some(max) = e.max_length {
         if max < 64 {
-            advisories.push(Finding::info(
+            advisories.push(super::info(
                 Code::PolicyMaxLengthLt64,
-                format!("maximum length {max} < 64 (NIST SP 800-63B: allow at least 64)"),
+                Facts::PolicyMaxLength { max: n32(max) },
             ));
         }
     }
     if e.max_age_days.is_some_and(|d| d > 0) {
         // Whether the checklist still counts rotation as a way to pass depends on the edition.
-        let checklist = if ed.password.rotation.path {
-            "the checklist allows it"
-        } else {
-            "this edition no longer counts it as a way to pass"
-        };
-        advisories.push(Finding::info(
+        advisories.push(super::info(
             Code::NistRotationDiscouraged,
-            format!(
-                "periodic rotation is enforced; NIST SP 800-63B rev. 4 advises against it ({checklist})"
-            ),
+            Facts::PolicyRotation {
+                allowed: ed.password.rotation.path,
+            },
         ));
     }
     if e.letter || e.digit || e.symbol || e.complexity_3of4 {
-        advisories.push(Finding::info(
+        advisories.push(super::info(
             Code::NistCompositionDiscouraged,
-            "composition rules are enforced; NIST SP 800-63B rev. 4 advises length and blocklists instead",
+            Facts::PolicyComposition,
         ));
     }
     if !e.sources.is_empty() {
         let detail = match e.lockout_threshold {
-            None => {
-                Some("no policy source configures account lockout (guideline 第7.0版 expects it)")
-            }
-            Some(0) => Some("account lockout is off (threshold 0)"),
+            None => Some(Facts::PolicyNoLockout),
+            Some(0) => Some(Facts::PolicyLockoutOff),
             Some(_) => None,
         };
         // Expected by the edition (R8): a warning of the policy, which does not change its
         // status; otherwise an advisory (R7).
         match detail {
-            Some(d) if ed.lockout.expected => {
-                findings.push(Finding::warn(Code::PolicyNoLockout, d))
-            }
-            Some(d) => advisories.push(Finding::info(Code::PolicyNoLockout, d)),
+            Some(d) if ed.lockout.expected => findings.push(super::warn(Code::PolicyNoLockout, d)),
+            Some(d) => advisories.push(super::info(Code::PolicyNoLockout, d)),
             None => {}
         }
     }
     if !e.mfa && e.min_length.is_some_and(|m| m < 15) {
-        advisories.push(Finding::info(
+        advisories.push(super::info(
             Code::NistSingleFactorLt15,
-            "single-factor passwords shorter than 15 are accepted (NIST SP 800-63B rev. 4: 15+)",
+            Facts::PolicySingleFactor,
         ));
     }
     if !known {
@@ -216,54 +208,74 @@ pub fn judge(e: &Effective, ed: &Edition) -> PolicyVerdict {
         .filter(|c| !e.requires(*c))
         .collect();
     if !missing.is_empty() {
-        let detail = if e.complexity_3of4 && missing.contains(&Class::Symbol) {
-            "PasswordComplexity = 1 requires 3 of 4 categories: it does not guarantee a symbol"
-                .to_string()
+        let facts = if e.complexity_3of4 && missing.contains(&Class::Symbol) {
+            Facts::PolicyComplexity3of4
         } else {
-            let names: Vec<&str> = missing.iter().map(|c| c.as_str()).collect();
-            format!("does not require: {}", names.join(", "))
+            Facts::PolicyMissing {
+                missing: edition::class_set(missing.iter()),
+            }
         };
-        findings.push(Finding::fail(Code::PolicyComposition, detail));
+        findings.push(super::fail(Code::PolicyComposition, facts));
     }
     let floor = ed.floor();
     let long = ed.password.long.min_length;
     if (min as usize) < floor {
-        findings.push(Finding::fail(
+        findings.push(super::fail(
             Code::PolicyMinLength,
-            format!("minimum length {min} < {floor}"),
+            Facts::PolicyMinLength {
+                len: min,
+                min: n32(floor),
+                of: ShortOf::Floor,
+            },
         ));
     } else if by_length.is_empty() && e.mfa {
-        findings.push(Finding::fail(
+        findings.push(super::fail(
             Code::PolicyMinLength,
-            format!(
-                "minimum length {min} < {} with two-factor authentication",
-                ed.password.mfa.min_length
-            ),
+            Facts::PolicyMinLength {
+                len: min,
+                min: n32(ed.password.mfa.min_length),
+                of: ShortOf::Mfa,
+            },
         ));
     } else if by_length.is_empty() && !ed.password.rotation.path {
-        findings.push(Finding::fail(
-            Code::PolicyMinLength,
-            format!(
-                "minimum length {min} < {long} without two-factor authentication; periodic change is no longer a way to pass ({})",
-                ed.id
+        findings.push(match Tag::new(&ed.id) {
+            Some(id) => super::fail(
+                Code::PolicyMinLength,
+                Facts::PolicyMinLength {
+                    len: min,
+                    min: n32(long),
+                    of: ShortOf::NoRotationPath(id),
+                },
             ),
-        ));
+            // An edition id of the user's own too long to hold inline: English words only.
+            None => Finding::fail(
+                Code::PolicyMinLength,
+                format!(
+                    "minimum length {min} < {long} without two-factor authentication; periodic change is no longer a way to pass ({})",
+                    ed.id
+                ),
+            ),
+        });
     } else if by_length.is_empty() {
         let max = ed.password.rotation.max_age_days;
-        findings.push(Finding::fail(
+        findings.push(super::fail(
             Code::PolicyMinLength,
-            format!("minimum length {min} < {long} without two-factor or rotation ≤ {max} days"),
+            Facts::PolicyMinLength {
+                len: min,
+                min: n32(long),
+                of: ShortOf::NoWay { max_days: n32(max) },
+            },
         ));
         match e.max_age_days {
-            Some(d) if d > max => findings.push(Finding::fail(
+            Some(d) if d > max => findings.push(super::fail(
                 Code::PolicyRotationTooLong,
-                format!("{d} > {max} days"),
+                Facts::RotationTooLong {
+                    days: d,
+                    max_days: n32(max),
+                },
             )),
             Some(d) if d > 0 => {}
-            _ => findings.push(Finding::fail(
-                Code::PolicyNoRotation,
-                "no maximum password age is enforced",
-            )),
+            _ => findings.push(super::fail(Code::PolicyNoRotation, Facts::PolicyNoRotation)),
         }
     }
     findings.sort();

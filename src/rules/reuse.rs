@@ -1,6 +1,6 @@
 //! Item 2-⑧: link accounts that share a password and say how each link was proved.
 
-use crate::model::{Code, Finding, Scheme, Secret, Severity};
+use crate::model::{Code, Facts, Finding, Scheme, Secret, Severity};
 use std::collections::BTreeMap;
 
 /// How an account's password is known to the reuse check.
@@ -165,7 +165,8 @@ pub fn fails(cross_system: bool, strict: bool) -> bool {
     cross_system || strict
 }
 
-/// The finding of each member of the group `id` of `members` accounts on `systems` systems.
+/// The finding of each member of the group `id` (`R1`, `R2`, …) of `members` accounts on
+/// `systems` systems.
 pub fn finding(
     id: &str,
     members: usize,
@@ -174,21 +175,33 @@ pub fn finding(
     strict: bool,
 ) -> Finding {
     let others = members - 1;
-    if cross_system {
-        Finding::fail(
-            Code::ReusedAcrossSystems,
-            format!("{id}: the same password as {others} other accounts on {systems} systems"),
-        )
+    let (code, severity) = if cross_system {
+        (Code::ReusedAcrossSystems, Severity::Fail)
+    } else if fails(cross_system, strict) {
+        (Code::ReusedWithinSystem, Severity::Fail)
     } else {
-        Finding::new(
-            Code::ReusedWithinSystem,
-            if fails(cross_system, strict) {
-                Severity::Fail
-            } else {
-                Severity::Warn
+        (Code::ReusedWithinSystem, Severity::Warn)
+    };
+    match id.strip_prefix('R').and_then(|n| n.parse::<u32>().ok()) {
+        Some(group) if id == format!("R{group}") => super::found(
+            code,
+            severity,
+            Facts::Reused {
+                group,
+                others: super::seven::n32(others),
+                systems: cross_system.then(|| super::seven::n32(systems)),
             },
-            format!("{id}: the same password as {others} other accounts on this system"),
-        )
+        ),
+        // A group id of another form: English words only.
+        _ => Finding::new(
+            code,
+            severity,
+            if cross_system {
+                format!("{id}: the same password as {others} other accounts on {systems} systems")
+            } else {
+                format!("{id}: the same password as {others} other accounts on this system")
+            },
+        ),
     }
 }
 

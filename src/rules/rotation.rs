@@ -1,6 +1,6 @@
 //! Password history (secretsdump -history): a new password that is the old one with a number bumped or a few characters changed at an end is not 「推定困難」.
 
-use crate::model::{Code, Finding};
+use crate::model::{Code, Facts, Finding, HistoryChange};
 
 /// How a current password relates to one of its history passwords.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -114,27 +114,19 @@ fn ends_changed(c: &[char], o: &[char]) -> bool {
 /// names entries `user_history0`, `user_history1`, …; the caller chooses the numbering); it never
 /// quotes a password.
 pub fn finding(change: Change, history_index: usize, only_via_rotation: bool) -> Finding {
-    let what = match change {
-        Change::Same => "the current password equals a previous password",
-        Change::Incremented => {
-            "the current password is a previous one with a number incremented or changed"
-        }
-        Change::EndsChanged => {
-            "the current password differs from a previous password only at its ends"
-        }
+    let facts = Facts::Predictable {
+        change: match change {
+            Change::Same => HistoryChange::Same,
+            Change::Incremented => HistoryChange::Incremented,
+            Change::EndsChanged => HistoryChange::EndsChanged,
+        },
+        index: super::seven::n32(history_index),
+        only_rotation: only_via_rotation,
     };
     if only_via_rotation {
-        Finding::fail(
-            Code::PredictableRotation,
-            format!(
-                "{what} (history entry {history_index}); periodic change is its only way to pass 2-⑦"
-            ),
-        )
+        super::fail(Code::PredictableRotation, facts)
     } else {
-        Finding::warn(
-            Code::PredictableRotation,
-            format!("{what} (history entry {history_index})"),
-        )
+        super::warn(Code::PredictableRotation, facts)
     }
 }
 

@@ -5,7 +5,7 @@ use super::age;
 use super::edition::{self, Class, Edition, Way};
 use super::guess::{self, GuessContext};
 use crate::model::tags::PassPath;
-use crate::model::{Code, Finding};
+use crate::model::{Code, Facts, Finding, Guesses, ShortOf, Tag};
 use unicode_normalization::UnicodeNormalization;
 
 /// What the system around an account guarantees (two-factor, enforced rotation).
@@ -96,7 +96,7 @@ pub fn assess(plain: &str, ctx: &GuessContext<'_>) -> Assessment {
 pub fn decide(a: &Assessment, ctx: &AccountContext, ed: &Edition) -> Verdict {
     let mut f = Vec::new();
     if a.length == 0 {
-        f.push(Finding::fail(Code::EmptyPassword, "the password is empty"));
+        f.push(super::fail(Code::EmptyPassword, Facts::Empty));
         return Verdict {
             path: None,
             findings: f,
@@ -104,27 +104,20 @@ pub fn decide(a: &Assessment, ctx: &AccountContext, ed: &Edition) -> Verdict {
     }
     let is_default = a.default && ctx.default_applies;
     if is_default {
-        f.push(Finding::fail(
-            Code::DefaultPassword,
-            "a factory-default password of a device or system",
-        ));
+        f.push(super::fail(Code::DefaultPassword, Facts::FactoryDefault));
     }
-    let guess_fail: Vec<&str> = a
+    let guess_fail: Guesses = a
         .guess
         .iter()
         .filter(|r| r.fail)
-        .map(|r| r.detail.as_str())
-        .collect();
+        .fold(Guesses::default(), |g, r| g.union(r.why));
     if !guess_fail.is_empty() {
-        f.push(Finding::fail(Code::Guessable, guess_fail.join("; ")));
+        f.push(super::fail(Code::Guessable, Facts::Guessable(guess_fail)));
     } else if let Some(r) = a.guess.iter().find(|r| !r.fail) {
-        f.push(Finding::warn(Code::Guessable, r.detail.clone()));
+        f.push(super::warn(Code::Guessable, Facts::Guessable(r.why)));
     }
     if a.non_ascii {
-        f.push(Finding::warn(
-            Code::NonAscii,
-            "contains non-ASCII characters (counted toward length, in no character class)",
-        ));
+        f.push(super::warn(Code::NonAscii, Facts::NonAscii));
     }
     if ctx.pin_exempt {
         // A PIN that unlocks an IC card or certificate used as the other factor is exempt from
@@ -134,12 +127,13 @@ pub fn decide(a: &Assessment, ctx: &AccountContext, ed: &Edition) -> Verdict {
         let pin_min = ed.password.pin.min_length;
         let short = a.length < pin_min;
         if short {
-            f.push(Finding::fail(
+            f.push(super::fail(
                 Code::TooShort,
-                format!(
-                    "{} < {pin_min} characters for a PIN unlocking the second factor",
-                    a.length
-                ),
+                Facts::TooShort {
+                    len: n32(a.length),
+                    min: n32(pin_min),
+                    of: ShortOf::Pin,
+                },
             ));
         }
         return Verdict {
@@ -163,28 +157,26 @@ pub fn decide(a: &Assessment, ctx: &AccountContext, ed: &Edition) -> Verdict {
             .copied()
             .or_else(|| ways[1..].iter().find(|w| w.holds))
             .unwrap_or(&ways[0]);
-        let missing: Vec<&str> = view
-            .classes
-            .iter()
-            .filter(|c| !a.has(**c))
-            .map(|c| c.as_str())
-            .collect();
-        if !missing.is_empty() {
-            f.push(Finding::fail(
+        let missing = edition::class_set(view.classes.iter().filter(|c| !a.has(**c)));
+        if missing.0 != 0 {
+            f.push(super::fail(
                 Code::NotMixed,
-                format!(
-                    "no {} ({} must be mixed)",
-                    missing.join(", no "),
-                    edition::mixed_words(view.classes)
-                ),
+                Facts::NotMixed {
+                    missing,
+                    asked: edition::class_set(view.classes.iter()),
+                },
             ));
         }
     }
     let floor = ed.floor();
     if len < floor {
-        f.push(Finding::fail(
+        f.push(super::fail(
             Code::TooShort,
-            format!("{len} < {floor} characters"),
+            Facts::TooShort {
+                len: n32(len),
+                min: n32(floor),
+                of: ShortOf::Floor,
+            },
         ));
     } else if by_length.is_empty() {
         f.extend(too_short(len, ctx.mfa, ctx.max_age_days, ed));
@@ -206,36 +198,62 @@ fn too_short(len: usize, mfa: bool, max_age_days: Option<i64>, ed: &Edition) -> 
     let p = &ed.password;
     let long = p.long.min_length;
     if mfa {
-        return vec![Finding::fail(
+        return vec![super::fail(
             Code::TooShort,
-            format!(
-                "{len} < {} with two-factor authentication",
-                p.mfa.min_length
-            ),
+            Facts::TooShort {
+                len: n32(len),
+                min: n32(p.mfa.min_length),
+                of: ShortOf::Mfa,
+            },
         )];
     }
     if !p.rotation.path {
-        return vec![Finding::fail(
-            Code::TooShort,
-            format!(
-                "{len} < {long} without two-factor authentication; periodic change is no longer a way to pass ({})",
-                ed.id
+        return vec![match Tag::new(&ed.id) {
+            Some(id) => super::fail(
+                Code::TooShort,
+                Facts::TooShort {
+                    len: n32(len),
+                    min: n32(long),
+                    of: ShortOf::NoRotationPath(id),
+                },
             ),
-        )];
+            // An edition id of the user's own too long to hold inline: English words only.
+            None => Finding::fail(
+                Code::TooShort,
+                format!(
+                    "{len} < {long} without two-factor authentication; periodic change is no longer a way to pass ({})",
+                    ed.id
+                ),
+            ),
+        }];
     }
     let max = p.rotation.max_age_days;
     let rotation = match max_age_days {
-        Some(d) if d > max => Finding::fail(Code::RotationTooLong, format!("{d} > {max} days")),
-        Some(d) if d > 0 && len < p.rotation.min_length => Finding::fail(
-            Code::TooShort,
-            format!("{len} < {} with rotation", p.rotation.min_length),
+        Some(d) if d > max => super::fail(
+            Code::RotationTooLong,
+            Facts::RotationTooLong {
+                days: d,
+                max_days: n32(max),
+            },
         ),
-        _ => Finding::fail(Code::NoRotation, "no enforced maximum password age"),
+        Some(d) if d > 0 && len < p.rotation.min_length => super::fail(
+            Code::TooShort,
+            Facts::TooShort {
+                len: n32(len),
+                min: n32(p.rotation.min_length),
+                of: ShortOf::Rotation,
+            },
+        ),
+        _ => super::fail(Code::NoRotation, Facts::NoRotation),
     };
     vec![
-        Finding::fail(
+        super::fail(
             Code::TooShort,
-            format!("{len} < {long} without two-factor or rotation ≤ {max} days"),
+            Facts::TooShort {
+                len: n32(len),
+                min: n32(long),
+                of: ShortOf::NoWay { max_days: n32(max) },
+            },
         ),
         rotation,
     ]
@@ -255,6 +273,11 @@ pub fn by_policy(guarantee: Option<PassPath>, ctx: &AccountContext, ed: &Edition
             .into_iter()
             .collect(),
     }
+}
+
+/// A count as the facts of a detail hold it (saturating; no password is that long).
+pub(crate) fn n32<T: TryInto<u32>>(n: T) -> u32 {
+    n.try_into().unwrap_or(u32::MAX)
 }
 
 #[cfg(test)]

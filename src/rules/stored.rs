@@ -2,7 +2,7 @@
 //! hash scheme are findings of their own (the store, not the choice of password, is at fault).
 
 use crate::model::tags::Via;
-use crate::model::{Code, Finding, Scheme};
+use crate::model::{Code, Facts, Finding, Scheme};
 
 /// The storage findings of one account: `lm_stored` (an LM hash is kept beside it),
 /// `plaintext_stored` (kept as cleartext, see [`crate::model::RawAccount::plaintext_stored`]) and
@@ -10,22 +10,13 @@ use crate::model::{Code, Finding, Scheme};
 pub fn findings(lm_stored: bool, plaintext_stored: bool, scheme: Option<Scheme>) -> Vec<Finding> {
     let mut out = Vec::new();
     if lm_stored {
-        out.push(Finding::fail(
-            Code::LmHashStored,
-            "an LM hash is stored: it is crackable whatever the password",
-        ));
+        out.push(super::fail(Code::LmHashStored, Facts::LmStored));
     }
     if plaintext_stored {
-        out.push(Finding::warn(
-            Code::PlaintextStored,
-            "stored as cleartext (no hash scheme): whoever can read the store reads the password",
-        ));
+        out.push(super::warn(Code::PlaintextStored, Facts::PlaintextStored));
     }
     if let Some(s) = scheme.filter(|s| s.is_weak()) {
-        out.push(Finding::warn(
-            Code::WeakHashScheme,
-            format!("{} is a weak password hash scheme", s.as_str()),
-        ));
+        out.push(super::warn(Code::WeakHashScheme, Facts::WeakScheme(s)));
     }
     out
 }
@@ -33,18 +24,18 @@ pub fn findings(lm_stored: bool, plaintext_stored: bool, scheme: Option<Scheme>)
 /// A password found in the breach corpus `count` times, looked up by `via` (the SHA-1 of a
 /// plaintext or an NT hash; `kensa check` asks by SHA-1).
 pub fn breached(count: u64, via: Via) -> Finding {
-    Finding::fail(Code::Breached, crate::words::breached_detail(count, via))
+    super::fail(Code::Breached, Facts::Breached { count, via })
 }
 
 /// The NIST SP 800-63B rev. 4 advisory for a single-factor password shorter than 15
 /// characters (`None` with MFA, or when the length is unknown or 15 or more).
 pub fn nist_single_factor(length: usize, mfa: bool) -> Option<Finding> {
     (!mfa && length < 15 && length > 0).then(|| {
-        Finding::info(
+        super::info(
             Code::NistSingleFactorLt15,
-            format!(
-                "{length} < 15 characters for a single-factor password (NIST SP 800-63B rev. 4)"
-            ),
+            Facts::NistShort {
+                len: super::seven::n32(length),
+            },
         )
     })
 }

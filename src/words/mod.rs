@@ -3,6 +3,7 @@
 //! It imports nothing but `model`.
 
 mod checklist;
+mod details;
 mod labels;
 mod remarks;
 mod status;
@@ -10,6 +11,7 @@ mod terminal;
 mod values;
 
 pub use checklist::*;
+pub use details::*;
 pub use labels::*;
 pub use remarks::*;
 pub use status::*;

@@ -45,7 +45,7 @@ pub fn remark_failing_policies(lang: Lang, systems: &str) -> String {
 /// 2-⑦, beside failures: `n` accounts unverified, on `systems`.
 pub fn remark_unverified(lang: Lang, n: usize, systems: &str) -> String {
     match lang {
-        Lang::Ja => format!("未確認 {n} 件（{systems}）"),
+        Lang::Ja => format!("未検証 {n} 件（{systems}）"),
         Lang::En => format!("{n} unverified ({systems})"),
     }
 }

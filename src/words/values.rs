@@ -170,7 +170,7 @@ pub fn breach_mode(lang: Lang, m: BreachMode) -> &'static str {
             "オフライン（手元のデータセット）",
             "offline (local dataset)",
         ),
-        BreachMode::Off => pick(lang, "実施せず", "off"),
+        BreachMode::Off => pick(lang, "未実施", "off"),
     }
 }
 
@@ -204,7 +204,7 @@ pub fn breach_check_status(lang: Lang, s: BreachCheckStatus) -> &'static str {
             "未完了（一部の照会が失敗）",
             "incomplete (some lookups failed)",
         ),
-        BreachCheckStatus::Skipped => pick(lang, "実施せず", "skipped"),
+        BreachCheckStatus::Skipped => pick(lang, "未実施", "skipped"),
     }
 }
 

@@ -149,7 +149,7 @@ fn findings(lang: Lang, t: &Labels, list: &[Finding]) -> Vec<String> {
                 Severity::Warn => t.warning_prefix,
                 Severity::Info => t.info_prefix,
             };
-            format!("{prefix}{}", words::finding(lang, f.code, &f.detail))
+            format!("{prefix}{}", words::finding_text(lang, f))
         })
         .collect()
 }

@@ -109,7 +109,7 @@ pub(super) fn advisories<'a>(
             Cell::text(&*a.system),
             Cell::text(a.account.as_deref().unwrap_or_default()),
             Cell::text(words::code(lang, a.finding.code)),
-            Cell::text(a.finding.detail.as_str()),
+            Cell::text(words::detail(lang, &a.finding)),
         ]
     });
     out.push(Block::Table(Table::new(
