@@ -12,6 +12,11 @@ use std::fmt::Write;
 /// (one read back from an older evidence.json).
 pub fn detail(lang: Lang, f: &Finding) -> Cow<'_, str> {
     match lang {
+        // The evidence keeps the words it always had (`第7.0版`); an English report names the
+        // guideline's edition in English.
+        Lang::En if f.facts == Facts::PolicyNoLockout => Cow::Borrowed(
+            "no policy source configures account lockout (guideline edition 7.0 expects it)",
+        ),
         Lang::En => Cow::Borrowed(f.detail.as_str()),
         Lang::Ja => match render(Lang::Ja, &f.facts) {
             Some(s) => Cow::Owned(s),
@@ -427,5 +432,261 @@ fn mixed_words(c: Classes) -> String {
         None => String::new(),
         Some((last, [])) => last.to_string(),
         Some((last, rest)) => format!("{} and {last}", rest.join(", ")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::tags::Via;
+    use crate::model::{Code, PasswordSet, Scheme, Severity, Tag};
+
+    /// One of each kind of facts (with each reason of a guessable password).
+    fn every_kind() -> Vec<Facts> {
+        let all_guesses = GuessWhy::ALL
+            .into_iter()
+            .fold(Guesses::default(), |g, w| g.with(w))
+            .zxcvbn(1, 4.2);
+        let r8 = Tag::new("R8").unwrap();
+        let mut v = vec![
+            Facts::Empty,
+            Facts::FactoryDefault,
+            Facts::Guessable(all_guesses),
+            Facts::NonAscii,
+            Facts::NotMixed {
+                missing: Classes(Classes::DIGIT | Classes::SYMBOL),
+                asked: Classes(7),
+            },
+            Facts::RotationTooLong {
+                days: 90,
+                max_days: 60,
+            },
+            Facts::NoRotation,
+            Facts::LmStored,
+            Facts::PlaintextStored,
+            Facts::WeakScheme(Scheme::Ssha),
+            Facts::Breached {
+                count: 3,
+                via: Via::Ntlm,
+            },
+            Facts::NistShort { len: 9 },
+            Facts::Reused {
+                group: 2,
+                others: 4,
+                systems: Some(5),
+            },
+            Facts::Reused {
+                group: 3,
+                others: 1,
+                systems: None,
+            },
+            Facts::PolicyMaxLength { max: 20 },
+            Facts::PolicyRotation { allowed: true },
+            Facts::PolicyRotation { allowed: false },
+            Facts::PolicyComposition,
+            Facts::PolicyNoLockout,
+            Facts::PolicyLockoutOff,
+            Facts::PolicySingleFactor,
+            Facts::PolicyComplexity3of4,
+            Facts::PolicyMissing {
+                missing: Classes(Classes::SYMBOL),
+            },
+            Facts::PolicyNoRotation,
+        ];
+        for change in [
+            HistoryChange::Same,
+            HistoryChange::Incremented,
+            HistoryChange::EndsChanged,
+        ] {
+            for only_rotation in [false, true] {
+                v.push(Facts::Predictable {
+                    change,
+                    index: 1,
+                    only_rotation,
+                });
+            }
+        }
+        for (last, age_days) in [
+            (PasswordSet::Day(20000), Some(120)),
+            (PasswordSet::Never, None),
+        ] {
+            for only_rotation in [false, true] {
+                v.push(Facts::AgeExceeded {
+                    last,
+                    age_days,
+                    max_days: 60,
+                    only_rotation,
+                });
+            }
+        }
+        for of in [
+            ShortOf::Floor,
+            ShortOf::Pin,
+            ShortOf::Mfa,
+            ShortOf::NoRotationPath(r8),
+            ShortOf::Rotation,
+            ShortOf::NoWay { max_days: 60 },
+        ] {
+            v.push(Facts::TooShort {
+                len: 9,
+                min: 13,
+                of,
+            });
+            v.push(Facts::PolicyMinLength {
+                len: 9,
+                min: 13,
+                of,
+            });
+        }
+        v
+    }
+
+    /// Two ASCII words in a row (`[a-z]{2,}` separated by a space), outside the proper nouns a
+    /// Japanese detail may keep.
+    fn english_phrase(ja: &str) -> Option<String> {
+        let mut t = ja.to_string();
+        for noun in [
+            "NIST SP 800-63B",
+            "Pwned Passwords",
+            "PasswordComplexity = 1",
+        ] {
+            t = t.replace(noun, "＿");
+        }
+        let words: Vec<&str> = t
+            .split(|c: char| !c.is_ascii_alphabetic() && c != ' ')
+            .collect();
+        words
+            .iter()
+            .map(|w| w.trim())
+            .find(|w| w.split(' ').filter(|x| x.len() >= 2).count() >= 2)
+            .map(str::to_string)
+    }
+
+    #[test]
+    fn every_kind_reads_in_japanese_and_english() {
+        for f in every_kind() {
+            let ja = render(Lang::Ja, &f).unwrap();
+            let en = english(&f).unwrap();
+            assert!(ja.chars().any(|c| c as u32 > 0x3000), "{f:?}: {ja}");
+            assert_eq!(english_phrase(&ja), None, "{f:?}: {ja}");
+            let en_japanese = en.replace("第7.0版", "");
+            assert!(
+                !en_japanese.chars().any(|c| (c as u32) >= 0x3000),
+                "{f:?}: {en}"
+            );
+        }
+    }
+
+    #[test]
+    fn english_keeps_the_words_of_the_evidence() {
+        let cases = [
+            (
+                Facts::NotMixed {
+                    missing: Classes(Classes::DIGIT | Classes::SYMBOL),
+                    asked: Classes(7),
+                },
+                "no digit, no symbol (letters, digits and symbols must be mixed)",
+            ),
+            (
+                Facts::TooShort {
+                    len: 9,
+                    min: 13,
+                    of: ShortOf::NoWay { max_days: 60 },
+                },
+                "9 < 13 without two-factor or rotation ≤ 60 days",
+            ),
+            (
+                Facts::TooShort {
+                    len: 12,
+                    min: 13,
+                    of: ShortOf::NoRotationPath(Tag::new("R8").unwrap()),
+                },
+                "12 < 13 without two-factor authentication; periodic change is no longer a way to pass (R8)",
+            ),
+            (
+                Facts::PolicyMinLength {
+                    len: 6,
+                    min: 8,
+                    of: ShortOf::Floor,
+                },
+                "minimum length 6 < 8",
+            ),
+            (
+                Facts::TooShort {
+                    len: 6,
+                    min: 8,
+                    of: ShortOf::Floor,
+                },
+                "6 < 8 characters",
+            ),
+            (
+                Facts::Guessable(
+                    Guesses::default()
+                        .with(GuessWhy::Wordlist)
+                        .zxcvbn(1, 3.0),
+                ),
+                "the whole password is in a common-password wordlist; zxcvbn score 1 of 4 (about 10^3.0 guesses)",
+            ),
+            (
+                Facts::PolicyMissing {
+                    missing: Classes(Classes::DIGIT | Classes::SYMBOL),
+                },
+                "does not require: digit, symbol",
+            ),
+        ];
+        for (facts, en) in cases {
+            assert_eq!(english(&facts).as_deref(), Some(en));
+        }
+    }
+
+    #[test]
+    fn a_detail_without_facts_falls_back_to_its_english_words() {
+        let f = Finding::fail(Code::TooShort, "7 < 8");
+        assert_eq!(detail(Lang::Ja, &f), "7 < 8");
+        assert_eq!(detail(Lang::En, &f), "7 < 8");
+        let r = crate::rules::fail(
+            Code::ReusedAcrossSystems,
+            Facts::Reused {
+                group: 2,
+                others: 4,
+                systems: Some(5),
+            },
+        );
+        assert_eq!(r.severity, Severity::Fail);
+        assert_eq!(
+            r.detail,
+            "R2: the same password as 4 other accounts on 5 systems"
+        );
+        assert_eq!(detail(Lang::En, &r), r.detail.as_str());
+        assert_eq!(
+            detail(Lang::Ja, &r),
+            "R2：他の4アカウント（5システム）と同じパスワード"
+        );
+        assert_eq!(
+            finding_text(Lang::Ja, &r),
+            "複数のシステムで同じパスワードが使われています（R2：他の4アカウント（5システム）と同じパスワード）"
+        );
+    }
+
+    #[test]
+    fn guessable_reasons_read_as_the_issue_words_them() {
+        let g = Guesses::default()
+            .with(GuessWhy::Wordlist)
+            .with(GuessWhy::Username)
+            .zxcvbn(1, 4.2);
+        assert_eq!(
+            render(Lang::Ja, &Facts::Guessable(g)).unwrap(),
+            "よく使われるパスワードの一覧に含まれる／アカウント名を含む／zxcvbn スコア 1/4（推定試行回数 約10^4.2）"
+        );
+    }
+
+    #[test]
+    fn facts_add_no_heap_and_stay_small() {
+        // Facts are held inline in every finding: a million findings must not grow by much.
+        assert!(
+            std::mem::size_of::<Facts>() <= 32,
+            "{}",
+            std::mem::size_of::<Facts>()
+        );
     }
 }

@@ -152,7 +152,7 @@ fn baseline_rerun_reports_nothing_new() {
         assert!(b["counts"]["unchanged"].as_u64().unwrap() > 10);
         assert_eq!(b["checked_on"], first.checked_on);
         assert_eq!(b["path"], old.to_str().unwrap());
-        assert!(stdout(&o).contains("0 new"), "{}", stdout(&o));
+        assert!(stdout(&o).contains("新規 0"), "{}", stdout(&o));
     }
     // The comparison never shows hashes or prefixes.
     let text = fs::read_to_string(dir.path().join("r2/evidence.json")).unwrap();

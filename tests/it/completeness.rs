@@ -80,7 +80,7 @@ fn hibp_off_is_not_performed_in_the_evidence_and_in_every_report() {
     );
     assert!(out.contains("  エビデンスの状態: 一部未"), "{out}");
     assert!(!out.contains("完全"), "{out}");
-    assert!(out.contains("; breach: not performed\n"), "{out}");
+    assert!(out.contains("／漏えい照会：未実施\n"), "{out}");
     assert!(!out.contains("skipped (0 found)"), "{out}");
 }
 

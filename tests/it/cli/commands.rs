@@ -40,7 +40,7 @@ fn policy_command_judges_secedit_utf16() {
         &[0xFF, 0xFE],
         "fixture is UTF-16LE with BOM"
     );
-    let o = kensa(&["policy", inf.to_str().unwrap()]);
+    let o = kensa(&["policy", "--lang", "en", inf.to_str().unwrap()]);
     assert_eq!(code(&o), 1);
     let s = String::from_utf8_lossy(&o.stdout);
     assert!(
