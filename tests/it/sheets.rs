@@ -496,3 +496,62 @@ fn statistics_count_what_the_evidence_holds() {
         }
     }
 }
+
+#[test]
+fn statistics_count_the_history_findings_by_change_and_severity() {
+    // The recovery fixture: one password a number bumped from its history (fail: rotation is its
+    // only way to pass), one with an end changed on a 13+ password (warning).
+    let dir = crate::support::fixtures("recovery");
+    let (manifest, pot) = (dir.join("audit.toml"), dir.join("cracked.potfile"));
+    let (o, ev, out) = audit(&[
+        "--manifest",
+        manifest.to_str().unwrap(),
+        "--potfile",
+        pot.to_str().unwrap(),
+        "--hibp",
+        "off",
+        "--format",
+        "json,md",
+        "--lang",
+        "en",
+    ]);
+    assert!(o.status.code().is_some_and(|c| c < 2), "{o:?}");
+    // Counted here: per account, the strongest severity of its PREDICTABLE_ROTATION.
+    let mut fail = 0;
+    let mut warn = 0;
+    for a in &ev.accounts {
+        let sev: Vec<Severity> = a
+            .findings
+            .iter()
+            .filter(|f| f.code == Code::PredictableRotation)
+            .map(|f| f.severity)
+            .collect();
+        if sev.contains(&Severity::Fail) {
+            fail += 1;
+        } else if !sev.is_empty() {
+            warn += 1;
+        }
+    }
+    assert!(fail > 0 && warn > 0, "the fixture has both");
+    let md = std::fs::read_to_string(out.path().join("report/evidence.md")).unwrap();
+    let section = &md[md.find("## Statistics").unwrap()..];
+    assert!(section.contains(&format!(
+        "**Passwords predictable from the history**: {}",
+        fail + warn
+    )));
+    let history = &section[section.find("### Password history").unwrap()..];
+    let rows: Vec<Vec<&str>> = history
+        .lines()
+        .filter(|l| l.starts_with("| ") && !l.starts_with("| ---"))
+        .skip(1)
+        .take(3)
+        .map(|l| l.trim_matches('|').split(" | ").map(str::trim).collect())
+        .collect();
+    assert_eq!(rows.len(), 3, "{history}");
+    let sum = |col: usize| -> usize { rows.iter().map(|r| r[col].parse::<usize>().unwrap()).sum() };
+    assert_eq!((sum(1), sum(2)), (fail, warn));
+    // A number bumped is a fail here, an end changed a warning.
+    assert_eq!(rows[1][0], "a previous password with a number changed");
+    assert_ne!(rows[1][1], "0");
+    assert_ne!(rows[2][2], "0");
+}
