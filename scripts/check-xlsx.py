@@ -5,21 +5,30 @@ Usage:
     python3 -m venv /tmp/xl && /tmp/xl/bin/pip install openpyxl
     /tmp/xl/bin/python scripts/check-xlsx.py OUT/evidence.xlsx [OUT/evidence.json]
 
-Checks that the workbook opens, has the six sheets (Japanese or English names; a seventh, 前回比 / Baseline, with --baseline), that no cell is a
-formula (account names are untrusted), and that the checklist sheets show an answer for every item.
+Checks that the workbook opens, has its sheets (Japanese or English names; other sheets may
+follow, e.g. 前回比 / Baseline with --baseline), that no cell is a formula (account names are
+untrusted), and that the checklist sheets show an answer for every item, their 確認日 and 目標日
+as real dates (a datetime with a yyyy-mm-dd format, not text) and a はい/いいえ list (data
+validation) on every answer cell.
 With evidence.json (written by the same run, any --lang), also checks that the answers on both
 checklist sheets and the account names equal those of the JSON. Exits 1 on the first failure.
 """
 
+import datetime
 import json
 import sys
 
 import openpyxl
 
+# The checklists first, in this order; the data sheets (frozen, filtered) anywhere after them.
 SHEETS = {
     "ja": ["医療機関確認用", "事業者確認用", "アカウント", "使い回し", "ポリシー", "入力"],
     "en": ["For the facility", "For the vendor", "Accounts", "Reuse groups", "Policies", "Inputs"],
 }
+STATS_SHEET = {"ja": "統計", "en": "Statistics"}
+DATE_HEADERS = {"ja": ("確認日", "目標日"), "en": ("Checked on", "Target date")}
+# The choices of the answer list: はい/いいえ as on the MHLW form (判定不能 where it is the answer).
+CHOICES = {"ja": ("はい", "いいえ"), "en": ("Yes", "No")}
 # Written last, and only when the run compared with an earlier evidence.json (--baseline).
 BASELINE_SHEET = {"ja": "前回比", "en": "Baseline"}
 ANSWERS = {
@@ -36,7 +45,10 @@ def fail(msg):
 
 
 def checklist_answers(ws, lang):
-    """The (item cell, answer) rows of a checklist sheet, or None when it says no systems."""
+    """The (item cell, answer) rows of a checklist sheet, or None when it says no systems.
+
+    Also checks each item row: 確認日 (and 目標日 when there is one) are dates, not text, shown
+    yyyy-mm-dd; the answer cell has a list validation offering はい and いいえ."""
     rows = list(ws.iter_rows(values_only=True))
     header = next((i for i, r in enumerate(rows) if ANSWER_HEADER[lang] in r), None)
     if header is None:
@@ -44,10 +56,31 @@ def checklist_answers(ws, lang):
             fail(f"sheet {ws.title}: neither an answer table nor {NO_SYSTEMS[lang]}")
         return None
     col = rows[header].index(ANSWER_HEADER[lang])
+    date_cols = [rows[header].index(h) for h in DATE_HEADERS[lang]]
     out = []
-    for r in rows[header + 1:]:
+    for i, r in enumerate(rows[header + 1:]):
         if r[0] is None:
             break
+        excel_row = header + 2 + i
+        for dc in date_cols:
+            cell = ws.cell(row=excel_row, column=dc + 1)
+            if cell.value is None and dc == date_cols[1]:
+                continue  # no 目標日 for はい
+            if not isinstance(cell.value, datetime.datetime) or not cell.is_date:
+                fail(f"{ws.title}!{cell.coordinate}: {cell.value!r} is not a date")
+            if cell.number_format.replace("\\", "") != "yyyy-mm-dd":
+                fail(f"{ws.title}!{cell.coordinate}: date format {cell.number_format!r}")
+        answer = ws.cell(row=excel_row, column=col + 1)
+        lists = [
+            dv
+            for dv in ws.data_validations.dataValidation
+            if dv.type == "list" and answer.coordinate in dv.sqref
+        ]
+        if not lists:
+            fail(f"{ws.title}!{answer.coordinate}: no answer list")
+        choices = lists[0].formula1.strip('"').split(",")
+        if any(c not in choices for c in CHOICES[lang]) or r[col] not in choices:
+            fail(f"{ws.title}!{answer.coordinate}: list {choices} lacks {CHOICES[lang]} or {r[col]!r}")
         out.append((r[0], r[col]))
     return out
 
@@ -59,7 +92,12 @@ def main():
     wb = openpyxl.load_workbook(sys.argv[1])
     names = wb.sheetnames
     lang = next(
-        (k for k, v in SHEETS.items() if names in (v, v + [BASELINE_SHEET[k]])), None
+        (
+            k
+            for k, v in SHEETS.items()
+            if names[:2] == v[:2] and all(n in names for n in v + [STATS_SHEET[k]])
+        ),
+        None,
     )
     if lang is None:
         fail(f"unexpected sheets {names}")
@@ -84,6 +122,10 @@ def main():
                 if ans not in ANSWERS[lang].values():
                     fail(f"{title}: item {item!r} has answer {ans!r}")
         print(f"{title}: {rows if rows is not None else NO_SYSTEMS[lang]}")
+
+    stats = wb[STATS_SHEET[lang]]
+    if not any(isinstance(c, int) for r in stats.iter_rows(values_only=True) for c in r):
+        fail(f"sheet {stats.title}: no counts")
 
     if len(sys.argv) == 3:
         with open(sys.argv[2], encoding="utf-8") as f:

@@ -139,7 +139,7 @@ pub fn render(ev: &Evidence, format: ReportFormat, lang: Lang) -> String {
         ReportFormat::Json => json::render(ev),
         ReportFormat::Md => markdown::render(ev, lang),
         ReportFormat::Html => html::render(ev, lang),
-        ReportFormat::Csv => csv::render(ev),
+        ReportFormat::Csv => csv::render(ev, lang),
         ReportFormat::Xlsx => String::new(),
     }
 }
@@ -164,7 +164,7 @@ pub fn write_to(
         ReportFormat::Json => json::write(ev, out),
         ReportFormat::Md => markdown::write(ev, lang, out),
         ReportFormat::Html => html::write(ev, lang, out),
-        ReportFormat::Csv => csv::write(ev, out),
+        ReportFormat::Csv => csv::write(ev, lang, out),
         ReportFormat::Xlsx => {
             let bytes = xlsx::try_render(ev, lang)
                 .map_err(|e| io::Error::other(format!("evidence.xlsx: {e}")))?;

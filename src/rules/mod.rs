@@ -8,6 +8,7 @@ pub mod age;
 pub mod answer;
 pub mod edition;
 pub mod guess;
+pub mod item;
 pub mod linux;
 pub mod policy;
 pub mod reuse;

@@ -21,5 +21,6 @@ mod jobs;
 mod language;
 mod recovery;
 mod rules_hashcat;
+mod sheets;
 mod snapshot;
 mod windows;

@@ -5,7 +5,9 @@ use super::{baseline, codes, findings, Block, Cell, Lang, Style, Table};
 use crate::model::evidence::{
     AccountEvidence, AccountStatus, BreachStatus, EditionRules, Evidence,
 };
-use crate::model::{Code, Severity, SkipReason};
+use crate::model::tags::ReuseScope;
+use crate::model::{Code, Finding, Severity, SkipReason};
+use crate::rules;
 use crate::words::{self, Labels};
 use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
@@ -82,11 +84,18 @@ fn with_baseline(
     cols
 }
 
-/// One row per (account, finding) in stable names, language-neutral like the JSON: the rows of
-/// evidence.csv. An account without findings has one row with empty code, severity and detail.
-pub(crate) fn finding_table<'a>(ev: &'a Evidence) -> Table<'a> {
+/// One row per finding in stable names, like the JSON: the rows of evidence.csv. First the
+/// accounts, one row per (account, finding) (an account without findings has one row with empty
+/// code, severity and detail); then the policies, one row per policy finding; then the reuse
+/// groups, one row per group (its members are already rows of their own, each with its `REUSED_*`
+/// finding: the group row is the group itself, its systems, vendors and members); then, with a
+/// baseline, the findings resolved since. The `detail` follows `lang` ([`detail_of`]); codes,
+/// states and ids never do.
+pub(crate) fn finding_table<'a>(ev: &'a Evidence, lang: Lang) -> Table<'a> {
     let budget = ev.recovery.salted_budget;
-    let states = baseline::states(ev);
+    let states = std::rc::Rc::new(baseline::states(ev));
+    let places = std::rc::Rc::new(Places::of(ev));
+    let (s1, p1) = (states.clone(), places.clone());
     let rows = ev.accounts.iter().flat_map(move |a| {
         let breach = match (a.breach.status, a.breach.count) {
             (BreachStatus::Found, Some(n)) => Cow::Owned(format!("found:{n}")),
@@ -102,13 +111,14 @@ pub(crate) fn finding_table<'a>(ev: &'a Evidence) -> Table<'a> {
                 Some(format!("{}: {words}", w.skipped?.as_str()))
             })
             .unwrap_or_default();
-        let states = &states;
-        let row = move |code: &'static str, severity: &'static str, detail: &'a str| {
-            let state = match &states {
+        let (states, places) = (&s1, &p1);
+        let row = move |f: Option<&'a Finding>| {
+            let code = f.map_or("", |f| f.code.as_str());
+            let state = match &**states {
                 Some(s) if !code.is_empty() => s.account(&a.system, &a.account, code).as_str(),
                 _ => "",
             };
-            vec![
+            let mut row = vec![
                 Cell::text(&*a.system),
                 Cell::text(a.account.as_str()),
                 Cell::text(a.source.as_str()),
@@ -116,40 +126,138 @@ pub(crate) fn finding_table<'a>(ev: &'a Evidence) -> Table<'a> {
                 Cell::text(a.status.as_str()),
                 Cell::text(a.path.map(|p| p.as_str()).unwrap_or_default()),
                 Cell::text(code),
-                Cell::text(severity),
-                Cell::text(detail),
+                Cell::text(f.map_or("", |f| f.severity.as_str())),
+                Cell::text(f.map_or(Cow::Borrowed(""), |f| detail_of(lang, f))),
                 Cell::text(breach.clone()),
                 Cell::text(a.reuse_group.as_deref().unwrap_or_default()),
                 Cell::text(salted_skipped.clone()),
                 Cell::text(state),
-            ]
+            ];
+            let id = f.map(|_| format!("{}/{}/{code}", a.system, a.account));
+            row.extend(places.tail("account", &a.system, f.map(|f| (f.code, f.severity)), id));
+            row
         };
         let rows: Vec<Vec<Cell<'a>>> = if a.findings.is_empty() {
-            vec![row("", "", "")]
+            vec![row(None)]
         } else {
-            a.findings
-                .iter()
-                .map(|f| row(f.code.as_str(), f.severity.as_str(), &f.detail))
-                .collect()
+            a.findings.iter().map(|f| row(Some(f))).collect()
         };
         rows
     });
-    Table::new(&FINDING_COLUMNS, rows.chain(resolved_rows(ev)))
+    let rows = rows
+        .chain(policy_rows(ev, lang, states.clone(), places.clone()))
+        .chain(reuse_rows(ev, states, places.clone()))
+        .chain(resolved_rows(ev, places));
+    Table::new(&FINDING_COLUMNS, rows)
+}
+
+/// The `detail` of a finding in the report's language. For now the detail as the rules wrote it
+/// (English words); one place to switch to a translated detail.
+fn detail_of<'a>(_lang: Lang, f: &'a Finding) -> Cow<'a, str> {
+    Cow::Borrowed(&f.detail)
+}
+
+/// One row per policy finding: the system, the sources as the `source` (`; `-separated), the
+/// policy's verdict and pass path, the finding.
+fn policy_rows<'a>(
+    ev: &'a Evidence,
+    lang: Lang,
+    states: std::rc::Rc<Option<crate::baseline::States>>,
+    places: std::rc::Rc<Places<'a>>,
+) -> impl Iterator<Item = Vec<Cell<'a>>> + 'a {
+    ev.policies.iter().flat_map(move |p| {
+        let (states, places) = (states.clone(), places.clone());
+        p.findings.iter().map(move |f| {
+            let code = f.code.as_str();
+            let state = match &*states {
+                Some(s) => s.policy(&p.system, code).as_str(),
+                None => "",
+            };
+            let mut row = vec![Cell::text(""); BASE_COLUMNS];
+            row[0] = Cell::text(p.system.as_str());
+            row[2] = Cell::text(p.sources.join("; "));
+            row[4] = Cell::text(p.status.as_str());
+            row[5] = Cell::text(p.path.map(|p| p.as_str()).unwrap_or_default());
+            row[6] = Cell::text(code);
+            row[7] = Cell::text(f.severity.as_str());
+            row[8] = Cell::text(detail_of(lang, f));
+            row[12] = Cell::text(state);
+            let id = format!("{}/policy/{code}", p.system);
+            row.extend(places.tail("policy", &p.system, Some((f.code, f.severity)), Some(id)));
+            row
+        })
+    })
+}
+
+/// One row per reuse group: its systems (space-separated) as the `system`, its members
+/// (`system/account`, space-separated) as the `detail`, its id as the `reuse_group`. Its id is
+/// `reuse/` and its first member (`system/account`, the least in order): stable while that member
+/// stays in the group, unlike the group's number.
+fn reuse_rows<'a>(
+    ev: &'a Evidence,
+    states: std::rc::Rc<Option<crate::baseline::States>>,
+    places: std::rc::Rc<Places<'a>>,
+) -> impl Iterator<Item = Vec<Cell<'a>>> + 'a {
+    ev.reuse_groups.iter().map(move |g| {
+        let code = match g.scope {
+            ReuseScope::CrossSystem => Code::ReusedAcrossSystems,
+            ReuseScope::SameSystem => Code::ReusedWithinSystem,
+        };
+        let state = match &*states {
+            Some(s) => s
+                .reuse(
+                    g.members
+                        .iter()
+                        .map(|m| (m.system.as_str(), m.account.as_str())),
+                )
+                .as_str(),
+            None => "",
+        };
+        let members = g
+            .members
+            .iter()
+            .map(|m| format!("{}/{}", m.system, m.account))
+            .collect::<Vec<_>>();
+        let first = g
+            .members
+            .iter()
+            .map(|m| (m.system.as_str(), m.account.as_str()))
+            .min();
+        let mut row = vec![Cell::text(""); BASE_COLUMNS];
+        row[0] = Cell::text(g.systems.join(" "));
+        row[6] = Cell::text(code.as_str());
+        row[7] = Cell::text(g.severity.as_str());
+        row[8] = Cell::text(members.join(" "));
+        row[10] = Cell::text(g.id.as_str());
+        row[12] = Cell::text(state);
+        let id = first.map(|(s, a)| format!("reuse/{s}/{a}"));
+        row.extend(places.tail_of(
+            "reuse",
+            g.systems.iter().map(String::as_str),
+            Some((code, g.severity)),
+            id,
+        ));
+        row
+    })
 }
 
 /// The findings `--baseline` had that are gone, as rows of [`finding_table`] in state `resolved`:
 /// an account's with its system, account and code; a policy's with its system and code; a reuse
 /// group's with its id then and its members (`system/account`, space-separated) as the detail.
-fn resolved_rows(ev: &Evidence) -> impl Iterator<Item = Vec<Cell<'_>>> {
+/// Their id is the one the finding had ([`finding_table`]); nothing is due.
+fn resolved_rows<'a>(
+    ev: &'a Evidence,
+    places: std::rc::Rc<Places<'a>>,
+) -> impl Iterator<Item = Vec<Cell<'a>>> + 'a {
     let resolved = ev.baseline.iter().flat_map(|b| &b.resolved);
-    resolved.map(|e| {
+    resolved.map(move |e| {
         let members = e
             .members
             .iter()
             .map(|m| format!("{}/{}", m.system, m.account))
             .collect::<Vec<_>>()
             .join(" ");
-        let mut row = vec![Cell::text(""); FINDING_COLUMNS.len()];
+        let mut row = vec![Cell::text(""); BASE_COLUMNS];
         row[0] = Cell::text(e.system.as_deref().unwrap_or_default());
         row[1] = Cell::text(e.account.as_deref().unwrap_or_default());
         row[6] = Cell::text(e.code.as_deref().unwrap_or_default());
@@ -157,15 +265,137 @@ fn resolved_rows(ev: &Evidence) -> impl Iterator<Item = Vec<Cell<'_>>> {
         row[8] = Cell::text(members);
         row[10] = Cell::text(e.group.as_deref().unwrap_or_default());
         row[12] = Cell::text(crate::baseline::State::Resolved.as_str());
+        let code = e
+            .code
+            .as_deref()
+            .and_then(|c| Code::ALL.iter().copied().find(|k| k.as_str() == c));
+        let system = e.system.as_deref().unwrap_or_default();
+        let (item, id) = match (e.kind.as_str(), e.members.first()) {
+            ("reuse", Some(m)) => (Some("2-8"), format!("reuse/{}/{}", m.system, m.account)),
+            ("policy", _) => (
+                code.and_then(rules::item::checklist_item),
+                format!("{system}/policy/{}", e.code.as_deref().unwrap_or_default()),
+            ),
+            _ => (
+                code.and_then(rules::item::checklist_item),
+                format!(
+                    "{system}/{}/{}",
+                    e.account.as_deref().unwrap_or_default(),
+                    e.code.as_deref().unwrap_or_default()
+                ),
+            ),
+        };
+        let systems: Vec<&str> = match e.kind.as_str() {
+            "reuse" => {
+                let set: BTreeSet<&str> = e.members.iter().map(|m| m.system.as_str()).collect();
+                set.into_iter().collect()
+            }
+            _ => vec![system],
+        };
+        if e.kind == "reuse" {
+            row[0] = Cell::text(systems.join(" "));
+        }
+        let mut tail = places.tail_of("resolved", systems.iter().copied(), None, Some(id));
+        tail[3] = Cell::text(item.unwrap_or_default());
+        row.extend(tail);
         row
     })
 }
 
+/// What the trailing columns of [`finding_table`] need: each system's display name and vendor,
+/// and the 目標日 of each item.
+struct Places<'a> {
+    systems: BTreeMap<&'a str, &'a crate::model::evidence::SystemSummary>,
+    ev: &'a Evidence,
+}
+
+impl<'a> Places<'a> {
+    fn of(ev: &'a Evidence) -> Places<'a> {
+        Places {
+            systems: ev.systems.iter().map(|s| (s.id.as_str(), s)).collect(),
+            ev,
+        }
+    }
+
+    /// The trailing columns of a row on one system.
+    fn tail(
+        &self,
+        kind: &'static str,
+        system: &str,
+        finding: Option<(Code, Severity)>,
+        id: Option<String>,
+    ) -> Vec<Cell<'a>> {
+        self.tail_of(kind, std::iter::once(system), finding, id)
+    }
+
+    /// The trailing columns (`kind`, `system_name`, `vendor`, `item`, `finding_id`, `due_date`) of
+    /// a row on `systems`: their names and distinct vendors, `; `-separated; the item of the
+    /// finding's code; its due date when it fails.
+    fn tail_of<'s>(
+        &self,
+        kind: &'static str,
+        systems: impl Iterator<Item = &'s str>,
+        finding: Option<(Code, Severity)>,
+        id: Option<String>,
+    ) -> Vec<Cell<'a>> {
+        let mut names = Vec::new();
+        let mut vendors: Vec<&str> = Vec::new();
+        let mut first = None;
+        for id in systems {
+            first.get_or_insert_with(|| id.to_string());
+            let Some(s) = self.systems.get(id) else {
+                continue;
+            };
+            if let Some(n) = s.name.as_deref() {
+                names.push(n);
+            }
+            if let Some(v) = s.vendor.as_deref() {
+                if !vendors.contains(&v) {
+                    vendors.push(v);
+                }
+            }
+        }
+        let item = finding.and_then(|(c, _)| rules::item::checklist_item(c));
+        let due = match (finding, item) {
+            (Some((_, Severity::Fail)), Some(item)) => {
+                due_date(self.ev, first.as_deref().unwrap_or_default(), item)
+            }
+            _ => "",
+        };
+        vec![
+            Cell::text(kind),
+            Cell::text(names.join("; ")),
+            Cell::text(vendors.join("; ")),
+            Cell::text(item.unwrap_or_default()),
+            Cell::text(id.unwrap_or_default()),
+            Cell::text(due),
+        ]
+    }
+}
+
+/// The date a failing finding of `item` on `system` is due: the 目標日 the evidence records for
+/// the item (every system shares it today; one place to switch to a date per system).
+fn due_date<'a>(ev: &'a Evidence, _system: &str, item: &str) -> &'a str {
+    ev.items
+        .iter()
+        .find(|it| it.item == item)
+        .and_then(|it| it.target_date.as_deref())
+        .unwrap_or_default()
+}
+
+/// The columns of [`finding_table`] before those added with policy and reuse rows.
+const BASE_COLUMNS: usize = 13;
+
 /// The columns of [`finding_table`]. `salted_skipped` (added later): why nothing was verified
-/// against the account's salted hash. `baseline` (last, added later): `new`, `unchanged` or
-/// `resolved` against `--baseline`, empty without one (and on a row without a finding).
+/// against the account's salted hash. `baseline` (added later): `new`, `unchanged` or
+/// `resolved` against `--baseline`, empty without one (and on a row without a finding). Added
+/// with the policy and reuse rows: `kind` (`account`, `policy`, `reuse`, `resolved`),
+/// `system_name` and `vendor` (from the manifest; `; `-separated on a reuse row), `item` (`2-7` or
+/// `2-8`, empty for advisories and rows without a finding), `finding_id` (`system/account/CODE`,
+/// `system/policy/CODE`, `reuse/system/account` after the group's first member: the same on every
+/// run of the same inputs) and `due_date` (the 目標日 of a failing finding, else empty).
 /// Columns are only ever appended, so scripts that read them by position keep working.
-pub(crate) const FINDING_COLUMNS: [&str; 13] = [
+pub(crate) const FINDING_COLUMNS: [&str; 19] = [
     "system",
     "account",
     "source",
@@ -179,6 +409,12 @@ pub(crate) const FINDING_COLUMNS: [&str; 13] = [
     "reuse_group",
     "salted_skipped",
     "baseline",
+    "kind",
+    "system_name",
+    "vendor",
+    "item",
+    "finding_id",
+    "due_date",
 ];
 
 pub(super) fn failing<'a>(

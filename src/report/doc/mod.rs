@@ -13,19 +13,21 @@ mod baseline;
 mod policies;
 mod reuse;
 mod run;
+mod stats;
 mod systems;
 mod table;
 
 pub(crate) use accounts::{
     accounts_sheet_table, failure_reasons, finding_table, recovered_lengths, FINDING_COLUMNS,
 };
-pub(crate) use answers::{answer_views, answers_table, checklist_views};
+pub(crate) use answers::{answer_views, answers_table, checklist_views, AnswerView};
 pub(crate) use baseline::resolved_table;
 #[cfg(test)]
 pub(crate) use baseline::tests as baseline_tests;
 pub(crate) use policies::policies_table;
 pub(crate) use reuse::reuse_table;
 pub(crate) use run::{breach_fields, input_errors_table, inputs_table};
+pub(crate) use stats::stats_view;
 pub(crate) use systems::system_verdicts;
 pub(crate) use table::{Cell, Kind, Medium, Style, Table};
 
@@ -89,6 +91,7 @@ pub(crate) fn body(ev: &Evidence, lang: Lang) -> Vec<Block<'_>> {
     reuse(ev, lang, t, &mut out);
     policies(ev, lang, t, &mut out);
     advisories(ev, lang, t, &mut out);
+    stats::stats(ev, lang, &mut out);
     recovery(ev, lang, t, &mut out);
     breach_check(ev, lang, t, &mut out);
     input_errors(ev, lang, t, &mut out);

@@ -1,9 +1,11 @@
 //! How the workbook writes a cell and a table: fills by style, the quote prefix on text that looks
-//! like a formula, Excel's limits, the print setup.
+//! like a formula, dates as dates, Excel's limits, the print setup.
 
 use crate::report::doc::{Cell, Kind, Style, Table};
 use crate::words::WorkbookLabels;
-use rust_xlsxwriter::{Color, Format, FormatAlign, FormatBorder, Worksheet, XlsxError};
+use rust_xlsxwriter::{
+    Color, ExcelDateTime, Format, FormatAlign, FormatBorder, Worksheet, XlsxError,
+};
 
 /// Writes a bold header row at `start`, then the rows; sets widths, autofilter and frozen header.
 /// Rows that do not fit in the sheet are left out with a note. Returns the last row written.
@@ -71,6 +73,50 @@ pub(super) fn write_cell(
     Ok(())
 }
 
+/// Writes a `YYYY-MM-DD` date as an Excel date (a serial number shown `yyyy-mm-dd`) in the fill
+/// of `cell`'s style, so it sorts and compares as a date; anything else (empty, another form) is
+/// written as [`write_cell`] writes it.
+pub(super) fn write_date(
+    ws: &mut Worksheet,
+    row: u32,
+    col: u16,
+    cell: &Cell,
+    f: &Formats,
+) -> Result<(), XlsxError> {
+    match cell.lines.first().and_then(|s| date(s)) {
+        Some(d) => {
+            ws.write_datetime_with_format(row, col, d, &f.dates[Fill::of(cell.style).index()])?;
+            Ok(())
+        }
+        None => write_cell(ws, row, col, cell, f),
+    }
+}
+
+/// `s` as a date if it is exactly `YYYY-MM-DD` and a day Excel can show (1900 and later).
+pub(super) fn date(s: &str) -> Option<ExcelDateTime> {
+    let b = s.as_bytes();
+    let shape = b.len() == 10
+        && b[4] == b'-'
+        && b[7] == b'-'
+        && b.iter()
+            .enumerate()
+            .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit());
+    if !shape {
+        return None;
+    }
+    let (y, m, d) = (
+        s[..4].parse().ok()?,
+        s[5..7].parse().ok()?,
+        s[8..].parse().ok()?,
+    );
+    ExcelDateTime::from_ymd(y, m, d)
+        .ok()
+        .filter(|d| d.to_excel() >= 1.0)
+}
+
+/// The number format of dates: ISO, as every other report writes them.
+pub(super) const DATE_FORMAT: &str = "yyyy-mm-dd";
+
 /// Landscape A4, one page wide.
 pub(super) fn print_setup(ws: &mut Worksheet) {
     ws.set_landscape();
@@ -101,6 +147,16 @@ enum Fill {
 }
 
 impl Fill {
+    /// The index of the fill in the format arrays of [`Formats`].
+    fn index(self) -> usize {
+        match self {
+            Fill::Plain => 0,
+            Fill::Good => 1,
+            Fill::Bad => 2,
+            Fill::Amber => 3,
+        }
+    }
+
     /// The fill of a style: answers and failures in the colours HTML gives them.
     fn of(style: Option<Style>) -> Fill {
         match style {
@@ -126,6 +182,8 @@ pub(super) struct Formats {
     fills: [Format; 4],
     /// The same with Excel's quote prefix, for text that looks like a formula.
     quoted: [Format; 4],
+    /// The same shown as dates ([`DATE_FORMAT`]).
+    dates: [Format; 4],
 }
 
 impl Formats {
@@ -154,18 +212,14 @@ impl Formats {
                 .set_background_color(Color::RGB(0xD9D9D9)),
             amber: fills[3].clone(),
             quoted: fills.clone().map(|f| f.set_quote_prefix()),
+            dates: fills.clone().map(|f| f.set_num_format(DATE_FORMAT)),
             fills,
         }
     }
 
     /// The body format with `fill`; quoted (Excel keeps it text even when edited) if `formula_like`.
     fn fill(&self, fill: Fill, formula_like: bool) -> &Format {
-        let i = match fill {
-            Fill::Plain => 0,
-            Fill::Good => 1,
-            Fill::Bad => 2,
-            Fill::Amber => 3,
-        };
+        let i = fill.index();
         if formula_like {
             &self.quoted[i]
         } else {

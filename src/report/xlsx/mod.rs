@@ -1,5 +1,6 @@
 //! evidence.xlsx: the two checklist sheets (医療機関確認用・事業者確認用) laid out like the MHLW
-//! checklist, then accounts, reuse groups, policies and inputs, for people who work in Excel.
+//! checklist (one item per row, dates as dates, the answer as a はい/いいえ list), then accounts,
+//! reuse groups, policies, inputs and statistics, for people who work in Excel.
 //!
 //! Every cell is written as a string or a number, never a formula: account names are untrusted
 //! input and a name like `=cmd|…` must stay text. The output is deterministic: the document's
@@ -7,6 +8,7 @@
 
 mod cells;
 mod sheets;
+mod stats;
 
 use super::Lang;
 use crate::model::evidence::Evidence;
@@ -50,6 +52,9 @@ pub fn try_render(ev: &Evidence, lang: Lang) -> Result<Vec<u8>, XlsxError> {
     let ws = wb.add_worksheet();
     ws.set_name(x.sheet_inputs)?;
     inputs_sheet(ws, ev, lang, t, x, &f)?;
+    let ws = wb.add_worksheet();
+    ws.set_name(words::stats_labels(lang).heading)?;
+    stats::stats_sheet(ws, ev, lang, &f)?;
     // Only with --baseline, and last: the other sheets keep their places.
     if ev.baseline.is_some() {
         let ws = wb.add_worksheet();
@@ -62,7 +67,7 @@ pub fn try_render(ev: &Evidence, lang: Lang) -> Result<Vec<u8>, XlsxError> {
 
 /// The sheet names of the workbook in `lang`, in order (with `--baseline`, one more follows:
 /// 前回比, the comparison and the findings resolved since).
-pub fn sheet_names(lang: Lang) -> [&'static str; 6] {
+pub fn sheet_names(lang: Lang) -> [&'static str; 7] {
     let x = words::workbook_labels(lang);
     [
         words::checklist_title(lang, ManagedBy::Institution),
@@ -71,6 +76,7 @@ pub fn sheet_names(lang: Lang) -> [&'static str; 6] {
         x.sheet_reuse,
         x.sheet_policies,
         x.sheet_inputs,
+        words::stats_labels(lang).heading,
     ]
 }
 
@@ -191,16 +197,16 @@ mod tests {
         let r = row_of(&accounts, 'B', "yoshida");
         assert!(accounts[&format!("N{r}")].contains("新規: 漏えい済み"));
         // The baseline sheet: counts (numbers) and the resolved findings with their codes.
-        let b = cells(&p, 7);
+        let b = cells(&p, 8);
         assert_eq!(b["A1"], "前回との比較");
         assert_eq!(b["B3"], "old/evidence.json");
         assert_eq!((b["A7"].as_str(), b["B7"].as_str()), ("解消", "2"));
         let r = row_of(&b, 'G', "POLICY_MIN_LENGTH");
         assert_eq!(b[&format!("A{r}")], "解消");
         assert_eq!(b[&format!("B{r}")], "ポリシー");
-        // Without a baseline: six sheets, as before.
+        // Without a baseline: seven sheets, as before.
         let p = parts(&render(&fixture::sample(true), Lang::Ja));
-        assert!(!p.contains_key("xl/worksheets/sheet7.xml"));
+        assert!(!p.contains_key("xl/worksheets/sheet8.xml"));
         assert_ne!(cells(&p, 3).get("N1").map(String::as_str), Some("前回比"));
     }
 
@@ -215,7 +221,8 @@ mod tests {
                 "アカウント",
                 "使い回し",
                 "ポリシー",
-                "入力"
+                "入力",
+                "統計"
             ]
         );
         for lang in [Lang::Ja, Lang::En] {
@@ -229,7 +236,7 @@ mod tests {
                 .map(|s| &s[..s.find('"').unwrap()])
                 .collect();
             assert_eq!(names, sheet_names(lang));
-            for i in 1..=6 {
+            for i in 1..=7 {
                 assert!(p.contains_key(&format!("xl/worksheets/sheet{i}.xml")));
             }
         }
@@ -275,8 +282,9 @@ mod tests {
             words::question(Lang::Ja, ev.edition_rules.as_ref(), "2-7").unwrap()
         );
         assert_eq!(inst[&format!("C{r7}")], "いいえ");
-        assert_eq!(inst[&format!("D{r7}")], "2026-11-24");
-        assert_eq!(inst[&format!("E{r7}")], "2027-03-31");
+        // Dates as Excel serial days (2026-11-24, 2027-03-31).
+        assert_eq!(inst[&format!("D{r7}")], "46350");
+        assert_eq!(inst[&format!("E{r7}")], "46477");
         assert_eq!(inst[&format!("F{r7}")], "ad01 に不合格 1 件");
         assert_eq!(inst[&format!("G{r7}")], "不合格 2、未検証 1、合格 1");
         let r8 = row_of(&inst, 'A', "令和7年度版 2-⑧");
@@ -297,6 +305,33 @@ mod tests {
         let r7 = row_of(&en1, 'A', "2-⑦");
         assert_eq!(en1[&format!("C{r7}")], "No");
         assert_eq!(en1[&format!("C{}", row_of(&en1, 'A', "Item"))], "Yes / No");
+    }
+
+    #[test]
+    fn dates_are_dates_and_the_answer_is_a_list() {
+        let ev = fixture::sample(true);
+        let p = parts(&render(&ev, Lang::Ja));
+        let sheet = &p["xl/worksheets/sheet1.xml"];
+        let inst = cells(&p, 1);
+        let r7 = row_of(&inst, 'A', "令和7年度版 2-⑦");
+        // 2026-11-24 and 2027-03-31 as Excel serial days, not strings.
+        assert_eq!(inst[&format!("D{r7}")], "46350");
+        assert_eq!(inst[&format!("E{r7}")], "46477");
+        let c = &sheet[sheet.find(&format!("<c r=\"D{r7}\"")).unwrap()..];
+        assert!(!c[..c.find("</c>").unwrap()].contains("t=\"s\""));
+        assert!(
+            p["xl/styles.xml"].contains("formatCode=\"yyyy\\-mm\\-dd\"")
+                || p["xl/styles.xml"].contains("formatCode=\"yyyy-mm-dd\"")
+        );
+        // The 確認日 of the header block too.
+        assert_eq!(inst[&format!("B{}", row_of(&inst, 'A', "確認日"))], "46350");
+        // The answer cells offer はい and いいえ; 判定不能 only where it is the answer.
+        assert!(sheet.contains(&format!("sqref=\"C{r7}\"")), "{sheet}");
+        assert!(sheet.contains("<formula1>\"はい,いいえ\"</formula1>"));
+        let vendor = &p["xl/worksheets/sheet2.xml"];
+        assert!(vendor.contains("<formula1>\"はい,いいえ,判定不能\"</formula1>"));
+        let en = parts(&render(&ev, Lang::En));
+        assert!(en["xl/worksheets/sheet1.xml"].contains("<formula1>\"Yes,No\"</formula1>"));
     }
 
     #[test]

@@ -1,13 +1,13 @@
-//! The six sheets: the two checklists laid out like the MHLW form, then accounts, reuse groups,
+//! The sheets: the two checklists laid out like the MHLW form, then accounts, reuse groups,
 //! policies and inputs, each from the rows the reports print.
 
-use super::cells::{cut, print_setup, shown, table, write_cell, Formats, MAX_ROW};
+use super::cells::{cut, print_setup, shown, table, write_cell, write_date, Formats, MAX_ROW};
 use super::Lang;
-use crate::model::evidence::{Checklist, Evidence};
+use crate::model::evidence::{Answer, Checklist, Evidence};
 use crate::model::ManagedBy;
 use crate::report::doc::{self, Cell, Medium, Style, Table};
 use crate::words::{self, Labels, WorkbookLabels};
-use rust_xlsxwriter::{Worksheet, XlsxError};
+use rust_xlsxwriter::{DataValidation, Worksheet, XlsxError};
 
 /// A checklist sheet: title, the header block, then one row per item (or 対象システムなし).
 #[allow(clippy::too_many_arguments)]
@@ -60,7 +60,11 @@ pub(super) fn checklist_sheet(
     let mut row = 3;
     for (key, value) in block {
         ws.write_string_with_format(row, 0, &key, &f.key)?;
-        write_cell(ws, row, 1, &value, f)?;
+        if key == t.checked_on {
+            write_date(ws, row, 1, &value, f)?;
+        } else {
+            write_cell(ws, row, 1, &value, f)?;
+        }
         row += 1;
     }
     if !ev.complete {
@@ -77,16 +81,42 @@ pub(super) fn checklist_sheet(
         ws.write_string_with_format(row, 0, x.no_systems, &f.amber)?;
         return Ok(());
     };
-    // The rows md and html print, from the same view.
+    // The rows md and html print, from the same view: one item per row as on the MHLW form
+    // (項目, 確認事項, はい・いいえ, 確認日, 目標日, 備考), kensa's counts last.
     let answers = doc::answer_views(&checklist.items, ev.edition_rules.as_ref(), lang);
     table(
         ws,
         row,
-        doc::answers_table(answers, lang, Medium::Sheet),
+        doc::answers_table(answers.clone(), lang, Medium::Sheet),
         &[],
         x,
         f,
     )?;
+    for (r, a) in (row + 1..).zip(&answers) {
+        answer_cells(ws, r, a, lang, f)?;
+    }
+    Ok(())
+}
+
+/// The cells of one answer row a person fills in on the MHLW form: 確認日 and 目標日 as dates, and
+/// the answer as a list (はい / いいえ, and 判定不能 where that is kensa's answer, so the answer
+/// as written stays valid until someone decides it).
+fn answer_cells(
+    ws: &mut Worksheet,
+    row: u32,
+    a: &doc::AnswerView,
+    lang: Lang,
+    f: &Formats,
+) -> Result<(), XlsxError> {
+    write_date(ws, row, 3, &Cell::text(a.checked_on.as_str()), f)?;
+    write_date(ws, row, 4, &Cell::text(a.target_date.as_str()), f)?;
+    let choices = words::answer_choices(lang, a.answer == Answer::Undetermined);
+    let (title, message) = words::answer_prompt(lang);
+    let list = DataValidation::new()
+        .allow_list_strings(choices)?
+        .set_input_title(title)?
+        .set_input_message(message)?;
+    ws.add_data_validation(row, 2, row, 2, &list)?;
     Ok(())
 }
 
