@@ -5,6 +5,7 @@
 mod checklist;
 mod labels;
 mod remarks;
+mod share;
 mod status;
 mod terminal;
 mod values;
@@ -12,6 +13,7 @@ mod values;
 pub use checklist::*;
 pub use labels::*;
 pub use remarks::*;
+pub use share::*;
 pub use status::*;
 pub use terminal::*;
 pub use values::*;

@@ -20,5 +20,6 @@ mod integrity;
 mod jobs;
 mod recovery;
 mod rules_hashcat;
+mod share;
 mod snapshot;
 mod windows;
