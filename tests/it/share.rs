@@ -254,3 +254,49 @@ fn masked_accounts_leave_no_name_of_the_example_in_any_file() {
     );
     assert!(stdout(&o).contains("アカウント名: 伏せ字"));
 }
+
+#[test]
+fn systems_of_a_vendor_not_named_form_one_list_and_are_warned_of() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        example_dir().join("web01.htpasswd"),
+        dir.path().join("web01.htpasswd"),
+    )
+    .unwrap();
+    let manifest = dir.path().join("audit.toml");
+    std::fs::write(
+        &manifest,
+        "facility = \"テスト病院\"\n[[system]]\nid = \"web01\"\nkind = \"application\"\n\
+         managed_by = \"vendor\"\ninputs = [\"web01.htpasswd\"]\n",
+    )
+    .unwrap();
+    let (o, ev, out) = audit(&["--manifest", manifest.to_str().unwrap(), "--hibp", "off"]);
+    assert!(
+        stderr(&o).contains("warning: web01: managed_by = \"vendor\" without a vendor name"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(ev.vendor_checklists.len(), 1);
+    assert_eq!(ev.vendor_checklists[0].vendor, None);
+    assert_eq!(ev.vendor_checklists[0].systems, ["web01"]);
+    let md = std::fs::read_to_string(out.path().join("report/evidence.md")).unwrap();
+    assert!(md.contains("- **事業者名**: 事業者名未記入"), "{md}");
+    // No bundle can be made for it: there is no vendor to name.
+    let o = kensa(&[
+        "audit",
+        "--manifest",
+        manifest.to_str().unwrap(),
+        "--hibp",
+        "off",
+        "--out",
+        out.path().join("b").to_str().unwrap(),
+        "--vendor",
+        "事業者名未記入",
+    ]);
+    assert_eq!(code(&o), 2);
+    assert!(
+        stderr(&o).contains("no system names a vendor"),
+        "{}",
+        stderr(&o)
+    );
+}
