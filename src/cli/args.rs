@@ -318,6 +318,15 @@ pub struct AuditArgs {
     /// Accounts of one system sharing a password fail 2-⑧ too (default: a warning).
     #[arg(long)]
     pub strict_reuse: bool,
+    /// Write a bundle for handing over to one vendor: only the systems the manifest says NAME
+    /// manages (their accounts, policies, reuse groups cut to them, inputs), answered as that
+    /// vendor's 事業者確認用. An unknown NAME is a usage error listing the vendors.
+    #[arg(long, value_name = "NAME")]
+    pub vendor: Option<String>,
+    /// Mask account names in every output (`yamada` → `ya***a`; three characters or fewer:
+    /// first character + `***`), for reports shared outside the facility.
+    #[arg(long)]
+    pub mask_accounts: bool,
     #[command(flatten)]
     pub edition: EditionArgs,
     /// Print nothing but errors.

@@ -50,6 +50,9 @@ pub(super) fn run(a: AuditArgs) -> Result<Outcome, Error> {
         .collect();
     check_paths(&opts, &corpora)?;
     check_out_dir(&a.out)?;
+    if let Some(name) = &a.vendor {
+        check_vendor(&opts, name)?;
+    }
     let baseline = match &a.baseline {
         Some(p) => Some(crate::baseline::load(p)?),
         None => None,
@@ -86,6 +89,19 @@ pub(super) fn run(a: AuditArgs) -> Result<Outcome, Error> {
             &p.display().to_string(),
             &now,
         ));
+    }
+    if !a.quiet {
+        if let Some(w) = unnamed_vendor_warning(&ev) {
+            eprintln!("kensa: warning: {w}");
+        }
+    }
+    // Cut and masked once, after everything is judged and compared: every report is written
+    // from this one evidence.
+    if let Some(name) = &a.vendor {
+        ev = engine::share::for_vendor(&ev, name).map_err(|e| unknown_vendor(name, &e))?;
+    }
+    if a.mask_accounts {
+        engine::share::mask_accounts(&mut ev);
     }
     let written = report::write_reports(&mut ev, &a.out, &formats, lang).map_err(|e| {
         Error::new(
@@ -165,6 +181,64 @@ fn stale_checked_on_warning(ev: &Evidence, days_before_run: Option<i64>) -> Opti
          then used), or give --check-date.",
         ev.checked_on
     ))
+}
+
+/// Vendor-managed systems whose vendor the manifest does not name: their 事業者確認用 has no
+/// 事業者名 and no bundle can be made for them.
+fn unnamed_vendor_warning(ev: &Evidence) -> Option<String> {
+    let unnamed = ev.vendor_checklists.iter().find(|c| c.vendor.is_none())?;
+    Some(format!(
+        "{}: managed_by = \"vendor\" without a vendor name; their 事業者確認用 is headed 「{}」. \
+         Add vendor = \"…\" to each [[system]].",
+        unnamed.systems.join(", "),
+        crate::words::share_labels(crate::words::Lang::Ja).vendor_not_named
+    ))
+}
+
+/// Before any work: `--vendor NAME` names a vendor of the manifest (an audit of an hour should
+/// not end in a typo). A manifest that cannot be read is left to the audit to report.
+fn check_vendor(opts: &AuditOptions, name: &str) -> Result<(), Error> {
+    let known: Vec<String> = match &opts.manifest {
+        Some(p) => match crate::manifest::Manifest::load(p) {
+            Ok(m) => {
+                let mut v: Vec<String> = m
+                    .systems
+                    .iter()
+                    .filter(|s| s.managed_by == crate::model::ManagedBy::Vendor)
+                    .filter_map(|s| s.vendor.clone())
+                    .filter(|v| !v.trim().is_empty())
+                    .collect();
+                v.sort();
+                v.dedup();
+                v
+            }
+            Err(_) => return Ok(()),
+        },
+        None => Vec::new(),
+    };
+    if known.iter().any(|k| k == name) {
+        Ok(())
+    } else {
+        Err(unknown_vendor(
+            name,
+            &engine::share::UnknownVendor { known },
+        ))
+    }
+}
+
+/// `--vendor NAME` names no vendor of the audit: a usage error listing those there are.
+fn unknown_vendor(name: &str, e: &engine::share::UnknownVendor) -> Error {
+    if e.known.is_empty() {
+        Error::usage(format!(
+            "--vendor: `{name}` is not a vendor of this audit: no system names a vendor \
+             (managed_by = \"vendor\" with vendor = \"…\")"
+        ))
+    } else {
+        Error::usage(format!(
+            "--vendor: `{name}` is not a vendor of this audit; the vendors are: {}",
+            e.known.join(", ")
+        ))
+    }
 }
 
 /// Before any work: every input, pot file, wordlist and offline corpus (`corpora`) can be opened.

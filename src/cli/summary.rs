@@ -50,6 +50,25 @@ pub(super) fn summary(
             it.remarks
         ));
     }
+    // Each vendor's own 事業者確認用, so a vendor sees its answers without opening a report.
+    for ck in &ev.vendor_checklists {
+        let vendor = crate::words::vendor_shown(lang, ck.vendor.as_deref());
+        s.push_str(&format!(
+            "  {}\n",
+            crate::words::terminal_vendor(lang, &vendor)
+        ));
+        for it in &ck.items {
+            s.push_str(&format!(
+                "    {:<14} {}  {}\n",
+                it.label,
+                answer_cell(it.answer, lang, 8, color),
+                it.remarks
+            ));
+        }
+    }
+    for (key, value) in crate::words::share_fields(ev, lang) {
+        s.push_str(&format!("  {key}: {value}\n"));
+    }
     let count = |st| ev.accounts.iter().filter(|a| a.status == st).count();
     // A breach check not performed found nothing: say so, not "skipped (0 found)".
     let breach = match ev.breach_check.status {

@@ -79,10 +79,34 @@ pub(super) fn assemble(parts: Parts, opts: &AuditOptions) -> Evidence {
         checklists.push(Checklist {
             managed_by: mb,
             title: title.into(),
+            vendor: None,
             systems: scope.iter().map(|s| s.to_string()).collect(),
             items: answer::answer_items(&scope, &evid, &policies, &reuse_groups, &unread, &cx),
         });
     }
+    // One 事業者確認用 per vendor, so each vendor can hand over its own; the systems whose vendor
+    // is not named form one list after the named ones (the CLI warns of them).
+    let mut by_vendor: BTreeMap<(bool, Option<&str>), BTreeSet<&str>> = BTreeMap::new();
+    for (id, s) in systems
+        .iter()
+        .filter(|(_, s)| s.def.managed_by == ManagedBy::Vendor)
+    {
+        let vendor = s.def.vendor.as_deref().filter(|v| !v.trim().is_empty());
+        by_vendor
+            .entry((vendor.is_none(), vendor))
+            .or_default()
+            .insert(id.as_str());
+    }
+    let vendor_checklists = by_vendor
+        .into_iter()
+        .map(|((_, vendor), scope)| Checklist {
+            managed_by: ManagedBy::Vendor,
+            title: crate::words::checklist_title(crate::words::Lang::Ja, ManagedBy::Vendor).into(),
+            vendor: vendor.map(String::from),
+            systems: scope.iter().map(|s| s.to_string()).collect(),
+            items: answer::answer_items(&scope, &evid, &policies, &reuse_groups, &unread, &cx),
+        })
+        .collect();
 
     let system_summaries = systems
         .iter()
@@ -140,6 +164,7 @@ pub(super) fn assemble(parts: Parts, opts: &AuditOptions) -> Evidence {
         complete: errors.is_empty(),
         items,
         checklists,
+        vendor_checklists,
         systems: system_summaries,
         accounts: evid,
         reuse_groups,
@@ -169,6 +194,9 @@ pub(super) fn assemble(parts: Parts, opts: &AuditOptions) -> Evidence {
         baseline: None,
         completeness: Some(completeness),
         edition_rules: Some(ed.to_evidence()),
+        // Set by the caller when it writes a bundle or masks names.
+        scope: None,
+        masked_accounts: false,
         run: None,
     }
 }

@@ -355,6 +355,7 @@ fn reuse_stage(ctx: &Context, accounts: &[Acc], strict: bool) -> Reuse {
                 })
                 .collect(),
             default_password,
+            outside_members: 0,
         });
     }
     member_of.sort_unstable();

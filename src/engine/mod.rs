@@ -10,6 +10,7 @@ pub mod judge;
 pub mod plan;
 pub mod read;
 pub mod recover;
+pub mod share;
 
 pub use breach::is_breach_error;
 pub use files::{absolute, cannot_open, read_regular};

@@ -106,6 +106,11 @@ pub struct Evidence {
     pub items: Vec<Item>,
     /// The same answers split by who answers for the systems (医療機関確認用 / 事業者確認用).
     pub checklists: Vec<Checklist>,
+    /// One 事業者確認用 per vendor, from that vendor's systems only (each with its `vendor`; the
+    /// systems managed by a vendor not named form one list without a name). The aggregate
+    /// 事業者確認用 stays in `checklists`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub vendor_checklists: Vec<Checklist>,
     pub systems: Vec<SystemSummary>,
     pub accounts: Vec<AccountEvidence>,
     pub reuse_groups: Vec<ReuseGroup>,
@@ -135,6 +140,12 @@ pub struct Evidence {
     /// when a part is incomplete or was not performed (absent in evidence written before it).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub completeness: Option<Completeness>,
+    /// A bundle for handing over (`kensa audit --vendor NAME`): only that vendor's systems.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scope: Option<Scope>,
+    /// Account names are masked (`--mask-accounts`): `yamada` → `ya***a`.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub masked_accounts: bool,
     /// The facts of the run (when, how long, how many requests): kept last.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub run: Option<Run>,
@@ -221,8 +232,18 @@ pub struct Checklist {
     /// `institution` (医療機関確認用) or `vendor` (事業者確認用).
     pub managed_by: ManagedBy,
     pub title: String,
+    /// The vendor (事業者名) of a per-vendor list (`vendor_checklists`); absent in the aggregate
+    /// lists and in the list of vendor-managed systems whose vendor is not named.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vendor: Option<String>,
     pub systems: Vec<String>,
     pub items: Vec<Item>,
+}
+
+/// What a bundle covers (`scope`): the vendor whose systems alone it holds.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct Scope {
+    pub vendor: String,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
@@ -415,6 +436,14 @@ pub struct ReuseGroup {
     pub links: Vec<Link>,
     /// The shared password is a factory default (fails 2-⑧ on its own).
     pub default_password: bool,
+    /// In a bundle (`scope`): how many accounts on systems outside it share the password (not
+    /// named; `members` and `links` keep only the bundle's).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub outside_members: usize,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]

@@ -142,16 +142,25 @@ pub(crate) fn sample(complete: bool) -> Evidence {
             Checklist {
                 managed_by: ManagedBy::Institution,
                 title: "医療機関確認用".into(),
+                vendor: None,
                 systems: vec!["ad01".into(), "pc-01".into()],
                 items: vec![i7, i8],
             },
             Checklist {
                 managed_by: ManagedBy::Vendor,
                 title: "事業者確認用".into(),
+                vendor: None,
                 systems: vec!["rt01".into()],
-                items: vec![v7, v8],
+                items: vec![v7.clone(), v8.clone()],
             },
         ],
+        vendor_checklists: vec![Checklist {
+            managed_by: ManagedBy::Vendor,
+            title: "事業者確認用".into(),
+            vendor: Some("MedNet Systems".into()),
+            systems: vec!["rt01".into()],
+            items: vec![v7, v8],
+        }],
         systems: vec![
             SystemSummary {
                 id: "ad01".into(),
@@ -226,6 +235,7 @@ pub(crate) fn sample(complete: bool) -> Evidence {
                 evidence: Proof::VerifiedPlaintext,
             }],
             default_password: false,
+            outside_members: 0,
         }],
         policies: vec![PolicyEvidence {
             system: "ad01".into(),
@@ -327,6 +337,8 @@ pub(crate) fn sample(complete: bool) -> Evidence {
                 .unwrap()
                 .to_evidence(),
         ),
+        scope: None,
+        masked_accounts: false,
         run: None,
     }
 }

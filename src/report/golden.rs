@@ -43,6 +43,7 @@ fn variants() -> Vec<(&'static str, Evidence)> {
     let mut empty = fixture::sample(true);
     empty.facility.clear();
     empty.checklists.clear();
+    empty.vendor_checklists.clear();
     empty.systems.clear();
     empty.accounts.clear();
     empty.reuse_groups.clear();
@@ -61,8 +62,14 @@ fn variants() -> Vec<(&'static str, Evidence)> {
     let mut only_history = empty.clone();
     only_history.accounts = vec![history("ad01", 0), history("ad01", 1)];
 
+    // A bundle for one vendor with masked names, as `--vendor` and `--mask-accounts` write it.
+    let mut shared = crate::engine::share::for_vendor(&complete, "MedNet Systems")
+        .expect("the sample has this vendor");
+    crate::engine::share::mask_accounts(&mut shared);
+
     vec![
         ("complete", complete),
+        ("shared", shared),
         ("incomplete", incomplete),
         ("empty", empty),
         ("only-history", only_history),

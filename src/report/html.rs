@@ -195,10 +195,18 @@ fn checklists(ev: &Evidence, lang: Lang, t: &Labels, out: &mut impl Write) -> io
         Escaped(t.checklists_note)
     )?;
     for ck in views {
+        write!(out, "<h3>{}</h3>\n<dl>\n", Escaped(&ck.title))?;
+        if let Some(v) = &ck.vendor {
+            writeln!(
+                out,
+                "<dt>{}</dt><dd>{}</dd>",
+                Escaped(crate::words::share_labels(lang).vendor_name),
+                Escaped(v)
+            )?;
+        }
         write!(
             out,
-            "<h3>{}</h3>\n<dl>\n<dt>{}</dt><dd>{}</dd>\n</dl>\n",
-            Escaped(&ck.title),
+            "<dt>{}</dt><dd>{}</dd>\n</dl>\n",
             Escaped(t.checklist_systems),
             Escaped(&ck.systems)
         )?;

@@ -22,5 +22,6 @@ mod language;
 mod recovery;
 mod rules_hashcat;
 mod sheets;
+mod share;
 mod snapshot;
 mod windows;

@@ -2,7 +2,8 @@
 //! 事業者確認用), as views and as a table.
 
 use super::{Block, Cell, Lang, Medium, Style, Table};
-use crate::model::evidence::{Answer, EditionRules, Evidence, Item};
+use crate::model::evidence::{Answer, Checklist, EditionRules, Evidence, Item};
+use crate::model::ManagedBy;
 use crate::words::{self, Labels};
 
 /// One checklist answer as printed: the item, its question, the answer and its dates.
@@ -52,27 +53,46 @@ pub(crate) fn answer_views(
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct ChecklistView {
     pub title: String,
+    /// The 事業者名 of a per-vendor 事業者確認用 (「事業者名未記入」 when the manifest names none);
+    /// `None` for the 医療機関確認用 and for evidence written before the per-vendor lists.
+    pub vendor: Option<String>,
     /// The systems it covers, joined (or なし).
     pub systems: String,
     pub answers: Vec<AnswerView>,
 }
 
-/// The split checklists as printed, in the evidence's order.
+/// The split checklists as printed: the 医療機関確認用, then one 事業者確認用 per vendor (the
+/// aggregate one only in evidence written before the per-vendor lists).
 pub(crate) fn checklist_views(ev: &Evidence, lang: Lang) -> Vec<ChecklistView> {
-    let t = words::labels(lang);
-    ev.checklists
-        .iter()
-        .map(|ck| ChecklistView {
-            title: words::checklist_title(lang, ck.managed_by).to_string(),
-            systems: if ck.systems.is_empty() {
-                t.none.to_string()
-            } else {
-                ck.systems.join(t.list_sep)
-            },
-            answers: answer_views(&ck.items, ev.edition_rules.as_ref(), lang),
-        })
+    printed_checklists(ev)
+        .map(|(ck, per_vendor)| checklist_view(ev, ck, per_vendor, lang))
         .collect()
 }
+
+/// The checklists every format prints, in order, each with whether it is a per-vendor one.
+fn printed_checklists(ev: &Evidence) -> impl Iterator<Item = (&Checklist, bool)> {
+    let per_vendor = !ev.vendor_checklists.is_empty();
+    ev.checklists
+        .iter()
+        .filter(move |c| !per_vendor || c.managed_by != ManagedBy::Vendor)
+        .map(|c| (c, false))
+        .chain(ev.vendor_checklists.iter().map(|c| (c, true)))
+}
+
+fn checklist_view(ev: &Evidence, ck: &Checklist, per_vendor: bool, lang: Lang) -> ChecklistView {
+    let t = words::labels(lang);
+    ChecklistView {
+        title: words::checklist_title(lang, ck.managed_by).to_string(),
+        vendor: per_vendor.then(|| words::vendor_shown(lang, ck.vendor.as_deref())),
+        systems: if ck.systems.is_empty() {
+            t.none.to_string()
+        } else {
+            ck.systems.join(t.list_sep)
+        },
+        answers: answer_views(&ck.items, ev.edition_rules.as_ref(), lang),
+    }
+}
+
 /// The answers as a table; the workbook heads the answer column はい・いいえ like the MHLW form.
 pub(crate) fn answers_table<'a>(views: Vec<AnswerView>, lang: Lang, medium: Medium) -> Table<'a> {
     let t = words::labels(lang);
@@ -122,10 +142,12 @@ pub(super) fn checklists(ev: &Evidence, lang: Lang, t: &Labels, out: &mut Vec<Bl
     out.push(Block::Para(t.checklists_note.to_string()));
     for ck in checklist_views(ev, lang) {
         out.push(Block::Subheading(ck.title));
-        out.push(Block::Fields(vec![(
-            t.checklist_systems.to_string(),
-            ck.systems,
-        )]));
+        let mut fields = Vec::new();
+        if let Some(v) = ck.vendor {
+            fields.push((words::share_labels(lang).vendor_name.to_string(), v));
+        }
+        fields.push((t.checklist_systems.to_string(), ck.systems));
+        out.push(Block::Fields(fields));
         out.push(Block::Table(answers_table(
             ck.answers,
             lang,

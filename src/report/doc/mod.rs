@@ -137,6 +137,7 @@ fn header(ev: &Evidence, lang: Lang, t: &Labels, out: &mut Vec<Block<'_>>) {
             .into_iter()
             .map(|l| (l.key, l.value)),
     );
+    fields.extend(words::share_fields(ev, lang));
     out.push(Block::Fields(fields));
     if !ev.complete {
         out.push(Block::Warning(t.incomplete_note.to_string()));

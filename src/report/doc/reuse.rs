@@ -19,10 +19,14 @@ pub(crate) fn reuse_table(ev: &Evidence, lang: Lang, medium: Medium) -> Table<'_
                 .filter(|p| **p != g.evidence)
                 .map(|p| words::reuse_proof(lang, *p)),
         );
+        // In a bundle, the accounts outside it that share the password are counted, never named.
         let members = g
             .members
             .iter()
-            .map(|m| format!("{} / {}", m.system, m.account));
+            .map(|m| format!("{} / {}", m.system, m.account))
+            .chain(
+                (g.outside_members > 0).then(|| words::outside_members(lang, g.outside_members)),
+            );
         let links = g.links.iter().map(|l| {
             format!(
                 "{} / {} ↔ {} / {}: {}",

@@ -11,7 +11,7 @@ mod sheets;
 mod stats;
 
 use super::Lang;
-use crate::model::evidence::Evidence;
+use crate::model::evidence::{Checklist, Evidence};
 use crate::model::ManagedBy;
 use crate::words::{self, Labels};
 use cells::{cut, shown, Formats};
@@ -38,11 +38,25 @@ pub fn try_render(ev: &Evidence, lang: Lang) -> Result<Vec<u8>, XlsxError> {
     let mut wb = Workbook::new();
     wb.set_properties(&properties(ev, t));
 
-    for managed_by in [ManagedBy::Institution, ManagedBy::Vendor] {
+    for (name, sheet) in checklist_sheets(ev, lang) {
         let ws = wb.add_worksheet();
-        ws.set_name(words::checklist_title(lang, managed_by))?;
-        let checklist = ev.checklists.iter().find(|c| c.managed_by == managed_by);
-        checklist_sheet(ws, ev, managed_by, checklist, lang, t, x, &f)?;
+        ws.set_name(name)?;
+        let mut extra = Vec::new();
+        if let Some(v) = &sheet.vendor {
+            extra.push((words::share_labels(lang).vendor_name.to_string(), v.clone()));
+        }
+        extra.extend(words::share_fields(ev, lang));
+        checklist_sheet(
+            ws,
+            ev,
+            sheet.managed_by,
+            sheet.checklist,
+            &extra,
+            lang,
+            t,
+            x,
+            &f,
+        )?;
     }
     for (name, rows, widths, frozen) in data_sheets(ev, lang) {
         let ws = wb.add_worksheet();
@@ -65,20 +79,116 @@ pub fn try_render(ev: &Evidence, lang: Lang) -> Result<Vec<u8>, XlsxError> {
     wb.save_to_buffer()
 }
 
-/// The sheet names of the workbook in `lang`, in order (with `--baseline`, one more follows:
-/// 前回比, the comparison and the findings resolved since).
-pub fn sheet_names(lang: Lang) -> [&'static str; 7] {
+/// The sheet names of the workbook of `ev` in `lang`, in order: 医療機関確認用 (not in a bundle
+/// for one vendor), one 事業者確認用 per vendor (`事業者確認用 (NetCare)`; the aggregate
+/// 事業者確認用 for evidence without per-vendor lists), then accounts, reuse groups, policies inputs and
+/// statistics (with `--baseline`, one more follows: 前回比, the comparison and the findings resolved
+/// since).
+pub fn sheet_names(ev: &Evidence, lang: Lang) -> Vec<String> {
     let x = words::workbook_labels(lang);
-    [
-        words::checklist_title(lang, ManagedBy::Institution),
-        words::checklist_title(lang, ManagedBy::Vendor),
-        x.sheet_accounts,
-        x.sheet_reuse,
-        x.sheet_policies,
-        x.sheet_inputs,
-        words::stats_labels(lang).heading,
-    ]
+    checklist_sheets(ev, lang)
+        .into_iter()
+        .map(|(name, _)| name)
+        .chain(
+            [
+                x.sheet_accounts,
+                x.sheet_reuse,
+                x.sheet_policies,
+                x.sheet_inputs,
+                words::stats_labels(lang).heading,
+            ]
+            .map(String::from),
+        )
+        .collect()
 }
+
+/// One checklist sheet to write: who answers it, its checklist (none: 対象システムなし) and the
+/// 事業者名 of a per-vendor sheet.
+struct ChecklistSheet<'a> {
+    managed_by: ManagedBy,
+    checklist: Option<&'a Checklist>,
+    vendor: Option<String>,
+}
+
+/// The checklist sheets with their names. The 医療機関確認用 and 事業者確認用 sheets are always
+/// there (saying 対象システムなし when empty), as on the MHLW form, except that a bundle for one
+/// vendor has no 医療機関確認用.
+fn checklist_sheets(ev: &Evidence, lang: Lang) -> Vec<(String, ChecklistSheet<'_>)> {
+    let mut out = Vec::new();
+    if ev.scope.is_none() {
+        out.push((
+            words::checklist_title(lang, ManagedBy::Institution).to_string(),
+            ChecklistSheet {
+                managed_by: ManagedBy::Institution,
+                checklist: ev
+                    .checklists
+                    .iter()
+                    .find(|c| c.managed_by == ManagedBy::Institution),
+                vendor: None,
+            },
+        ));
+    }
+    let title = words::checklist_title(lang, ManagedBy::Vendor);
+    if ev.vendor_checklists.is_empty() {
+        out.push((
+            title.to_string(),
+            ChecklistSheet {
+                managed_by: ManagedBy::Vendor,
+                checklist: ev
+                    .checklists
+                    .iter()
+                    .find(|c| c.managed_by == ManagedBy::Vendor),
+                vendor: None,
+            },
+        ));
+    }
+    for ck in &ev.vendor_checklists {
+        let vendor = words::vendor_shown(lang, ck.vendor.as_deref());
+        let taken: Vec<&str> = out.iter().map(|(n, _)| n.as_str()).collect();
+        let name = vendor_sheet_name(title, &vendor, &taken);
+        out.push((
+            name,
+            ChecklistSheet {
+                managed_by: ManagedBy::Vendor,
+                checklist: Some(ck),
+                vendor: Some(vendor),
+            },
+        ));
+    }
+    out
+}
+
+/// `事業者確認用 (NetCare)` as Excel accepts a sheet name: at most 31 characters (the vendor's
+/// name cut to fit), none of `[]:*?/\` (each becomes `_`), no `'` at either end, and unlike the
+/// names `taken` (Excel compares them without case; a number is added).
+fn vendor_sheet_name(title: &str, vendor: &str, taken: &[&str]) -> String {
+    let clean: String = vendor
+        .chars()
+        .map(|c| if "[]:*?/\\".contains(c) { '_' } else { c })
+        .collect();
+    let clean = clean.trim().trim_matches('\'');
+    for n in 1.. {
+        let suffix = if n == 1 {
+            ")".to_string()
+        } else {
+            format!(") {n}")
+        };
+        let room =
+            MAX_SHEET_NAME.saturating_sub(title.chars().count() + 2 + suffix.chars().count());
+        let cut: String = clean.chars().take(room).collect();
+        let name = format!("{title} ({}{suffix}", cut.trim_end());
+        if !taken
+            .iter()
+            .any(|t| t.to_lowercase() == name.to_lowercase())
+        {
+            return name;
+        }
+    }
+    unreachable!("some number makes the name unique")
+}
+
+/// Excel's limit on a sheet name, in characters.
+const MAX_SHEET_NAME: usize = 31;
 
 /// Title, author and a creation time fixed to the evidence's date (the bytes stay reproducible).
 fn properties(ev: &Evidence, t: &Labels) -> DocProperties {
@@ -214,10 +324,10 @@ mod tests {
     fn a_zip_with_every_sheet_in_both_languages() {
         let ev = fixture::sample(true);
         assert_eq!(
-            sheet_names(Lang::Ja),
+            sheet_names(&ev, Lang::Ja),
             [
                 "医療機関確認用",
-                "事業者確認用",
+                "事業者確認用 (MedNet Systems)",
                 "アカウント",
                 "使い回し",
                 "ポリシー",
@@ -235,13 +345,71 @@ mod tests {
                 .skip(1)
                 .map(|s| &s[..s.find('"').unwrap()])
                 .collect();
-            assert_eq!(names, sheet_names(lang));
+            assert_eq!(names, sheet_names(&ev, lang));
             for i in 1..=7 {
                 assert!(p.contains_key(&format!("xl/worksheets/sheet{i}.xml")));
             }
         }
-        assert_eq!(sheet_names(Lang::En)[0], "For the facility");
-        assert_eq!(sheet_names(Lang::En)[2], "Accounts");
+        assert_eq!(sheet_names(&ev, Lang::En)[0], "For the facility");
+        assert_eq!(
+            sheet_names(&ev, Lang::En)[1],
+            "For the vendor (MedNet Systems)"
+        );
+        assert_eq!(sheet_names(&ev, Lang::En)[2], "Accounts");
+    }
+
+    #[test]
+    fn one_vendor_sheet_per_vendor_with_its_name_and_names_excel_accepts() {
+        let mut ev = fixture::sample(true);
+        let mut other = ev.vendor_checklists[0].clone();
+        other.vendor = Some("Net/Care: [保守]*株式会社ネットケア・メディカルサービス".into());
+        let mut unnamed = other.clone();
+        unnamed.vendor = None;
+        ev.vendor_checklists.push(other);
+        ev.vendor_checklists.push(unnamed);
+        let names = sheet_names(&ev, Lang::Ja);
+        assert_eq!(names[1], "事業者確認用 (MedNet Systems)");
+        assert_eq!(names[2], "事業者確認用 (Net_Care_ _保守__株式会社ネット)");
+        assert_eq!(names[3], "事業者確認用 (事業者名未記入)");
+        for n in &names {
+            assert!(n.chars().count() <= 31, "{n}");
+        }
+        let p = parts(&render(&ev, Lang::Ja));
+        let third = cells(&p, 3);
+        assert_eq!(
+            third[&format!("B{}", row_of(&third, 'A', "事業者名"))],
+            "Net/Care: [保守]*株式会社ネットケア・メディカルサービス"
+        );
+        let fourth = cells(&p, 4);
+        assert_eq!(
+            fourth[&format!("B{}", row_of(&fourth, 'A', "事業者名"))],
+            "事業者名未記入"
+        );
+        assert_eq!(cells(&p, 5)["B1"], "アカウント");
+        // The same name twice, and names equal but for case, stay apart.
+        assert_eq!(
+            vendor_sheet_name("事業者確認用", "netcare", &["事業者確認用 (NetCare)"]),
+            "事業者確認用 (netcare) 2"
+        );
+        let long = "x".repeat(40);
+        let first = vendor_sheet_name("事業者確認用", &long, &[]);
+        let second = vendor_sheet_name("事業者確認用", &long, &[&first]);
+        assert_ne!(first, second);
+        assert!(second.chars().count() <= 31 && first.chars().count() == 31);
+        // A bundle has no 医療機関確認用 sheet; its vendor sheet says what it covers.
+        ev.scope = Some(crate::model::evidence::Scope {
+            vendor: "MedNet Systems".into(),
+        });
+        ev.vendor_checklists.truncate(1);
+        ev.masked_accounts = true;
+        assert_eq!(
+            sheet_names(&ev, Lang::Ja)[0],
+            "事業者確認用 (MedNet Systems)"
+        );
+        let p = parts(&render(&ev, Lang::Ja));
+        let first = cells(&p, 1);
+        assert!(first[&format!("B{}", row_of(&first, 'A', "対象範囲"))].contains("MedNet Systems"));
+        assert!(first.contains_key(&format!("B{}", row_of(&first, 'A', "アカウント名"))));
     }
 
     #[test]
@@ -500,6 +668,7 @@ mod tests {
         let mut ev = fixture::sample(false);
         ev.checklists
             .retain(|c| c.managed_by == ManagedBy::Institution);
+        ev.vendor_checklists.clear();
         let p = parts(&render(&ev, Lang::Ja));
         let vendor = cells(&p, 2);
         assert_eq!(vendor["A1"], "パスワード監査エビデンス — 事業者確認用");
@@ -533,6 +702,7 @@ mod tests {
     fn empty_evidence_still_gives_every_sheet_with_headers() {
         let mut ev = fixture::sample(true);
         ev.checklists.clear();
+        ev.vendor_checklists.clear();
         ev.accounts.clear();
         ev.reuse_groups.clear();
         ev.policies.clear();

@@ -16,6 +16,8 @@ pub(super) fn checklist_sheet(
     ev: &Evidence,
     managed_by: ManagedBy,
     checklist: Option<&Checklist>,
+    // 事業者名 of a per-vendor sheet, and what a bundle covers or masks (`words::share_fields`).
+    extra: &[(String, String)],
     lang: Lang,
     t: &Labels,
     x: &WorkbookLabels,
@@ -56,6 +58,7 @@ pub(super) fn checklist_sheet(
         };
         block.push((l.key, Cell::text(l.value).style(style)));
     }
+    block.extend(extra.iter().map(|(k, v)| (k.clone(), Cell::text(v))));
     block.push((t.checklist_systems.into(), Cell::text(systems)));
     let mut row = 3;
     for (key, value) in block {
