@@ -8,6 +8,7 @@ mod remarks;
 mod status;
 mod terminal;
 mod values;
+mod worklist;
 
 pub use checklist::*;
 pub use labels::*;
@@ -15,6 +16,7 @@ pub use remarks::*;
 pub use status::*;
 pub use terminal::*;
 pub use values::*;
+pub use worklist::*;
 
 /// The language of the human-readable output (md, html, xlsx, remarks, terminal). JSON and CSV are
 /// language-neutral.

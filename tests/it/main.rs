@@ -22,3 +22,4 @@ mod recovery;
 mod rules_hashcat;
 mod snapshot;
 mod windows;
+mod worklist;

@@ -7,6 +7,7 @@
 
 mod cells;
 mod sheets;
+mod worklist;
 
 use super::Lang;
 use crate::model::evidence::Evidence;
@@ -42,6 +43,7 @@ pub fn try_render(ev: &Evidence, lang: Lang) -> Result<Vec<u8>, XlsxError> {
         let checklist = ev.checklists.iter().find(|c| c.managed_by == managed_by);
         checklist_sheet(ws, ev, managed_by, checklist, lang, t, x, &f)?;
     }
+    worklist::worklist_sheet(&mut wb, ev, lang, x, &f)?;
     for (name, rows, widths, frozen) in data_sheets(ev, lang) {
         let ws = wb.add_worksheet();
         ws.set_name(name)?;
@@ -62,11 +64,12 @@ pub fn try_render(ev: &Evidence, lang: Lang) -> Result<Vec<u8>, XlsxError> {
 
 /// The sheet names of the workbook in `lang`, in order (with `--baseline`, one more follows:
 /// 前回比, the comparison and the findings resolved since).
-pub fn sheet_names(lang: Lang) -> [&'static str; 6] {
+pub fn sheet_names(lang: Lang) -> [&'static str; 7] {
     let x = words::workbook_labels(lang);
     [
         words::checklist_title(lang, ManagedBy::Institution),
         words::checklist_title(lang, ManagedBy::Vendor),
+        words::worklist_labels(lang).sheet,
         x.sheet_accounts,
         x.sheet_reuse,
         x.sheet_policies,
@@ -186,22 +189,22 @@ mod tests {
         assert!(wb.contains("<sheet name=\"前回比\""), "{wb}");
         assert!(wb.find("name=\"入力\"").unwrap() < wb.find("name=\"前回比\"").unwrap());
         // The accounts sheet: the state is the last column (N), one line per finding when mixed.
-        let accounts = cells(&p, 3);
+        let accounts = cells(&p, 4);
         assert_eq!(accounts["N1"], "前回比");
         let r = row_of(&accounts, 'B', "yoshida");
         assert!(accounts[&format!("N{r}")].contains("新規: 漏えい済み"));
         // The baseline sheet: counts (numbers) and the resolved findings with their codes.
-        let b = cells(&p, 7);
+        let b = cells(&p, 8);
         assert_eq!(b["A1"], "前回との比較");
         assert_eq!(b["B3"], "old/evidence.json");
         assert_eq!((b["A7"].as_str(), b["B7"].as_str()), ("解消", "2"));
         let r = row_of(&b, 'G', "POLICY_MIN_LENGTH");
         assert_eq!(b[&format!("A{r}")], "解消");
         assert_eq!(b[&format!("B{r}")], "ポリシー");
-        // Without a baseline: six sheets, as before.
+        // Without a baseline: seven sheets, as before.
         let p = parts(&render(&fixture::sample(true), Lang::Ja));
-        assert!(!p.contains_key("xl/worksheets/sheet7.xml"));
-        assert_ne!(cells(&p, 3).get("N1").map(String::as_str), Some("前回比"));
+        assert!(!p.contains_key("xl/worksheets/sheet8.xml"));
+        assert_ne!(cells(&p, 4).get("N1").map(String::as_str), Some("前回比"));
     }
 
     #[test]
@@ -212,6 +215,7 @@ mod tests {
             [
                 "医療機関確認用",
                 "事業者確認用",
+                "是正計画",
                 "アカウント",
                 "使い回し",
                 "ポリシー",
@@ -229,12 +233,13 @@ mod tests {
                 .map(|s| &s[..s.find('"').unwrap()])
                 .collect();
             assert_eq!(names, sheet_names(lang));
-            for i in 1..=6 {
+            for i in 1..=7 {
                 assert!(p.contains_key(&format!("xl/worksheets/sheet{i}.xml")));
             }
         }
         assert_eq!(sheet_names(Lang::En)[0], "For the facility");
-        assert_eq!(sheet_names(Lang::En)[2], "Accounts");
+        assert_eq!(sheet_names(Lang::En)[2], "Worklist");
+        assert_eq!(sheet_names(Lang::En)[3], "Accounts");
     }
 
     #[test]
@@ -344,7 +349,7 @@ mod tests {
             assert!(xml.contains("<cols>"), "sheet{i}");
         }
         assert!(p["xl/styles.xml"].contains("<b/>"));
-        let accounts = cells(&p, 3);
+        let accounts = cells(&p, 4);
         assert_eq!(accounts["A1"], "システム");
         assert_eq!(accounts["B1"], "アカウント");
         // One row per account, header included.
@@ -367,7 +372,7 @@ mod tests {
         let evil = row_of(&accounts, 'B', &crate::report::visible(fixture::EVIL_NAME));
         assert_eq!(accounts[&format!("A{evil}")], "pc-01");
 
-        let reuse = cells(&p, 4);
+        let reuse = cells(&p, 5);
         assert_eq!(reuse["A2"], "R1");
         assert_eq!(reuse["F2"], "2");
         assert_eq!(reuse["G2"], "ad01 / yoshida\nrt01 / yoshida");
@@ -378,7 +383,7 @@ mod tests {
         );
         assert!(reuse["H2"].contains(" ↔ "));
 
-        let policies = cells(&p, 5);
+        let policies = cells(&p, 6);
         assert_eq!(policies["A2"], "ad01");
         assert_eq!(policies["C2"], "不合格");
         // The pass-path column the reports show.
@@ -394,7 +399,7 @@ mod tests {
             "POLICY_ROTATION_TOO_LONG, POLICY_COMPOSITION"
         );
 
-        let inputs = cells(&p, 6);
+        let inputs = cells(&p, 7);
         assert_eq!(inputs["A2"], "ad01-ntds.txt");
         assert_eq!(inputs["C2"], "utf-8");
         assert_eq!(inputs["D2"], ev.inputs[0].sha256);
@@ -416,13 +421,13 @@ mod tests {
         for (name, xml) in &p {
             assert!(!xml.contains("<f>"), "a formula in {name}");
         }
-        let accounts = cells(&p, 3);
+        let accounts = cells(&p, 4);
         let r = row_of(&accounts, 'B', CMD_NAME);
         assert_eq!(accounts[&format!("C{r}")], "+SUM(1,2)");
         row_of(&accounts, 'B', fixture::FORMULA_NAME);
         // Formula-like text carries Excel's quote prefix, so editing the cell keeps it text.
         assert!(p["xl/styles.xml"].contains("quotePrefix=\"1\""));
-        let sheet = &p["xl/worksheets/sheet3.xml"];
+        let sheet = &p["xl/worksheets/sheet4.xml"];
         let style = |cell: &str| {
             let c = &sheet[sheet.find(&format!("<c r=\"{cell}\"")).unwrap()..];
             let s = &c[c.find("s=\"").unwrap() + 3..];
@@ -509,11 +514,11 @@ mod tests {
             let at = row_of(&c, 'A', "Systems");
             assert_eq!(c[&format!("B{at}")], "No systems");
         }
-        assert_eq!(cells(&p, 3)["B1"], "Account");
-        assert!(!cells(&p, 3).contains_key("A2"));
-        assert_eq!(cells(&p, 4)["A1"], "Group");
-        assert_eq!(cells(&p, 5)["A1"], "System");
-        assert_eq!(cells(&p, 6)["D1"], "SHA-256");
+        assert_eq!(cells(&p, 4)["B1"], "Account");
+        assert!(!cells(&p, 4).contains_key("A2"));
+        assert_eq!(cells(&p, 5)["A1"], "Group");
+        assert_eq!(cells(&p, 6)["A1"], "System");
+        assert_eq!(cells(&p, 7)["D1"], "SHA-256");
     }
 
     #[test]
@@ -521,7 +526,7 @@ mod tests {
         let mut ev = fixture::sample(true);
         ev.accounts[0].account = "あ".repeat(MAX_CELL_CHARS + 10);
         let p = parts(&try_render(&ev, Lang::Ja).unwrap());
-        let accounts = cells(&p, 3);
+        let accounts = cells(&p, 4);
         assert_eq!(accounts["B2"].chars().count(), MAX_CELL_CHARS);
         assert_eq!(cut("abc"), "abc");
     }
