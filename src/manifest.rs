@@ -48,6 +48,13 @@ pub struct SystemDef {
     pub pin_exempt: bool,
     #[serde(default)]
     pub inputs: Vec<String>,
+    /// 目標日 for this system's remediation (`YYYY-MM-DD`); the facility's `target_date` when absent.
+    #[serde(default)]
+    pub target_date: Option<String>,
+    /// Accounts of this system to treat as privileged besides the built-in administrators
+    /// (`rules::privileged`), e.g. a backup service account.
+    #[serde(default)]
+    pub privileged_accounts: Vec<String>,
 }
 
 /// Why a manifest or a date in it cannot be used. Every case is a usage error: the audit has not
@@ -88,6 +95,8 @@ struct Positions {
 #[derive(Deserialize)]
 struct SystemPosition {
     id: toml::Spanned<String>,
+    #[serde(default)]
+    target_date: Option<toml::Spanned<String>>,
 }
 
 impl Positions {
@@ -108,7 +117,12 @@ impl Positions {
             crate::rules::edition::Edition::named(e.get_ref())
                 .map_err(|err| (e.span(), err.to_string()))?;
         }
-        for d in [&self.checked_on, &self.target_date].into_iter().flatten() {
+        let systems = self.systems.iter().map(|s| &s.target_date);
+        for d in [&self.checked_on, &self.target_date]
+            .into_iter()
+            .chain(systems)
+            .flatten()
+        {
             parse_date(d.get_ref()).map_err(|e| (d.span(), e.to_string()))?;
         }
         Ok(())
@@ -271,5 +285,24 @@ mod tests {
         .unwrap();
         assert_eq!(m.systems[0].kind, SystemKind::NetworkDevice);
         assert_eq!(m.systems[0].managed_by, ManagedBy::Vendor);
+    }
+
+    #[test]
+    fn a_system_has_its_own_target_date_and_privileged_accounts() {
+        let m = Manifest::parse(
+            "target_date = \"2027-03-31\"\n[[system]]\nid = \"net\"\ntarget_date = \"2026-12-31\"\nprivileged_accounts = [\"svc-backup\"]\n[[system]]\nid = \"pc\"\n",
+        )
+        .unwrap();
+        assert_eq!(m.systems[0].target_date.as_deref(), Some("2026-12-31"));
+        assert_eq!(m.systems[0].privileged_accounts, ["svc-backup"]);
+        assert_eq!(m.systems[1].target_date, None);
+        assert!(m.systems[1].privileged_accounts.is_empty());
+        // A bad date names its line, as the facility's does.
+        let (line, e) = Manifest::parse(
+            "facility = \"x\"\n[[system]]\nid = \"net\"\ntarget_date = \"2026-13-01\"\n",
+        )
+        .unwrap_err();
+        assert_eq!(line, Some(4));
+        assert!(e.contains("2026-13-01"), "{e}");
     }
 }

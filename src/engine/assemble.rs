@@ -129,6 +129,13 @@ pub(super) fn assemble(parts: Parts, opts: &AuditOptions) -> Evidence {
                     .iter()
                     .find(|p| &p.system == id)
                     .map_or(PolicyStatus::None, |p| p.status),
+                // The system's own due date, else the facility's (as the answers carry it).
+                target_date: Some(
+                    s.def
+                        .target_date
+                        .clone()
+                        .unwrap_or_else(|| target_date.clone()),
+                ),
             }
         })
         .collect();

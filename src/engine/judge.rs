@@ -150,6 +150,13 @@ pub(super) fn judge(
                 salted: a.salted.clone(),
                 password_last_set: a.raw.password_set,
                 password_never_expires: a.raw.max_age_days() == Some(-1),
+                privileged: crate::rules::privileged::is_privileged(
+                    a.raw
+                        .rid_admin
+                        .then_some(crate::rules::privileged::ADMINISTRATOR_RID),
+                    a.user(),
+                    &sys.def.privileged_accounts,
+                ),
             };
             let mut advisory = None;
             if a.raw.skip.is_some() {

@@ -181,6 +181,9 @@ struct Record {
     skip: Option<SkipReason>,
     /// When the password was last set (inline: an NTDS dump with `pwdLastSet` has it everywhere).
     password_set: Option<PasswordSet>,
+    /// The Windows RID is 500, the built-in Administrator (a flag, not the RID: it fits in the
+    /// padding, and only this RID is looked at).
+    rid_admin: bool,
     rare: Option<Box<Rare>>,
 }
 
@@ -216,6 +219,7 @@ impl From<RawAccount> for Record {
             hash: r.hash,
             skip: r.skip,
             password_set: r.password_set,
+            rid_admin: r.rid == Some(crate::rules::privileged::ADMINISTRATOR_RID),
             rare,
         }
     }

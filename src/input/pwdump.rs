@@ -240,6 +240,8 @@ fn parse_line(line: &str) -> Result<Line, LineError> {
         lm,
         skip: reason,
         password_set: suffixes.password_set,
+        // Kept for the privileged-account rule (RID 500); digits only, checked above.
+        rid: fields[1].parse().ok(),
         ..RawAccount::default()
     }))
 }

@@ -261,6 +261,10 @@ pub struct SystemSummary {
     pub skipped: usize,
     /// Policy verdict (`none`: no policy source).
     pub policy: PolicyStatus,
+    /// 目標日 for this system's remediation: its own `target_date` in the manifest, else the
+    /// facility's (absent in evidence written before it was recorded).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target_date: Option<String>,
 }
 
 #[derive(
@@ -320,6 +324,10 @@ pub struct AccountEvidence {
     /// 99999): whatever the system's policy says, rotation does not hold for it.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub password_never_expires: bool,
+    /// An administrator or built-in privileged account (`rules::privileged`): listed first in the
+    /// remediation worklist. Written only when true.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub privileged: bool,
 }
 
 /// What was tried against one salted hash.
@@ -851,6 +859,7 @@ mod tests {
                 chrono::NaiveDate::from_ymd_opt(2025, 10, 1).unwrap(),
             ),
             password_never_expires: false,
+            privileged: false,
         };
         let v = serde_json::to_value(&row).unwrap();
         assert_eq!(v["password_last_set"], "2025-10-01");

@@ -167,6 +167,9 @@ pub struct RawAccount {
     pub max_age_days: Option<i64>,
     /// When the password was last set (secretsdump `pwdLastSet`, shadow field 3), if the input says.
     pub password_set: Option<PasswordSet>,
+    /// The relative identifier of a Windows account (pwdump/secretsdump's second field): 500 is
+    /// the built-in Administrator whatever it was renamed to.
+    pub rid: Option<u32>,
 }
 
 impl RawAccount {

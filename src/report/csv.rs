@@ -81,7 +81,10 @@ fn write_cell(out: &mut impl Write, s: &str) -> io::Result<()> {
 }
 
 /// Writes one row: the cells quoted, comma-separated, CRLF-terminated.
-fn write_row<'a>(out: &mut impl Write, cells: impl Iterator<Item = &'a str>) -> io::Result<()> {
+pub(crate) fn write_row<'a>(
+    out: &mut impl Write,
+    cells: impl Iterator<Item = &'a str>,
+) -> io::Result<()> {
     for (i, c) in cells.enumerate() {
         if i > 0 {
             out.write_all(b",")?;

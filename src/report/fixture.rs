@@ -48,6 +48,7 @@ fn account(system: &str, name: &str, status: AccountStatus) -> AccountEvidence {
         salted: None,
         password_last_set: None,
         password_never_expires: false,
+        privileged: false,
     }
 }
 
@@ -175,6 +176,7 @@ pub(crate) fn sample(complete: bool) -> Evidence {
                 passing: 1,
                 skipped: 1,
                 policy: PolicyStatus::Fail,
+                target_date: None,
             },
             SystemSummary {
                 id: "pc-01".into(),
@@ -189,6 +191,7 @@ pub(crate) fn sample(complete: bool) -> Evidence {
                 passing: 1,
                 skipped: 0,
                 policy: PolicyStatus::None,
+                target_date: None,
             },
             SystemSummary {
                 id: "rt01".into(),
@@ -203,6 +206,7 @@ pub(crate) fn sample(complete: bool) -> Evidence {
                 passing: 0,
                 skipped: 0,
                 policy: PolicyStatus::None,
+                target_date: None,
             },
         ],
         accounts: vec![pass, skipped, fail, evil, formula, unverified, reused],

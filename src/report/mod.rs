@@ -7,6 +7,7 @@ pub mod json;
 pub mod markdown;
 mod markup;
 pub mod svg;
+pub mod worklist;
 pub mod write;
 pub mod xlsx;
 
@@ -182,12 +183,13 @@ pub const SUMS_FILE: &str = "evidence.sha256";
 
 /// The files of an evidence set: what [`write_reports`] replaces in its directory, whichever formats
 /// a run writes (a previous run's other formats are removed, so a directory never mixes two runs).
-pub const SET_FILES: [&str; 6] = [
+pub const SET_FILES: [&str; 7] = [
     "evidence.json",
     "evidence.md",
     "evidence.html",
     "evidence.csv",
     "evidence.xlsx",
+    worklist::FILE_NAME,
     SUMS_FILE,
 ];
 
@@ -233,6 +235,7 @@ pub fn write_reports(
         .filter(|&f| f != ReportFormat::Json)
         .collect();
     let want_json = unique.contains(&ReportFormat::Json);
+    let with_worklist = unique.contains(&ReportFormat::Csv);
     let shared: &Evidence = ev;
     let staged = staging.path();
     // evidence.json is written beside the others, all but its `run` object, which lists their
@@ -241,9 +244,18 @@ pub fn write_reports(
     let (tx, rx) = std::sync::mpsc::channel::<Vec<ReportDigest>>();
     let (others_done, json_done) = std::thread::scope(|s| {
         let json = want_json.then(|| s.spawn(move || stage_json(shared, staged, rx)));
-        let results: Vec<io::Result<ReportDigest>> = others
+        // worklist.csv goes with evidence.csv: the CSV format writes both.
+        let jobs: Vec<Option<ReportFormat>> = others
+            .iter()
+            .map(|&f| Some(f))
+            .chain(with_worklist.then_some(None))
+            .collect();
+        let results: Vec<io::Result<ReportDigest>> = jobs
             .par_iter()
-            .map(|&format| stage(shared, format, lang, staged))
+            .map(|&job| match job {
+                Some(format) => stage(shared, format, lang, staged),
+                None => stage_worklist(shared, lang, staged),
+            })
             .collect();
         let mut done: io::Result<Vec<ReportDigest>> = results.into_iter().collect();
         if let Ok(d) = &mut done {
@@ -270,7 +282,13 @@ pub fn write_reports(
         &staging.path().join(SUMS_FILE),
         write::sums_text(&digests).as_bytes(),
     )?;
-    let mut names: Vec<&str> = unique.iter().map(|f| f.file_name()).collect();
+    let mut names: Vec<&str> = Vec::new();
+    for f in &unique {
+        names.push(f.file_name());
+        if *f == ReportFormat::Csv {
+            names.push(worklist::FILE_NAME);
+        }
+    }
     names.push(SUMS_FILE);
     write::replace_set(dir, staging.path(), &names, &SET_FILES)?;
     Ok(names.iter().map(|n| dir.join(n)).collect())
@@ -283,11 +301,29 @@ fn stage(
     lang: Lang,
     staging: &Path,
 ) -> io::Result<ReportDigest> {
-    let name = format.file_name();
+    stage_file(format.file_name(), staging, |mut out| {
+        write_to(ev, format, lang, &mut out)
+    })
+}
+
+/// Writes worklist.csv into `staging`, as [`stage`] writes a report.
+fn stage_worklist(ev: &Evidence, lang: Lang, staging: &Path) -> io::Result<ReportDigest> {
+    stage_file(worklist::FILE_NAME, staging, |mut out| {
+        worklist::write(ev, lang, &mut out)
+    })
+}
+
+/// Writes the file `name` into `staging` with `content` (atomically, 0600), hashing the bytes
+/// as they go to the file.
+fn stage_file(
+    name: &str,
+    staging: &Path,
+    content: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+) -> io::Result<ReportDigest> {
     let mut digest = None;
     write::write_atomic_with(&staging.join(name), |file| {
         let mut out = BufWriter::with_capacity(WRITE_BUFFER, write::Digesting::new(file));
-        write_to(ev, format, lang, &mut out)?;
+        content(&mut out)?;
         let hashed = out.into_inner().map_err(|e| e.into_error())?;
         digest = Some(hashed.finish());
         Ok(())
@@ -383,6 +419,7 @@ mod tests {
     #[test]
     fn the_set_is_every_format_file_and_the_sha256_list() {
         let mut names: Vec<&str> = ReportFormat::ALL.iter().map(|f| f.file_name()).collect();
+        names.push(worklist::FILE_NAME);
         names.push(SUMS_FILE);
         assert_eq!(names, SET_FILES);
     }
@@ -429,6 +466,7 @@ mod tests {
                 "evidence.md",
                 "evidence.html",
                 "evidence.csv",
+                "worklist.csv",
                 "evidence.xlsx",
                 "evidence.sha256"
             ]
@@ -438,7 +476,7 @@ mod tests {
             assert_eq!(p.parent().unwrap(), dir);
             assert_eq!(mode(p), 0o600, "{}", p.display());
         }
-        assert_eq!(fs::read_dir(&dir).unwrap().count(), 6);
+        assert_eq!(fs::read_dir(&dir).unwrap().count(), 7);
         let md = fs::read_to_string(dir.join("evidence.md")).unwrap();
         assert_eq!(md, render(&ev, ReportFormat::Md, Lang::Ja));
         let xlsx = fs::read(dir.join("evidence.xlsx")).unwrap();
@@ -487,8 +525,18 @@ mod tests {
             for lang in [Lang::Ja, Lang::En] {
                 let tmp = tempfile::tempdir().unwrap();
                 let paths = write_reports(&mut ev, tmp.path(), &ReportFormat::ALL, lang).unwrap();
-                assert_eq!(paths.len(), ReportFormat::ALL.len() + 1);
-                for (format, path) in ReportFormat::ALL.into_iter().zip(&paths) {
+                // Every format, worklist.csv after evidence.csv, and the SHA-256 list.
+                assert_eq!(paths.len(), ReportFormat::ALL.len() + 2);
+                let worklist = &paths[4];
+                assert_eq!(
+                    fs::read_to_string(worklist).unwrap(),
+                    worklist::render(&ev, lang)
+                );
+                let mut streamed = Vec::new();
+                worklist::write(&ev, lang, &mut streamed).unwrap();
+                assert_eq!(streamed, fs::read(worklist).unwrap());
+                let paths: Vec<&PathBuf> = paths.iter().filter(|p| *p != worklist).collect();
+                for (format, path) in ReportFormat::ALL.into_iter().zip(paths) {
                     let rendered = render_bytes(&ev, format, lang);
                     assert_eq!(fs::read(path).unwrap(), rendered, "{path:?} {lang:?}");
                     if format.is_text() {
@@ -538,7 +586,8 @@ mod tests {
                 "evidence.csv",
                 "evidence.html",
                 "evidence.json",
-                "evidence.sha256"
+                "evidence.sha256",
+                "worklist.csv"
             ]
         );
         assert_eq!(
@@ -618,14 +667,18 @@ mod tests {
         let sums = fs::read_to_string(dir.join(SUMS_FILE)).unwrap();
         assert_eq!(
             sums,
-            format!("{}  evidence.csv\n", digest("evidence.csv").0)
+            format!(
+                "{}  evidence.csv\n{}  worklist.csv\n",
+                digest("evidence.csv").0,
+                digest("worklist.csv").0
+            )
         );
         let mut names: Vec<String> = fs::read_dir(dir)
             .unwrap()
             .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
             .collect();
         names.sort();
-        assert_eq!(names, ["evidence.csv", "evidence.sha256"]);
+        assert_eq!(names, ["evidence.csv", "evidence.sha256", "worklist.csv"]);
     }
 
     #[test]

@@ -390,6 +390,7 @@ mod tests {
             salted: None,
             password_last_set: None,
             password_never_expires: false,
+            privileged: false,
         }
     }
 

@@ -11,6 +11,7 @@ mod share;
 mod status;
 mod terminal;
 mod values;
+mod worklist;
 
 pub use checklist::*;
 pub use details::*;
@@ -21,6 +22,7 @@ pub use share::*;
 pub use status::*;
 pub use terminal::*;
 pub use values::*;
+pub use worklist::*;
 
 /// The language of the human-readable output (md, html, xlsx, remarks, terminal). JSON and CSV are
 /// language-neutral.

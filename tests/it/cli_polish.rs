@@ -70,7 +70,7 @@ fn verify_ok_then_changed_then_missing() {
     let o = kensa(&["verify", out.to_str().unwrap()]);
     assert_eq!(code(&o), 0, "{}{}", stdout(&o), stderr(&o));
     assert!(
-        stdout(&o).contains("all 16 files unchanged (12 inputs, 4 reports)"),
+        stdout(&o).contains("all 17 files unchanged (12 inputs, 5 reports)"),
         "{}",
         stdout(&o)
     );
@@ -91,7 +91,7 @@ fn verify_ok_then_changed_then_missing() {
         .unwrap()
         .to_string();
     assert!(line.trim_start().starts_with("changed"), "{line}");
-    assert!(stdout(&o).contains("1 of 16 files changed or missing"));
+    assert!(stdout(&o).contains("1 of 17 files changed or missing"));
 
     // Another removed: missing; JSON output says which.
     fs::remove_file(m.parent().unwrap().join("web01.htpasswd")).unwrap();

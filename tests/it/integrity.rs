@@ -49,7 +49,8 @@ fn audit_writes_a_sha256_list_that_sha256sum_checks() {
             "evidence.html",
             "evidence.json",
             "evidence.md",
-            "evidence.xlsx"
+            "evidence.xlsx",
+            "worklist.csv"
         ]
     );
     assert_eq!(crate::support::mode_of(&out.join("evidence.sha256")), 0o600);
@@ -59,13 +60,13 @@ fn audit_writes_a_sha256_list_that_sha256sum_checks() {
         .output()
         .expect("sha256sum runs");
     assert!(check.status.success(), "{}", stdout(&check));
-    assert_eq!(stdout(&check).matches(": OK").count(), 5);
+    assert_eq!(stdout(&check).matches(": OK").count(), 6);
 
-    // evidence.json lists the other four with the same digests, and their sizes.
+    // evidence.json lists the other five with the same digests, and their sizes.
     let ev: Value =
         serde_json::from_str(&fs::read_to_string(out.join("evidence.json")).unwrap()).unwrap();
     let reports = ev["run"]["reports"].as_array().unwrap();
-    assert_eq!(reports.len(), 4);
+    assert_eq!(reports.len(), 5);
     for r in reports {
         let name = r["path"].as_str().unwrap();
         let line = sums.lines().find(|l| l.ends_with(name)).unwrap();
@@ -102,7 +103,7 @@ fn verify_names_the_edited_reports() {
     assert_eq!(code(&o), 0, "{}{}", stdout(&o), stderr(&o));
     assert!(stdout(&o).contains("evidence.md: ok"), "{}", stdout(&o));
     assert!(
-        stdout(&o).contains("files unchanged (12 inputs, 4 reports)"),
+        stdout(&o).contains("files unchanged (12 inputs, 5 reports)"),
         "{}",
         stdout(&o)
     );
@@ -126,7 +127,7 @@ fn verify_names_the_edited_reports() {
         );
     }
     assert!(text.contains("evidence.csv: ok") && text.contains("evidence.json: ok"));
-    assert!(text.contains("2 of 16 files changed or missing"), "{text}");
+    assert!(text.contains("2 of 17 files changed or missing"), "{text}");
 
     // evidence.json itself edited (its run.reports made to match): caught by evidence.sha256.
     let p = out.join("evidence.json");

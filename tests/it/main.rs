@@ -25,3 +25,4 @@ mod sheets;
 mod share;
 mod snapshot;
 mod windows;
+mod worklist;

@@ -16,6 +16,7 @@ mod run;
 mod stats;
 mod systems;
 mod table;
+mod worklist;
 
 pub(crate) use accounts::{
     accounts_sheet_table, failure_reasons, finding_table, recovered_lengths, FINDING_COLUMNS,
@@ -30,6 +31,7 @@ pub(crate) use run::{breach_fields, input_errors_table, inputs_table};
 pub(crate) use stats::stats_view;
 pub(crate) use systems::system_verdicts;
 pub(crate) use table::{Cell, Kind, Medium, Style, Table};
+pub(crate) use worklist::{csv_records, worklist_table, CSV_COLUMNS};
 
 use super::Lang;
 use crate::model::evidence::Evidence;
@@ -80,6 +82,8 @@ pub(crate) fn head<'a>(ev: &Evidence, lang: Lang) -> Vec<Block<'a>> {
 pub(crate) fn body(ev: &Evidence, lang: Lang) -> Vec<Block<'_>> {
     let t = words::labels(lang);
     let mut out = Vec::new();
+    // What to do, right after the answers: the first thing a facility acts on.
+    worklist::worklist(ev, lang, &mut out);
     // Only with --baseline: first, as what changed is what a scheduled run is read for.
     baseline::baseline(ev, lang, t, &mut out);
     systems(ev, lang, t, &mut out);

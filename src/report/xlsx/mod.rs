@@ -9,6 +9,7 @@
 mod cells;
 mod sheets;
 mod stats;
+mod worklist;
 
 use super::Lang;
 use crate::model::evidence::{Checklist, Evidence};
@@ -58,6 +59,7 @@ pub fn try_render(ev: &Evidence, lang: Lang) -> Result<Vec<u8>, XlsxError> {
             &f,
         )?;
     }
+    worklist::worklist_sheet(&mut wb, ev, lang, x, &f)?;
     for (name, rows, widths, frozen) in data_sheets(ev, lang) {
         let ws = wb.add_worksheet();
         ws.set_name(name)?;
@@ -81,8 +83,8 @@ pub fn try_render(ev: &Evidence, lang: Lang) -> Result<Vec<u8>, XlsxError> {
 
 /// The sheet names of the workbook of `ev` in `lang`, in order: 医療機関確認用 (not in a bundle
 /// for one vendor), one 事業者確認用 per vendor (`事業者確認用 (NetCare)`; the aggregate
-/// 事業者確認用 for evidence without per-vendor lists), then accounts, reuse groups, policies inputs and
-/// statistics (with `--baseline`, one more follows: 前回比, the comparison and the findings resolved
+/// 事業者確認用 for evidence without per-vendor lists), then 是正計画, accounts, reuse groups, policies,
+/// inputs and statistics (with `--baseline`, one more follows: 前回比, the comparison and the findings resolved
 /// since).
 pub fn sheet_names(ev: &Evidence, lang: Lang) -> Vec<String> {
     let x = words::workbook_labels(lang);
@@ -91,6 +93,7 @@ pub fn sheet_names(ev: &Evidence, lang: Lang) -> Vec<String> {
         .map(|(name, _)| name)
         .chain(
             [
+                words::worklist_labels(lang).sheet,
                 x.sheet_accounts,
                 x.sheet_reuse,
                 x.sheet_policies,
@@ -302,22 +305,22 @@ mod tests {
         assert!(wb.contains("<sheet name=\"前回比\""), "{wb}");
         assert!(wb.find("name=\"入力\"").unwrap() < wb.find("name=\"前回比\"").unwrap());
         // The accounts sheet: the state is the last column (N), one line per finding when mixed.
-        let accounts = cells(&p, 3);
+        let accounts = cells(&p, 4);
         assert_eq!(accounts["N1"], "前回比");
         let r = row_of(&accounts, 'B', "yoshida");
         assert!(accounts[&format!("N{r}")].contains("新規: 漏えい済み"));
         // The baseline sheet: counts (numbers) and the resolved findings with their codes.
-        let b = cells(&p, 8);
+        let b = cells(&p, 9);
         assert_eq!(b["A1"], "前回との比較");
         assert_eq!(b["B3"], "old/evidence.json");
         assert_eq!((b["A7"].as_str(), b["B7"].as_str()), ("解消", "2"));
         let r = row_of(&b, 'G', "POLICY_MIN_LENGTH");
         assert_eq!(b[&format!("A{r}")], "解消");
         assert_eq!(b[&format!("B{r}")], "ポリシー");
-        // Without a baseline: seven sheets, as before.
+        // Without a baseline: eight sheets, as before.
         let p = parts(&render(&fixture::sample(true), Lang::Ja));
-        assert!(!p.contains_key("xl/worksheets/sheet8.xml"));
-        assert_ne!(cells(&p, 3).get("N1").map(String::as_str), Some("前回比"));
+        assert!(!p.contains_key("xl/worksheets/sheet9.xml"));
+        assert_ne!(cells(&p, 4).get("N1").map(String::as_str), Some("前回比"));
     }
 
     #[test]
@@ -328,6 +331,7 @@ mod tests {
             [
                 "医療機関確認用",
                 "事業者確認用 (MedNet Systems)",
+                "是正計画",
                 "アカウント",
                 "使い回し",
                 "ポリシー",
@@ -346,7 +350,7 @@ mod tests {
                 .map(|s| &s[..s.find('"').unwrap()])
                 .collect();
             assert_eq!(names, sheet_names(&ev, lang));
-            for i in 1..=7 {
+            for i in 1..=8 {
                 assert!(p.contains_key(&format!("xl/worksheets/sheet{i}.xml")));
             }
         }
@@ -355,7 +359,8 @@ mod tests {
             sheet_names(&ev, Lang::En)[1],
             "For the vendor (MedNet Systems)"
         );
-        assert_eq!(sheet_names(&ev, Lang::En)[2], "Accounts");
+        assert_eq!(sheet_names(&ev, Lang::En)[2], "Worklist");
+        assert_eq!(sheet_names(&ev, Lang::En)[3], "Accounts");
     }
 
     #[test]
@@ -385,7 +390,7 @@ mod tests {
             fourth[&format!("B{}", row_of(&fourth, 'A', "事業者名"))],
             "事業者名未記入"
         );
-        assert_eq!(cells(&p, 5)["B1"], "アカウント");
+        assert_eq!(cells(&p, 6)["B1"], "アカウント");
         // The same name twice, and names equal but for case, stay apart.
         assert_eq!(
             vendor_sheet_name("事業者確認用", "netcare", &["事業者確認用 (NetCare)"]),
@@ -547,7 +552,7 @@ mod tests {
             assert!(xml.contains("<cols>"), "sheet{i}");
         }
         assert!(p["xl/styles.xml"].contains("<b/>"));
-        let accounts = cells(&p, 3);
+        let accounts = cells(&p, 4);
         assert_eq!(accounts["A1"], "システム");
         assert_eq!(accounts["B1"], "アカウント");
         // One row per account, header included.
@@ -570,7 +575,7 @@ mod tests {
         let evil = row_of(&accounts, 'B', &crate::report::visible(fixture::EVIL_NAME));
         assert_eq!(accounts[&format!("A{evil}")], "pc-01");
 
-        let reuse = cells(&p, 4);
+        let reuse = cells(&p, 5);
         assert_eq!(reuse["A2"], "R1");
         assert_eq!(reuse["F2"], "2");
         assert_eq!(reuse["G2"], "ad01 / yoshida\nrt01 / yoshida");
@@ -581,7 +586,7 @@ mod tests {
         );
         assert!(reuse["H2"].contains(" ↔ "));
 
-        let policies = cells(&p, 5);
+        let policies = cells(&p, 6);
         assert_eq!(policies["A2"], "ad01");
         assert_eq!(policies["C2"], "不合格");
         // The pass-path column the reports show.
@@ -597,7 +602,7 @@ mod tests {
             "POLICY_ROTATION_TOO_LONG, POLICY_COMPOSITION"
         );
 
-        let inputs = cells(&p, 6);
+        let inputs = cells(&p, 7);
         assert_eq!(inputs["A2"], "ad01-ntds.txt");
         assert_eq!(inputs["C2"], "utf-8");
         assert_eq!(inputs["D2"], ev.inputs[0].sha256);
@@ -619,13 +624,13 @@ mod tests {
         for (name, xml) in &p {
             assert!(!xml.contains("<f>"), "a formula in {name}");
         }
-        let accounts = cells(&p, 3);
+        let accounts = cells(&p, 4);
         let r = row_of(&accounts, 'B', CMD_NAME);
         assert_eq!(accounts[&format!("C{r}")], "+SUM(1,2)");
         row_of(&accounts, 'B', fixture::FORMULA_NAME);
         // Formula-like text carries Excel's quote prefix, so editing the cell keeps it text.
         assert!(p["xl/styles.xml"].contains("quotePrefix=\"1\""));
-        let sheet = &p["xl/worksheets/sheet3.xml"];
+        let sheet = &p["xl/worksheets/sheet4.xml"];
         let style = |cell: &str| {
             let c = &sheet[sheet.find(&format!("<c r=\"{cell}\"")).unwrap()..];
             let s = &c[c.find("s=\"").unwrap() + 3..];
@@ -714,11 +719,11 @@ mod tests {
             let at = row_of(&c, 'A', "Systems");
             assert_eq!(c[&format!("B{at}")], "No systems");
         }
-        assert_eq!(cells(&p, 3)["B1"], "Account");
-        assert!(!cells(&p, 3).contains_key("A2"));
-        assert_eq!(cells(&p, 4)["A1"], "Group");
-        assert_eq!(cells(&p, 5)["A1"], "System");
-        assert_eq!(cells(&p, 6)["D1"], "SHA-256");
+        assert_eq!(cells(&p, 4)["B1"], "Account");
+        assert!(!cells(&p, 4).contains_key("A2"));
+        assert_eq!(cells(&p, 5)["A1"], "Group");
+        assert_eq!(cells(&p, 6)["A1"], "System");
+        assert_eq!(cells(&p, 7)["D1"], "SHA-256");
     }
 
     #[test]
@@ -726,7 +731,7 @@ mod tests {
         let mut ev = fixture::sample(true);
         ev.accounts[0].account = "あ".repeat(MAX_CELL_CHARS + 10);
         let p = parts(&try_render(&ev, Lang::Ja).unwrap());
-        let accounts = cells(&p, 3);
+        let accounts = cells(&p, 4);
         assert_eq!(accounts["B2"].chars().count(), MAX_CELL_CHARS);
         assert_eq!(cut("abc"), "abc");
     }

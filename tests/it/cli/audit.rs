@@ -599,8 +599,8 @@ fn out_is_checked_before_the_audit_and_the_evidence_set_is_never_mixed() {
             )
         })
         .collect();
-    // Five formats and their SHA-256 list.
-    assert_eq!(before.len(), 6, "{:?}", before.keys());
+    // Five formats, worklist.csv and their SHA-256 list.
+    assert_eq!(before.len(), 7, "{:?}", before.keys());
 
     // A directory in the way of one report: refused before the audit, the previous set intact.
     fs::remove_file(dir.join("evidence.html")).unwrap();
