@@ -4,6 +4,7 @@
 
 mod checklist;
 mod labels;
+mod print;
 mod remarks;
 mod status;
 mod terminal;
@@ -11,6 +12,7 @@ mod values;
 
 pub use checklist::*;
 pub use labels::*;
+pub use print::*;
 pub use remarks::*;
 pub use status::*;
 pub use terminal::*;

@@ -18,6 +18,7 @@ mod field_inputs;
 mod hashes;
 mod integrity;
 mod jobs;
+mod print;
 mod recovery;
 mod rules_hashcat;
 mod snapshot;
