@@ -70,7 +70,7 @@ pub(crate) const FIRST_ROWS: usize = 10;
 
 /// How many lines a cell of the human reports shows (a reuse group's members, its links): the
 /// last shown line says how many more there are.
-pub(crate) const CELL_LINES: usize = 5;
+pub(crate) const CELL_LINES: usize = 6;
 
 /// The lines a report cell shows: all of `lines`, or when they are more than [`CELL_LINES`],
 /// the first ones and a last line saying how many more there are.
