@@ -19,6 +19,10 @@ pub fn render(ev: &Evidence, lang: Lang) -> String {
 
 /// Writes the document of [`render`] into `out`, section by section and every table row by row:
 /// what it holds besides `out` is one row, whatever the number of accounts.
+///
+/// Every section heading (h2) gets an id, in document order, and the table of contents links to
+/// each: the answers, the split checklists and the charts written here, then the headings of the
+/// structure [`doc::body`] decides.
 pub fn write(ev: &Evidence, lang: Lang, out: &mut impl Write) -> io::Result<()> {
     let t = words::labels(lang);
     let head = doc::head(ev, lang);
@@ -38,16 +42,82 @@ pub fn write(ev: &Evidence, lang: Lang, out: &mut impl Write) -> io::Result<()> 
     out.write_all(CSS.as_bytes())?;
     out.write_all(b"</style>\n</head>\n<body>\n<main>\n<header class=\"doc-head\">\n")?;
     for b in head {
-        block(b, out)?;
+        block(b, lang, &mut Ids::default(), out)?;
     }
     out.write_all(b"</header>\n")?;
-    answers(ev, lang, t, out)?;
-    checklists(ev, lang, t, out)?;
-    charts(ev, lang, t, out)?;
-    for b in doc::body(ev, lang) {
-        block(b, out)?;
+    let views = doc::checklist_views(ev, lang);
+    let body = doc::body(ev, lang);
+    let mut contents = vec![t.h_answers.to_string()];
+    if !views.is_empty() {
+        contents.push(t.h_checklists.to_string());
+    }
+    contents.push(t.h_charts.to_string());
+    contents.extend(body.iter().filter_map(|b| match b {
+        Block::Heading(h) => Some(h.clone()),
+        _ => None,
+    }));
+    let mut ids = Ids::default();
+    answers(ev, lang, t, &mut ids, out)?;
+    checklists(views, lang, t, &mut ids, out)?;
+    signature(lang, out)?;
+    toc(lang, &contents, out)?;
+    charts(ev, lang, t, &mut ids, out)?;
+    for b in body {
+        block(b, lang, &mut ids, out)?;
     }
     out.write_all(b"</main>\n</body>\n</html>\n")
+}
+
+/// The ids of the section headings, `sec-1`, `sec-2`, … in document order: the table of
+/// contents, written before the sections, links to the same numbers.
+#[derive(Default)]
+struct Ids(usize);
+
+impl Ids {
+    fn next(&mut self) -> String {
+        self.0 += 1;
+        section_id(self.0)
+    }
+}
+
+/// The id of the `n`th section heading (from 1).
+fn section_id(n: usize) -> String {
+    format!("sec-{n}")
+}
+
+/// The table of contents: a link to every section heading, in order.
+fn toc(lang: Lang, contents: &[String], out: &mut impl Write) -> io::Result<()> {
+    let p = words::print_labels(lang);
+    write!(
+        out,
+        "<nav class=\"toc\" aria-label=\"{t}\">\n<p class=\"toc-title\">{t}</p>\n<ol>\n",
+        t = Escaped(p.toc)
+    )?;
+    for (i, h) in contents.iter().enumerate() {
+        writeln!(
+            out,
+            "<li><a href=\"#{}\">{}</a></li>",
+            section_id(i + 1),
+            Escaped(h)
+        )?;
+    }
+    out.write_all(b"</ol>\n</nav>\n")
+}
+
+/// The signature block after the answers: blank boxes for who reviewed the results, when, and
+/// their department, to fill in by hand on the printed report.
+fn signature(lang: Lang, out: &mut impl Write) -> io::Result<()> {
+    let p = words::print_labels(lang);
+    write!(
+        out,
+        "<section class=\"sign\">\n<p class=\"sign-title\">{}</p>\n<p class=\"sign-note\">{}</p>\n<table class=\"sign\">\n<tbody>\n<tr>",
+        Escaped(p.sign_title),
+        Escaped(p.sign_note)
+    )?;
+    for k in [p.sign_reviewer, p.sign_date, p.sign_department] {
+        write!(out, "<th>{}</th><td></td>", Escaped(k))?;
+    }
+    out.write_all(b"</tr>\n</tbody>\n</table>\n</section>\n")
 }
 
 const CSS: &str = r#"
@@ -70,8 +140,26 @@ dd { margin: 0; overflow-wrap: anywhere; }
 .doc-head dl { grid-template-columns: max-content auto max-content auto; font-size: 0.92em; }
 table { border-collapse: collapse; width: 100%; margin: 0.4em 0 1em; font-size: 0.86em; }
 th, td { border: 1px solid var(--line); padding: 3px 6px; text-align: left; vertical-align: top;
-         overflow-wrap: anywhere; }
+         overflow-wrap: break-word; }
+td.k, td.n { white-space: nowrap; }
+td.n { text-align: right; }
+td.w { overflow-wrap: anywhere; }
+p.more { margin: -0.6em 0 1em; font-size: 0.9em; color: #3a4654; }
+details.rows > summary { cursor: pointer; color: var(--blue); font-weight: bold; margin: 0.3em 0; }
+nav.toc { border: 1px solid var(--line); border-radius: 4px; padding: 4px 14px; margin: 1em 0;
+          background: #f6f8fa; }
+nav.toc .toc-title { font-weight: bold; color: var(--blue); margin: 0.2em 0; }
+nav.toc ol { columns: 2; column-gap: 28px; margin: 0.2em 0 0.3em; padding-left: 1.6em; }
+nav.toc a { color: var(--blue); text-decoration: none; }
+section.sign { margin: 1em 0; break-inside: avoid; page-break-inside: avoid; }
+section.sign .sign-title { font-weight: bold; margin: 0; }
+section.sign .sign-note { margin: 0.1em 0 0.3em; font-size: 0.9em; color: #4a5866; }
+table.sign { width: 100%; }
+table.auto { width: auto; min-width: 40%; }
+table.sign th { width: 6em; white-space: nowrap; }
+table.sign td { height: 2.4em; background: #fff !important; }
 th { background: #e3eaf2; font-weight: bold; }
+th.k { white-space: nowrap; }
 tr:nth-child(even) td { background: #f6f8fa; }
 td.yes { background: #e3f4e1 !important; color: #1b5e20; font-weight: bold; }
 td.no, td.fail { background: #fde8e8 !important; color: #8b1a1a; }
@@ -108,7 +196,8 @@ svg.chart .nodata { fill: #666; font-style: italic; }
 svg.chart .axis { stroke: #555; stroke-width: 1; }
 .warning { border: 2px solid #c62828; background: #fdecea; color: #8b1a1a; padding: 8px 12px;
            font-weight: bold; }
-@page { size: A4; margin: 14mm 12mm; }
+@page { size: A4; margin: 14mm 12mm 16mm;
+        @bottom-center { content: counter(page) " / " counter(pages); font-size: 8pt; color: #555; } }
 @media print {
   body { font-size: 9.5pt; line-height: 1.45; }
   main { max-width: none; padding: 0; }
@@ -119,17 +208,24 @@ svg.chart .axis { stroke: #555; stroke-width: 1; }
   th, td { padding: 2px 4px; }
   thead { display: table-header-group; }
   tr, td, th { page-break-inside: avoid; break-inside: avoid; }
-  h2, h3 { page-break-after: avoid; break-after: avoid; }
+  h2, h3, section.checklists dl { page-break-after: avoid; break-after: avoid; }
   .cards { grid-template-columns: 1fr 1fr; }
   .chart-grid { grid-template-columns: 1fr; }
   svg.chart { max-width: 150mm; }
+  /* Paper shows what the screen folds: the rows of a folded table, without the toggle. */
+  details.rows::details-content { content-visibility: visible; display: contents; }
+  details.rows > summary { list-style: none; cursor: auto; color: inherit;
+                           page-break-after: avoid; break-after: avoid; }
+  details.rows > summary::-webkit-details-marker { display: none; }
+  nav.toc { break-inside: avoid; page-break-inside: avoid; }
+  nav.toc a { color: inherit; }
 }
 "#;
 
-fn block(b: Block, out: &mut impl Write) -> io::Result<()> {
+fn block(b: Block, lang: Lang, ids: &mut Ids, out: &mut impl Write) -> io::Result<()> {
     match b {
         Block::Title(s) => writeln!(out, "<h1>{}</h1>", Escaped(&s)),
-        Block::Heading(s) => writeln!(out, "<h2>{}</h2>", Escaped(&s)),
+        Block::Heading(s) => writeln!(out, "<h2 id=\"{}\">{}</h2>", ids.next(), Escaped(&s)),
         Block::Subheading(s) => writeln!(out, "<h3>{}</h3>", Escaped(&s)),
         Block::Para(s) => writeln!(out, "<p>{}</p>", Escaped(&s)),
         Block::Warning(s) => writeln!(out, "<p class=\"warning\">{}</p>", Escaped(&s)),
@@ -140,17 +236,34 @@ fn block(b: Block, out: &mut impl Write) -> io::Result<()> {
             }
             out.write_all(b"</dl>\n")
         }
-        Block::Table(t) => table(t, out),
+        Block::Table(t) => table(t, lang, out),
+        Block::Details(caption, t) => {
+            // Folded on screen; the print style opens it, so paper shows the rows.
+            writeln!(
+                out,
+                "<details class=\"rows\">\n<summary>{}</summary>",
+                Escaped(&caption)
+            )?;
+            table(t, lang, out)?;
+            out.write_all(b"</details>\n")
+        }
     }
 }
 
 /// The overall answers as cards: item, a large はい/いいえ/判定不能 badge, the question, 確認日,
 /// 目標日, 備考 and the counts.
-fn answers(ev: &Evidence, lang: Lang, t: &Labels, out: &mut impl Write) -> io::Result<()> {
+fn answers(
+    ev: &Evidence,
+    lang: Lang,
+    t: &Labels,
+    ids: &mut Ids,
+    out: &mut impl Write,
+) -> io::Result<()> {
     out.write_all(b"<section class=\"answers\">\n")?;
     write!(
         out,
-        "<h2>{}</h2>\n<div class=\"cards\">\n",
+        "<h2 id=\"{}\">{}</h2>\n<div class=\"cards\">\n",
+        ids.next(),
         Escaped(t.h_answers)
     )?;
     for a in doc::answer_views(&ev.items, ev.edition_rules.as_ref(), lang) {
@@ -183,14 +296,20 @@ fn answers(ev: &Evidence, lang: Lang, t: &Labels, out: &mut impl Write) -> io::R
 }
 
 /// 医療機関確認用 / 事業者確認用: the same answers per who manages the systems, as compact tables.
-fn checklists(ev: &Evidence, lang: Lang, t: &Labels, out: &mut impl Write) -> io::Result<()> {
-    let views = doc::checklist_views(ev, lang);
+fn checklists(
+    views: Vec<doc::ChecklistView>,
+    lang: Lang,
+    t: &Labels,
+    ids: &mut Ids,
+    out: &mut impl Write,
+) -> io::Result<()> {
     if views.is_empty() {
         return Ok(());
     }
     write!(
         out,
-        "<section class=\"checklists\">\n<h2>{}</h2>\n<p>{}</p>\n",
+        "<section class=\"checklists\">\n<h2 id=\"{}\">{}</h2>\n<p>{}</p>\n",
+        ids.next(),
         Escaped(t.h_checklists),
         Escaped(t.checklists_note)
     )?;
@@ -243,7 +362,13 @@ fn checklists(ev: &Evidence, lang: Lang, t: &Labels, out: &mut impl Write) -> io
 }
 
 /// The three charts: failures by reason, lengths of the recovered passwords, systems by verdict.
-fn charts(ev: &Evidence, lang: Lang, t: &Labels, out: &mut impl Write) -> io::Result<()> {
+fn charts(
+    ev: &Evidence,
+    lang: Lang,
+    t: &Labels,
+    ids: &mut Ids,
+    out: &mut impl Write,
+) -> io::Result<()> {
     let reasons: Vec<Bar> = doc::failure_reasons(ev)
         .into_iter()
         .map(|(code, n)| Bar {
@@ -295,7 +420,8 @@ fn charts(ev: &Evidence, lang: Lang, t: &Labels, out: &mut impl Write) -> io::Re
     ];
     write!(
         out,
-        "<section class=\"charts\">\n<h2>{}</h2>\n<div class=\"chart-grid\">\n",
+        "<section class=\"charts\">\n<h2 id=\"{}\">{}</h2>\n<div class=\"chart-grid\">\n",
+        ids.next(),
         Escaped(t.h_charts)
     )?;
     for f in figures {
@@ -345,21 +471,45 @@ fn badge(class: &str, text: &str) -> String {
     )
 }
 
-/// Writes the table row by row, as its rows are made.
-fn table(t: Table, out: &mut impl Write) -> io::Result<()> {
-    out.write_all(b"<table>\n<thead><tr>")?;
+/// Writes the table row by row, as its rows are made: at most [`doc::TABLE_ROWS`] rows and
+/// [`doc::CELL_LINES`] lines a cell, then a line saying how many rows are left out (the workbook,
+/// the CSV and the JSON have them all).
+fn table(t: Table, lang: Lang, out: &mut impl Write) -> io::Result<()> {
+    // A table of a few columns (counts per system) is as wide as its content, not the page.
+    match t.head.len() <= 4 {
+        true => out.write_all(b"<table class=\"auto\">\n<thead><tr>")?,
+        false => out.write_all(b"<table>\n<thead><tr>")?,
+    }
+    // A short head (システム, アカウント) stays whole above a narrow column of ids, unless
+    // the table has so many columns that whole heads would not fit across the page.
+    let few = t.head.len() <= 9;
     for h in &t.head {
-        write!(out, "<th>{}</th>", Escaped(h))?;
+        match few && (h.chars().count() <= 5 || (h.is_ascii() && !h.contains(' '))) {
+            true => write!(out, "<th class=\"k\">{}</th>", Escaped(h))?,
+            false => write!(out, "<th>{}</th>", Escaped(h))?,
+        }
     }
     out.write_all(b"</tr></thead>\n<tbody>\n")?;
-    for row in t.rows {
+    let mut left_out = 0;
+    for (i, row) in t.rows.enumerate() {
+        if i >= doc::TABLE_ROWS {
+            left_out += 1;
+            continue;
+        }
         out.write_all(b"<tr>")?;
         for c in row {
-            match c.style {
-                Some(style) => write!(out, "<td class=\"{}\">", Escaped(style.class()))?,
-                None => out.write_all(b"<td>")?,
+            let classes: Vec<&str> = c
+                .style
+                .map(|s| s.class())
+                .into_iter()
+                .chain(fit(&c))
+                .collect();
+            if classes.is_empty() {
+                out.write_all(b"<td>")?;
+            } else {
+                write!(out, "<td class=\"{}\">", Escaped(&classes.join(" ")))?;
             }
-            for (i, line) in c.lines.iter().enumerate() {
+            for (i, line) in doc::shown_lines(lang, &c.lines).iter().enumerate() {
                 if i > 0 {
                     out.write_all(b"<br>")?;
                 }
@@ -369,7 +519,41 @@ fn table(t: Table, out: &mut impl Write) -> io::Result<()> {
         }
         out.write_all(b"</tr>\n")?;
     }
-    out.write_all(b"</tbody>\n</table>\n")
+    out.write_all(b"</tbody>\n</table>\n")?;
+    if left_out > 0 {
+        let more = (t.more)(lang, left_out);
+        writeln!(out, "<p class=\"more\">{}</p>", Escaped(&more))?;
+    }
+    Ok(())
+}
+
+/// How a cell's text may wrap: a number (`n`) and a short token such as an id, an account, a
+/// system, a code or a file:line (`k`) never break; a very long token (`w`) breaks anywhere
+/// rather than widen the table past the page; other text wraps between words (Japanese text,
+/// which has no spaces, between characters).
+fn fit(c: &doc::Cell) -> Option<&'static str> {
+    /// Longer ASCII tokens than this are not kept whole: no column of a printed page is wider.
+    const TOKEN: usize = 32;
+    /// Japanese words up to this many characters (a verdict, a short label) are kept whole.
+    const WORD: usize = 8;
+    if matches!(c.kind, doc::Kind::Number(_)) {
+        return Some("n");
+    }
+    let token = |l: &str| !l.is_empty() && !l.contains(char::is_whitespace);
+    if c.lines.is_empty() || !c.lines.iter().all(|l| token(l)) {
+        return None;
+    }
+    let short = |l: &str| {
+        let n = l.chars().count();
+        n <= WORD || (l.is_ascii() && n <= TOKEN)
+    };
+    if c.lines.iter().all(|l| short(l)) {
+        Some("k")
+    } else if c.lines.iter().all(|l| l.is_ascii()) {
+        Some("w")
+    } else {
+        None
+    }
 }
 
 #[cfg(test)]
@@ -380,6 +564,29 @@ mod tests {
     fn pos(hay: &str, needle: &str) -> usize {
         hay.find(needle)
             .unwrap_or_else(|| panic!("missing {needle:?}"))
+    }
+
+    /// The section headings of a document: (id, escaped text), in order.
+    fn headings(html: &str) -> Vec<(String, String)> {
+        html.split("<h2 id=\"")
+            .skip(1)
+            .map(|x| {
+                let (id, rest) = x.split_once("\">").unwrap();
+                (
+                    id.to_string(),
+                    rest.split("</h2>").next().unwrap().to_string(),
+                )
+            })
+            .collect()
+    }
+
+    /// Where the section heading `text` starts.
+    fn h2_pos(html: &str, text: &str) -> usize {
+        let (id, _) = headings(html)
+            .into_iter()
+            .find(|(_, h)| h == text)
+            .unwrap_or_else(|| panic!("no heading {text:?}"));
+        pos(html, &format!("<h2 id=\"{id}\">"))
     }
 
     const EVIL_ESCAPED: &str =
@@ -415,6 +622,15 @@ mod tests {
                 .skip(1)
                 .map(|r| r.split('>').next().unwrap())
             {
+                // The table of contents links within the page, to a heading's id.
+                let tag = match tag.strip_prefix("a href=\"#sec-") {
+                    Some(rest) => {
+                        let (n, end) = rest.split_once('"').unwrap();
+                        assert!(n.parse::<usize>().is_ok() && end.is_empty(), "<{tag}>");
+                        "a"
+                    }
+                    None => tag,
+                };
                 for banned in ["src=", "href=", "http:", "https:", "//", "xmlns"] {
                     assert!(!tag.contains(banned), "{banned} in <{tag}>");
                 }
@@ -451,8 +667,8 @@ mod tests {
         for lang in [Lang::Ja, Lang::En] {
             let t = words::labels(lang);
             let html = render(&fixture::sample(false), lang);
-            let first_h2 = pos(&html, "<h2>");
-            assert_eq!(first_h2, pos(&html, &format!("<h2>{}</h2>", t.h_answers)));
+            let first_h2 = pos(&html, "<h2 ");
+            assert_eq!(first_h2, h2_pos(&html, t.h_answers));
             let answers = pos(&html, "<section class=\"answers\">");
             assert!(answers < first_h2 + 1 || answers < first_h2);
             // Both answers, with their badges, before any table, chart or other section.
@@ -463,21 +679,28 @@ mod tests {
                     .count(),
                 2
             );
-            for later in [
-                "<table",
-                "<svg ",
-                &format!("<h2>{}</h2>", t.h_checklists),
-                &format!("<h2>{}</h2>", t.h_charts),
-                &format!("<h2>{}</h2>", t.h_systems),
-                &format!("<h2>{}</h2>", t.h_vendors),
-                &format!("<h2>{}</h2>", t.h_failing),
-            ] {
-                assert!(cards_end < pos(&html, later), "{later}");
+            for later in [pos(&html, "<table"), pos(&html, "<svg ")] {
+                assert!(cards_end < later);
             }
+            for later in [
+                t.h_checklists,
+                t.h_charts,
+                t.h_systems,
+                t.h_vendors,
+                t.h_failing,
+            ] {
+                assert!(cards_end < h2_pos(&html, later), "{later}");
+            }
+            // The summary page: the answers, the split checklists, then the signature block and
+            // the table of contents, before the charts and the details.
+            let sign = pos(&html, "<section class=\"sign\">");
+            let toc = pos(&html, "<nav class=\"toc\"");
+            assert!(h2_pos(&html, t.h_checklists) < sign && sign < toc);
+            assert!(toc < h2_pos(&html, t.h_charts));
             // Only the title, the facts of the run and the incomplete warning precede them.
             let before = &html[pos(&html, "<main>")..answers];
             assert!(before.contains("<h1>") && before.contains("class=\"warning\""));
-            assert!(!before.contains("<h2>") && !before.contains("<table"));
+            assert!(!before.contains("<h2") && !before.contains("<table"));
         }
     }
 
@@ -627,13 +850,103 @@ mod tests {
                     .collect()
             };
             let charts = super::super::markup::escape(words::labels(lang).h_charts);
-            let html_heads: Vec<String> = h2(&html, "<h2>", "</h2>")
+            let html_heads: Vec<String> = headings(&html)
                 .into_iter()
+                .map(|(_, h)| h)
                 .filter(|h| *h != charts)
                 .collect();
             let md_heads: Vec<String> = h2(&md, "\n## ", "\n");
             assert_eq!(html_heads, md_heads);
             assert!(html_heads.len() >= 15);
         }
+    }
+
+    #[test]
+    fn contents_link_every_heading_in_order() {
+        for lang in [Lang::Ja, Lang::En] {
+            let html = render(&fixture::sample(true), lang);
+            let heads = headings(&html);
+            let nav = &html[pos(&html, "<nav class=\"toc\"")..];
+            let nav = &nav[..pos(nav, "</nav>")];
+            let links: Vec<(String, String)> = nav
+                .split("<li><a href=\"#")
+                .skip(1)
+                .map(|x| {
+                    let (id, rest) = x.split_once("\">").unwrap();
+                    (
+                        id.to_string(),
+                        rest.split("</a>").next().unwrap().to_string(),
+                    )
+                })
+                .collect();
+            assert_eq!(links, heads, "one link per heading, same text, same order");
+            let ids: std::collections::BTreeSet<&String> = heads.iter().map(|(id, _)| id).collect();
+            assert_eq!(ids.len(), heads.len(), "ids are unique");
+            assert!(heads.len() >= 15);
+        }
+    }
+
+    #[test]
+    fn print_style_numbers_pages_and_keeps_ids_whole() {
+        let ja = render(&fixture::sample(true), Lang::Ja);
+        assert!(ja.contains("@bottom-center { content: counter(page) \" / \" counter(pages);"));
+        assert!(ja.contains("td.k, td.n { white-space: nowrap; }"));
+        assert!(ja.contains("tr, td, th { page-break-inside: avoid; break-inside: avoid; }"));
+        assert!(ja.contains("details.rows::details-content { content-visibility: visible;"));
+        // The signature block: three blank boxes to fill in by hand.
+        let sign = &ja[pos(&ja, "<section class=\"sign\">")..];
+        let sign = &sign[..pos(sign, "</section>")];
+        assert!(sign.contains(
+            "<tr><th>確認者</th><td></td><th>確認日</th><td></td><th>所属</th><td></td></tr>"
+        ));
+        let en = render(&fixture::sample(true), Lang::En);
+        assert!(en.contains("<th>Reviewed by</th><td></td><th>Date</th><td></td>"));
+        // Ids, accounts and file:line cells are kept whole; sentences wrap.
+        assert!(ja.contains("<td class=\"k\">ad01</td><td class=\"k\">yoshida</td>"));
+        assert!(ja.contains("<td class=\"k\">ad01-ntds.txt:4</td>"));
+    }
+
+    #[test]
+    fn cells_keep_tokens_whole_and_wrap_sentences() {
+        let cell = |lines: &[&'static str]| doc::Cell::lines(lines.iter().copied());
+        assert_eq!(fit(&cell(&["ad01"])), Some("k"));
+        assert_eq!(fit(&cell(&["KORO\\yamada", "ad01-ntds.txt:12"])), Some("k"));
+        assert_eq!(fit(&cell(&["不合格"])), Some("k"));
+        assert_eq!(fit(&doc::Cell::number(12)), Some("n"));
+        assert_eq!(fit(&cell(&["the password is too short"])), None);
+        assert_eq!(
+            fit(&cell(&["ロックされている（パスワードでログインできない）"])),
+            None
+        );
+        assert_eq!(fit(&cell(&[""])), None);
+        let long = "a".repeat(40);
+        assert_eq!(fit(&doc::Cell::text(long)), Some("w"));
+    }
+
+    #[test]
+    fn long_tables_stop_with_what_is_left_out() {
+        let head = ["a", "b"];
+        let rows = (0..doc::TABLE_ROWS + 7).map(|i| {
+            let many = (0..9).map(|j| format!("m{i}-{j}"));
+            vec![doc::Cell::number(i), doc::Cell::lines(many)]
+        });
+        let mut out = Vec::new();
+        let t = doc::Table {
+            head: head.to_vec(),
+            rows: Box::new(rows),
+            more: words::rows_left_out,
+        };
+        table(t, Lang::Ja, &mut out).unwrap();
+        let html = String::from_utf8(out).unwrap();
+        assert_eq!(html.matches("<tr>").count(), 1 + doc::TABLE_ROWS);
+        assert!(html.contains(&format!("<td class=\"n\">{}</td>", doc::TABLE_ROWS - 1)));
+        assert!(!html.contains(&format!(">{}</td>", doc::TABLE_ROWS)));
+        assert!(html.ends_with(
+            "<p class=\"more\">ほか 7 件は evidence.xlsx / evidence.csv を参照（全件は evidence.json にも記録）</p>\n"
+        ));
+        // A cell of nine lines shows the first four and how many more.
+        let keep = doc::CELL_LINES - 1;
+        assert!(html.contains(&format!("m0-{}<br>…ほか {} 件</td>", keep - 1, 9 - keep)));
+        assert!(!html.contains(&format!("m0-{keep}<")));
     }
 }

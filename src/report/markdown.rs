@@ -33,7 +33,11 @@ pub fn write(ev: &Evidence, lang: Lang, out: &mut impl Write) -> io::Result<()> 
                 }
                 out.write_all(b"\n")?;
             }
-            Block::Table(t) => table(t, &mut out)?,
+            Block::Table(t) => table(t, lang, &mut out)?,
+            Block::Details(caption, t) => {
+                write!(out, "{}\n\n", escape_block(&caption))?;
+                table(t, lang, &mut out)?;
+            }
         }
     }
     out.finish()
@@ -130,14 +134,28 @@ fn escape_block(s: &str) -> String {
     }
 }
 
-/// Writes the table row by row, as its rows are made.
-fn table(t: Table, out: &mut impl Write) -> io::Result<()> {
+/// Writes the table row by row, as its rows are made: at most [`doc::TABLE_ROWS`] rows, then a
+/// line saying how many are left out (the workbook, the CSV and the JSON have them all).
+fn table(t: Table, lang: Lang, out: &mut impl Write) -> io::Result<()> {
     table_row(out, t.head.iter().map(|h| [h]))?;
     table_row(out, t.head.iter().map(|_| ["---"]))?;
-    for r in t.rows {
-        table_row(out, r.iter().map(|c| &c.lines))?;
+    let mut left_out = 0;
+    for (i, r) in t.rows.enumerate() {
+        if i >= doc::TABLE_ROWS {
+            left_out += 1;
+            continue;
+        }
+        table_row(out, r.iter().map(|c| doc::shown_lines(lang, &c.lines)))?;
     }
-    out.write_all(b"\n")
+    out.write_all(b"\n")?;
+    if left_out > 0 {
+        write!(
+            out,
+            "{}\n\n",
+            escape_block(&(t.more)(lang, left_out))
+        )?;
+    }
+    Ok(())
 }
 
 /// One table row, `| a | b |`: each cell's lines escaped and joined by `<br>`.

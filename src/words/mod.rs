@@ -5,6 +5,7 @@
 mod checklist;
 mod details;
 mod labels;
+mod print;
 mod remarks;
 mod stats;
 mod share;
@@ -16,6 +17,7 @@ mod worklist;
 pub use checklist::*;
 pub use details::*;
 pub use labels::*;
+pub use print::*;
 pub use remarks::*;
 pub use stats::*;
 pub use share::*;

@@ -228,7 +228,7 @@ fn baseline_state_reaches_every_report() {
         .unwrap();
     assert!(temp_row.trim_end().ends_with("| 新規 |"), "{temp_row}");
     let html = fs::read_to_string(second.join("evidence.html")).unwrap();
-    assert!(html.contains("前回との比較") && html.contains("<td class=\"warn\">新規</td>"));
+    assert!(html.contains("前回との比較") && html.contains("<td class=\"warn k\">新規</td>"));
 
     let csv = fs::read_to_string(second.join("evidence.csv")).unwrap();
     let header = csv.lines().next().unwrap();

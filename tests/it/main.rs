@@ -19,6 +19,7 @@ mod hashes;
 mod integrity;
 mod jobs;
 mod language;
+mod print;
 mod recovery;
 mod rules_hashcat;
 mod sheets;

@@ -1,7 +1,7 @@
 //! The accounts: the failing, unverified, passing and skipped tables of the reports, the workbook's
 //! one table of every account and the CSV's rows per finding, all made of the same columns.
 
-use super::{baseline, codes, findings, Block, Cell, Lang, Style, Table};
+use super::{baseline, codes, findings, Block, Cell, Lang, Style, Table, FIRST_ROWS, TABLE_ROWS};
 use crate::model::evidence::{
     AccountEvidence, AccountStatus, BreachStatus, EditionRules, Evidence,
 };
@@ -519,9 +519,96 @@ fn status_section<'a>(
         return;
     }
     out.extend(s.note.map(|n| Block::Para(n.to_string())));
-    let rows = with_status(ev, status);
     let cols = with_baseline(ev, lang, cols);
-    out.push(Block::Table(accounts_table(ev, lang, rows, &cols)));
+    let n = with_status(ev, status).count();
+    if n <= TABLE_ROWS {
+        let rows = with_status(ev, status);
+        out.push(Block::Table(accounts_table(ev, lang, rows, &cols)));
+        return;
+    }
+    // Too long to read or print: counts per system, and for the failing accounts the first rows
+    // by system and account; every account is in the workbook, the CSV and the JSON.
+    if status != AccountStatus::Fail {
+        out.push(Block::Para(words::accounts_counted(lang, n)));
+        out.push(Block::Table(counts_table(
+            lang,
+            with_status(ev, status),
+            |_| None,
+        )));
+        out.push(Block::Para(words::accounts_listed_elsewhere(lang, n)));
+        return;
+    }
+    out.push(Block::Para(words::failing_counted(lang, n)));
+    let by_code = |a: &AccountEvidence| -> Option<Vec<&'static str>> {
+        let codes: BTreeSet<Code> = a
+            .findings
+            .iter()
+            .filter(|f| f.severity == Severity::Fail)
+            .map(|f| f.code)
+            .collect();
+        Some(
+            codes
+                .into_iter()
+                .map(|c| words::code_short(lang, c))
+                .collect(),
+        )
+    };
+    out.push(Block::Table(counts_table(
+        lang,
+        with_status(ev, status),
+        by_code,
+    )));
+    let mut first: Vec<&AccountEvidence> = with_status(ev, status).collect();
+    first.sort_by(|a, b| (&*a.system, &a.account).cmp(&(&*b.system, &b.account)));
+    first.truncate(FIRST_ROWS);
+    out.push(Block::Details(
+        words::first_rows(lang, FIRST_ROWS),
+        accounts_table(ev, lang, first.into_iter(), &cols),
+    ));
+    out.push(Block::Para(words::rows_left_out(lang, n - FIRST_ROWS)));
+}
+
+/// How many of `accounts` each system has, in all and (when `kinds` names the kinds an account
+/// falls under, such as its finding codes) per kind: one row per system in id order, one column
+/// per kind, the most frequent first. Marked as failures when the accounts fail.
+fn counts_table<'a, 'e>(
+    lang: Lang,
+    accounts: impl Iterator<Item = &'e AccountEvidence>,
+    kinds: impl Fn(&AccountEvidence) -> Option<Vec<&'static str>>,
+) -> Table<'a> {
+    let p = words::print_labels(lang);
+    let mut total: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut per: BTreeMap<(&str, &'static str), usize> = BTreeMap::new();
+    let mut per_kind: BTreeMap<&'static str, usize> = BTreeMap::new();
+    let mut fail = false;
+    for a in accounts {
+        fail |= a.status == AccountStatus::Fail;
+        *total.entry(&*a.system).or_default() += 1;
+        for k in kinds(a).unwrap_or_default() {
+            *per_kind.entry(k).or_default() += 1;
+            *per.entry((&*a.system, k)).or_default() += 1;
+        }
+    }
+    let mut order: Vec<(&'static str, usize)> = per_kind.into_iter().collect();
+    order.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+    let kinds: Vec<&'static str> = order.into_iter().map(|(k, _)| k).collect();
+    let head: Vec<&'static str> = [p.col_system, p.col_total]
+        .into_iter()
+        .chain(kinds.iter().copied())
+        .collect();
+    let style = if fail { Style::Fail } else { Style::Warn };
+    let rows: Vec<Vec<Cell<'a>>> = total
+        .iter()
+        .map(|(system, n)| {
+            let mut row = vec![Cell::text(system.to_string()), Cell::number(*n)];
+            for k in &kinds {
+                let c = per.get(&(*system, *k)).copied().unwrap_or(0);
+                row.push(super::count_cell(c, style));
+            }
+            row
+        })
+        .collect();
+    Table::new(&head, rows.into_iter())
 }
 
 /// A password-history entry (a domain dumped with -history has twenty a person): counted per
@@ -557,7 +644,22 @@ pub(super) fn skipped<'a>(
         (t.col_source, Col::Source),
         (t.col_skip_reason, Col::SkipReason),
     ];
-    out.push(Block::Table(accounts_table(ev, lang, listed(), &cols)));
+    let n = listed().count();
+    if n <= TABLE_ROWS {
+        out.push(Block::Table(accounts_table(ev, lang, listed(), &cols)));
+        return;
+    }
+    out.push(Block::Para(words::accounts_counted(lang, n)));
+    let reason = |a: &AccountEvidence| {
+        Some(
+            a.skip_reason
+                .map(|r| words::skip_reason(lang, r))
+                .into_iter()
+                .collect(),
+        )
+    };
+    out.push(Block::Table(counts_table(lang, listed(), reason)));
+    out.push(Block::Para(words::accounts_listed_elsewhere(lang, n)));
 }
 
 /// A column of an account table: every table of accounts, in every medium, is made of these.

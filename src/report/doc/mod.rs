@@ -21,7 +21,7 @@ mod worklist;
 pub(crate) use accounts::{
     accounts_sheet_table, failure_reasons, finding_table, recovered_lengths, FINDING_COLUMNS,
 };
-pub(crate) use answers::{answer_views, answers_table, checklist_views, AnswerView};
+pub(crate) use answers::{answer_views, answers_table, checklist_views, AnswerView, ChecklistView};
 pub(crate) use baseline::resolved_table;
 #[cfg(test)]
 pub(crate) use baseline::tests as baseline_tests;
@@ -42,6 +42,7 @@ use answers::{answers, checklists};
 use policies::{advisories, policies};
 use reuse::reuse;
 use run::{breach_check, input_errors, inputs, recovery};
+use std::borrow::Cow;
 use systems::{systems, vendors};
 
 /// One block of a report, in reading order.
@@ -58,6 +59,33 @@ pub(crate) enum Block<'a> {
     /// `label: value` lines.
     Fields(Vec<(String, String)>),
     Table(Table<'a>),
+    /// A table folded under a caption on screen (HTML `<details>`), printed open; Markdown shows
+    /// the caption above the table.
+    Details(String, Table<'a>),
+}
+
+/// How many rows a table of the human reports (md, html) shows: past this, a table of accounts
+/// becomes counts per system (and the failing accounts' first rows), and any other table stops
+/// with a line saying how many rows are left out. The workbook, the CSV and the JSON keep all.
+pub(crate) const TABLE_ROWS: usize = 20;
+
+/// How many failing accounts a long failing table still lists, by system and account.
+pub(crate) const FIRST_ROWS: usize = 10;
+
+/// How many lines a cell of the human reports shows (a reuse group's members, its links): the
+/// last shown line says how many more there are.
+pub(crate) const CELL_LINES: usize = 6;
+
+/// The lines a report cell shows: all of `lines`, or when they are more than [`CELL_LINES`],
+/// the first ones and a last line saying how many more there are.
+pub(crate) fn shown_lines<'c>(lang: Lang, lines: &'c [Cow<'_, str>]) -> Vec<Cow<'c, str>> {
+    if lines.len() <= CELL_LINES {
+        return lines.iter().map(|l| Cow::Borrowed(&**l)).collect();
+    }
+    let keep = CELL_LINES - 1;
+    let more = words::lines_left_out(lang, lines.len() - keep);
+    let first = lines[..keep].iter().map(|l| Cow::Borrowed(&**l));
+    first.chain([Cow::Owned(more)]).collect()
 }
 
 /// Builds the report content in the order every human report follows.

@@ -1,6 +1,7 @@
 //! The cells and tables every report is made of: typed cells (text or number, with a style) and
 //! tables whose columns say which medium shows them, so one row builder serves every format.
 
+use crate::words::Lang;
 use std::borrow::Cow;
 use std::fmt;
 
@@ -8,6 +9,9 @@ use std::fmt;
 pub(crate) struct Table<'a> {
     pub head: Vec<&'static str>,
     pub rows: Rows<'a>,
+    /// The line after a human report's table cut at `TABLE_ROWS`: how many rows are left out and
+    /// where they all are (by default the workbook, the CSV and the JSON).
+    pub more: fn(Lang, usize) -> String,
 }
 
 /// The rows of a [`Table`], each made when it is read.
@@ -21,6 +25,7 @@ impl<'a> Table<'a> {
         Table {
             head: head.to_vec(),
             rows: Box::new(rows),
+            more: crate::words::rows_left_out,
         }
     }
 }
@@ -76,6 +81,7 @@ impl<'a> Table<'a> {
         Table {
             head,
             rows: Box::new(rows),
+            more: crate::words::rows_left_out,
         }
     }
 }

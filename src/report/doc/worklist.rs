@@ -438,7 +438,9 @@ pub(super) fn worklist<'a>(ev: &'a Evidence, lang: Lang, out: &mut Vec<Block<'a>
         return;
     }
     out.push(Block::Para(w.note.to_string()));
-    out.push(Block::Table(worklist_table(ev, lang, Medium::Report)));
+    let mut table = worklist_table(ev, lang, Medium::Report);
+    table.more = words::worklist_rows_left_out;
+    out.push(Block::Table(table));
 }
 
 /// The header of `worklist.csv`: stable English names, whatever the report language.
