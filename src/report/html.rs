@@ -716,12 +716,15 @@ mod tests {
         assert!(cards.contains("<dt>確認日</dt><dd>2026-11-24</dd><dt>目標日</dt><dd>2027-03-31</dd><dt>備考</dt><dd>ad01 に不合格 1 件</dd>"));
         assert!(cards.contains("<dt>内訳</dt><dd>不合格 2、未検証 1、合格 1</dd>"));
         // The vendor checklist: はい and 判定不能 badges, no 目標日 for はい.
-        let vendor = &ja[pos(&ja, "<h3>事業者確認用</h3>")..];
+        let vendor = &ja[pos(&ja, "<h3>事業者確認用 (MedNet Systems)</h3>")..];
         assert!(vendor.contains(
             "<td class=\"yes\"><span class=\"badge yes\">はい</span></td><td>2026-11-24</td><td></td>"
         ));
         assert!(vendor.contains("<span class=\"badge undetermined\">判定不能</span></td><td>2026-11-24</td><td></td><td>rt01 未検証</td>"));
-        assert!(pos(&ja, "<h3>医療機関確認用</h3>") < pos(&ja, "<h3>事業者確認用</h3>"));
+        assert!(
+            pos(&ja, "<h3>医療機関確認用</h3>")
+                < pos(&ja, "<h3>事業者確認用 (MedNet Systems)</h3>")
+        );
         assert!(ja.contains("<p class=\"warning\">注意：このエビデンスは不完全です。"));
         assert!(ja.contains("<dd>Pwned Passwords by haveibeenpwned.com, CC BY 4.0</dd>"));
 

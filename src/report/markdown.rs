@@ -149,11 +149,7 @@ fn table(t: Table, lang: Lang, out: &mut impl Write) -> io::Result<()> {
     }
     out.write_all(b"\n")?;
     if left_out > 0 {
-        write!(
-            out,
-            "{}\n\n",
-            escape_block(&(t.more)(lang, left_out))
-        )?;
+        write!(out, "{}\n\n", escape_block(&(t.more)(lang, left_out)))?;
     }
     Ok(())
 }

@@ -281,9 +281,13 @@ fn item8(
         let mut parts = Vec::new();
         if !failing_groups.is_empty() {
             let ids: Vec<&str> = failing_groups.iter().map(|g| g.id.as_str()).collect();
+            // The systems of this checklist's scope only: a vendor's sheet names its own
+            // systems, never the facility's or another vendor's that share the password.
+            let mine: BTreeSet<&str> = accounts.iter().map(|a| &*a.system).collect();
             let systems: BTreeSet<&str> = failing_groups
                 .iter()
                 .flat_map(|g| g.members.iter().map(|m| &*m.system))
+                .filter(|s| mine.contains(s))
                 .collect();
             parts.push(words::remark_reuse_groups(
                 lang,

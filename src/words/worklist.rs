@@ -278,6 +278,16 @@ pub fn worklist_group(lang: Lang, id: &str, members: usize) -> String {
     }
 }
 
+/// After the worklist cut in a human report: how many rows are left out, and where they all are.
+pub fn worklist_rows_left_out(lang: Lang, n: usize) -> String {
+    match lang {
+        Lang::Ja => {
+            format!("ほか {n} 件は worklist.csv / evidence.xlsx の「是正計画」シートを参照")
+        }
+        Lang::En => format!("{n} more: see worklist.csv / the Worklist sheet of evidence.xlsx"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -322,13 +332,5 @@ mod tests {
             }
         }
         assert!(work_action(Lang::Ja, WorkAction::ChangeStrong, &R8, false).contains("英字と数字"));
-    }
-}
-
-/// After the worklist cut in a human report: how many rows are left out, and where they all are.
-pub fn worklist_rows_left_out(lang: Lang, n: usize) -> String {
-    match lang {
-        Lang::Ja => format!("ほか {n} 件は worklist.csv / evidence.xlsx の「是正計画」シートを参照"),
-        Lang::En => format!("{n} more: see worklist.csv / the Worklist sheet of evidence.xlsx"),
     }
 }

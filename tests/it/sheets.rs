@@ -189,9 +189,10 @@ fn checklist_dates_are_dates_and_answers_a_list_in_both_languages() {
             let vendor = checklist.managed_by != kensa::model::ManagedBy::Institution;
             let title = match (lang, vendor) {
                 ("ja", false) => "医療機関確認用",
-                ("ja", true) => "事業者確認用",
+                // One sheet per vendor: the example's first vendor by name.
+                ("ja", true) => "事業者確認用 (MedNet Systems)",
                 (_, false) => "For the facility",
-                (_, true) => "For the vendor",
+                (_, true) => "For the vendor (MedNet Systems)",
             };
             let cells = sheet(p, title);
             let header = row_of(

@@ -250,7 +250,8 @@ fn the_example_worklist_lists_privileged_accounts_then_cross_system_reuse() {
     assert!(html.contains(">是正計画</h2>"));
     assert!(html.contains("機器ごとに異なるパスワードに変更"));
 
-    // The workbook: 是正計画 right after the two checklist sheets, with filter and frozen head.
+    // The workbook: 是正計画 right after the checklist sheets (one per vendor), with filter and
+    // frozen head.
     let p = parts(&out.join("evidence.xlsx"));
     let wb = &p["xl/workbook.xml"];
     let names: Vec<&str> = wb
@@ -258,8 +259,16 @@ fn the_example_worklist_lists_privileged_accounts_then_cross_system_reuse() {
         .skip(1)
         .map(|s| &s[..s.find('"').unwrap()])
         .collect();
-    assert_eq!(names[..3], ["医療機関確認用", "事業者確認用", "是正計画"]);
-    let sheet = &p["xl/worksheets/sheet3.xml"];
+    assert_eq!(
+        names[..4],
+        [
+            "医療機関確認用",
+            "事業者確認用 (MedNet Systems)",
+            "事業者確認用 (NetCare)",
+            "是正計画"
+        ]
+    );
+    let sheet = &p["xl/worksheets/sheet4.xml"];
     assert!(sheet.contains("<autoFilter"), "an autofilter");
     assert!(sheet.contains("state=\"frozen\""), "a frozen header");
     let strings = &p["xl/sharedStrings.xml"];
@@ -342,7 +351,7 @@ fn the_worklist_follows_the_edition_and_the_baseline() {
     );
     let md8 = fs::read_to_string(r8.join("evidence.md")).unwrap();
     let section = &md8[md8.find("## 是正計画").unwrap()..];
-    let section = &section[..section[3..].find("\n## ").unwrap()];
+    let section = &section[..3 + section[3..].find("\n## ").unwrap()];
     assert!(!section.contains("定期"), "{section}");
 
     // With a baseline: pc-02's new `temp` account is new, the rest unchanged.

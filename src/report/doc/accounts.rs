@@ -151,10 +151,10 @@ pub(crate) fn finding_table<'a>(ev: &'a Evidence, lang: Lang) -> Table<'a> {
     Table::new(&FINDING_COLUMNS, rows)
 }
 
-/// The `detail` of a finding in the report's language. For now the detail as the rules wrote it
-/// (English words); one place to switch to a translated detail.
-fn detail_of<'a>(_lang: Lang, f: &'a Finding) -> Cow<'a, str> {
-    Cow::Borrowed(&f.detail)
+/// The `detail` of a finding in the report's language (the English of the evidence for `en`, or
+/// for a finding read back from an older evidence.json).
+fn detail_of<'a>(lang: Lang, f: &'a Finding) -> Cow<'a, str> {
+    words::detail(lang, f)
 }
 
 /// One row per policy finding: the system, the sources as the `source` (`; `-separated), the
@@ -373,13 +373,19 @@ impl<'a> Places<'a> {
     }
 }
 
-/// The date a failing finding of `item` on `system` is due: the 目標日 the evidence records for
-/// the item (every system shares it today; one place to switch to a date per system).
-fn due_date<'a>(ev: &'a Evidence, _system: &str, item: &str) -> &'a str {
-    ev.items
+/// The date a failing finding of `item` on `system` is due: the system's 目標日 (its own, else the
+/// facility's), or for evidence without one per system, the 目標日 of the item.
+fn due_date<'a>(ev: &'a Evidence, system: &str, item: &str) -> &'a str {
+    ev.systems
         .iter()
-        .find(|it| it.item == item)
-        .and_then(|it| it.target_date.as_deref())
+        .find(|s| s.id == system)
+        .and_then(|s| s.target_date.as_deref())
+        .or_else(|| {
+            ev.items
+                .iter()
+                .find(|it| it.item == item)
+                .and_then(|it| it.target_date.as_deref())
+        })
         .unwrap_or_default()
 }
 

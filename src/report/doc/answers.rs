@@ -81,9 +81,15 @@ fn printed_checklists(ev: &Evidence) -> impl Iterator<Item = (&Checklist, bool)>
 
 fn checklist_view(ev: &Evidence, ck: &Checklist, per_vendor: bool, lang: Lang) -> ChecklistView {
     let t = words::labels(lang);
+    let vendor = per_vendor.then(|| words::vendor_shown(lang, ck.vendor.as_deref()));
+    let title = words::checklist_title(lang, ck.managed_by);
     ChecklistView {
-        title: words::checklist_title(lang, ck.managed_by).to_string(),
-        vendor: per_vendor.then(|| words::vendor_shown(lang, ck.vendor.as_deref())),
+        // Named as the workbook names its sheet, so each vendor's table is found by its name.
+        title: match &vendor {
+            Some(v) => format!("{title} ({v})"),
+            None => title.to_string(),
+        },
+        vendor,
         systems: if ck.systems.is_empty() {
             t.none.to_string()
         } else {
