@@ -176,6 +176,16 @@ pub struct EditionRules {
 pub struct EditionPath {
     pub path: PassPath,
     pub description: JaEn,
+    /// The path's minimum length (absent in evidence written before the numbers were recorded).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_length: Option<usize>,
+    /// The character classes the path requires (`letter`, `digit`, `symbol`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub classes: Vec<String>,
+    /// The periodic-change path only, when it is a path under this edition: the longest
+    /// enforced maximum password age that counts (days).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_age_days: Option<i64>,
 }
 
 /// One checklist item of an edition.

@@ -307,18 +307,41 @@ impl Edition {
                 item("2-7", &self.items.seven),
                 item("2-8", &self.items.eight),
             ],
-            paths: [
-                (PassPath::Len13, &self.password.long.description),
-                (PassPath::Len8Mfa, &self.password.mfa.description),
-                (PassPath::Len8Rotation, &self.password.rotation.description),
-                (PassPath::PinExempt, &self.password.pin.description),
-            ]
-            .into_iter()
-            .map(|(path, d)| EditionPath {
-                path,
-                description: d.clone(),
-            })
-            .collect(),
+            paths: {
+                let p = &self.password;
+                let r = &p.rotation;
+                let names = |c: &[Class]| c.iter().map(|c| c.as_str().to_string()).collect();
+                vec![
+                    EditionPath {
+                        path: PassPath::Len13,
+                        description: p.long.description.clone(),
+                        min_length: Some(p.long.min_length),
+                        classes: names(&p.long.classes),
+                        max_age_days: None,
+                    },
+                    EditionPath {
+                        path: PassPath::Len8Mfa,
+                        description: p.mfa.description.clone(),
+                        min_length: Some(p.mfa.min_length),
+                        classes: names(&p.mfa.classes),
+                        max_age_days: None,
+                    },
+                    EditionPath {
+                        path: PassPath::Len8Rotation,
+                        description: r.description.clone(),
+                        min_length: Some(r.min_length),
+                        classes: names(&r.classes),
+                        max_age_days: r.path.then_some(r.max_age_days),
+                    },
+                    EditionPath {
+                        path: PassPath::PinExempt,
+                        description: p.pin.description.clone(),
+                        min_length: None,
+                        classes: Vec::new(),
+                        max_age_days: None,
+                    },
+                ]
+            },
             file: self.file.clone(),
         }
     }

@@ -74,6 +74,9 @@ fn questions_come_from_the_recorded_edition() {
         paths: vec![crate::model::evidence::EditionPath {
             path: PassPath::Len13,
             description: ja_en("13文字以上", "13 or more"),
+            min_length: None,
+            classes: Vec::new(),
+            max_age_days: None,
         }],
         file: None,
     };

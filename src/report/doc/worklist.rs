@@ -10,7 +10,7 @@
 use super::table::{both, sheet};
 use super::{baseline, Block, Cell, Lang, Medium, Style, Table};
 use crate::baseline::{State, States};
-use crate::model::evidence::{Evidence, ReuseScope, SystemSummary};
+use crate::model::evidence::{Evidence, PassPath, ReuseScope, SystemSummary};
 use crate::model::{Code, ManagedBy, Severity};
 use crate::rules::edition::{self, Class, Edition};
 use crate::words::{self, Bar, WorkAction, WorklistLabels};
@@ -66,20 +66,40 @@ impl WorkRow {
     }
 }
 
-/// The thresholds the actions quote, from the edition in force. A user's own edition file
-/// (`--rules`) is not in the evidence by its numbers; its rows quote the default edition's.
+/// The thresholds the actions quote, from the edition in force: the numbers the evidence records
+/// for its passing paths (a user's edition file included), or for evidence written before they
+/// were recorded, those of the built-in edition of that id.
 pub(crate) fn bar(ev: &Evidence) -> Bar {
     let ed = Edition::builtin(&ev.edition)
         .or_else(|| Edition::builtin(edition::DEFAULT))
         .expect("the default edition is built in");
     let p = &ed.password;
-    Bar {
+    let mut bar = Bar {
         long_min: p.long.min_length,
         mfa_min: p.mfa.min_length,
         symbols: p.long.classes.contains(&Class::Symbol),
         rotation_days: p.rotation.path.then_some(p.rotation.max_age_days),
         rotation_min: p.rotation.min_length,
+    };
+    let recorded = ev.edition_rules.as_ref().map_or(&[][..], |r| &r.paths[..]);
+    if !recorded.iter().any(|x| x.min_length.is_some()) {
+        return bar;
     }
+    for x in recorded {
+        match (x.path, x.min_length) {
+            (PassPath::Len13, Some(n)) => {
+                bar.long_min = n;
+                bar.symbols = x.classes.iter().any(|c| c == Class::Symbol.as_str());
+            }
+            (PassPath::Len8Mfa, Some(n)) => bar.mfa_min = n,
+            (PassPath::Len8Rotation, Some(n)) => {
+                bar.rotation_min = n;
+                bar.rotation_days = x.max_age_days;
+            }
+            _ => {}
+        }
+    }
+    bar
 }
 
 /// What to do about an account finding, or `None` for reuse (the group's row says it) and
@@ -517,6 +537,25 @@ mod tests {
     }
 
     #[test]
+    fn the_actions_quote_the_numbers_the_evidence_records_for_its_edition() {
+        // Evidence without recorded numbers: the built-in edition of its id.
+        let mut ev = fixture::sample(true);
+        ev.edition_rules = None;
+        let b = bar(&ev);
+        assert_eq!((b.long_min, b.mfa_min, b.rotation_days), (13, 8, Some(60)));
+        assert!(b.symbols);
+        // A user's edition file (here R8's numbers with a 15-character long path): its numbers.
+        let mut rules = Edition::builtin("R8").unwrap().clone();
+        rules.password.long.min_length = 15;
+        ev.edition_rules = Some(rules.to_evidence());
+        let b = bar(&ev);
+        assert_eq!((b.long_min, b.rotation_days), (15, None));
+        assert!(!b.symbols, "R8's long path asks letters and digits only");
+        let w = words::work_action(Lang::Ja, WorkAction::ChangeStrong, &b, false);
+        assert!(w.contains("15文字以上"), "{w}");
+    }
+
+    #[test]
     fn findings_sharing_an_action_share_a_row_and_reuse_has_the_groups_row() {
         let mut ev = fixture::sample(true);
         let y = ev
@@ -664,6 +703,7 @@ mod tests {
             "{r7:?}"
         );
         ev.edition = "R8".into();
+        ev.edition_rules = Some(Edition::builtin("R8").unwrap().to_evidence());
         let r8 = words(&ev);
         assert!(
             r8.iter()
