@@ -36,13 +36,6 @@ impl Class {
             Class::Symbol => "symbol",
         }
     }
-    fn plural(self) -> &'static str {
-        match self {
-            Class::Letter => "letters",
-            Class::Digit => "digits",
-            Class::Symbol => "symbols",
-        }
-    }
 }
 
 /// A passing path: the shortest length and the classes that must all be present.
@@ -364,16 +357,6 @@ impl Way<'_> {
     }
 }
 
-/// `letters, digits and symbols must be mixed`: the words for a path's classes.
-pub fn mixed_words(classes: &[Class]) -> String {
-    let names: Vec<&str> = classes.iter().map(|c| c.plural()).collect();
-    match names.split_last() {
-        None => String::new(),
-        Some((last, [])) => last.to_string(),
-        Some((last, rest)) => format!("{} and {last}", rest.join(", ")),
-    }
-}
-
 /// The classes as a set of the facts of a detail.
 pub fn class_set<'a>(classes: impl Iterator<Item = &'a Class>) -> crate::model::Classes {
     classes.fold(crate::model::Classes::default(), |set, c| {
@@ -448,17 +431,6 @@ mod tests {
             pass_path_in(Lang::Ja, PassPath::Len13, Some(&r8)),
             "13文字以上・英字と数字の混在・推定困難"
         );
-    }
-
-    #[test]
-    fn mixed_words_name_the_classes() {
-        use Class::*;
-        assert_eq!(
-            mixed_words(&[Letter, Digit, Symbol]),
-            "letters, digits and symbols"
-        );
-        assert_eq!(mixed_words(&[Letter, Digit]), "letters and digits");
-        assert_eq!(mixed_words(&[Digit]), "digits");
     }
 
     fn user_file(dir: &Path, text: &str) -> PathBuf {
