@@ -237,7 +237,8 @@ pub(crate) fn worklist_rows(ev: &Evidence) -> Vec<WorkRow> {
         rows.push(WorkRow {
             tier,
             systems: g.systems.clone(),
-            subject: Subject::Group(g.id.clone(), g.members.len()),
+            // Every account sharing the password, those a vendor's bundle leaves out included.
+            subject: Subject::Group(g.id.clone(), g.members.len() + g.outside_members),
             privileged: g
                 .members
                 .iter()
