@@ -108,6 +108,14 @@ pub fn accounts_listed_elsewhere(lang: Lang, n: usize) -> String {
     }
 }
 
+/// After the per-account advisories counted per system and code: where each one is.
+pub fn advisories_listed_elsewhere(lang: Lang, n: usize) -> String {
+    match lang {
+        Lang::Ja => format!("アカウントごとの参考指摘 {n} 件の一覧は evidence.json を参照"),
+        Lang::En => format!("The {n} per-account advisories are listed in evidence.json"),
+    }
+}
+
 /// The last line of a cell cut short: how many lines were left out.
 pub fn lines_left_out(lang: Lang, n: usize) -> String {
     match lang {

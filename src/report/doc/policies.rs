@@ -1,12 +1,15 @@
 //! The password policies (one row per system's effective policy) and the NIST advisories.
 
 use super::table::{both, sheet};
-use super::{baseline, codes, findings, yes_no, Block, Cell, Lang, Medium, Style, Table};
+use super::{
+    baseline, codes, findings, yes_no, Block, Cell, Lang, Medium, Style, Table, TABLE_ROWS,
+};
 use crate::baseline::{State, States};
 use crate::model::evidence::{Evidence, PolicyEvidence};
 use crate::model::tags::PolicyStatus;
 use crate::model::Code;
 use crate::words::{self, Labels};
+use std::collections::BTreeMap;
 
 /// One row per system's effective policy: its verdict, how it passed, its settings and findings.
 pub(crate) fn policies_table(ev: &Evidence, lang: Lang, medium: Medium) -> Table<'_> {
@@ -104,6 +107,11 @@ pub(super) fn advisories<'a>(
         return;
     }
     out.push(Block::Para(t.advisories_note.to_string()));
+    let per_account = ev.advisories.iter().filter(|a| a.account.is_some()).count();
+    if ev.advisories.len() > TABLE_ROWS && per_account > 0 {
+        advisory_counts(ev, lang, t, per_account, out);
+        return;
+    }
     let rows = ev.advisories.iter().map(move |a| {
         vec![
             Cell::text(&*a.system),
@@ -118,6 +126,49 @@ pub(super) fn advisories<'a>(
     )));
 }
 
+/// A long list of advisories as a human report prints it: the system-wide ones listed, the
+/// per-account ones counted per system and code (a domain gets one NIST line per short password);
+/// every one of them stays in evidence.json.
+fn advisory_counts<'a>(
+    ev: &'a Evidence,
+    lang: Lang,
+    t: &'static Labels,
+    per_account: usize,
+    out: &mut Vec<Block<'a>>,
+) {
+    let system_wide = ev.advisories.iter().filter(|a| a.account.is_none());
+    let rows = system_wide.map(move |a| {
+        vec![
+            Cell::text(&*a.system),
+            Cell::text(words::code(lang, a.finding.code)),
+            Cell::text(words::detail(lang, &a.finding)),
+        ]
+    });
+    out.push(Block::Table(Table::new(
+        &[t.col_system, t.col_finding, t.col_detail],
+        rows,
+    )));
+    let mut counts: BTreeMap<(&str, Code), usize> = BTreeMap::new();
+    for a in ev.advisories.iter().filter(|a| a.account.is_some()) {
+        *counts.entry((&*a.system, a.finding.code)).or_default() += 1;
+    }
+    let rows = counts.into_iter().map(move |((system, code), n)| {
+        vec![
+            Cell::text(system),
+            Cell::text(words::code(lang, code)),
+            Cell::number(n),
+        ]
+    });
+    out.push(Block::Table(Table::new(
+        &[t.col_system, t.col_finding, t.col_accounts],
+        rows,
+    )));
+    out.push(Block::Para(words::advisories_listed_elsewhere(
+        lang,
+        per_account,
+    )));
+}
+
 pub(super) fn policy_style(v: PolicyStatus) -> Style {
     match v {
         PolicyStatus::Pass => Style::Yes,
@@ -129,4 +180,59 @@ pub(super) fn policy_style(v: PolicyStatus) -> Style {
 /// A number, or a dash when there is none.
 fn opt_number<'a>(t: &Labels, v: Option<u32>) -> Cell<'a> {
     v.map_or_else(|| Cell::text(t.dash), Cell::number)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::evidence::Advisory;
+    use crate::model::Finding;
+    use crate::report::fixture;
+
+    /// The tables of the advisories section, each as rows of cell texts.
+    fn tables(ev: &Evidence) -> Vec<Vec<Vec<String>>> {
+        let mut out = Vec::new();
+        advisories(ev, Lang::Ja, words::labels(Lang::Ja), &mut out);
+        out.into_iter()
+            .filter_map(|b| match b {
+                Block::Table(t) => Some(
+                    t.rows
+                        .map(|r| r.iter().map(|c| c.lines.join("/")).collect())
+                        .collect(),
+                ),
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn many_per_account_advisories_become_counts_per_system_and_code() {
+        let mut ev = fixture::sample(true);
+        ev.advisories = vec![Advisory {
+            system: "ad01".into(),
+            account: None,
+            finding: Finding::info(Code::NistCompositionDiscouraged, "composition"),
+        }];
+        for i in 0..TABLE_ROWS + 5 {
+            ev.advisories.push(Advisory {
+                system: if i % 5 == 0 { "pc-01" } else { "ad01" }.into(),
+                account: Some(format!("u{i}")),
+                finding: Finding::info(Code::NistSingleFactorLt15, "short"),
+            });
+        }
+        let t = tables(&ev);
+        assert_eq!(t.len(), 2, "{t:?}");
+        assert_eq!(t[0].len(), 1, "the system-wide advisory is listed: {t:?}");
+        let counts: Vec<(&str, &str)> = t[1]
+            .iter()
+            .map(|r| (r[0].as_str(), r[2].as_str()))
+            .collect();
+        assert_eq!(counts, [("ad01", "20"), ("pc-01", "5")]);
+        // A short list stays one row per advisory, accounts named.
+        ev.advisories.truncate(4);
+        let t = tables(&ev);
+        assert_eq!(t.len(), 1);
+        assert_eq!(t[0].len(), 4);
+        assert_eq!(t[0][1][1], "u0");
+    }
 }
