@@ -490,12 +490,10 @@ fn table(t: Table, lang: Lang, out: &mut impl Write) -> io::Result<()> {
         }
     }
     out.write_all(b"</tr></thead>\n<tbody>\n")?;
-    let mut left_out = 0;
-    for (i, row) in t.rows.enumerate() {
-        if i >= doc::TABLE_ROWS {
-            left_out += 1;
-            continue;
-        }
+    let mut rows = t.rows;
+    let mut shown = 0;
+    for row in rows.by_ref().take(doc::TABLE_ROWS) {
+        shown += 1;
         out.write_all(b"<tr>")?;
         for c in row {
             let classes: Vec<&str> = c
@@ -520,6 +518,9 @@ fn table(t: Table, lang: Lang, out: &mut impl Write) -> io::Result<()> {
         out.write_all(b"</tr>\n")?;
     }
     out.write_all(b"</tbody>\n</table>\n")?;
+    let left_out = t
+        .total
+        .map_or_else(|| rows.count(), |n| n.saturating_sub(shown));
     if left_out > 0 {
         let more = (t.more)(lang, left_out);
         writeln!(out, "<p class=\"more\">{}</p>", Escaped(&more))?;
@@ -938,6 +939,7 @@ mod tests {
             head: head.to_vec(),
             rows: Box::new(rows),
             more: words::rows_left_out,
+            total: None,
         };
         table(t, Lang::Ja, &mut out).unwrap();
         let html = String::from_utf8(out).unwrap();
@@ -951,5 +953,29 @@ mod tests {
         let keep = doc::CELL_LINES - 1;
         assert!(html.contains(&format!("m0-{}<br>…ほか {} 件</td>", keep - 1, 9 - keep)));
         assert!(!html.contains(&format!("m0-{keep}<")));
+    }
+
+    #[test]
+    fn a_table_of_known_length_makes_only_the_rows_it_shows() {
+        let made = std::rc::Rc::new(std::cell::Cell::new(0));
+        let count = made.clone();
+        let rows = (0..1000).map(move |i| {
+            count.set(count.get() + 1);
+            vec![doc::Cell::number(i)]
+        });
+        let t = doc::Table {
+            head: vec!["n"],
+            rows: Box::new(rows),
+            more: words::rows_left_out,
+            total: Some(1000),
+        };
+        let mut out = Vec::new();
+        table(t, Lang::En, &mut out).unwrap();
+        let html = String::from_utf8(out).unwrap();
+        assert_eq!(made.get(), doc::TABLE_ROWS);
+        assert!(
+            html.contains(&format!("{} more: see", 1000 - doc::TABLE_ROWS)),
+            "{html}"
+        );
     }
 }

@@ -139,15 +139,16 @@ fn escape_block(s: &str) -> String {
 fn table(t: Table, lang: Lang, out: &mut impl Write) -> io::Result<()> {
     table_row(out, t.head.iter().map(|h| [h]))?;
     table_row(out, t.head.iter().map(|_| ["---"]))?;
-    let mut left_out = 0;
-    for (i, r) in t.rows.enumerate() {
-        if i >= doc::TABLE_ROWS {
-            left_out += 1;
-            continue;
-        }
+    let mut rows = t.rows;
+    let mut shown = 0;
+    for r in rows.by_ref().take(doc::TABLE_ROWS) {
+        shown += 1;
         table_row(out, r.iter().map(|c| doc::shown_lines(lang, &c.lines)))?;
     }
     out.write_all(b"\n")?;
+    let left_out = t
+        .total
+        .map_or_else(|| rows.count(), |n| n.saturating_sub(shown));
     if left_out > 0 {
         write!(out, "{}\n\n", escape_block(&(t.more)(lang, left_out)))?;
     }

@@ -12,6 +12,9 @@ pub(crate) struct Table<'a> {
     /// The line after a human report's table cut at `TABLE_ROWS`: how many rows are left out and
     /// where they all are (by default the workbook, the CSV and the JSON).
     pub more: fn(Lang, usize) -> String,
+    /// How many rows the table has, when known without making them: a human report then makes
+    /// only the rows it shows (a worklist of a large domain has a row per account).
+    pub total: Option<usize>,
 }
 
 /// The rows of a [`Table`], each made when it is read.
@@ -26,6 +29,7 @@ impl<'a> Table<'a> {
             head: head.to_vec(),
             rows: Box::new(rows),
             more: crate::words::rows_left_out,
+            total: None,
         }
     }
 }
@@ -82,6 +86,7 @@ impl<'a> Table<'a> {
             head,
             rows: Box::new(rows),
             more: crate::words::rows_left_out,
+            total: None,
         }
     }
 }

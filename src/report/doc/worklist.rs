@@ -394,10 +394,15 @@ fn vendor<'a>(s: &'a SystemSummary, w: &'static WorklistLabels) -> &'a str {
 
 /// The worklist as a table: the reports show the words; the workbook adds the codes.
 pub(crate) fn worklist_table(ev: &Evidence, lang: Lang, medium: Medium) -> Table<'_> {
+    rows_table(ev, lang, medium, worklist_rows(ev))
+}
+
+/// The table of `rows` (made by [`worklist_rows`]), its length known to the renderers.
+fn rows_table(ev: &Evidence, lang: Lang, medium: Medium, rows: Vec<WorkRow>) -> Table<'_> {
     let w = words::worklist_labels(lang);
     let with_state = ev.baseline.is_some();
     let bar = bar(ev);
-    let rows = worklist_rows(ev);
+    let total = rows.len();
     let cells = rows.into_iter().enumerate().map(move |(i, r)| {
         let words = row_words(ev, &r, lang, &bar);
         let severity = Cell::text(words::severity(lang, r.severity)).style(match r.severity {
@@ -446,20 +451,22 @@ pub(crate) fn worklist_table(ev: &Evidence, lang: Lang, medium: Medium) -> Table
     if with_state {
         cols.push(both(words::baseline_labels(lang).col_state));
     }
-    Table::select(medium, &cols, cells)
+    let mut table = Table::select(medium, &cols, cells);
+    table.total = Some(total);
+    table
 }
 
 /// The section of md and html: heading, note and table (or a line saying there is nothing to do).
 pub(super) fn worklist<'a>(ev: &'a Evidence, lang: Lang, out: &mut Vec<Block<'a>>) {
     let w = words::worklist_labels(lang);
     out.push(Block::Heading(w.heading.to_string()));
-    let has_rows = !worklist_rows(ev).is_empty();
-    if !has_rows {
+    let rows = worklist_rows(ev);
+    if rows.is_empty() {
         out.push(Block::Para(w.none.to_string()));
         return;
     }
     out.push(Block::Para(w.note.to_string()));
-    let mut table = worklist_table(ev, lang, Medium::Report);
+    let mut table = rows_table(ev, lang, Medium::Report, rows);
     table.more = words::worklist_rows_left_out;
     out.push(Block::Table(table));
 }
