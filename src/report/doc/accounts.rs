@@ -118,7 +118,8 @@ pub(crate) fn finding_table<'a>(ev: &'a Evidence, lang: Lang) -> Table<'a> {
                 Some(s) if !code.is_empty() => s.account(&a.system, &a.account, code).as_str(),
                 _ => "",
             };
-            let mut row = vec![
+            let mut row = Vec::with_capacity(FINDING_COLUMNS.len());
+            row.extend([
                 Cell::text(&*a.system),
                 Cell::text(a.account.as_str()),
                 Cell::text(a.source.as_str()),
@@ -132,7 +133,7 @@ pub(crate) fn finding_table<'a>(ev: &'a Evidence, lang: Lang) -> Table<'a> {
                 Cell::text(a.reuse_group.as_deref().unwrap_or_default()),
                 Cell::text(salted_skipped.clone()),
                 Cell::text(state),
-            ];
+            ]);
             let id = f.map(|_| format!("{}/{}/{code}", a.system, a.account));
             row.extend(places.tail("account", &a.system, f.map(|f| (f.code, f.severity)), id));
             row
@@ -317,15 +318,29 @@ impl<'a> Places<'a> {
         }
     }
 
-    /// The trailing columns of a row on one system.
+    /// The trailing columns of a row on one system, as [`Self::tail_of`] makes them but borrowed
+    /// from the evidence (a row per account and finding: a million rows must not allocate each).
     fn tail(
         &self,
         kind: &'static str,
         system: &str,
         finding: Option<(Code, Severity)>,
         id: Option<String>,
-    ) -> Vec<Cell<'a>> {
-        self.tail_of(kind, std::iter::once(system), finding, id)
+    ) -> [Cell<'a>; 6] {
+        let s = self.systems.get(system).copied();
+        let item = finding.and_then(|(c, _)| rules::item::checklist_item(c));
+        let due = match (finding, item) {
+            (Some((_, Severity::Fail)), Some(item)) => due_date(self.ev, s, item),
+            _ => "",
+        };
+        [
+            Cell::text(kind),
+            Cell::text(s.and_then(|s| s.name.as_deref()).unwrap_or_default()),
+            Cell::text(s.and_then(|s| s.vendor.as_deref()).unwrap_or_default()),
+            Cell::text(item.unwrap_or_default()),
+            Cell::text(id.unwrap_or_default()),
+            Cell::text(due),
+        ]
     }
 
     /// The trailing columns (`kind`, `system_name`, `vendor`, `item`, `finding_id`, `due_date`) of
@@ -358,7 +373,10 @@ impl<'a> Places<'a> {
         let item = finding.and_then(|(c, _)| rules::item::checklist_item(c));
         let due = match (finding, item) {
             (Some((_, Severity::Fail)), Some(item)) => {
-                due_date(self.ev, first.as_deref().unwrap_or_default(), item)
+                let first = first
+                    .as_deref()
+                    .and_then(|id| self.systems.get(id).copied());
+                due_date(self.ev, first, item)
             }
             _ => "",
         };
@@ -375,10 +393,12 @@ impl<'a> Places<'a> {
 
 /// The date a failing finding of `item` on `system` is due: the system's 目標日 (its own, else the
 /// facility's), or for evidence without one per system, the 目標日 of the item.
-fn due_date<'a>(ev: &'a Evidence, system: &str, item: &str) -> &'a str {
-    ev.systems
-        .iter()
-        .find(|s| s.id == system)
+fn due_date<'a>(
+    ev: &'a Evidence,
+    system: Option<&'a crate::model::evidence::SystemSummary>,
+    item: &str,
+) -> &'a str {
+    system
         .and_then(|s| s.target_date.as_deref())
         .or_else(|| {
             ev.items
