@@ -4,7 +4,7 @@
 //! never by a password, a hash or a hash prefix.
 
 use crate::error::{classify, ExitClass};
-use crate::model::evidence::{BaselineCounts, BaselineEntry, BaselineReport, Evidence, MemberKey};
+use crate::model::evidence::{BaselineEntry, BaselineReport, Evidence, MemberKey};
 use serde::Deserialize;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -107,17 +107,7 @@ pub fn compare(old: &Snapshot, old_path: &str, new: &Snapshot) -> BaselineReport
             r.resolved.push(e.clone());
         }
     }
-    r.counts = BaselineCounts {
-        new: r.new.len(),
-        unchanged: r.unchanged.len(),
-        resolved: r.resolved.len(),
-        new_cross_system_reuse: r
-            .new
-            .iter()
-            .filter(|e| e.kind == "reuse" && e.scope.as_deref() == Some("cross_system"))
-            .count(),
-        new_failing: r.new.iter().filter(|e| e.severity == "fail").count(),
-    };
+    r.recount();
     r
 }
 

@@ -140,11 +140,7 @@ pub(super) fn assemble(parts: Parts, opts: &AuditOptions) -> Evidence {
         })
         .collect();
 
-    // Counted from the rows: every known plaintext's row names its method.
-    let mut recovered: BTreeMap<Method, usize> = BTreeMap::new();
-    for m in evid.iter().filter_map(|a| a.recovered_by) {
-        *recovered.entry(m).or_default() += 1;
-    }
+    let recovered = recovered_counts(&evid);
     errors.sort_by(|a, b| {
         source_key(&a.source)
             .cmp(&source_key(&b.source))
@@ -288,4 +284,14 @@ fn completeness(
         recovery,
         breach_check,
     }
+}
+
+/// How many accounts each method recovered, counted from the rows (every known plaintext's row
+/// names its method): for the whole audit, and again for a vendor's bundle.
+pub(crate) fn recovered_counts(accounts: &[AccountEvidence]) -> BTreeMap<Method, usize> {
+    let mut recovered: BTreeMap<Method, usize> = BTreeMap::new();
+    for m in accounts.iter().filter_map(|a| a.recovered_by) {
+        *recovered.entry(m).or_default() += 1;
+    }
+    recovered
 }

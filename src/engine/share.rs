@@ -3,9 +3,7 @@
 //! (`--mask-accounts`). Nothing is judged again: answers, findings and groups are those of the
 //! whole audit, kept or cut to the bundle.
 
-use crate::model::evidence::{
-    BaselineCounts, BaselineEntry, Evidence, MemberKey, ReuseGroup, Scope,
-};
+use crate::model::evidence::{BaselineEntry, Evidence, MemberKey, ReuseGroup, Scope};
 use std::collections::BTreeSet;
 
 /// Why a bundle cannot be made: no per-vendor checklist has that name. Carries the names there
@@ -84,26 +82,12 @@ pub fn for_vendor(ev: &Evidence, vendor: &str) -> Result<Evidence, UnknownVendor
             .files
             .retain(|f| kept_inputs.contains(f.as_str()) || !all_inputs.contains(f.as_str()));
     }
-    let mut recovered = std::collections::BTreeMap::new();
-    for m in out.accounts.iter().filter_map(|a| a.recovered_by) {
-        *recovered.entry(m).or_default() += 1;
-    }
-    out.recovery.recovered = recovered;
+    out.recovery.recovered = super::assemble::recovered_counts(&out.accounts);
     if let Some(b) = out.baseline.as_mut() {
         for list in [&mut b.new, &mut b.unchanged, &mut b.resolved] {
             *list = list.iter().filter_map(|e| cut_entry(e, &keep)).collect();
         }
-        b.counts = BaselineCounts {
-            new: b.new.len(),
-            unchanged: b.unchanged.len(),
-            resolved: b.resolved.len(),
-            new_cross_system_reuse: b
-                .new
-                .iter()
-                .filter(|e| e.kind == "reuse" && e.scope.as_deref() == Some("cross_system"))
-                .count(),
-            new_failing: b.new.iter().filter(|e| e.severity == "fail").count(),
-        };
+        b.recount();
     }
     Ok(out)
 }

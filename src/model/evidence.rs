@@ -740,6 +740,23 @@ pub struct BaselineReport {
     pub resolved: Vec<BaselineEntry>,
 }
 
+impl BaselineReport {
+    /// Sets `counts` from the three lists (after they are made, or cut to a vendor's systems).
+    pub fn recount(&mut self) {
+        self.counts = BaselineCounts {
+            new: self.new.len(),
+            unchanged: self.unchanged.len(),
+            resolved: self.resolved.len(),
+            new_cross_system_reuse: self
+                .new
+                .iter()
+                .filter(|e| e.kind == "reuse" && e.scope.as_deref() == Some("cross_system"))
+                .count(),
+            new_failing: self.new.iter().filter(|e| e.severity == "fail").count(),
+        };
+    }
+}
+
 #[derive(
     Debug, Clone, Copy, Serialize, Deserialize, Default, PartialEq, Eq, schemars::JsonSchema,
 )]
