@@ -328,6 +328,11 @@ fn stage_file(
         digest = Some(hashed.finish());
         Ok(())
     })?;
+    report_digest(name, digest)
+}
+
+/// The digest of the report `name` as its writer left it (none: the writer did not finish).
+fn report_digest(name: &str, digest: Option<(String, u64)>) -> io::Result<ReportDigest> {
     let (sha256, size) = digest.ok_or_else(|| io::Error::other("report not hashed"))?;
     Ok(ReportDigest {
         path: name.to_string(),
@@ -371,12 +376,7 @@ fn stage_json(
         digest = Some(hashed.finish());
         Ok(())
     })?;
-    let (sha256, size) = digest.ok_or_else(|| io::Error::other("report not hashed"))?;
-    Ok(ReportDigest {
-        path: name.to_string(),
-        sha256,
-        size,
-    })
+    report_digest(name, digest)
 }
 
 /// Creates `dir` (and missing parents) with mode 0700; an existing directory is left as it is.

@@ -328,11 +328,7 @@ impl<'a> Places<'a> {
         id: Option<String>,
     ) -> [Cell<'a>; 6] {
         let s = self.systems.get(system).copied();
-        let item = finding.and_then(|(c, _)| rules::item::checklist_item(c));
-        let due = match (finding, item) {
-            (Some((_, Severity::Fail)), Some(item)) => due_date(self.ev, s, item),
-            _ => "",
-        };
+        let (item, due) = self.item_and_due(finding, s);
         [
             Cell::text(kind),
             Cell::text(s.and_then(|s| s.name.as_deref()).unwrap_or_default()),
@@ -341,6 +337,20 @@ impl<'a> Places<'a> {
             Cell::text(id.unwrap_or_default()),
             Cell::text(due),
         ]
+    }
+
+    /// The checklist item of a finding's code, and its due date on `system` when it fails.
+    fn item_and_due(
+        &self,
+        finding: Option<(Code, Severity)>,
+        system: Option<&'a crate::model::evidence::SystemSummary>,
+    ) -> (Option<&'static str>, &'a str) {
+        let item = finding.and_then(|(c, _)| rules::item::checklist_item(c));
+        let due = match (finding, item) {
+            (Some((_, Severity::Fail)), Some(item)) => due_date(self.ev, system, item),
+            _ => "",
+        };
+        (item, due)
     }
 
     /// The trailing columns (`kind`, `system_name`, `vendor`, `item`, `finding_id`, `due_date`) of
@@ -370,16 +380,10 @@ impl<'a> Places<'a> {
                 }
             }
         }
-        let item = finding.and_then(|(c, _)| rules::item::checklist_item(c));
-        let due = match (finding, item) {
-            (Some((_, Severity::Fail)), Some(item)) => {
-                let first = first
-                    .as_deref()
-                    .and_then(|id| self.systems.get(id).copied());
-                due_date(self.ev, first, item)
-            }
-            _ => "",
-        };
+        let first = first
+            .as_deref()
+            .and_then(|id| self.systems.get(id).copied());
+        let (item, due) = self.item_and_due(finding, first);
         vec![
             Cell::text(kind),
             Cell::text(names.join("; ")),
